@@ -1,0 +1,245 @@
+#include "commands.hpp"
+
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "shipml/io/file.hpp"
+#include "shipml/shipml.hpp"
+
+namespace shipml::cli {
+namespace {
+
+// Options every command that reads training data shares.
+struct DataArgs {
+  std::string path, target, task;
+  std::vector<std::string> categorical, numeric, missing;
+
+  void add(CLI::App* cmd, bool with_target = true) {
+    cmd->add_option("--data", path, "CSV file with a header row")->required()->check(CLI::ExistingFile);
+    if (with_target) cmd->add_option("--target,-t", target, "column to predict")->required();
+    cmd->add_option("--categorical", categorical, "read this column as categories (repeatable)");
+    cmd->add_option("--numeric", numeric, "read this column as numbers (repeatable)");
+    cmd->add_option("--missing", missing, "extra token meaning a missing value (repeatable)");
+    if (with_target) cmd->add_option("--task", task, "classification or regression (default: inferred from the target)");
+  }
+  CsvOptions csv() const {
+    CsvOptions o;
+    o.categorical = categorical;
+    o.numeric = numeric;
+    o.missing_values.insert(o.missing_values.end(), missing.begin(), missing.end());
+    return o;
+  }
+  Dataset read() const { return read_dataset(path, target, csv()); }
+  std::optional<Task> task_override() const { return task.empty() ? std::nullopt : std::optional(parse_task(task)); }
+};
+
+struct EstimatorArgs {
+  std::string name;
+  std::vector<std::string> settings;
+
+  void add(CLI::App* cmd) {
+    cmd->add_option("--estimator,-e", name, "estimator name (see `shipml estimators`)")->required();
+    cmd->add_option("--set", settings, "estimator parameter NAME=VALUE (repeatable)");
+  }
+  Model model() const {
+    std::map<std::string, std::string> params;
+    for (const auto& s : settings) {
+      auto [k, v] = parse_assignment(s);
+      params[k] = v;
+    }
+    return Model(name, params);
+  }
+};
+
+std::string join(const std::vector<std::string>& items, const std::string& sep = ", ") {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string describe_task(Task task, const std::vector<std::string>& classes) {
+  if (task == Task::regression) return "regression";
+  return std::string(classes.size() == 2 ? "binary" : std::to_string(classes.size()) + "-class") +
+         " classification (" + join(classes) + ")";
+}
+
+void add_estimators(CLI::App& app) {
+  auto* cmd = app.add_subcommand("estimators", "List estimators, or show one with its parameters");
+  auto name = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "estimator to describe");
+  cmd->callback([name] {
+    if (name->empty()) {
+      for (const auto& e : estimators()) {
+        std::vector<std::string> tasks;
+        for (Task t : e.tasks) tasks.emplace_back(to_string(t));
+        std::cout << std::left << std::setw(16) << e.name << std::setw(30) << join(tasks) << e.summary << '\n';
+      }
+      return;
+    }
+    const EstimatorInfo& e = find_estimator(*name);
+    std::cout << e.name << ": " << e.summary << "\n\nparameters:\n";
+    for (const auto& p : e.params)
+      std::cout << "  " << std::left << std::setw(20) << (p.name + "=" + p.default_value) << p.doc << " ("
+                << p.allowed() << ")\n";
+  });
+}
+
+void add_metrics(CLI::App& app) {
+  auto* cmd = app.add_subcommand("metrics", "List the metrics scoring can report");
+  cmd->callback([] {
+    for (const auto& m : metrics())
+      std::cout << std::left << std::setw(20) << m.name << std::setw(16) << to_string(m.task)
+                << (m.greater_is_better ? "higher is better  " : "lower is better   ") << m.doc << '\n';
+  });
+}
+
+void add_train(CLI::App& app) {
+  auto* cmd = app.add_subcommand("train", "Train a model on all rows and save it");
+  auto data = std::make_shared<DataArgs>();
+  auto est = std::make_shared<EstimatorArgs>();
+  auto out = std::make_shared<std::string>();
+  data->add(cmd);
+  est->add(cmd);
+  cmd->add_option("--out,-o", *out, "model file to write (*.shipml)")->required();
+  cmd->callback([data, est, out] {
+    Model model = est->model();
+    const Dataset d = data->read();
+    model.fit(d, {.task = data->task_override()});
+    model.save(*out);
+    std::cout << "trained " << model.estimator() << " on " << d.rows() << " rows x " << model.schema().fields().size()
+              << " features, " << describe_task(model.task(), model.classes()) << ", in " << std::fixed
+              << std::setprecision(2) << model.metadata()["training"]["fit_seconds"].get<double>() << " s\n"
+              << "saved " << *out << '\n';
+  });
+}
+
+void add_score(CLI::App& app) {
+  auto* cmd = app.add_subcommand("score", "Measure a model on held-out rows or by cross-validation");
+  auto data = std::make_shared<DataArgs>();
+  auto est = std::make_shared<EstimatorArgs>();
+  auto v = std::make_shared<Validation>();
+  auto metric_names = std::make_shared<std::vector<std::string>>();
+  auto json = std::make_shared<bool>(false);
+  data->add(cmd);
+  est->add(cmd);
+  auto* test_size = cmd->add_option("--test-size", v->test_size, "fraction of rows held out (default 0.25)")
+                        ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--cv", v->folds, "K-fold cross-validation instead of one hold-out split")
+      ->check(CLI::Range(2, 1000))
+      ->excludes(test_size);
+  cmd->add_option("--metric,-m", *metric_names, "metric to report (repeatable; default: the task's usual set)");
+  cmd->add_option("--seed", v->seed, "seed for the split (default 42)");
+  cmd->add_option("--threads", v->threads, "folds scored at once (default: all cores)");
+  cmd->add_flag("--json", *json, "print the result as JSON");
+  cmd->callback([=] {
+    const Model model = est->model();
+    const Dataset d = data->read();
+    v->task = data->task_override();
+    const Result r = score(model, d, *v, *metric_names);
+    if (*json) {
+      nlohmann::json j = r.to_json();
+      j["data"] = {{"source", d.source}, {"rows", d.rows()}, {"target", d.target}};
+      std::cout << j.dump(2) << '\n';
+      return;
+    }
+    std::cout << r.estimator << " on " << d.source << ": " << d.rows() << " rows, " << d.frame.cols() - 1
+              << " features, " << describe_task(r.task, r.classes) << '\n'
+              << r.validation << ", seed " << r.seed << "\n\n"
+              << r.table();
+  });
+}
+
+void add_predict(CLI::App& app) {
+  auto* cmd = app.add_subcommand("predict", "Predict with a saved model");
+  auto model_path = std::make_shared<std::string>();
+  auto data = std::make_shared<DataArgs>();
+  auto out = std::make_shared<std::string>();
+  auto id = std::make_shared<std::string>();
+  auto proba = std::make_shared<bool>(false);
+  cmd->add_option("--model,-m", *model_path, "model file")->required();
+  data->add(cmd, false);
+  cmd->add_option("--id", *id, "copy this column into the output to identify rows");
+  cmd->add_flag("--proba", *proba, "add one probability column per class");
+  cmd->add_option("--out,-o", *out, "CSV file to write (default: standard output)");
+  cmd->callback([=] {
+    const Model model = Model::load(*model_path);
+    const Frame input = read_csv(data->path, data->csv());
+    const Predictions p = model.predict(input);
+    Frame result;
+    if (!id->empty()) result.add(input.column(*id));
+    if (p.task == Task::classification) {
+      std::vector<std::string> labels;
+      for (std::size_t i = 0; i < p.values.size(); ++i) labels.push_back(p.label(i));
+      result.add(Column::from_strings("prediction", labels));
+      if (*proba)
+        for (std::size_t c = 0; c < p.classes.size(); ++c) {
+          const auto col = p.proba.col(static_cast<Eigen::Index>(c));
+          result.add(Column::numeric("proba_" + p.classes[c], {col.data(), col.data() + col.size()}));
+        }
+    } else {
+      if (*proba) throw UsageError("--proba needs a classification model; this one does regression");
+      result.add(Column::numeric("prediction", p.values));
+    }
+    if (out->empty()) std::cout << to_csv(result);
+    else write_csv(*out, result);
+  });
+}
+
+void add_inspect(CLI::App& app) {
+  auto* cmd = app.add_subcommand("inspect", "Show a model file's metadata, schema, parameters and what it learned");
+  auto path = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  cmd->add_option("model", *path, "model file")->required();
+  cmd->add_flag("--json", *json, "print as JSON");
+  cmd->callback([=] {
+    std::string bytes;
+    try {
+      bytes = read_file(*path);
+    } catch (const DataError& e) {
+      throw ModelError(e.what());
+    }
+    const Model model = decode_model(bytes, *path);
+    nlohmann::json header = read_model_header(bytes, *path);
+    header["learned"] = model.inspect();
+    if (*json) {
+      std::cout << header.dump(2) << '\n';
+      return;
+    }
+    std::ostringstream params;
+    for (const auto& [k, val] : model.params().values()) params << (params.tellp() ? ", " : "") << k << "=" << val;
+    std::cout << *path << " (shipml model format " << header["format_version"] << ", written by shipml "
+              << header["shipml_version"].get<std::string>() << " at " << header["created"].get<std::string>() << ")\n"
+              << "  estimator  " << model.estimator() << " (" << params.str() << ")\n"
+              << "  task       " << describe_task(model.task(), model.classes()) << "\n"
+              << "  target     " << model.target() << "\n";
+    if (const auto& t = model.metadata().value("training", nlohmann::json::object()); !t.empty())
+      std::cout << "  trained on " << t.value("source", std::string("(in memory)")) << ": " << t.value("rows", 0)
+                << " rows, fingerprint " << t.value("fingerprint", std::string("?")) << "\n";
+    std::cout << "  schema     " << model.schema().fields().size() << " features\n";
+    for (const auto& f : model.schema().fields()) {
+      std::cout << "    " << std::left << std::setw(28) << f.name << to_string(f.type);
+      if (f.categories) {
+        std::vector<std::string> first(f.categories->begin(),
+                                       f.categories->begin() + std::min<std::ptrdiff_t>(5, f.categories->size()));
+        std::cout << " (" << f.categories->size() << ": " << join(first) << (f.categories->size() > 5 ? ", ..." : "")
+                  << ")";
+      }
+      std::cout << '\n';
+    }
+    std::cout << "  learned    " << header["learned"].dump() << '\n';
+  });
+}
+
+}  // namespace
+
+void add_commands(CLI::App& app) {
+  add_estimators(app);
+  add_metrics(app);
+  add_train(app);
+  add_score(app);
+  add_predict(app);
+  add_inspect(app);
+}
+
+}  // namespace shipml::cli

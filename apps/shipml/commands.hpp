@@ -1,0 +1,9 @@
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace shipml::cli {
+
+/// Registers every subcommand; each runs from its callback during parse.
+void add_commands(CLI::App& app);
+
+}  // namespace shipml::cli

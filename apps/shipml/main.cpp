@@ -1,0 +1,31 @@
+// The `shipml` command line: parses, validates and calls the library. No ML logic
+// lives here, so the CLI can never disagree with C++ or the server.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "commands.hpp"
+#include "shipml/core/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"shipml: tabular machine learning from experiment to production", "shipml"};
+  app.set_version_flag("--version", std::string("shipml ") + SHIPML_VERSION);
+  app.require_subcommand(1);
+  app.failure_message(CLI::FailureMessage::help);
+  shipml::cli::add_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const shipml::UsageError& e) {
+    std::cerr << "shipml: error: " << e.what() << '\n';
+    return 2;
+  } catch (const shipml::Error& e) {
+    std::cerr << "shipml: error: " << e.what() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "shipml: internal error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

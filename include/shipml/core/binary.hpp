@@ -1,0 +1,91 @@
+#pragma once
+// Little-endian binary encoding of fitted state (model file bodies). The reader
+// checks every length against what is left, so a truncated or corrupted body is
+// a ModelError, never an out-of-bounds read or a huge allocation.
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shipml/core/error.hpp"
+
+namespace shipml {
+
+class BinaryWriter {
+ public:
+  void u8(std::uint8_t v) { raw(&v, 1); }
+  void u32(std::uint32_t v) { raw(&v, 4); }
+  void u64(std::uint64_t v) { raw(&v, 8); }
+  void i64(std::int64_t v) { raw(&v, 8); }
+  void f64(double v) { raw(&v, 8); }
+  void text(std::string_view s) { u64(s.size()); raw(s.data(), s.size()); }
+  template <class T>
+  void array(const std::vector<T>& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    u64(v.size());
+    raw(v.data(), v.size() * sizeof(T));
+  }
+  void texts(const std::vector<std::string>& v) {
+    u64(v.size());
+    for (const auto& s : v) text(s);
+  }
+  const std::string& data() const { return out_; }
+
+ private:
+  void raw(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
+  std::string out_;
+};
+
+class BinaryReader {
+ public:
+  explicit BinaryReader(std::string_view data) : data_(data) {}
+  std::uint8_t u8() { return scalar<std::uint8_t>(); }
+  std::uint32_t u32() { return scalar<std::uint32_t>(); }
+  std::uint64_t u64() { return scalar<std::uint64_t>(); }
+  std::int64_t i64() { return scalar<std::int64_t>(); }
+  double f64() { return scalar<double>(); }
+  std::string text() {
+    const std::uint64_t n = count(1);
+    std::string s(data_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  template <class T>
+  std::vector<T> array() {
+    const std::uint64_t n = count(sizeof(T));
+    std::vector<T> v(n);
+    if (n) std::memcpy(v.data(), data_.data() + pos_, n * sizeof(T));
+    pos_ += n * sizeof(T);
+    return v;
+  }
+  std::vector<std::string> texts() {
+    const std::uint64_t n = count(8);  // each string has at least its 8-byte length
+    std::vector<std::string> v;
+    v.reserve(n);
+    for (std::uint64_t i = 0; i < n; ++i) v.push_back(text());
+    return v;
+  }
+  /// A count read from the data, checked against the bytes left for its items.
+  std::uint64_t count(std::size_t item_size) {
+    const std::uint64_t n = u64();
+    if (item_size && n > (data_.size() - pos_) / item_size) fail("a length runs past the end");
+    return n;
+  }
+  bool at_end() const { return pos_ == data_.size(); }
+  [[noreturn]] static void fail(const std::string& what) { throw ModelError("model body is corrupted: " + what); }
+
+ private:
+  template <class T>
+  T scalar() {
+    if (data_.size() - pos_ < sizeof(T)) fail("unexpected end of data");
+    T v;
+    std::memcpy(&v, data_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return v;
+  }
+  std::string_view data_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace shipml

@@ -1,0 +1,36 @@
+#pragma once
+// The three kinds of failure a user can meet. Each carries one line that says what
+// was wrong and where; front doors map them to exit codes (usage 2, data/model 1).
+#include <stdexcept>
+#include <string>
+
+namespace shipml {
+
+/// Base of every error shipml throws on purpose.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The caller asked for something that does not exist or is not allowed:
+/// unknown estimator, unknown or out-of-range parameter, bad option.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// The data is not what was expected: a malformed CSV, a missing column,
+/// a value of the wrong type.
+class DataError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A model file or a model object cannot be used: corrupted, truncated, foreign,
+/// newer format, or not fitted yet.
+class ModelError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace shipml

@@ -1,0 +1,92 @@
+#pragma once
+// Frame: a columnar table with a schema. Columns are immutable and share their
+// storage, so selecting columns or copying a frame is cheap; taking rows copies
+// only the rows taken.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace shipml {
+
+enum class ColumnType { numeric, categorical };
+std::string_view to_string(ColumnType type);
+
+/// Category dictionary of a categorical column: code i stands for categories[i].
+using Categories = std::vector<std::string>;
+
+/// Code of a missing value in a categorical column.
+inline constexpr std::int32_t kMissingCode = -1;
+
+/// One named column: numbers (NaN = missing) or dictionary-encoded categories.
+class Column {
+ public:
+  static Column numeric(std::string name, std::vector<double> values);
+  static Column categorical(std::string name, std::vector<std::int32_t> codes,
+                            std::shared_ptr<const Categories> categories);
+  /// A categorical column from text; `missing` marks missing cells. The
+  /// dictionary is sorted so equal data gives equal codes.
+  static Column from_strings(std::string name, const std::vector<std::string>& cells,
+                             const std::vector<bool>& missing = {});
+
+  const std::string& name() const { return name_; }
+  ColumnType type() const { return type_; }
+  bool is_numeric() const { return type_ == ColumnType::numeric; }
+  std::size_t size() const;
+
+  /// Numeric values; throws unless numeric.
+  std::span<const double> values() const;
+  /// Category codes (kMissingCode = missing); throws unless categorical.
+  std::span<const std::int32_t> codes() const;
+  const Categories& categories() const;
+
+  bool is_missing(std::size_t row) const;
+  std::size_t missing_count() const;
+  /// The cell as text, as a user would write it ("" when missing).
+  std::string text(std::size_t row) const;
+
+  Column take(std::span<const std::size_t> rows) const;
+  Column renamed(std::string name) const;
+
+ private:
+  std::string name_;
+  ColumnType type_ = ColumnType::numeric;
+  std::shared_ptr<const std::vector<double>> values_;
+  std::shared_ptr<const std::vector<std::int32_t>> codes_;
+  std::shared_ptr<const Categories> categories_;
+};
+
+/// A table of equally long columns with unique names.
+class Frame {
+ public:
+  Frame() = default;
+  explicit Frame(std::vector<Column> columns);
+
+  /// Appends a column; its length must match and its name be new.
+  void add(Column column);
+
+  std::size_t rows() const { return rows_; }
+  std::size_t cols() const { return columns_.size(); }
+  const Column& operator[](std::size_t i) const { return columns_[i]; }
+  const std::vector<Column>& columns() const { return columns_; }
+  std::vector<std::string> names() const;
+
+  const Column* find(std::string_view name) const;
+  /// The named column; a DataError naming the columns that exist otherwise.
+  const Column& column(std::string_view name) const;
+
+  Frame take(std::span<const std::size_t> rows) const;
+  Frame without(std::string_view name) const;
+
+ private:
+  std::vector<Column> columns_;
+  std::size_t rows_ = 0;
+};
+
+/// Formats a double the shortest way that reads back exactly ("3", "0.1", "nan").
+std::string format_number(double value);
+
+}  // namespace shipml

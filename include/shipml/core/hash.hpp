@@ -1,0 +1,41 @@
+#pragma once
+// FNV-1a, 64 bit: the checksum of model files and the fingerprint of data.
+// Not cryptographic; it detects corruption and tells data sets apart.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace shipml {
+
+class Hasher {
+ public:
+  Hasher& bytes(const void* data, std::size_t size) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (std::size_t i = 0; i < size; ++i) {
+      state_ ^= p[i];
+      state_ *= 0x100000001b3ULL;
+    }
+    return *this;
+  }
+  Hasher& text(std::string_view s) {
+    const std::uint64_t n = s.size();
+    bytes(&n, sizeof n);
+    return bytes(s.data(), s.size());
+  }
+  template <class T>
+  Hasher& value(const T& v) { return bytes(&v, sizeof v); }
+  std::uint64_t digest() const { return state_; }
+  std::string hex() const;
+
+ private:
+  std::uint64_t state_ = 0xcbf29ce484222325ULL;
+};
+
+inline std::string Hasher::hex() const {
+  static const char* digits = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 0; i < 16; ++i) out[15 - i] = digits[(state_ >> (4 * i)) & 0xf];
+  return out;
+}
+
+}  // namespace shipml

@@ -1,0 +1,40 @@
+#pragma once
+// A Dataset is a frame plus the name of its target column: what training,
+// splitting (stratified by class) and scoring need to know about data.
+#include <string>
+
+#include "shipml/core/frame.hpp"
+#include "shipml/estimators/estimator.hpp"
+#include "shipml/io/csv.hpp"
+
+namespace shipml {
+
+struct Dataset {
+  Frame frame;
+  std::string target;
+  std::string source;  // where the data came from, for messages and records
+
+  std::size_t rows() const { return frame.rows(); }
+  Frame features() const { return frame.without(target); }
+  const Column& labels() const { return frame.column(target); }
+  Dataset take(std::span<const std::size_t> rows) const { return {frame.take(rows), target, source}; }
+};
+
+/// Reads a CSV whose `target` column must exist.
+Dataset read_dataset(const std::string& path, const std::string& target, CsvOptions options = {});
+
+/// The task a target suggests: categorical, or integer-valued with at most 20
+/// distinct values, is classification; any other numeric target is regression.
+Task infer_task(const Column& target);
+
+/// Class labels of a classification target, sorted (numerically for numbers).
+std::vector<std::string> class_labels(const Column& target);
+
+/// Index of each row's label in `classes` (-1 for a label not in it); a
+/// DataError naming the row when a label is missing.
+std::vector<int> class_indices(const Column& target, const std::vector<std::string>& classes);
+
+/// A regression target as numbers; a DataError naming the row when one is missing.
+std::vector<double> target_values(const Column& target);
+
+}  // namespace shipml

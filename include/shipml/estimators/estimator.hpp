@@ -1,0 +1,70 @@
+#pragma once
+// The learner interface every estimator implements, and the registry that creates
+// estimators by name. Learners see an encoded numeric matrix; turning a Frame into
+// that matrix (and back into labels) is the Model's job, so every learner gets
+// categoricals, missing values and schema checks for free.
+#include <Eigen/Dense>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "shipml/core/binary.hpp"
+#include "shipml/core/params.hpp"
+
+namespace shipml {
+
+/// Rows are samples, columns are features (column-major: one feature is contiguous).
+using Matrix = Eigen::MatrixXd;
+
+enum class Task { classification, regression };
+std::string_view to_string(Task task);
+Task parse_task(const std::string& text);
+
+/// How a learner wants its input encoded (the default preprocessing the model carries).
+enum class InputEncoding {
+  /// Numbers imputed (mean, plus a missing-indicator column) and standardised;
+  /// categories one-hot encoded. For linear models.
+  one_hot_scaled,
+  /// Numbers as they are (NaN = missing); categories as their code (NaN = missing
+  /// or unseen). For trees, which handle both natively.
+  ordinal,
+};
+
+class Estimator {
+ public:
+  virtual ~Estimator() = default;
+  /// `y` holds class indices in [0, n_classes) for classification, values for
+  /// regression (n_classes == 0).
+  virtual void fit(const Matrix& X, std::span<const double> y, int n_classes) = 0;
+  /// Class index (classification) or value (regression) per row. Thread-safe.
+  virtual std::vector<double> predict(const Matrix& X) const;
+  /// Class probabilities, one column per class. Thread-safe. Classifiers only.
+  virtual Matrix predict_proba(const Matrix& X) const;
+  virtual void save(BinaryWriter& out) const = 0;
+  virtual void load(BinaryReader& in) = 0;
+  /// What the estimator learned, for `shipml inspect`.
+  virtual nlohmann::json inspect(const std::vector<std::string>& feature_names) const = 0;
+};
+
+/// The declaration of an estimator: its name, what it does, the tasks it solves,
+/// the input it wants and its hyperparameters. Registered once, used by every front door.
+struct EstimatorInfo {
+  std::string name;
+  std::string summary;
+  std::vector<Task> tasks;
+  InputEncoding encoding = InputEncoding::ordinal;
+  std::vector<ParamSpec> params;
+  std::function<std::unique_ptr<Estimator>(const Params&, Task)> create;
+
+  bool supports(Task task) const;
+};
+
+/// Every registered estimator, in registration order.
+const std::vector<EstimatorInfo>& estimators();
+/// The named estimator; a UsageError listing the known names otherwise.
+const EstimatorInfo& find_estimator(const std::string& name);
+
+}  // namespace shipml

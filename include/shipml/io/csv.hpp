@@ -1,0 +1,38 @@
+#pragma once
+// CSV reading (RFC 4180): header row, quoted fields with commas, quotes and line
+// breaks inside, CRLF or LF, UTF-8 with or without BOM, configurable missing-value
+// tokens, per-column type inference with explicit overrides. Every error names
+// the source, the line and the column.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shipml/core/frame.hpp"
+
+namespace shipml {
+
+struct CsvOptions {
+  char delimiter = ',';
+  /// Cells equal to one of these (quoted or not) are missing.
+  std::vector<std::string> missing_values = {"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"};
+  /// Columns read as categories even when every value is a number.
+  std::vector<std::string> categorical;
+  /// Columns that must be numbers; a value that is not one is an error.
+  std::vector<std::string> numeric;
+  /// Columns that must be present (for example the target).
+  std::vector<std::string> required;
+};
+
+/// Reads a CSV file into a Frame. Columns are numeric unless a non-missing value
+/// is not a number, then categorical (overridable in `options`).
+Frame read_csv(const std::string& path, const CsvOptions& options = {});
+
+/// The same from text in memory; `source` names it in error messages.
+Frame parse_csv(std::string_view text, const CsvOptions& options = {},
+                const std::string& source = "<csv>");
+
+/// Writes a frame as CSV (quoting where needed, missing as empty), atomically.
+void write_csv(const std::string& path, const Frame& frame);
+std::string to_csv(const Frame& frame);
+
+}  // namespace shipml

@@ -1,0 +1,13 @@
+#pragma once
+#include <string>
+
+namespace shipml {
+
+/// Reads a whole file; a DataError naming the file when it cannot be read.
+std::string read_file(const std::string& path);
+
+/// Writes a file atomically: to a temporary name beside it, flushed to disk, then
+/// renamed over the target. A crash leaves the old file or the new, never half.
+void write_file_atomic(const std::string& path, const std::string& contents);
+
+}  // namespace shipml

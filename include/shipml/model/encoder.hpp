@@ -1,0 +1,42 @@
+#pragma once
+// The default preprocessing a model carries: turns conformed feature columns into
+// the numeric matrix its learner wants (see InputEncoding). Fitted on training
+// data and saved in the model file, so prediction never depends on new data.
+#include <nlohmann/json.hpp>
+
+#include "shipml/core/binary.hpp"
+#include "shipml/core/frame.hpp"
+#include "shipml/estimators/estimator.hpp"
+#include "shipml/model/schema.hpp"
+
+namespace shipml {
+
+class FeatureEncoder {
+ public:
+  explicit FeatureEncoder(InputEncoding encoding = InputEncoding::ordinal) : encoding_(encoding) {}
+
+  void fit(const Frame& features);
+  /// `features` must be conformed to the training schema.
+  Matrix transform(const Frame& features) const;
+  /// Names of the encoded columns ("state=KS", "age", "age_missing").
+  const std::vector<std::string>& output_names() const { return names_; }
+
+  void save(BinaryWriter& out) const;
+  void load(BinaryReader& in);
+  /// Whether a loaded encoder fits the schema it will be fed (guards crafted files).
+  bool matches(const Schema& schema) const;
+  nlohmann::json describe() const;
+
+ private:
+  struct ColumnPlan {
+    bool categorical = false;
+    std::size_t categories = 0;  // one-hot width
+    double center = 0, scale = 1;
+    bool indicator = false;      // add a missing-indicator column
+  };
+  InputEncoding encoding_;
+  std::vector<ColumnPlan> plan_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace shipml

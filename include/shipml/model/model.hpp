@@ -1,0 +1,91 @@
+#pragma once
+// Model: the one thing users train, score, save, load and predict with, from C++,
+// the command line and (later) REST. It is an estimator plus everything needed to
+// use it on new data: the input schema, the fitted default preprocessing, the
+// task and classes, and metadata.
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shipml/data/dataset.hpp"
+#include "shipml/estimators/estimator.hpp"
+#include "shipml/model/encoder.hpp"
+#include "shipml/model/schema.hpp"
+
+namespace shipml {
+
+/// What a model says about some rows.
+struct Predictions {
+  Task task = Task::regression;
+  std::vector<double> values;        // regression value, or class index
+  Matrix proba;                      // classification: one column per class
+  std::vector<std::string> classes;  // classification: class labels
+
+  /// The prediction of row i as text: the class label or the number.
+  std::string label(std::size_t i) const;
+};
+
+struct FitOptions {
+  std::optional<Task> task;                   // inferred from the target when not given
+  std::vector<std::string> classes;           // all classes, when training on a subset (CV folds)
+};
+
+class Model {
+ public:
+  /// An unfitted model of the named estimator; parameters are validated now.
+  explicit Model(const std::string& estimator, const std::map<std::string, std::string>& params = {});
+  Model(Model&&) noexcept;
+  Model& operator=(Model&&) noexcept;
+  ~Model();
+
+  const std::string& estimator() const { return info_->name; }
+  const EstimatorInfo& info() const { return *info_; }
+  const Params& params() const { return params_; }
+  /// An unfitted copy with the same parameters.
+  Model clone() const;
+
+  void fit(const Frame& features, const Column& target, const FitOptions& options = {});
+  void fit(const Dataset& data, const FitOptions& options = {});
+  bool fitted() const { return learner_ != nullptr; }
+
+  /// Predictions (and class probabilities) for `features`. Thread-safe.
+  Predictions predict(const Frame& features) const;
+  Matrix predict_proba(const Frame& features) const;
+
+  Task task() const;
+  const std::vector<std::string>& classes() const { return classes_; }
+  const Schema& schema() const { return schema_; }
+  const std::string& target() const { return target_; }
+  /// Names of the encoded features the learner sees.
+  const std::vector<std::string>& encoded_features() const { return encoder_.output_names(); }
+  /// What the learner learned (coefficients, importances, ...).
+  nlohmann::json inspect() const;
+
+  /// Free-form metadata saved with the model: training data summary, metrics.
+  nlohmann::json& metadata() { return metadata_; }
+  const nlohmann::json& metadata() const { return metadata_; }
+
+  void save(const std::string& path) const;
+  static Model load(const std::string& path);
+
+ private:
+  friend struct ModelFile;
+  Model() = default;
+  void require_fitted(const char* what) const;
+  Matrix encode(const Frame& features) const;
+
+  const EstimatorInfo* info_ = nullptr;
+  Params params_;
+  std::unique_ptr<Estimator> learner_;
+  Task task_ = Task::regression;
+  std::vector<std::string> classes_;
+  std::string target_;
+  Schema schema_;
+  FeatureEncoder encoder_;
+  nlohmann::json metadata_ = nlohmann::json::object();
+};
+
+}  // namespace shipml

@@ -1,0 +1,21 @@
+#pragma once
+// Model files in memory: what Model::save writes and Model::load reads, for
+// callers that keep models somewhere other than a file (a registry, a request).
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace shipml {
+
+class Model;
+
+/// The format version this build writes; it reads this and every older one.
+inline constexpr std::uint32_t kModelFormatVersion = 1;
+
+std::string encode_model(const Model& model);
+/// Parses and checks a model file's bytes; a one-line ModelError naming `name` otherwise.
+Model decode_model(std::string_view bytes, const std::string& name);
+/// The JSON header of a valid model file.
+nlohmann::json read_model_header(std::string_view bytes, const std::string& name);
+
+}  // namespace shipml

@@ -1,0 +1,43 @@
+#pragma once
+// The input schema a model was trained on: feature names, types and category
+// dictionaries. Every prediction, from every front door, goes through conform(),
+// so a missing column or a wrong type is caught the same way everywhere.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "shipml/core/frame.hpp"
+
+namespace shipml {
+
+struct Field {
+  std::string name;
+  ColumnType type = ColumnType::numeric;
+  std::shared_ptr<const Categories> categories;  // categorical fields: the training dictionary
+};
+
+class Schema {
+ public:
+  Schema() = default;
+  /// The schema of training features.
+  static Schema of(const Frame& features);
+
+  const std::vector<Field>& fields() const { return fields_; }
+  std::vector<std::string> names() const;
+
+  /// The columns of `input` in schema order, typed as at training and with
+  /// categories recoded to the training dictionaries (an unseen category becomes
+  /// missing). Extra columns are ignored and order does not matter. Safe
+  /// conversions are made (a number where a category was learned is read as its
+  /// text; categories that are all numbers become numbers). A DataError names
+  /// the column and row otherwise.
+  Frame conform(const Frame& input) const;
+
+  nlohmann::json to_json() const;
+  static Schema from_json(const nlohmann::json& j);
+
+ private:
+  std::vector<Field> fields_;
+};
+
+}  // namespace shipml

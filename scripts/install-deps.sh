@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything shipml needs to build, test and benchmark, from Debian 12
+# packages only. Idempotent: a no-op (no apt-get at all) when everything is present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ccache pkg-config
+  libeigen3-dev          # linear algebra for the linear models
+  nlohmann-json3-dev     # model-file headers, --json output
+  libcli11-dev           # the command line
+  libgtest-dev libgmock-dev libbenchmark-dev   # tests and micro-benchmarks
+  python3-sklearn python3-pandas                # oracle tests and side-by-side benchmarks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,154 @@
+#include "shipml/core/frame.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <unordered_map>
+
+#include "shipml/core/error.hpp"
+
+namespace shipml {
+
+std::string_view to_string(ColumnType type) {
+  return type == ColumnType::numeric ? "numeric" : "categorical";
+}
+
+Column Column::numeric(std::string name, std::vector<double> values) {
+  Column c;
+  c.name_ = std::move(name);
+  c.type_ = ColumnType::numeric;
+  c.values_ = std::make_shared<const std::vector<double>>(std::move(values));
+  return c;
+}
+
+Column Column::categorical(std::string name, std::vector<std::int32_t> codes,
+                           std::shared_ptr<const Categories> categories) {
+  Column c;
+  c.name_ = std::move(name);
+  c.type_ = ColumnType::categorical;
+  c.codes_ = std::make_shared<const std::vector<std::int32_t>>(std::move(codes));
+  c.categories_ = categories ? std::move(categories) : std::make_shared<const Categories>();
+  return c;
+}
+
+Column Column::from_strings(std::string name, const std::vector<std::string>& cells,
+                            const std::vector<bool>& missing) {
+  std::vector<std::string> sorted;
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    if (missing.empty() || !missing[i]) sorted.push_back(cells[i]);
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::unordered_map<std::string_view, std::int32_t> index;
+  for (std::size_t i = 0; i < sorted.size(); ++i) index.emplace(sorted[i], static_cast<std::int32_t>(i));
+  std::vector<std::int32_t> codes(cells.size(), kMissingCode);
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    if (missing.empty() || !missing[i]) codes[i] = index.at(cells[i]);
+  return categorical(std::move(name), std::move(codes),
+                     std::make_shared<const Categories>(std::move(sorted)));
+}
+
+std::size_t Column::size() const { return is_numeric() ? values_->size() : codes_->size(); }
+
+std::span<const double> Column::values() const {
+  if (!is_numeric()) throw DataError("column '" + name_ + "' is categorical, not numeric");
+  return *values_;
+}
+
+std::span<const std::int32_t> Column::codes() const {
+  if (is_numeric()) throw DataError("column '" + name_ + "' is numeric, not categorical");
+  return *codes_;
+}
+
+const Categories& Column::categories() const {
+  if (is_numeric()) throw DataError("column '" + name_ + "' is numeric, not categorical");
+  return *categories_;
+}
+
+bool Column::is_missing(std::size_t row) const {
+  return is_numeric() ? std::isnan((*values_)[row]) : (*codes_)[row] == kMissingCode;
+}
+
+std::size_t Column::missing_count() const {
+  std::size_t n = 0;
+  for (std::size_t i = 0, size = this->size(); i < size; ++i) n += is_missing(i);
+  return n;
+}
+
+std::string Column::text(std::size_t row) const {
+  if (is_missing(row)) return {};
+  return is_numeric() ? format_number((*values_)[row]) : (*categories_)[(*codes_)[row]];
+}
+
+Column Column::take(std::span<const std::size_t> rows) const {
+  if (is_numeric()) {
+    std::vector<double> out(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) out[i] = (*values_)[rows[i]];
+    return numeric(name_, std::move(out));
+  }
+  std::vector<std::int32_t> out(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) out[i] = (*codes_)[rows[i]];
+  return categorical(name_, std::move(out), categories_);
+}
+
+Column Column::renamed(std::string name) const {
+  Column c = *this;
+  c.name_ = std::move(name);
+  return c;
+}
+
+Frame::Frame(std::vector<Column> columns) {
+  for (auto& c : columns) add(std::move(c));
+}
+
+void Frame::add(Column column) {
+  if (find(column.name()))
+    throw DataError("duplicate column name '" + column.name() + "'");
+  if (!columns_.empty() && column.size() != rows_)
+    throw DataError("column '" + column.name() + "' has " + std::to_string(column.size()) +
+                    " rows, the frame has " + std::to_string(rows_));
+  rows_ = column.size();
+  columns_.push_back(std::move(column));
+}
+
+std::vector<std::string> Frame::names() const {
+  std::vector<std::string> out;
+  for (const auto& c : columns_) out.push_back(c.name());
+  return out;
+}
+
+const Column* Frame::find(std::string_view name) const {
+  for (const auto& c : columns_)
+    if (c.name() == name) return &c;
+  return nullptr;
+}
+
+const Column& Frame::column(std::string_view name) const {
+  if (const Column* c = find(name)) return *c;
+  std::string known;
+  for (const auto& c : columns_) known += (known.empty() ? "" : ", ") + c.name();
+  throw DataError("no column named '" + std::string(name) + "' (columns: " + known + ")");
+}
+
+Frame Frame::take(std::span<const std::size_t> rows) const {
+  Frame out;
+  for (const auto& c : columns_) out.add(c.take(rows));
+  out.rows_ = rows.size();
+  return out;
+}
+
+Frame Frame::without(std::string_view name) const {
+  Frame out;
+  for (const auto& c : columns_)
+    if (c.name() != name) out.add(c);
+  out.rows_ = rows_;
+  return out;
+}
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "nan";
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, end);
+}
+
+}  // namespace shipml

@@ -1,0 +1,76 @@
+#include "shipml/data/dataset.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+#include "shipml/core/error.hpp"
+
+namespace shipml {
+
+Dataset read_dataset(const std::string& path, const std::string& target, CsvOptions options) {
+  options.required.push_back(target);
+  return {read_csv(path, options), target, path};
+}
+
+Task infer_task(const Column& target) {
+  if (!target.is_numeric()) return Task::classification;
+  std::set<double> distinct;
+  for (double v : target.values()) {
+    if (std::isnan(v)) continue;
+    if (v != std::floor(v)) return Task::regression;
+    distinct.insert(v);
+    if (distinct.size() > 20) return Task::regression;
+  }
+  return Task::classification;
+}
+
+namespace {
+[[noreturn]] void missing_target(const Column& target, std::size_t row) {
+  throw DataError("target column '" + target.name() + "' is missing a value at row " + std::to_string(row + 1) +
+                  " (" + std::to_string(target.missing_count()) + " missing in all); drop or fill those rows");
+}
+}  // namespace
+
+std::vector<std::string> class_labels(const Column& target) {
+  if (target.is_numeric()) {
+    std::set<double> distinct;
+    for (double v : target.values())
+      if (!std::isnan(v)) distinct.insert(v);
+    std::vector<std::string> out;
+    for (double v : distinct) out.push_back(format_number(v));
+    return out;
+  }
+  std::vector<bool> used(target.categories().size(), false);
+  for (auto c : target.codes())
+    if (c != kMissingCode) used[static_cast<std::size_t>(c)] = true;
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < used.size(); ++i)
+    if (used[i]) out.push_back(target.categories()[i]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<int> class_indices(const Column& target, const std::vector<std::string>& classes) {
+  std::unordered_map<std::string, int> index;
+  for (std::size_t i = 0; i < classes.size(); ++i) index.emplace(classes[i], static_cast<int>(i));
+  std::vector<int> out(target.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (target.is_missing(i)) missing_target(target, i);
+    auto it = index.find(target.text(i));
+    out[i] = it == index.end() ? -1 : it->second;
+  }
+  return out;
+}
+
+std::vector<double> target_values(const Column& target) {
+  if (!target.is_numeric())
+    throw DataError("target column '" + target.name() + "' is categorical; a regression target must be numeric");
+  std::vector<double> out(target.values().begin(), target.values().end());
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (std::isnan(out[i])) missing_target(target, i);
+  return out;
+}
+
+}  // namespace shipml

@@ -1,0 +1,13 @@
+#pragma once
+// Declarations of the built-in estimators. Adding an estimator: write its file,
+// declare its info function here, list it in registry.cpp. The contract test suite
+// picks it up from the registry with no further test code.
+#include "shipml/estimators/estimator.hpp"
+
+namespace shipml::builtin {
+
+EstimatorInfo linear_info();
+EstimatorInfo logistic_info();
+EstimatorInfo decision_tree_info();
+
+}  // namespace shipml::builtin

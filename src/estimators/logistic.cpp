@@ -1,0 +1,141 @@
+// L2-penalised logistic regression: sigmoid for two classes, softmax (multinomial)
+// for more, solved with L-BFGS. Same objective as scikit-learn's lbfgs solver:
+// mean log loss + ||W||² / (2·C·n), intercept not penalised.
+#include <cmath>
+
+#include "builtin.hpp"
+#include "lbfgs.hpp"
+#include "shipml/core/error.hpp"
+
+namespace shipml::builtin {
+namespace {
+
+class Logistic final : public Estimator {
+ public:
+  explicit Logistic(const Params& p)
+      : C_(p.real("C")), intercept_on_(p.boolean("fit_intercept")),
+        options_{.max_iter = static_cast<int>(p.integer("max_iter")), .tol = p.real("tol")} {}
+
+  void fit(const Matrix& X, std::span<const double> y, int n_classes) override {
+    const Eigen::Index n = X.rows(), d = X.cols();
+    n_classes_ = n_classes;
+    const Eigen::Index k = n_classes == 2 ? 1 : n_classes;  // binary: one weight vector
+    Matrix target = Matrix::Zero(n, k);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const auto c = static_cast<Eigen::Index>(y[static_cast<std::size_t>(i)]);
+      if (k == 1) target(i, 0) = static_cast<double>(c);
+      else target(i, c) = 1.0;
+    }
+    const double penalty = 1.0 / (C_ * static_cast<double>(n));
+    Eigen::VectorXd w = Eigen::VectorXd::Zero((d + 1) * k);  // column c: d weights then the intercept
+    auto objective = [&](const Eigen::VectorXd& theta, Eigen::VectorXd& grad) {
+      const Eigen::Map<const Matrix> W(theta.data(), d + 1, k);
+      Matrix Z = X * W.topRows(d);
+      if (intercept_on_) Z.rowwise() += W.row(d);
+      double loss = 0;
+      Matrix residual(n, k);
+      if (k == 1) {
+        for (Eigen::Index i = 0; i < n; ++i) {
+          const double z = Z(i, 0);
+          loss += (z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z))) - target(i, 0) * z;
+          residual(i, 0) = 1.0 / (1.0 + std::exp(-z)) - target(i, 0);
+        }
+      } else {
+        for (Eigen::Index i = 0; i < n; ++i) {
+          const double top = Z.row(i).maxCoeff();
+          const double lse = top + std::log((Z.row(i).array() - top).exp().sum());
+          loss += lse - (Z.row(i).array() * target.row(i).array()).sum();
+          residual.row(i) = (Z.row(i).array() - lse).exp().matrix() - target.row(i);
+        }
+      }
+      const double inv_n = 1.0 / static_cast<double>(n);
+      Eigen::Map<Matrix> G(grad.data(), d + 1, k);
+      G.topRows(d) = X.transpose() * residual * inv_n + penalty * W.topRows(d);
+      G.row(d) = intercept_on_ ? Eigen::RowVectorXd(residual.colwise().sum() * inv_n)
+                               : Eigen::RowVectorXd::Zero(k);
+      return loss * inv_n + 0.5 * penalty * W.topRows(d).squaredNorm();
+    };
+    const LbfgsResult r = minimize_lbfgs(objective, w, options_);
+    iterations_ = r.iterations;
+    converged_ = r.converged;
+    weights_ = Eigen::Map<const Matrix>(w.data(), d + 1, k);
+  }
+
+  Matrix predict_proba(const Matrix& X) const override {
+    const Eigen::Index d = weights_.rows() - 1;
+    if (X.cols() != d) throw ModelError("logistic: expected " + std::to_string(d) + " encoded features");
+    Matrix Z = X * weights_.topRows(d);
+    Z.rowwise() += weights_.row(d);
+    Matrix P(X.rows(), n_classes_);
+    if (weights_.cols() == 1) {
+      P.col(1) = (1.0 + (-Z.col(0).array()).exp()).inverse();
+      P.col(0) = 1.0 - P.col(1).array();
+      return P;
+    }
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+      const Eigen::RowVectorXd e = (Z.row(i).array() - Z.row(i).maxCoeff()).exp();
+      P.row(i) = e / e.sum();
+    }
+    return P;
+  }
+
+  void save(BinaryWriter& out) const override {
+    out.u32(static_cast<std::uint32_t>(n_classes_));
+    out.u64(static_cast<std::uint64_t>(weights_.rows()));
+    out.array(std::vector<double>(weights_.data(), weights_.data() + weights_.size()));
+  }
+
+  void load(BinaryReader& in) override {
+    n_classes_ = static_cast<int>(in.u32());
+    const auto rows = static_cast<Eigen::Index>(in.u64());
+    const auto w = in.array<double>();
+    const Eigen::Index k = n_classes_ == 2 ? 1 : n_classes_;
+    if (n_classes_ < 2 || rows < 1 || static_cast<Eigen::Index>(w.size()) != rows * k)
+      BinaryReader::fail("logistic weights do not match their shape");
+    weights_ = Eigen::Map<const Matrix>(w.data(), rows, k);
+  }
+
+  nlohmann::json inspect(const std::vector<std::string>& names) const override {
+    const Eigen::Index d = weights_.rows() - 1;
+    nlohmann::json coef = nlohmann::json::array(), intercept = nlohmann::json::array();
+    for (Eigen::Index c = 0; c < weights_.cols(); ++c) {
+      nlohmann::json row = nlohmann::json::object();
+      for (Eigen::Index j = 0; j < d; ++j)
+        row[j < static_cast<Eigen::Index>(names.size()) ? names[j] : std::to_string(j)] = weights_(j, c);
+      coef.push_back(row);
+      intercept.push_back(weights_(d, c));
+    }
+    return {{"coefficients", coef}, {"intercepts", intercept}, {"iterations", iterations_},
+            {"converged", converged_}};
+  }
+
+ private:
+  double C_;
+  bool intercept_on_;
+  LbfgsOptions options_;
+  int n_classes_ = 0;
+  int iterations_ = 0;
+  bool converged_ = false;
+  Matrix weights_;  // (features + 1) x (1 or classes); the last row holds intercepts
+};
+
+}  // namespace
+
+EstimatorInfo logistic_info() {
+  return {
+      .name = "logistic",
+      .summary = "Logistic regression (binary or multinomial) with L2 penalty, solved by L-BFGS",
+      .tasks = {Task::classification},
+      .encoding = InputEncoding::one_hot_scaled,
+      .params =
+          {
+              real_param("C", 1.0, 0.0, "inverse of the L2 penalty strength (smaller = stronger)", true),
+              int_param("max_iter", 1000, 1, "largest number of L-BFGS iterations"),
+              real_param("tol", 1e-6, 0.0, "stop when every gradient entry is at most this", true),
+              bool_param("fit_intercept", true, "learn an intercept per class"),
+          },
+      .create = [](const Params& p, Task) { return std::make_unique<Logistic>(p); },
+  };
+}
+
+}  // namespace shipml::builtin

@@ -1,0 +1,55 @@
+#include "builtin.hpp"
+#include "shipml/core/error.hpp"
+
+namespace shipml {
+
+std::string_view to_string(Task task) {
+  return task == Task::classification ? "classification" : "regression";
+}
+
+Task parse_task(const std::string& text) {
+  if (text == "classification") return Task::classification;
+  if (text == "regression") return Task::regression;
+  throw UsageError("unknown task '" + text + "' (allowed: classification, regression)");
+}
+
+bool EstimatorInfo::supports(Task task) const {
+  for (Task t : tasks)
+    if (t == task) return true;
+  return false;
+}
+
+std::vector<double> Estimator::predict(const Matrix& X) const {
+  const Matrix proba = predict_proba(X);
+  std::vector<double> out(static_cast<std::size_t>(proba.rows()));
+  for (Eigen::Index i = 0; i < proba.rows(); ++i) {
+    Eigen::Index best = 0;
+    proba.row(i).maxCoeff(&best);
+    out[static_cast<std::size_t>(i)] = static_cast<double>(best);
+  }
+  return out;
+}
+
+Matrix Estimator::predict_proba(const Matrix&) const {
+  throw UsageError("this estimator is a regressor: it has no class probabilities");
+}
+
+const std::vector<EstimatorInfo>& estimators() {
+  static const std::vector<EstimatorInfo> all = {
+      builtin::linear_info(),
+      builtin::logistic_info(),
+      builtin::decision_tree_info(),
+  };
+  return all;
+}
+
+const EstimatorInfo& find_estimator(const std::string& name) {
+  std::string known;
+  for (const auto& info : estimators()) {
+    if (info.name == name) return info;
+    known += (known.empty() ? "" : ", ") + info.name;
+  }
+  throw UsageError("unknown estimator '" + name + "' (estimators: " + known + ")");
+}
+
+}  // namespace shipml

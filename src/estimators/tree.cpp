@@ -1,0 +1,54 @@
+#include "tree.hpp"
+
+#include <cmath>
+
+namespace shipml {
+
+std::size_t Tree::leaf(const Matrix& X, Eigen::Index row) const {
+  std::size_t node = 0;
+  while (feature[node] != kLeaf) {
+    const double x = X(row, feature[node]);
+    const bool go_left = std::isnan(x) ? missing_left[node] : x <= threshold[node];
+    node = static_cast<std::size_t>(go_left ? left[node] : right[node]);
+  }
+  return node;
+}
+
+void Tree::save(BinaryWriter& out) const {
+  out.u32(static_cast<std::uint32_t>(value_width));
+  out.array(feature);
+  out.array(threshold);
+  out.array(left);
+  out.array(right);
+  out.array(missing_left);
+  out.array(value);
+  out.array(gain);
+  out.array(samples);
+}
+
+void Tree::load(BinaryReader& in, Eigen::Index n_features) {
+  value_width = static_cast<int>(in.u32());
+  feature = in.array<std::int32_t>();
+  threshold = in.array<double>();
+  left = in.array<std::int32_t>();
+  right = in.array<std::int32_t>();
+  missing_left = in.array<std::uint8_t>();
+  value = in.array<double>();
+  gain = in.array<double>();
+  samples = in.array<double>();
+  const std::size_t n = feature.size();
+  if (n == 0 || value_width < 1 || threshold.size() != n || left.size() != n || right.size() != n ||
+      missing_left.size() != n || gain.size() != n || samples.size() != n ||
+      value.size() != n * static_cast<std::size_t>(value_width))
+    BinaryReader::fail("tree arrays have inconsistent sizes");
+  // Children always come after their parent, which also rules out cycles.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (feature[i] == kLeaf) continue;
+    if (feature[i] < 0 || feature[i] >= n_features || left[i] <= static_cast<std::int32_t>(i) ||
+        right[i] <= static_cast<std::int32_t>(i) || static_cast<std::size_t>(left[i]) >= n ||
+        static_cast<std::size_t>(right[i]) >= n)
+      BinaryReader::fail("tree node " + std::to_string(i) + " points outside the tree");
+  }
+}
+
+}  // namespace shipml

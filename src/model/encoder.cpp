@@ -1,0 +1,123 @@
+#include "shipml/model/encoder.hpp"
+
+#include <cmath>
+
+#include "shipml/core/error.hpp"
+
+namespace shipml {
+
+void FeatureEncoder::fit(const Frame& features) {
+  plan_.clear();
+  names_.clear();
+  for (const auto& c : features.columns()) {
+    ColumnPlan p;
+    p.categorical = !c.is_numeric();
+    if (encoding_ == InputEncoding::ordinal) {
+      names_.push_back(c.name());
+    } else if (p.categorical) {
+      p.categories = c.categories().size();
+      for (const auto& cat : c.categories()) names_.push_back(c.name() + "=" + cat);
+    } else {
+      double sum = 0, sq = 0, n = 0;
+      for (double v : c.values())
+        if (!std::isnan(v)) sum += v, n += 1;
+      const double mean = n > 0 ? sum / n : 0.0;
+      for (double v : c.values())
+        if (!std::isnan(v)) sq += (v - mean) * (v - mean);
+      const double sd = n > 0 ? std::sqrt(sq / n) : 0.0;
+      p.center = mean;
+      p.scale = sd > 0 && std::isfinite(sd) ? sd : 1.0;
+      p.indicator = n < static_cast<double>(c.size());
+      names_.push_back(c.name());
+      if (p.indicator) names_.push_back(c.name() + "_missing");
+    }
+    plan_.push_back(p);
+  }
+}
+
+Matrix FeatureEncoder::transform(const Frame& features) const {
+  if (features.cols() != plan_.size())
+    throw ModelError("encoder expects " + std::to_string(plan_.size()) + " columns, got " +
+                     std::to_string(features.cols()));
+  const auto n = static_cast<Eigen::Index>(features.rows());
+  Matrix X = Matrix::Zero(n, static_cast<Eigen::Index>(names_.size()));
+  Eigen::Index out = 0;
+  for (std::size_t j = 0; j < plan_.size(); ++j) {
+    const ColumnPlan& p = plan_[j];
+    const Column& c = features[j];
+    if (encoding_ == InputEncoding::ordinal) {
+      if (p.categorical) {
+        const auto codes = c.codes();
+        for (Eigen::Index i = 0; i < n; ++i) X(i, out) = codes[i] == kMissingCode ? NAN : static_cast<double>(codes[i]);
+      } else {
+        const auto values = c.values();
+        for (Eigen::Index i = 0; i < n; ++i) X(i, out) = values[i];
+      }
+      ++out;
+    } else if (p.categorical) {
+      const auto codes = c.codes();
+      for (Eigen::Index i = 0; i < n; ++i)
+        if (codes[i] != kMissingCode) X(i, out + codes[i]) = 1.0;
+      out += static_cast<Eigen::Index>(p.categories);
+    } else {
+      const auto values = c.values();
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const bool missing = std::isnan(values[i]);
+        X(i, out) = missing ? 0.0 : (values[i] - p.center) / p.scale;  // mean imputation, then standardised
+        if (p.indicator) X(i, out + 1) = missing ? 1.0 : 0.0;
+      }
+      out += p.indicator ? 2 : 1;
+    }
+  }
+  return X;
+}
+
+void FeatureEncoder::save(BinaryWriter& out) const {
+  out.u8(static_cast<std::uint8_t>(encoding_));
+  out.u64(plan_.size());
+  for (const auto& p : plan_) {
+    out.u8(p.categorical);
+    out.u64(p.categories);
+    out.f64(p.center);
+    out.f64(p.scale);
+    out.u8(p.indicator);
+  }
+  out.texts(names_);
+}
+
+void FeatureEncoder::load(BinaryReader& in) {
+  const auto encoding = in.u8();
+  if (encoding > 1) BinaryReader::fail("unknown feature encoding");
+  encoding_ = static_cast<InputEncoding>(encoding);
+  const std::uint64_t n = in.count(26);
+  plan_.assign(n, {});
+  std::uint64_t width = 0;
+  for (auto& p : plan_) {
+    p.categorical = in.u8();
+    p.categories = in.u64();
+    p.center = in.f64();
+    p.scale = in.f64();
+    p.indicator = in.u8();
+    width += encoding_ == InputEncoding::ordinal ? 1 : p.categorical ? p.categories : 1 + p.indicator;
+  }
+  names_ = in.texts();
+  if (names_.size() != width) BinaryReader::fail("encoder column names do not match its plan");
+}
+
+bool FeatureEncoder::matches(const Schema& schema) const {
+  if (plan_.size() != schema.fields().size()) return false;
+  for (std::size_t j = 0; j < plan_.size(); ++j) {
+    const Field& f = schema.fields()[j];
+    if (plan_[j].categorical != (f.type == ColumnType::categorical)) return false;
+    if (encoding_ == InputEncoding::one_hot_scaled && plan_[j].categorical && plan_[j].categories != f.categories->size())
+      return false;
+  }
+  return true;
+}
+
+nlohmann::json FeatureEncoder::describe() const {
+  return {{"encoding", encoding_ == InputEncoding::ordinal ? "ordinal" : "one_hot_scaled"},
+          {"encoded_features", names_.size()}};
+}
+
+}  // namespace shipml

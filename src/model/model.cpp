@@ -1,0 +1,144 @@
+#include "shipml/model/model.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "shipml/core/error.hpp"
+#include "shipml/core/hash.hpp"
+
+namespace shipml {
+
+std::string Predictions::label(std::size_t i) const {
+  return task == Task::classification ? classes[static_cast<std::size_t>(values[i])] : format_number(values[i]);
+}
+
+Model::Model(const std::string& estimator, const std::map<std::string, std::string>& params)
+    : info_(&find_estimator(estimator)), params_(Params::validate(estimator, info_->params, params)) {}
+Model::Model(Model&&) noexcept = default;
+Model& Model::operator=(Model&&) noexcept = default;
+Model::~Model() = default;
+
+Model Model::clone() const {
+  Model m;
+  m.info_ = info_;
+  m.params_ = params_;
+  return m;
+}
+
+namespace {
+
+// Identifies the training data: names, values and category texts, in order.
+std::string fingerprint(const Frame& features, const Column& target) {
+  Hasher h;
+  auto add = [&](const Column& c) {
+    h.text(c.name());
+    if (c.is_numeric()) {
+      for (double v : c.values()) h.value(std::isnan(v) ? std::nan("") : v);
+    } else {
+      for (auto code : c.codes()) h.text(code == kMissingCode ? std::string_view("\0missing", 8) : c.categories()[code]);
+    }
+  };
+  for (const auto& c : features.columns()) add(c);
+  add(target);
+  return h.hex();
+}
+
+}  // namespace
+
+void Model::fit(const Dataset& data, const FitOptions& options) {
+  fit(data.features(), data.labels(), options);
+  metadata_["training"]["source"] = data.source;
+}
+
+void Model::fit(const Frame& features, const Column& target, const FitOptions& options) {
+  if (features.cols() == 0) throw DataError("no feature columns to train on");
+  if (features.rows() == 0) throw DataError("no rows to train on");
+  const Task task = options.task ? *options.task : infer_task(target);
+  if (!info_->supports(task))
+    throw UsageError(info_->name + " does not do " + std::string(to_string(task)) + " (target '" + target.name() +
+                     "' looks like " + std::string(to_string(task)) + "; pass the task explicitly if it is not)");
+  std::vector<double> y;
+  std::vector<std::string> classes;
+  if (task == Task::classification) {
+    classes = options.classes.empty() ? class_labels(target) : options.classes;
+    const std::vector<int> idx = class_indices(target, classes);
+    std::vector<bool> seen(classes.size(), false);
+    for (std::size_t i = 0; i < idx.size(); ++i) {
+      if (idx[i] < 0) throw DataError("target value '" + target.text(i) + "' at row " + std::to_string(i + 1) + " is not one of the classes");
+      seen[static_cast<std::size_t>(idx[i])] = true;
+      y.push_back(idx[i]);
+    }
+    if (std::count(seen.begin(), seen.end(), true) < 2)
+      throw DataError("target '" + target.name() + "' has a single class in the training rows" +
+                      (y.empty() ? "" : " ('" + classes[static_cast<std::size_t>(y[0])] + "')") +
+                      "; a classifier needs at least two");
+  } else {
+    y = target_values(target);
+  }
+
+  Schema schema = Schema::of(features);
+  FeatureEncoder encoder(info_->encoding);
+  const Frame conformed = schema.conform(features);
+  encoder.fit(conformed);
+  const Matrix X = encoder.transform(conformed);
+  auto learner = info_->create(params_, task);
+  const auto start = std::chrono::steady_clock::now();
+  learner->fit(X, y, task == Task::classification ? static_cast<int>(classes.size()) : 0);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  task_ = task;
+  classes_ = std::move(classes);
+  target_ = target.name();
+  schema_ = std::move(schema);
+  encoder_ = std::move(encoder);
+  learner_ = std::move(learner);
+  metadata_ = nlohmann::json::object();
+  metadata_["training"] = {{"rows", features.rows()}, {"columns", features.cols()},
+                           {"fingerprint", fingerprint(features, target)}, {"fit_seconds", seconds}};
+}
+
+void Model::require_fitted(const char* what) const {
+  if (!learner_) throw ModelError(info_->name + ": cannot " + what + " before the model is fitted");
+}
+
+Task Model::task() const {
+  require_fitted("tell its task");
+  return task_;
+}
+
+Matrix Model::encode(const Frame& features) const { return encoder_.transform(schema_.conform(features)); }
+
+Predictions Model::predict(const Frame& features) const {
+  require_fitted("predict");
+  const Matrix X = encode(features);
+  Predictions p;
+  p.task = task_;
+  if (task_ == Task::classification) {
+    p.classes = classes_;
+    p.proba = learner_->predict_proba(X);
+    p.values.resize(static_cast<std::size_t>(X.rows()));
+    for (Eigen::Index i = 0; i < p.proba.rows(); ++i) {
+      Eigen::Index best = 0;
+      p.proba.row(i).maxCoeff(&best);
+      p.values[static_cast<std::size_t>(i)] = static_cast<double>(best);
+    }
+  } else {
+    p.values = learner_->predict(X);
+  }
+  return p;
+}
+
+Matrix Model::predict_proba(const Frame& features) const {
+  require_fitted("predict probabilities");
+  if (task_ != Task::classification) throw UsageError(info_->name + ": a regression model has no class probabilities");
+  return learner_->predict_proba(encode(features));
+}
+
+nlohmann::json Model::inspect() const {
+  require_fitted("be inspected");
+  nlohmann::json j = learner_->inspect(encoder_.output_names());
+  j["preprocessing"] = encoder_.describe();
+  return j;
+}
+
+}  // namespace shipml

@@ -1,0 +1,148 @@
+// The model file: magic bytes, format version, a JSON header anyone can read,
+// a binary body with the fitted state, and a checksum over both. Loading only
+// parses; it never runs code from the file.
+//
+//   offset 0   8 bytes   magic "\x89SHIPML\n"
+//          8   u32 LE    format version
+//         12   u64 LE    header length H, then H bytes of JSON
+//              u64 LE    body length B, then B bytes
+//              u64 LE    FNV-1a 64 of every byte before it
+#include <chrono>
+#include <ctime>
+
+#include "shipml/core/error.hpp"
+#include "shipml/core/hash.hpp"
+#include "shipml/io/file.hpp"
+#include "shipml/model/model.hpp"
+#include "shipml/model/model_file.hpp"
+
+namespace shipml {
+namespace {
+
+constexpr std::string_view kMagic("\x89SHIPML\n", 8);
+
+std::string now_utc() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+struct ModelFile {
+  static std::string encode(const Model& m) {
+    m.require_fitted("be saved");
+    nlohmann::json header = {
+        {"format", "shipml-model"},
+        {"format_version", kModelFormatVersion},
+        {"shipml_version", SHIPML_VERSION},
+        {"created", now_utc()},
+        {"estimator", {{"name", m.estimator()}, {"params", m.params().values()}}},
+        {"task", to_string(m.task_)},
+        {"target", m.target_},
+        {"classes", m.classes_},
+        {"schema", m.schema_.to_json()},
+        {"preprocessing", m.encoder_.describe()},
+        {"metadata", m.metadata_},
+    };
+    BinaryWriter body;
+    m.encoder_.save(body);
+    m.learner_->save(body);
+
+    BinaryWriter file;
+    const std::string header_text = header.dump();
+    file.u32(kModelFormatVersion);
+    file.text(header_text);
+    file.text(body.data());
+    std::string out(kMagic);
+    out += file.data();
+    const std::uint64_t sum = Hasher().bytes(out.data(), out.size()).digest();
+    out.append(reinterpret_cast<const char*>(&sum), sizeof sum);
+    return out;
+  }
+
+  static Model decode(std::string_view bytes, const std::string& name) {
+    auto fail = [&](const std::string& why) -> ModelError { return ModelError(name + ": " + why); };
+    if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
+      throw fail("not a shipml model file (no shipml magic bytes at the start)");
+    if (bytes.size() < kMagic.size() + 4 + 8 + 8 + 8) throw fail("truncated model file (" + std::to_string(bytes.size()) + " bytes)");
+    BinaryReader frame(bytes.substr(kMagic.size(), bytes.size() - kMagic.size() - 8));
+    const std::uint32_t version = frame.u32();
+    if (version > kModelFormatVersion)
+      throw fail("model format version " + std::to_string(version) + " is newer than this shipml reads (" +
+                 std::to_string(kModelFormatVersion) + "); upgrade shipml");
+    if (version == 0) throw fail("invalid model format version 0");
+    std::string header_text, body;
+    try {
+      header_text = frame.text();
+      body = frame.text();
+    } catch (const ModelError&) {
+      throw fail("truncated model file (a section runs past the end)");
+    }
+    if (!frame.at_end()) throw fail("corrupted model file (unexpected bytes after the body)");
+    std::uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
+    if (Hasher().bytes(bytes.data(), bytes.size() - 8).digest() != stored)
+      throw fail("corrupted model file (checksum mismatch)");
+
+    try {
+      const nlohmann::json header = nlohmann::json::parse(header_text);
+      const auto& est = header.at("estimator");
+      Model m;
+      m.info_ = &find_estimator(est.at("name").get<std::string>());
+      m.params_ = Params::validate(m.info_->name, m.info_->params,
+                                   est.at("params").get<std::map<std::string, std::string>>());
+      m.task_ = parse_task(header.at("task").get<std::string>());
+      m.target_ = header.at("target").get<std::string>();
+      m.classes_ = header.at("classes").get<std::vector<std::string>>();
+      m.schema_ = Schema::from_json(header.at("schema"));
+      m.metadata_ = header.value("metadata", nlohmann::json::object());
+      if ((m.task_ == Task::classification) != (m.classes_.size() >= 2))
+        throw fail("corrupted model file (task and classes disagree)");
+      BinaryReader in(body);
+      m.encoder_.load(in);
+      if (!m.encoder_.matches(m.schema_)) throw fail("corrupted model file (preprocessing does not match the schema)");
+      auto learner = m.info_->create(m.params_, m.task_);
+      learner->load(in);
+      if (!in.at_end()) throw fail("corrupted model file (unexpected bytes after the fitted state)");
+      m.learner_ = std::move(learner);
+      return m;
+    } catch (const nlohmann::json::exception& e) {
+      throw fail(std::string("corrupted model header: ") + e.what());
+    } catch (const ModelError& e) {
+      const std::string what = e.what();
+      throw what.starts_with(name + ":") ? e : fail(what);
+    } catch (const UsageError& e) {
+      throw fail(std::string("cannot load: ") + e.what());
+    } catch (const DataError& e) {
+      throw fail(std::string("corrupted model file: ") + e.what());
+    }
+  }
+};
+
+std::string encode_model(const Model& model) { return ModelFile::encode(model); }
+Model decode_model(std::string_view bytes, const std::string& name) { return ModelFile::decode(bytes, name); }
+
+nlohmann::json read_model_header(std::string_view bytes, const std::string& name) {
+  decode_model(bytes, name);  // validates everything first
+  BinaryReader frame(bytes.substr(kMagic.size()));
+  frame.u32();
+  return nlohmann::json::parse(frame.text());
+}
+
+void Model::save(const std::string& path) const { write_file_atomic(path, ModelFile::encode(*this)); }
+
+Model Model::load(const std::string& path) {
+  std::string bytes;
+  try {
+    bytes = read_file(path);
+  } catch (const DataError& e) {
+    throw ModelError(e.what());
+  }
+  return ModelFile::decode(bytes, path);
+}
+
+}  // namespace shipml

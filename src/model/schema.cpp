@@ -1,0 +1,112 @@
+#include "shipml/model/schema.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <unordered_map>
+
+#include "shipml/core/error.hpp"
+
+namespace shipml {
+
+Schema Schema::of(const Frame& features) {
+  Schema s;
+  for (const auto& c : features.columns())
+    s.fields_.push_back({c.name(), c.type(),
+                         c.is_numeric() ? nullptr : std::make_shared<const Categories>(c.categories())});
+  return s;
+}
+
+std::vector<std::string> Schema::names() const {
+  std::vector<std::string> out;
+  for (const auto& f : fields_) out.push_back(f.name);
+  return out;
+}
+
+namespace {
+
+Column as_categories(const Field& field, const Column& given) {
+  std::unordered_map<std::string_view, std::int32_t> index;
+  for (std::size_t i = 0; i < field.categories->size(); ++i)
+    index.emplace((*field.categories)[i], static_cast<std::int32_t>(i));
+  std::vector<std::int32_t> codes(given.size(), kMissingCode);
+  if (given.is_numeric()) {
+    for (std::size_t i = 0; i < given.size(); ++i) {
+      if (given.is_missing(i)) continue;
+      auto it = index.find(format_number(given.values()[i]));
+      if (it != index.end()) codes[i] = it->second;
+    }
+  } else {
+    // Recode through the input's dictionary: one lookup per category, not per row.
+    std::vector<std::int32_t> remap(given.categories().size(), kMissingCode);
+    for (std::size_t c = 0; c < remap.size(); ++c) {
+      auto it = index.find(given.categories()[c]);
+      if (it != index.end()) remap[c] = it->second;
+    }
+    for (std::size_t i = 0; i < given.size(); ++i)
+      if (given.codes()[i] != kMissingCode) codes[i] = remap[static_cast<std::size_t>(given.codes()[i])];
+  }
+  return Column::categorical(field.name, std::move(codes), field.categories);
+}
+
+Column as_numbers(const Field& field, const Column& given) {
+  if (given.is_numeric()) return given;
+  std::vector<double> parsed(given.categories().size());
+  std::vector<bool> ok(parsed.size());
+  for (std::size_t c = 0; c < parsed.size(); ++c) {
+    const std::string& s = given.categories()[c];
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed[c]);
+    ok[c] = ec == std::errc() && end == s.data() + s.size();
+  }
+  std::vector<double> values(given.size(), std::nan(""));
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const auto code = given.codes()[i];
+    if (code == kMissingCode) continue;
+    if (!ok[static_cast<std::size_t>(code)])
+      throw DataError("column '" + field.name + "' must be numeric, but row " + std::to_string(i + 1) + " has '" +
+                      given.categories()[static_cast<std::size_t>(code)] + "'");
+    values[i] = parsed[static_cast<std::size_t>(code)];
+  }
+  return Column::numeric(field.name, std::move(values));
+}
+
+}  // namespace
+
+Frame Schema::conform(const Frame& input) const {
+  Frame out;
+  for (const auto& field : fields_) {
+    const Column* given = input.find(field.name);
+    if (!given) throw DataError("missing column '" + field.name + "' (the model needs: " + [&] {
+                                  std::string all;
+                                  for (const auto& f : fields_) all += (all.empty() ? "" : ", ") + f.name;
+                                  return all;
+                                }() + ")");
+    out.add(field.type == ColumnType::numeric ? as_numbers(field, *given) : as_categories(field, *given));
+  }
+  return out;
+}
+
+nlohmann::json Schema::to_json() const {
+  nlohmann::json fields = nlohmann::json::array();
+  for (const auto& f : fields_) {
+    nlohmann::json j = {{"name", f.name}, {"type", to_string(f.type)}};
+    if (f.categories) j["categories"] = *f.categories;
+    fields.push_back(j);
+  }
+  return fields;
+}
+
+Schema Schema::from_json(const nlohmann::json& j) {
+  Schema s;
+  for (const auto& f : j) {
+    const std::string type = f.at("type").get<std::string>();
+    if (type != "numeric" && type != "categorical") throw ModelError("unknown field type '" + type + "'");
+    Field field{f.at("name").get<std::string>(), type == "numeric" ? ColumnType::numeric : ColumnType::categorical,
+                nullptr};
+    if (field.type == ColumnType::categorical)
+      field.categories = std::make_shared<const Categories>(f.at("categories").get<Categories>());
+    s.fields_.push_back(std::move(field));
+  }
+  return s;
+}
+
+}  // namespace shipml

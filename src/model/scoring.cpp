@@ -1,0 +1,133 @@
+#include "shipml/model/scoring.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+#include "shipml/core/error.hpp"
+#include "shipml/core/parallel.hpp"
+#include "shipml/metrics/metrics.hpp"
+
+namespace shipml {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Result score(const Model& prototype, const Dataset& data, const Validation& v, std::vector<std::string> metric_names) {
+  const Column& target = data.labels();
+  const Task task = v.task ? *v.task : infer_task(target);
+  Result result;
+  result.estimator = prototype.estimator();
+  result.params = prototype.params().values();
+  result.task = task;
+  result.seed = v.seed;
+  std::vector<int> groups;
+  std::vector<double> truth;
+  if (task == Task::classification) {
+    result.classes = class_labels(target);
+    groups = class_indices(target, result.classes);
+    truth.assign(groups.begin(), groups.end());
+  } else {
+    truth = target_values(target);
+  }
+  const int n_classes = static_cast<int>(result.classes.size());
+  if (metric_names.empty()) metric_names = default_metrics(task, n_classes);
+  for (const auto& name : metric_names) check_metric(find_metric(name), task, n_classes);
+  result.metric_names = metric_names;
+
+  const bool stratified = task == Task::classification;
+  std::vector<Fold> folds;
+  std::ostringstream how;
+  if (v.folds >= 2) {
+    folds = kfold(data.rows(), v.folds, v.seed, groups);
+    how << v.folds << "-fold CV";
+  } else {
+    folds = {train_test_split(data.rows(), v.test_size, v.seed, groups)};
+    how << "hold-out " << format_number(v.test_size * 100) << "%";
+  }
+  result.validation = how.str() + (stratified ? ", stratified" : "");
+
+  const Frame features = data.features();
+  result.folds.resize(folds.size());
+  parallel_for(folds.size(), v.threads, [&](std::size_t f) {
+    const Fold& fold = folds[f];
+    Model model = prototype.clone();
+    FoldResult& out = result.folds[f];
+    out.train_rows = fold.train.size();
+    out.test_rows = fold.test.size();
+    auto start = std::chrono::steady_clock::now();
+    model.fit(features.take(fold.train), target.take(fold.train), {.task = task, .classes = result.classes});
+    out.fit_seconds = seconds_since(start);
+    start = std::chrono::steady_clock::now();
+    Predictions p = model.predict(features.take(fold.test));
+    out.predict_seconds = seconds_since(start);
+    Evaluation e{task, n_classes, {}, std::move(p.values), std::move(p.proba)};
+    for (std::size_t i : fold.test) e.truth.push_back(truth[i]);
+    for (const auto& name : metric_names) out.metrics[name] = find_metric(name).compute(e);
+  });
+  return result;
+}
+
+double Result::mean(const std::string& metric) const {
+  double sum = 0;
+  for (const auto& f : folds) sum += f.metrics.at(metric);
+  return sum / static_cast<double>(folds.size());
+}
+
+double Result::stddev(const std::string& metric) const {
+  if (folds.size() < 2) return 0;
+  const double m = mean(metric);
+  double sq = 0;
+  for (const auto& f : folds) sq += (f.metrics.at(metric) - m) * (f.metrics.at(metric) - m);
+  return std::sqrt(sq / static_cast<double>(folds.size() - 1));
+}
+
+std::string Result::table() const {
+  std::ostringstream out;
+  std::size_t width = 6;
+  for (const auto& m : metric_names) width = std::max(width, m.size());
+  out << std::left << std::setw(static_cast<int>(width)) << "metric";
+  const bool cv = folds.size() > 1;
+  if (cv)
+    for (std::size_t f = 0; f < folds.size(); ++f) out << std::right << std::setw(9) << ("fold" + std::to_string(f + 1));
+  out << std::right << std::setw(9) << (cv ? "mean" : "test");
+  if (cv) out << std::setw(9) << "std";
+  out << '\n' << std::fixed << std::setprecision(4);
+  for (const auto& m : metric_names) {
+    out << std::left << std::setw(static_cast<int>(width)) << m << std::right;
+    if (cv)
+      for (const auto& f : folds) out << std::setw(9) << f.metrics.at(m);
+    out << std::setw(9) << mean(m);
+    if (cv) out << std::setw(9) << stddev(m);
+    out << '\n';
+  }
+  return out.str();
+}
+
+nlohmann::json Result::to_json() const {
+  nlohmann::json j = {{"estimator", estimator}, {"params", params},       {"task", to_string(task)},
+                      {"validation", validation}, {"seed", seed},         {"classes", classes}};
+  nlohmann::json fold_list = nlohmann::json::array();
+  for (const auto& f : folds) {
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& [k, val] : f.metrics) metrics[k] = std::isfinite(val) ? nlohmann::json(val) : nlohmann::json();
+    fold_list.push_back({{"train_rows", f.train_rows}, {"test_rows", f.test_rows}, {"fit_seconds", f.fit_seconds},
+                         {"predict_seconds", f.predict_seconds}, {"metrics", metrics}});
+  }
+  j["folds"] = fold_list;
+  nlohmann::json summary = nlohmann::json::object();
+  for (const auto& m : metric_names) {
+    const double mu = mean(m), sd = stddev(m);
+    summary[m] = {{"mean", std::isfinite(mu) ? nlohmann::json(mu) : nlohmann::json()},
+                  {"std", std::isfinite(sd) ? nlohmann::json(sd) : nlohmann::json()}};
+  }
+  j["metrics"] = summary;
+  return j;
+}
+
+}  // namespace shipml
