@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 BUILD ?= build/release
 TEST_BUILD ?= build/test
 
-.PHONY: deps build quickstart test bench clean
+.PHONY: deps build quickstart test bench fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -27,3 +27,12 @@ bench: build
 
 clean:
 	rm -rf build
+
+# Coverage-guided fuzzing with libFuzzer (clang), FUZZ_SECONDS per harness.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHIPML_FUZZ=ON -DSHIPML_TESTS=OFF -DSHIPML_BENCH=OFF >/dev/null
+	@cmake --build build/fuzz -j $(JOBS) --target fuzz_model_file fuzz_csv
+	@mkdir -p build/fuzz/corpus/model_file build/fuzz/corpus/csv
+	build/fuzz/fuzz/fuzz_model_file -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/model_file tests/golden
+	build/fuzz/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/csv fuzz/corpus/csv

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks: shipml against its peers on the same data and machine.
+# Usage: bench/run.sh BUILD_DIR   (make bench builds it first)
+set -euo pipefail
+build=${1:-build/release}
+work=$build/bench-data
+mkdir -p "$work"
+
+echo "== CSV reading, 500,000 x 20 numeric =="
+csv=$work/numeric_500k_x20.csv
+[ -f "$csv" ] || "$build/bench/bench_csv" --write "$csv"
+size_mb=$(du -m "$csv" | cut -f1)
+shipml_mbs=$(SHIPML_BENCH_CSV=$csv "$build/bench/bench_csv" --benchmark_format=json 2>/dev/null |
+  /usr/bin/python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"][0]; print(f"{b["bytes_per_second"]/1e6:.1f}")')
+pandas_mbs=$(/usr/bin/python3 bench/csv_pandas.py "$csv" 3)
+printf '%-26s %10s\n' "reader (${size_mb} MB file)" "MB/s"
+printf '%-26s %10s\n' "shipml read_csv" "$shipml_mbs" "pandas 1.5 read_csv" "$pandas_mbs"
+/usr/bin/python3 -c "print(f'ratio shipml/pandas: {$shipml_mbs/$pandas_mbs:.2f}x throughput')"

@@ -1,0 +1,12 @@
+#pragma once
+// Fuzz harnesses: each feeds arbitrary bytes to a parser. A shipml::Error is the
+// expected answer to bad input; anything else escaping, or a crash, is a bug.
+#include <cstddef>
+#include <cstdint>
+
+namespace shipml::fuzz {
+
+int model_file(const std::uint8_t* data, std::size_t size);
+int csv(const std::uint8_t* data, std::size_t size);
+
+}  // namespace shipml::fuzz

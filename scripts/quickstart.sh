@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# shipml's main job end to end on bundled data: score a model with
+# cross-validation, train it on all rows, save it, inspect it, predict with it.
+set -euo pipefail
+shipml=${1:-build/release/shipml}
+out=build/quickstart
+mkdir -p "$out"
+run() { printf '\n$ %s\n' "$*"; "$@"; }
+
+run "$shipml" score --data data/churn.csv --target churn -e decision_tree --set max_depth=6 --cv 5
+run "$shipml" train --data data/churn.csv --target churn -e decision_tree --set max_depth=6 --out "$out/churn.shipml"
+run "$shipml" inspect "$out/churn.shipml"
+run "$shipml" predict --model "$out/churn.shipml" --data data/churn.csv --proba --out "$out/predictions.csv"
+printf '\n$ head -5 %s\n' "$out/predictions.csv"
+head -5 "$out/predictions.csv"

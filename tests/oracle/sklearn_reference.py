@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+"""Computes scikit-learn's answers for the oracle tests.
+
+Usage: sklearn_reference.py DATA_DIR OUT_DIR
+
+Writes OUT_DIR/metrics.json (metric cases with scikit-learn's values) and, per
+model case, the train/test CSV files both sides use plus scikit-learn's
+predictions on the test rows (OUT_DIR/models.json). The C++ oracle tests read
+these and compare shipml's numbers.
+"""
+import json
+import os
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn import metrics as skm
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeRegressor
+
+warnings.filterwarnings("ignore")
+
+
+def classification_cases(rng):
+    cases = []
+
+    def add(name, y_true, y_pred, proba, k):
+        y_true, y_pred, proba = np.asarray(y_true), np.asarray(y_pred), np.asarray(proba, dtype=float)
+        labels = list(range(k))
+        exp = {
+            "accuracy": skm.accuracy_score(y_true, y_pred),
+            "balanced_accuracy": skm.balanced_accuracy_score(y_true, y_pred),
+            "log_loss": skm.log_loss(y_true, proba, labels=labels),
+        }
+        for avg in ("macro", "weighted"):
+            exp[f"precision_{avg}"] = skm.precision_score(y_true, y_pred, average=avg, zero_division=0)
+            exp[f"recall_{avg}"] = skm.recall_score(y_true, y_pred, average=avg, zero_division=0)
+            exp[f"f1_{avg}"] = skm.f1_score(y_true, y_pred, average=avg, zero_division=0)
+        if k == 2:
+            exp["precision"] = skm.precision_score(y_true, y_pred, pos_label=1, zero_division=0, labels=[0, 1])
+            exp["recall"] = skm.recall_score(y_true, y_pred, pos_label=1, zero_division=0, labels=[0, 1])
+            exp["f1"] = skm.f1_score(y_true, y_pred, pos_label=1, zero_division=0, labels=[0, 1])
+            exp["brier"] = skm.brier_score_loss(y_true, proba[:, 1], pos_label=1)
+        try:
+            exp["roc_auc"] = (skm.roc_auc_score(y_true, proba[:, 1]) if k == 2
+                              else skm.roc_auc_score(y_true, proba, multi_class="ovr", average="macro", labels=labels))
+        except ValueError:
+            exp["roc_auc"] = None  # scikit-learn refuses; shipml returns NaN
+        cases.append({"name": name, "n_classes": k, "y_true": y_true.tolist(), "y_pred": y_pred.tolist(),
+                      "proba": proba.tolist(), "expected": exp})
+
+    def random_case(name, n, k, ties=False, weights=None):
+        y = rng.choice(k, size=n, p=weights)
+        logits = rng.normal(size=(n, k)) + 1.5 * np.eye(k)[y]
+        if ties:
+            logits = np.round(logits)
+        p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        if ties:
+            p = np.round(p, 1)
+            p[:, -1] = 1 - p[:, :-1].sum(axis=1)
+            p = np.clip(p, 0, 1)
+        add(name, y, p.argmax(axis=1), p, k)
+
+    random_case("binary", 200, 2)
+    random_case("binary_ties", 150, 2, ties=True)
+    random_case("binary_imbalanced", 300, 2, weights=[0.92, 0.08])
+    random_case("multiclass", 240, 4)
+    random_case("multiclass_ties", 120, 3, ties=True)
+    random_case("multiclass_rare", 400, 5, weights=[0.5, 0.3, 0.15, 0.04, 0.01])
+    # Edge cases: a single class in y_true, predictions of a class never true,
+    # perfect and all-wrong predictions, certain probabilities (log loss clipping).
+    add("single_class_truth", [1] * 10, [1, 1, 0, 1, 1, 1, 1, 1, 0, 1], [[0.3, 0.7]] * 10, 2)
+    add("never_predicted_positive", [0, 1, 0, 1, 0], [0] * 5, [[0.9, 0.1], [0.6, 0.4], [0.8, 0.2], [0.7, 0.3], [0.99, 0.01]], 2)
+    add("perfect", [0, 1, 2, 1], [0, 1, 2, 1], np.eye(3)[[0, 1, 2, 1]], 3)
+    add("all_wrong_certain", [0, 1, 0], [1, 0, 1], [[0, 1], [1, 0], [0, 1]], 2)
+    add("class_absent_in_fold", [0, 0, 1, 1, 0], [0, 2, 1, 1, 0], [[.8, .1, .1], [.3, .3, .4], [.1, .8, .1], [.2, .7, .1], [.6, .2, .2]], 3)
+    add("tiny", [1], [1], [[0.2, 0.8]], 2)
+    return cases
+
+
+def regression_cases(rng):
+    cases = []
+
+    def add(name, y, p):
+        y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+        cases.append({"name": name, "y_true": y.tolist(), "y_pred": p.tolist(), "expected": {
+            "r2": skm.r2_score(y, p), "mse": skm.mean_squared_error(y, p),
+            "rmse": skm.mean_squared_error(y, p, squared=False), "mae": skm.mean_absolute_error(y, p),
+            "mape": skm.mean_absolute_percentage_error(y, p)}})
+
+    y = rng.normal(50, 10, size=300)
+    add("noisy", y, y + rng.normal(0, 5, size=300))
+    add("with_zero_truth", [0.0, 1.0, 2.0, 0.0], [0.5, 1.0, 1.5, -0.1])
+    add("constant_truth_perfect", [3.0] * 5, [3.0] * 5)
+    add("constant_truth_wrong", [3.0] * 5, [3.0, 3.0, 3.0, 3.0, 4.0])
+    add("worse_than_mean", [1.0, 2.0, 3.0], [3.0, 2.0, 1.0])
+    return cases
+
+
+def split_files(df, name, out_dir, rng, test_size=0.25):
+    order = rng.permutation(len(df))
+    n_test = int(np.ceil(test_size * len(df)))
+    test, train = df.iloc[order[:n_test]], df.iloc[order[n_test:]]
+    train_path, test_path = (os.path.join(out_dir, f"{name}_{part}.csv") for part in ("train", "test"))
+    train.to_csv(train_path, index=False)
+    test.to_csv(test_path, index=False)
+    return train, test, train_path, test_path
+
+
+def model_cases(data_dir, out_dir, rng):
+    cases = []
+
+    def case(name, dataset, target, shipml_estimator, params, sk_model, classifier):
+        df = pd.read_csv(os.path.join(data_dir, dataset))
+        train, test, train_path, test_path = split_files(df, name, out_dir, rng)
+        X_train, y_train = train.drop(columns=[target]), train[target]
+        X_test, y_test = test.drop(columns=[target]), test[target]
+        sk_model.fit(X_train, y_train)
+        entry = {"name": name, "estimator": shipml_estimator, "params": params, "target": target,
+                 "train": train_path, "test": test_path}
+        if classifier:
+            entry["classes"] = [str(c) for c in sk_model.classes_]
+            entry["proba"] = sk_model.predict_proba(X_test).tolist()
+            entry["accuracy"] = skm.accuracy_score(y_test, sk_model.predict(X_test))
+        else:
+            entry["predictions"] = sk_model.predict(X_test).tolist()
+            entry["r2"] = skm.r2_score(y_test, sk_model.predict(X_test))
+        cases.append(entry)
+
+    case("linear_diabetes", "diabetes.csv", "progression", "linear", {}, LinearRegression(), False)
+    case("ridge_concrete", "concrete.csv", "compressive_strength", "linear", {"alpha": "10"},
+         make_pipeline(StandardScaler(), Ridge(alpha=10.0)), False)
+    # The same objective as lbfgs, solved by scikit-learn's Newton solvers at a
+    # tight tolerance: its lbfgs stops on scipy's relative-decrease test about
+    # 2e-5 (in probability) short of the optimum, which is what shipml reaches.
+    case("logistic_breast_cancer", "breast_cancer.csv", "diagnosis", "logistic", {"tol": "1e-9"},
+         make_pipeline(StandardScaler(), LogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12,
+                                                            max_iter=1000)), True)
+    case("logistic_wine_multinomial", "wine.csv", "cultivar", "logistic", {"C": "0.5", "tol": "1e-9"},
+         make_pipeline(StandardScaler(), LogisticRegression(C=0.5, solver="newton-cg", tol=1e-12,
+                                                            max_iter=10000)), True)
+    case("tree_stump_diabetes", "diabetes.csv", "progression", "decision_tree", {"max_depth": "2"},
+         DecisionTreeRegressor(max_depth=2, random_state=0), False)
+    return cases
+
+
+def main():
+    data_dir, out_dir = sys.argv[1], sys.argv[2]
+    os.makedirs(out_dir, exist_ok=True)
+    rng = np.random.default_rng(20261127)
+    with open(os.path.join(out_dir, "metrics.json"), "w") as f:
+        json.dump({"classification": classification_cases(rng), "regression": regression_cases(rng)}, f)
+    with open(os.path.join(out_dir, "models.json"), "w") as f:
+        json.dump(model_cases(data_dir, out_dir, rng), f)
+    print(f"scikit-learn reference written to {out_dir}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+#pragma once
+// Helpers shared by the tests: bundled data paths, running the real `shipml`
+// binary, temporary directories, and small synthetic frames with categories
+// and missing values.
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <sys/wait.h>
+
+#include "shipml/core/random.hpp"
+#include "shipml/io/file.hpp"
+#include "shipml/shipml.hpp"
+
+namespace shipml::test {
+
+inline std::string source_path(const std::string& relative) { return std::string(SHIPML_SOURCE_DIR) + "/" + relative; }
+inline std::string data_path(const std::string& file) { return source_path("data/" + file); }
+
+/// A fresh directory under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "shipml-test-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// A small classification or regression frame: numbers, a column with missing
+/// values, a categorical column with missing values, and a target that depends on them.
+inline Dataset synthetic(Task task, std::size_t n = 240, std::uint64_t seed = 7) {
+  Random rng(seed);
+  std::vector<double> x1(n), x2(n), y(n);
+  std::vector<std::string> color(n), label(n);
+  std::vector<bool> color_missing(n);
+  const char* colors[] = {"red", "green", "blue", "violet"};
+  for (std::size_t i = 0; i < n; ++i) {
+    x1[i] = rng.uniform() * 4 - 2;
+    x2[i] = rng.uniform() < 0.1 ? NAN : rng.uniform() * 10;
+    const auto c = rng.below(4);
+    color[i] = colors[c];
+    color_missing[i] = rng.uniform() < 0.08;
+    const double signal = 1.5 * x1[i] + (std::isnan(x2[i]) ? 0 : 0.3 * x2[i]) + (c == 2 ? 1.0 : 0.0) + rng.uniform();
+    y[i] = signal;
+    label[i] = signal < 0.5 ? "low" : signal < 2.5 ? "mid" : "high";
+  }
+  Frame f;
+  f.add(Column::numeric("x1", x1));
+  f.add(Column::numeric("x2", x2));
+  f.add(Column::from_strings("color", color, color_missing));
+  f.add(task == Task::classification ? Column::from_strings("y", label) : Column::numeric("y", y));
+  return {f, "y", "synthetic"};
+}
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+/// Runs the shipml binary with `args` (a shell-quoted string) and captures both streams.
+inline RunResult run_cli(const std::string& args) {
+  TempDir tmp;
+  const std::string err_file = tmp.file("stderr");
+  const std::string command = std::string(SHIPML_CLI) + " " + args + " 2>" + err_file;
+  RunResult r;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::array<char, 4096> buf{};
+  for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) r.out.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = read_file(err_file);
+  return r;
+}
+
+}  // namespace shipml::test
