@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -186,6 +188,38 @@ void add_predict(CLI::App& app) {
   });
 }
 
+// What a model learned, for people: scalars as they are, and for each table of
+// numbers per feature (coefficients, importances) the largest ten by magnitude.
+void print_learned(const nlohmann::json& j, const std::string& indent) {
+  for (const auto& [key, value] : j.items()) {
+    if (!value.is_structured()) {
+      std::cout << indent << key << ": " << value.dump() << '\n';
+    } else if (value.is_object() && !value.empty() &&
+               std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_number(); })) {
+      std::vector<std::pair<std::string, double>> items;
+      for (const auto& [name, v] : value.items()) items.emplace_back(name, v.get<double>());
+      std::stable_sort(items.begin(), items.end(),
+                       [](const auto& a, const auto& b) { return std::abs(a.second) > std::abs(b.second); });
+      std::cout << indent << key << (items.size() > 10 ? " (largest 10 of " + std::to_string(items.size()) + ")" : "")
+                << ":\n";
+      for (std::size_t i = 0; i < std::min<std::size_t>(10, items.size()); ++i)
+        std::cout << indent << "  " << std::left << std::setw(32) << items[i].first << std::right << std::setw(12)
+                  << std::setprecision(4) << items[i].second << '\n';
+    } else if (value.is_array()) {
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (!value[i].is_structured()) {
+          std::cout << indent << key << "[" << i << "]: " << value[i].dump() << '\n';
+          continue;
+        }
+        print_learned(nlohmann::json{{key + "[" + std::to_string(i) + "]", value[i]}}, indent);
+      }
+    } else {
+      std::cout << indent << key << ":\n";
+      print_learned(value, indent + "  ");
+    }
+  }
+}
+
 void add_inspect(CLI::App& app) {
   auto* cmd = app.add_subcommand("inspect", "Show a model file's metadata, schema, parameters and what it learned");
   auto path = std::make_shared<std::string>();
@@ -217,8 +251,10 @@ void add_inspect(CLI::App& app) {
       std::cout << "  trained on " << t.value("source", std::string("(in memory)")) << ": " << t.value("rows", 0)
                 << " rows, fingerprint " << t.value("fingerprint", std::string("?")) << "\n";
     std::cout << "  schema     " << model.schema().fields().size() << " features\n";
+    std::size_t width = 0;
+    for (const auto& f : model.schema().fields()) width = std::max(width, f.name.size());
     for (const auto& f : model.schema().fields()) {
-      std::cout << "    " << std::left << std::setw(28) << f.name << to_string(f.type);
+      std::cout << "    " << std::left << std::setw(static_cast<int>(width + 2)) << f.name << to_string(f.type);
       if (f.categories) {
         std::vector<std::string> first(f.categories->begin(),
                                        f.categories->begin() + std::min<std::ptrdiff_t>(5, f.categories->size()));
@@ -227,7 +263,8 @@ void add_inspect(CLI::App& app) {
       }
       std::cout << '\n';
     }
-    std::cout << "  learned    " << header["learned"].dump() << '\n';
+    std::cout << "  learned\n";
+    print_learned(header["learned"], "    ");
   });
 }
 

@@ -138,7 +138,7 @@ class DecisionTree final : public Estimator {
     if (tree_.value_width != std::max(1, n_classes_)) BinaryReader::fail("tree leaf width does not match its classes");
   }
 
-  nlohmann::json inspect(const std::vector<std::string>& names) const override {
+  nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     std::vector<double> importance(static_cast<std::size_t>(n_features_), 0.0);
     std::size_t leaves = 0;
     for (std::size_t i = 0; i < tree_.size(); ++i) {

@@ -48,7 +48,7 @@ class Linear final : public Estimator {
     intercept_ = in.f64();
   }
 
-  nlohmann::json inspect(const std::vector<std::string>& names) const override {
+  nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     nlohmann::json coef = nlohmann::json::object();
     for (Eigen::Index j = 0; j < coef_.size(); ++j)
       coef[j < static_cast<Eigen::Index>(names.size()) ? names[j] : std::to_string(j)] = coef_[j];

@@ -81,12 +81,16 @@ class Logistic final : public Estimator {
 
   void save(BinaryWriter& out) const override {
     out.u32(static_cast<std::uint32_t>(n_classes_));
+    out.u32(static_cast<std::uint32_t>(iterations_));
+    out.u8(converged_);
     out.u64(static_cast<std::uint64_t>(weights_.rows()));
     out.array(std::vector<double>(weights_.data(), weights_.data() + weights_.size()));
   }
 
   void load(BinaryReader& in) override {
     n_classes_ = static_cast<int>(in.u32());
+    iterations_ = static_cast<int>(in.u32());
+    converged_ = in.u8() != 0;
     const auto rows = static_cast<Eigen::Index>(in.u64());
     const auto w = in.array<double>();
     const Eigen::Index k = n_classes_ == 2 ? 1 : n_classes_;
@@ -95,15 +99,20 @@ class Logistic final : public Estimator {
     weights_ = Eigen::Map<const Matrix>(w.data(), rows, k);
   }
 
-  nlohmann::json inspect(const std::vector<std::string>& names) const override {
+  nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>& classes) const override {
     const Eigen::Index d = weights_.rows() - 1;
-    nlohmann::json coef = nlohmann::json::array(), intercept = nlohmann::json::array();
+    auto label = [&](Eigen::Index c) {
+      // Binary models have one weight vector: the log-odds of the second class.
+      const auto k = static_cast<std::size_t>(weights_.cols() == 1 ? 1 : c);
+      return k < classes.size() ? classes[k] : std::to_string(k);
+    };
+    nlohmann::json coef = nlohmann::json::object(), intercept = nlohmann::json::object();
     for (Eigen::Index c = 0; c < weights_.cols(); ++c) {
       nlohmann::json row = nlohmann::json::object();
       for (Eigen::Index j = 0; j < d; ++j)
         row[j < static_cast<Eigen::Index>(names.size()) ? names[j] : std::to_string(j)] = weights_(j, c);
-      coef.push_back(row);
-      intercept.push_back(weights_(d, c));
+      coef[label(c)] = row;
+      intercept[label(c)] = weights_(d, c);
     }
     return {{"coefficients", coef}, {"intercepts", intercept}, {"iterations", iterations_},
             {"converged", converged_}};

@@ -136,7 +136,7 @@ Matrix Model::predict_proba(const Frame& features) const {
 
 nlohmann::json Model::inspect() const {
   require_fitted("be inspected");
-  nlohmann::json j = learner_->inspect(encoder_.output_names());
+  nlohmann::json j = learner_->inspect(encoder_.output_names(), classes_);
   j["preprocessing"] = encoder_.describe();
   return j;
 }

@@ -88,22 +88,37 @@ double Result::stddev(const std::string& metric) const {
 }
 
 std::string Result::table() const {
-  std::ostringstream out;
-  std::size_t width = 6;
-  for (const auto& m : metric_names) width = std::max(width, m.size());
-  out << std::left << std::setw(static_cast<int>(width)) << "metric";
   const bool cv = folds.size() > 1;
+  // Four decimals, or one for a metric whose mean is in the thousands (RMSE of prices).
+  auto cell = [](double v, double scale) {
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(std::abs(scale) >= 1000 ? 1 : 4) << v;
+    return s.str();
+  };
+  std::vector<std::string> header{"metric"};
   if (cv)
-    for (std::size_t f = 0; f < folds.size(); ++f) out << std::right << std::setw(9) << ("fold" + std::to_string(f + 1));
-  out << std::right << std::setw(9) << (cv ? "mean" : "test");
-  if (cv) out << std::setw(9) << "std";
-  out << '\n' << std::fixed << std::setprecision(4);
+    for (std::size_t f = 0; f < folds.size(); ++f) header.push_back("fold" + std::to_string(f + 1));
+  header.push_back(cv ? "mean" : "test");
+  if (cv) header.push_back("std");
+  std::vector<std::vector<std::string>> rows{header};
   for (const auto& m : metric_names) {
-    out << std::left << std::setw(static_cast<int>(width)) << m << std::right;
+    std::vector<std::string> row{m};
+    const double scale = mean(m);
     if (cv)
-      for (const auto& f : folds) out << std::setw(9) << f.metrics.at(m);
-    out << std::setw(9) << mean(m);
-    if (cv) out << std::setw(9) << stddev(m);
+      for (const auto& f : folds) row.push_back(cell(f.metrics.at(m), scale));
+    row.push_back(cell(scale, scale));
+    if (cv) row.push_back(cell(stddev(m), scale));
+    rows.push_back(row);
+  }
+  std::vector<std::size_t> width(header.size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  std::ostringstream out;
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c == 0) out << std::left << std::setw(static_cast<int>(width[0])) << row[0];
+      else out << "  " << std::right << std::setw(static_cast<int>(width[c])) << row[c];
+    }
     out << '\n';
   }
   return out.str();

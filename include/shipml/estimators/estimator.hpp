@@ -45,8 +45,10 @@ class Estimator {
   virtual Matrix predict_proba(const Matrix& X) const;
   virtual void save(BinaryWriter& out) const = 0;
   virtual void load(BinaryReader& in) = 0;
-  /// What the estimator learned, for `shipml inspect`.
-  virtual nlohmann::json inspect(const std::vector<std::string>& feature_names) const = 0;
+  /// What the estimator learned, for `shipml inspect`; names label the encoded
+  /// features and (classifiers) the classes.
+  virtual nlohmann::json inspect(const std::vector<std::string>& feature_names,
+                                 const std::vector<std::string>& classes) const = 0;
 };
 
 /// The declaration of an estimator: its name, what it does, the tasks it solves,
