@@ -11,7 +11,7 @@ csv=$work/numeric_500k_x20.csv
 [ -f "$csv" ] || "$build/bench/bench_csv" --write "$csv"
 size_mb=$(du -m "$csv" | cut -f1)
 shipml_mbs=$(SHIPML_BENCH_CSV=$csv "$build/bench/bench_csv" --benchmark_format=json 2>/dev/null |
-  /usr/bin/python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"][0]; print(f"{b["bytes_per_second"]/1e6:.1f}")')
+  /usr/bin/python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"][0]; print(round(b["bytes_per_second"]/1e6, 1))')
 pandas_mbs=$(/usr/bin/python3 bench/csv_pandas.py "$csv" 3)
 printf '%-26s %10s\n' "reader (${size_mb} MB file)" "MB/s"
 printf '%-26s %10s\n' "shipml read_csv" "$shipml_mbs" "pandas 1.5 read_csv" "$pandas_mbs"

@@ -282,7 +282,8 @@ Frame read_csv(const std::string& path, const CsvOptions& options) {
 
 namespace {
 void put_cell(std::string& out, const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) {
+  // Quoted: delimiters, quotes, line breaks, and a leading BOM a reader would strip.
+  if (s.find_first_of(",\"\r\n") == std::string::npos && !s.starts_with("\xEF\xBB\xBF")) {
     out += s;
     return;
   }
@@ -307,6 +308,8 @@ std::string to_csv(const Frame& frame) {
       if (j) out += ',';
       put_cell(out, frame[j].text(i));
     }
+    // A lone empty cell would be a blank line, which readers skip.
+    if (frame.cols() == 1 && frame[0].is_missing(i)) out += "\"\"";
     out += '\n';
   }
   return out;

@@ -151,3 +151,18 @@ TEST(Csv, ReadsEveryBundledDataset) {
 
 }  // namespace
 }  // namespace shipml
+
+namespace shipml {
+namespace {
+
+// Found by the fuzzer: a one-column row whose cell is missing must not be
+// written as a blank line, which a reader skips.
+TEST(Csv, LoneMissingCellSurvivesARoundTrip) {
+  const Frame f = parse_csv("v\n1\nNA\n2\n");
+  const Frame g = parse_csv(to_csv(f));
+  ASSERT_EQ(g.rows(), 3u);
+  EXPECT_TRUE(g.column("v").is_missing(1));
+}
+
+}  // namespace
+}  // namespace shipml
