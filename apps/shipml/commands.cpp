@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "shipml/core/names.hpp"
 #include "shipml/io/file.hpp"
 #include "shipml/shipml.hpp"
 
@@ -53,12 +54,6 @@ struct EstimatorArgs {
     return Model(name, params);
   }
 };
-
-std::string join(const std::vector<std::string>& items, const std::string& sep = ", ") {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 std::string describe_task(Task task, const std::vector<std::string>& classes) {
   if (task == Task::regression) return "regression";

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "shipml/core/error.hpp"
+#include "shipml/core/names.hpp"
 
 namespace shipml {
 
@@ -124,9 +125,7 @@ const Column* Frame::find(std::string_view name) const {
 
 const Column& Frame::column(std::string_view name) const {
   if (const Column* c = find(name)) return *c;
-  std::string known;
-  for (const auto& c : columns_) known += (known.empty() ? "" : ", ") + c.name();
-  throw DataError("no column named '" + std::string(name) + "' (columns: " + known + ")");
+  throw DataError("no column named '" + std::string(name) + "' (columns: " + join(names()) + ")");
 }
 
 Frame Frame::take(std::span<const std::size_t> rows) const {

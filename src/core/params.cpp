@@ -5,6 +5,7 @@
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/frame.hpp"
+#include "shipml/core/names.hpp"
 
 namespace shipml {
 namespace {
@@ -23,12 +24,6 @@ bool parse_bool(const std::string& s, bool& out) {
   if (s == "true" || s == "1" || s == "yes") return out = true, true;
   if (s == "false" || s == "0" || s == "no") return out = false, true;
   return false;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 // The canonical text of a valid value: "1e1" and "10.0" are both saved as "10".

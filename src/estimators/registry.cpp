@@ -1,5 +1,6 @@
 #include "builtin.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/core/names.hpp"
 
 namespace shipml {
 
@@ -43,13 +44,6 @@ const std::vector<EstimatorInfo>& estimators() {
   return all;
 }
 
-const EstimatorInfo& find_estimator(const std::string& name) {
-  std::string known;
-  for (const auto& info : estimators()) {
-    if (info.name == name) return info;
-    known += (known.empty() ? "" : ", ") + info.name;
-  }
-  throw UsageError("unknown estimator '" + name + "' (estimators: " + known + ")");
-}
+const EstimatorInfo& find_estimator(const std::string& name) { return find_named(estimators(), name, "estimator"); }
 
 }  // namespace shipml

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "shipml/core/error.hpp"
+#include "shipml/core/names.hpp"
 #include "shipml/io/file.hpp"
 
 namespace shipml {
@@ -177,12 +178,6 @@ struct ColumnBuilder {
     return Column::categorical(std::move(name), std::move(codes), std::move(sorted));
   }
 };
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "shipml/core/error.hpp"
+#include "shipml/core/names.hpp"
 #include "shipml/metrics/metrics.hpp"
 
 namespace shipml {
@@ -55,14 +56,7 @@ const std::vector<MetricInfo>& metrics() {
   return all;
 }
 
-const MetricInfo& find_metric(const std::string& name) {
-  std::string known;
-  for (const auto& m : metrics()) {
-    if (m.name == name) return m;
-    known += (known.empty() ? "" : ", ") + m.name;
-  }
-  throw UsageError("unknown metric '" + name + "' (metrics: " + known + ")");
-}
+const MetricInfo& find_metric(const std::string& name) { return find_named(metrics(), name, "metric"); }
 
 void check_metric(const MetricInfo& metric, Task task, int n_classes) {
   if (metric.task != task)

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "shipml/core/error.hpp"
+#include "shipml/core/names.hpp"
 
 namespace shipml {
 
@@ -75,11 +76,7 @@ Frame Schema::conform(const Frame& input) const {
   Frame out;
   for (const auto& field : fields_) {
     const Column* given = input.find(field.name);
-    if (!given) throw DataError("missing column '" + field.name + "' (the model needs: " + [&] {
-                                  std::string all;
-                                  for (const auto& f : fields_) all += (all.empty() ? "" : ", ") + f.name;
-                                  return all;
-                                }() + ")");
+    if (!given) throw DataError("missing column '" + field.name + "' (the model needs: " + join(names()) + ")");
     out.add(field.type == ColumnType::numeric ? as_numbers(field, *given) : as_categories(field, *given));
   }
   return out;
