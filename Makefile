@@ -2,6 +2,9 @@
 #   make quickstart   install, build, and run shipml end to end on bundled data
 #   make test         install, build (with sanitizers) and run every test
 JOBS ?= $(shell nproc)
+# Let ccache share results between checkouts in different folders (CI clones anew).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 BUILD ?= build/release
 TEST_BUILD ?= build/test
 

@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev     # model-file headers, --json output
   libcli11-dev           # the command line
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and micro-benchmarks
-  python3-sklearn python3-pandas                # oracle tests and side-by-side benchmarks
+  python3-sklearn python3-pandas python3-xgboost   # oracle tests and side-by-side benchmarks
 )
 
 missing=()

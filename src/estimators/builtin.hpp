@@ -9,5 +9,8 @@ namespace shipml::builtin {
 EstimatorInfo linear_info();
 EstimatorInfo logistic_info();
 EstimatorInfo decision_tree_info();
+EstimatorInfo random_forest_info();
+EstimatorInfo extra_trees_info();
+EstimatorInfo hist_gbdt_info();
 
 }  // namespace shipml::builtin

@@ -3,13 +3,13 @@
 // side gives the better split, and unseen-at-training missing values follow the
 // larger child.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <numeric>
 
 #include "builtin.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/random.hpp"
+#include "max_features.hpp"
 #include "tree.hpp"
 
 namespace shipml::builtin {
@@ -68,24 +68,6 @@ struct Split {
   double children_impurity = std::numeric_limits<double>::infinity();
 };
 
-int features_to_try(const std::string& spec, int d) {
-  if (spec == "all") return d;
-  if (spec == "sqrt") return std::max(1, static_cast<int>(std::sqrt(d)));
-  if (spec == "log2") return std::max(1, static_cast<int>(std::log2(d)));
-  if (spec.find('.') != std::string::npos)
-    return std::clamp(static_cast<int>(std::stod(spec) * d), 1, d);
-  return std::clamp(std::stoi(spec), 1, d);
-}
-
-bool valid_max_features(const std::string& s) {
-  if (s == "all" || s == "sqrt" || s == "log2") return true;
-  double v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return false;
-  if (s.find('.') != std::string::npos) return v > 0 && v <= 1;
-  return v >= 1;
-}
-
 class DecisionTree final : public Estimator {
  public:
   explicit DecisionTree(const Params& p)
@@ -93,7 +75,7 @@ class DecisionTree final : public Estimator {
         min_samples_split_(p.integer("min_samples_split")), min_samples_leaf_(p.integer("min_samples_leaf")),
         max_features_(p.text("max_features")), seed_(static_cast<std::uint64_t>(p.integer("seed"))) {}
 
-  void fit(const Matrix& X, std::span<const double> y, int n_classes) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
     n_classes_ = n_classes;
     n_features_ = X.cols();
     if (criterion_name_ == "auto") criterion_ = n_classes ? Criterion::gini : Criterion::squared_error;
@@ -106,22 +88,22 @@ class DecisionTree final : public Estimator {
     Builder(*this, X, y).build();
   }
 
-  Matrix predict_proba(const Matrix& X) const override {
+  Matrix predict_proba(const FeatureMatrix& X) const override {
     if (!n_classes_) return Estimator::predict_proba(X);
     check(X);
-    Matrix P(X.rows(), n_classes_);
-    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    Matrix P(static_cast<Eigen::Index>(X.rows()), n_classes_);
+    for (std::size_t i = 0; i < X.rows(); ++i) {
       const double* v = tree_.leaf_value(tree_.leaf(X, i));
-      for (int c = 0; c < n_classes_; ++c) P(i, c) = v[c];
+      for (int c = 0; c < n_classes_; ++c) P(static_cast<Eigen::Index>(i), c) = v[c];
     }
     return P;
   }
 
-  std::vector<double> predict(const Matrix& X) const override {
+  std::vector<double> predict(const FeatureMatrix& X) const override {
     if (n_classes_) return Estimator::predict(X);
     check(X);
-    std::vector<double> out(static_cast<std::size_t>(X.rows()));
-    for (Eigen::Index i = 0; i < X.rows(); ++i) out[static_cast<std::size_t>(i)] = *tree_.leaf_value(tree_.leaf(X, i));
+    std::vector<double> out(X.rows());
+    for (std::size_t i = 0; i < X.rows(); ++i) out[i] = *tree_.leaf_value(tree_.leaf(X, i));
     return out;
   }
 
@@ -133,13 +115,13 @@ class DecisionTree final : public Estimator {
 
   void load(BinaryReader& in) override {
     n_classes_ = static_cast<int>(in.u32());
-    n_features_ = static_cast<Eigen::Index>(in.u64());
+    n_features_ = static_cast<std::size_t>(in.u64());
     tree_.load(in, n_features_);
     if (tree_.value_width != std::max(1, n_classes_)) BinaryReader::fail("tree leaf width does not match its classes");
   }
 
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
-    std::vector<double> importance(static_cast<std::size_t>(n_features_), 0.0);
+    std::vector<double> importance(n_features_, 0.0);
     std::size_t leaves = 0;
     for (std::size_t i = 0; i < tree_.size(); ++i) {
       if (tree_.feature[i] == Tree::kLeaf) ++leaves;
@@ -153,7 +135,7 @@ class DecisionTree final : public Estimator {
   }
 
  private:
-  void check(const Matrix& X) const {
+  void check(const FeatureMatrix& X) const {
     if (X.cols() != n_features_)
       throw ModelError("decision_tree: expected " + std::to_string(n_features_) + " encoded features");
   }
@@ -171,8 +153,8 @@ class DecisionTree final : public Estimator {
   // Grows the tree depth first; rows of a node are a contiguous range of `rows_`.
   class Builder {
    public:
-    Builder(DecisionTree& owner, const Matrix& X, std::span<const double> y)
-        : t_(owner), X_(X), y_(y), rng_(owner.seed_), rows_(static_cast<std::size_t>(X.rows())) {
+    Builder(DecisionTree& owner, const FeatureMatrix& X, std::span<const double> y)
+        : t_(owner), X_(X), y_(y), rng_(owner.seed_), rows_(X.rows()) {
       std::iota(rows_.begin(), rows_.end(), 0u);
       features_.resize(static_cast<std::size_t>(X.cols()));
       std::iota(features_.begin(), features_.end(), 0);
@@ -291,7 +273,7 @@ class DecisionTree final : public Estimator {
     }
 
     DecisionTree& t_;
-    const Matrix& X_;
+    const FeatureMatrix& X_;
     std::span<const double> y_;
     Random rng_;
     std::vector<std::uint32_t> rows_;
@@ -306,17 +288,13 @@ class DecisionTree final : public Estimator {
   std::uint64_t seed_;
   Criterion criterion_ = Criterion::gini;
   int n_classes_ = 0;
-  Eigen::Index n_features_ = 0;
+  std::size_t n_features_ = 0;
   Tree tree_;
 };
 
 }  // namespace
 
 EstimatorInfo decision_tree_info() {
-  ParamSpec max_features{.name = "max_features", .type = ParamType::text, .default_value = "all",
-                         .doc = "features tried at each split"};
-  max_features.accepts = valid_max_features;
-  max_features.allowed_text = "all, sqrt, log2, a fraction in (0, 1] such as 0.5, or a count >= 1";
   return {
       .name = "decision_tree",
       .summary = "CART decision tree (gini/entropy or squared error) with native missing values",
@@ -329,7 +307,7 @@ EstimatorInfo decision_tree_info() {
               int_param("max_depth", 0, 0, "deepest level a node may reach (0 = unlimited)"),
               int_param("min_samples_split", 2, 2, "fewest samples a node needs to be split"),
               int_param("min_samples_leaf", 1, 1, "fewest samples each leaf keeps"),
-              max_features,
+              max_features_param("all", "features tried at each split"),
               int_param("seed", 0, 0, "seed for the feature sampling"),
           },
       .create = [](const Params& p, Task) { return std::make_unique<DecisionTree>(p); },

@@ -2,6 +2,7 @@
 #include <Eigen/QR>
 
 #include "builtin.hpp"
+#include "shipml/core/error.hpp"
 
 namespace shipml::builtin {
 namespace {
@@ -10,7 +11,8 @@ class Linear final : public Estimator {
  public:
   explicit Linear(const Params& p) : alpha_(p.real("alpha")), intercept_on_(p.boolean("fit_intercept")) {}
 
-  void fit(const Matrix& X, std::span<const double> y_in, int) override {
+  void fit(const FeatureMatrix& features, std::span<const double> y_in, int) override {
+    const Matrix X = features.dense();
     const Eigen::Map<const Eigen::VectorXd> y(y_in.data(), static_cast<Eigen::Index>(y_in.size()));
     Eigen::RowVectorXd x_mean = Eigen::RowVectorXd::Zero(X.cols());
     double y_mean = 0;
@@ -32,8 +34,10 @@ class Linear final : public Estimator {
     intercept_ = y_mean - x_mean.dot(coef_);
   }
 
-  std::vector<double> predict(const Matrix& X) const override {
-    const Eigen::VectorXd out = (X * coef_).array() + intercept_;
+  std::vector<double> predict(const FeatureMatrix& X) const override {
+    if (static_cast<Eigen::Index>(X.cols()) != coef_.size())
+      throw ModelError("linear: expected " + std::to_string(coef_.size()) + " encoded features");
+    const Eigen::VectorXd out = (X.dense() * coef_).array() + intercept_;
     return {out.data(), out.data() + out.size()};
   }
 

@@ -16,7 +16,8 @@ class Logistic final : public Estimator {
       : C_(p.real("C")), intercept_on_(p.boolean("fit_intercept")),
         options_{.max_iter = static_cast<int>(p.integer("max_iter")), .tol = p.real("tol")} {}
 
-  void fit(const Matrix& X, std::span<const double> y, int n_classes) override {
+  void fit(const FeatureMatrix& features, std::span<const double> y, int n_classes) override {
+    const Matrix X = features.dense();
     const Eigen::Index n = X.rows(), d = X.cols();
     n_classes_ = n_classes;
     const Eigen::Index k = n_classes == 2 ? 1 : n_classes;  // binary: one weight vector
@@ -61,9 +62,11 @@ class Logistic final : public Estimator {
     weights_ = Eigen::Map<const Matrix>(w.data(), d + 1, k);
   }
 
-  Matrix predict_proba(const Matrix& X) const override {
+  Matrix predict_proba(const FeatureMatrix& features) const override {
     const Eigen::Index d = weights_.rows() - 1;
-    if (X.cols() != d) throw ModelError("logistic: expected " + std::to_string(d) + " encoded features");
+    if (static_cast<Eigen::Index>(features.cols()) != d)
+      throw ModelError("logistic: expected " + std::to_string(d) + " encoded features");
+    const Matrix X = features.dense();
     Matrix Z = X * weights_.topRows(d);
     Z.rowwise() += weights_.row(d);
     Matrix P(X.rows(), n_classes_);

@@ -20,7 +20,7 @@ bool EstimatorInfo::supports(Task task) const {
   return false;
 }
 
-std::vector<double> Estimator::predict(const Matrix& X) const {
+std::vector<double> Estimator::predict(const FeatureMatrix& X) const {
   const Matrix proba = predict_proba(X);
   std::vector<double> out(static_cast<std::size_t>(proba.rows()));
   for (Eigen::Index i = 0; i < proba.rows(); ++i) {
@@ -31,7 +31,7 @@ std::vector<double> Estimator::predict(const Matrix& X) const {
   return out;
 }
 
-Matrix Estimator::predict_proba(const Matrix&) const {
+Matrix Estimator::predict_proba(const FeatureMatrix&) const {
   throw UsageError("this estimator is a regressor: it has no class probabilities");
 }
 
@@ -40,6 +40,9 @@ const std::vector<EstimatorInfo>& estimators() {
       builtin::linear_info(),
       builtin::logistic_info(),
       builtin::decision_tree_info(),
+      builtin::random_forest_info(),
+      builtin::extra_trees_info(),
+      builtin::hist_gbdt_info(),
   };
   return all;
 }

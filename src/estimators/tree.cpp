@@ -4,7 +4,7 @@
 
 namespace shipml {
 
-std::size_t Tree::leaf(const Matrix& X, Eigen::Index row) const {
+std::size_t Tree::leaf(const FeatureMatrix& X, std::size_t row) const {
   std::size_t node = 0;
   while (feature[node] != kLeaf) {
     const double x = X(row, feature[node]);
@@ -26,7 +26,7 @@ void Tree::save(BinaryWriter& out) const {
   out.array(samples);
 }
 
-void Tree::load(BinaryReader& in, Eigen::Index n_features) {
+void Tree::load(BinaryReader& in, std::size_t n_features) {
   value_width = static_cast<int>(in.u32());
   feature = in.array<std::int32_t>();
   threshold = in.array<double>();
@@ -44,7 +44,7 @@ void Tree::load(BinaryReader& in, Eigen::Index n_features) {
   // Children always come after their parent, which also rules out cycles.
   for (std::size_t i = 0; i < n; ++i) {
     if (feature[i] == kLeaf) continue;
-    if (feature[i] < 0 || feature[i] >= n_features || left[i] <= static_cast<std::int32_t>(i) ||
+    if (feature[i] < 0 || static_cast<std::size_t>(feature[i]) >= n_features || left[i] <= static_cast<std::int32_t>(i) ||
         right[i] <= static_cast<std::int32_t>(i) || static_cast<std::size_t>(left[i]) >= n ||
         static_cast<std::size_t>(right[i]) >= n)
       BinaryReader::fail("tree node " + std::to_string(i) + " points outside the tree");

@@ -23,12 +23,12 @@ struct Tree {
 
   std::size_t size() const { return feature.size(); }
   /// The leaf a row of X reaches.
-  std::size_t leaf(const Matrix& X, Eigen::Index row) const;
+  std::size_t leaf(const FeatureMatrix& X, std::size_t row) const;
   const double* leaf_value(std::size_t node) const { return value.data() + node * value_width; }
 
   void save(BinaryWriter& out) const;
   /// Loads and checks every index, so a corrupted file cannot send prediction astray.
-  void load(BinaryReader& in, Eigen::Index n_features);
+  void load(BinaryReader& in, std::size_t n_features);
 };
 
 }  // namespace shipml

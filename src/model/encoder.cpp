@@ -35,38 +35,46 @@ void FeatureEncoder::fit(const Frame& features) {
   }
 }
 
-Matrix FeatureEncoder::transform(const Frame& features) const {
+FeatureMatrix FeatureEncoder::transform(const Frame& features) const {
   if (features.cols() != plan_.size())
     throw ModelError("encoder expects " + std::to_string(plan_.size()) + " columns, got " +
                      std::to_string(features.cols()));
-  const auto n = static_cast<Eigen::Index>(features.rows());
-  Matrix X = Matrix::Zero(n, static_cast<Eigen::Index>(names_.size()));
-  Eigen::Index out = 0;
+  const std::size_t n = features.rows();
+  FeatureMatrix X;
+  X.set_rows(n);
+  std::size_t out = 0;  // index into names_
   for (std::size_t j = 0; j < plan_.size(); ++j) {
     const ColumnPlan& p = plan_[j];
     const Column& c = features[j];
     if (encoding_ == InputEncoding::ordinal) {
       if (p.categorical) {
         const auto codes = c.codes();
-        for (Eigen::Index i = 0; i < n; ++i) X(i, out) = codes[i] == kMissingCode ? NAN : static_cast<double>(codes[i]);
+        std::vector<double> v(n);
+        for (std::size_t i = 0; i < n; ++i) v[i] = codes[i] == kMissingCode ? NAN : static_cast<double>(codes[i]);
+        X.add_owned({names_[out], true, static_cast<int>(c.categories().size())}, std::move(v));
       } else {
-        const auto values = c.values();
-        for (Eigen::Index i = 0; i < n; ++i) X(i, out) = values[i];
+        auto storage = c.shared_values();
+        const double* data = storage->data();
+        X.add_shared({names_[out]}, std::move(storage), data);
       }
       ++out;
     } else if (p.categorical) {
       const auto codes = c.codes();
-      for (Eigen::Index i = 0; i < n; ++i)
-        if (codes[i] != kMissingCode) X(i, out + codes[i]) = 1.0;
-      out += static_cast<Eigen::Index>(p.categories);
+      for (std::size_t k = 0; k < p.categories; ++k) {
+        std::vector<double> v(n, 0.0);
+        for (std::size_t i = 0; i < n; ++i) v[i] = codes[i] == static_cast<std::int32_t>(k) ? 1.0 : 0.0;
+        X.add_owned({names_[out++]}, std::move(v));
+      }
     } else {
       const auto values = c.values();
-      for (Eigen::Index i = 0; i < n; ++i) {
+      std::vector<double> v(n), indicator(p.indicator ? n : 0);
+      for (std::size_t i = 0; i < n; ++i) {
         const bool missing = std::isnan(values[i]);
-        X(i, out) = missing ? 0.0 : (values[i] - p.center) / p.scale;  // mean imputation, then standardised
-        if (p.indicator) X(i, out + 1) = missing ? 1.0 : 0.0;
+        v[i] = missing ? 0.0 : (values[i] - p.center) / p.scale;  // mean imputation, then standardised
+        if (p.indicator) indicator[i] = missing ? 1.0 : 0.0;
       }
-      out += p.indicator ? 2 : 1;
+      X.add_owned({names_[out++]}, std::move(v));
+      if (p.indicator) X.add_owned({names_[out++]}, std::move(indicator));
     }
   }
   return X;

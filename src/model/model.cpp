@@ -80,7 +80,7 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
   FeatureEncoder encoder(info_->encoding);
   const Frame conformed = schema.conform(features);
   encoder.fit(conformed);
-  const Matrix X = encoder.transform(conformed);
+  const FeatureMatrix X = encoder.transform(conformed);
   auto learner = info_->create(params_, task);
   const auto start = std::chrono::steady_clock::now();
   learner->fit(X, y, task == Task::classification ? static_cast<int>(classes.size()) : 0);
@@ -106,17 +106,17 @@ Task Model::task() const {
   return task_;
 }
 
-Matrix Model::encode(const Frame& features) const { return encoder_.transform(schema_.conform(features)); }
+FeatureMatrix Model::encode(const Frame& features) const { return encoder_.transform(schema_.conform(features)); }
 
 Predictions Model::predict(const Frame& features) const {
   require_fitted("predict");
-  const Matrix X = encode(features);
+  const FeatureMatrix X = encode(features);
   Predictions p;
   p.task = task_;
   if (task_ == Task::classification) {
     p.classes = classes_;
     p.proba = learner_->predict_proba(X);
-    p.values.resize(static_cast<std::size_t>(X.rows()));
+    p.values.resize(X.rows());
     for (Eigen::Index i = 0; i < p.proba.rows(); ++i) {
       Eigen::Index best = 0;
       p.proba.row(i).maxCoeff(&best);

@@ -50,7 +50,7 @@ TEST(Params, WrongTypeAndRangeSayWhatIsAllowed) {
 }
 
 TEST(Params, UnknownEstimatorListsKnownOnes) {
-  EXPECT_EQ(error_of("xgb", {}), "unknown estimator 'xgb' (estimators: linear, logistic, decision_tree)");
+  EXPECT_EQ(error_of("xgb", {}), "unknown estimator 'xgb' (estimators: linear, logistic, decision_tree, random_forest, extra_trees, hist_gbdt)");
 }
 
 TEST(Params, AssignmentParsing) {

@@ -39,6 +39,8 @@ class Column {
 
   /// Numeric values; throws unless numeric.
   std::span<const double> values() const;
+  /// The storage behind values(), for views that must keep it alive.
+  std::shared_ptr<const std::vector<double>> shared_values() const { return values_; }
   /// Category codes (kMissingCode = missing); throws unless categorical.
   std::span<const std::int32_t> codes() const;
   const Categories& categories() const;

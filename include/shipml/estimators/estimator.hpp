@@ -13,11 +13,9 @@
 
 #include "shipml/core/binary.hpp"
 #include "shipml/core/params.hpp"
+#include "shipml/estimators/feature_matrix.hpp"
 
 namespace shipml {
-
-/// Rows are samples, columns are features (column-major: one feature is contiguous).
-using Matrix = Eigen::MatrixXd;
 
 enum class Task { classification, regression };
 std::string_view to_string(Task task);
@@ -28,8 +26,9 @@ enum class InputEncoding {
   /// Numbers imputed (mean, plus a missing-indicator column) and standardised;
   /// categories one-hot encoded. For linear models.
   one_hot_scaled,
-  /// Numbers as they are (NaN = missing); categories as their code (NaN = missing
-  /// or unseen). For trees, which handle both natively.
+  /// Numbers as they are (NaN = missing), passed without a copy; categories as
+  /// their code (NaN = missing or unseen), marked categorical. For trees, which
+  /// handle both natively.
   ordinal,
 };
 
@@ -38,17 +37,19 @@ class Estimator {
   virtual ~Estimator() = default;
   /// `y` holds class indices in [0, n_classes) for classification, values for
   /// regression (n_classes == 0).
-  virtual void fit(const Matrix& X, std::span<const double> y, int n_classes) = 0;
+  virtual void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) = 0;
   /// Class index (classification) or value (regression) per row. Thread-safe.
-  virtual std::vector<double> predict(const Matrix& X) const;
-  /// Class probabilities, one column per class. Thread-safe. Classifiers only.
-  virtual Matrix predict_proba(const Matrix& X) const;
+  virtual std::vector<double> predict(const FeatureMatrix& X) const;
+  /// Class probabilities (rows x classes). Thread-safe. Classifiers only.
+  virtual Matrix predict_proba(const FeatureMatrix& X) const;
   virtual void save(BinaryWriter& out) const = 0;
   virtual void load(BinaryReader& in) = 0;
   /// What the estimator learned, for `shipml inspect`; names label the encoded
   /// features and (classifiers) the classes.
   virtual nlohmann::json inspect(const std::vector<std::string>& feature_names,
                                  const std::vector<std::string>& classes) const = 0;
+  /// Tree learners: every tree as nested JSON (`shipml inspect --trees`); null otherwise.
+  virtual nlohmann::json dump_trees(const std::vector<std::string>&) const { return nullptr; }
 };
 
 /// The declaration of an estimator: its name, what it does, the tasks it solves,

@@ -16,8 +16,9 @@ class FeatureEncoder {
   explicit FeatureEncoder(InputEncoding encoding = InputEncoding::ordinal) : encoding_(encoding) {}
 
   void fit(const Frame& features);
-  /// `features` must be conformed to the training schema.
-  Matrix transform(const Frame& features) const;
+  /// `features` must be conformed to the training schema. Ordinal numeric
+  /// columns are shared with `features`, not copied.
+  FeatureMatrix transform(const Frame& features) const;
   /// Names of the encoded columns ("state=KS", "age", "age_missing").
   const std::vector<std::string>& output_names() const { return names_; }
 

@@ -75,7 +75,7 @@ class Model {
   friend struct ModelFile;
   Model() = default;
   void require_fitted(const char* what) const;
-  Matrix encode(const Frame& features) const;
+  FeatureMatrix encode(const Frame& features) const;
 
   const EstimatorInfo* info_ = nullptr;
   Params params_;

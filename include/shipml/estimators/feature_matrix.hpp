@@ -1,0 +1,54 @@
+#pragma once
+// FeatureMatrix: the read-only, column-major view of encoded features a learner
+// sees. Columns may point into the caller's frame (numbers pass through without
+// a copy, which keeps training on millions of rows within memory) or into
+// storage the view owns (one-hot columns, category codes as numbers).
+#include <Eigen/Dense>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "shipml/core/frame.hpp"
+
+namespace shipml {
+
+using Matrix = Eigen::MatrixXd;
+
+/// What a learner may know about an encoded column.
+struct FeatureInfo {
+  std::string name;
+  bool categorical = false;  // values are category codes 0..categories-1 (NaN = missing)
+  int categories = 0;
+};
+
+class FeatureMatrix {
+ public:
+  FeatureMatrix() = default;
+  /// A view of an Eigen matrix (copied into owned columns); all features numeric.
+  explicit FeatureMatrix(const Matrix& dense);
+
+  /// Adds a column that lives in `keep_alive` (shared, not copied).
+  void add_shared(FeatureInfo info, std::shared_ptr<const void> keep_alive, const double* data);
+  /// Adds a column the view owns.
+  void add_owned(FeatureInfo info, std::vector<double> values);
+  void set_rows(std::size_t rows) { rows_ = rows; }
+
+  std::size_t rows() const { return rows_; }
+  std::size_t cols() const { return columns_.size(); }
+  const double* column(std::size_t j) const { return columns_[j]; }
+  double operator()(std::size_t i, std::size_t j) const { return columns_[j][i]; }
+  const FeatureInfo& info(std::size_t j) const { return info_[j]; }
+  const std::vector<FeatureInfo>& infos() const { return info_; }
+  std::vector<std::string> names() const;
+
+  /// A dense copy, for learners built on linear algebra.
+  Matrix dense() const;
+
+ private:
+  std::size_t rows_ = 0;
+  std::vector<const double*> columns_;
+  std::vector<FeatureInfo> info_;
+  std::vector<std::shared_ptr<const void>> keep_alive_;
+};
+
+}  // namespace shipml

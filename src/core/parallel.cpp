@@ -1,0 +1,119 @@
+#include "shipml/core/parallel.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace shipml {
+namespace {
+
+thread_local bool in_parallel_region = false;
+
+// Workers sleep until a job is posted, take indices from a shared counter, and
+// report when the job has no more indices to give.
+class Pool {
+ public:
+  static Pool& instance() {
+    static Pool pool(std::max(1u, std::thread::hardware_concurrency()) - 1);
+    return pool;
+  }
+
+  /// False when another job holds the pool: the caller then runs its job inline.
+  bool run(std::size_t n, int threads, const std::function<void(std::size_t)>& fn) {
+    std::unique_lock job_lock(job_mutex_, std::try_to_lock);
+    if (!job_lock.owns_lock()) return false;
+    {
+      std::lock_guard lock(mutex_);
+      fn_ = &fn;
+      n_ = n;
+      next_ = 0;
+      error_ = nullptr;
+      helpers_wanted_ = std::min<std::size_t>(static_cast<std::size_t>(threads) - 1, workers_.size());
+      helpers_active_ = 0;
+      ++generation_;
+    }
+    wake_.notify_all();
+    work();
+    std::unique_lock lock(mutex_);
+    done_.wait(lock, [&] { return helpers_active_ == 0 && helpers_wanted_ == 0; });
+    fn_ = nullptr;
+    if (error_) std::rethrow_exception(error_);
+    return true;
+  }
+
+ private:
+  explicit Pool(unsigned workers) {
+    for (unsigned i = 0; i < workers; ++i) workers_.emplace_back([this] { loop(); });
+  }
+  ~Pool() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+  void loop() {
+    std::uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return stop_ || (generation_ != seen && helpers_wanted_ > 0); });
+        if (stop_) return;
+        seen = generation_;
+        --helpers_wanted_;
+        ++helpers_active_;
+      }
+      work();
+      std::lock_guard lock(mutex_);
+      if (--helpers_active_ == 0) done_.notify_all();
+    }
+  }
+
+  void work() {
+    in_parallel_region = true;
+    for (std::size_t i; (i = next_.fetch_add(1)) < n_;) {
+      try {
+        (*fn_)(i);
+      } catch (...) {
+        std::lock_guard lock(mutex_);
+        if (!error_) error_ = std::current_exception();
+        next_ = n_;
+      }
+    }
+    in_parallel_region = false;
+  }
+
+  std::vector<std::thread> workers_;
+  std::mutex job_mutex_;  // one job at a time
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(std::size_t)>* fn_ = nullptr;
+  std::size_t n_ = 0;
+  std::atomic<std::size_t> next_{0};
+  std::size_t helpers_wanted_ = 0, helpers_active_ = 0;
+  std::uint64_t generation_ = 0;
+  std::exception_ptr error_;
+  bool stop_ = false;
+};
+
+void run_inline(std::size_t n, const std::function<void(std::size_t)>& fn) {
+  for (std::size_t i = 0; i < n; ++i) fn(i);
+}
+
+}  // namespace
+
+int default_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& fn) {
+  if (threads <= 0) threads = default_threads();
+  if (n <= 1 || threads == 1 || in_parallel_region) return run_inline(n, fn);
+  if (!Pool::instance().run(n, threads, fn)) run_inline(n, fn);
+}
+
+}  // namespace shipml

@@ -1,0 +1,236 @@
+// Random forests and extra trees over binned features: bagged (or not) trees
+// grown to purity on random feature subsets, averaged. Extra trees cut each
+// candidate feature at one random place. Trees are grown in parallel, each with
+// its own seeded generator, so a seed gives the same forest on any thread count.
+#include <cmath>
+#include <numeric>
+
+#include "builtin.hpp"
+#include "hist/criteria.hpp"
+#include "hist/ensemble.hpp"
+#include "hist/grower.hpp"
+#include "max_features.hpp"
+#include "shipml/core/error.hpp"
+#include "shipml/core/parallel.hpp"
+
+namespace shipml::builtin {
+namespace {
+
+class Forest final : public Estimator {
+ public:
+  Forest(const Params& p, bool extra)
+      : extra_(extra), trees_(p.integer("n_estimators")), max_depth_(p.integer("max_depth")),
+        min_samples_leaf_(p.integer("min_samples_leaf")), max_features_(p.text("max_features")),
+        bootstrap_(p.boolean("bootstrap")), oob_(p.boolean("oob_score")), balanced_(p.text("class_weight") == "balanced"),
+        criterion_(p.text("criterion")), max_bins_(static_cast<int>(p.integer("max_bins"))),
+        seed_(static_cast<std::uint64_t>(p.integer("seed"))), threads_(static_cast<int>(p.integer("threads"))) {}
+
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
+    k_ = n_classes;
+    features_ = X.cols();
+    if ((criterion_ == "squared_error") != (k_ == 0) && criterion_ != "auto")
+      throw UsageError(name() + ": criterion=" + criterion_ + " does not fit a " +
+                       (k_ ? "classification" : "regression") + " target");
+    ensemble_.binner.fit(X, max_bins_);
+    const hist::BinnedRows rows = ensemble_.binner.transform(X, threads_);
+    const std::size_t n = X.rows();
+    std::vector<double> base_weight(n, 1.0);
+    if (k_ && balanced_) {
+      std::vector<double> count(static_cast<std::size_t>(k_), 0.0);
+      for (double c : y) count[static_cast<std::size_t>(c)] += 1;
+      for (std::size_t i = 0; i < n; ++i)
+        base_weight[i] = static_cast<double>(n) / (k_ * count[static_cast<std::size_t>(y[i])]);
+    }
+    const std::string mf = max_features_ == "auto" ? (k_ ? "sqrt" : "all") : max_features_;
+    hist::GrowerOptions options{.max_leaves = 0, .max_depth = static_cast<int>(max_depth_),
+                                .min_samples_leaf = static_cast<double>(min_samples_leaf_), .min_child_weight = 0,
+                                .features_per_split = features_to_try(mf, static_cast<int>(features_)),
+                                .random_splits = extra_, .threads = 1};
+    std::unique_ptr<hist::Criterion> criterion;
+    if (k_) criterion = std::make_unique<hist::ClassCountCriterion>(k_, criterion_ == "entropy");
+    else criterion = std::make_unique<hist::VarianceCriterion>();
+    const std::size_t W = static_cast<std::size_t>(criterion->width());
+
+    ensemble_.trees.assign(static_cast<std::size_t>(trees_), {});
+    parallel_for(ensemble_.trees.size(), threads_, [&](std::size_t t) {
+      Random rng = Random(seed_).fork(t);
+      const std::vector<double> draws = bootstrap_counts(rng, n);
+      std::vector<double> stats(n * W, 0.0);
+      std::vector<std::uint32_t> used;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (draws[i] == 0) continue;
+        used.push_back(static_cast<std::uint32_t>(i));
+        const double w = draws[i] * base_weight[i];
+        double* s = stats.data() + i * W;
+        if (k_) {
+          s[static_cast<std::size_t>(y[i])] = w;
+          s[static_cast<std::size_t>(k_)] = draws[i];
+        } else {
+          s[0] = w, s[1] = w * y[i], s[2] = draws[i];
+        }
+      }
+      ensemble_.trees[t] = hist::grow_tree(rows, ensemble_.binner.features(), stats, std::move(used), {}, *criterion,
+                                           options, rng)
+                               .tree;
+    });
+    if (oob_) oob_score_ = out_of_bag_score(rows, y);
+  }
+
+  Matrix predict_proba(const FeatureMatrix& X) const override {
+    if (!k_) return Estimator::predict_proba(X);
+    const std::vector<double> sum = averaged(X);
+    Matrix P(static_cast<Eigen::Index>(X.rows()), k_);
+    for (std::size_t i = 0; i < X.rows(); ++i)
+      for (int c = 0; c < k_; ++c) P(static_cast<Eigen::Index>(i), c) = sum[i * static_cast<std::size_t>(k_) + static_cast<std::size_t>(c)];
+    return P;
+  }
+
+  std::vector<double> predict(const FeatureMatrix& X) const override {
+    return k_ ? Estimator::predict(X) : averaged(X);
+  }
+
+  void save(BinaryWriter& out) const override {
+    out.u32(static_cast<std::uint32_t>(k_));
+    out.u64(features_);
+    out.f64(oob_score_);
+    ensemble_.save(out);
+  }
+
+  void load(BinaryReader& in) override {
+    k_ = static_cast<int>(in.u32());
+    features_ = in.u64();
+    oob_score_ = in.f64();
+    ensemble_.load(in, features_);
+    for (const auto& t : ensemble_.trees)
+      if (t.value_width != std::max(1, k_)) BinaryReader::fail("tree leaves do not match the classes");
+  }
+
+  nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
+    nlohmann::json j = ensemble_.importances(names);
+    j["trees"] = ensemble_.trees.size();
+    std::size_t leaves = 0;
+    int depth = 0;
+    for (const auto& t : ensemble_.trees) leaves += t.leaves(), depth = std::max(depth, t.depth());
+    j["mean_leaves"] = ensemble_.trees.empty() ? 0.0 : static_cast<double>(leaves) / ensemble_.trees.size();
+    j["max_depth"] = depth;
+    if (oob_) j["oob_score"] = oob_score_;
+    return j;
+  }
+
+  nlohmann::json dump_trees(const std::vector<std::string>& names) const override { return ensemble_.dump(names); }
+
+ private:
+  std::string name() const { return extra_ ? "extra_trees" : "random_forest"; }
+
+  // How often each row is drawn: a bootstrap sample of n rows, or every row once.
+  std::vector<double> bootstrap_counts(Random& rng, std::size_t n) const {
+    if (!bootstrap_) return std::vector<double>(n, 1.0);
+    std::vector<double> counts(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) counts[rng.below(n)] += 1;
+    return counts;
+  }
+
+  std::vector<double> averaged(const FeatureMatrix& X) const {
+    if (X.cols() != features_) throw ModelError(name() + ": expected " + std::to_string(features_) + " encoded features");
+    const hist::BinnedRows rows = ensemble_.binner.transform(X);
+    const std::size_t width = static_cast<std::size_t>(std::max(1, k_));
+    std::vector<double> sum(rows.rows * width, 0.0);
+    ensemble_.accumulate(rows, 1, 0, width, sum.data());
+    for (double& v : sum) v /= static_cast<double>(ensemble_.trees.size());
+    return sum;
+  }
+
+  // Each row predicted by the trees that did not see it (replaying each tree's
+  // bootstrap from its seed): accuracy for classes, R² for values.
+  double out_of_bag_score(const hist::BinnedRows& rows, std::span<const double> y) const {
+    if (!bootstrap_) return NAN;
+    const std::size_t n = rows.rows, width = static_cast<std::size_t>(std::max(1, k_));
+    std::vector<double> sum(n * width, 0.0), votes(n, 0.0);
+    for (std::size_t t = 0; t < ensemble_.trees.size(); ++t) {
+      Random rng = Random(seed_).fork(t);
+      const std::vector<double> draws = bootstrap_counts(rng, n);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (draws[i] != 0) continue;
+        const double* v = ensemble_.trees[t].predict(rows.row(i));
+        for (std::size_t k = 0; k < width; ++k) sum[i * width + k] += v[k];
+        votes[i] += 1;
+      }
+    }
+    double hits = 0, used = 0, mean = 0, ss_res = 0, ss_tot = 0;
+    for (std::size_t i = 0; i < n; ++i) mean += y[i] / static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (votes[i] == 0) continue;
+      used += 1;
+      if (k_) {
+        const double* v = sum.data() + i * width;
+        hits += static_cast<double>(std::max_element(v, v + width) - v) == y[i];
+      } else {
+        const double pred = sum[i] / votes[i];
+        ss_res += (y[i] - pred) * (y[i] - pred);
+        ss_tot += (y[i] - mean) * (y[i] - mean);
+      }
+    }
+    if (used == 0) return NAN;
+    return k_ ? hits / used : (ss_tot > 0 ? 1 - ss_res / ss_tot : NAN);
+  }
+
+  bool extra_;
+  std::int64_t trees_, max_depth_, min_samples_leaf_;
+  std::string max_features_;
+  bool bootstrap_, oob_, balanced_;
+  std::string criterion_;
+  int max_bins_;
+  std::uint64_t seed_;
+  int threads_;
+  int k_ = 0;
+  std::size_t features_ = 0;
+  double oob_score_ = NAN;
+  hist::Ensemble ensemble_;
+};
+
+std::vector<ParamSpec> forest_params(bool extra) {
+  return {
+      int_param("n_estimators", 100, 1, "number of trees"),
+      choice_param("criterion", "auto", {"auto", "gini", "entropy", "squared_error"},
+                   "split quality; auto = gini for classes, squared_error for values"),
+      int_param("max_depth", 0, 0, "deepest level a node may reach (0 = grow until pure)"),
+      int_param("min_samples_leaf", 1, 1, "fewest samples each leaf keeps"),
+      max_features_param("auto", "features tried at each split; auto = sqrt for classes, all for values"),
+      bool_param("bootstrap", !extra, "train each tree on a bootstrap sample of the rows"),
+      bool_param("oob_score", false, "measure accuracy or R² on the rows each tree did not see"),
+      choice_param("class_weight", "none", {"none", "balanced"}, "balanced weighs classes inversely to their frequency"),
+      [] {
+        ParamSpec p = int_param("max_bins", 255, 2, "bins per numeric feature (at most 255)");
+        p.max = 255;
+        return p;
+      }(),
+      int_param("seed", 0, 0, "seed for bootstrap samples, feature subsets and cuts"),
+      int_param("threads", 0, 0, "trees grown at once (0 = all cores)"),
+  };
+}
+
+}  // namespace
+
+EstimatorInfo random_forest_info() {
+  return {
+      .name = "random_forest",
+      .summary = "Random forest of histogram trees (bagging, random feature subsets), native categories and missing values",
+      .tasks = {Task::classification, Task::regression},
+      .encoding = InputEncoding::ordinal,
+      .params = forest_params(false),
+      .create = [](const Params& p, Task) { return std::make_unique<Forest>(p, false); },
+  };
+}
+
+EstimatorInfo extra_trees_info() {
+  return {
+      .name = "extra_trees",
+      .summary = "Extremely randomised trees: random cuts on random feature subsets, averaged",
+      .tasks = {Task::classification, Task::regression},
+      .encoding = InputEncoding::ordinal,
+      .params = forest_params(true),
+      .create = [](const Params& p, Task) { return std::make_unique<Forest>(p, true); },
+  };
+}
+
+}  // namespace shipml::builtin

@@ -1,0 +1,144 @@
+#include "binning.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "shipml/core/parallel.hpp"
+
+namespace shipml::hist {
+namespace {
+
+// Enough rows to place 255 quantiles well; every k-th row, so it is deterministic.
+constexpr std::size_t kSampleRows = 200000;
+
+FeatureBins numeric_bins(const double* column, std::size_t n, std::size_t step, int max_bins) {
+  std::vector<double> values;
+  values.reserve(n / step + 1);
+  for (std::size_t i = 0; i < n; i += step)
+    if (!std::isnan(column[i])) values.push_back(column[i]);
+  std::sort(values.begin(), values.end());
+  std::vector<double> distinct;
+  std::vector<std::size_t> upto;  // rows with value <= distinct[i]
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (distinct.empty() || values[i] != distinct.back()) distinct.push_back(values[i]), upto.push_back(0);
+    upto.back() = i + 1;
+  }
+  FeatureBins f;
+  auto cut_after = [&](std::size_t i) {
+    double edge = distinct[i] + (distinct[i + 1] - distinct[i]) / 2;
+    if (!(edge < distinct[i + 1])) edge = distinct[i];  // neighbours too close for a midpoint
+    f.edges.push_back(edge);
+  };
+  if (distinct.size() <= static_cast<std::size_t>(max_bins)) {
+    for (std::size_t i = 0; i + 1 < distinct.size(); ++i) cut_after(i);
+    return f;
+  }
+  // Equal-frequency cuts: after the distinct value where each next share is reached.
+  const double per_bin = static_cast<double>(values.size()) / max_bins;
+  double target = per_bin;
+  for (std::size_t i = 0; i + 1 < distinct.size() && f.edges.size() + 1 < static_cast<std::size_t>(max_bins); ++i) {
+    if (static_cast<double>(upto[i]) >= target) {
+      cut_after(i);
+      while (target <= static_cast<double>(upto[i])) target += per_bin;
+    }
+  }
+  return f;
+}
+
+FeatureBins categorical_bins(const double* column, std::size_t n, std::size_t step, int categories, int max_bins) {
+  std::vector<std::size_t> count(static_cast<std::size_t>(std::max(categories, 0)), 0);
+  for (std::size_t i = 0; i < n; i += step) {
+    const double x = column[i];
+    if (!std::isnan(x) && x >= 0 && x < categories) ++count[static_cast<std::size_t>(x)];
+  }
+  std::vector<std::int32_t> kept;
+  for (std::size_t c = 0; c < count.size(); ++c)
+    if (count[c] > 0) kept.push_back(static_cast<std::int32_t>(c));
+  if (kept.size() > static_cast<std::size_t>(max_bins)) {  // keep the most frequent; ties: lower code
+    std::stable_sort(kept.begin(), kept.end(), [&](auto a, auto b) { return count[a] > count[b]; });
+    kept.resize(static_cast<std::size_t>(max_bins));
+    std::sort(kept.begin(), kept.end());
+  }
+  FeatureBins f;
+  f.categorical = true;
+  f.code_to_bin.assign(count.size(), kMissingBin);
+  for (std::size_t b = 0; b < kept.size(); ++b) f.code_to_bin[static_cast<std::size_t>(kept[b])] = static_cast<std::uint8_t>(b);
+  f.bin_to_code = kept;
+  return f;
+}
+
+}  // namespace
+
+std::uint8_t FeatureBins::bin(double x) const {
+  if (std::isnan(x)) return kMissingBin;
+  if (categorical) {
+    if (!(x >= 0) || x >= static_cast<double>(code_to_bin.size())) return kMissingBin;
+    return code_to_bin[static_cast<std::size_t>(x)];
+  }
+  return static_cast<std::uint8_t>(std::lower_bound(edges.begin(), edges.end(), x) - edges.begin());
+}
+
+double FeatureBins::upper_edge(int b) const {
+  return b < static_cast<int>(edges.size()) ? edges[static_cast<std::size_t>(b)] : INFINITY;
+}
+
+void Binner::fit(const FeatureMatrix& X, int max_bins) {
+  max_bins = std::clamp(max_bins, 2, kMaxBins);
+  const std::size_t step = std::max<std::size_t>(1, X.rows() / kSampleRows);
+  features_.assign(X.cols(), {});
+  parallel_for(X.cols(), 0, [&](std::size_t j) {
+    const FeatureInfo& info = X.info(j);
+    features_[j] = info.categorical ? categorical_bins(X.column(j), X.rows(), step, info.categories, max_bins)
+                                    : numeric_bins(X.column(j), X.rows(), step, max_bins);
+  });
+}
+
+BinnedRows Binner::transform(const FeatureMatrix& X, int threads) const {
+  BinnedRows out;
+  out.rows = X.rows();
+  out.features = features_.size();
+  out.data.resize(out.rows * out.features);
+  constexpr std::size_t kBlock = 16384;
+  const std::size_t blocks = (out.rows + kBlock - 1) / kBlock;
+  parallel_for(blocks, threads, [&](std::size_t b) {
+    const std::size_t begin = b * kBlock, end = std::min(out.rows, begin + kBlock);
+    for (std::size_t j = 0; j < out.features; ++j) {
+      const double* col = X.column(j);
+      const FeatureBins& f = features_[j];
+      for (std::size_t i = begin; i < end; ++i) out.data[i * out.features + j] = f.bin(col[i]);
+    }
+  });
+  return out;
+}
+
+void Binner::bin_row(const double* values, std::uint8_t* out) const {
+  for (std::size_t j = 0; j < features_.size(); ++j) out[j] = features_[j].bin(values[j]);
+}
+
+void Binner::save(BinaryWriter& out) const {
+  out.u64(features_.size());
+  for (const auto& f : features_) {
+    out.u8(f.categorical);
+    out.array(f.edges);
+    out.array(f.code_to_bin);
+    out.array(f.bin_to_code);
+  }
+}
+
+void Binner::load(BinaryReader& in) {
+  features_.assign(in.count(25), {});
+  for (auto& f : features_) {
+    f.categorical = in.u8() != 0;
+    f.edges = in.array<double>();
+    f.code_to_bin = in.array<std::uint8_t>();
+    f.bin_to_code = in.array<std::int32_t>();
+    if (f.edges.size() >= static_cast<std::size_t>(kMaxBins) || f.bin_to_code.size() > static_cast<std::size_t>(kMaxBins) ||
+        !std::is_sorted(f.edges.begin(), f.edges.end()))
+      BinaryReader::fail("feature bins are inconsistent");
+    for (auto b : f.code_to_bin)
+      if (b != kMissingBin && b >= f.bin_to_code.size()) BinaryReader::fail("a category maps to a bin that does not exist");
+  }
+}
+
+}  // namespace shipml::hist

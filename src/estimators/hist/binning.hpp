@@ -1,0 +1,53 @@
+#pragma once
+// Quantises features into at most 255 bins (one byte per value), the input of
+// histogram-based tree learners. Numbers get equal-frequency bins whose edges
+// lie halfway between neighbouring distinct values; categories get one bin each
+// (the most frequent ones, when there are more than bins). Missing values, and
+// categories without a bin, go to kMissingBin.
+#include <cstdint>
+#include <vector>
+
+#include "shipml/core/binary.hpp"
+#include "shipml/estimators/feature_matrix.hpp"
+
+namespace shipml::hist {
+
+inline constexpr std::uint8_t kMissingBin = 255;
+inline constexpr int kMaxBins = 255;
+
+struct FeatureBins {
+  bool categorical = false;
+  std::vector<double> edges;             // numeric: bin b holds edges[b-1] < x <= edges[b]
+  std::vector<std::uint8_t> code_to_bin; // categorical: bin of each category code
+  std::vector<std::int32_t> bin_to_code; // categorical: the code a bin stands for
+  int bins() const { return categorical ? static_cast<int>(bin_to_code.size()) : static_cast<int>(edges.size()) + 1; }
+
+  std::uint8_t bin(double x) const;
+  /// For dumps and inspection: the largest value of a numeric bin.
+  double upper_edge(int b) const;
+};
+
+/// Row-major binned data: row r's bins are data[r * features, (r + 1) * features).
+struct BinnedRows {
+  std::size_t rows = 0, features = 0;
+  std::vector<std::uint8_t> data;
+  const std::uint8_t* row(std::size_t r) const { return data.data() + r * features; }
+};
+
+class Binner {
+ public:
+  /// Learns bins from (a deterministic sample of) the rows of X.
+  void fit(const FeatureMatrix& X, int max_bins);
+  BinnedRows transform(const FeatureMatrix& X, int threads = 0) const;
+  /// Bins one row given as one value per feature (for single-row prediction).
+  void bin_row(const double* values, std::uint8_t* out) const;
+
+  const std::vector<FeatureBins>& features() const { return features_; }
+  void save(BinaryWriter& out) const;
+  void load(BinaryReader& in);
+
+ private:
+  std::vector<FeatureBins> features_;
+};
+
+}  // namespace shipml::hist

@@ -1,0 +1,81 @@
+#pragma once
+// The node statistics and scores of each histogram learner (see Criterion).
+#include <cmath>
+
+#include "grower.hpp"
+
+namespace shipml::hist {
+
+/// Gradient boosting: stats (gradient, hessian, rows); the second-order gain
+/// G²/(H + λ) and leaf -G/(H + λ), as XGBoost and LightGBM.
+class BoostingCriterion final : public Criterion {
+ public:
+  BoostingCriterion(double l2, double cat_smooth, double cat_l2) : l2_(l2), cat_smooth_(cat_smooth), cat_l2_(cat_l2) {}
+  int width() const override { return 3; }
+  double score(const double* s) const override { return s[0] * s[0] / (s[1] + l2_); }
+  double score_categorical(const double* s) const override { return s[0] * s[0] / (s[1] + l2_ + cat_l2_); }
+  double count(const double* s) const override { return s[2]; }
+  double weight(const double* s) const override { return s[1]; }
+  double order(const double* s, const double*) const override { return s[0] / (s[1] + cat_smooth_); }
+  void leaf(const double* s, double* out) const override { *out = s[1] + l2_ > 0 ? -s[0] / (s[1] + l2_) : 0.0; }
+
+ private:
+  double l2_, cat_smooth_, cat_l2_;
+};
+
+/// Classification forests: stats (weight per class..., rows). Gini or entropy;
+/// leaves hold class fractions.
+class ClassCountCriterion final : public Criterion {
+ public:
+  ClassCountCriterion(int classes, bool entropy) : k_(classes), entropy_(entropy) {}
+  int width() const override { return k_ + 1; }
+  int value_width() const override { return k_; }
+  double count(const double* s) const override { return s[k_]; }
+  double weight(const double* s) const override {
+    double w = 0;
+    for (int c = 0; c < k_; ++c) w += s[c];
+    return w;
+  }
+  // Gini: minimising n - Σc²/n is maximising Σc²/n. Entropy: maximising Σ c·ln(c/n).
+  double score(const double* s) const override {
+    const double n = weight(s);
+    if (n <= 0) return 0;
+    double out = 0;
+    for (int c = 0; c < k_; ++c) {
+      if (s[c] <= 0) continue;
+      out += entropy_ ? s[c] * std::log(s[c] / n) : s[c] * s[c] / n;
+    }
+    return out;
+  }
+  // Categories sorted by the share of the node's most common class (for two
+  // classes this is Breiman's optimal ordering of the positive share).
+  double order(const double* s, const double* parent) const override {
+    int top = k_ == 2 ? 1 : 0;
+    if (k_ > 2)
+      for (int c = 1; c < k_; ++c)
+        if (parent[c] > parent[top]) top = c;
+    const double n = weight(s);
+    return n > 0 ? s[top] / n : 0;
+  }
+  void leaf(const double* s, double* out) const override {
+    const double n = weight(s);
+    for (int c = 0; c < k_; ++c) out[c] = n > 0 ? s[c] / n : 1.0 / k_;
+  }
+
+ private:
+  int k_;
+  bool entropy_;
+};
+
+/// Regression forests: stats (weight, weighted y, rows); squared error.
+class VarianceCriterion final : public Criterion {
+ public:
+  int width() const override { return 3; }
+  double count(const double* s) const override { return s[2]; }
+  double weight(const double* s) const override { return s[0]; }
+  double score(const double* s) const override { return s[0] > 0 ? s[1] * s[1] / s[0] : 0; }
+  double order(const double* s, const double*) const override { return s[0] > 0 ? s[1] / s[0] : 0; }
+  void leaf(const double* s, double* out) const override { *out = s[0] > 0 ? s[1] / s[0] : 0; }
+};
+
+}  // namespace shipml::hist

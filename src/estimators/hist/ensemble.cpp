@@ -1,0 +1,63 @@
+#include "ensemble.hpp"
+
+#include <algorithm>
+
+#include "shipml/core/parallel.hpp"
+
+namespace shipml::hist {
+
+void Ensemble::accumulate(const BinnedRows& rows, std::size_t stride, std::size_t offset, std::size_t width,
+                          double* out) const {
+  constexpr std::size_t kBlock = 256;
+  const std::size_t blocks = (rows.rows + kBlock - 1) / kBlock;
+  parallel_for(blocks, 0, [&](std::size_t b) {
+    const std::size_t begin = b * kBlock, end = std::min(rows.rows, begin + kBlock);
+    for (std::size_t t = offset; t < trees.size(); t += stride) {
+      const HistTree& tree = trees[t];
+      for (std::size_t r = begin; r < end; ++r) {
+        const double* v = tree.predict(rows.row(r));
+        double* o = out + r * width;
+        for (std::size_t k = 0; k < width; ++k) o[k] += v[k];
+      }
+    }
+  });
+}
+
+nlohmann::json Ensemble::importances(const std::vector<std::string>& names) const {
+  std::vector<double> gain(names.size(), 0.0), splits(names.size(), 0.0);
+  for (const auto& t : trees)
+    for (std::size_t i = 0; i < t.nodes.size(); ++i)
+      if (t.nodes[i].left >= 0 && t.nodes[i].feature < names.size()) {
+        gain[t.nodes[i].feature] += t.gain[i];
+        splits[t.nodes[i].feature] += 1;
+      }
+  double total = 0;
+  for (double g : gain) total += g;
+  nlohmann::json by_gain = nlohmann::json::object(), by_splits = nlohmann::json::object();
+  for (std::size_t j = 0; j < names.size(); ++j) {
+    by_gain[names[j]] = total > 0 ? gain[j] / total : 0.0;
+    by_splits[names[j]] = splits[j];
+  }
+  return {{"feature_importances_gain", by_gain}, {"feature_importances_splits", by_splits}};
+}
+
+nlohmann::json Ensemble::dump(const std::vector<std::string>& names) const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& t : trees) out.push_back(t.dump(binner.features(), names));
+  return out;
+}
+
+void Ensemble::save(BinaryWriter& out) const {
+  binner.save(out);
+  out.u64(trees.size());
+  for (const auto& t : trees) t.save(out);
+}
+
+void Ensemble::load(BinaryReader& in, std::size_t features) {
+  binner.load(in);
+  if (binner.features().size() != features) BinaryReader::fail("the binning does not match the features");
+  trees.assign(in.count(40), {});
+  for (auto& t : trees) t.load(in, features);
+}
+
+}  // namespace shipml::hist

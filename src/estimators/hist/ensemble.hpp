@@ -1,0 +1,31 @@
+#pragma once
+// A list of histogram trees and the binning they read, with the prediction loop
+// every ensemble shares: rows are binned once, then walked through the trees in
+// blocks of rows (each block stays in cache while every tree visits it).
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "binning.hpp"
+#include "hist_tree.hpp"
+
+namespace shipml::hist {
+
+struct Ensemble {
+  Binner binner;
+  std::vector<HistTree> trees;
+
+  /// Sums of leaf values: out[row * width + k] += tree t's value k, for the trees
+  /// t with t % stride == offset (stride = trees per boosting round). Thread-safe.
+  void accumulate(const BinnedRows& rows, std::size_t stride, std::size_t offset, std::size_t width,
+                  double* out) const;
+
+  /// Gain and split count per feature, summed over trees.
+  nlohmann::json importances(const std::vector<std::string>& names) const;
+  /// Every tree as nested JSON.
+  nlohmann::json dump(const std::vector<std::string>& names) const;
+
+  void save(BinaryWriter& out) const;
+  void load(BinaryReader& in, std::size_t features);
+};
+
+}  // namespace shipml::hist

@@ -1,0 +1,365 @@
+#include "grower.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "shipml/core/parallel.hpp"
+
+namespace shipml::hist {
+namespace {
+
+constexpr std::size_t kBinSlots = 256;  // bins 0..254 plus kMissingBin
+constexpr std::size_t kParallelRows = 1 << 15;  // smaller nodes are built on one thread
+
+// Adds each row's statistics into its bin of every feature in [f0, f1). Rows are
+// taken in order, so a feature's histogram does not depend on how features are
+// grouped across threads: training is deterministic whatever the thread count.
+template <int W>
+void accumulate_fixed(const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const double* stats,
+                      double* hist, std::size_t f0, std::size_t f1) {
+  const std::size_t d = data.features;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t r = rows[i];
+    const std::uint8_t* b = data.data.data() + static_cast<std::size_t>(r) * d;
+    const double* s = stats + static_cast<std::size_t>(r) * W;
+    for (std::size_t f = f0; f < f1; ++f) {
+      double* h = hist + (f * kBinSlots + b[f]) * W;
+      for (int w = 0; w < W; ++w) h[w] += s[w];
+    }
+  }
+}
+
+void accumulate(int width, const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const double* stats,
+                double* hist, std::size_t f0, std::size_t f1) {
+  switch (width) {
+    case 2: return accumulate_fixed<2>(data, rows, n, stats, hist, f0, f1);
+    case 3: return accumulate_fixed<3>(data, rows, n, stats, hist, f0, f1);
+    case 4: return accumulate_fixed<4>(data, rows, n, stats, hist, f0, f1);
+    case 5: return accumulate_fixed<5>(data, rows, n, stats, hist, f0, f1);
+    default: break;
+  }
+  const std::size_t d = data.features, W = static_cast<std::size_t>(width);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t r = rows[i];
+    const std::uint8_t* b = data.data.data() + r * d;
+    const double* s = stats + r * W;
+    for (std::size_t f = f0; f < f1; ++f) {
+      double* h = hist + (f * kBinSlots + b[f]) * W;
+      for (std::size_t w = 0; w < W; ++w) h[w] += s[w];
+    }
+  }
+}
+
+struct Split {
+  double gain = -std::numeric_limits<double>::infinity();
+  int feature = -1;
+  std::uint8_t threshold = 0;
+  bool missing_left = false;
+  bool categorical = false;
+  std::array<std::uint32_t, 8> bitset{};
+  std::vector<double> left, right;  // children's statistics
+};
+
+struct Pending {
+  std::int32_t node;
+  std::size_t begin, end;
+  int depth;
+  std::size_t hist;  // index of its histogram buffer
+  Split split;
+};
+
+class Grower {
+ public:
+  Grower(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const double> stats,
+         std::vector<std::uint32_t> rows, const std::vector<int>& allowed, const Criterion& criterion,
+         const GrowerOptions& options, Random& rng)
+      : data_(data), bins_(bins), stats_(stats.data()), c_(criterion), opt_(options), rng_(rng),
+        W_(static_cast<std::size_t>(criterion.width())), order_(std::move(rows)) {
+    if (allowed.empty()) {
+      features_.resize(data.features);
+      std::iota(features_.begin(), features_.end(), 0);
+    } else {
+      features_ = allowed;
+    }
+    scratch_.resize(order_.size());
+  }
+
+  GrownTree run() {
+    GrownTree out;
+    out.tree.value_width = c_.value_width();
+    new_node();
+    std::vector<double> total(W_, 0.0);
+    if (!order_.empty() && !features_.empty()) {
+      const std::size_t h = take_hist();
+      build(hist(h), 0, order_.size());
+      const double* f0 = hist(h) + static_cast<std::size_t>(features_[0]) * kBinSlots * W_;
+      for (std::size_t b = 0; b < kBinSlots; ++b)
+        for (std::size_t w = 0; w < W_; ++w) total[w] += f0[b * W_ + w];
+      set_stats(0, total.data());
+      std::vector<Pending> pending;
+      pending.push_back({0, 0, order_.size(), 0, h, best_split(hist(h), total.data(), 0)});
+      std::size_t leaves = 1;
+      while (!pending.empty()) {
+        if (opt_.max_leaves > 0 && leaves >= static_cast<std::size_t>(opt_.max_leaves)) break;
+        // Best-first under a leaf budget (leaf-wise growth); otherwise depth-first.
+        std::size_t pick = pending.size() - 1;
+        if (opt_.max_leaves > 0)
+          for (std::size_t i = 0; i < pending.size(); ++i)
+            if (pending[i].split.gain > pending[pick].split.gain) pick = i;
+        Pending p = std::move(pending[pick]);
+        pending.erase(pending.begin() + static_cast<std::ptrdiff_t>(pick));
+        if (p.split.feature < 0) {
+          free_hist(p.hist);
+          continue;
+        }
+        split_node(p, pending);
+        ++leaves;
+      }
+      for (auto& p : pending) free_hist(p.hist);
+    } else {
+      set_stats(0, total.data());
+    }
+    finish(out);
+    return out;
+  }
+
+ private:
+  double* hist(std::size_t i) { return pool_[i].data(); }
+  std::size_t take_hist() {
+    if (!free_.empty()) {
+      const std::size_t i = free_.back();
+      free_.pop_back();
+      return i;
+    }
+    pool_.emplace_back(data_.features * kBinSlots * W_);
+    return pool_.size() - 1;
+  }
+  void free_hist(std::size_t i) { free_.push_back(i); }
+
+  std::int32_t new_node() {
+    nodes_.emplace_back();
+    node_stats_.resize(node_stats_.size() + W_, 0.0);
+    gain_.push_back(0);
+    ranges_.emplace_back(0, order_.size());
+    return static_cast<std::int32_t>(nodes_.size() - 1);
+  }
+  void set_stats(std::int32_t node, const double* s) {
+    std::copy(s, s + W_, node_stats_.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(node) * W_));
+  }
+  const double* stats_of(std::int32_t node) const { return node_stats_.data() + static_cast<std::size_t>(node) * W_; }
+
+  void build(double* h, std::size_t begin, std::size_t end) {
+    std::fill(h, h + data_.features * kBinSlots * W_, 0.0);
+    const std::size_t n = end - begin;
+    const std::uint32_t* rows = order_.data() + begin;
+    const int threads = opt_.threads <= 0 ? default_threads() : opt_.threads;
+    const std::size_t groups = n >= kParallelRows ? std::min<std::size_t>(static_cast<std::size_t>(threads), data_.features) : 1;
+    const std::size_t per = (data_.features + groups - 1) / groups;
+    parallel_for(groups, threads, [&](std::size_t g) {
+      const std::size_t f0 = g * per, f1 = std::min(data_.features, f0 + per);
+      if (f0 < f1) accumulate(static_cast<int>(W_), data_, rows, n, stats_, h, f0, f1);
+    });
+  }
+
+  bool valid(const double* l, const double* r) const {
+    return c_.count(l) >= opt_.min_samples_leaf && c_.count(r) >= opt_.min_samples_leaf && c_.count(l) > 0.5 &&
+           c_.count(r) > 0.5 && c_.weight(l) >= opt_.min_child_weight && c_.weight(r) >= opt_.min_child_weight;
+  }
+
+  // Tries left = L (+ missing), right = the rest; keeps it if it beats `best`.
+  void consider(const double* L, const double* M, const double* total, double parent_score, bool has_missing,
+                bool categorical, Split& best, const auto& describe) {
+    for (int missing_left = 0; missing_left < (has_missing ? 2 : 1); ++missing_left) {
+      for (std::size_t w = 0; w < W_; ++w) {
+        left_[w] = L[w] + (missing_left ? M[w] : 0.0);
+        right_[w] = total[w] - left_[w];
+      }
+      if (!valid(left_.data(), right_.data())) continue;
+      const double gain = categorical ? c_.score_categorical(left_.data()) + c_.score_categorical(right_.data()) -
+                                            c_.score_categorical(total)
+                                      : c_.score(left_.data()) + c_.score(right_.data()) - parent_score;
+      if (gain > best.gain) {
+        best.gain = gain;
+        best.left = left_;
+        best.right = right_;
+        // Missing values never seen here go with the larger child.
+        describe(best, has_missing ? missing_left == 1 : c_.count(left_.data()) >= c_.count(right_.data()));
+      }
+    }
+  }
+
+  Split best_split(const double* h, const double* total, int depth) {
+    Split best;
+    if (opt_.max_depth > 0 && depth >= opt_.max_depth) return best;
+    if (c_.count(total) < 2 * opt_.min_samples_leaf) return best;
+    left_.assign(W_, 0);
+    right_.assign(W_, 0);
+    const double parent_score = c_.score(total);
+    std::vector<int> candidates = features_;
+    const std::size_t wanted = opt_.features_per_split > 0 ? static_cast<std::size_t>(opt_.features_per_split) : candidates.size();
+    if (wanted < candidates.size()) rng_.shuffle(std::span(candidates));
+    std::vector<double> L(W_);
+    std::size_t tried = 0;
+    for (int f : candidates) {
+      // Like scikit-learn, keep looking past max_features until some split is valid.
+      if (tried >= wanted && best.feature >= 0) break;
+      ++tried;
+      const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
+      const int nb = fb.bins();
+      const double* fh = h + static_cast<std::size_t>(f) * kBinSlots * W_;
+      const double* M = fh + static_cast<std::size_t>(kMissingBin) * W_;
+      const bool has_missing = c_.count(M) > 0.5;
+      if (fb.categorical) {
+        std::vector<int> cats;
+        bool rare = false;  // categories too small to split off: they stay on the right
+        for (int b = 0; b < nb; ++b) {
+          const double rows = c_.count(fh + static_cast<std::size_t>(b) * W_);
+          if (rows >= std::max(0.5, opt_.min_category_rows)) cats.push_back(b);
+          else rare = rare || rows > 0.5;
+        }
+        if (cats.size() + (rare ? 1 : 0) < 2) continue;
+        std::vector<double> key(cats.size());
+        for (std::size_t i = 0; i < cats.size(); ++i) key[i] = c_.order(fh + static_cast<std::size_t>(cats[i]) * W_, total);
+        std::vector<std::size_t> idx(cats.size());
+        std::iota(idx.begin(), idx.end(), 0);
+        std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return key[a] < key[b]; });
+        std::size_t first = 1, last = rare ? cats.size() : cats.size() - 1;
+        if (opt_.random_splits) first = last = 1 + rng_.below(cats.size() - 1);
+        std::fill(L.begin(), L.end(), 0.0);
+        for (std::size_t k = 0; k < last; ++k) {
+          const double* s = fh + static_cast<std::size_t>(cats[idx[k]]) * W_;
+          for (std::size_t w = 0; w < W_; ++w) L[w] += s[w];
+          if (k + 1 < first) continue;
+          consider(L.data(), M, total, parent_score, has_missing, true, best, [&](Split& s, bool missing_left) {
+            s.feature = f;
+            s.categorical = true;
+            s.bitset.fill(0);
+            for (std::size_t j = 0; j <= k; ++j) s.bitset[cats[idx[j]] >> 5] |= 1u << (cats[idx[j]] & 31);
+            if (missing_left) s.bitset[7] |= 1u << 31;
+            s.missing_left = missing_left;
+          });
+        }
+        continue;
+      }
+      if (nb < 2) continue;
+      int lo = 0, hi = nb - 1;  // cut range: after bin lo .. after bin hi-1
+      if (opt_.random_splits) {
+        while (lo < nb && c_.count(fh + static_cast<std::size_t>(lo) * W_) <= 0.5) ++lo;
+        while (hi > lo && c_.count(fh + static_cast<std::size_t>(hi) * W_) <= 0.5) --hi;
+        if (lo >= hi) continue;
+        const int cut = lo + static_cast<int>(rng_.below(static_cast<std::uint64_t>(hi - lo)));
+        lo = cut;
+        hi = cut + 1;
+      }
+      std::fill(L.begin(), L.end(), 0.0);
+      for (int b = 0; b < hi; ++b) {
+        const double* s = fh + static_cast<std::size_t>(b) * W_;
+        for (std::size_t w = 0; w < W_; ++w) L[w] += s[w];
+        if (b < lo) continue;
+        consider(L.data(), M, total, parent_score, has_missing, false, best, [&](Split& s, bool missing_left) {
+          s.feature = f;
+          s.categorical = false;
+          s.threshold = static_cast<std::uint8_t>(b);
+          s.missing_left = missing_left;
+        });
+      }
+    }
+    if (best.gain <= opt_.min_gain) best.feature = -1;
+    return best;
+  }
+
+  bool goes_left(const Split& s, std::uint32_t row) const {
+    const std::uint8_t b = data_.row(row)[s.feature];
+    if (s.categorical) return (s.bitset[b >> 5] >> (b & 31)) & 1u;
+    return b == kMissingBin ? s.missing_left : b <= s.threshold;
+  }
+
+  void split_node(Pending& p, std::vector<Pending>& pending) {
+    const Split& s = p.split;
+    // Stable partition: left rows first, in their order; right rows after.
+    std::size_t l = p.begin, r = 0;
+    for (std::size_t i = p.begin; i < p.end; ++i) {
+      const std::uint32_t row = order_[i];
+      if (goes_left(s, row)) order_[l++] = row;
+      else scratch_[r++] = row;
+    }
+    std::copy(scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(r), order_.begin() + static_cast<std::ptrdiff_t>(l));
+    const std::size_t mid = l;
+
+    const std::int32_t left = new_node(), right = new_node();
+    Node& n = nodes_[static_cast<std::size_t>(p.node)];
+    n.left = left;
+    n.feature = static_cast<std::uint16_t>(s.feature);
+    n.threshold = s.threshold;
+    n.flags = static_cast<std::uint8_t>((s.missing_left ? Node::kMissingLeft : 0) | (s.categorical ? Node::kCategorical : 0));
+    if (s.categorical) {
+      n.payload = static_cast<std::uint32_t>(bitsets_.size());
+      bitsets_.insert(bitsets_.end(), s.bitset.begin(), s.bitset.end());
+    }
+    gain_[static_cast<std::size_t>(p.node)] = s.gain;
+    set_stats(left, s.left.data());
+    set_stats(right, s.right.data());
+    ranges_[static_cast<std::size_t>(left)] = {p.begin, mid};
+    ranges_[static_cast<std::size_t>(right)] = {mid, p.end};
+
+    // Build the smaller child's histogram; the larger one is the parent's minus it.
+    const bool left_small = mid - p.begin <= p.end - mid;
+    const std::size_t small = take_hist(), large = p.hist;
+    if (left_small) build(hist(small), p.begin, mid);
+    else build(hist(small), mid, p.end);
+    double* hl = hist(large);
+    const double* hs = hist(small);
+    for (std::size_t i = 0, size = data_.features * kBinSlots * W_; i < size; ++i) hl[i] -= hs[i];
+    const std::size_t lh = left_small ? small : large, rh = left_small ? large : small;
+    pending.push_back({left, p.begin, mid, p.depth + 1, lh, best_split(hist(lh), s.left.data(), p.depth + 1)});
+    pending.push_back({right, mid, p.end, p.depth + 1, rh, best_split(hist(rh), s.right.data(), p.depth + 1)});
+  }
+
+  void finish(GrownTree& out) {
+    HistTree& t = out.tree;
+    t.nodes = std::move(nodes_);
+    t.bitsets = std::move(bitsets_);
+    t.gain = std::move(gain_);
+    t.cover.resize(t.nodes.size());
+    std::vector<double> value(static_cast<std::size_t>(t.value_width));
+    for (std::size_t i = 0; i < t.nodes.size(); ++i) {
+      const double* s = stats_of(static_cast<std::int32_t>(i));
+      t.cover[i] = c_.weight(s);
+      if (t.nodes[i].left >= 0) continue;
+      t.nodes[i].payload = static_cast<std::uint32_t>(t.values.size() / value.size());
+      c_.leaf(s, value.data());
+      t.values.insert(t.values.end(), value.begin(), value.end());
+      out.leaves.push_back({static_cast<std::int32_t>(i), ranges_[i].first, ranges_[i].second});
+    }
+    out.order = std::move(order_);
+  }
+
+  const BinnedRows& data_;
+  const std::vector<FeatureBins>& bins_;
+  const double* stats_;
+  const Criterion& c_;
+  const GrowerOptions& opt_;
+  Random& rng_;
+  std::size_t W_;
+  std::vector<std::uint32_t> order_, scratch_;
+  std::vector<int> features_;
+  std::vector<std::vector<double>> pool_;
+  std::vector<std::size_t> free_;
+  std::vector<Node> nodes_;
+  std::vector<std::uint32_t> bitsets_;
+  std::vector<double> node_stats_, gain_;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges_;
+  std::vector<double> left_, right_;
+};
+
+}  // namespace
+
+GrownTree grow_tree(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const double> stats,
+                    std::vector<std::uint32_t> rows, const std::vector<int>& allowed, const Criterion& criterion,
+                    const GrowerOptions& options, Random& rng) {
+  return Grower(data, bins, stats, std::move(rows), allowed, criterion, options, rng).run();
+}
+
+}  // namespace shipml::hist

@@ -1,0 +1,52 @@
+#pragma once
+// A tree over binned features, stored flat: the two children of a node are
+// adjacent, so a node is 12 bytes and a path through the tree touches few cache
+// lines. Training and prediction see the same bins, so they always agree.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "binning.hpp"
+#include "shipml/core/binary.hpp"
+
+namespace shipml::hist {
+
+struct Node {
+  static constexpr std::uint8_t kMissingLeft = 1, kCategorical = 2;
+  std::int32_t left = -1;     // left child (right = left + 1), or -1 for a leaf
+  std::uint32_t payload = 0;  // leaf: index of its value; categorical split: offset of its bitset
+  std::uint16_t feature = 0;
+  std::uint8_t threshold = 0; // numeric split: bins <= threshold go left
+  std::uint8_t flags = 0;
+};
+
+struct HistTree {
+  std::vector<Node> nodes;
+  std::vector<std::uint32_t> bitsets;  // 8 words (256 bins) per categorical split; a set bit goes left
+  std::vector<double> values;          // value_width per leaf
+  std::vector<double> gain, cover;     // per node: split gain, training weight reaching it
+  int value_width = 1;
+
+  /// The leaf values a binned row reaches.
+  const double* predict(const std::uint8_t* row) const {
+    const Node* n = nodes.data();
+    while (n->left >= 0) {
+      const std::uint8_t b = row[n->feature];
+      bool left;
+      if (n->flags & Node::kCategorical) left = (bitsets[n->payload + (b >> 5)] >> (b & 31)) & 1u;
+      else left = b == kMissingBin ? (n->flags & Node::kMissingLeft) : b <= n->threshold;
+      n = nodes.data() + n->left + (left ? 0 : 1);
+    }
+    return values.data() + static_cast<std::size_t>(n->payload) * static_cast<std::size_t>(value_width);
+  }
+
+  std::size_t leaves() const;
+  int depth() const;
+  void save(BinaryWriter& out) const;
+  /// Loads and checks every index against the feature count and the arrays.
+  void load(BinaryReader& in, std::size_t features);
+  /// Nested JSON with thresholds and categories in the user's terms.
+  nlohmann::json dump(const std::vector<FeatureBins>& bins, const std::vector<std::string>& names) const;
+};
+
+}  // namespace shipml::hist

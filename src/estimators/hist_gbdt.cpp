@@ -1,0 +1,414 @@
+// Histogram gradient boosting: each round fits a tree (one per class for
+// multiclass) to the gradient and hessian of the loss, grown leaf-wise under
+// max_leaves / max_depth on binned features, with native missing values and
+// categorical splits. Early stopping on a held-out validation fraction keeps the
+// best round.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "builtin.hpp"
+#include "hist/criteria.hpp"
+#include "hist/ensemble.hpp"
+#include "hist/grower.hpp"
+#include "shipml/core/error.hpp"
+#include "shipml/core/parallel.hpp"
+#include "shipml/data/split.hpp"
+
+namespace shipml::builtin {
+namespace {
+
+enum class Loss { log_loss, squared_error, absolute_error, huber, poisson };
+
+Loss parse_loss(const std::string& name, int n_classes) {
+  if (name == "auto") return n_classes ? Loss::log_loss : Loss::squared_error;
+  if (name == "log_loss") return Loss::log_loss;
+  if (name == "squared_error") return Loss::squared_error;
+  if (name == "absolute_error") return Loss::absolute_error;
+  if (name == "huber") return Loss::huber;
+  return Loss::poisson;
+}
+
+double weighted_median(std::vector<std::pair<double, double>>& v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  double total = 0;
+  for (const auto& [x, w] : v) total += w;
+  double seen = 0;
+  for (const auto& [x, w] : v)
+    if ((seen += w) >= total / 2) return x;
+  return v.back().first;
+}
+
+class HistGradientBoosting final : public Estimator {
+ public:
+  explicit HistGradientBoosting(const Params& p)
+      : loss_name_(p.text("loss")), learning_rate_(p.real("learning_rate")), rounds_(p.integer("n_estimators")),
+        max_leaves_(p.integer("max_leaves")), max_depth_(p.integer("max_depth")),
+        min_samples_leaf_(p.integer("min_samples_leaf")), min_child_weight_(p.real("min_child_weight")),
+        l2_(p.real("l2_regularization")), max_bins_(static_cast<int>(p.integer("max_bins"))),
+        subsample_(p.real("subsample")), colsample_(p.real("colsample")), early_stopping_(p.text("early_stopping")),
+        validation_fraction_(p.real("validation_fraction")), patience_(p.integer("n_iter_no_change")),
+        tol_(p.real("tol")), balanced_(p.text("class_weight") == "balanced"), huber_delta_(p.real("huber_delta")),
+        cat_smooth_(p.real("cat_smooth")), cat_l2_(p.real("cat_l2")), min_category_rows_(p.integer("min_category_rows")),
+        seed_(static_cast<std::uint64_t>(p.integer("seed"))),
+        threads_(static_cast<int>(p.integer("threads"))) {}
+
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
+    k_ = n_classes;
+    features_ = X.cols();
+    loss_ = parse_loss(loss_name_, k_);
+    if ((loss_ == Loss::log_loss) != (k_ > 0))
+      throw UsageError("hist_gbdt: loss=" + loss_name_ + " does not fit a " + (k_ ? "classification" : "regression") + " target");
+    if (loss_ == Loss::poisson)
+      for (double v : y)
+        if (v < 0) throw DataError("hist_gbdt: loss=poisson needs a target >= 0, found " + format_number(v));
+    K_ = k_ > 2 ? static_cast<std::size_t>(k_) : 1;
+
+    ensemble_.binner.fit(X, max_bins_);
+    const hist::BinnedRows rows = ensemble_.binner.transform(X, threads_);
+    const std::size_t n = X.rows();
+    std::vector<double> weight(n, 1.0);
+    if (k_ && balanced_) {
+      std::vector<double> count(static_cast<std::size_t>(k_), 0.0);
+      for (double c : y) count[static_cast<std::size_t>(c)] += 1;
+      for (std::size_t i = 0; i < n; ++i) weight[i] = static_cast<double>(n) / (k_ * count[static_cast<std::size_t>(y[i])]);
+    }
+
+    // Rows held out for early stopping (stratified for classes).
+    const bool stop_early = early_stopping_ == "true" || (early_stopping_ == "auto" && n > 10000);
+    std::vector<std::uint32_t> train, valid;
+    if (stop_early) {
+      std::vector<int> groups;
+      if (k_) groups.assign(y.begin(), y.end());
+      const Fold f = train_test_split(n, validation_fraction_, seed_ ^ 0x5eed, groups);
+      train.assign(f.train.begin(), f.train.end());
+      valid.assign(f.test.begin(), f.test.end());
+    } else {
+      train.resize(n);
+      std::iota(train.begin(), train.end(), 0u);
+    }
+
+    baseline_ = initial_scores(y, weight, train);
+    std::vector<double> raw(n * K_);
+    for (std::size_t i = 0; i < n; ++i) std::copy(baseline_.begin(), baseline_.end(), raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
+
+    hist::BoostingCriterion criterion(l2_, cat_smooth_, cat_l2_);
+    hist::GrowerOptions options{.max_leaves = static_cast<int>(max_leaves_), .max_depth = static_cast<int>(max_depth_),
+                                .min_samples_leaf = static_cast<double>(min_samples_leaf_),
+                                .min_child_weight = min_child_weight_,
+                                .min_category_rows = static_cast<double>(min_category_rows_), .threads = threads_};
+    Random rng(seed_);
+    std::vector<double> stats(n * 3, 0.0);
+    std::vector<double> grad(n * K_), hess(n * K_);
+    ensemble_.trees.clear();
+    best_round_ = 0;
+    double best_loss = INFINITY;
+    int since_best = 0;
+    valid_loss_.clear();
+    std::vector<int> all_features(features_);
+    std::iota(all_features.begin(), all_features.end(), 0);
+
+    for (std::int64_t round = 0; round < rounds_; ++round) {
+      gradients(y, weight, raw, train, grad, hess);
+      std::vector<std::uint32_t> sample = train;
+      if (subsample_ < 1.0) {
+        std::vector<std::uint32_t> kept;
+        for (auto r : sample)
+          if (rng.uniform() < subsample_) kept.push_back(r);
+        sample.swap(kept);
+      }
+      std::vector<int> allowed;
+      if (colsample_ < 1.0) {
+        allowed = all_features;
+        rng.shuffle(std::span(allowed));
+        allowed.resize(std::max<std::size_t>(1, static_cast<std::size_t>(std::round(colsample_ * features_))));
+        std::sort(allowed.begin(), allowed.end());
+      }
+      for (std::size_t k = 0; k < K_; ++k) {
+        for (auto r : sample) {
+          double* s = stats.data() + static_cast<std::size_t>(r) * 3;
+          s[0] = grad[r * K_ + k], s[1] = hess[r * K_ + k], s[2] = 1.0;
+        }
+        hist::GrownTree grown =
+            hist::grow_tree(rows, ensemble_.binner.features(), stats, sample, allowed, criterion, options, rng);
+        if (loss_ == Loss::absolute_error) refit_leaves_to_median(grown, y, weight, raw);
+        for (double& v : grown.tree.values) v *= learning_rate_;
+        // Training rows in the sample take their leaf's value; the rest walk the tree.
+        std::vector<bool> done(subsample_ < 1.0 ? n : 0, false);
+        for (const auto& leaf : grown.leaves) {
+          const double v = grown.tree.values[grown.tree.nodes[static_cast<std::size_t>(leaf.node)].payload];
+          for (std::size_t i = leaf.begin; i < leaf.end; ++i) {
+            raw[grown.order[i] * K_ + k] += v;
+            if (!done.empty()) done[grown.order[i]] = true;
+          }
+        }
+        if (!done.empty())
+          for (auto r : train)
+            if (!done[r]) raw[r * K_ + k] += grown.tree.predict(rows.row(r))[0];
+        for (auto r : valid) raw[r * K_ + k] += grown.tree.predict(rows.row(r))[0];
+        ensemble_.trees.push_back(std::move(grown.tree));
+      }
+      if (!stop_early) continue;
+      const double l = mean_loss(y, weight, raw, valid);
+      valid_loss_.push_back(l);
+      if (l < best_loss - tol_ * std::max(1.0, std::abs(best_loss))) {
+        best_loss = l;
+        best_round_ = static_cast<std::size_t>(round) + 1;
+        since_best = 0;
+      } else if (++since_best >= patience_) {
+        break;
+      }
+    }
+    if (stop_early) ensemble_.trees.resize(best_round_ * K_);
+    else best_round_ = ensemble_.trees.size() / K_;
+  }
+
+  Matrix predict_proba(const FeatureMatrix& X) const override {
+    if (!k_) return Estimator::predict_proba(X);
+    const std::vector<double> raw = raw_scores(X);
+    Matrix P(static_cast<Eigen::Index>(X.rows()), k_);
+    for (std::size_t i = 0; i < X.rows(); ++i) {
+      const auto r = static_cast<Eigen::Index>(i);
+      if (K_ == 1) {
+        P(r, 1) = 1.0 / (1.0 + std::exp(-raw[i]));
+        P(r, 0) = 1.0 - P(r, 1);
+        continue;
+      }
+      const double* z = raw.data() + i * K_;
+      const double top = *std::max_element(z, z + K_);
+      double sum = 0;
+      for (std::size_t k = 0; k < K_; ++k) sum += (P(r, static_cast<Eigen::Index>(k)) = std::exp(z[k] - top));
+      P.row(r) /= sum;
+    }
+    return P;
+  }
+
+  std::vector<double> predict(const FeatureMatrix& X) const override {
+    if (k_) return Estimator::predict(X);
+    std::vector<double> raw = raw_scores(X);
+    if (loss_ == Loss::poisson)
+      for (double& v : raw) v = std::exp(v);
+    return raw;
+  }
+
+  void save(BinaryWriter& out) const override {
+    out.u32(static_cast<std::uint32_t>(k_));
+    out.u64(features_);
+    out.u8(static_cast<std::uint8_t>(loss_));
+    out.array(baseline_);
+    out.u64(best_round_);
+    out.array(valid_loss_);
+    ensemble_.save(out);
+  }
+
+  void load(BinaryReader& in) override {
+    k_ = static_cast<int>(in.u32());
+    features_ = in.u64();
+    const auto loss = in.u8();
+    if (loss > static_cast<std::uint8_t>(Loss::poisson)) BinaryReader::fail("unknown boosting loss");
+    loss_ = static_cast<Loss>(loss);
+    baseline_ = in.array<double>();
+    best_round_ = in.u64();
+    valid_loss_ = in.array<double>();
+    ensemble_.load(in, features_);
+    K_ = k_ > 2 ? static_cast<std::size_t>(k_) : 1;
+    if (baseline_.size() != K_ || ensemble_.trees.size() % K_ != 0) BinaryReader::fail("boosting rounds do not match the classes");
+    for (const auto& t : ensemble_.trees)
+      if (t.value_width != 1) BinaryReader::fail("boosted trees must have one value per leaf");
+  }
+
+  nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
+    nlohmann::json j = ensemble_.importances(names);
+    j["rounds"] = best_round_;
+    j["trees"] = ensemble_.trees.size();
+    if (!valid_loss_.empty()) {
+      j["best_round"] = best_round_;
+      j["validation_loss_best"] = valid_loss_[best_round_ ? best_round_ - 1 : 0];
+    }
+    return j;
+  }
+
+  nlohmann::json dump_trees(const std::vector<std::string>& names) const override { return ensemble_.dump(names); }
+
+ private:
+  std::vector<double> raw_scores(const FeatureMatrix& X) const {
+    if (X.cols() != features_) throw ModelError("hist_gbdt: expected " + std::to_string(features_) + " encoded features");
+    const hist::BinnedRows rows = ensemble_.binner.transform(X);
+    std::vector<double> raw(rows.rows * K_);
+    for (std::size_t i = 0; i < rows.rows; ++i) std::copy(baseline_.begin(), baseline_.end(), raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
+    for (std::size_t k = 0; k < K_; ++k) {
+      std::vector<double> part(rows.rows, 0.0);
+      ensemble_.accumulate(rows, K_, k, 1, part.data());
+      for (std::size_t i = 0; i < rows.rows; ++i) raw[i * K_ + k] += part[i];
+    }
+    return raw;
+  }
+
+  std::vector<double> initial_scores(std::span<const double> y, const std::vector<double>& w,
+                                     const std::vector<std::uint32_t>& rows) const {
+    double sw = 0, swy = 0;
+    for (auto r : rows) sw += w[r], swy += w[r] * y[r];
+    if (loss_ == Loss::log_loss) {
+      std::vector<double> share(static_cast<std::size_t>(k_), 0.0);
+      for (auto r : rows) share[static_cast<std::size_t>(y[r])] += w[r] / sw;
+      auto clip = [](double p) { return std::clamp(p, 1e-12, 1 - 1e-12); };
+      if (K_ == 1) return {std::log(clip(share[1]) / clip(share[0]))};
+      std::vector<double> out(K_);
+      for (std::size_t k = 0; k < K_; ++k) out[k] = std::log(clip(share[k]));
+      return out;
+    }
+    if (loss_ == Loss::poisson) return {std::log(std::max(swy / sw, 1e-12))};
+    if (loss_ == Loss::squared_error) return {swy / sw};
+    std::vector<std::pair<double, double>> v;
+    for (auto r : rows) v.emplace_back(y[r], w[r]);
+    return {weighted_median(v)};
+  }
+
+  void gradients(std::span<const double> y, const std::vector<double>& w, const std::vector<double>& raw,
+                 const std::vector<std::uint32_t>& rows, std::vector<double>& g, std::vector<double>& h) const {
+    constexpr std::size_t kBlock = 8192;
+    parallel_for((rows.size() + kBlock - 1) / kBlock, threads_, [&](std::size_t b) {
+      for (std::size_t i = b * kBlock, end = std::min(rows.size(), i + kBlock); i < end; ++i) {
+        const std::size_t r = rows[i];
+        const double* z = raw.data() + r * K_;
+        if (loss_ == Loss::log_loss && K_ > 1) {
+          const double top = *std::max_element(z, z + K_);
+          double sum = 0;
+          for (std::size_t k = 0; k < K_; ++k) sum += std::exp(z[k] - top);
+          for (std::size_t k = 0; k < K_; ++k) {
+            const double p = std::exp(z[k] - top) / sum;
+            g[r * K_ + k] = w[r] * (p - (static_cast<std::size_t>(y[r]) == k ? 1.0 : 0.0));
+            h[r * K_ + k] = w[r] * std::max(p * (1 - p), 1e-16);
+          }
+          continue;
+        }
+        double gi = 0, hi = 1;
+        switch (loss_) {
+          case Loss::log_loss: {
+            const double p = 1.0 / (1.0 + std::exp(-z[0]));
+            gi = p - y[r];
+            hi = std::max(p * (1 - p), 1e-16);
+            break;
+          }
+          case Loss::squared_error: gi = z[0] - y[r]; break;
+          case Loss::absolute_error: gi = z[0] > y[r] ? 1.0 : -1.0; break;
+          case Loss::huber: gi = std::clamp(z[0] - y[r], -huber_delta_, huber_delta_); break;
+          case Loss::poisson: gi = std::exp(z[0]) - y[r], hi = std::exp(z[0]); break;
+        }
+        g[r * K_] = w[r] * gi;
+        h[r * K_] = w[r] * hi;
+      }
+    });
+  }
+
+  double mean_loss(std::span<const double> y, const std::vector<double>& w, const std::vector<double>& raw,
+                   const std::vector<std::uint32_t>& rows) const {
+    double total = 0, sw = 0;
+    for (auto r : rows) {
+      const double* z = raw.data() + static_cast<std::size_t>(r) * K_;
+      double l = 0;
+      switch (loss_) {
+        case Loss::log_loss:
+          if (K_ == 1) {
+            l = (z[0] > 0 ? z[0] + std::log1p(std::exp(-z[0])) : std::log1p(std::exp(z[0]))) - y[r] * z[0];
+          } else {
+            const double top = *std::max_element(z, z + K_);
+            double sum = 0;
+            for (std::size_t k = 0; k < K_; ++k) sum += std::exp(z[k] - top);
+            l = top + std::log(sum) - z[static_cast<std::size_t>(y[r])];
+          }
+          break;
+        case Loss::squared_error: l = (z[0] - y[r]) * (z[0] - y[r]); break;
+        case Loss::absolute_error: l = std::abs(z[0] - y[r]); break;
+        case Loss::huber: {
+          const double a = std::abs(z[0] - y[r]);
+          l = a <= huber_delta_ ? 0.5 * a * a : huber_delta_ * (a - 0.5 * huber_delta_);
+          break;
+        }
+        case Loss::poisson: l = std::exp(z[0]) - y[r] * z[0]; break;
+      }
+      total += w[r] * l;
+      sw += w[r];
+    }
+    return total / sw;
+  }
+
+  // Absolute error: a leaf's best constant is the median residual, not the Newton step.
+  void refit_leaves_to_median(hist::GrownTree& grown, std::span<const double> y, const std::vector<double>& w,
+                              const std::vector<double>& raw) const {
+    for (const auto& leaf : grown.leaves) {
+      std::vector<std::pair<double, double>> residuals;
+      for (std::size_t i = leaf.begin; i < leaf.end; ++i) {
+        const std::uint32_t r = grown.order[i];
+        residuals.emplace_back(y[r] - raw[r], w[r]);
+      }
+      grown.tree.values[grown.tree.nodes[static_cast<std::size_t>(leaf.node)].payload] = weighted_median(residuals);
+    }
+  }
+
+  std::string loss_name_;
+  double learning_rate_;
+  std::int64_t rounds_, max_leaves_, max_depth_, min_samples_leaf_;
+  double min_child_weight_, l2_;
+  int max_bins_;
+  double subsample_, colsample_;
+  std::string early_stopping_;
+  double validation_fraction_;
+  std::int64_t patience_;
+  double tol_;
+  bool balanced_;
+  double huber_delta_, cat_smooth_, cat_l2_;
+  std::int64_t min_category_rows_;
+  std::uint64_t seed_;
+  int threads_;
+
+  int k_ = 0;
+  std::size_t K_ = 1, features_ = 0, best_round_ = 0;
+  Loss loss_ = Loss::squared_error;
+  std::vector<double> baseline_, valid_loss_;
+  hist::Ensemble ensemble_;
+};
+
+}  // namespace
+
+EstimatorInfo hist_gbdt_info() {
+  ParamSpec max_bins = int_param("max_bins", 255, 2, "bins per numeric feature (at most 255)");
+  max_bins.max = 255;
+  return {
+      .name = "hist_gbdt",
+      .summary = "Histogram gradient boosting (leaf-wise trees, native categories and missing values, early stopping)",
+      .tasks = {Task::classification, Task::regression},
+      .encoding = InputEncoding::ordinal,
+      .params =
+          {
+              choice_param("loss", "auto", {"auto", "log_loss", "squared_error", "absolute_error", "huber", "poisson"},
+                           "loss to minimise; auto = log_loss for classes, squared_error for values"),
+              real_param("learning_rate", 0.1, 0.0, "shrinkage applied to every tree", true),
+              int_param("n_estimators", 100, 1, "boosting rounds (most, with early stopping)"),
+              int_param("max_leaves", 31, 2, "leaves per tree (trees grow best leaf first)"),
+              int_param("max_depth", 0, 0, "deepest level a leaf may reach (0 = no limit)"),
+              int_param("min_samples_leaf", 20, 1, "fewest training rows in a leaf"),
+              real_param("min_child_weight", 1e-3, 0.0, "smallest hessian sum in a leaf"),
+              real_param("l2_regularization", 0.0, 0.0, "L2 penalty on leaf values"),
+              max_bins,
+              real_param("subsample", 1.0, 0.0, "fraction of rows each round trains on", true, 1.0),
+              real_param("colsample", 1.0, 0.0, "fraction of features each round may use", true, 1.0),
+              choice_param("early_stopping", "auto", {"auto", "true", "false"},
+                           "stop when the validation loss stops improving; auto = on above 10,000 rows"),
+              real_param("validation_fraction", 0.1, 0.0, "rows held out for early stopping", true, 0.9),
+              int_param("n_iter_no_change", 10, 1, "rounds without improvement before stopping"),
+              real_param("tol", 1e-7, 0.0, "relative improvement that counts for early stopping"),
+              choice_param("class_weight", "none", {"none", "balanced"}, "balanced weighs classes inversely to their frequency"),
+              real_param("huber_delta", 1.0, 0.0, "residual size where huber loss turns linear", true),
+              real_param("cat_smooth", 10.0, 0.0, "smoothing of category statistics when ordering categories for a split"),
+              real_param("cat_l2", 10.0, 0.0, "extra L2 penalty in the gain of category-subset splits"),
+              int_param("min_category_rows", 100, 1, "fewest rows a category needs in a node to be split off on its own"),
+              int_param("seed", 0, 0, "seed for validation split and row/column subsampling"),
+              int_param("threads", 0, 0, "threads (0 = all cores)"),
+          },
+      .create = [](const Params& p, Task) { return std::make_unique<HistGradientBoosting>(p); },
+  };
+}
+
+}  // namespace shipml::builtin
