@@ -16,3 +16,7 @@ pandas_mbs=$(/usr/bin/python3 bench/csv_pandas.py "$csv" 3)
 printf '%-26s %10s\n' "reader (${size_mb} MB file)" "MB/s"
 printf '%-26s %10s\n' "shipml read_csv" "$shipml_mbs" "pandas 1.5 read_csv" "$pandas_mbs"
 /usr/bin/python3 -c "print(f'ratio shipml/pandas: {$shipml_mbs/$pandas_mbs:.2f}x throughput')"
+
+echo
+echo "== Tree ensembles (bench/trees.sh) =="
+bash bench/trees.sh "$build" "${SHIPML_BENCH_ROWS:-1000000}"

@@ -219,8 +219,10 @@ void add_inspect(CLI::App& app) {
   auto* cmd = app.add_subcommand("inspect", "Show a model file's metadata, schema, parameters and what it learned");
   auto path = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
+  auto trees = std::make_shared<bool>(false);
   cmd->add_option("model", *path, "model file")->required();
   cmd->add_flag("--json", *json, "print as JSON");
+  cmd->add_flag("--trees", *trees, "print every tree of a tree model as JSON (thresholds, categories, leaf values)");
   cmd->callback([=] {
     std::string bytes;
     try {
@@ -229,6 +231,12 @@ void add_inspect(CLI::App& app) {
       throw ModelError(e.what());
     }
     const Model model = decode_model(bytes, *path);
+    if (*trees) {
+      const nlohmann::json dump = model.dump_trees();
+      if (dump.is_null()) throw UsageError(model.estimator() + " has no trees to print");
+      std::cout << dump.dump(2) << '\n';
+      return;
+    }
     nlohmann::json header = read_model_header(bytes, *path);
     header["learned"] = model.inspect();
     if (*json) {

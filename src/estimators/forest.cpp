@@ -55,24 +55,25 @@ class Forest final : public Estimator {
     parallel_for(ensemble_.trees.size(), threads_, [&](std::size_t t) {
       Random rng = Random(seed_).fork(t);
       const std::vector<double> draws = bootstrap_counts(rng, n);
-      std::vector<double> stats(n * W, 0.0);
+      std::vector<float> stats(n * W, 0.0f);
       std::vector<std::uint32_t> used;
       for (std::size_t i = 0; i < n; ++i) {
         if (draws[i] == 0) continue;
         used.push_back(static_cast<std::uint32_t>(i));
         const double w = draws[i] * base_weight[i];
-        double* s = stats.data() + i * W;
+        float* s = stats.data() + i * W;
         if (k_) {
-          s[static_cast<std::size_t>(y[i])] = w;
-          s[static_cast<std::size_t>(k_)] = draws[i];
+          s[static_cast<std::size_t>(y[i])] = static_cast<float>(w);
+          s[static_cast<std::size_t>(k_)] = static_cast<float>(draws[i]);
         } else {
-          s[0] = w, s[1] = w * y[i], s[2] = draws[i];
+          s[0] = static_cast<float>(w), s[1] = static_cast<float>(w * y[i]), s[2] = static_cast<float>(draws[i]);
         }
       }
       ensemble_.trees[t] = hist::grow_tree(rows, ensemble_.binner.features(), stats, std::move(used), {}, *criterion,
                                            options, rng)
                                .tree;
     });
+    ensemble_.finish();
     if (oob_) oob_score_ = out_of_bag_score(rows, y);
   }
 
@@ -132,10 +133,9 @@ class Forest final : public Estimator {
 
   std::vector<double> averaged(const FeatureMatrix& X) const {
     if (X.cols() != features_) throw ModelError(name() + ": expected " + std::to_string(features_) + " encoded features");
-    const hist::BinnedRows rows = ensemble_.binner.transform(X);
     const std::size_t width = static_cast<std::size_t>(std::max(1, k_));
-    std::vector<double> sum(rows.rows * width, 0.0);
-    ensemble_.accumulate(rows, 1, 0, width, sum.data());
+    std::vector<double> sum(X.rows() * width, 0.0);
+    ensemble_.accumulate(X, 1, 0, width, sum.data());
     for (double& v : sum) v /= static_cast<double>(ensemble_.trees.size());
     return sum;
   }

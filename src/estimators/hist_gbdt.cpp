@@ -99,7 +99,7 @@ class HistGradientBoosting final : public Estimator {
                                 .min_child_weight = min_child_weight_,
                                 .min_category_rows = static_cast<double>(min_category_rows_), .threads = threads_};
     Random rng(seed_);
-    std::vector<double> stats(n * 3, 0.0);
+    std::vector<float> stats(n * 3, 0.0f);
     std::vector<double> grad(n * K_), hess(n * K_);
     ensemble_.trees.clear();
     best_round_ = 0;
@@ -126,27 +126,30 @@ class HistGradientBoosting final : public Estimator {
         std::sort(allowed.begin(), allowed.end());
       }
       for (std::size_t k = 0; k < K_; ++k) {
-        for (auto r : sample) {
-          double* s = stats.data() + static_cast<std::size_t>(r) * 3;
-          s[0] = grad[r * K_ + k], s[1] = hess[r * K_ + k], s[2] = 1.0;
-        }
+        for_blocks(sample.size(), [&](std::size_t i) {
+          const std::size_t r = sample[i];
+          float* s = stats.data() + r * 3;
+          s[0] = static_cast<float>(grad[r * K_ + k]), s[1] = static_cast<float>(hess[r * K_ + k]), s[2] = 1.0f;
+        });
         hist::GrownTree grown =
             hist::grow_tree(rows, ensemble_.binner.features(), stats, sample, allowed, criterion, options, rng);
         if (loss_ == Loss::absolute_error) refit_leaves_to_median(grown, y, weight, raw);
         for (double& v : grown.tree.values) v *= learning_rate_;
         // Training rows in the sample take their leaf's value; the rest walk the tree.
-        std::vector<bool> done(subsample_ < 1.0 ? n : 0, false);
-        for (const auto& leaf : grown.leaves) {
+        std::vector<std::uint8_t> done(subsample_ < 1.0 ? n : 0, 0);  // bytes: written from several threads
+        parallel_for(grown.leaves.size(), threads_, [&](std::size_t l) {
+          const auto& leaf = grown.leaves[l];
           const double v = grown.tree.values[grown.tree.nodes[static_cast<std::size_t>(leaf.node)].payload];
           for (std::size_t i = leaf.begin; i < leaf.end; ++i) {
             raw[grown.order[i] * K_ + k] += v;
             if (!done.empty()) done[grown.order[i]] = true;
           }
-        }
+        });
         if (!done.empty())
-          for (auto r : train)
-            if (!done[r]) raw[r * K_ + k] += grown.tree.predict(rows.row(r))[0];
-        for (auto r : valid) raw[r * K_ + k] += grown.tree.predict(rows.row(r))[0];
+          for_blocks(train.size(), [&](std::size_t i) {
+            if (!done[train[i]]) raw[train[i] * K_ + k] += grown.tree.predict(rows.row(train[i]))[0];
+          });
+        for_blocks(valid.size(), [&](std::size_t i) { raw[valid[i] * K_ + k] += grown.tree.predict(rows.row(valid[i]))[0]; });
         ensemble_.trees.push_back(std::move(grown.tree));
       }
       if (!stop_early) continue;
@@ -162,6 +165,7 @@ class HistGradientBoosting final : public Estimator {
     }
     if (stop_early) ensemble_.trees.resize(best_round_ * K_);
     else best_round_ = ensemble_.trees.size() / K_;
+    ensemble_.finish();
   }
 
   Matrix predict_proba(const FeatureMatrix& X) const override {
@@ -232,15 +236,28 @@ class HistGradientBoosting final : public Estimator {
   nlohmann::json dump_trees(const std::vector<std::string>& names) const override { return ensemble_.dump(names); }
 
  private:
+  // fn(i) for i in [0, n), in parallel blocks of rows (each i touches only its own row).
+  template <class Fn>
+  void for_blocks(std::size_t n, const Fn& fn) const {
+    constexpr std::size_t kBlock = 16384;
+    parallel_for((n + kBlock - 1) / kBlock, threads_, [&](std::size_t b) {
+      for (std::size_t i = b * kBlock, end = std::min(n, i + kBlock); i < end; ++i) fn(i);
+    });
+  }
+
   std::vector<double> raw_scores(const FeatureMatrix& X) const {
     if (X.cols() != features_) throw ModelError("hist_gbdt: expected " + std::to_string(features_) + " encoded features");
-    const hist::BinnedRows rows = ensemble_.binner.transform(X);
-    std::vector<double> raw(rows.rows * K_);
-    for (std::size_t i = 0; i < rows.rows; ++i) std::copy(baseline_.begin(), baseline_.end(), raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
+    const std::size_t n = X.rows();
+    std::vector<double> raw(n * K_);
+    for (std::size_t i = 0; i < n; ++i) std::copy(baseline_.begin(), baseline_.end(), raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
+    if (K_ == 1) {
+      ensemble_.accumulate(X, 1, 0, 1, raw.data());
+      return raw;
+    }
     for (std::size_t k = 0; k < K_; ++k) {
-      std::vector<double> part(rows.rows, 0.0);
-      ensemble_.accumulate(rows, K_, k, 1, part.data());
-      for (std::size_t i = 0; i < rows.rows; ++i) raw[i * K_ + k] += part[i];
+      std::vector<double> part(n, 0.0);
+      ensemble_.accumulate(X, K_, k, 1, part.data());
+      for (std::size_t i = 0; i < n; ++i) raw[i * K_ + k] += part[i];
     }
     return raw;
   }

@@ -1,6 +1,7 @@
 #include "shipml/model/model.hpp"
 
 #include <chrono>
+#include <functional>
 #include <cmath>
 
 #include "shipml/core/error.hpp"
@@ -132,6 +133,32 @@ Matrix Model::predict_proba(const Frame& features) const {
   require_fitted("predict probabilities");
   if (task_ != Task::classification) throw UsageError(info_->name + ": a regression model has no class probabilities");
   return learner_->predict_proba(encode(features));
+}
+
+nlohmann::json Model::dump_trees() const {
+  require_fitted("dump its trees");
+  nlohmann::json trees = learner_->dump_trees(encoder_.output_names());
+  // Category codes in splits become the category names of the schema.
+  std::function<void(nlohmann::json&)> rename = [&](nlohmann::json& node) {
+    if (!node.is_object()) return;
+    if (node.contains("left_category_codes")) {
+      for (const auto& field : schema_.fields()) {
+        if (field.name != node["feature"] || !field.categories) continue;
+        nlohmann::json names = nlohmann::json::array();
+        for (const auto& code : node["left_category_codes"]) {
+          const auto c = code.get<std::size_t>();
+          names.push_back(c < field.categories->size() ? (*field.categories)[c] : std::to_string(c));
+        }
+        node["left_categories"] = names;
+        node.erase("left_category_codes");
+      }
+    }
+    for (const char* child : {"left", "right"})
+      if (node.contains(child)) rename(node[child]);
+  };
+  if (trees.is_array())
+    for (auto& t : trees) rename(t);
+  return trees;
 }
 
 nlohmann::json Model::inspect() const {

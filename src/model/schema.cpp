@@ -9,11 +9,20 @@
 
 namespace shipml {
 
+void Schema::add(std::string name, ColumnType type, std::shared_ptr<const Categories> categories) {
+  Field f{std::move(name), type, std::move(categories), nullptr};
+  if (f.categories) {
+    auto codes = std::make_shared<std::unordered_map<std::string, std::int32_t>>();
+    for (std::size_t i = 0; i < f.categories->size(); ++i) codes->emplace((*f.categories)[i], static_cast<std::int32_t>(i));
+    f.codes = std::move(codes);
+  }
+  fields_.push_back(std::move(f));
+}
+
 Schema Schema::of(const Frame& features) {
   Schema s;
   for (const auto& c : features.columns())
-    s.fields_.push_back({c.name(), c.type(),
-                         c.is_numeric() ? nullptr : std::make_shared<const Categories>(c.categories())});
+    s.add(c.name(), c.type(), c.is_numeric() ? nullptr : std::make_shared<const Categories>(c.categories()));
   return s;
 }
 
@@ -26,9 +35,7 @@ std::vector<std::string> Schema::names() const {
 namespace {
 
 Column as_categories(const Field& field, const Column& given) {
-  std::unordered_map<std::string_view, std::int32_t> index;
-  for (std::size_t i = 0; i < field.categories->size(); ++i)
-    index.emplace((*field.categories)[i], static_cast<std::int32_t>(i));
+  const auto& index = *field.codes;
   std::vector<std::int32_t> codes(given.size(), kMissingCode);
   if (given.is_numeric()) {
     for (std::size_t i = 0; i < given.size(); ++i) {
@@ -97,11 +104,9 @@ Schema Schema::from_json(const nlohmann::json& j) {
   for (const auto& f : j) {
     const std::string type = f.at("type").get<std::string>();
     if (type != "numeric" && type != "categorical") throw ModelError("unknown field type '" + type + "'");
-    Field field{f.at("name").get<std::string>(), type == "numeric" ? ColumnType::numeric : ColumnType::categorical,
-                nullptr};
-    if (field.type == ColumnType::categorical)
-      field.categories = std::make_shared<const Categories>(f.at("categories").get<Categories>());
-    s.fields_.push_back(std::move(field));
+    const bool numeric = type == "numeric";
+    s.add(f.at("name").get<std::string>(), numeric ? ColumnType::numeric : ColumnType::categorical,
+          numeric ? nullptr : std::make_shared<const Categories>(f.at("categories").get<Categories>()));
   }
   return s;
 }

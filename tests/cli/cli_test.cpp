@@ -173,3 +173,25 @@ TEST(Cli, PredictWithMissingColumn) {
 
 }  // namespace
 }  // namespace shipml
+
+namespace shipml {
+namespace {
+
+TEST(Cli, InspectTreesPrintsEveryTreeWithCategoryNames) {
+  test::TempDir tmp;
+  const std::string model = tmp.file("m.shipml");
+  ASSERT_EQ(test::run_cli("train --data " + test::data_path("churn.csv") +
+                          " --target churn -e hist_gbdt --set n_estimators=3 -o " + model).exit_code, 0);
+  const auto r = test::run_cli("inspect --trees " + model);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto trees = nlohmann::json::parse(r.out);
+  EXPECT_EQ(trees.size(), 3u);
+  EXPECT_NE(r.out.find("\"threshold\""), std::string::npos);
+  const auto linear = tmp.file("l.shipml");
+  ASSERT_EQ(test::run_cli("train --data " + test::data_path("diabetes.csv") + " --target progression -e linear -o " +
+                          linear).exit_code, 0);
+  EXPECT_EQ(test::run_cli("inspect --trees " + linear).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace shipml

@@ -63,6 +63,8 @@ class Model {
   const std::vector<std::string>& encoded_features() const { return encoder_.output_names(); }
   /// What the learner learned (coefficients, importances, ...).
   nlohmann::json inspect() const;
+  /// Tree learners: every tree as nested JSON, categories by name; null otherwise.
+  nlohmann::json dump_trees() const;
 
   /// Free-form metadata saved with the model: training data summary, metrics.
   nlohmann::json& metadata() { return metadata_; }

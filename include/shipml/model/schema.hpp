@@ -4,6 +4,7 @@
 // so a missing column or a wrong type is caught the same way everywhere.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "shipml/core/frame.hpp"
@@ -14,6 +15,8 @@ struct Field {
   std::string name;
   ColumnType type = ColumnType::numeric;
   std::shared_ptr<const Categories> categories;  // categorical fields: the training dictionary
+  /// Code of each category, built once so predictions need not rebuild it.
+  std::shared_ptr<const std::unordered_map<std::string, std::int32_t>> codes;
 };
 
 class Schema {
@@ -37,6 +40,7 @@ class Schema {
   static Schema from_json(const nlohmann::json& j);
 
  private:
+  void add(std::string name, ColumnType type, std::shared_ptr<const Categories> categories);
   std::vector<Field> fields_;
 };
 

@@ -6,18 +6,56 @@
 
 namespace shipml::hist {
 
-void Ensemble::accumulate(const BinnedRows& rows, std::size_t stride, std::size_t offset, std::size_t width,
+void Ensemble::finish() {
+  depths.clear();
+  for (const auto& t : trees) depths.push_back(t.depth());
+}
+
+namespace {
+
+// One step down for a row at `node` (a leaf stays where it is). No data-dependent
+// branch for numeric splits, so rows walked side by side do not stall each other.
+inline std::int32_t step(const HistTree& tree, std::int32_t node, const double* const* columns, std::size_t row,
+                         const std::vector<FeatureBins>& bins) {
+  const Node& n = tree.nodes[static_cast<std::size_t>(node)];
+  if (n.left < 0) return node;
+  const double x = columns[n.feature][row];
+  bool left;
+  if (__builtin_expect(n.flags & Node::kCategorical, 0)) {
+    const std::uint8_t b = bins[n.feature].bin(x);
+    left = (tree.bitsets[n.payload + (b >> 5)] >> (b & 31)) & 1u;
+  } else {
+    left = (x <= n.cut) | (std::isnan(x) & ((n.flags & Node::kMissingLeft) != 0));
+  }
+  return n.left + (left ? 0 : 1);
+}
+
+}  // namespace
+
+void Ensemble::accumulate(const FeatureMatrix& X, std::size_t stride, std::size_t offset, std::size_t width,
                           double* out) const {
-  constexpr std::size_t kBlock = 256;
-  const std::size_t blocks = (rows.rows + kBlock - 1) / kBlock;
+  constexpr std::size_t kBlock = 256;  // rows that stay in cache while every tree visits them
+  constexpr std::size_t kLanes = 16;   // rows walked down a tree side by side
+  const std::size_t blocks = (X.rows() + kBlock - 1) / kBlock;
+  const auto& bins = binner.features();
+  std::vector<const double*> columns(X.cols());
+  for (std::size_t j = 0; j < X.cols(); ++j) columns[j] = X.column(j);
   parallel_for(blocks, 0, [&](std::size_t b) {
-    const std::size_t begin = b * kBlock, end = std::min(rows.rows, begin + kBlock);
+    const std::size_t begin = b * kBlock, end = std::min(X.rows(), begin + kBlock);
     for (std::size_t t = offset; t < trees.size(); t += stride) {
       const HistTree& tree = trees[t];
-      for (std::size_t r = begin; r < end; ++r) {
-        const double* v = tree.predict(rows.row(r));
-        double* o = out + r * width;
-        for (std::size_t k = 0; k < width; ++k) o[k] += v[k];
+      const int depth = t < depths.size() ? depths[t] : tree.depth();
+      for (std::size_t r0 = begin; r0 < end; r0 += kLanes) {
+        const std::size_t lanes = std::min(kLanes, end - r0);
+        std::int32_t node[kLanes] = {};
+        for (int level = 0; level < depth; ++level)
+          for (std::size_t j = 0; j < lanes; ++j) node[j] = step(tree, node[j], columns.data(), r0 + j, bins);
+        for (std::size_t j = 0; j < lanes; ++j) {
+          const Node& leaf = tree.nodes[static_cast<std::size_t>(node[j])];
+          const double* v = tree.values.data() + static_cast<std::size_t>(leaf.payload) * width;
+          double* o = out + (r0 + j) * width;
+          for (std::size_t k = 0; k < width; ++k) o[k] += v[k];
+        }
       }
     }
   });
@@ -58,6 +96,7 @@ void Ensemble::load(BinaryReader& in, std::size_t features) {
   if (binner.features().size() != features) BinaryReader::fail("the binning does not match the features");
   trees.assign(in.count(40), {});
   for (auto& t : trees) t.load(in, features);
+  finish();
 }
 
 }  // namespace shipml::hist

@@ -13,10 +13,15 @@ namespace shipml::hist {
 struct Ensemble {
   Binner binner;
   std::vector<HistTree> trees;
+  std::vector<int> depths;  // per tree; set by finish()
 
-  /// Sums of leaf values: out[row * width + k] += tree t's value k, for the trees
-  /// t with t % stride == offset (stride = trees per boosting round). Thread-safe.
-  void accumulate(const BinnedRows& rows, std::size_t stride, std::size_t offset, std::size_t width,
+  /// Call after the trees are grown or loaded: caches what prediction needs.
+  void finish();
+
+  /// Sums of leaf values over raw rows (no binning): out[row * width + k] +=
+  /// tree t's value k, for the trees t with t % stride == offset (stride =
+  /// trees per boosting round). Thread-safe.
+  void accumulate(const FeatureMatrix& X, std::size_t stride, std::size_t offset, std::size_t width,
                   double* out) const;
 
   /// Gain and split count per feature, summed over trees.

@@ -1,5 +1,7 @@
 #include "grower.hpp"
 
+#include "criteria.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,27 +13,29 @@ namespace shipml::hist {
 namespace {
 
 constexpr std::size_t kBinSlots = 256;  // bins 0..254 plus kMissingBin
-constexpr std::size_t kParallelRows = 1 << 15;  // smaller nodes are built on one thread
+constexpr std::size_t kBlockRows = 1 << 16;  // rows per partial histogram; smaller nodes take one thread
 
 // Adds each row's statistics into its bin of every feature in [f0, f1). Rows are
 // taken in order, so a feature's histogram does not depend on how features are
 // grouped across threads: training is deterministic whatever the thread count.
 template <int W>
-void accumulate_fixed(const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const double* stats,
+void accumulate_fixed(const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const float* stats,
                       double* hist, std::size_t f0, std::size_t f1) {
   const std::size_t d = data.features;
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t r = rows[i];
     const std::uint8_t* b = data.data.data() + static_cast<std::size_t>(r) * d;
-    const double* s = stats + static_cast<std::size_t>(r) * W;
+    const float* s = stats + static_cast<std::size_t>(r) * W;
+    double v[W];
+    for (int w = 0; w < W; ++w) v[w] = s[w];
     for (std::size_t f = f0; f < f1; ++f) {
       double* h = hist + (f * kBinSlots + b[f]) * W;
-      for (int w = 0; w < W; ++w) h[w] += s[w];
+      for (int w = 0; w < W; ++w) h[w] += v[w];
     }
   }
 }
 
-void accumulate(int width, const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const double* stats,
+void accumulate(int width, const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const float* stats,
                 double* hist, std::size_t f0, std::size_t f1) {
   switch (width) {
     case 2: return accumulate_fixed<2>(data, rows, n, stats, hist, f0, f1);
@@ -44,7 +48,7 @@ void accumulate(int width, const BinnedRows& data, const std::uint32_t* rows, st
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t r = rows[i];
     const std::uint8_t* b = data.data.data() + r * d;
-    const double* s = stats + r * W;
+    const float* s = stats + r * W;
     for (std::size_t f = f0; f < f1; ++f) {
       double* h = hist + (f * kBinSlots + b[f]) * W;
       for (std::size_t w = 0; w < W; ++w) h[w] += s[w];
@@ -70,10 +74,13 @@ struct Pending {
   Split split;
 };
 
+// C is the criterion's concrete (final) type, so its calls in the split search
+// are inlined; Criterion itself works too, through virtual calls.
+template <class C>
 class Grower {
  public:
-  Grower(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const double> stats,
-         std::vector<std::uint32_t> rows, const std::vector<int>& allowed, const Criterion& criterion,
+  Grower(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const float> stats,
+         std::vector<std::uint32_t> rows, const std::vector<int>& allowed, const C& criterion,
          const GrowerOptions& options, Random& rng)
       : data_(data), bins_(bins), stats_(stats.data()), c_(criterion), opt_(options), rng_(rng),
         W_(static_cast<std::size_t>(criterion.width())), order_(std::move(rows)) {
@@ -150,16 +157,34 @@ class Grower {
   }
   const double* stats_of(std::int32_t node) const { return node_stats_.data() + static_cast<std::size_t>(node) * W_; }
 
+  // Large nodes are cut into fixed blocks of rows, each summed into its own
+  // histogram in parallel, then added up in block order: the same sums, in the
+  // same order, whatever the thread count.
   void build(double* h, std::size_t begin, std::size_t end) {
-    std::fill(h, h + data_.features * kBinSlots * W_, 0.0);
+    const std::size_t size = data_.features * kBinSlots * W_;
     const std::size_t n = end - begin;
     const std::uint32_t* rows = order_.data() + begin;
-    const int threads = opt_.threads <= 0 ? default_threads() : opt_.threads;
-    const std::size_t groups = n >= kParallelRows ? std::min<std::size_t>(static_cast<std::size_t>(threads), data_.features) : 1;
-    const std::size_t per = (data_.features + groups - 1) / groups;
-    parallel_for(groups, threads, [&](std::size_t g) {
-      const std::size_t f0 = g * per, f1 = std::min(data_.features, f0 + per);
-      if (f0 < f1) accumulate(static_cast<int>(W_), data_, rows, n, stats_, h, f0, f1);
+    const std::size_t blocks = (n + kBlockRows - 1) / kBlockRows;
+    if (blocks <= 1) {
+      std::fill(h, h + size, 0.0);
+      accumulate(static_cast<int>(W_), data_, rows, n, stats_, h, 0, data_.features);
+      return;
+    }
+    partial_.resize(blocks * size);
+    parallel_for(blocks, opt_.threads, [&](std::size_t b) {
+      double* p = partial_.data() + b * size;
+      std::fill(p, p + size, 0.0);
+      const std::size_t from = b * kBlockRows, to = std::min(n, from + kBlockRows);
+      accumulate(static_cast<int>(W_), data_, rows + from, to - from, stats_, p, 0, data_.features);
+    });
+    const std::size_t chunks = 16, per = (size + chunks - 1) / chunks;
+    parallel_for(chunks, opt_.threads, [&](std::size_t c) {
+      const std::size_t from = c * per, to = std::min(size, from + per);
+      std::copy(partial_.begin() + static_cast<std::ptrdiff_t>(from), partial_.begin() + static_cast<std::ptrdiff_t>(to), h + from);
+      for (std::size_t b = 1; b < blocks; ++b) {
+        const double* p = partial_.data() + b * size;
+        for (std::size_t i = from; i < to; ++i) h[i] += p[i];
+      }
     });
   }
 
@@ -276,23 +301,51 @@ class Grower {
     return b == kMissingBin ? s.missing_left : b <= s.threshold;
   }
 
+  // Stable partition of order_[begin, end): left rows first, each side in its
+  // old order. Large nodes are partitioned block by block in parallel, then
+  // the blocks' sides are joined in block order (the same result either way).
+  std::size_t partition(const Split& s, std::size_t begin, std::size_t end) {
+    const std::size_t n = end - begin, blocks = (n + kBlockRows - 1) / kBlockRows;
+    std::vector<std::size_t> lefts(blocks);
+    parallel_for(blocks, blocks > 1 ? opt_.threads : 1, [&](std::size_t b) {
+      const std::size_t from = begin + b * kBlockRows, to = std::min(end, from + kBlockRows);
+      std::size_t l = from, r = from;
+      for (std::size_t i = from; i < to; ++i) {
+        const std::uint32_t row = order_[i];
+        if (goes_left(s, row)) scratch_[l++] = row;
+        else order_[r++] = row;  // r <= i: safe to overwrite in place
+      }
+      lefts[b] = l - from;
+    });
+    // scratch_ holds each block's left rows at the block's start; order_ its right rows.
+    std::vector<std::uint32_t> right;
+    right.reserve(n);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t from = begin + b * kBlockRows, to = std::min(end, from + kBlockRows);
+      right.insert(right.end(), order_.begin() + static_cast<std::ptrdiff_t>(from),
+                   order_.begin() + static_cast<std::ptrdiff_t>(to - lefts[b]));
+    }
+    std::size_t out = begin;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      const std::size_t from = begin + b * kBlockRows;
+      std::copy(scratch_.begin() + static_cast<std::ptrdiff_t>(from),
+                scratch_.begin() + static_cast<std::ptrdiff_t>(from + lefts[b]), order_.begin() + static_cast<std::ptrdiff_t>(out));
+      out += lefts[b];
+    }
+    std::copy(right.begin(), right.end(), order_.begin() + static_cast<std::ptrdiff_t>(out));
+    return out;
+  }
+
   void split_node(Pending& p, std::vector<Pending>& pending) {
     const Split& s = p.split;
-    // Stable partition: left rows first, in their order; right rows after.
-    std::size_t l = p.begin, r = 0;
-    for (std::size_t i = p.begin; i < p.end; ++i) {
-      const std::uint32_t row = order_[i];
-      if (goes_left(s, row)) order_[l++] = row;
-      else scratch_[r++] = row;
-    }
-    std::copy(scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(r), order_.begin() + static_cast<std::ptrdiff_t>(l));
-    const std::size_t mid = l;
+    const std::size_t mid = partition(s, p.begin, p.end);
 
     const std::int32_t left = new_node(), right = new_node();
     Node& n = nodes_[static_cast<std::size_t>(p.node)];
     n.left = left;
     n.feature = static_cast<std::uint16_t>(s.feature);
     n.threshold = s.threshold;
+    n.cut = s.categorical ? 0.0 : bins_[static_cast<std::size_t>(s.feature)].upper_edge(s.threshold);
     n.flags = static_cast<std::uint8_t>((s.missing_left ? Node::kMissingLeft : 0) | (s.categorical ? Node::kCategorical : 0));
     if (s.categorical) {
       n.payload = static_cast<std::uint32_t>(bitsets_.size());
@@ -338,8 +391,8 @@ class Grower {
 
   const BinnedRows& data_;
   const std::vector<FeatureBins>& bins_;
-  const double* stats_;
-  const Criterion& c_;
+  const float* stats_;
+  const C& c_;
   const GrowerOptions& opt_;
   Random& rng_;
   std::size_t W_;
@@ -352,14 +405,21 @@ class Grower {
   std::vector<double> node_stats_, gain_;
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
   std::vector<double> left_, right_;
+  std::vector<double> partial_;
 };
 
 }  // namespace
 
-GrownTree grow_tree(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const double> stats,
+GrownTree grow_tree(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const float> stats,
                     std::vector<std::uint32_t> rows, const std::vector<int>& allowed, const Criterion& criterion,
                     const GrowerOptions& options, Random& rng) {
-  return Grower(data, bins, stats, std::move(rows), allowed, criterion, options, rng).run();
+  if (const auto* c = dynamic_cast<const BoostingCriterion*>(&criterion))
+    return Grower<BoostingCriterion>(data, bins, stats, std::move(rows), allowed, *c, options, rng).run();
+  if (const auto* c = dynamic_cast<const ClassCountCriterion*>(&criterion))
+    return Grower<ClassCountCriterion>(data, bins, stats, std::move(rows), allowed, *c, options, rng).run();
+  if (const auto* c = dynamic_cast<const VarianceCriterion*>(&criterion))
+    return Grower<VarianceCriterion>(data, bins, stats, std::move(rows), allowed, *c, options, rng).run();
+  return Grower<Criterion>(data, bins, stats, std::move(rows), allowed, criterion, options, rng).run();
 }
 
 }  // namespace shipml::hist

@@ -63,9 +63,10 @@ struct GrownTree {
   std::vector<LeafRows> leaves;
 };
 
-/// `stats` holds criterion.width() doubles per row of `data`; `rows` are the rows
+/// `stats` holds criterion.width() values per row of `data` (floats: half the
+/// memory traffic of doubles; histograms sum them in double); `rows` are the rows
 /// to train on; `allowed` the features that may be used (empty = all).
-GrownTree grow_tree(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const double> stats,
+GrownTree grow_tree(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const float> stats,
                     std::vector<std::uint32_t> rows, const std::vector<int>& allowed, const Criterion& criterion,
                     const GrowerOptions& options, Random& rng);
 

@@ -72,7 +72,7 @@ nlohmann::json HistTree::dump(const std::vector<FeatureBins>& bins, const std::v
       j["left_category_codes"] = left_codes;
       j["missing_goes"] = (bitsets[node.payload + 7] >> 31) & 1u ? "left" : "right";
     } else {
-      j["threshold"] = f.upper_edge(node.threshold);
+      j["threshold"] = node.cut;
       j["missing_goes"] = node.flags & Node::kMissingLeft ? "left" : "right";
     }
     j["left"] = at(static_cast<std::size_t>(node.left));

@@ -1,7 +1,10 @@
 #pragma once
 // A tree over binned features, stored flat: the two children of a node are
-// adjacent, so a node is 12 bytes and a path through the tree touches few cache
-// lines. Training and prediction see the same bins, so they always agree.
+// adjacent, so a path through the tree touches few cache lines. A numeric split
+// keeps both its bin (for training, on binned rows) and that bin's upper edge
+// (for prediction on raw values, with no binning): bin(x) <= b exactly when
+// x <= edge(b), so both paths always agree.
+#include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -15,6 +18,7 @@ struct Node {
   static constexpr std::uint8_t kMissingLeft = 1, kCategorical = 2;
   std::int32_t left = -1;     // left child (right = left + 1), or -1 for a leaf
   std::uint32_t payload = 0;  // leaf: index of its value; categorical split: offset of its bitset
+  double cut = 0;             // numeric split: values <= cut go left
   std::uint16_t feature = 0;
   std::uint8_t threshold = 0; // numeric split: bins <= threshold go left
   std::uint8_t flags = 0;
@@ -35,6 +39,25 @@ struct HistTree {
       bool left;
       if (n->flags & Node::kCategorical) left = (bitsets[n->payload + (b >> 5)] >> (b & 31)) & 1u;
       else left = b == kMissingBin ? (n->flags & Node::kMissingLeft) : b <= n->threshold;
+      n = nodes.data() + n->left + (left ? 0 : 1);
+    }
+    return values.data() + static_cast<std::size_t>(n->payload) * static_cast<std::size_t>(value_width);
+  }
+
+  /// The leaf values a row of raw feature values reaches; value(f) gives feature
+  /// f (NaN = missing), `bins` turns category codes into bins.
+  template <class Value>
+  const double* predict_values(const Value& value, const std::vector<FeatureBins>& bins) const {
+    const Node* n = nodes.data();
+    while (n->left >= 0) {
+      const double x = value(n->feature);
+      bool left;
+      if (n->flags & Node::kCategorical) {
+        const std::uint8_t b = bins[n->feature].bin(x);
+        left = (bitsets[n->payload + (b >> 5)] >> (b & 31)) & 1u;
+      } else {
+        left = std::isnan(x) ? (n->flags & Node::kMissingLeft) : x <= n->cut;
+      }
       n = nodes.data() + n->left + (left ? 0 : 1);
     }
     return values.data() + static_cast<std::size_t>(n->payload) * static_cast<std::size_t>(value_width);

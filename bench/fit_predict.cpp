@@ -1,0 +1,66 @@
+// One shipml measurement for bench/trees.sh: trains on train.csv, predicts
+// test.csv, prints one JSON line with fit and predict seconds, the test metric
+// (ROC AUC or accuracy for classes, R² for values) and memory.
+//
+//   bench_fit_predict TRAIN TEST TARGET ESTIMATOR [name=value ...]
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "shipml/shipml.hpp"
+
+namespace {
+
+// Resident and peak resident memory of this process, in MB (Linux).
+std::pair<double, double> memory_mb() {
+  std::ifstream status("/proc/self/status");
+  double rss = 0, peak = 0;
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) rss = std::stod(line.substr(6)) / 1024;
+    if (line.rfind("VmHWM:", 0) == 0) peak = std::stod(line.substr(6)) / 1024;
+  }
+  return {rss, peak};
+}
+
+double seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5) {
+    std::cerr << "usage: bench_fit_predict TRAIN TEST TARGET ESTIMATOR [name=value ...]\n";
+    return 2;
+  }
+  std::map<std::string, std::string> params;
+  for (int i = 5; i < argc; ++i) params.insert(shipml::parse_assignment(argv[i]));
+  const shipml::Dataset train = shipml::read_dataset(argv[1], argv[3]);
+  const shipml::Dataset test = shipml::read_dataset(argv[2], argv[3]);
+  const shipml::Frame test_features = test.features();
+
+  std::ofstream("/proc/self/clear_refs") << "5";  // restart the peak-RSS counter here
+  const double loaded_mb = memory_mb().first;
+  shipml::Model model(argv[4], params);
+  auto start = std::chrono::steady_clock::now();
+  model.fit(train);
+  const double fit_s = seconds(start);
+  const double peak_mb = memory_mb().second;
+
+  start = std::chrono::steady_clock::now();
+  const shipml::Predictions p = model.predict(test_features);
+  const double predict_s = seconds(start);
+
+  nlohmann::json out = {{"tool", "shipml"}, {"fit_s", fit_s}, {"predict_s", predict_s},
+                        {"data_mb", loaded_mb}, {"train_peak_mb", peak_mb}, {"train_extra_mb", peak_mb - loaded_mb}};
+  if (p.task == shipml::Task::classification) {
+    const auto truth = shipml::class_indices(test.labels(), p.classes);
+    const std::vector<int> pred(p.values.begin(), p.values.end());
+    out["accuracy"] = shipml::accuracy_score(truth, pred);
+    out["auc"] = shipml::roc_auc_score(truth, p.proba);
+  } else {
+    out["r2"] = shipml::r2_score(shipml::target_values(test.labels()), p.values);
+  }
+  std::cout << out.dump() << std::endl;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Tree ensembles side by side: shipml against scikit-learn 1.2 and XGBoost 1.7 on
+# the same train/test files, the same thread count, trees, depth/leaves and bins.
+# Prints fit and predict seconds, the test metric, the memory training added on
+# top of the loaded data, and shipml/peer ratios.
+# Usage: bench/trees.sh BUILD_DIR [ROWS]    (ROWS of the synthetic problem, default 1,000,000)
+set -euo pipefail
+build=${1:-build/release}
+rows=${2:-1000000}
+threads=2
+data=$build/bench-data
+/usr/bin/python3 bench/prepare_data.py data "$data" "$rows"
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+run() {  # dataset target label shipml-estimator "shipml params" peer "peer params"
+  local ds=$1 target=$2 label=$3 est=$4 ours=$5 peer=$6 theirs=$7
+  local train=$data/$ds/train.csv test=$data/$ds/test.csv
+  local a b
+  # shellcheck disable=SC2086
+  a=$("$build/bench/bench_fit_predict" "$train" "$test" "$target" "$est" threads=$threads $ours)
+  # shellcheck disable=SC2086
+  b=$(/usr/bin/python3 bench/fit_predict_peers.py "$train" "$test" "$target" "$peer" $threads $theirs)
+  echo "{\"dataset\":\"$ds\",\"case\":\"$label\",\"shipml\":$a,\"peer\":$b}" >> "$results"
+  echo "  measured $label on $ds" >&2
+}
+
+boost="n_estimators=100 max_depth=6 max_leaves=64 learning_rate=0.1 min_samples_leaf=1 min_child_weight=1 early_stopping=false"
+xgb="n_estimators=100 max_depth=6 learning_rate=0.1 min_child_weight=1 max_bin=255"
+skhgb="max_iter=100 max_depth=6 max_leaf_nodes=64 learning_rate=0.1 min_samples_leaf=1 early_stopping=false max_bins=255"
+synth=synthetic_$rows
+run "$synth" label "hist_gbdt vs XGBoost" hist_gbdt "$boost" xgboost "$xgb"
+run "$synth" label "hist_gbdt vs sklearn HGB" hist_gbdt "$boost" sklearn_hgb "$skhgb"
+for ds in churn:churn credit_data:Status penguins:species ames:Sale_Price; do
+  run "${ds%%:*}" "${ds##*:}" "hist_gbdt vs XGBoost" hist_gbdt "$boost" xgboost "$xgb"
+  run "${ds%%:*}" "${ds##*:}" "hist_gbdt vs sklearn HGB" hist_gbdt "$boost" sklearn_hgb "$skhgb"
+done
+# Forests: fully grown trees, sqrt features for classes; 20 trees on the big problem.
+run "$synth" label "random_forest vs sklearn RF (20 trees)" random_forest "n_estimators=20" sklearn_rf "n_estimators=20 max_features=sqrt"
+run "$synth" label "extra_trees vs sklearn ET (20 trees)" extra_trees "n_estimators=20" sklearn_et "n_estimators=20 max_features=sqrt"
+for ds in churn:churn credit_data:Status penguins:species; do
+  run "${ds%%:*}" "${ds##*:}" "random_forest vs sklearn RF" random_forest "n_estimators=100" sklearn_rf "n_estimators=100 max_features=sqrt"
+done
+run ames Sale_Price "random_forest vs sklearn RF" random_forest "n_estimators=100" sklearn_rf "n_estimators=100 max_features=1.0"
+
+/usr/bin/python3 - "$results" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+def metric(r):
+    return ("auc", r["auc"]) if "auc" in r else ("r2", r["r2"])
+print(f"{'dataset':<20} {'case':<40} {'fit s':>15} {'predict s':>15} {'metric (ours/peer)':>26} {'train MB':>13} {'fit x':>6} {'pred x':>6}")
+for r in rows:
+    a, b = r["shipml"], r["peer"]
+    name, ma = metric(a)
+    _, mb = metric(b)
+    extra = f"{a.get('accuracy', 0):.4f}/{b.get('accuracy', 0):.4f} acc" if "accuracy" in a else ""
+    print(f"{r['dataset']:<20} {r['case']:<40} {a['fit_s']:>7.3f}/{b['fit_s']:<7.3f} {a['predict_s']:>7.4f}/{b['predict_s']:<7.4f} "
+          f"{name} {ma:.4f}/{mb:.4f} {a['train_extra_mb']:>6.0f}/{b['train_extra_mb']:<6.0f} "
+          f"{a['fit_s']/b['fit_s']:>6.2f} {a['predict_s']/b['predict_s']:>6.2f}  {extra}")
+print("\nfit x, pred x: shipml time / peer time (below 1 means shipml is faster).")
+print("train MB: peak memory added by training over the loaded data (shipml/peer).")
+PY

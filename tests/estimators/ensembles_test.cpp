@@ -1,0 +1,165 @@
+// Tree ensembles beyond the contract: native categories and missing values,
+// hard columns, determinism across thread counts, what inspect reports.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "support.hpp"
+
+namespace shipml {
+namespace {
+
+const char* kEnsembles[] = {"random_forest", "extra_trees", "hist_gbdt"};
+
+Predictions fit_predict(const std::string& estimator, const Dataset& train, const Frame& test,
+                        std::map<std::string, std::string> params = {}) {
+  Model m(estimator, params);
+  m.fit(train);
+  return m.predict(test);
+}
+
+void expect_same(const Predictions& a, const Predictions& b) {
+  ASSERT_EQ(a.values, b.values);
+  ASSERT_EQ(a.proba.size(), b.proba.size());
+  for (Eigen::Index i = 0; i < a.proba.size(); ++i) ASSERT_EQ(a.proba.data()[i], b.proba.data()[i]);
+}
+
+TEST(Ensembles, SameSeedSameModelWhateverTheThreadCount) {
+  // Enough rows that histogram building and partitioning run in parallel blocks.
+  const Dataset d = test::synthetic(Task::classification, 150000, 3);
+  const Frame f = d.features();
+  for (const char* e : kEnsembles) {
+    const std::map<std::string, std::string> one{{"threads", "1"}, {"n_estimators", "5"}};
+    const std::map<std::string, std::string> two{{"threads", "2"}, {"n_estimators", "5"}};
+    expect_same(fit_predict(e, d, f, one), fit_predict(e, d, f, two));
+  }
+}
+
+TEST(Ensembles, UnseenCategoryFollowsTheMissingDirection) {
+  const Dataset d = test::synthetic(Task::classification, 400);
+  Frame unseen, missing;
+  const Frame f = d.features();
+  std::vector<std::string> violet(f.rows(), "ultraviolet");
+  for (const auto& c : f.columns()) {
+    if (c.name() != "color") {
+      unseen.add(c);
+      missing.add(c);
+      continue;
+    }
+    unseen.add(Column::from_strings("color", violet));
+    missing.add(Column::from_strings("color", violet, std::vector<bool>(f.rows(), true)));
+  }
+  for (const char* e : kEnsembles) expect_same(fit_predict(e, d, unseen), fit_predict(e, d, missing));
+}
+
+TEST(Ensembles, ConstantAndAllMissingColumnsAreHarmless) {
+  Dataset d = test::synthetic(Task::regression, 300);
+  d.frame.add(Column::numeric("constant", std::vector<double>(300, 4.0)));
+  d.frame.add(Column::numeric("empty", std::vector<double>(300, NAN)));
+  for (const char* e : kEnsembles) {
+    Model m(e);
+    m.fit(d);
+    const auto gain = m.inspect().value("feature_importances_gain", nlohmann::json::object());
+    EXPECT_EQ(gain.value("constant", -1.0), 0.0) << e;
+    EXPECT_EQ(gain.value("empty", -1.0), 0.0) << e;
+  }
+}
+
+TEST(Ensembles, MissingValuesCarrySignal) {
+  // The target is decided by whether x is missing: only a learned missing direction can tell.
+  const std::size_t n = 600;
+  std::vector<double> x(n);
+  std::vector<std::string> y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool gap = i % 3 == 0;
+    x[i] = gap ? NAN : static_cast<double>(i % 7);
+    y[i] = gap ? "gap" : "value";
+  }
+  Frame f;
+  f.add(Column::numeric("x", x));
+  f.add(Column::from_strings("y", y));
+  const Dataset d{f, "y", "gaps"};
+  for (const char* e : kEnsembles) {
+    const Predictions p = fit_predict(e, d, d.features(), {{"n_estimators", "10"}});
+    const auto truth = class_indices(d.labels(), p.classes);
+    EXPECT_EQ(accuracy_score(truth, std::vector<int>(p.values.begin(), p.values.end())), 1.0) << e;
+  }
+}
+
+TEST(Ensembles, CategorySubsetSplitsSeparateInterleavedCategories) {
+  // Classes follow categories a,c,e vs b,d,f: no threshold on sorted codes splits them, a subset does.
+  const char* cats[] = {"a", "b", "c", "d", "e", "f"};
+  std::vector<std::string> c, y;
+  for (int i = 0; i < 1200; ++i) {
+    c.push_back(cats[i % 6]);
+    y.push_back(i % 2 ? "odd" : "even");
+  }
+  Frame f;
+  f.add(Column::from_strings("c", c));
+  f.add(Column::from_strings("y", y));
+  const Dataset d{f, "y", "cats"};
+  const Predictions p = fit_predict("hist_gbdt", d, d.features(), {{"n_estimators", "3"}, {"max_leaves", "2"}});
+  const auto truth = class_indices(d.labels(), p.classes);
+  EXPECT_EQ(accuracy_score(truth, std::vector<int>(p.values.begin(), p.values.end())), 1.0);
+}
+
+TEST(Ensembles, MulticlassWithARareClassDoesNotDiverge) {
+  // 3 rows of a rare class among 600: log loss must stay finite and the common classes right.
+  Dataset d = test::synthetic(Task::classification, 600);
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < d.rows(); ++i) labels.push_back(i < 3 ? "rare" : d.labels().text(i));
+  d.frame = d.frame.without("y");
+  d.frame.add(Column::from_strings("y", labels));
+  const Result r = score(Model("hist_gbdt"), d, {.folds = 3}, {"accuracy", "log_loss"});
+  EXPECT_GT(r.mean("accuracy"), 0.8);
+  EXPECT_TRUE(std::isfinite(r.mean("log_loss")));
+  EXPECT_LT(r.mean("log_loss"), 1.0);
+}
+
+TEST(Ensembles, EarlyStoppingKeepsTheBestRound) {
+  const Dataset d = test::synthetic(Task::regression, 2000);
+  Model m("hist_gbdt", {{"early_stopping", "true"}, {"n_estimators", "500"}, {"learning_rate", "0.3"}});
+  m.fit(d);
+  const auto j = m.inspect();
+  EXPECT_LT(j["rounds"].get<int>(), 500);
+  EXPECT_EQ(j["rounds"], j["best_round"]);
+  EXPECT_EQ(j["trees"], j["rounds"]);
+}
+
+TEST(Ensembles, RegressionLossesFitTheirTarget) {
+  const Dataset d = test::synthetic(Task::regression, 1500);
+  for (const char* loss : {"squared_error", "absolute_error", "huber"}) {
+    const Result r = score(Model("hist_gbdt", {{"loss", loss}}), d, {}, {"r2"});
+    EXPECT_GT(r.mean("r2"), 0.8) << loss;
+  }
+  // Poisson needs counts >= 0.
+  std::vector<double> counts;
+  for (std::size_t i = 0; i < d.rows(); ++i) counts.push_back(std::floor(std::exp(d.labels().values()[i] / 3)));
+  Dataset pd = d;
+  pd.frame = d.frame.without("y");
+  pd.frame.add(Column::numeric("y", counts));
+  EXPECT_GT(score(Model("hist_gbdt", {{"loss", "poisson"}}), pd, {.task = Task::regression}, {"r2"}).mean("r2"), 0.5);
+  EXPECT_THROW(Model("hist_gbdt", {{"loss", "poisson"}}).fit(d), DataError);  // negative targets
+}
+
+TEST(Ensembles, OutOfBagScoreIsReported) {
+  const Dataset d = test::synthetic(Task::classification, 500);
+  Model m("random_forest", {{"oob_score", "true"}, {"n_estimators", "30"}});
+  m.fit(d);
+  EXPECT_GT(m.inspect()["oob_score"].get<double>(), 0.6);
+}
+
+TEST(Ensembles, TreeDumpNamesFeaturesAndThresholds) {
+  const Dataset d = test::synthetic(Task::classification, 300);
+  Model m("hist_gbdt", {{"n_estimators", "2"}});
+  m.fit(d);
+  const nlohmann::json trees = m.dump_trees();
+  ASSERT_EQ(trees.size(), 6u);  // 2 rounds x 3 classes
+  const std::string text = trees.dump();
+  EXPECT_NE(text.find("\"feature\":\"x1\""), std::string::npos);
+  EXPECT_NE(text.find("\"threshold\""), std::string::npos);
+  EXPECT_NE(text.find("\"missing_goes\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shipml
