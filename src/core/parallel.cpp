@@ -108,6 +108,8 @@ void run_inline(std::size_t n, const std::function<void(std::size_t)>& fn) {
 
 }  // namespace
 
+bool inside_parallel_work() { return in_parallel_region; }
+
 int default_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& fn) {

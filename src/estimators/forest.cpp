@@ -12,6 +12,7 @@
 #include "max_features.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
+#include "shipml/core/progress.hpp"
 
 namespace shipml::builtin {
 namespace {
@@ -52,6 +53,7 @@ class Forest final : public Estimator {
     const std::size_t W = static_cast<std::size_t>(criterion->width());
 
     ensemble_.trees.assign(static_cast<std::size_t>(trees_), {});
+    Progress progress(name(), ensemble_.trees.size());
     parallel_for(ensemble_.trees.size(), threads_, [&](std::size_t t) {
       Random rng = Random(seed_).fork(t);
       const std::vector<double> draws = bootstrap_counts(rng, n);
@@ -72,6 +74,7 @@ class Forest final : public Estimator {
       ensemble_.trees[t] = hist::grow_tree(rows, ensemble_.binner.features(), stats, std::move(used), {}, *criterion,
                                            options, rng)
                                .tree;
+      progress.tick();
     });
     ensemble_.finish();
     if (oob_) oob_score_ = out_of_bag_score(rows, y);

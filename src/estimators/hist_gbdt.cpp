@@ -13,6 +13,7 @@
 #include "hist/grower.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
+#include "shipml/core/progress.hpp"
 #include "shipml/data/split.hpp"
 
 namespace shipml::builtin {
@@ -99,7 +100,8 @@ class HistGradientBoosting final : public Estimator {
                                 .min_child_weight = min_child_weight_,
                                 .min_category_rows = static_cast<double>(min_category_rows_), .threads = threads_};
     Random rng(seed_);
-    std::vector<float> stats(n * 3, 0.0f);
+    std::vector<float> stats(n * 4, 0.0f);
+    hist::GrowerWorkspace workspace;
     std::vector<double> grad(n * K_), hess(n * K_);
     ensemble_.trees.clear();
     best_round_ = 0;
@@ -109,7 +111,8 @@ class HistGradientBoosting final : public Estimator {
     std::vector<int> all_features(features_);
     std::iota(all_features.begin(), all_features.end(), 0);
 
-    for (std::int64_t round = 0; round < rounds_; ++round) {
+    Progress progress("hist_gbdt", static_cast<std::size_t>(rounds_));
+    for (std::int64_t round = 0; round < rounds_; ++round, progress.tick()) {
       gradients(y, weight, raw, train, grad, hess);
       std::vector<std::uint32_t> sample = train;
       if (subsample_ < 1.0) {
@@ -128,11 +131,11 @@ class HistGradientBoosting final : public Estimator {
       for (std::size_t k = 0; k < K_; ++k) {
         for_blocks(sample.size(), [&](std::size_t i) {
           const std::size_t r = sample[i];
-          float* s = stats.data() + r * 3;
+          float* s = stats.data() + r * 4;
           s[0] = static_cast<float>(grad[r * K_ + k]), s[1] = static_cast<float>(hess[r * K_ + k]), s[2] = 1.0f;
         });
-        hist::GrownTree grown =
-            hist::grow_tree(rows, ensemble_.binner.features(), stats, sample, allowed, criterion, options, rng);
+        hist::GrownTree grown = hist::grow_tree(rows, ensemble_.binner.features(), stats, sample, allowed, criterion,
+                                                options, rng, &workspace);
         if (loss_ == Loss::absolute_error) refit_leaves_to_median(grown, y, weight, raw);
         for (double& v : grown.tree.values) v *= learning_rate_;
         // Training rows in the sample take their leaf's value; the rest walk the tree.

@@ -7,6 +7,7 @@
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
+#include "shipml/core/progress.hpp"
 #include "shipml/metrics/metrics.hpp"
 
 namespace shipml {
@@ -54,6 +55,7 @@ Result score(const Model& prototype, const Dataset& data, const Validation& v, s
 
   const Frame features = data.features();
   result.folds.resize(folds.size());
+  Progress progress("scoring " + prototype.estimator(), folds.size());
   parallel_for(folds.size(), v.threads, [&](std::size_t f) {
     const Fold& fold = folds[f];
     Model model = prototype.clone();
@@ -69,6 +71,7 @@ Result score(const Model& prototype, const Dataset& data, const Validation& v, s
     Evaluation e{task, n_classes, {}, std::move(p.values), std::move(p.proba)};
     for (std::size_t i : fold.test) e.truth.push_back(truth[i]);
     for (const auto& name : metric_names) out.metrics[name] = find_metric(name).compute(e);
+    progress.tick();
   });
   return result;
 }

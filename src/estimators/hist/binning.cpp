@@ -68,6 +68,26 @@ FeatureBins categorical_bins(const double* column, std::size_t n, std::size_t st
   return f;
 }
 
+// Bins kLanes numeric values at once: the same branchless search as
+// FeatureBins::bin, in lockstep, so the lanes' memory loads overlap instead of
+// waiting on each other.
+constexpr std::size_t kLanes = 8;
+
+void bin_lanes(const std::vector<double>& edges, const double* x, std::uint8_t* out, std::size_t stride) {
+  const double* base[kLanes];
+  for (std::size_t l = 0; l < kLanes; ++l) base[l] = edges.data();
+  std::size_t n = edges.size();
+  while (n > 1) {
+    const std::size_t half = n / 2;
+    for (std::size_t l = 0; l < kLanes; ++l) base[l] = base[l][half - 1] < x[l] ? base[l] + half : base[l];
+    n -= half;
+  }
+  for (std::size_t l = 0; l < kLanes; ++l) {
+    std::size_t b = static_cast<std::size_t>(base[l] - edges.data()) + (n == 1 && *base[l] < x[l]);
+    out[l * stride] = std::isnan(x[l]) ? kMissingBin : static_cast<std::uint8_t>(b);
+  }
+}
+
 }  // namespace
 
 std::uint8_t FeatureBins::bin(double x) const {
@@ -116,8 +136,18 @@ BinnedRows Binner::transform(const FeatureMatrix& X, int threads) const {
     for (std::size_t j = 0; j < out.features; ++j) {
       const double* col = X.column(j);
       const FeatureBins& f = features_[j];
-      for (std::size_t i = begin; i < end; ++i) out.data[i * out.features + j] = f.bin(col[i]);
+      std::uint8_t* dst = out.data.data() + j;
+      std::size_t i = begin;
+      if (!f.categorical) {
+        for (; i + kLanes <= end; i += kLanes) bin_lanes(f.edges, col + i, dst + i * out.features, out.features);
+      }
+      for (; i < end; ++i) dst[i * out.features] = f.bin(col[i]);
     }
+  });
+  out.by_column.resize(out.data.size());
+  parallel_for(out.features, threads, [&](std::size_t j) {
+    std::uint8_t* dst = out.by_column.data() + j * out.rows;
+    for (std::size_t i = 0; i < out.rows; ++i) dst[i] = out.data[i * out.features + j];
   });
   return out;
 }

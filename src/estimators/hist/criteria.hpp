@@ -6,12 +6,13 @@
 
 namespace shipml::hist {
 
-/// Gradient boosting: stats (gradient, hessian, rows); the second-order gain
+/// Gradient boosting: stats (gradient, hessian, rows, and a zero that pads a
+/// bin to four doubles, one vector register); the second-order gain
 /// G²/(H + λ) and leaf -G/(H + λ), as XGBoost and LightGBM.
 class BoostingCriterion final : public Criterion {
  public:
   BoostingCriterion(double l2, double cat_smooth, double cat_l2) : l2_(l2), cat_smooth_(cat_smooth), cat_l2_(cat_l2) {}
-  int width() const override { return 3; }
+  int width() const override { return 4; }
   double score(const double* s) const override { return s[0] * s[0] / (s[1] + l2_); }
   double score_categorical(const double* s) const override { return s[0] * s[0] / (s[1] + l2_ + cat_l2_); }
   double count(const double* s) const override { return s[2]; }

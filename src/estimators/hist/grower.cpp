@@ -18,6 +18,34 @@ constexpr std::size_t kBlockRows = 1 << 16;  // rows per partial histogram; smal
 // Adds each row's statistics into its bin of every feature in [f0, f1). Rows are
 // taken in order, so a feature's histogram does not depend on how features are
 // grouped across threads: training is deterministic whatever the thread count.
+// Four-wide statistics fill one 32-byte vector: with AVX2 a bin update is one
+// load, one add and one store. target_clones compiles an AVX2 copy beside the
+// portable one and picks at load time, so the binary still runs anywhere.
+__attribute__((target_clones("avx2", "default")))
+void accumulate_four(const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const float* stats,
+                     double* hist, std::size_t f0, std::size_t f1) {
+  const std::size_t d = data.features;
+  constexpr std::size_t kAhead = 16;  // rows of a deep node are scattered: fetch them early
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) {
+      const std::size_t next = rows[i + kAhead];
+      __builtin_prefetch(data.data.data() + next * d);
+      __builtin_prefetch(stats + next * 4);
+    }
+    const std::uint32_t r = rows[i];
+    const std::uint8_t* b = data.data.data() + static_cast<std::size_t>(r) * d;
+    const float* s = stats + static_cast<std::size_t>(r) * 4;
+    const double v0 = s[0], v1 = s[1], v2 = s[2], v3 = s[3];
+    for (std::size_t f = f0; f < f1; ++f) {
+      double* h = hist + (f * kBinSlots + b[f]) * 4;
+      h[0] += v0;
+      h[1] += v1;
+      h[2] += v2;
+      h[3] += v3;
+    }
+  }
+}
+
 template <int W>
 void accumulate_fixed(const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const float* stats,
                       double* hist, std::size_t f0, std::size_t f1) {
@@ -40,7 +68,7 @@ void accumulate(int width, const BinnedRows& data, const std::uint32_t* rows, st
   switch (width) {
     case 2: return accumulate_fixed<2>(data, rows, n, stats, hist, f0, f1);
     case 3: return accumulate_fixed<3>(data, rows, n, stats, hist, f0, f1);
-    case 4: return accumulate_fixed<4>(data, rows, n, stats, hist, f0, f1);
+    case 4: return accumulate_four(data, rows, n, stats, hist, f0, f1);
     case 5: return accumulate_fixed<5>(data, rows, n, stats, hist, f0, f1);
     default: break;
   }
@@ -81,16 +109,17 @@ class Grower {
  public:
   Grower(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const float> stats,
          std::vector<std::uint32_t> rows, const std::vector<int>& allowed, const C& criterion,
-         const GrowerOptions& options, Random& rng)
+         const GrowerOptions& options, Random& rng, GrowerWorkspace& workspace)
       : data_(data), bins_(bins), stats_(stats.data()), c_(criterion), opt_(options), rng_(rng),
-        W_(static_cast<std::size_t>(criterion.width())), order_(std::move(rows)) {
+        W_(static_cast<std::size_t>(criterion.width())), order_(std::move(rows)), pool_(workspace.histograms),
+        scratch_(workspace.scratch), right_rows_(workspace.right), partial_(workspace.partial) {
     if (allowed.empty()) {
       features_.resize(data.features);
       std::iota(features_.begin(), features_.end(), 0);
     } else {
       features_ = allowed;
     }
-    scratch_.resize(order_.size());
+    if (scratch_.size() < order_.size()) scratch_.resize(order_.size());
   }
 
   GrownTree run() {
@@ -140,8 +169,14 @@ class Grower {
       free_.pop_back();
       return i;
     }
-    pool_.emplace_back(data_.features * kBinSlots * W_);
-    return pool_.size() - 1;
+    const std::size_t size = data_.features * kBinSlots * W_;
+    // Buffers left by earlier trees are handed out before new ones are made.
+    if (pool_next_ < pool_.size()) {
+      pool_[pool_next_].resize(size);
+      return pool_next_++;
+    }
+    pool_.emplace_back(size);
+    return pool_next_++;
   }
   void free_hist(std::size_t i) { free_.push_back(i); }
 
@@ -296,7 +331,7 @@ class Grower {
   }
 
   bool goes_left(const Split& s, std::uint32_t row) const {
-    const std::uint8_t b = data_.row(row)[s.feature];
+    const std::uint8_t b = data_.column(static_cast<std::size_t>(s.feature))[row];
     if (s.categorical) return (s.bitset[b >> 5] >> (b & 31)) & 1u;
     return b == kMissingBin ? s.missing_left : b <= s.threshold;
   }
@@ -318,8 +353,8 @@ class Grower {
       lefts[b] = l - from;
     });
     // scratch_ holds each block's left rows at the block's start; order_ its right rows.
-    std::vector<std::uint32_t> right;
-    right.reserve(n);
+    std::vector<std::uint32_t>& right = right_rows_;
+    right.clear();
     for (std::size_t b = 0; b < blocks; ++b) {
       const std::size_t from = begin + b * kBlockRows, to = std::min(end, from + kBlockRows);
       right.insert(right.end(), order_.begin() + static_cast<std::ptrdiff_t>(from),
@@ -396,30 +431,35 @@ class Grower {
   const GrowerOptions& opt_;
   Random& rng_;
   std::size_t W_;
-  std::vector<std::uint32_t> order_, scratch_;
+  std::vector<std::uint32_t> order_;
+  std::vector<std::vector<double>>& pool_;
+  std::vector<std::uint32_t>& scratch_;
+  std::vector<std::uint32_t>& right_rows_;
+  std::vector<double>& partial_;
+  std::size_t pool_next_ = 0;  // pool_[0, pool_next_) are in use by this tree or on free_
   std::vector<int> features_;
-  std::vector<std::vector<double>> pool_;
   std::vector<std::size_t> free_;
   std::vector<Node> nodes_;
   std::vector<std::uint32_t> bitsets_;
   std::vector<double> node_stats_, gain_;
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
   std::vector<double> left_, right_;
-  std::vector<double> partial_;
 };
 
 }  // namespace
 
 GrownTree grow_tree(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const float> stats,
                     std::vector<std::uint32_t> rows, const std::vector<int>& allowed, const Criterion& criterion,
-                    const GrowerOptions& options, Random& rng) {
+                    const GrowerOptions& options, Random& rng, GrowerWorkspace* workspace) {
+  GrowerWorkspace local;
+  GrowerWorkspace& ws = workspace ? *workspace : local;
   if (const auto* c = dynamic_cast<const BoostingCriterion*>(&criterion))
-    return Grower<BoostingCriterion>(data, bins, stats, std::move(rows), allowed, *c, options, rng).run();
+    return Grower<BoostingCriterion>(data, bins, stats, std::move(rows), allowed, *c, options, rng, ws).run();
   if (const auto* c = dynamic_cast<const ClassCountCriterion*>(&criterion))
-    return Grower<ClassCountCriterion>(data, bins, stats, std::move(rows), allowed, *c, options, rng).run();
+    return Grower<ClassCountCriterion>(data, bins, stats, std::move(rows), allowed, *c, options, rng, ws).run();
   if (const auto* c = dynamic_cast<const VarianceCriterion*>(&criterion))
-    return Grower<VarianceCriterion>(data, bins, stats, std::move(rows), allowed, *c, options, rng).run();
-  return Grower<Criterion>(data, bins, stats, std::move(rows), allowed, criterion, options, rng).run();
+    return Grower<VarianceCriterion>(data, bins, stats, std::move(rows), allowed, *c, options, rng, ws).run();
+  return Grower<Criterion>(data, bins, stats, std::move(rows), allowed, criterion, options, rng, ws).run();
 }
 
 }  // namespace shipml::hist

@@ -63,11 +63,20 @@ struct GrownTree {
   std::vector<LeafRows> leaves;
 };
 
+/// Buffers a grower reuses from one tree to the next (histograms, partition
+/// scratch), so boosting hundreds of rounds does not allocate and fault in
+/// fresh memory for every tree.
+struct GrowerWorkspace {
+  std::vector<std::vector<double>> histograms;
+  std::vector<double> partial;
+  std::vector<std::uint32_t> scratch, right;
+};
+
 /// `stats` holds criterion.width() values per row of `data` (floats: half the
 /// memory traffic of doubles; histograms sum them in double); `rows` are the rows
 /// to train on; `allowed` the features that may be used (empty = all).
 GrownTree grow_tree(const BinnedRows& data, const std::vector<FeatureBins>& bins, std::span<const float> stats,
                     std::vector<std::uint32_t> rows, const std::vector<int>& allowed, const Criterion& criterion,
-                    const GrowerOptions& options, Random& rng);
+                    const GrowerOptions& options, Random& rng, GrowerWorkspace* workspace = nullptr);
 
 }  // namespace shipml::hist

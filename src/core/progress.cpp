@@ -1,0 +1,49 @@
+#include "shipml/core/progress.hpp"
+
+#include <cstdio>
+
+#include "shipml/core/parallel.hpp"
+
+namespace shipml {
+namespace {
+std::atomic<bool> enabled{false};
+}
+
+void enable_progress(bool on) { enabled = on; }
+bool progress_enabled() { return enabled; }
+
+Progress::Progress(std::string label, std::size_t total)
+    : label_(std::move(label)), total_(total), active_(enabled && !inside_parallel_work() && total > 1),
+      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+
+Progress::~Progress() {
+  if (active_) draw(true);
+}
+
+void Progress::tick(std::size_t n) {
+  done_ += n;
+  if (!active_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_draw_ < std::chrono::milliseconds(100)) return;
+  bool expected = false;
+  if (!drawing_.compare_exchange_strong(expected, true)) return;  // another thread is drawing
+  last_draw_ = now;
+  draw(false);
+  drawing_ = false;
+}
+
+void Progress::draw(bool final) {
+  const std::size_t done = std::min(done_.load(), total_);
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const int width = 30;
+  const int filled = total_ ? static_cast<int>(width * done / total_) : width;
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.resize(width, '.');
+  const double left = done ? elapsed * static_cast<double>(total_ - done) / static_cast<double>(done) : 0.0;
+  std::fprintf(stderr, "\r%s [%s] %zu/%zu  %.1fs elapsed, %.1fs left ", label_.c_str(), bar.c_str(), done, total_,
+               elapsed, left);
+  if (final) std::fputs("\r\033[K", stderr);  // clear the line when done: the result is what matters
+  std::fflush(stderr);
+}
+
+}  // namespace shipml
