@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "builtin.hpp"
+#include "class_weight.hpp"
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
@@ -22,7 +23,7 @@ class Forest final : public Estimator {
   Forest(const Params& p, bool extra)
       : extra_(extra), trees_(p.integer("n_estimators")), max_depth_(p.integer("max_depth")),
         min_samples_leaf_(p.integer("min_samples_leaf")), max_features_(p.text("max_features")),
-        bootstrap_(p.boolean("bootstrap")), oob_(p.boolean("oob_score")), balanced_(p.text("class_weight") == "balanced"),
+        bootstrap_(p.boolean("bootstrap")), oob_(p.boolean("oob_score")), class_weight_(p.text("class_weight")),
         criterion_(p.text("criterion")), max_bins_(static_cast<int>(p.integer("max_bins"))),
         seed_(static_cast<std::uint64_t>(p.integer("seed"))), threads_(static_cast<int>(p.integer("threads"))) {}
 
@@ -35,13 +36,7 @@ class Forest final : public Estimator {
     ensemble_.binner.fit(X, max_bins_);
     const hist::BinnedRows rows = ensemble_.binner.transform(X, threads_);
     const std::size_t n = X.rows();
-    std::vector<double> base_weight(n, 1.0);
-    if (k_ && balanced_) {
-      std::vector<double> count(static_cast<std::size_t>(k_), 0.0);
-      for (double c : y) count[static_cast<std::size_t>(c)] += 1;
-      for (std::size_t i = 0; i < n; ++i)
-        base_weight[i] = static_cast<double>(n) / (k_ * count[static_cast<std::size_t>(y[i])]);
-    }
+    const std::vector<double> base_weight = row_weights(y, k_, class_weight_);
     const std::string mf = max_features_ == "auto" ? (k_ ? "sqrt" : "all") : max_features_;
     hist::GrowerOptions options{.max_leaves = 0, .max_depth = static_cast<int>(max_depth_),
                                 .min_samples_leaf = static_cast<double>(min_samples_leaf_), .min_child_weight = 0,
@@ -180,7 +175,8 @@ class Forest final : public Estimator {
   bool extra_;
   std::int64_t trees_, max_depth_, min_samples_leaf_;
   std::string max_features_;
-  bool bootstrap_, oob_, balanced_;
+  bool bootstrap_, oob_;
+  std::string class_weight_;
   std::string criterion_;
   int max_bins_;
   std::uint64_t seed_;
@@ -201,7 +197,7 @@ std::vector<ParamSpec> forest_params(bool extra) {
       max_features_param("auto", "features tried at each split; auto = sqrt for classes, all for values"),
       bool_param("bootstrap", !extra, "train each tree on a bootstrap sample of the rows"),
       bool_param("oob_score", false, "measure accuracy or R² on the rows each tree did not see"),
-      choice_param("class_weight", "none", {"none", "balanced"}, "balanced weighs classes inversely to their frequency"),
+      class_weight_param(),
       [] {
         ParamSpec p = int_param("max_bins", 255, 2, "bins per numeric feature (at most 255)");
         p.max = 255;

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "builtin.hpp"
+#include "class_weight.hpp"
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
@@ -50,7 +51,7 @@ class HistGradientBoosting final : public Estimator {
         l2_(p.real("l2_regularization")), max_bins_(static_cast<int>(p.integer("max_bins"))),
         subsample_(p.real("subsample")), colsample_(p.real("colsample")), early_stopping_(p.text("early_stopping")),
         validation_fraction_(p.real("validation_fraction")), patience_(p.integer("n_iter_no_change")),
-        tol_(p.real("tol")), balanced_(p.text("class_weight") == "balanced"), huber_delta_(p.real("huber_delta")),
+        tol_(p.real("tol")), class_weight_(p.text("class_weight")), huber_delta_(p.real("huber_delta")),
         cat_smooth_(p.real("cat_smooth")), cat_l2_(p.real("cat_l2")), min_category_rows_(p.integer("min_category_rows")),
         seed_(static_cast<std::uint64_t>(p.integer("seed"))),
         threads_(static_cast<int>(p.integer("threads"))) {}
@@ -69,12 +70,7 @@ class HistGradientBoosting final : public Estimator {
     ensemble_.binner.fit(X, max_bins_);
     const hist::BinnedRows rows = ensemble_.binner.transform(X, threads_);
     const std::size_t n = X.rows();
-    std::vector<double> weight(n, 1.0);
-    if (k_ && balanced_) {
-      std::vector<double> count(static_cast<std::size_t>(k_), 0.0);
-      for (double c : y) count[static_cast<std::size_t>(c)] += 1;
-      for (std::size_t i = 0; i < n; ++i) weight[i] = static_cast<double>(n) / (k_ * count[static_cast<std::size_t>(y[i])]);
-    }
+    const std::vector<double> weight = row_weights(y, k_, class_weight_);
 
     // Rows held out for early stopping (stratified for classes).
     const bool stop_early = early_stopping_ == "true" || (early_stopping_ == "auto" && n > 10000);
@@ -377,7 +373,7 @@ class HistGradientBoosting final : public Estimator {
   double validation_fraction_;
   std::int64_t patience_;
   double tol_;
-  bool balanced_;
+  std::string class_weight_;
   double huber_delta_, cat_smooth_, cat_l2_;
   std::int64_t min_category_rows_;
   std::uint64_t seed_;
@@ -419,7 +415,7 @@ EstimatorInfo hist_gbdt_info() {
               real_param("validation_fraction", 0.1, 0.0, "rows held out for early stopping", true, 0.9),
               int_param("n_iter_no_change", 10, 1, "rounds without improvement before stopping"),
               real_param("tol", 1e-7, 0.0, "relative improvement that counts for early stopping"),
-              choice_param("class_weight", "none", {"none", "balanced"}, "balanced weighs classes inversely to their frequency"),
+              class_weight_param(),
               real_param("huber_delta", 1.0, 0.0, "residual size where huber loss turns linear", true),
               real_param("cat_smooth", 10.0, 0.0, "smoothing of category statistics when ordering categories for a split"),
               real_param("cat_l2", 10.0, 0.0, "extra L2 penalty in the gain of category-subset splits"),

@@ -205,7 +205,7 @@ TEST(Cli, NoProgressBarsInPipesAndQuietIsAcceptedAnywhere) {
                                    " --target churn -e random_forest --set n_estimators=20 -o " + tmp.file("a.shipml"));
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
   EXPECT_EQ(piped.err, "");  // stderr is not a terminal here: no bar
-  for (const std::string& args : {"--quiet train", "train -q"}) {
+  for (const std::string args : {"--quiet train", "train -q"}) {
     const auto r = test::run_cli(args + " --data " + test::data_path("iris.csv") + " --target species -e hist_gbdt -o " +
                                  tmp.file("b.shipml"));
     EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;

@@ -1,0 +1,27 @@
+#pragma once
+// The class_weight parameter shared by classifiers that weigh rows.
+#include <span>
+#include <string>
+#include <vector>
+
+#include "shipml/core/params.hpp"
+
+namespace shipml::builtin {
+
+inline ParamSpec class_weight_param() {
+  return choice_param("class_weight", "none", {"none", "balanced"},
+                      "balanced weighs each class by rows / (classes x rows of the class), as scikit-learn");
+}
+
+/// A weight per row: 1, or (balanced, classification) n / (k * rows of the row's class).
+inline std::vector<double> row_weights(std::span<const double> y, int n_classes, const std::string& class_weight) {
+  std::vector<double> weight(y.size(), 1.0);
+  if (n_classes == 0 || class_weight != "balanced") return weight;
+  std::vector<double> count(static_cast<std::size_t>(n_classes), 0.0);
+  for (double c : y) count[static_cast<std::size_t>(c)] += 1;
+  for (std::size_t i = 0; i < y.size(); ++i)
+    weight[i] = static_cast<double>(y.size()) / (n_classes * count[static_cast<std::size_t>(y[i])]);
+  return weight;
+}
+
+}  // namespace shipml::builtin
