@@ -101,6 +101,10 @@ Frame::Frame(std::vector<Column> columns) {
   for (auto& c : columns) add(std::move(c));
 }
 
+Frame::Frame(std::vector<Column> columns, Trusted) : columns_(std::move(columns)) {
+  rows_ = columns_.empty() ? 0 : columns_.front().size();
+}
+
 void Frame::add(Column column) {
   if (find(column.name()))
     throw DataError("duplicate column name '" + column.name() + "'");

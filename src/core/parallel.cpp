@@ -110,7 +110,11 @@ void run_inline(std::size_t n, const std::function<void(std::size_t)>& fn) {
 
 bool inside_parallel_work() { return in_parallel_region; }
 
-int default_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+int default_threads() {
+  // hardware_concurrency() reads /sys on every call: ask once.
+  static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return cores;
+}
 
 void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& fn) {
   if (threads <= 0) threads = default_threads();

@@ -6,7 +6,9 @@ FeatureMatrix::FeatureMatrix(const Matrix& dense) {
   rows_ = static_cast<std::size_t>(dense.rows());
   for (Eigen::Index j = 0; j < dense.cols(); ++j) {
     const double* col = dense.data() + j * dense.rows();
-    add_owned({"x" + std::to_string(j)}, std::vector<double>(col, col + dense.rows()));
+    std::string name = "x";  // built in two steps: g++ 12 -O3 misreports "x" + to_string() (-Wrestrict, GCC bug 105651)
+    name += std::to_string(j);
+    add_owned({std::move(name)}, std::vector<double>(col, col + dense.rows()));
   }
 }
 

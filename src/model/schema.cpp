@@ -80,13 +80,16 @@ Column as_numbers(const Field& field, const Column& given) {
 }  // namespace
 
 Frame Schema::conform(const Frame& input) const {
-  Frame out;
-  for (const auto& field : fields_) {
-    const Column* given = input.find(field.name);
+  std::vector<Column> out;
+  out.reserve(fields_.size());
+  for (std::size_t j = 0; j < fields_.size(); ++j) {
+    const Field& field = fields_[j];
+    // Inputs usually come in training order: look where the column was first.
+    const Column* given = j < input.cols() && input[j].name() == field.name ? &input[j] : input.find(field.name);
     if (!given) throw DataError("missing column '" + field.name + "' (the model needs: " + join(names()) + ")");
-    out.add(field.type == ColumnType::numeric ? as_numbers(field, *given) : as_categories(field, *given));
+    out.push_back(field.type == ColumnType::numeric ? as_numbers(field, *given) : as_categories(field, *given));
   }
-  return out;
+  return Frame(std::move(out), Frame::Trusted{});
 }
 
 nlohmann::json Schema::to_json() const {

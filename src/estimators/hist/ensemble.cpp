@@ -45,8 +45,9 @@ void Ensemble::accumulate(const FeatureMatrix& X, std::size_t stride, std::size_
     for (std::size_t t = offset; t < trees.size(); t += stride) {
       const HistTree& tree = trees[t];
       const int depth = t < depths.size() ? depths[t] : tree.depth();
-      for (std::size_t r0 = begin; r0 < end; r0 += kLanes) {
-        const std::size_t lanes = std::min(kLanes, end - r0);
+      std::size_t r0 = begin;
+      for (; r0 + kLanes <= end; r0 += kLanes) {
+        const std::size_t lanes = kLanes;
         std::int32_t node[kLanes] = {};
         for (int level = 0; level < depth; ++level)
           for (std::size_t j = 0; j < lanes; ++j) node[j] = step(tree, node[j], columns.data(), r0 + j, bins);
@@ -56,6 +57,12 @@ void Ensemble::accumulate(const FeatureMatrix& X, std::size_t stride, std::size_
           double* o = out + (r0 + j) * width;
           for (std::size_t k = 0; k < width; ++k) o[k] += v[k];
         }
+      }
+      // The last few rows (a single-row request, say) stop at their own leaf.
+      for (; r0 < end; ++r0) {
+        const double* v = tree.predict_values([&](std::size_t f) { return columns[f][r0]; }, bins);
+        double* o = out + r0 * width;
+        for (std::size_t k = 0; k < width; ++k) o[k] += v[k];
       }
     }
   });
