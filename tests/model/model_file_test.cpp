@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "support.hpp"
 
@@ -121,6 +122,23 @@ TEST(ModelFile, GoldenFilesOfEveryVersionStillPredictTheSame) {
     }
   }
   EXPECT_GE(checked, 3u);
+}
+
+}  // namespace
+}  // namespace shipml
+
+namespace shipml {
+namespace {
+
+// A new estimator must add golden files (scripts/make-golden-models.sh), so its
+// fitted-state encoding is pinned from the first format version it ships in.
+TEST(ModelFile, EveryRegisteredEstimatorHasAGoldenFile) {
+  const std::string latest = test::source_path("tests/golden/v" + std::to_string(kModelFormatVersion));
+  std::set<std::string> covered;
+  for (const auto& entry : std::filesystem::directory_iterator(latest))
+    if (entry.path().extension() == ".shipml")
+      covered.insert(read_model_header(read_file(entry.path().string()), entry.path().string())["estimator"]["name"]);
+  for (const auto& e : estimators()) EXPECT_TRUE(covered.count(e.name)) << e.name << " has no golden file in " << latest;
 }
 
 }  // namespace
