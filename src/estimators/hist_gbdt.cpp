@@ -130,8 +130,10 @@ class HistGradientBoosting final : public Estimator {
           float* s = stats.data() + r * 4;
           s[0] = static_cast<float>(grad[r * K_ + k]), s[1] = static_cast<float>(hess[r * K_ + k]), s[2] = 1.0f;
         });
-        hist::GrownTree grown = hist::grow_tree(rows, ensemble_.binner.features(), stats, sample, allowed, criterion,
-                                                options, rng, &workspace);
+        // The last class of the round can hand its row list over instead of copying it.
+        hist::GrownTree grown =
+            hist::grow_tree(rows, ensemble_.binner.features(), stats, k + 1 == K_ ? std::move(sample) : sample, allowed,
+                            criterion, options, rng, &workspace);
         if (loss_ == Loss::absolute_error) refit_leaves_to_median(grown, y, weight, raw);
         for (double& v : grown.tree.values) v *= learning_rate_;
         // Training rows in the sample take their leaf's value; the rest walk the tree.

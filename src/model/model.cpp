@@ -1,6 +1,7 @@
 #include "shipml/model/model.hpp"
 
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <cmath>
 
@@ -34,7 +35,12 @@ std::string fingerprint(const Frame& features, const Column& target) {
   auto add = [&](const Column& c) {
     h.text(c.name());
     if (c.is_numeric()) {
-      for (double v : c.values()) h.value(std::isnan(v) ? std::nan("") : v);
+      for (double v : c.values()) {
+        std::uint64_t bits;
+        const double canonical = std::isnan(v) ? std::nan("") : v;  // every NaN the same
+        std::memcpy(&bits, &canonical, sizeof bits);
+        h.word(bits);
+      }
     } else {
       for (auto code : c.codes()) h.text(code == kMissingCode ? std::string_view("\0missing", 8) : c.categories()[code]);
     }

@@ -24,6 +24,14 @@ class Hasher {
   }
   template <class T>
   Hasher& value(const T& v) { return bytes(&v, sizeof v); }
+  /// Mixes a whole 64-bit word in one step: eight times fewer multiplies than
+  /// bytes(), for fingerprints of millions of values (not the file checksum,
+  /// which stays byte-wise FNV-1a).
+  Hasher& word(std::uint64_t w) {
+    state_ = (state_ ^ w) * 0x100000001b3ULL;
+    state_ ^= state_ >> 29;
+    return *this;
+  }
   std::uint64_t digest() const { return state_; }
   std::string hex() const;
 

@@ -73,7 +73,7 @@ FeatureBins categorical_bins(const double* column, std::size_t n, std::size_t st
 // waiting on each other.
 constexpr std::size_t kLanes = 8;
 
-void bin_lanes(const std::vector<double>& edges, const double* x, std::uint8_t* out, std::size_t stride) {
+void bin_lanes(const std::vector<double>& edges, const double* x, std::uint8_t* out) {
   const double* base[kLanes];
   for (std::size_t l = 0; l < kLanes; ++l) base[l] = edges.data();
   std::size_t n = edges.size();
@@ -84,7 +84,7 @@ void bin_lanes(const std::vector<double>& edges, const double* x, std::uint8_t* 
   }
   for (std::size_t l = 0; l < kLanes; ++l) {
     std::size_t b = static_cast<std::size_t>(base[l] - edges.data()) + (n == 1 && *base[l] < x[l]);
-    out[l * stride] = std::isnan(x[l]) ? kMissingBin : static_cast<std::uint8_t>(b);
+    out[l] = std::isnan(x[l]) ? kMissingBin : static_cast<std::uint8_t>(b);
   }
 }
 
@@ -129,6 +129,7 @@ BinnedRows Binner::transform(const FeatureMatrix& X, int threads) const {
   out.rows = X.rows();
   out.features = features_.size();
   out.data.resize(out.rows * out.features);
+  out.by_column.resize(out.data.size());
   constexpr std::size_t kBlock = 16384;
   const std::size_t blocks = (out.rows + kBlock - 1) / kBlock;
   parallel_for(blocks, threads, [&](std::size_t b) {
@@ -136,18 +137,15 @@ BinnedRows Binner::transform(const FeatureMatrix& X, int threads) const {
     for (std::size_t j = 0; j < out.features; ++j) {
       const double* col = X.column(j);
       const FeatureBins& f = features_[j];
-      std::uint8_t* dst = out.data.data() + j;
+      std::uint8_t* by_column = out.by_column.data() + j * out.rows;  // both layouts written in one pass
       std::size_t i = begin;
       if (!f.categorical) {
-        for (; i + kLanes <= end; i += kLanes) bin_lanes(f.edges, col + i, dst + i * out.features, out.features);
+        for (; i + kLanes <= end; i += kLanes) bin_lanes(f.edges, col + i, by_column + i);
       }
-      for (; i < end; ++i) dst[i * out.features] = f.bin(col[i]);
+      for (; i < end; ++i) by_column[i] = f.bin(col[i]);
+      std::uint8_t* row_major = out.data.data() + j;
+      for (i = begin; i < end; ++i) row_major[i * out.features] = by_column[i];
     }
-  });
-  out.by_column.resize(out.data.size());
-  parallel_for(out.features, threads, [&](std::size_t j) {
-    std::uint8_t* dst = out.by_column.data() + j * out.rows;
-    for (std::size_t i = 0; i < out.rows; ++i) dst[i] = out.data[i * out.features + j];
   });
   return out;
 }

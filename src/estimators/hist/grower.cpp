@@ -346,9 +346,14 @@ class Grower {
       const std::size_t from = begin + b * kBlockRows, to = std::min(end, from + kBlockRows);
       std::size_t l = from, r = from;
       for (std::size_t i = from; i < to; ++i) {
+        // Branch-free: the row is written to both sides, and only its side's
+        // cursor moves (a left/right branch would be mispredicted half the time).
         const std::uint32_t row = order_[i];
-        if (goes_left(s, row)) scratch_[l++] = row;
-        else order_[r++] = row;  // r <= i: safe to overwrite in place
+        const bool left = goes_left(s, row);
+        scratch_[l] = row;
+        order_[r] = row;  // r <= i: that slot has been read already
+        l += left;
+        r += !left;
       }
       lefts[b] = l - from;
     });
