@@ -397,6 +397,16 @@ class Grower {
     ranges_[static_cast<std::size_t>(left)] = {p.begin, mid};
     ranges_[static_cast<std::size_t>(right)] = {mid, p.end};
 
+    // Children that can never split (at max_depth, or too small for two leaves)
+    // need no histograms at all: at depth 6 that is an eighth of the work.
+    const int depth = p.depth + 1;
+    const bool at_limit = opt_.max_depth > 0 && depth >= opt_.max_depth;
+    const bool too_small = c_.count(s.left.data()) < 2 * opt_.min_samples_leaf &&
+                           c_.count(s.right.data()) < 2 * opt_.min_samples_leaf;
+    if (at_limit || too_small) {
+      free_hist(p.hist);
+      return;  // both stay leaves; their statistics are already set
+    }
     // Build the smaller child's histogram; the larger one is the parent's minus it.
     const bool left_small = mid - p.begin <= p.end - mid;
     const std::size_t small = take_hist(), large = p.hist;
@@ -406,8 +416,8 @@ class Grower {
     const double* hs = hist(small);
     for (std::size_t i = 0, size = data_.features * kBinSlots * W_; i < size; ++i) hl[i] -= hs[i];
     const std::size_t lh = left_small ? small : large, rh = left_small ? large : small;
-    pending.push_back({left, p.begin, mid, p.depth + 1, lh, best_split(hist(lh), s.left.data(), p.depth + 1)});
-    pending.push_back({right, mid, p.end, p.depth + 1, rh, best_split(hist(rh), s.right.data(), p.depth + 1)});
+    pending.push_back({left, p.begin, mid, depth, lh, best_split(hist(lh), s.left.data(), depth)});
+    pending.push_back({right, mid, p.end, depth, rh, best_split(hist(rh), s.right.data(), depth)});
   }
 
   void finish(GrownTree& out) {
