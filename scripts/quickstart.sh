@@ -7,8 +7,8 @@ out=build/quickstart
 mkdir -p "$out"
 run() { printf '\n$ %s\n' "$*"; "$@"; }
 
-run "$shipml" score --data data/churn.csv --target churn -e decision_tree --set max_depth=6 --cv 5
-run "$shipml" train --data data/churn.csv --target churn -e decision_tree --set max_depth=6 --out "$out/churn.shipml"
+run "$shipml" score --data data/churn.csv --target churn -e hist_gbdt --cv 5
+run "$shipml" train --data data/churn.csv --target churn -e hist_gbdt --out "$out/churn.shipml"
 run "$shipml" inspect "$out/churn.shipml"
 run "$shipml" predict --model "$out/churn.shipml" --data data/churn.csv --proba --out "$out/predictions.csv"
 printf '\n$ head -5 %s\n' "$out/predictions.csv"
