@@ -150,10 +150,6 @@ BinnedRows Binner::transform(const FeatureMatrix& X, int threads) const {
   return out;
 }
 
-void Binner::bin_row(const double* values, std::uint8_t* out) const {
-  for (std::size_t j = 0; j < features_.size(); ++j) out[j] = features_[j].bin(values[j]);
-}
-
 void Binner::save(BinaryWriter& out) const {
   out.u64(features_.size());
   for (const auto& f : features_) {

@@ -42,8 +42,6 @@ class Binner {
   /// Learns bins from (a deterministic sample of) the rows of X.
   void fit(const FeatureMatrix& X, int max_bins);
   BinnedRows transform(const FeatureMatrix& X, int threads = 0) const;
-  /// Bins one row given as one value per feature (for single-row prediction).
-  void bin_row(const double* values, std::uint8_t* out) const;
 
   const std::vector<FeatureBins>& features() const { return features_; }
   void save(BinaryWriter& out) const;
