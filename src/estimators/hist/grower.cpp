@@ -120,6 +120,10 @@ class Grower {
       features_ = allowed;
     }
     if (scratch_.size() < order_.size()) scratch_.resize(order_.size());
+    // Extra trees look at a few random features per node, one random cut each:
+    // summing those features from the node's rows beats histograms of all features.
+    lazy_ = opt_.random_splits && opt_.features_per_split > 0 &&
+            static_cast<std::size_t>(opt_.features_per_split) < features_.size();
   }
 
   GrownTree run() {
@@ -128,14 +132,20 @@ class Grower {
     new_node();
     std::vector<double> total(W_, 0.0);
     if (!order_.empty() && !features_.empty()) {
-      const std::size_t h = take_hist();
-      build(hist(h), 0, order_.size());
-      const double* f0 = hist(h) + static_cast<std::size_t>(features_[0]) * kBinSlots * W_;
-      for (std::size_t b = 0; b < kBinSlots; ++b)
-        for (std::size_t w = 0; w < W_; ++w) total[w] += f0[b * W_ + w];
+      std::size_t h = kNoHist;
+      if (lazy_) {
+        for (auto r : order_)
+          for (std::size_t w = 0; w < W_; ++w) total[w] += stats_[static_cast<std::size_t>(r) * W_ + w];
+      } else {
+        h = take_hist();
+        build(hist(h), 0, order_.size());
+        const double* f0 = hist(h) + static_cast<std::size_t>(features_[0]) * kBinSlots * W_;
+        for (std::size_t b = 0; b < kBinSlots; ++b)
+          for (std::size_t w = 0; w < W_; ++w) total[w] += f0[b * W_ + w];
+      }
       set_stats(0, total.data());
       std::vector<Pending> pending;
-      pending.push_back({0, 0, order_.size(), 0, h, best_split(hist(h), total.data(), 0)});
+      pending.push_back({0, 0, order_.size(), 0, h, best_split(h == kNoHist ? nullptr : hist(h), total.data(), 0, 0, order_.size())});
       std::size_t leaves = 1;
       while (!pending.empty()) {
         if (opt_.max_leaves > 0 && leaves >= static_cast<std::size_t>(opt_.max_leaves)) break;
@@ -178,7 +188,9 @@ class Grower {
     pool_.emplace_back(size);
     return pool_next_++;
   }
-  void free_hist(std::size_t i) { free_.push_back(i); }
+  void free_hist(std::size_t i) {
+    if (i != kNoHist) free_.push_back(i);
+  }
 
   std::int32_t new_node() {
     nodes_.emplace_back();
@@ -250,7 +262,22 @@ class Grower {
     }
   }
 
-  Split best_split(const double* h, const double* total, int depth) {
+  // One feature's histogram over the node's rows, for lazy nodes (see lazy_).
+  const double* feature_hist(int f, std::size_t begin, std::size_t end) {
+    one_.assign(kBinSlots * W_, 0.0);
+    const std::uint8_t* col = data_.column(static_cast<std::size_t>(f));
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t r = order_[i];
+      const float* s = stats_ + r * W_;
+      double* h = one_.data() + static_cast<std::size_t>(col[r]) * W_;
+      for (std::size_t w = 0; w < W_; ++w) h[w] += s[w];
+    }
+    return one_.data();
+  }
+
+  // `h` holds the node's histograms of every feature, or is null for a lazy
+  // node, whose candidate features are summed from rows[begin, end) on demand.
+  Split best_split(const double* h, const double* total, int depth, std::size_t begin, std::size_t end) {
     Split best;
     if (opt_.max_depth > 0 && depth >= opt_.max_depth) return best;
     if (c_.count(total) < 2 * opt_.min_samples_leaf) return best;
@@ -268,7 +295,7 @@ class Grower {
       ++tried;
       const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
       const int nb = fb.bins();
-      const double* fh = h + static_cast<std::size_t>(f) * kBinSlots * W_;
+      const double* fh = h ? h + static_cast<std::size_t>(f) * kBinSlots * W_ : feature_hist(f, begin, end);
       const double* M = fh + static_cast<std::size_t>(kMissingBin) * W_;
       const bool has_missing = c_.count(M) > 0.5;
       if (fb.categorical) {
@@ -407,6 +434,11 @@ class Grower {
       free_hist(p.hist);
       return;  // both stay leaves; their statistics are already set
     }
+    if (lazy_) {
+      pending.push_back({left, p.begin, mid, depth, kNoHist, best_split(nullptr, s.left.data(), depth, p.begin, mid)});
+      pending.push_back({right, mid, p.end, depth, kNoHist, best_split(nullptr, s.right.data(), depth, mid, p.end)});
+      return;
+    }
     // Build the smaller child's histogram; the larger one is the parent's minus it.
     const bool left_small = mid - p.begin <= p.end - mid;
     const std::size_t small = take_hist(), large = p.hist;
@@ -416,8 +448,8 @@ class Grower {
     const double* hs = hist(small);
     for (std::size_t i = 0, size = data_.features * kBinSlots * W_; i < size; ++i) hl[i] -= hs[i];
     const std::size_t lh = left_small ? small : large, rh = left_small ? large : small;
-    pending.push_back({left, p.begin, mid, depth, lh, best_split(hist(lh), s.left.data(), depth)});
-    pending.push_back({right, mid, p.end, depth, rh, best_split(hist(rh), s.right.data(), depth)});
+    pending.push_back({left, p.begin, mid, depth, lh, best_split(hist(lh), s.left.data(), depth, p.begin, mid)});
+    pending.push_back({right, mid, p.end, depth, rh, best_split(hist(rh), s.right.data(), depth, mid, p.end)});
   }
 
   void finish(GrownTree& out) {
@@ -459,6 +491,9 @@ class Grower {
   std::vector<double> node_stats_, gain_;
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
   std::vector<double> left_, right_;
+  std::vector<double> one_;  // a lazy node's histogram of one feature
+  bool lazy_ = false;
+  static constexpr std::size_t kNoHist = static_cast<std::size_t>(-1);
 };
 
 }  // namespace
