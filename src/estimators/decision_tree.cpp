@@ -9,7 +9,7 @@
 #include "builtin.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/random.hpp"
-#include "max_features.hpp"
+#include "tree_params.hpp"
 #include "tree.hpp"
 
 namespace shipml::builtin {
@@ -78,13 +78,10 @@ class DecisionTree final : public Estimator {
   void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
     n_classes_ = n_classes;
     n_features_ = X.cols();
-    if (criterion_name_ == "auto") criterion_ = n_classes ? Criterion::gini : Criterion::squared_error;
-    else if (criterion_name_ == "gini") criterion_ = Criterion::gini;
-    else if (criterion_name_ == "entropy") criterion_ = Criterion::entropy;
-    else criterion_ = Criterion::squared_error;
-    if ((criterion_ == Criterion::squared_error) != (n_classes == 0))
-      throw UsageError("decision_tree: criterion=" + criterion_name_ + " does not fit a " +
-                       (n_classes ? "classification" : "regression") + " target");
+    const std::string criterion = resolve_criterion("decision_tree", criterion_name_, n_classes);
+    criterion_ = criterion == "gini"      ? Criterion::gini
+                 : criterion == "entropy" ? Criterion::entropy
+                                          : Criterion::squared_error;
     Builder(*this, X, y).build();
   }
 
@@ -302,8 +299,7 @@ EstimatorInfo decision_tree_info() {
       .encoding = InputEncoding::ordinal,
       .params =
           {
-              choice_param("criterion", "auto", {"auto", "gini", "entropy", "squared_error"},
-                           "split quality; auto = gini for classes, squared_error for values"),
+              criterion_param(),
               int_param("max_depth", 0, 0, "deepest level a node may reach (0 = unlimited)"),
               int_param("min_samples_split", 2, 2, "fewest samples a node needs to be split"),
               int_param("min_samples_leaf", 1, 1, "fewest samples each leaf keeps"),

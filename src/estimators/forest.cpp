@@ -10,7 +10,7 @@
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
-#include "max_features.hpp"
+#include "tree_params.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
@@ -30,9 +30,7 @@ class Forest final : public Estimator {
   void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
     k_ = n_classes;
     features_ = X.cols();
-    if ((criterion_ == "squared_error") != (k_ == 0) && criterion_ != "auto")
-      throw UsageError(name() + ": criterion=" + criterion_ + " does not fit a " +
-                       (k_ ? "classification" : "regression") + " target");
+    const std::string split_quality = resolve_criterion(name(), criterion_, k_);
     ensemble_.binner.fit(X, max_bins_);
     const hist::BinnedRows rows = ensemble_.binner.transform(X, threads_);
     const std::size_t n = X.rows();
@@ -43,7 +41,7 @@ class Forest final : public Estimator {
                                 .features_per_split = features_to_try(mf, static_cast<int>(features_)),
                                 .random_splits = extra_, .threads = 1};
     std::unique_ptr<hist::Criterion> criterion;
-    if (k_) criterion = std::make_unique<hist::ClassCountCriterion>(k_, criterion_ == "entropy");
+    if (k_) criterion = std::make_unique<hist::ClassCountCriterion>(k_, split_quality == "entropy");
     else criterion = std::make_unique<hist::VarianceCriterion>();
     const std::size_t W = static_cast<std::size_t>(criterion->width());
 
@@ -190,19 +188,14 @@ class Forest final : public Estimator {
 std::vector<ParamSpec> forest_params(bool extra) {
   return {
       int_param("n_estimators", 100, 1, "number of trees"),
-      choice_param("criterion", "auto", {"auto", "gini", "entropy", "squared_error"},
-                   "split quality; auto = gini for classes, squared_error for values"),
+      criterion_param(),
       int_param("max_depth", 0, 0, "deepest level a node may reach (0 = grow until pure)"),
       int_param("min_samples_leaf", 1, 1, "fewest samples each leaf keeps"),
       max_features_param("auto", "features tried at each split; auto = sqrt for classes, all for values"),
       bool_param("bootstrap", !extra, "train each tree on a bootstrap sample of the rows"),
       bool_param("oob_score", false, "measure accuracy or R² on the rows each tree did not see"),
       class_weight_param(),
-      [] {
-        ParamSpec p = int_param("max_bins", 255, 2, "bins per numeric feature (at most 255)");
-        p.max = 255;
-        return p;
-      }(),
+      max_bins_param(),
       int_param("seed", 0, 0, "seed for bootstrap samples, feature subsets and cuts"),
       int_param("threads", 0, 0, "trees grown at once (0 = all cores)"),
   };

@@ -9,6 +9,7 @@
 
 #include "builtin.hpp"
 #include "class_weight.hpp"
+#include "tree_params.hpp"
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
@@ -391,8 +392,6 @@ class HistGradientBoosting final : public Estimator {
 }  // namespace
 
 EstimatorInfo hist_gbdt_info() {
-  ParamSpec max_bins = int_param("max_bins", 255, 2, "bins per numeric feature (at most 255)");
-  max_bins.max = 255;
   return {
       .name = "hist_gbdt",
       .summary = "Histogram gradient boosting (leaf-wise trees, native categories and missing values, early stopping)",
@@ -409,7 +408,7 @@ EstimatorInfo hist_gbdt_info() {
               int_param("min_samples_leaf", 20, 1, "fewest training rows in a leaf"),
               real_param("min_child_weight", 1e-3, 0.0, "smallest hessian sum in a leaf"),
               real_param("l2_regularization", 0.0, 0.0, "L2 penalty on leaf values"),
-              max_bins,
+              max_bins_param(),
               real_param("subsample", 1.0, 0.0, "fraction of rows each round trains on", true, 1.0),
               real_param("colsample", 1.0, 0.0, "fraction of features each round may use", true, 1.0),
               choice_param("early_stopping", "auto", {"auto", "true", "false"},

@@ -13,21 +13,12 @@ void Ensemble::finish() {
 
 namespace {
 
-// One step down for a row at `node` (a leaf stays where it is). No data-dependent
-// branch for numeric splits, so rows walked side by side do not stall each other.
+// One step down for a row at `node`; a leaf stays where it is.
 inline std::int32_t step(const HistTree& tree, std::int32_t node, const double* const* columns, std::size_t row,
                          const std::vector<FeatureBins>& bins) {
   const Node& n = tree.nodes[static_cast<std::size_t>(node)];
   if (n.left < 0) return node;
-  const double x = columns[n.feature][row];
-  bool left;
-  if (__builtin_expect(n.flags & Node::kCategorical, 0)) {
-    const std::uint8_t b = bins[n.feature].bin(x);
-    left = (tree.bitsets[n.payload + (b >> 5)] >> (b & 31)) & 1u;
-  } else {
-    left = (x <= n.cut) | (std::isnan(x) & ((n.flags & Node::kMissingLeft) != 0));
-  }
-  return n.left + (left ? 0 : 1);
+  return n.left + (tree.goes_left(n, columns[n.feature][row], bins) ? 0 : 1);
 }
 
 }  // namespace

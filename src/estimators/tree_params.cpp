@@ -1,8 +1,10 @@
-#include "max_features.hpp"
+#include "tree_params.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+
+#include "shipml/core/error.hpp"
 
 namespace shipml::builtin {
 
@@ -18,6 +20,25 @@ ParamSpec max_features_param(std::string default_value, std::string doc) {
     return v >= 1;
   };
   p.allowed_text = "all, sqrt, log2, a fraction in (0, 1] such as 0.5, or a count >= 1";
+  return p;
+}
+
+ParamSpec criterion_param() {
+  return choice_param("criterion", "auto", {"auto", "gini", "entropy", "squared_error"},
+                      "split quality; auto = gini for classes, squared_error for values");
+}
+
+std::string resolve_criterion(const std::string& owner, const std::string& criterion, int n_classes) {
+  if (criterion == "auto") return n_classes ? "gini" : "squared_error";
+  if ((criterion == "squared_error") != (n_classes == 0))
+    throw UsageError(owner + ": criterion=" + criterion + " does not fit a " +
+                     (n_classes ? "classification" : "regression") + " target");
+  return criterion;
+}
+
+ParamSpec max_bins_param() {
+  ParamSpec p = int_param("max_bins", 255, 2, "bins per numeric feature (at most 255)");
+  p.max = 255;
   return p;
 }
 
