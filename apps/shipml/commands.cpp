@@ -280,6 +280,7 @@ void add_commands(CLI::App& app) {
   add_score(app);
   add_predict(app);
   add_inspect(app);
+  add_serve(app);
 }
 
 }  // namespace shipml::cli

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/hash.hpp"
 #include "shipml/io/file.hpp"
@@ -21,15 +22,6 @@ namespace {
 
 constexpr std::string_view kMagic("\x89SHIPML\n", 8);
 
-std::string now_utc() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace
 
 struct ModelFile {
@@ -39,7 +31,7 @@ struct ModelFile {
         {"format", "shipml-model"},
         {"format_version", kModelFormatVersion},
         {"shipml_version", SHIPML_VERSION},
-        {"created", now_utc()},
+        {"created", utc_timestamp()},
         {"estimator", {{"name", m.estimator()}, {"params", m.params().values()}}},
         {"task", to_string(m.task_)},
         {"target", m.target_},

@@ -5,19 +5,13 @@
 #include <iomanip>
 #include <sstream>
 
+#include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/metrics/metrics.hpp"
 
 namespace shipml {
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 Result score(const Model& prototype, const Dataset& data, const Validation& v, std::vector<std::string> metric_names) {
   const Column& target = data.labels();

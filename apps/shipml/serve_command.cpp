@@ -1,0 +1,142 @@
+// `shipml serve`: flags in, a running server out. Signals: SIGHUP reloads the
+// models (a model that fails to load keeps the old one serving), SIGTERM and
+// SIGINT stop gracefully (stop accepting, answer what was received, exit 0).
+#include <pthread.h>
+#include <signal.h>
+
+#include <charconv>
+#include <iostream>
+#include <thread>
+
+#include "commands.hpp"
+#include "shipml/core/error.hpp"
+#include "shipml/io/file.hpp"
+#include "shipml/serve/inference_service.hpp"
+#include "shipml/serve/server.hpp"
+
+namespace shipml::cli {
+namespace {
+
+// "8MiB", "512KiB", "1000000" -> bytes.
+std::size_t parse_size(const std::string& text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string unit(end, text.data() + text.size());
+  const double scale = unit.empty() || unit == "B" ? 1
+                       : unit == "KiB" || unit == "K" ? 1024.0
+                       : unit == "MiB" || unit == "M" ? 1024.0 * 1024
+                       : unit == "GiB" || unit == "G" ? 1024.0 * 1024 * 1024
+                       : unit == "KB" ? 1e3 : unit == "MB" ? 1e6 : unit == "GB" ? 1e9 : -1;
+  if (ec != std::errc() || value <= 0 || scale < 0)
+    throw UsageError("--max-body '" + text + "' is not a size (for example 8MiB, 512KiB or 1000000)");
+  return static_cast<std::size_t>(value * scale);
+}
+
+// "30s", "500ms", "2m", "30" -> seconds.
+double parse_duration(const std::string& text, const std::string& flag) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string unit(end, text.data() + text.size());
+  const double scale = unit.empty() || unit == "s" ? 1 : unit == "ms" ? 0.001 : unit == "m" ? 60 : -1;
+  if (ec != std::errc() || value <= 0 || scale < 0)
+    throw UsageError(flag + " '" + text + "' is not a duration (for example 30s, 500ms or 2m)");
+  return value * scale;
+}
+
+std::string read_token(const std::string& path) {
+  std::string token = read_file(path);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) throw UsageError("--token-file " + path + " is empty");
+  return token;
+}
+
+}  // namespace
+
+void add_serve(CLI::App& app) {
+  struct Args {
+    std::vector<std::string> models;
+    std::string host = "127.0.0.1", max_body = "8MiB", timeout = "30s", token_file;
+    int port = 8080, threads = 0;
+    bool no_access_log = false, check = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations)");
+  cmd->add_option("model", a->models, "model file, or NAME[:VERSION]=FILE (name: the file's stem; version: 1)")
+      ->required();
+  cmd->add_option("--host", a->host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
+  cmd->add_option("--port,-p", a->port, "port (0: any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
+  cmd->add_option("--threads", a->threads, "event-loop threads (default: one per core)")->check(CLI::Range(0, 1024));
+  cmd->add_option("--max-body", a->max_body, "largest request body; larger ones get 413")->capture_default_str();
+  cmd->add_option("--timeout", a->timeout, "close connections idle or stalled this long")->capture_default_str();
+  cmd->add_option("--token-file", a->token_file, "require 'Authorization: Bearer <token in this file>' (health stays open)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("--no-access-log", a->no_access_log, "do not write a JSON line per request to standard output");
+  cmd->add_flag("--check", a->check, "load the models, check the flags, print what would be served, and exit");
+  cmd->callback([a] {
+    serve::ServerOptions options;
+    options.host = a->host;
+    options.port = a->port;
+    options.threads = a->threads;
+    options.limits.max_body_bytes = parse_size(a->max_body);
+    options.timeout_seconds = parse_duration(a->timeout, "--timeout");
+    serve::ServiceOptions service_options;
+    if (!a->token_file.empty()) service_options.token = read_token(a->token_file);
+    service_options.access_log = !a->no_access_log;
+
+    serve::ModelRepository models;
+    for (const auto& spec : a->models) {
+      const auto source = serve::ModelSource::parse(spec);
+      models.add(source);
+      const auto m = models.find(source.name, source.version);
+      std::cerr << "model " << m->name << ":" << m->version << " = " << m->model->estimator() << " "
+                << to_string(m->model->task()) << " from " << m->source << '\n';
+    }
+    if (a->check) {
+      std::cerr << "would listen on " << a->host << ":" << a->port << '\n';
+      return;
+    }
+
+    // Signals are taken by one thread with sigwait, so handlers never run inside the loops.
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, s);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+
+    std::unique_ptr<serve::InferenceService> service;
+    serve::HttpServer server(
+        options, [&](const auto& req, const auto& peer, auto& res) { service->handle(req, peer, res); },
+        [&](int loop) { service->flush_log(loop); });
+    service_options.loops = server.threads();
+    service = std::make_unique<serve::InferenceService>(models, service_options);
+    std::cerr << "listening on http://" << (a->host.find(':') != std::string::npos ? "[" + a->host + "]" : a->host)
+              << ":" << server.port() << " with " << server.threads()
+              << " threads: Open Inference Protocol v2 at /v2, MLflow at /invocations, metrics at /metrics"
+              << std::endl;
+
+    std::thread signal_thread([&] {
+      while (true) {
+        int sig = 0;
+        if (sigwait(&signals, &sig) != 0) continue;
+        if (sig == SIGHUP) {
+          for (const auto& line : service->reload()) std::cerr << line << std::endl;
+          continue;
+        }
+        server.stop();
+        std::cerr << "stopping: no new connections; answering the requests already received" << std::endl;
+        return;
+      }
+    });
+    try {
+      server.run();
+    } catch (...) {
+      ::pthread_kill(signal_thread.native_handle(), SIGTERM);
+      signal_thread.join();
+      throw;
+    }
+    signal_thread.join();
+    std::cerr << "stopped" << std::endl;
+  });
+}
+
+}  // namespace shipml::cli

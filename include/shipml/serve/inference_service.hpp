@@ -1,0 +1,50 @@
+#pragma once
+// What the server does with a request: routes it to the Open Inference Protocol
+// v2, MLflow's scoring protocol, health and metrics endpoints; checks the
+// bearer token; predicts through Model::predict (the same schema checks as
+// every other front door); counts it; and writes one JSON line of access log.
+#include <string>
+#include <vector>
+
+#include "shipml/serve/http.hpp"
+#include "shipml/serve/model_repository.hpp"
+#include "shipml/serve/server.hpp"
+#include "shipml/serve/server_metrics.hpp"
+
+namespace shipml::serve {
+
+struct ServiceOptions {
+  std::string token;         // empty: no authentication
+  bool access_log = true;    // JSON lines on standard output
+  int loops = 1;             // the server's event loops (one log buffer and metrics shard each)
+  int log_fd = 1;
+};
+
+class InferenceService {
+ public:
+  InferenceService(ModelRepository& models, ServiceOptions options);
+
+  void handle(const HttpRequest& request, const Peer& peer, HttpResponse& response);
+  /// Writes the loop's buffered access-log lines (one write per batch of requests).
+  void flush_log(int loop);
+  /// Loads every model again; those that fail keep their old version serving.
+  /// Returns one line per model saying what happened.
+  std::vector<std::string> reload();
+
+  ServerMetrics& metrics() { return metrics_; }
+
+ private:
+  struct Outcome;
+  void route(const HttpRequest& request, HttpResponse& response, Outcome& outcome);
+  void infer(const HttpRequest& request, const std::string& name, const std::string& version,
+             HttpResponse& response, Outcome& outcome);
+  void invocations(const HttpRequest& request, HttpResponse& response, Outcome& outcome);
+  bool authorized(const HttpRequest& request) const;
+
+  ModelRepository& models_;
+  ServiceOptions options_;
+  ServerMetrics metrics_;
+  std::vector<std::string> log_buffers_;
+};
+
+}  // namespace shipml::serve

@@ -1,0 +1,41 @@
+#pragma once
+// The Open Inference Protocol v2 (KServe, Triton, MLServer): infer requests in
+// and out, including the binary tensor data extension that tritonclient uses,
+// and model metadata built from the model's schema.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shipml/model/model.hpp"
+#include "shipml/serve/http.hpp"
+#include "shipml/serve/model_repository.hpp"
+
+namespace shipml::serve::oip {
+
+struct RequestedOutput {
+  std::string name;
+  bool binary = false;
+};
+
+struct InferRequest {
+  Frame input;
+  std::string id;
+  std::vector<RequestedOutput> outputs;  // empty: every output, as JSON
+  bool binary_outputs = false;           // request-level binary_data_output
+};
+
+/// Decodes an infer request for `model`. Inputs are either one tensor per
+/// feature (shape [n] or [n, 1]; BYTES for text) or one [n, features] tensor in
+/// schema order; data nested or flat. `json_length` is the value of the
+/// Inference-Header-Content-Length header ("" when the body is all JSON).
+InferRequest decode_infer(const Model& model, std::string_view body, std::string_view json_length);
+
+/// Writes the infer response: `predict` (class labels as BYTES, or values as
+/// FP64) and for classifiers `predict_proba` (FP64, [n, classes]).
+void encode_infer(const ServedModel& served, const InferRequest& request, const Predictions& predictions,
+                  HttpResponse& response);
+
+/// GET /v2/models/{name}: inputs from the schema, outputs, and what the model is.
+std::string model_metadata(const ServedModel& served, const std::vector<std::string>& versions);
+
+}  // namespace shipml::serve::oip

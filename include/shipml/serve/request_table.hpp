@@ -1,0 +1,64 @@
+#pragma once
+// What every protocol decoder shares: building a Frame from the cells a client
+// sent (numbers, text, nulls), reading JSON defensively, and errors that carry
+// the HTTP status to answer with. The Frame then goes through the model's
+// schema like any other input, so the server checks exactly what the library does.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shipml/core/error.hpp"
+#include "shipml/core/frame.hpp"
+
+namespace shipml::serve {
+
+/// A request the server refuses; `status` is the HTTP status to answer with.
+class RequestError : public Error {
+ public:
+  RequestError(int status, const std::string& message) : Error(message), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
+};
+
+/// Cells of one input column, in row order. A column of numbers (and nulls)
+/// becomes numeric; any text makes it categorical, numbers then read as their text.
+class ColumnBuilder {
+ public:
+  explicit ColumnBuilder(std::string name) : name_(std::move(name)) {}
+  const std::string& name() const { return name_; }
+  std::size_t size() const { return kinds_.size(); }
+
+  void number(double value);
+  void text(std::string_view value);
+  void missing();
+  /// A JSON scalar (number, string, boolean as 0/1, null); `where` names the
+  /// cell in the error for anything else.
+  void json(const nlohmann::json& value, const std::string& where);
+
+  Column build() const;
+
+ private:
+  enum class Kind : unsigned char { number, text, missing };
+  std::string name_;
+  std::vector<Kind> kinds_;
+  std::vector<double> numbers_;
+  std::vector<std::string> texts_;
+  bool any_text_ = false;
+};
+
+/// Builds a frame; duplicate column names and unequal lengths are a 400.
+Frame make_frame(std::vector<ColumnBuilder>& columns);
+
+/// Parses a request body as JSON: a 400 naming the line and column when it is
+/// malformed, and when it nests deeper than `max_depth`.
+nlohmann::json parse_json_body(std::string_view body, int max_depth = 32);
+
+/// Appends `s` as a JSON string literal.
+void append_json_string(std::string& out, std::string_view s);
+/// Appends a finite number the shortest way that reads back exactly (null otherwise).
+void append_json_number(std::string& out, double value);
+
+}  // namespace shipml::serve

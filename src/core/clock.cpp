@@ -1,0 +1,22 @@
+#include "shipml/core/clock.hpp"
+
+#include <ctime>
+
+namespace shipml {
+
+std::string utc_timestamp(bool millis) {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (millis) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    n += static_cast<std::size_t>(std::snprintf(buf + n, sizeof buf - n, ".%03d", static_cast<int>(ms)));
+  }
+  buf[n] = 'Z';
+  return std::string(buf, n + 1);
+}
+
+}  // namespace shipml

@@ -1,0 +1,107 @@
+#include "shipml/serve/model_repository.hpp"
+
+#include <filesystem>
+
+#include "shipml/core/clock.hpp"
+#include "shipml/core/error.hpp"
+
+namespace shipml::serve {
+
+ModelSource ModelSource::parse(const std::string& spec) {
+  ModelSource s;
+  const auto eq = spec.find('=');
+  s.path = eq == std::string::npos ? spec : spec.substr(eq + 1);
+  std::string label = eq == std::string::npos ? std::filesystem::path(s.path).stem().string() : spec.substr(0, eq);
+  const auto colon = label.find(':');
+  s.name = label.substr(0, colon);
+  s.version = colon == std::string::npos ? "1" : label.substr(colon + 1);
+  // Names and versions become URL path segments.
+  auto check = [&](const std::string& part, const char* what) {
+    if (part.empty() || part.find_first_of("/?#% ") != std::string::npos)
+      throw UsageError("model " + std::string(what) + " '" + part + "' in '" + spec +
+                       "' must be non-empty and contain no '/', '?', '#', '%' or space (form: [NAME[:VERSION]=]PATH)");
+  };
+  check(s.name, "name");
+  check(s.version, "version");
+  return s;
+}
+
+std::shared_ptr<const ServedModel> ModelRepository::load(const ModelSource& source) {
+  const auto start = std::chrono::steady_clock::now();
+  auto model = std::make_shared<const Model>(Model::load(source.path));
+  auto served = std::make_shared<ServedModel>();
+  served->name = source.name;
+  served->version = source.version;
+  served->source = source.path;
+  served->model = std::move(model);
+  served->load_seconds = seconds_since(start);
+  served->loaded_at = utc_timestamp();
+  served->fingerprint = served->model->metadata().value("training", nlohmann::json::object()).value("fingerprint", "");
+  return served;
+}
+
+void ModelRepository::add(const ModelSource& source) {
+  auto served = load(source);
+  std::lock_guard lock(mutex_);
+  for (const auto& s : sources_)
+    if (s.name == source.name && s.version == source.version)
+      throw UsageError("model '" + source.name + "' version " + source.version + " is given twice");
+  sources_.push_back(source);
+  models_.push_back(std::move(served));
+}
+
+std::shared_ptr<const ServedModel> ModelRepository::find(std::string_view name, std::string_view version) const {
+  std::lock_guard lock(mutex_);
+  std::shared_ptr<const ServedModel> best;
+  for (const auto& m : models_) {
+    if (m->name != name) continue;
+    if (!version.empty()) {
+      if (m->version == version) return m;
+      continue;
+    }
+    if (!best) best = m;  // without a version: the first one given for the name
+  }
+  return best;
+}
+
+std::shared_ptr<const ServedModel> ModelRepository::first() const {
+  std::lock_guard lock(mutex_);
+  return models_.empty() ? nullptr : models_.front();
+}
+
+std::vector<std::shared_ptr<const ServedModel>> ModelRepository::all() const {
+  std::lock_guard lock(mutex_);
+  return models_;
+}
+
+std::vector<std::string> ModelRepository::versions(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  for (const auto& m : models_)
+    if (m->name == name) out.push_back(m->version);
+  return out;
+}
+
+std::vector<ReloadResult> ModelRepository::reload() {
+  std::vector<ModelSource> sources;
+  {
+    std::lock_guard lock(mutex_);
+    sources = sources_;
+  }
+  std::vector<ReloadResult> results;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    ReloadResult r{sources[i].name, sources[i].version};
+    try {
+      auto fresh = load(sources[i]);  // loaded beside the old one, outside the lock
+      std::lock_guard lock(mutex_);
+      models_[i] = std::move(fresh);
+      r.ok = true;
+    } catch (const std::exception& e) {
+      r.error = e.what();
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace shipml::serve

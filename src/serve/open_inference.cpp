@@ -1,0 +1,329 @@
+#include "shipml/serve/open_inference.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+#include "shipml/core/names.hpp"
+#include "shipml/serve/request_table.hpp"
+
+namespace shipml::serve::oip {
+namespace {
+
+using nlohmann::json;
+
+RequestError bad(const std::string& message) { return RequestError(400, message); }
+
+// Bytes per element of a fixed-size datatype; 0 for BYTES; -1 when unknown.
+int element_size(std::string_view datatype) {
+  if (datatype == "BYTES") return 0;
+  if (datatype == "BOOL" || datatype == "UINT8" || datatype == "INT8") return 1;
+  if (datatype == "UINT16" || datatype == "INT16" || datatype == "FP16") return 2;
+  if (datatype == "UINT32" || datatype == "INT32" || datatype == "FP32") return 4;
+  if (datatype == "UINT64" || datatype == "INT64" || datatype == "FP64") return 8;
+  return -1;
+}
+
+template <class T>
+T read_le(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);  // the extension is little-endian, as is every machine this runs on
+  return v;
+}
+
+double half_to_double(std::uint16_t h) {
+  const int exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  const double sign = (h & 0x8000) ? -1 : 1;
+  if (exponent == 0) return sign * std::ldexp(mantissa, -24);
+  if (exponent == 31) return mantissa ? std::nan("") : sign * INFINITY;
+  return sign * std::ldexp(mantissa + 1024, exponent - 25);
+}
+
+double fixed_element(std::string_view type, const char* p) {
+  if (type == "BOOL") return *p ? 1 : 0;
+  if (type == "UINT8") return read_le<std::uint8_t>(p);
+  if (type == "INT8") return read_le<std::int8_t>(p);
+  if (type == "UINT16") return read_le<std::uint16_t>(p);
+  if (type == "INT16") return read_le<std::int16_t>(p);
+  if (type == "FP16") return half_to_double(read_le<std::uint16_t>(p));
+  if (type == "UINT32") return read_le<std::uint32_t>(p);
+  if (type == "INT32") return read_le<std::int32_t>(p);
+  if (type == "FP32") return read_le<float>(p);
+  if (type == "UINT64") return static_cast<double>(read_le<std::uint64_t>(p));
+  if (type == "INT64") return static_cast<double>(read_le<std::int64_t>(p));
+  return read_le<double>(p);  // FP64
+}
+
+// One input tensor's header fields, checked.
+struct TensorHeader {
+  std::string name, datatype;
+  std::vector<std::size_t> shape;
+  std::size_t count = 1;
+  std::size_t binary_size = 0;
+  bool binary = false;
+};
+
+TensorHeader read_header(const json& input, std::size_t index) {
+  if (!input.is_object()) throw bad("inputs[" + std::to_string(index) + "] must be an object");
+  TensorHeader t;
+  const auto name = input.find("name");
+  if (name == input.end() || !name->is_string()) throw bad("inputs[" + std::to_string(index) + "] needs a string 'name'");
+  t.name = name->get<std::string>();
+  const std::string where = "input '" + t.name + "'";
+  const auto datatype = input.find("datatype");
+  if (datatype == input.end() || !datatype->is_string()) throw bad(where + " needs a string 'datatype'");
+  t.datatype = datatype->get<std::string>();
+  if (element_size(t.datatype) < 0)
+    throw bad(where + ": unknown datatype '" + t.datatype +
+              "' (BOOL, UINT8-64, INT8-64, FP16, FP32, FP64 or BYTES)");
+  const auto shape = input.find("shape");
+  if (shape == input.end() || !shape->is_array() || shape->empty())
+    throw bad(where + " needs a 'shape' (a list of sizes)");
+  for (const auto& d : *shape) {
+    if (!d.is_number_unsigned() || d.get<std::uint64_t>() > (1u << 30))
+      throw bad(where + ": shape sizes must be whole numbers from 0 to 2^30");
+    t.shape.push_back(d.get<std::size_t>());
+    t.count *= t.shape.back();
+    if (t.count > (std::size_t{1} << 31)) throw bad(where + ": shape has too many elements");
+  }
+  if (const auto params = input.find("parameters"); params != input.end() && params->is_object())
+    if (const auto size = params->find("binary_data_size"); size != params->end()) {
+      if (!size->is_number_unsigned()) throw bad(where + ": binary_data_size must be a whole number");
+      t.binary = true;
+      t.binary_size = size->get<std::size_t>();
+    }
+  if (!t.binary && !input.contains("data")) throw bad(where + " has no 'data' (and no binary_data_size)");
+  return t;
+}
+
+// Feeds every element of a JSON data array (nested or flat) to `columns`,
+// element k to column k % columns.size().
+void decode_json_data(const TensorHeader& t, const json& data, std::vector<ColumnBuilder*>& columns) {
+  const bool text = t.datatype == "BYTES";
+  std::size_t k = 0;
+  auto emit = [&](const json& v, auto& self) -> void {
+    if (v.is_array()) {
+      for (const auto& e : v) self(e, self);
+      return;
+    }
+    if (k >= t.count) throw bad("input '" + t.name + "' has more data than its shape holds");
+    ColumnBuilder& column = *columns[k % columns.size()];
+    const std::string where = "input '" + t.name + "' element " + std::to_string(k);
+    if (v.is_null()) column.missing();
+    else if (text && !v.is_string()) throw bad(where + ": BYTES data must be strings");
+    else if (!text && v.is_string()) throw bad(where + ": " + t.datatype + " data must be numbers, not text");
+    else column.json(v, where);
+    ++k;
+  };
+  emit(data, emit);
+  if (k != t.count)
+    throw bad("input '" + t.name + "' has " + std::to_string(k) + " elements but its shape holds " +
+              std::to_string(t.count));
+}
+
+void decode_binary_data(const TensorHeader& t, std::string_view bytes, std::vector<ColumnBuilder*>& columns) {
+  const int size = element_size(t.datatype);
+  const std::string where = "input '" + t.name + "'";
+  if (size > 0) {
+    if (bytes.size() != t.count * static_cast<std::size_t>(size))
+      throw bad(where + ": binary_data_size is " + std::to_string(bytes.size()) + " but " +
+                std::to_string(t.count) + " " + t.datatype + " elements take " + std::to_string(t.count * size));
+    for (std::size_t k = 0; k < t.count; ++k) {
+      const double v = fixed_element(t.datatype, bytes.data() + k * size);
+      ColumnBuilder& column = *columns[k % columns.size()];
+      if (std::isnan(v)) column.missing();
+      else column.number(v);
+    }
+    return;
+  }
+  // BYTES: each element is a 4-byte little-endian length, then that many bytes.
+  std::size_t pos = 0, k = 0;
+  for (; pos < bytes.size(); ++k) {
+    if (bytes.size() - pos < 4) throw bad(where + ": BYTES element " + std::to_string(k) + " is cut short");
+    const std::uint32_t n = read_le<std::uint32_t>(bytes.data() + pos);
+    pos += 4;
+    if (bytes.size() - pos < n) throw bad(where + ": BYTES element " + std::to_string(k) + " is cut short");
+    if (k >= t.count) throw bad(where + " has more data than its shape holds");
+    columns[k % columns.size()]->text(bytes.substr(pos, n));
+    pos += n;
+  }
+  if (k != t.count)
+    throw bad(where + " has " + std::to_string(k) + " elements but its shape holds " + std::to_string(t.count));
+}
+
+// An output's own "binary_data" overrides the request's "binary_data_output".
+bool wants_binary(const json& parameters, bool request_default) {
+  if (!parameters.is_object()) return request_default;
+  const auto it = parameters.find("binary_data");
+  return it != parameters.end() && it->is_boolean() ? it->get<bool>() : request_default;
+}
+
+}  // namespace
+
+InferRequest decode_infer(const Model& model, std::string_view body, std::string_view json_length) {
+  std::string_view json_part = body, binary_part;
+  if (!json_length.empty()) {
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(json_length.data(), json_length.data() + json_length.size(), n);
+    if (ec != std::errc() || end != json_length.data() + json_length.size() || n > body.size())
+      throw bad("Inference-Header-Content-Length must be a number of bytes within the body");
+    json_part = body.substr(0, n);
+    binary_part = body.substr(n);
+  }
+  const json root = parse_json_body(json_part);
+  if (!root.is_object()) throw bad("the request must be a JSON object with 'inputs'");
+  InferRequest request;
+  if (const auto id = root.find("id"); id != root.end() && id->is_string()) request.id = id->get<std::string>();
+  if (const auto params = root.find("parameters"); params != root.end() && params->is_object())
+    if (const auto b = params->find("binary_data_output"); b != params->end() && b->is_boolean())
+      request.binary_outputs = b->get<bool>();
+  if (const auto outputs = root.find("outputs"); outputs != root.end()) {
+    if (!outputs->is_array()) throw bad("'outputs' must be a list");
+    for (const auto& o : *outputs) {
+      if (!o.is_object() || !o.contains("name") || !o["name"].is_string())
+        throw bad("each of 'outputs' needs a string 'name'");
+      request.outputs.push_back({o["name"].get<std::string>(), wants_binary(o.value("parameters", json()), request.binary_outputs)});
+    }
+  }
+  const auto inputs = root.find("inputs");
+  if (inputs == root.end() || !inputs->is_array() || inputs->empty())
+    throw bad("the request needs 'inputs': a list of tensors");
+
+  std::vector<TensorHeader> headers;
+  for (std::size_t i = 0; i < inputs->size(); ++i) headers.push_back(read_header((*inputs)[i], i));
+  const auto& fields = model.schema().fields();
+  auto is_field = [&](const std::string& name) {
+    for (const auto& f : fields)
+      if (f.name == name) return true;
+    return false;
+  };
+
+  // One [n, features] tensor in schema order, or one tensor per feature.
+  const bool matrix = headers.size() == 1 && headers[0].shape.size() == 2 && headers[0].shape[1] == fields.size() &&
+                      !(fields.size() == 1 && is_field(headers[0].name));
+  std::vector<ColumnBuilder> columns;
+  if (matrix) {
+    for (const auto& f : fields) columns.emplace_back(f.name);
+  } else {
+    for (const auto& t : headers) {
+      if (t.shape.size() > 2 || (t.shape.size() == 2 && t.shape[1] != 1))
+        throw bad("input '" + t.name + "' has shape [" + std::to_string(t.shape[0]) + ", " +
+                  std::to_string(t.shape.size() > 1 ? t.shape[1] : 0) +
+                  (t.shape.size() > 2 ? ", ...]" : "]") +
+                  ": give one tensor per feature with shape [rows] or [rows, 1], or one [rows, " +
+                  std::to_string(fields.size()) + "] tensor with every feature in this order: " +
+                  join(model.schema().names()));
+      columns.emplace_back(t.name);
+    }
+  }
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    std::vector<ColumnBuilder*> targets;
+    if (matrix)
+      for (auto& c : columns) targets.push_back(&c);
+    else
+      targets.push_back(&columns[i]);
+    const TensorHeader& t = headers[i];
+    if (t.binary) {
+      if (binary_part.size() - offset < t.binary_size)
+        throw bad("input '" + t.name + "': binary_data_size runs past the end of the body");
+      decode_binary_data(t, binary_part.substr(offset, t.binary_size), targets);
+      offset += t.binary_size;
+    } else {
+      decode_json_data(t, (*inputs)[i]["data"], targets);
+    }
+  }
+  if (offset != binary_part.size())
+    throw bad("the body has " + std::to_string(binary_part.size() - offset) + " bytes of binary data no input claims");
+  request.input = make_frame(columns);
+  return request;
+}
+
+void encode_infer(const ServedModel& served, const InferRequest& request, const Predictions& p,
+                  HttpResponse& response) {
+  const bool classifier = p.task == Task::classification;
+  const std::size_t n = p.values.size();
+  std::vector<RequestedOutput> outputs = request.outputs;
+  if (outputs.empty()) {
+    outputs.push_back({"predict", request.binary_outputs});
+    if (classifier) outputs.push_back({"predict_proba", request.binary_outputs});
+  }
+  std::string& out = response.body;
+  std::string binary;
+  out += "{\"model_name\":";
+  append_json_string(out, served.name);
+  out += ",\"model_version\":";
+  append_json_string(out, served.version);
+  if (!request.id.empty()) {
+    out += ",\"id\":";
+    append_json_string(out, request.id);
+  }
+  out += ",\"outputs\":[";
+  for (std::size_t o = 0; o < outputs.size(); ++o) {
+    const auto& want = outputs[o];
+    const bool proba = want.name == "predict_proba";
+    if (want.name != "predict" && !(proba && classifier))
+      throw bad("unknown output '" + want.name + "' (this model gives: predict" +
+                (classifier ? std::string(", predict_proba") : std::string()) + ")");
+    const bool text = classifier && !proba;
+    if (o) out += ',';
+    out += "{\"name\":\"" + want.name + "\",\"datatype\":\"" + (text ? "BYTES" : "FP64") + "\",\"shape\":[" +
+           std::to_string(n) + (proba ? "," + std::to_string(p.classes.size()) : "") + "]";
+    const std::size_t binary_start = binary.size();
+    if (!want.binary) out += ",\"data\":[";
+    const std::size_t width = proba ? p.classes.size() : 1;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t c = 0; c < width; ++c) {
+        if (want.binary) {
+          if (text) {
+            const std::string& label = p.classes[static_cast<std::size_t>(p.values[i])];
+            const auto len = static_cast<std::uint32_t>(label.size());
+            binary.append(reinterpret_cast<const char*>(&len), 4);
+            binary += label;
+          } else {
+            const double v = proba ? p.proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) : p.values[i];
+            binary.append(reinterpret_cast<const char*>(&v), 8);
+          }
+          continue;
+        }
+        if (i + c) out += ',';
+        if (text) append_json_string(out, p.classes[static_cast<std::size_t>(p.values[i])]);
+        else append_json_number(out, proba ? p.proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) : p.values[i]);
+      }
+    if (want.binary)
+      out += ",\"parameters\":{\"binary_data_size\":" + std::to_string(binary.size() - binary_start) + "}";
+    else
+      out += ']';
+    out += '}';
+  }
+  out += "]}";
+  if (!binary.empty() || std::any_of(outputs.begin(), outputs.end(), [](const auto& o) { return o.binary; })) {
+    response.headers.emplace_back("Inference-Header-Content-Length", std::to_string(out.size()));
+    response.content_type = "application/octet-stream";
+    out += binary;
+  }
+}
+
+std::string model_metadata(const ServedModel& served, const std::vector<std::string>& versions) {
+  const Model& m = *served.model;
+  json inputs = json::array();
+  for (const auto& f : m.schema().fields())
+    inputs.push_back({{"name", f.name}, {"datatype", f.type == ColumnType::numeric ? "FP64" : "BYTES"}, {"shape", {-1}}});
+  json outputs = json::array();
+  if (m.task() == Task::classification) {
+    outputs.push_back({{"name", "predict"}, {"datatype", "BYTES"}, {"shape", {-1}}});
+    outputs.push_back(
+        {{"name", "predict_proba"}, {"datatype", "FP64"}, {"shape", {-1, static_cast<int>(m.classes().size())}}});
+  } else {
+    outputs.push_back({{"name", "predict"}, {"datatype", "FP64"}, {"shape", {-1}}});
+  }
+  json parameters = {{"estimator", m.estimator()}, {"task", std::string(to_string(m.task()))},
+                     {"target", m.target()},       {"loaded_at", served.loaded_at}};
+  if (m.task() == Task::classification) parameters["classes"] = m.classes();
+  return json{{"name", served.name},  {"versions", versions}, {"platform", "shipml"},
+              {"inputs", inputs},     {"outputs", outputs},   {"parameters", parameters}}
+      .dump();
+}
+
+}  // namespace shipml::serve::oip

@@ -1,0 +1,126 @@
+#include "shipml/serve/server_metrics.hpp"
+
+#include <sstream>
+
+#include "shipml/serve/request_table.hpp"
+
+namespace shipml::serve {
+namespace {
+
+// A label value, escaped as the exposition format requires.
+std::string label(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string number(double v) {
+  std::string out;
+  append_json_number(out, v);
+  return out;
+}
+
+}  // namespace
+
+ServerMetrics::ServerMetrics(int loops) {
+  for (int i = 0; i < loops; ++i) shards_.push_back(std::make_unique<Shard>());
+}
+
+void ServerMetrics::record(int loop, const std::string& model, const char* endpoint, int status, double seconds,
+                           std::size_t rows) {
+  Shard& shard = *shards_[static_cast<std::size_t>(loop) % shards_.size()];
+  std::lock_guard lock(shard.mutex);
+  Series& s = shard.series[{model, endpoint}];
+  ++s.by_status[status];
+  std::size_t b = 0;
+  while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
+  ++s.buckets[b];
+  s.seconds += seconds;
+  ++s.count;
+  s.rows += rows;
+}
+
+void ServerMetrics::reload_failed(const std::string& model) {
+  std::lock_guard lock(reload_mutex_);
+  ++reload_failures_[model];
+}
+
+std::string ServerMetrics::render(const ModelRepository& models) const {
+  std::map<std::pair<std::string, std::string>, Series> total;
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard->mutex);
+    for (const auto& [key, s] : shard->series) {
+      Series& t = total[key];
+      for (const auto& [status, n] : s.by_status) t.by_status[status] += n;
+      for (std::size_t b = 0; b < s.buckets.size(); ++b) t.buckets[b] += s.buckets[b];
+      t.seconds += s.seconds;
+      t.count += s.count;
+      t.rows += s.rows;
+    }
+  }
+  std::ostringstream o;
+  o << "# HELP shipml_requests_total HTTP requests answered, by model, endpoint and status.\n"
+       "# TYPE shipml_requests_total counter\n";
+  for (const auto& [key, s] : total)
+    for (const auto& [status, n] : s.by_status)
+      o << "shipml_requests_total{model=\"" << label(key.first) << "\",endpoint=\"" << key.second << "\",status=\""
+        << status << "\"} " << n << '\n';
+  o << "# HELP shipml_request_errors_total Requests answered with a status of 400 or more.\n"
+       "# TYPE shipml_request_errors_total counter\n";
+  for (const auto& [key, s] : total) {
+    std::uint64_t errors = 0;
+    for (const auto& [status, n] : s.by_status) errors += status >= 400 ? n : 0;
+    o << "shipml_request_errors_total{model=\"" << label(key.first) << "\",endpoint=\"" << key.second << "\"} "
+      << errors << '\n';
+  }
+  o << "# HELP shipml_request_duration_seconds Time from a complete request to its response.\n"
+       "# TYPE shipml_request_duration_seconds histogram\n";
+  for (const auto& [key, s] : total) {
+    const std::string labels = "model=\"" + label(key.first) + "\",endpoint=\"" + key.second + "\"";
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b < s.buckets.size(); ++b) {
+      cumulative += s.buckets[b];
+      o << "shipml_request_duration_seconds_bucket{" << labels << ",le=\""
+        << (b < kBuckets.size() ? number(kBuckets[b]) : "+Inf") << "\"} " << cumulative << '\n';
+    }
+    o << "shipml_request_duration_seconds_sum{" << labels << "} " << number(s.seconds) << '\n'
+      << "shipml_request_duration_seconds_count{" << labels << "} " << s.count << '\n';
+  }
+  o << "# HELP shipml_rows_predicted_total Rows predicted, by model.\n"
+       "# TYPE shipml_rows_predicted_total counter\n";
+  std::map<std::string, std::uint64_t> rows;
+  for (const auto& [key, s] : total)
+    if (!key.first.empty()) rows[key.first] += s.rows;
+  for (const auto& [model, n] : rows) o << "shipml_rows_predicted_total{model=\"" << label(model) << "\"} " << n << '\n';
+  o << "# HELP shipml_requests_in_flight Requests being handled now.\n"
+       "# TYPE shipml_requests_in_flight gauge\n"
+       "shipml_requests_in_flight "
+    << in_flight_.load() << '\n';
+  o << "# HELP shipml_model_info The model version being served (value 1), with what it is.\n"
+       "# TYPE shipml_model_info gauge\n";
+  const auto served = models.all();
+  for (const auto& m : served)
+    o << "shipml_model_info{model=\"" << label(m->name) << "\",version=\"" << label(m->version) << "\",estimator=\""
+      << label(m->model->estimator()) << "\",loaded_at=\"" << m->loaded_at << "\",fingerprint=\""
+      << label(m->fingerprint) << "\"} 1\n";
+  o << "# HELP shipml_model_load_seconds How long loading the served model file took.\n"
+       "# TYPE shipml_model_load_seconds gauge\n";
+  for (const auto& m : served)
+    o << "shipml_model_load_seconds{model=\"" << label(m->name) << "\",version=\"" << label(m->version) << "\"} "
+      << number(m->load_seconds) << '\n';
+  o << "# HELP shipml_model_reload_failures_total Reloads that failed and left the previous version serving.\n"
+       "# TYPE shipml_model_reload_failures_total counter\n";
+  std::lock_guard lock(reload_mutex_);
+  for (const auto& [model, n] : reload_failures_)
+    o << "shipml_model_reload_failures_total{model=\"" << label(model) << "\"} " << n << '\n';
+  return o.str();
+}
+
+}  // namespace shipml::serve
