@@ -8,5 +8,7 @@ namespace shipml::fuzz {
 
 int model_file(const std::uint8_t* data, std::size_t size);
 int csv(const std::uint8_t* data, std::size_t size);
+/// HTTP requests through the server's parser, routing and protocol decoders.
+int http(const std::uint8_t* data, std::size_t size);
 
 }  // namespace shipml::fuzz

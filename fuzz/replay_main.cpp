@@ -13,11 +13,13 @@
 
 int main(int argc, char** argv) {
   if (argc != 4) {
-    std::cerr << "usage: fuzz_replay model_file|csv CORPUS_DIR MUTATIONS\n";
+    std::cerr << "usage: fuzz_replay model_file|csv|http CORPUS_DIR MUTATIONS\n";
     return 2;
   }
   const std::string target = argv[1];
-  auto* harness = target == "model_file" ? shipml::fuzz::model_file : shipml::fuzz::csv;
+  auto* harness = target == "model_file" ? shipml::fuzz::model_file
+                  : target == "http"     ? shipml::fuzz::http
+                                         : shipml::fuzz::csv;
   std::vector<std::string> seeds;
   for (const auto& e : std::filesystem::recursive_directory_iterator(argv[2]))
     if (e.is_regular_file()) seeds.push_back(shipml::read_file(e.path().string()));
@@ -44,7 +46,7 @@ int main(int argc, char** argv) {
       switch (rng.below(5)) {
         case 0: input.resize(pos); break;
         case 1: input[pos] = static_cast<char>(input[pos] ^ (1u << rng.below(8))); break;
-        case 2: input.insert(pos, 1, "\",\n\r\"0-9e.\xff\0"[rng.below(12)]); break;
+        case 2: input.insert(pos, 1, "\",\n\r\"0-9e.\xff\0[]{}:"[rng.below(17)]); break;
         case 3: input[pos] = static_cast<char>(rng.below(256)); break;
         case 4: {
           const std::string& other = seeds[rng.below(seeds.size())];

@@ -1,0 +1,118 @@
+// A bounded soak: several clients at once mix valid requests, malformed ones and
+// clients that vanish, while the model file is replaced and reloaded (SIGHUP)
+// over and over. It ends with zero errors for valid requests, zero 5xx for
+// anything, and a server that still answers and stops cleanly. Under the test
+// build's sanitizers, any memory error in the server fails it too.
+// SHIPML_SOAK_SECONDS sets the length (default 15).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "serve/server_process.hpp"
+
+namespace shipml::test {
+namespace {
+
+TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
+  const double seconds = std::getenv("SHIPML_SOAK_SECONDS") ? std::atof(std::getenv("SHIPML_SOAK_SECONDS")) : 15;
+  TempDir tmp;
+  const Dataset churn = read_dataset(data_path("churn.csv"), "churn");
+  for (const char* n : {"10", "20"}) {
+    Model m("hist_gbdt", {{"n_estimators", n}});
+    m.fit(churn);
+    m.save(tmp.file(std::string("v") + n + ".shipml"));
+  }
+  const std::string live = tmp.file("churn.shipml");
+  std::filesystem::copy_file(tmp.file("v10.shipml"), live);
+  std::vector<std::size_t> first(5);
+  for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
+  const std::string csv = to_csv(churn.frame.take(first).without("churn"));
+
+  ServerProcess server({live, "--timeout", "2s", "--no-access-log"});
+  const int port = server.port();
+  std::atomic<bool> done{false};
+  std::atomic<long> valid_ok{0}, valid_failed{0}, server_errors{0}, malformed_answered{0};
+
+  auto client = [&](std::uint64_t seed) {
+    Random rng(seed);
+    while (!done.load()) {
+      const auto kind = rng.below(10);
+      try {
+        if (kind < 6) {  // valid, on a keep-alive connection
+          HttpConnection c(port);
+          for (int i = 0; i < 5; ++i) {
+            const bool v2 = rng.below(2) == 0;
+            const std::string raw =
+                v2 ? http_request("POST", "/v2/models/churn/infer",
+                                  R"({"inputs":[{"name":"state","shape":[1],"datatype":"BYTES","data":["KS"]},)"
+                                  R"({"name":"account_length","shape":[1],"datatype":"FP64","data":[128]}]})")
+                   : http_request("POST", "/invocations", csv, "text/csv");
+            c.send(raw);
+            const auto r = c.read_reply();
+            // The v2 request lacks most columns on purpose: a 400 is its right answer.
+            if (r.status == (v2 ? 400 : 200)) ++valid_ok;
+            else ++valid_failed;
+            if (r.status >= 500) ++server_errors;
+          }
+        } else if (kind < 9) {  // malformed: random bytes, cut JSON, lies about lengths
+          HttpConnection c(port, 3);
+          std::string junk;
+          const auto choice = rng.below(3);
+          if (choice == 0) {
+            for (std::size_t i = 0, n = 1 + rng.below(300); i < n; ++i) junk += static_cast<char>(rng.below(256));
+            junk += "\r\n\r\n";
+          } else if (choice == 1) {
+            junk = http_request("POST", "/invocations", csv.substr(0, rng.below(csv.size())),
+                                rng.below(2) ? "text/csv" : "application/json");
+          } else {
+            junk = http_request("POST", "/v2/models/churn/infer", "{\"inputs\":[{\"name\":1}]}") ;
+          }
+          c.send(junk);
+          const auto r = c.read_reply();
+          if (r.status >= 500) ++server_errors;
+          if (r.status >= 400) ++malformed_answered;
+        } else {  // vanish half-way
+          HttpConnection c(port);
+          c.send("POST /invocations HTTP/1.1\r\nContent-Type: text/csv\r\nContent-Length: 900\r\n\r\n" + csv.substr(0, 20));
+        }
+      } catch (const std::exception&) {
+        // A refused or reset connection is the client's problem here; the checks below are the server's.
+      }
+    }
+  };
+  std::vector<std::thread> clients;
+  for (std::uint64_t i = 0; i < 4; ++i) clients.emplace_back(client, 100 + i);
+
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  int reloads = 0;
+  while (std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Replace the file the way a deployment does (write aside, rename over), then reload.
+    const std::string next = tmp.file(reloads % 2 ? "v10.shipml" : "v20.shipml");
+    std::filesystem::copy_file(next, live + ".new", std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::rename(live + ".new", live);
+    server.signal(SIGHUP);
+    ++reloads;
+  }
+  done = true;
+  for (auto& t : clients) t.join();
+
+  EXPECT_GT(valid_ok.load(), 100);
+  EXPECT_EQ(valid_failed.load(), 0);
+  EXPECT_EQ(server_errors.load(), 0);
+  EXPECT_GT(malformed_answered.load(), 10);
+  EXPECT_EQ(server.get("/v2/health/ready").status, 200);
+  const std::string err = server.stderr_text(200);
+  EXPECT_EQ(err.find("failed"), std::string::npos) << err;
+  EXPECT_NE(err.find("reloaded churn:1"), std::string::npos);
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait_exit(15), 0) << server.stderr_text();
+  std::cout << "soak: " << valid_ok << " valid answered, " << malformed_answered << " malformed refused, " << reloads
+            << " reloads\n";
+}
+
+}  // namespace
+}  // namespace shipml::test
