@@ -1,6 +1,7 @@
 # The two front-door commands (see README.md):
 #   make quickstart   install, build, and run shipml end to end on bundled data
-#   make test         install, build (with sanitizers) and run every test
+#   make test         install, build (with sanitizers) and run every test; the
+#                     release binary is built too, for the deploy/ checks
 JOBS ?= $(shell nproc)
 # Let ccache share results between checkouts in different folders (CI clones anew).
 export CCACHE_BASEDIR := $(CURDIR)
@@ -21,7 +22,10 @@ quickstart: build
 	@bash scripts/quickstart.sh $(BUILD)/shipml
 
 test: deps
-	@cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHIPML_SANITIZE=ON -DSHIPML_BENCH=OFF >/dev/null
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DSHIPML_TESTS=OFF >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target shipml_cli
+	@cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHIPML_SANITIZE=ON -DSHIPML_BENCH=OFF \
+	  -DSHIPML_RELEASE_CLI=$(CURDIR)/$(BUILD)/shipml >/dev/null
 	@cmake --build $(TEST_BUILD) -j $(JOBS)
 	@cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
 

@@ -7,11 +7,13 @@ packages=(
   build-essential cmake ccache pkg-config
   libeigen3-dev          # linear algebra for the linear models
   nlohmann-json3-dev     # model-file headers, --json output
+  libsimdjson-dev        # request bodies in the server: parsed without allocating
   libcli11-dev           # the command line
   libjemalloc-dev        # the allocator the shipml binary links (twice the server throughput)
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and micro-benchmarks
   python3-sklearn python3-pandas python3-xgboost   # oracle tests and side-by-side benchmarks
-  curl wrk nginx-light python3-fastapi python3-uvicorn   # serving tests and the load benchmark's peers
+  curl python3-yaml      # serving tests, deploy/ checks
+  wrk nginx-light python3-fastapi python3-uvicorn   # the serving load benchmark and its peers
 )
 
 missing=()

@@ -4,18 +4,29 @@ namespace shipml {
 
 FeatureMatrix::FeatureMatrix(const Matrix& dense) {
   rows_ = static_cast<std::size_t>(dense.rows());
+  auto infos = std::make_shared<std::vector<FeatureInfo>>();
+  auto block = std::make_shared<std::vector<double>>(dense.data(), dense.data() + dense.size());
   for (Eigen::Index j = 0; j < dense.cols(); ++j) {
-    const double* col = dense.data() + j * dense.rows();
     std::string name = "x";  // built in two steps: g++ 12 -O3 misreports "x" + to_string() (-Wrestrict, GCC bug 105651)
     name += std::to_string(j);
-    add_owned({std::move(name)}, std::vector<double>(col, col + dense.rows()));
+    infos->push_back({std::move(name)});
+    columns_.push_back(block->data() + j * dense.rows());
   }
+  info_ = std::move(infos);
+  keep_alive_.push_back(std::move(block));
+}
+
+FeatureMatrix::FeatureMatrix(std::shared_ptr<const std::vector<FeatureInfo>> infos, std::size_t rows)
+    : rows_(rows), info_(std::move(infos)) {
+  columns_.reserve(info_->size());
 }
 
 void FeatureMatrix::add_shared(FeatureInfo info, std::shared_ptr<const void> keep_alive, const double* data) {
   keep_alive_.push_back(std::move(keep_alive));
   columns_.push_back(data);
-  info_.push_back(std::move(info));
+  auto infos = std::make_shared<std::vector<FeatureInfo>>(*info_);  // views built column by column: training, tests
+  infos->push_back(std::move(info));
+  info_ = std::move(infos);
 }
 
 void FeatureMatrix::add_owned(FeatureInfo info, std::vector<double> values) {
@@ -26,7 +37,7 @@ void FeatureMatrix::add_owned(FeatureInfo info, std::vector<double> values) {
 
 std::vector<std::string> FeatureMatrix::names() const {
   std::vector<std::string> out;
-  for (const auto& i : info_) out.push_back(i.name);
+  for (const auto& i : *info_) out.push_back(i.name);
   return out;
 }
 

@@ -33,50 +33,82 @@ void FeatureEncoder::fit(const Frame& features) {
     }
     plan_.push_back(p);
   }
+  std::vector<std::size_t> categories;
+  for (const auto& c : features.columns()) categories.push_back(c.is_numeric() ? 0 : c.categories().size());
+  describe_columns(categories);
+}
+
+void FeatureEncoder::describe_columns(const std::vector<std::size_t>& categories) {
+  auto infos = std::make_shared<std::vector<FeatureInfo>>();
+  infos->reserve(names_.size());
+  std::size_t out = 0;
+  for (std::size_t j = 0; j < plan_.size(); ++j) {
+    const ColumnPlan& p = plan_[j];
+    if (encoding_ == InputEncoding::ordinal) {
+      infos->push_back({names_[out++], p.categorical, p.categorical ? static_cast<int>(categories[j]) : 0});
+      continue;
+    }
+    const std::size_t width = p.categorical ? p.categories : 1 + p.indicator;
+    for (std::size_t k = 0; k < width; ++k) infos->push_back({names_[out++]});
+  }
+  infos_ = std::move(infos);
+}
+
+void FeatureEncoder::bind(const Schema& schema) {
+  std::vector<std::size_t> categories;
+  for (const auto& f : schema.fields()) categories.push_back(f.categories ? f.categories->size() : 0);
+  describe_columns(categories);
 }
 
 FeatureMatrix FeatureEncoder::transform(const Frame& features) const {
-  if (features.cols() != plan_.size())
+  if (features.cols() != plan_.size() || !infos_)
     throw ModelError("encoder expects " + std::to_string(plan_.size()) + " columns, got " +
                      std::to_string(features.cols()));
   const std::size_t n = features.rows();
-  FeatureMatrix X;
-  X.set_rows(n);
-  std::size_t out = 0;  // index into names_
+  FeatureMatrix X(infos_, n);
+  // Every column the encoder computes lives in one block: one allocation per call.
+  std::size_t computed = 0;
+  for (const auto& p : plan_)
+    computed += encoding_ == InputEncoding::ordinal ? p.categorical : p.categorical ? p.categories : 1 + p.indicator;
+  auto block = std::make_shared<std::vector<double>>(computed * n);
+  double* next = block->data();
   for (std::size_t j = 0; j < plan_.size(); ++j) {
     const ColumnPlan& p = plan_[j];
     const Column& c = features[j];
     if (encoding_ == InputEncoding::ordinal) {
       if (p.categorical) {
         const auto codes = c.codes();
-        std::vector<double> v(n);
-        for (std::size_t i = 0; i < n; ++i) v[i] = codes[i] == kMissingCode ? NAN : static_cast<double>(codes[i]);
-        X.add_owned({names_[out], true, static_cast<int>(c.categories().size())}, std::move(v));
+        for (std::size_t i = 0; i < n; ++i) next[i] = codes[i] == kMissingCode ? NAN : static_cast<double>(codes[i]);
+        X.add_column(next);
+        next += n;
       } else {
-        auto storage = c.shared_values();
-        const double* data = storage->data();
-        X.add_shared({names_[out]}, std::move(storage), data);
+        X.add_column(c.values().data());
+        X.keep(c.shared_values());
       }
-      ++out;
     } else if (p.categorical) {
       const auto codes = c.codes();
       for (std::size_t k = 0; k < p.categories; ++k) {
-        std::vector<double> v(n, 0.0);
-        for (std::size_t i = 0; i < n; ++i) v[i] = codes[i] == static_cast<std::int32_t>(k) ? 1.0 : 0.0;
-        X.add_owned({names_[out++]}, std::move(v));
+        for (std::size_t i = 0; i < n; ++i) next[i] = codes[i] == static_cast<std::int32_t>(k) ? 1.0 : 0.0;
+        X.add_column(next);
+        next += n;
       }
     } else {
       const auto values = c.values();
-      std::vector<double> v(n), indicator(p.indicator ? n : 0);
+      double* indicator = next + n;
       for (std::size_t i = 0; i < n; ++i) {
         const bool missing = std::isnan(values[i]);
-        v[i] = missing ? 0.0 : (values[i] - p.center) / p.scale;  // mean imputation, then standardised
+        next[i] = missing ? 0.0 : (values[i] - p.center) / p.scale;  // mean imputation, then standardised
         if (p.indicator) indicator[i] = missing ? 1.0 : 0.0;
       }
-      X.add_owned({names_[out++]}, std::move(v));
-      if (p.indicator) X.add_owned({names_[out++]}, std::move(indicator));
+      X.add_column(next);
+      next += n;
+      if (p.indicator) {
+        X.add_column(indicator);
+        next += n;
+      }
     }
   }
+  X.keep(std::move(block));
   return X;
 }
 

@@ -97,6 +97,7 @@ struct ModelFile {
       BinaryReader in(body);
       m.encoder_.load(in);
       if (!m.encoder_.matches(m.schema_)) throw fail("corrupted model file (preprocessing does not match the schema)");
+      m.encoder_.bind(m.schema_);
       auto learner = m.info_->create(m.params_, m.task_);
       learner->load(in);
       if (!in.at_end()) throw fail("corrupted model file (unexpected bytes after the fitted state)");

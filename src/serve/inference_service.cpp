@@ -3,12 +3,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 
 #include "shipml/core/clock.hpp"
 #include "shipml/core/names.hpp"
 #include "shipml/serve/mlflow_scoring.hpp"
 #include "shipml/serve/open_inference.hpp"
-#include "shipml/serve/request_table.hpp"
+#include "request_table.hpp"
 
 namespace shipml::serve {
 
@@ -62,6 +63,7 @@ void InferenceService::infer(const HttpRequest& request, const std::string& name
                              HttpResponse& response, Outcome& outcome) {
   const auto served = models_.find(name, version);
   if (!served) throw RequestError(404, "no model '" + name + "'" + (version.empty() ? "" : " version " + version));
+  outcome.model = served->name;
   const oip::InferRequest decoded =
       oip::decode_infer(*served->model, request.body, request.header("inference-header-content-length"));
   outcome.rows = decoded.input.rows();
@@ -128,7 +130,7 @@ void InferenceService::route(const HttpRequest& request, HttpResponse& response,
   }
   const std::string_view action = next < parts.size() ? parts[next] : std::string_view();
   if (next + (action.empty() ? 0 : 1) != parts.size()) throw RequestError(404, "no endpoint " + std::string(request.path));
-  outcome.model = name;
+  // Metrics are labelled by served models only: a client cannot create series by asking for names.
   if (action == "infer") {
     outcome.endpoint = "v2_infer";
     if (!post) method_not_allowed(request, "POST", response);
@@ -144,6 +146,7 @@ void InferenceService::route(const HttpRequest& request, HttpResponse& response,
     throw RequestError(404, "no model '" + name + "'" + (version.empty() ? "" : " version " + version) +
                                 " (serving: " + join(names) + ")");
   }
+  outcome.model = served->name;
   if (action.empty()) return response.set(200, oip::model_metadata(*served, models_.versions(name)));
   nlohmann::json ready = {{"name", served->name}, {"ready", true}};
   response.set(200, ready.dump());
@@ -196,7 +199,7 @@ void InferenceService::handle(const HttpRequest& request, const Peer& peer, Http
   }
   log += ",\"rows\":" + std::to_string(outcome.rows) + ",\"bytes_in\":" + std::to_string(request.body.size()) +
          ",\"bytes_out\":" + std::to_string(response.body.size()) + ",\"duration_ms\":";
-  append_json_number(log, seconds * 1000);
+  append_json_number(log, std::round(seconds * 1e6) / 1e3);  // to the microsecond
   log += "}\n";
 }
 

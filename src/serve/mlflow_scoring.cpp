@@ -4,13 +4,14 @@
 #include <charconv>
 #include <cmath>
 
+#include "request_table.hpp"
 #include "shipml/io/csv.hpp"
-#include "shipml/serve/request_table.hpp"
 
 namespace shipml::serve::mlflow {
 namespace {
 
-using nlohmann::json;
+using simdjson::dom::array;
+using simdjson::dom::object;
 
 RequestError bad(const std::string& message) { return RequestError(400, message); }
 
@@ -22,84 +23,114 @@ std::string lowercase_trimmed(std::string_view s) {
   return out;
 }
 
+array as_array(const JsonValue& v, const std::string& what) {
+  array a;
+  if (v.get_array().get(a) != simdjson::SUCCESS) throw bad(what);
+  return a;
+}
+
 // Rows given as lists, columns named by `names`.
-Frame from_rows(const json& rows, const std::vector<std::string>& names, const std::string& where) {
-  if (!rows.is_array()) throw bad(where + " must be a list of rows");
-  std::vector<ColumnBuilder> columns;
-  for (const auto& n : names) columns.emplace_back(n);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const json& row = rows[i];
-    const std::string at = where + " row " + std::to_string(i + 1);
-    if (!row.is_array()) throw bad(at + " must be a list of values");
-    if (row.size() != names.size())
-      throw bad(at + " has " + std::to_string(row.size()) + " values for " + std::to_string(names.size()) + " columns");
-    for (std::size_t j = 0; j < names.size(); ++j) columns[j].json(row[j], at + " column '" + names[j] + "'");
+Frame from_rows(const JsonValue& rows, const std::vector<std::string>& names, const std::string& where) {
+  const array list = as_array(rows, where + " must be a list of rows");
+  std::vector<ColumnBuilder> columns(names.begin(), names.end());
+  std::size_t i = 0;
+  for (const JsonValue row : list) {
+    ++i;
+    array values;
+    if (row.get_array().get(values) != simdjson::SUCCESS) throw bad(where + " row " + std::to_string(i) + " must be a list of values");
+    if (values.size() != names.size())
+      throw bad(where + " row " + std::to_string(i) + " has " + std::to_string(values.size()) + " values for " +
+                std::to_string(names.size()) + " columns");
+    std::size_t j = 0;
+    for (const JsonValue v : values) {
+      columns[j].json(v, [&] { return where + " row " + std::to_string(i) + " column '" + names[j] + "'"; });
+      ++j;
+    }
   }
   return make_frame(columns);
 }
 
-Frame from_split(const json& split, const Model& model, const std::string& where) {
-  if (!split.is_object()) throw bad(where + " must be an object with 'columns' and 'data'");
-  std::vector<std::string> names = model.schema().names();
-  if (const auto columns = split.find("columns"); columns != split.end()) {
-    if (!columns->is_array()) throw bad(where + ".columns must be a list of names");
-    names.clear();
-    for (const auto& c : *columns) {
-      if (!c.is_string()) throw bad(where + ".columns must be a list of names");
-      names.push_back(c.get<std::string>());
+Frame from_split(const JsonValue& split, const Model& model, const std::string& where) {
+  object fields;
+  if (split.get_object().get(fields) != simdjson::SUCCESS) throw bad(where + " must be an object with 'columns' and 'data'");
+  std::vector<std::string> names;
+  JsonValue columns;
+  if (fields.at_key("columns").get(columns) == simdjson::SUCCESS) {
+    for (const JsonValue c : as_array(columns, where + ".columns must be a list of names")) {
+      std::string_view name;
+      if (c.get_string().get(name) != simdjson::SUCCESS) throw bad(where + ".columns must be a list of names");
+      names.emplace_back(name);
     }
+  } else {
+    names = model.schema().names();
   }
-  const auto data = split.find("data");
-  if (data == split.end()) throw bad(where + " has no 'data'");
-  return from_rows(*data, names, where + ".data");
+  JsonValue data;
+  if (fields.at_key("data").get(data) != simdjson::SUCCESS) throw bad(where + " has no 'data'");
+  return from_rows(data, names, where + ".data");
 }
 
 // Records: one object per row; a key a record lacks is a missing value there.
-Frame from_records(const json& records, const std::string& where) {
-  if (!records.is_array()) throw bad(where + " must be a list of records");
+Frame from_records(const JsonValue& records, const std::string& where) {
+  const array list = as_array(records, where + " must be a list of records");
   std::vector<ColumnBuilder> columns;
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const json& r = records[i];
-    const std::string at = where + " record " + std::to_string(i + 1);
-    if (!r.is_object()) throw bad(at + " must be an object of column: value");
-    for (const auto& [key, value] : r.items()) {
-      auto it = std::find_if(columns.begin(), columns.end(), [&](const ColumnBuilder& c) { return c.name() == key; });
+  std::size_t i = 0;
+  for (const JsonValue r : list) {
+    object record;
+    if (r.get_object().get(record) != simdjson::SUCCESS)
+      throw bad(where + " record " + std::to_string(i + 1) + " must be an object of column: value");
+    for (const auto field : record) {
+      auto it = std::find_if(columns.begin(), columns.end(), [&](const ColumnBuilder& c) { return c.name() == field.key; });
       if (it == columns.end()) {
-        columns.emplace_back(key);
+        columns.emplace_back(field.key);
         for (std::size_t k = 0; k < i; ++k) columns.back().missing();
         it = columns.end() - 1;
       }
-      it->json(value, at + " column '" + key + "'");
+      if (it->size() > i) throw bad(where + " record " + std::to_string(i + 1) + " has '" + it->name() + "' twice");
+      it->json(field.value, [&] { return where + " record " + std::to_string(i + 1) + " column '" + it->name() + "'"; });
     }
     for (auto& c : columns)
       if (c.size() == i) c.missing();
+    ++i;
   }
   return make_frame(columns);
 }
 
-// Columns: an object of column: list of values.
-Frame from_columns(const json& object, const std::string& where) {
+// Columns: an object of column: list of values (or one value).
+Frame from_columns(const object& fields, const std::string& where) {
   std::vector<ColumnBuilder> columns;
-  for (const auto& [key, values] : object.items()) {
-    columns.emplace_back(key);
-    const json list = values.is_array() ? values : json::array({values});
-    for (std::size_t i = 0; i < list.size(); ++i)
-      columns.back().json(list[i], where + " column '" + key + "' row " + std::to_string(i + 1));
+  for (const auto field : fields) {
+    ColumnBuilder& c = columns.emplace_back(field.key);
+    auto cell = [&](std::size_t i) { return [&, i] { return where + " column '" + c.name() + "' row " + std::to_string(i); }; };
+    array values;
+    if (field.value.get_array().get(values) != simdjson::SUCCESS) {
+      c.json(field.value, cell(1));
+      continue;
+    }
+    std::size_t i = 0;
+    for (const JsonValue v : values) c.json(v, cell(++i));
   }
   return make_frame(columns);
 }
 
 // TensorFlow-serving style lists: records, rows in schema order, or scalars of a one-feature model.
-Frame from_instances(const json& list, const Model& model, const std::string& where) {
-  if (list.is_object()) return from_columns(list, where);
-  if (!list.is_array()) throw bad(where + " must be a list");
-  if (!list.empty() && list.front().is_object()) return from_records(list, where);
-  if (!list.empty() && list.front().is_array()) return from_rows(list, model.schema().names(), where);
+Frame from_instances(const JsonValue& value, const Model& model, const std::string& where) {
+  object fields;
+  if (value.get_object().get(fields) == simdjson::SUCCESS) return from_columns(fields, where);
+  const array list = as_array(value, where + " must be a list");
+  for (const JsonValue first : list) {  // the first element says which shape the list has
+    if (first.is_object()) return from_records(value, where);
+    if (first.is_array()) return from_rows(value, model.schema().names(), where);
+    break;
+  }
   if (model.schema().fields().size() != 1)
     throw bad(where + " must hold records (objects) or rows (lists of " +
               std::to_string(model.schema().fields().size()) + " values)");
   std::vector<ColumnBuilder> columns{ColumnBuilder(model.schema().fields()[0].name)};
-  for (std::size_t i = 0; i < list.size(); ++i) columns[0].json(list[i], where + " row " + std::to_string(i + 1));
+  std::size_t i = 0;
+  for (const JsonValue v : list) {
+    ++i;
+    columns[0].json(v, [&] { return where + " row " + std::to_string(i); });
+  }
   return make_frame(columns);
 }
 
@@ -117,29 +148,33 @@ Frame decode(const Model& model, std::string_view content_type, std::string_view
   if (media != "application/json")
     throw RequestError(415, "content type '" + std::string(content_type) +
                                 "' is not supported: send application/json or text/csv");
-  const json root = parse_json_body(body);
+  const JsonValue root = parse_json_body(body);
   if (parameters.find("format=pandas-split") != std::string::npos) return from_split(root, model, "body");
   if (parameters.find("format=pandas-records") != std::string::npos) return from_records(root, "body");
-  if (!root.is_object())
+  object fields;
+  if (root.get_object().get(fields) != simdjson::SUCCESS)
     throw bad("the body must be a JSON object with one of dataframe_split, dataframe_records, instances, inputs");
   static const char* const keys[] = {"dataframe_split", "dataframe_records", "instances", "inputs"};
   const char* found = nullptr;
-  for (const char* k : keys)
-    if (root.contains(k)) {
-      if (found) throw bad(std::string("the body has both '") + found + "' and '" + k + "'; give exactly one");
-      found = k;
-    }
+  JsonValue value;
+  for (const char* k : keys) {
+    JsonValue v;
+    if (fields.at_key(k).get(v) != simdjson::SUCCESS) continue;
+    if (found) throw bad(std::string("the body has both '") + found + "' and '" + k + "'; give exactly one");
+    found = k;
+    value = v;
+  }
   if (!found) {
     // pandas' to_json(orient="split") as it is, the way MLflow 1 clients send it.
-    if (root.contains("columns") && root.contains("data")) return from_split(root, model, "body");
+    JsonValue ignored;
+    if (fields.at_key("columns").get(ignored) == simdjson::SUCCESS && fields.at_key("data").get(ignored) == simdjson::SUCCESS)
+      return from_split(root, model, "body");
     throw bad("the body must be a JSON object with one of dataframe_split, dataframe_records, instances, inputs");
   }
-  const json& value = root[found];
   const std::string key = found;
   if (key == "dataframe_split") return from_split(value, model, key);
   if (key == "dataframe_records") return from_records(value, key);
-  if (key == "inputs" && value.is_object()) return from_columns(value, key);
-  return from_instances(value, model, key);
+  return from_instances(value, model, key);  // `inputs` as an object of columns is handled there too
 }
 
 std::string encode(const Predictions& p) {

@@ -4,14 +4,15 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
+#include "request_table.hpp"
 #include "shipml/core/names.hpp"
-#include "shipml/serve/request_table.hpp"
 
 namespace shipml::serve::oip {
 namespace {
 
-using nlohmann::json;
+using nlohmann::json;  // for the metadata document only; requests are read with simdjson
 
 RequestError bad(const std::string& message) { return RequestError(400, message); }
 
@@ -62,61 +63,65 @@ struct TensorHeader {
   std::size_t count = 1;
   std::size_t binary_size = 0;
   bool binary = false;
+  JsonValue data;
 };
 
-TensorHeader read_header(const json& input, std::size_t index) {
-  if (!input.is_object()) throw bad("inputs[" + std::to_string(index) + "] must be an object");
+TensorHeader read_header(const JsonValue& input, std::size_t index) {
+  simdjson::dom::object fields;
+  if (input.get_object().get(fields) != simdjson::SUCCESS) throw bad("inputs[" + std::to_string(index) + "] must be an object");
   TensorHeader t;
-  const auto name = input.find("name");
-  if (name == input.end() || !name->is_string()) throw bad("inputs[" + std::to_string(index) + "] needs a string 'name'");
-  t.name = name->get<std::string>();
+  std::string_view text;
+  if (fields.at_key("name").get_string().get(text) != simdjson::SUCCESS)
+    throw bad("inputs[" + std::to_string(index) + "] needs a string 'name'");
+  t.name = text;
   const std::string where = "input '" + t.name + "'";
-  const auto datatype = input.find("datatype");
-  if (datatype == input.end() || !datatype->is_string()) throw bad(where + " needs a string 'datatype'");
-  t.datatype = datatype->get<std::string>();
+  if (fields.at_key("datatype").get_string().get(text) != simdjson::SUCCESS) throw bad(where + " needs a string 'datatype'");
+  t.datatype = text;
   if (element_size(t.datatype) < 0)
-    throw bad(where + ": unknown datatype '" + t.datatype +
-              "' (BOOL, UINT8-64, INT8-64, FP16, FP32, FP64 or BYTES)");
-  const auto shape = input.find("shape");
-  if (shape == input.end() || !shape->is_array() || shape->empty())
+    throw bad(where + ": unknown datatype '" + t.datatype + "' (BOOL, UINT8-64, INT8-64, FP16, FP32, FP64 or BYTES)");
+  simdjson::dom::array shape;
+  if (fields.at_key("shape").get_array().get(shape) != simdjson::SUCCESS || shape.size() == 0)
     throw bad(where + " needs a 'shape' (a list of sizes)");
-  for (const auto& d : *shape) {
-    if (!d.is_number_unsigned() || d.get<std::uint64_t>() > (1u << 30))
+  for (const JsonValue d : shape) {
+    std::uint64_t size = 0;
+    if (d.get_uint64().get(size) != simdjson::SUCCESS || size > (1u << 30))
       throw bad(where + ": shape sizes must be whole numbers from 0 to 2^30");
-    t.shape.push_back(d.get<std::size_t>());
-    t.count *= t.shape.back();
+    t.shape.push_back(size);
+    t.count *= size;
     if (t.count > (std::size_t{1} << 31)) throw bad(where + ": shape has too many elements");
   }
-  if (const auto params = input.find("parameters"); params != input.end() && params->is_object())
-    if (const auto size = params->find("binary_data_size"); size != params->end()) {
-      if (!size->is_number_unsigned()) throw bad(where + ": binary_data_size must be a whole number");
-      t.binary = true;
-      t.binary_size = size->get<std::size_t>();
-    }
-  if (!t.binary && !input.contains("data")) throw bad(where + " has no 'data' (and no binary_data_size)");
+  std::uint64_t binary_size = 0;
+  if (const auto size = fields.at_key("parameters").at_key("binary_data_size"); size.error() == simdjson::SUCCESS) {
+    if (size.get_uint64().get(binary_size) != simdjson::SUCCESS) throw bad(where + ": binary_data_size must be a whole number");
+    t.binary = true;
+    t.binary_size = binary_size;
+  }
+  if (!t.binary && fields.at_key("data").get(t.data) != simdjson::SUCCESS)
+    throw bad(where + " has no 'data' (and no binary_data_size)");
   return t;
 }
 
 // Feeds every element of a JSON data array (nested or flat) to `columns`,
 // element k to column k % columns.size().
-void decode_json_data(const TensorHeader& t, const json& data, std::vector<ColumnBuilder*>& columns) {
+void decode_json_data(const TensorHeader& t, std::vector<ColumnBuilder*>& columns) {
   const bool text = t.datatype == "BYTES";
   std::size_t k = 0;
-  auto emit = [&](const json& v, auto& self) -> void {
-    if (v.is_array()) {
-      for (const auto& e : v) self(e, self);
+  auto emit = [&](const JsonValue& v, auto& self) -> void {
+    simdjson::dom::array items;
+    if (v.get_array().get(items) == simdjson::SUCCESS) {
+      for (const JsonValue e : items) self(e, self);
       return;
     }
     if (k >= t.count) throw bad("input '" + t.name + "' has more data than its shape holds");
     ColumnBuilder& column = *columns[k % columns.size()];
-    const std::string where = "input '" + t.name + "' element " + std::to_string(k);
+    auto where = [&] { return "input '" + t.name + "' element " + std::to_string(k); };
     if (v.is_null()) column.missing();
-    else if (text && !v.is_string()) throw bad(where + ": BYTES data must be strings");
-    else if (!text && v.is_string()) throw bad(where + ": " + t.datatype + " data must be numbers, not text");
+    else if (text && !v.is_string()) throw bad(where() + ": BYTES data must be strings");
+    else if (!text && v.is_string()) throw bad(where() + ": " + t.datatype + " data must be numbers, not text");
     else column.json(v, where);
     ++k;
   };
-  emit(data, emit);
+  emit(t.data, emit);
   if (k != t.count)
     throw bad("input '" + t.name + "' has " + std::to_string(k) + " elements but its shape holds " +
               std::to_string(t.count));
@@ -153,10 +158,10 @@ void decode_binary_data(const TensorHeader& t, std::string_view bytes, std::vect
 }
 
 // An output's own "binary_data" overrides the request's "binary_data_output".
-bool wants_binary(const json& parameters, bool request_default) {
-  if (!parameters.is_object()) return request_default;
-  const auto it = parameters.find("binary_data");
-  return it != parameters.end() && it->is_boolean() ? it->get<bool>() : request_default;
+bool wants_binary(const JsonValue& output, bool request_default) {
+  bool binary = false;
+  return output.at_key("parameters").at_key("binary_data").get_bool().get(binary) == simdjson::SUCCESS ? binary
+                                                                                                       : request_default;
 }
 
 }  // namespace
@@ -171,49 +176,53 @@ InferRequest decode_infer(const Model& model, std::string_view body, std::string
     json_part = body.substr(0, n);
     binary_part = body.substr(n);
   }
-  const json root = parse_json_body(json_part);
-  if (!root.is_object()) throw bad("the request must be a JSON object with 'inputs'");
+  const JsonValue root = parse_json_body(json_part);
+  simdjson::dom::object fields;
+  if (root.get_object().get(fields) != simdjson::SUCCESS) throw bad("the request must be a JSON object with 'inputs'");
   InferRequest request;
-  if (const auto id = root.find("id"); id != root.end() && id->is_string()) request.id = id->get<std::string>();
-  if (const auto params = root.find("parameters"); params != root.end() && params->is_object())
-    if (const auto b = params->find("binary_data_output"); b != params->end() && b->is_boolean())
-      request.binary_outputs = b->get<bool>();
-  if (const auto outputs = root.find("outputs"); outputs != root.end()) {
-    if (!outputs->is_array()) throw bad("'outputs' must be a list");
-    for (const auto& o : *outputs) {
-      if (!o.is_object() || !o.contains("name") || !o["name"].is_string())
-        throw bad("each of 'outputs' needs a string 'name'");
-      request.outputs.push_back({o["name"].get<std::string>(), wants_binary(o.value("parameters", json()), request.binary_outputs)});
+  std::string_view id;
+  if (fields.at_key("id").get_string().get(id) == simdjson::SUCCESS) request.id = id;
+  bool binary_outputs = false;
+  if (fields.at_key("parameters").at_key("binary_data_output").get_bool().get(binary_outputs) == simdjson::SUCCESS)
+    request.binary_outputs = binary_outputs;
+  JsonValue outputs;
+  if (fields.at_key("outputs").get(outputs) == simdjson::SUCCESS) {
+    simdjson::dom::array list;
+    if (outputs.get_array().get(list) != simdjson::SUCCESS) throw bad("'outputs' must be a list");
+    for (const JsonValue o : list) {
+      std::string_view name;
+      if (o.at_key("name").get_string().get(name) != simdjson::SUCCESS) throw bad("each of 'outputs' needs a string 'name'");
+      request.outputs.push_back({std::string(name), wants_binary(o, request.binary_outputs)});
     }
   }
-  const auto inputs = root.find("inputs");
-  if (inputs == root.end() || !inputs->is_array() || inputs->empty())
+  simdjson::dom::array inputs;
+  if (fields.at_key("inputs").get_array().get(inputs) != simdjson::SUCCESS || inputs.size() == 0)
     throw bad("the request needs 'inputs': a list of tensors");
 
   std::vector<TensorHeader> headers;
-  for (std::size_t i = 0; i < inputs->size(); ++i) headers.push_back(read_header((*inputs)[i], i));
-  const auto& fields = model.schema().fields();
+  for (const JsonValue input : inputs) headers.push_back(read_header(input, headers.size()));
+  const auto& fields_of_model = model.schema().fields();
   auto is_field = [&](const std::string& name) {
-    for (const auto& f : fields)
+    for (const auto& f : fields_of_model)
       if (f.name == name) return true;
     return false;
   };
 
   // One [n, features] tensor in schema order, or one tensor per feature.
-  const bool matrix = headers.size() == 1 && headers[0].shape.size() == 2 && headers[0].shape[1] == fields.size() &&
-                      !(fields.size() == 1 && is_field(headers[0].name));
+  const std::size_t width = fields_of_model.size();
+  const bool matrix = headers.size() == 1 && headers[0].shape.size() == 2 && headers[0].shape[1] == width &&
+                      !(width == 1 && is_field(headers[0].name));
   std::vector<ColumnBuilder> columns;
+  columns.reserve(matrix ? width : headers.size());
   if (matrix) {
-    for (const auto& f : fields) columns.emplace_back(f.name);
+    for (const auto& f : fields_of_model) columns.emplace_back(f.name);
   } else {
     for (const auto& t : headers) {
       if (t.shape.size() > 2 || (t.shape.size() == 2 && t.shape[1] != 1))
         throw bad("input '" + t.name + "' has shape [" + std::to_string(t.shape[0]) + ", " +
-                  std::to_string(t.shape.size() > 1 ? t.shape[1] : 0) +
-                  (t.shape.size() > 2 ? ", ...]" : "]") +
+                  std::to_string(t.shape.size() > 1 ? t.shape[1] : 0) + (t.shape.size() > 2 ? ", ...]" : "]") +
                   ": give one tensor per feature with shape [rows] or [rows, 1], or one [rows, " +
-                  std::to_string(fields.size()) + "] tensor with every feature in this order: " +
-                  join(model.schema().names()));
+                  std::to_string(width) + "] tensor with every feature in this order: " + join(model.schema().names()));
       columns.emplace_back(t.name);
     }
   }
@@ -231,7 +240,7 @@ InferRequest decode_infer(const Model& model, std::string_view body, std::string
       decode_binary_data(t, binary_part.substr(offset, t.binary_size), targets);
       offset += t.binary_size;
     } else {
-      decode_json_data(t, (*inputs)[i]["data"], targets);
+      decode_json_data(t, targets);
     }
   }
   if (offset != binary_part.size())

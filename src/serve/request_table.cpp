@@ -1,7 +1,8 @@
-#include "shipml/serve/request_table.hpp"
+#include "request_table.hpp"
 
 #include <charconv>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace shipml::serve {
 
@@ -20,17 +21,16 @@ void ColumnBuilder::text(std::string_view value) {
 
 void ColumnBuilder::missing() { kinds_.push_back(Kind::missing); }
 
-void ColumnBuilder::json(const nlohmann::json& value, const std::string& where) {
+bool ColumnBuilder::scalar(const JsonValue& value) {
+  using Type = simdjson::dom::element_type;
   switch (value.type()) {
-    case nlohmann::json::value_t::number_float:
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: number(value.get<double>()); break;
-    case nlohmann::json::value_t::boolean: number(value.get<bool>() ? 1 : 0); break;
-    case nlohmann::json::value_t::string: text(value.get_ref<const std::string&>()); break;
-    case nlohmann::json::value_t::null: missing(); break;
-    default:
-      throw RequestError(400, where + ": expected a number, a string or null, found " +
-                                  std::string(value.is_array() ? "an array" : "an object"));
+    case Type::DOUBLE: number(value.get_double().value_unsafe()); return true;
+    case Type::INT64: number(static_cast<double>(value.get_int64().value_unsafe())); return true;
+    case Type::UINT64: number(static_cast<double>(value.get_uint64().value_unsafe())); return true;
+    case Type::BOOL: number(value.get_bool().value_unsafe() ? 1 : 0); return true;
+    case Type::STRING: text(value.get_string().value_unsafe()); return true;
+    case Type::NULL_VALUE: missing(); return true;
+    default: return false;
   }
 }
 
@@ -71,45 +71,44 @@ Frame make_frame(std::vector<ColumnBuilder>& columns) {
 
 namespace {
 
-// The deepest nesting of arrays and objects, outside strings; stops counting at
-// `limit` + 1 so a hostile body costs one linear scan.
-int nesting_depth(std::string_view body, int limit) {
-  int depth = 0, deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    const char c = body[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > deepest && (deepest = depth) > limit) return deepest;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
+constexpr std::size_t kMaxDepth = 32;
+
+// A precise message for a body simdjson refused: nlohmann's parser says where.
+std::string describe_malformed(std::string_view body, simdjson::error_code code) {
+  if (code == simdjson::DEPTH_ERROR) return "JSON nests deeper than " + std::to_string(kMaxDepth) + " levels";
+  try {
+    const auto parsed = nlohmann::json::parse(body);  // only to find where it breaks
+    (void)parsed;
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> "line 1, column 5: ..."
+    if (const auto at = what.find(" at line "); at != std::string::npos) return "malformed JSON at " + what.substr(at + 4);
+    return "malformed JSON: " + what;
+  } catch (const nlohmann::json::exception& e) {
+    std::string what = e.what();  // numbers too large for a double ("1e999") and the like
+    if (const auto end = what.find("] "); end != std::string::npos) what = what.substr(end + 2);
+    return "JSON " + what;
   }
-  return deepest;
+  return std::string("JSON not accepted: ") + simdjson::error_message(code);
 }
 
 }  // namespace
 
-nlohmann::json parse_json_body(std::string_view body, int max_depth) {
-  if (nesting_depth(body, max_depth) > max_depth)
-    throw RequestError(400, "JSON nests deeper than " + std::to_string(max_depth) + " levels");
-  try {
-    return nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> "line 1, column 5: ..."
-    if (const auto at = what.find(" at line "); at != std::string::npos) what = what.substr(at + 4);
-    throw RequestError(400, "malformed JSON at " + what);
-  } catch (const nlohmann::json::exception& e) {
-    // Numbers too large for a double ("1e999") and the like.
-    std::string what = e.what();
-    if (const auto end = what.find("] "); end != std::string::npos) what = what.substr(end + 2);
-    throw RequestError(400, "JSON " + what);
-  }
+JsonValue parse_json_body(std::string_view body) {
+  // One parser and one padded copy of the body per thread, reused: after the
+  // first requests, parsing allocates nothing.
+  thread_local simdjson::dom::parser parser = [] {
+    simdjson::dom::parser p;
+    if (p.allocate(64 * 1024, kMaxDepth) != simdjson::SUCCESS) throw std::bad_alloc();
+    return p;
+  }();
+  thread_local std::string padded;
+  padded.assign(body);
+  padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  JsonValue root;
+  if (const auto error = parser.parse(padded.data(), body.size(), false).get(root); error != simdjson::SUCCESS)
+    throw RequestError(400, describe_malformed(body, error));
+  return root;
 }
 
 void append_json_string(std::string& out, std::string_view s) {

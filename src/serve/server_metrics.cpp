@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "shipml/serve/request_table.hpp"
+#include "request_table.hpp"
 
 namespace shipml::serve {
 namespace {

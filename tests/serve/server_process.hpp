@@ -165,7 +165,11 @@ class ServerProcess {
       if (at != std::string::npos && stderr_.find('\n', at) != std::string::npos)
         port_ = std::stoi(stderr_.substr(at + 30));
     }
-    if (port_ == 0) throw std::runtime_error("shipml serve did not start: " + stderr_);
+    if (port_ == 0) {
+      ::kill(pid_, SIGKILL);  // a destructor will not run for a half-built object
+      ::waitpid(pid_, nullptr, 0);
+      throw std::runtime_error("shipml serve did not start: " + stderr_);
+    }
   }
   ~ServerProcess() {
     if (pid_ > 0) {

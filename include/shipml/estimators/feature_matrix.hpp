@@ -26,19 +26,26 @@ class FeatureMatrix {
   FeatureMatrix() = default;
   /// A view of an Eigen matrix (copied into owned columns); all features numeric.
   explicit FeatureMatrix(const Matrix& dense);
+  /// An empty view of `rows` rows whose columns `infos` describes, shared (an
+  /// encoder builds it once, so a one-row prediction copies no names); give the
+  /// columns in order with add_column.
+  FeatureMatrix(std::shared_ptr<const std::vector<FeatureInfo>> infos, std::size_t rows);
 
   /// Adds a column that lives in `keep_alive` (shared, not copied).
   void add_shared(FeatureInfo info, std::shared_ptr<const void> keep_alive, const double* data);
   /// Adds a column the view owns.
   void add_owned(FeatureInfo info, std::vector<double> values);
+  /// Adds the next column of a view made with shared infos; keep() its storage alive.
+  void add_column(const double* data) { columns_.push_back(data); }
+  void keep(std::shared_ptr<const void> storage) { keep_alive_.push_back(std::move(storage)); }
   void set_rows(std::size_t rows) { rows_ = rows; }
 
   std::size_t rows() const { return rows_; }
   std::size_t cols() const { return columns_.size(); }
   const double* column(std::size_t j) const { return columns_[j]; }
   double operator()(std::size_t i, std::size_t j) const { return columns_[j][i]; }
-  const FeatureInfo& info(std::size_t j) const { return info_[j]; }
-  const std::vector<FeatureInfo>& infos() const { return info_; }
+  const FeatureInfo& info(std::size_t j) const { return (*info_)[j]; }
+  const std::vector<FeatureInfo>& infos() const { return *info_; }
   std::vector<std::string> names() const;
 
   /// A dense copy, for learners built on linear algebra.
@@ -47,7 +54,7 @@ class FeatureMatrix {
  private:
   std::size_t rows_ = 0;
   std::vector<const double*> columns_;
-  std::vector<FeatureInfo> info_;
+  std::shared_ptr<const std::vector<FeatureInfo>> info_ = std::make_shared<const std::vector<FeatureInfo>>();
   std::vector<std::shared_ptr<const void>> keep_alive_;
 };
 

@@ -26,6 +26,8 @@ class FeatureEncoder {
   void load(BinaryReader& in);
   /// Whether a loaded encoder fits the schema it will be fed (guards crafted files).
   bool matches(const Schema& schema) const;
+  /// After load and matches(): learns the category counts from the schema.
+  void bind(const Schema& schema);
   nlohmann::json describe() const;
 
  private:
@@ -38,6 +40,9 @@ class FeatureEncoder {
   InputEncoding encoding_;
   std::vector<ColumnPlan> plan_;
   std::vector<std::string> names_;
+  // What the learner is told about each encoded column; shared by every matrix transform() makes.
+  std::shared_ptr<const std::vector<FeatureInfo>> infos_;
+  void describe_columns(const std::vector<std::size_t>& categories);
 };
 
 }  // namespace shipml

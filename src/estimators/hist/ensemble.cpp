@@ -33,27 +33,55 @@ void Ensemble::accumulate(const FeatureMatrix& X, std::size_t stride, std::size_
   for (std::size_t j = 0; j < X.cols(); ++j) columns[j] = X.column(j);
   parallel_for(blocks, 0, [&](std::size_t b) {
     const std::size_t begin = b * kBlock, end = std::min(X.rows(), begin + kBlock);
-    for (std::size_t t = offset; t < trees.size(); t += stride) {
+    const std::size_t full_end = begin + (end - begin) / kLanes * kLanes;
+    for (std::size_t t = offset; t < trees.size() && begin < full_end; t += stride) {
       const HistTree& tree = trees[t];
       const int depth = t < depths.size() ? depths[t] : tree.depth();
-      std::size_t r0 = begin;
-      for (; r0 + kLanes <= end; r0 += kLanes) {
-        const std::size_t lanes = kLanes;
+      for (std::size_t r0 = begin; r0 < full_end; r0 += kLanes) {
         std::int32_t node[kLanes] = {};
-        for (int level = 0; level < depth; ++level)
-          for (std::size_t j = 0; j < lanes; ++j) node[j] = step(tree, node[j], columns.data(), r0 + j, bins);
-        for (std::size_t j = 0; j < lanes; ++j) {
+        // Until the deepest row of the group is at its leaf, not the tree's full depth.
+        for (int level = 0; level < depth; ++level) {
+          bool moved = false;
+          for (std::size_t j = 0; j < kLanes; ++j) {
+            const std::int32_t next = step(tree, node[j], columns.data(), r0 + j, bins);
+            moved |= next != node[j];
+            node[j] = next;
+          }
+          if (!moved) break;
+        }
+        for (std::size_t j = 0; j < kLanes; ++j) {
           const Node& leaf = tree.nodes[static_cast<std::size_t>(node[j])];
           const double* v = tree.values.data() + static_cast<std::size_t>(leaf.payload) * width;
           double* o = out + (r0 + j) * width;
           for (std::size_t k = 0; k < width; ++k) o[k] += v[k];
         }
       }
-      // The last few rows (a single-row request, say) stop at their own leaf.
-      for (; r0 < end; ++r0) {
-        const double* v = tree.predict_values([&](std::size_t f) { return columns[f][r0]; }, bins);
-        double* o = out + r0 * width;
-        for (std::size_t k = 0; k < width; ++k) o[k] += v[k];
+    }
+    // The last few rows (a single-row request, say): one row walks several trees
+    // side by side instead, so their memory loads overlap. Leaves are added in
+    // tree order, as above, so the sums are the same to the last bit.
+    constexpr std::size_t kTreeLanes = 8;
+    for (std::size_t r = full_end; r < end; ++r) {
+      double* o = out + r * width;
+      for (std::size_t t0 = offset; t0 < trees.size(); t0 += kTreeLanes * stride) {
+        const HistTree* lane[kTreeLanes];
+        std::int32_t node[kTreeLanes] = {};
+        std::size_t lanes = 0;
+        for (std::size_t t = t0; t < trees.size() && lanes < kTreeLanes; t += stride) lane[lanes++] = &trees[t];
+        for (bool moved = true; moved;) {
+          moved = false;
+          for (std::size_t k = 0; k < lanes; ++k) {
+            const std::int32_t next = step(*lane[k], node[k], columns.data(), r, bins);
+            moved |= next != node[k];
+            node[k] = next;
+          }
+        }
+        for (std::size_t k = 0; k < lanes; ++k) {
+          const HistTree& tree = *lane[k];
+          const double* v =
+              tree.values.data() + static_cast<std::size_t>(tree.nodes[static_cast<std::size_t>(node[k])].payload) * width;
+          for (std::size_t c = 0; c < width; ++c) o[c] += v[c];
+        }
       }
     }
   });

@@ -1,0 +1,128 @@
+"""Checks deploy/ statically, since no Docker engine or cluster runs here.
+
+- The Dockerfile's runtime stage installs the Debian packages that provide every
+  shared library `ldd` lists for the release binary, and the build stage copies
+  only paths that exist.
+- The image's command (ENTRYPOINT + CMD) and the Kubernetes container args parse:
+  `shipml serve ... --check` loads a real model with them and exits 0.
+- The HEALTHCHECK and the probes ask for paths the server answers with 200.
+- The manifests fit together: Service -> container port, HPA -> Deployment.
+Usage: check_deploy.py SOURCE_DIR RELEASE_BINARY
+"""
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import yaml
+
+src, binary = sys.argv[1], sys.argv[2]
+failures = []
+
+
+def check(ok, message):
+    if not ok:
+        failures.append(message)
+
+
+dockerfile = open(os.path.join(src, "deploy/Dockerfile")).read().replace("\\\n", " ")
+stages = re.split(r"^FROM ", dockerfile, flags=re.M)[1:]
+build = next(s for s in stages if " AS build" in s.splitlines()[0])
+runtime = next(s for s in stages if " AS runtime" in s.splitlines()[0])
+
+
+def apt_packages(stage):
+    packages = set()
+    for m in re.finditer(r"apt-get install ([^&\n]*)", stage):
+        packages |= {w for w in m.group(1).split() if not w.startswith("-")}
+    return packages
+
+
+# 1. Runtime packages cover what the binary links.
+runtime_packages = apt_packages(runtime)
+for line in subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout.splitlines():
+    m = re.search(r"(/\S+) \(0x", line)
+    if not m:
+        continue  # linux-vdso: the kernel's
+    path = m.group(1)
+    owner = None
+    for candidate in (path, os.path.realpath(path), "/usr" + path):
+        r = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+        if r.returncode == 0:
+            owner = r.stdout.split(":")[0]
+            break
+    check(owner is not None, f"no Debian package owns {path}")
+    check(owner in runtime_packages, f"{path} comes from {owner}, which the runtime stage does not install "
+                                     f"(it installs: {' '.join(sorted(runtime_packages))})")
+for m in re.finditer(r"^COPY (?!--from)(\S+)", build, flags=re.M):
+    check(os.path.exists(os.path.join(src, m.group(1))), f"the build stage copies {m.group(1)}, which does not exist")
+
+# 2. The commands parse and load a model.
+work = tempfile.mkdtemp()
+model = os.path.join(work, "model.shipml")
+subprocess.run([binary, "-q", "train", "--data", os.path.join(src, "data/iris.csv"), "--target", "species",
+                "-e", "logistic", "-o", model], check=True, capture_output=True)
+entrypoint = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", runtime, flags=re.M).group(1))
+cmd = json.loads(re.search(r"^CMD (\[.*\])$", runtime, flags=re.M).group(1))
+check(entrypoint[0] == "shipml" and entrypoint[1] == "serve", f"ENTRYPOINT is {entrypoint}")
+check(re.search(r"COPY --from=build \S+ /usr/local/bin/shipml", runtime) is not None, "the binary is not put on PATH")
+
+
+def parses(args, what):
+    args = [model if a == "/models/model.shipml" else a for a in args]
+    r = subprocess.run([binary, "serve", *args, "--check"], capture_output=True, text=True)
+    check(r.returncode == 0, f"{what}: `shipml serve {shlex.join(args)} --check` failed: {r.stderr.strip()}")
+    return r.stderr
+
+
+out = parses(entrypoint[2:] + cmd, "Dockerfile ENTRYPOINT + CMD")
+check("would listen on 0.0.0.0:8080" in out, f"the image does not listen on 0.0.0.0:8080: {out}")
+
+manifests = {}
+for name in os.listdir(os.path.join(src, "deploy/kubernetes")):
+    for doc in yaml.safe_load_all(open(os.path.join(src, "deploy/kubernetes", name))):
+        manifests[doc["kind"]] = doc
+check(set(manifests) == {"Deployment", "Service", "HorizontalPodAutoscaler"}, f"manifests: {sorted(manifests)}")
+deployment = manifests["Deployment"]
+container = deployment["spec"]["template"]["spec"]["containers"][0]
+parses(container["args"], "Kubernetes container args")
+port_arg = int(container["args"][container["args"].index("--port") + 1])
+ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+check(ports.get("http") == port_arg, f"containerPort {ports} is not the --port {port_arg} the server listens on")
+check(manifests["Service"]["spec"]["ports"][0]["targetPort"] in ports, "the Service targets a port the pod lacks")
+check(manifests["Service"]["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"],
+      "the Service selects other pods than the Deployment runs")
+target = manifests["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]
+check(target["kind"] == "Deployment" and target["name"] == deployment["metadata"]["name"], f"HPA targets {target}")
+check(container["securityContext"]["readOnlyRootFilesystem"], "the container's root filesystem is writable")
+check(re.search(r"^USER (?!root|0\b)\S+", runtime, flags=re.M) is not None, "the image runs as root")
+
+# 3. Health paths the image and the probes use are answered.
+paths = [re.search(r"HEALTHCHECK .*?http://127\.0\.0\.1:8080(\S+)", runtime).group(1),
+         container["readinessProbe"]["httpGet"]["path"], container["livenessProbe"]["httpGet"]["path"],
+         deployment["spec"]["template"]["metadata"]["annotations"]["prometheus.io/path"]]
+server = subprocess.Popen([binary, "serve", model, "--port", "0", "--no-access-log"], stderr=subprocess.PIPE, text=True)
+try:
+    line = server.stderr.readline()
+    while "listening on" not in line:
+        line = server.stderr.readline()
+        check(line != "", "the server did not start")
+        if not line:
+            break
+    port = int(re.search(r":(\d+) with", line).group(1))
+    for path in paths:
+        status = urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).status
+        check(status == 200, f"GET {path} answered {status}")
+finally:
+    server.terminate()
+    check(server.wait(timeout=15) == 0, "the server did not stop cleanly on SIGTERM")
+
+if failures:
+    print("\n".join("deploy: " + f for f in failures))
+    sys.exit(1)
+print(f"deploy: runtime packages cover {binary}'s libraries; command, probes and manifests check out")
