@@ -2,6 +2,7 @@
 # Side-by-side benchmarks: shipml against its peers on the same data and machine.
 # Usage: bench/run.sh BUILD_DIR   (make bench builds it first)
 set -euo pipefail
+export SHIPML_TRACKING=off  # measurements, not experiments: no run records
 build=${1:-build/release}
 work=$build/bench-data
 mkdir -p "$work"

@@ -7,6 +7,7 @@
 # as an Open Inference Protocol v2 request.
 # Usage: bench/serve.sh BUILD_DIR [SECONDS]
 set -euo pipefail
+export SHIPML_TRACKING=off  # measurements, not experiments: no run records
 build=${1:-build/release}
 seconds=${2:-10}
 shipml=$build/shipml

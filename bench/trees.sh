@@ -5,6 +5,7 @@
 # top of the loaded data, and shipml/peer ratios.
 # Usage: bench/trees.sh BUILD_DIR [ROWS]    (ROWS of the synthetic problem, default 1,000,000)
 set -euo pipefail
+export SHIPML_TRACKING=off  # measurements, not experiments: no run records
 build=${1:-build/release}
 rows=${2:-1000000}
 threads=2

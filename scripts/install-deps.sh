@@ -10,6 +10,8 @@ packages=(
   libsimdjson-dev        # request bodies in the server: parsed without allocating
   libcli11-dev           # the command line
   libjemalloc-dev        # the allocator the shipml binary links (twice the server throughput)
+  libsqlite3-dev         # run records: the embedded default store
+  libpq-dev postgresql   # run records: the team store, and the server its tests start
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and micro-benchmarks
   python3-sklearn python3-pandas python3-xgboost   # oracle tests and side-by-side benchmarks
   curl python3-yaml      # serving tests, deploy/ checks

@@ -9,6 +9,8 @@
 #include "shipml/core/names.hpp"
 #include "shipml/io/file.hpp"
 #include "shipml/shipml.hpp"
+#include "shipml/track/registry.hpp"
+#include "shipml/track/tracked_run.hpp"
 
 namespace shipml::cli {
 namespace {
@@ -96,18 +98,32 @@ void add_train(CLI::App& app) {
   auto data = std::make_shared<DataArgs>();
   auto est = std::make_shared<EstimatorArgs>();
   auto out = std::make_shared<std::string>();
+  auto tracking = std::make_shared<TrackingArgs>();
   data->add(cmd);
   est->add(cmd);
+  tracking->add(cmd);
   cmd->add_option("--out,-o", *out, "model file to write (*.shipml)")->required();
-  cmd->callback([data, est, out] {
+  cmd->callback([data, est, out, tracking] {
     Model model = est->model();
-    const Dataset d = data->read();
-    model.fit(d, {.task = data->task_override()});
-    model.save(*out);
-    std::cout << "trained " << model.estimator() << " on " << d.rows() << " rows x " << model.schema().fields().size()
-              << " features, " << describe_task(model.task(), model.classes()) << ", in " << std::fixed
-              << std::setprecision(2) << model.metadata()["training"]["fit_seconds"].get<double>() << " s\n"
-              << "saved " << *out << '\n';
+    tracking->apply();
+    TrackedRun run("train", tracking->name(), invocation(), !tracking->off);
+    try {
+      const Dataset d = data->read();
+      run.data(d);
+      run.model(model);
+      model.fit(d, {.task = data->task_override()});
+      model.save(*out);
+      run.metric("fit_seconds", model.metadata()["training"]["fit_seconds"].get<double>());
+      run.artifact("model.shipml", *out);
+      run.finish();
+      std::cout << "trained " << model.estimator() << " on " << d.rows() << " rows x " << model.schema().fields().size()
+                << " features, " << describe_task(model.task(), model.classes()) << ", in " << std::fixed
+                << std::setprecision(2) << model.metadata()["training"]["fit_seconds"].get<double>() << " s\n"
+                << "saved " << *out << (run.active() ? " (run " + run.id().substr(0, 8) + ")" : "") << '\n';
+    } catch (const std::exception& e) {
+      run.fail(e.what());
+      throw;
+    }
   });
 }
 
@@ -129,21 +145,37 @@ void add_score(CLI::App& app) {
   cmd->add_option("--seed", v->seed, "seed for the split (default 42)");
   cmd->add_option("--threads", v->threads, "folds scored at once (default: all cores)");
   cmd->add_flag("--json", *json, "print the result as JSON");
+  auto tracking = std::make_shared<TrackingArgs>();
+  tracking->add(cmd);
   cmd->callback([=] {
     const Model model = est->model();
-    const Dataset d = data->read();
-    v->task = data->task_override();
-    const Result r = score(model, d, *v, *metric_names);
+    tracking->apply();
+    TrackedRun run("score", tracking->name(), invocation(), !tracking->off);
+    Result r;
+    Dataset d;
+    try {
+      d = data->read();
+      run.data(d);
+      run.model(model);
+      v->task = data->task_override();
+      r = score(model, d, *v, *metric_names);
+      run.result(r);
+      run.finish();
+    } catch (const std::exception& e) {
+      run.fail(e.what());
+      throw;
+    }
     if (*json) {
       nlohmann::json j = r.to_json();
       j["data"] = {{"source", d.source}, {"rows", d.rows()}, {"target", d.target}};
+      if (run.active()) j["run"] = run.id();
       std::cout << j.dump(2) << '\n';
       return;
     }
     std::cout << r.estimator << " on " << d.source << ": " << d.rows() << " rows, " << d.frame.cols() - 1
               << " features, " << describe_task(r.task, r.classes) << '\n'
-              << r.validation << ", seed " << r.seed << "\n\n"
-              << r.table();
+              << r.validation << ", seed " << r.seed << (run.active() ? ", run " + run.id().substr(0, 8) : "")
+              << "\n\n" << r.table();
   });
 }
 
@@ -154,13 +186,13 @@ void add_predict(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto id = std::make_shared<std::string>();
   auto proba = std::make_shared<bool>(false);
-  cmd->add_option("--model,-m", *model_path, "model file")->required();
+  cmd->add_option("--model,-m", *model_path, "model file, or models:/NAME/STAGE|VERSION from the registry")->required();
   data->add(cmd, false);
   cmd->add_option("--id", *id, "copy this column into the output to identify rows");
   cmd->add_flag("--proba", *proba, "add one probability column per class");
   cmd->add_option("--out,-o", *out, "CSV file to write (default: standard output)");
   cmd->callback([=] {
-    const Model model = Model::load(*model_path);
+    const Model model = Model::load(resolve_model_path(*model_path));
     const Frame input = read_csv(data->path, data->csv());
     const Predictions p = model.predict(input);
     Frame result;
@@ -220,13 +252,13 @@ void add_inspect(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto trees = std::make_shared<bool>(false);
-  cmd->add_option("model", *path, "model file")->required();
+  cmd->add_option("model", *path, "model file, or models:/NAME/STAGE|VERSION from the registry")->required();
   cmd->add_flag("--json", *json, "print as JSON");
   cmd->add_flag("--trees", *trees, "print every tree of a tree model as JSON (thresholds, categories, leaf values)");
   cmd->callback([=] {
     std::string bytes;
     try {
-      bytes = read_file(*path);
+      bytes = read_file(resolve_model_path(*path));
     } catch (const DataError& e) {
       throw ModelError(e.what());
     }
@@ -281,6 +313,8 @@ void add_commands(CLI::App& app) {
   add_predict(app);
   add_inspect(app);
   add_serve(app);
+  add_runs(app);
+  add_registry(app);
 }
 
 }  // namespace shipml::cli

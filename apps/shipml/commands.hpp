@@ -1,5 +1,8 @@
 #pragma once
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <string>
+#include <vector>
 
 namespace shipml::cli {
 
@@ -8,5 +11,35 @@ void add_commands(CLI::App& app);
 
 /// `shipml serve` (in serve_command.cpp).
 void add_serve(CLI::App& app);
+/// `shipml runs ...` (in runs_command.cpp).
+void add_runs(CLI::App& app);
+/// `shipml registry ...` (in registry_command.cpp).
+void add_registry(CLI::App& app);
+
+/// The command line as the user typed it, for run records.
+inline std::vector<std::string>& invocation() {
+  static std::vector<std::string> words;
+  return words;
+}
+
+/// Where and whether a command records its run (--experiment, --no-track).
+struct TrackingArgs {
+  std::string experiment;
+  bool off = false;
+  void add(CLI::App* cmd) {
+    cmd->add_option("--experiment", experiment, "experiment the run is recorded under (default: $SHIPML_EXPERIMENT or 'default')");
+    cmd->add_flag("--no-track", off, "do not record this run (or set SHIPML_TRACKING=off)");
+  }
+  /// Called before the command runs: --no-track also switches off the runs
+  /// the library would record inside it.
+  void apply() const {
+    if (off) ::setenv("SHIPML_TRACKING", "off", 1);
+  }
+  std::string name() const {
+    if (!experiment.empty()) return experiment;
+    const char* env = std::getenv("SHIPML_EXPERIMENT");
+    return env ? env : "";
+  }
+};
 
 }  // namespace shipml::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
       ->trigger_on_parse();
   app.fallthrough();
   shipml::cli::add_commands(app);
+  shipml::cli::invocation().assign(argv, argv + argc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

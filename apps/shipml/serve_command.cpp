@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cerrno>
 #include <charconv>
 #include <iostream>
 #include <thread>
@@ -56,12 +57,14 @@ void add_serve(CLI::App& app) {
   struct Args {
     std::vector<std::string> models;
     std::string host = "127.0.0.1", max_body = "8MiB", timeout = "30s", token_file;
-    int port = 8080, threads = 0;
+    int port = 8080, threads = 0, registry_poll = 5;
     bool no_access_log = false, check = false;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations)");
-  cmd->add_option("model", a->models, "model file, or NAME[:VERSION]=FILE (name: the file's stem; version: 1)")
+  cmd->add_option("model", a->models,
+                  "model file, models:/NAME/STAGE|VERSION from the registry, or NAME[:VERSION]=either "
+                  "(name: the file's stem; version: 1, or the registry's)")
       ->required();
   cmd->add_option("--host", a->host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
   cmd->add_option("--port,-p", a->port, "port (0: any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
@@ -71,6 +74,9 @@ void add_serve(CLI::App& app) {
   cmd->add_option("--token-file", a->token_file, "require 'Authorization: Bearer <token in this file>' (health stays open)")
       ->check(CLI::ExistingFile);
   cmd->add_flag("--no-access-log", a->no_access_log, "do not write a JSON line per request to standard output");
+  cmd->add_option("--registry-poll", a->registry_poll, "seconds between checks that a models:/NAME/STAGE still resolves to the served version")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   cmd->add_flag("--check", a->check, "load the models, check the flags, print what would be served, and exit");
   cmd->callback([a] {
     serve::ServerOptions options;
@@ -116,8 +122,16 @@ void add_serve(CLI::App& app) {
 
     std::thread signal_thread([&] {
       while (true) {
-        int sig = 0;
-        if (sigwait(&signals, &sig) != 0) continue;
+        // Every few seconds without a signal: has a registry stage moved to another version?
+        timespec poll{a->registry_poll, 0};
+        const int sig = sigtimedwait(&signals, nullptr, &poll);
+        if (sig < 0) {
+          if (errno == EAGAIN && models.registry_moved()) {
+            std::cerr << "a registry stage moved: reloading" << std::endl;
+            for (const auto& line : service->reload()) std::cerr << line << std::endl;
+          }
+          continue;
+        }
         if (sig == SIGHUP) {
           for (const auto& line : service->reload()) std::cerr << line << std::endl;
           continue;

@@ -2,12 +2,37 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <set>
 #include <unordered_map>
 
 #include "shipml/core/error.hpp"
+#include "shipml/core/hash.hpp"
 
 namespace shipml {
+
+std::string fingerprint(const Frame& features, const Column& target) {
+  Hasher h;
+  auto add = [&](const Column& c) {
+    h.text(c.name());
+    if (c.is_numeric()) {
+      for (double v : c.values()) {
+        std::uint64_t bits;
+        const double canonical = std::isnan(v) ? std::nan("") : v;  // every NaN the same
+        std::memcpy(&bits, &canonical, sizeof bits);
+        h.word(bits);
+      }
+    } else {
+      for (auto code : c.codes()) h.text(code == kMissingCode ? std::string_view("\0missing", 8) : c.categories()[code]);
+    }
+  };
+  for (const auto& c : features.columns()) add(c);
+  add(target);
+  return h.hex();
+}
+
+std::string Dataset::fingerprint() const { return shipml::fingerprint(features(), labels()); }
+
 
 Dataset read_dataset(const std::string& path, const std::string& target, CsvOptions options) {
   options.required.push_back(target);

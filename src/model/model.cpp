@@ -7,6 +7,7 @@
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/hash.hpp"
+#include "shipml/track/tracked_run.hpp"
 
 namespace shipml {
 
@@ -27,37 +28,37 @@ Model Model::clone() const {
   return m;
 }
 
-namespace {
-
-// Identifies the training data: names, values and category texts, in order.
-std::string fingerprint(const Frame& features, const Column& target) {
-  Hasher h;
-  auto add = [&](const Column& c) {
-    h.text(c.name());
-    if (c.is_numeric()) {
-      for (double v : c.values()) {
-        std::uint64_t bits;
-        const double canonical = std::isnan(v) ? std::nan("") : v;  // every NaN the same
-        std::memcpy(&bits, &canonical, sizeof bits);
-        h.word(bits);
-      }
-    } else {
-      for (auto code : c.codes()) h.text(code == kMissingCode ? std::string_view("\0missing", 8) : c.categories()[code]);
-    }
-  };
-  for (const auto& c : features.columns()) add(c);
-  add(target);
-  return h.hex();
-}
-
-}  // namespace
 
 void Model::fit(const Dataset& data, const FitOptions& options) {
-  fit(data.features(), data.labels(), options);
-  metadata_["training"]["source"] = data.source;
+  TrackedRun run("train", "", {});
+  try {
+    run.data(data);
+    run.model(*this);
+    fit_untracked(data.features(), data.labels(), options);
+    metadata_["training"]["source"] = data.source;
+    run.metric("fit_seconds", metadata_["training"]["fit_seconds"].get<double>());
+    run.finish();
+  } catch (const std::exception& e) {
+    run.fail(e.what());
+    throw;
+  }
 }
 
 void Model::fit(const Frame& features, const Column& target, const FitOptions& options) {
+  TrackedRun run("train", "", {});
+  try {
+    run.data(features, target, "(in memory)");
+    run.model(*this);
+    fit_untracked(features, target, options);
+    run.metric("fit_seconds", metadata_["training"]["fit_seconds"].get<double>());
+    run.finish();
+  } catch (const std::exception& e) {
+    run.fail(e.what());
+    throw;
+  }
+}
+
+void Model::fit_untracked(const Frame& features, const Column& target, const FitOptions& options) {
   if (features.cols() == 0) throw DataError("no feature columns to train on");
   if (features.rows() == 0) throw DataError("no rows to train on");
   const Task task = options.task ? *options.task : infer_task(target);

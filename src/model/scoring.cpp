@@ -10,10 +10,36 @@
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/metrics/metrics.hpp"
+#include "shipml/track/tracked_run.hpp"
 
 namespace shipml {
 
+namespace {
+
+Result score_untracked(const Model& prototype, const Dataset& data, const Validation& v,
+                       std::vector<std::string> metric_names);
+
+}  // namespace
+
 Result score(const Model& prototype, const Dataset& data, const Validation& v, std::vector<std::string> metric_names) {
+  TrackedRun run("score", "", {});
+  try {
+    run.data(data);
+    run.model(prototype);
+    Result r = score_untracked(prototype, data, v, std::move(metric_names));
+    run.result(r);
+    run.finish();
+    return r;
+  } catch (const std::exception& e) {
+    run.fail(e.what());
+    throw;
+  }
+}
+
+namespace {
+
+Result score_untracked(const Model& prototype, const Dataset& data, const Validation& v,
+                       std::vector<std::string> metric_names) {
   const Column& target = data.labels();
   const Task task = v.task ? *v.task : infer_task(target);
   Result result;
@@ -69,6 +95,8 @@ Result score(const Model& prototype, const Dataset& data, const Validation& v, s
   });
   return result;
 }
+
+}  // namespace
 
 double Result::mean(const std::string& metric) const {
   double sum = 0;

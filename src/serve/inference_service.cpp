@@ -186,7 +186,7 @@ void InferenceService::handle(const HttpRequest& request, const Peer& peer, Http
   metrics_.record(peer.loop, outcome.model, outcome.endpoint, response.status, seconds, outcome.rows);
   if (!options_.access_log) return;
   std::string& log = log_buffers_[static_cast<std::size_t>(peer.loop) % log_buffers_.size()];
-  log += "{\"time\":\"" + utc_timestamp(true) + "\",\"remote\":";
+  log += "{\"time\":\"" + utc_timestamp(3) + "\",\"remote\":";
   append_json_string(log, peer.address);
   log += ",\"method\":";
   append_json_string(log, request.method);

@@ -4,17 +4,27 @@
 
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/track/registry.hpp"
 
 namespace shipml::serve {
 
 ModelSource ModelSource::parse(const std::string& spec) {
   ModelSource s;
-  const auto eq = spec.find('=');
+  const bool reference = is_registry_reference(spec);
+  const auto eq = reference ? std::string::npos : spec.find('=');
   s.path = eq == std::string::npos ? spec : spec.substr(eq + 1);
-  std::string label = eq == std::string::npos ? std::filesystem::path(s.path).stem().string() : spec.substr(0, eq);
+  std::string label;
+  if (eq != std::string::npos) label = spec.substr(0, eq);
+  else if (is_registry_reference(s.path)) label = s.path.substr(8, s.path.find('/', 8) - 8);  // models:/NAME/...
+  else label = std::filesystem::path(s.path).stem().string();
   const auto colon = label.find(':');
   s.name = label.substr(0, colon);
-  s.version = colon == std::string::npos ? "1" : label.substr(colon + 1);
+  // A registry reference is served under the version it resolves to, unless one is given.
+  s.version = colon != std::string::npos ? label.substr(colon + 1) : is_registry_reference(s.path) ? "" : "1";
+  if (is_registry_reference(s.path) && s.version.empty()) {
+    s.name = s.name.empty() ? "model" : s.name;
+    return s;  // checked when resolved
+  }
   // Names and versions become URL path segments.
   auto check = [&](const std::string& part, const char* what) {
     if (part.empty() || part.find_first_of("/?#% ") != std::string::npos)
@@ -26,13 +36,24 @@ ModelSource ModelSource::parse(const std::string& spec) {
   return s;
 }
 
+std::string ModelRepository::locate(const ModelSource& source, std::string* version) {
+  if (!is_registry_reference(source.path)) return source.path;
+  auto store = RunStore::open();
+  const ModelVersion v = ModelRegistry(*store).get(source.path.substr(8));
+  if (version) *version = std::to_string(v.version);
+  return v.path;
+}
+
 std::shared_ptr<const ServedModel> ModelRepository::load(const ModelSource& source) {
   const auto start = std::chrono::steady_clock::now();
-  auto model = std::make_shared<const Model>(Model::load(source.path));
+  std::string registry_version;
+  const std::string file = locate(source, &registry_version);
+  auto model = std::make_shared<const Model>(Model::load(file));
   auto served = std::make_shared<ServedModel>();
   served->name = source.name;
-  served->version = source.version;
+  served->version = source.version.empty() ? registry_version : source.version;
   served->source = source.path;
+  served->file = file;
   served->model = std::move(model);
   served->load_seconds = seconds_since(start);
   served->loaded_at = utc_timestamp();
@@ -43,9 +64,9 @@ std::shared_ptr<const ServedModel> ModelRepository::load(const ModelSource& sour
 void ModelRepository::add(const ModelSource& source) {
   auto served = load(source);
   std::lock_guard lock(mutex_);
-  for (const auto& s : sources_)
-    if (s.name == source.name && s.version == source.version)
-      throw UsageError("model '" + source.name + "' version " + source.version + " is given twice");
+  for (const auto& m : models_)
+    if (m->name == served->name && m->version == served->version)
+      throw UsageError("model '" + served->name + "' version " + served->version + " is given twice");
   sources_.push_back(source);
   models_.push_back(std::move(served));
 }
@@ -82,6 +103,24 @@ std::vector<std::string> ModelRepository::versions(std::string_view name) const 
   return out;
 }
 
+bool ModelRepository::registry_moved() const {
+  std::vector<std::shared_ptr<const ServedModel>> served;
+  std::vector<ModelSource> sources;
+  {
+    std::lock_guard lock(mutex_);
+    served = models_;
+    sources = sources_;
+  }
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    if (!is_registry_reference(sources[i].path)) continue;
+    try {
+      if (locate(sources[i], nullptr) != served[i]->file) return true;
+    } catch (const std::exception&) {  // the stage is empty now: keep serving what was there
+    }
+  }
+  return false;
+}
+
 std::vector<ReloadResult> ModelRepository::reload() {
   std::vector<ModelSource> sources;
   {
@@ -90,9 +129,10 @@ std::vector<ReloadResult> ModelRepository::reload() {
   }
   std::vector<ReloadResult> results;
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    ReloadResult r{sources[i].name, sources[i].version};
+    ReloadResult r{sources[i].name, sources[i].version.empty() ? "(registry)" : sources[i].version};
     try {
       auto fresh = load(sources[i]);  // loaded beside the old one, outside the lock
+      r.version = fresh->version;
       std::lock_guard lock(mutex_);
       models_[i] = std::move(fresh);
       r.ok = true;

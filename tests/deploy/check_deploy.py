@@ -1,8 +1,8 @@
 """Checks deploy/ statically, since no Docker engine or cluster runs here.
 
 - The Dockerfile's runtime stage installs the Debian packages that provide every
-  shared library `ldd` lists for the release binary, and the build stage copies
-  only paths that exist.
+  shared library the release binary links (its NEEDED entries, located by `ldd`),
+  and the build stage copies only paths that exist.
 - The image's command (ENTRYPOINT + CMD) and the Kubernetes container args parse:
   `shipml serve ... --check` loads a real model with them and exits 0.
 - The HEALTHCHECK and the probes ask for paths the server answers with 200.
@@ -43,13 +43,18 @@ def apt_packages(stage):
     return packages
 
 
-# 1. Runtime packages cover what the binary links.
+# 1. Runtime packages cover what the binary links: each library it names (NEEDED)
+# must come from a package the runtime stage installs; what those libraries need
+# in turn comes with them, as apt installs dependencies.
 runtime_packages = apt_packages(runtime)
+needed = set(re.findall(r"NEEDED\s+(\S+)", subprocess.run(["objdump", "-p", binary], capture_output=True, text=True,
+                                                             check=True).stdout))
+check(len(needed) > 0, "objdump found no NEEDED libraries")
 for line in subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout.splitlines():
-    m = re.search(r"(/\S+) \(0x", line)
-    if not m:
-        continue  # linux-vdso: the kernel's
-    path = m.group(1)
+    m = re.search(r"^\s*(\S+) => (/\S+) \(0x", line)
+    if not m or m.group(1) not in needed:
+        continue
+    path = m.group(2)
     owner = None
     for candidate in (path, os.path.realpath(path), "/usr" + path):
         r = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)

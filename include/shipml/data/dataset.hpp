@@ -18,7 +18,14 @@ struct Dataset {
   Frame features() const { return frame.without(target); }
   const Column& labels() const { return frame.column(target); }
   Dataset take(std::span<const std::size_t> rows) const { return {frame.take(rows), target, source}; }
+  /// The fingerprint of the features and target (see below).
+  std::string fingerprint() const;
 };
+
+/// Identifies data by content: column names, values and category texts, in
+/// order, features then target. Model files record the fingerprint of their
+/// training data and run records that of the data they used, so the two link up.
+std::string fingerprint(const Frame& features, const Column& target);
 
 /// Reads a CSV whose `target` column must exist.
 Dataset read_dataset(const std::string& path, const std::string& target, CsvOptions options = {});

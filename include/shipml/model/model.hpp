@@ -47,6 +47,8 @@ class Model {
   /// An unfitted copy with the same parameters.
   Model clone() const;
 
+  /// Trains on all rows; recorded as a "train" run unless tracking is off
+  /// (see shipml/track/tracked_run.hpp) or this is part of another run.
   void fit(const Frame& features, const Column& target, const FitOptions& options = {});
   void fit(const Dataset& data, const FitOptions& options = {});
   bool fitted() const { return learner_ != nullptr; }
@@ -77,6 +79,7 @@ class Model {
   friend struct ModelFile;
   Model() = default;
   void require_fitted(const char* what) const;
+  void fit_untracked(const Frame& features, const Column& target, const FitOptions& options);
   FeatureMatrix encode(const Frame& features) const;
 
   const EstimatorInfo* info_ = nullptr;

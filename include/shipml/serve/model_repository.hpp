@@ -13,14 +13,16 @@
 namespace shipml::serve {
 
 struct ServedModel {
-  std::string name, version, source;  // source: the model file it was loaded from
+  std::string name, version, source;  // source: a model file, or a registry reference (models:/NAME/STAGE)
+  std::string file;                   // the file it was loaded from
   std::shared_ptr<const Model> model;
   double load_seconds = 0;
   std::string loaded_at;  // UTC, ISO 8601
   std::string fingerprint;
 };
 
-/// "churn.shipml" -> name "churn", version "1"; "churn:3=path" -> "churn", "3".
+/// "churn.shipml" -> name "churn", version "1"; "churn:3=path" -> "churn", "3";
+/// "models:/churn/production" -> "churn", the registry version it resolves to.
 struct ModelSource {
   std::string name, version, path;
   static ModelSource parse(const std::string& spec);
@@ -46,8 +48,11 @@ class ModelRepository {
 
   /// Loads every model from its source again and swaps in those that load.
   std::vector<ReloadResult> reload();
+  /// Whether a registry reference now resolves to another version than the one served.
+  bool registry_moved() const;
 
  private:
+  static std::string locate(const ModelSource& source, std::string* registry_version);
   static std::shared_ptr<const ServedModel> load(const ModelSource& source);
   mutable std::mutex mutex_;
   std::vector<ModelSource> sources_;

@@ -1,0 +1,52 @@
+#pragma once
+// The model registry: model files registered under a name, each registration
+// the next version, with the run it came from and that run's metrics. A version
+// carries a stage (none, staging, production, archived) and notes; promoting a
+// version to staging or production archives the one that held that stage, so a
+// reference such as models:/churn/production always means exactly one file.
+#include <string>
+#include <vector>
+
+#include "shipml/track/run_store.hpp"
+
+namespace shipml {
+
+struct ModelVersion {
+  std::string name;
+  int version = 0;
+  std::string stage = "none";
+  std::string source_run;  // empty when registered from a file
+  std::string path;        // the registry's own copy of the model file
+  std::string created, notes;
+  nlohmann::json metrics = nlohmann::json::object();
+
+  nlohmann::json to_json() const;
+};
+
+class ModelRegistry {
+ public:
+  explicit ModelRegistry(RunStore& store);
+
+  /// Registers a copy of `model_file` (checked: it must load) as the next version of `name`.
+  ModelVersion register_file(const std::string& name, const std::string& model_file, const std::string& notes = "");
+  /// Registers the model file a run saved, with the run's metrics.
+  ModelVersion register_run(const std::string& name, const std::string& run_id, const std::string& notes = "");
+  /// Every name, and the versions of one (oldest first).
+  std::vector<std::string> names();
+  std::vector<ModelVersion> versions(const std::string& name);
+  /// "NAME" (latest version), "NAME@3" or "NAME/3", "NAME:production" or "NAME/production".
+  ModelVersion get(const std::string& reference);
+  ModelVersion promote(const std::string& name, int version, const std::string& stage, const std::string& notes = "");
+
+ private:
+  ModelVersion add(const std::string& name, const std::string& file, const std::string& run, const nlohmann::json& metrics,
+                   const std::string& notes);
+  RunStore& store_;
+};
+
+/// Where a model is: "models:/NAME/production" or "models:/NAME/3" (looked up in
+/// the registry of $SHIPML_TRACKING_URI or ./runs); any other text is a path, as is.
+std::string resolve_model_path(const std::string& path_or_reference);
+inline bool is_registry_reference(const std::string& s) { return s.starts_with("models:/"); }
+
+}  // namespace shipml

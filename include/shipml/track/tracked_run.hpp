@@ -1,0 +1,58 @@
+#pragma once
+// A run being recorded. Front doors open one around each train, score, compare
+// or search: it is written as running at once, so a crash or a kill still
+// leaves a record; finish() marks it finished, and a run that ends any other way
+// (an error, an exception) is marked failed with the reason. Nothing is written
+// when tracking is off ($SHIPML_TRACKING=off, or --no-track).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "shipml/data/dataset.hpp"
+#include "shipml/model/model.hpp"
+#include "shipml/model/scoring.hpp"
+#include "shipml/track/run_store.hpp"
+
+namespace shipml {
+
+/// Whether runs are recorded by default: not when $SHIPML_TRACKING is off/0/false.
+bool tracking_enabled();
+
+class TrackedRun {
+ public:
+  /// Starts a run in the store at `uri` (see RunStore::open) when `enabled`,
+  /// unless this thread already has a run open (a run inside a run is part of
+  /// it) or it is a worker of parallel work. `command` is the command line as
+  /// typed; empty for the process's own (a C++ program).
+  TrackedRun(std::string kind, std::string experiment, std::vector<std::string> command, bool enabled = true,
+             const std::string& uri = "");
+  ~TrackedRun();
+  TrackedRun(const TrackedRun&) = delete;
+  TrackedRun& operator=(const TrackedRun&) = delete;
+
+  bool active() const { return store_ != nullptr; }
+  const std::string& id() const { return run_.id; }
+
+  /// The data: source, fingerprint, rows, columns and input schema.
+  void data(const Dataset& data);
+  void data(const Frame& features, const Column& target, const std::string& source);
+  /// The estimator and every parameter, defaults included.
+  void model(const Model& model);
+  /// What scoring measured: per-fold values as steps, the means as the run's metrics, "<m>_std".
+  void result(const Result& result);
+  void metric(const std::string& name, double value);
+  void info(const std::string& key, const nlohmann::json& value);
+  void tag(const std::string& key, const std::string& value);
+  /// Copies a file into the run's artifacts.
+  void artifact(const std::string& name, const std::string& file);
+
+  void finish();
+  void fail(const std::string& error);
+
+ private:
+  std::unique_ptr<RunStore> store_;
+  RunRecord run_;
+  bool ended_ = false;
+};
+
+}  // namespace shipml

@@ -1,0 +1,173 @@
+#include "shipml/track/tracked_run.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "shipml/core/names.hpp"
+#include "shipml/core/parallel.hpp"
+#include "shipml/io/file.hpp"
+
+namespace shipml {
+namespace {
+
+// Output of a shell command, trailing newline removed; "" when it fails.
+std::string output_of(const std::string& command) {
+  FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
+  if (!pipe) return "";
+  std::string out;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) out.append(buf, n);
+  if (::pclose(pipe) != 0) return "";
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+// Runs opened on this thread and not yet ended: a run inside a run (the fits
+// inside a score, the fit inside `shipml train`) is part of it, not a run of its own.
+thread_local int open_runs = 0;
+
+// The process's own command line, for runs started from C++.
+std::vector<std::string> own_command_line() {
+  std::vector<std::string> words;
+  try {
+    const std::string raw = read_file("/proc/self/cmdline");
+    for (std::size_t start = 0; start < raw.size();) {
+      const auto end = raw.find('\0', start);
+      words.push_back(raw.substr(start, end - start));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  } catch (const std::exception&) {
+  }
+  return words;
+}
+
+// Who, where and with what code: enough to find the run's circumstances again.
+nlohmann::json environment(const std::vector<std::string>& command) {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const passwd* pw = ::getpwuid(::getuid());
+  nlohmann::json env = {{"command", join(command, " ")},
+                        {"user", pw ? pw->pw_name : (std::getenv("USER") ? std::getenv("USER") : "")},
+                        {"host", host},
+                        {"pid", ::getpid()},
+                        {"shipml_version", SHIPML_VERSION}};
+  char cwd[4096] = {};
+  if (::getcwd(cwd, sizeof cwd - 1)) env["working_directory"] = cwd;
+  const std::string commit = output_of("git rev-parse HEAD");
+  if (!commit.empty()) {
+    env["git_commit"] = commit;
+    env["git_dirty"] = !output_of("git status --porcelain --untracked-files=no").empty();
+  }
+  return env;
+}
+
+}  // namespace
+
+bool tracking_enabled() {
+  const char* v = std::getenv("SHIPML_TRACKING");
+  if (!v) return true;
+  const std::string s = v;
+  return !(s == "off" || s == "0" || s == "false" || s == "no");
+}
+
+TrackedRun::TrackedRun(std::string kind, std::string experiment, std::vector<std::string> command, bool enabled,
+                       const std::string& uri) {
+  if (!enabled || !tracking_enabled() || open_runs > 0 || inside_parallel_work()) return;
+  store_ = RunStore::open(uri);
+  run_.kind = std::move(kind);
+  if (!experiment.empty()) run_.experiment = std::move(experiment);
+  else if (const char* env = std::getenv("SHIPML_EXPERIMENT")) run_.experiment = env;
+  run_.info = environment(command.empty() ? own_command_line() : command);
+  store_->start(run_);
+  ++open_runs;
+}
+
+TrackedRun::~TrackedRun() {
+  if (!active()) return;
+  --open_runs;
+  if (ended_) return;
+  try {
+    store_->finish(run_.id, "failed", std::uncaught_exceptions() ? "ended by an error" : "ended without finishing");
+  } catch (...) {  // a destructor must not throw; the record stays "running"
+  }
+}
+
+void TrackedRun::data(const Dataset& data) {
+  if (!active()) return;
+  run_.info["data"] = {{"source", data.source},
+                       {"fingerprint", data.fingerprint()},
+                       {"rows", data.rows()},
+                       {"columns", data.frame.cols()},
+                       {"target", data.target}};
+  run_.info["schema"] = Schema::of(data.features()).to_json();
+  store_->set_info(run_.id, run_.info);
+}
+
+void TrackedRun::data(const Frame& features, const Column& target, const std::string& source) {
+  if (!active()) return;
+  run_.info["data"] = {{"source", source},
+                       {"fingerprint", fingerprint(features, target)},
+                       {"rows", features.rows()},
+                       {"columns", features.cols() + 1},
+                       {"target", target.name()}};
+  run_.info["schema"] = Schema::of(features).to_json();
+  store_->set_info(run_.id, run_.info);
+}
+
+void TrackedRun::model(const Model& model) {
+  if (!active()) return;
+  std::map<std::string, std::string> params = model.params().values();
+  params["estimator"] = model.estimator();
+  store_->log_params(run_.id, params);
+}
+
+void TrackedRun::result(const Result& result) {
+  if (!active()) return;
+  std::map<std::string, double> values;
+  for (const auto& name : result.metric_names) {
+    values[name] = result.mean(name);
+    if (result.folds.size() > 1) values[name + "_std"] = result.stddev(name);
+    for (std::size_t f = 0; f < result.folds.size() && result.folds.size() > 1; ++f)
+      store_->log_metric(run_.id, name, result.folds[f].metrics.at(name), static_cast<int>(f));
+  }
+  store_->log_metrics(run_.id, values);
+  run_.info["validation"] = {{"method", result.validation}, {"seed", result.seed}, {"folds", result.folds.size()},
+                             {"task", std::string(to_string(result.task))}};
+  store_->set_info(run_.id, run_.info);
+}
+
+void TrackedRun::metric(const std::string& name, double value) {
+  if (active()) store_->log_metrics(run_.id, {{name, value}});
+}
+
+void TrackedRun::info(const std::string& key, const nlohmann::json& value) {
+  if (!active()) return;
+  run_.info[key] = value;
+  store_->set_info(run_.id, run_.info);
+}
+
+void TrackedRun::tag(const std::string& key, const std::string& value) {
+  if (active()) store_->set_tag(run_.id, key, value);
+}
+
+void TrackedRun::artifact(const std::string& name, const std::string& file) {
+  if (active()) store_->add_artifact(run_.id, name, file);
+}
+
+void TrackedRun::finish() {
+  if (!active() || ended_) return;
+  store_->finish(run_.id, "finished");
+  ended_ = true;
+}
+
+void TrackedRun::fail(const std::string& error) {
+  if (!active() || ended_) return;
+  store_->finish(run_.id, "failed", error);
+  ended_ = true;
+}
+
+}  // namespace shipml
