@@ -113,7 +113,7 @@ void add_train(CLI::App& app) {
       run.model(model);
       model.fit(d, {.task = data->task_override()});
       model.save(*out);
-      run.metric("fit_seconds", model.metadata()["training"]["fit_seconds"].get<double>());
+      run.trained(model);
       run.artifact("model.shipml", *out);
       run.finish();
       std::cout << "trained " << model.estimator() << " on " << d.rows() << " rows x " << model.schema().fields().size()
@@ -232,6 +232,11 @@ void print_learned(const nlohmann::json& j, const std::string& indent) {
       for (std::size_t i = 0; i < std::min<std::size_t>(10, items.size()); ++i)
         std::cout << indent << "  " << std::left << std::setw(32) << items[i].first << std::right << std::setw(12)
                   << std::setprecision(4) << items[i].second << '\n';
+    } else if (value.is_array() && value.size() > 10 &&
+               std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_number(); })) {
+      // A long series (a loss per boosting round): its ends, not every value.
+      std::cout << indent << key << ": " << value.front().dump() << ", " << value[1].dump() << ", ..., "
+                << value.back().dump() << " (" << value.size() << " values)\n";
     } else if (value.is_array()) {
       for (std::size_t i = 0; i < value.size(); ++i) {
         if (!value[i].is_structured()) {

@@ -157,7 +157,8 @@ class HistGradientBoosting final : public Estimator {
       if (!stop_early) continue;
       const double l = mean_loss(y, weight, raw, valid);
       valid_loss_.push_back(l);
-      if (l < best_loss - tol_ * std::max(1.0, std::abs(best_loss))) {
+      // The first round always improves on "nothing yet" (INFINITY - tol * INFINITY would be NaN).
+      if (best_round_ == 0 || l < best_loss - tol_ * std::max(1.0, std::abs(best_loss))) {
         best_loss = l;
         best_round_ = static_cast<std::size_t>(round) + 1;
         since_best = 0;
@@ -231,6 +232,7 @@ class HistGradientBoosting final : public Estimator {
     if (!valid_loss_.empty()) {
       j["best_round"] = best_round_;
       j["validation_loss_best"] = valid_loss_[best_round_ ? best_round_ - 1 : 0];
+      j["validation_loss_per_round"] = valid_loss_;
     }
     return j;
   }

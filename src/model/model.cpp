@@ -36,7 +36,7 @@ void Model::fit(const Dataset& data, const FitOptions& options) {
     run.model(*this);
     fit_untracked(data.features(), data.labels(), options);
     metadata_["training"]["source"] = data.source;
-    run.metric("fit_seconds", metadata_["training"]["fit_seconds"].get<double>());
+    run.trained(*this);
     run.finish();
   } catch (const std::exception& e) {
     run.fail(e.what());
@@ -50,7 +50,7 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
     run.data(features, target, "(in memory)");
     run.model(*this);
     fit_untracked(features, target, options);
-    run.metric("fit_seconds", metadata_["training"]["fit_seconds"].get<double>());
+    run.trained(*this);
     run.finish();
   } catch (const std::exception& e) {
     run.fail(e.what());

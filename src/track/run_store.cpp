@@ -276,6 +276,17 @@ void RunStore::log_metrics(const std::string& id, const std::map<std::string, do
   });
 }
 
+void RunStore::log_series(const std::string& id, const std::string& key, const std::vector<double>& values,
+                          int first_step) {
+  track::in_transaction(*db_, [&] {
+    db_->exec("DELETE FROM metrics WHERE run_id = ? AND key = ? AND step >= 0", {id, key});
+    for (std::size_t i = 0; i < values.size(); ++i)
+      db_->exec("INSERT INTO metrics (run_id, key, step, value) VALUES (?, ?, ?, ?)",
+                {id, key, static_cast<std::int64_t>(first_step + static_cast<int>(i)), values[i]});
+    db_->exec("UPDATE runs SET heartbeat = ? WHERE id = ?", {utc_timestamp(6), id});
+  });
+}
+
 void RunStore::set_tag(const std::string& id, const std::string& key, const std::string& value) {
   track::in_transaction(*db_, [&] {
     db_->exec("DELETE FROM tags WHERE run_id = ? AND key = ?", {id, key});

@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -125,14 +126,31 @@ void TrackedRun::model(const Model& model) {
   store_->log_params(run_.id, params);
 }
 
+void TrackedRun::trained(const Model& model) {
+  if (!active()) return;
+  store_->log_metrics(run_.id, {{"fit_seconds", model.metadata()["training"].value("fit_seconds", 0.0)}});
+  const nlohmann::json learned = model.inspect();
+  for (const auto& [key, series] : learned.items()) {
+    if (!key.ends_with("_per_round") || !series.is_array()) continue;
+    const std::string name = key.substr(0, key.size() - std::string("_per_round").size());
+    std::vector<double> values;
+    for (const auto& v : series) values.push_back(v.is_number() ? v.get<double>() : std::nan(""));
+    store_->log_series(run_.id, name, values, 1);  // step = boosting round
+    if (learned.contains(name + "_best")) store_->log_metrics(run_.id, {{name, learned[name + "_best"].get<double>()}});
+  }
+}
+
 void TrackedRun::result(const Result& result) {
   if (!active()) return;
   std::map<std::string, double> values;
   for (const auto& name : result.metric_names) {
     values[name] = result.mean(name);
     if (result.folds.size() > 1) values[name + "_std"] = result.stddev(name);
-    for (std::size_t f = 0; f < result.folds.size() && result.folds.size() > 1; ++f)
-      store_->log_metric(run_.id, name, result.folds[f].metrics.at(name), static_cast<int>(f));
+    if (result.folds.size() > 1) {
+      std::vector<double> per_fold;
+      for (const auto& fold : result.folds) per_fold.push_back(fold.metrics.at(name));
+      store_->log_series(run_.id, name, per_fold);  // step = fold
+    }
   }
   store_->log_metrics(run_.id, values);
   run_.info["validation"] = {{"method", result.validation}, {"seed", result.seed}, {"folds", result.folds.size()},

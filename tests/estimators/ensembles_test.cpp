@@ -2,6 +2,7 @@
 // hard columns, determinism across thread counts, what inspect reports.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "support.hpp"
@@ -121,9 +122,19 @@ TEST(Ensembles, EarlyStoppingKeepsTheBestRound) {
   Model m("hist_gbdt", {{"early_stopping", "true"}, {"n_estimators", "500"}, {"learning_rate", "0.3"}});
   m.fit(d);
   const auto j = m.inspect();
+  EXPECT_GE(j["rounds"].get<int>(), 5);  // it learned, and stopped before the budget
   EXPECT_LT(j["rounds"].get<int>(), 500);
   EXPECT_EQ(j["rounds"], j["best_round"]);
   EXPECT_EQ(j["trees"], j["rounds"]);
+  // The kept round is the one with the lowest validation loss.
+  const auto& curve = j["validation_loss_per_round"];
+  const double lowest = std::min_element(curve.begin(), curve.end(), [](const auto& a, const auto& b) {
+                          return a.template get<double>() < b.template get<double>();
+                        })->get<double>();
+  EXPECT_NEAR(j["validation_loss_best"].get<double>(), lowest, 1e-9 * lowest);
+  EXPECT_EQ(curve[j["best_round"].get<std::size_t>() - 1].get<double>(), j["validation_loss_best"].get<double>());
+  // And the model predicts far better than the mean.
+  EXPECT_GT(r2_score(target_values(d.labels()), m.predict(d.features()).values), 0.8);
 }
 
 TEST(Ensembles, RegressionLossesFitTheirTarget) {

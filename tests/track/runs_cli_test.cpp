@@ -3,6 +3,7 @@
 // models:/NAME/STAGE to predict and inspect.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -95,6 +96,23 @@ TEST_F(RunsCli, ScoreAndTrainAreRecordedAndReadBack) {
   // Delete.
   ASSERT_EQ(shipml("runs delete " + s["id"].get<std::string>()).exit_code, 0);
   EXPECT_EQ(shipml_json("runs list --json").size(), 1u);
+}
+
+TEST_F(RunsCli, BoostingRecordsItsValidationLossPerRound) {
+  ASSERT_EQ(shipml("train -q --data " + data_path("churn.csv") + " --target churn -e hist_gbdt --set early_stopping=true "
+                   "--set n_estimators=30 --out " + tmp_.file("m.shipml")).exit_code, 0);
+  const json run = shipml_json("runs show latest --json");
+  const auto& curve = run["metric_steps"]["validation_loss"];
+  // One value per round trained (early stopping may end before 30), and the run's value is the best round's.
+  ASSERT_GE(curve.size(), 10u) << run.dump();
+  ASSERT_LE(curve.size(), 30u);
+  const double best = run["metrics"]["validation_loss"];
+  const double lowest = std::min_element(curve.begin(), curve.end(), [](const json& a, const json& b) {
+                          return a.get<double>() < b.get<double>();
+                        })->get<double>();
+  EXPECT_NEAR(best, lowest, 1e-6 * lowest);
+  EXPECT_LT(best, curve[0].get<double>());
+  EXPECT_GT(run["metrics"]["fit_seconds"].get<double>(), 0);
 }
 
 TEST_F(RunsCli, AFailedRunIsRecordedWithItsError) {

@@ -54,6 +54,8 @@ class RunStore {
   void log_params(const std::string& id, const std::map<std::string, std::string>& params);
   void log_metric(const std::string& id, const std::string& key, double value, int step = -1);
   void log_metrics(const std::string& id, const std::map<std::string, double>& values);
+  /// A metric's value at steps first_step, first_step + 1, ... (folds, boosting rounds), in one write.
+  void log_series(const std::string& id, const std::string& key, const std::vector<double>& values, int first_step = 0);
   void set_tag(const std::string& id, const std::string& key, const std::string& value);
   void set_info(const std::string& id, const nlohmann::json& info);
   /// Copies a file into the run's artifact folder; returns where it went.

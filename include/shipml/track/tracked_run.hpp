@@ -38,6 +38,9 @@ class TrackedRun {
   void data(const Frame& features, const Column& target, const std::string& source);
   /// The estimator and every parameter, defaults included.
   void model(const Model& model);
+  /// What training produced: fit time, and the learner's own per-iteration
+  /// series (validation loss per boosting round) as metric steps.
+  void trained(const Model& model);
   /// What scoring measured: per-fold values as steps, the means as the run's metrics, "<m>_std".
   void result(const Result& result);
   void metric(const std::string& name, double value);
