@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include "args.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -14,54 +16,6 @@
 
 namespace shipml::cli {
 namespace {
-
-// Options every command that reads training data shares.
-struct DataArgs {
-  std::string path, target, task;
-  std::vector<std::string> categorical, numeric, missing;
-
-  void add(CLI::App* cmd, bool with_target = true) {
-    cmd->add_option("--data", path, "CSV file with a header row")->required()->check(CLI::ExistingFile);
-    if (with_target) cmd->add_option("--target,-t", target, "column to predict")->required();
-    cmd->add_option("--categorical", categorical, "read this column as categories (repeatable)");
-    cmd->add_option("--numeric", numeric, "read this column as numbers (repeatable)");
-    cmd->add_option("--missing", missing, "extra token meaning a missing value (repeatable)");
-    if (with_target) cmd->add_option("--task", task, "classification or regression (default: inferred from the target)");
-  }
-  CsvOptions csv() const {
-    CsvOptions o;
-    o.categorical = categorical;
-    o.numeric = numeric;
-    o.missing_values.insert(o.missing_values.end(), missing.begin(), missing.end());
-    return o;
-  }
-  Dataset read() const { return read_dataset(path, target, csv()); }
-  std::optional<Task> task_override() const { return task.empty() ? std::nullopt : std::optional(parse_task(task)); }
-};
-
-struct EstimatorArgs {
-  std::string name;
-  std::vector<std::string> settings;
-
-  void add(CLI::App* cmd) {
-    cmd->add_option("--estimator,-e", name, "estimator name (see `shipml estimators`)")->required();
-    cmd->add_option("--set", settings, "estimator parameter NAME=VALUE (repeatable)");
-  }
-  Model model() const {
-    std::map<std::string, std::string> params;
-    for (const auto& s : settings) {
-      auto [k, v] = parse_assignment(s);
-      params[k] = v;
-    }
-    return Model(name, params);
-  }
-};
-
-std::string describe_task(Task task, const std::vector<std::string>& classes) {
-  if (task == Task::regression) return "regression";
-  return std::string(classes.size() == 2 ? "binary" : std::to_string(classes.size()) + "-class") +
-         " classification (" + join(classes) + ")";
-}
 
 void add_estimators(CLI::App& app) {
   auto* cmd = app.add_subcommand("estimators", "List estimators, or show one with its parameters");
@@ -131,19 +85,13 @@ void add_score(CLI::App& app) {
   auto* cmd = app.add_subcommand("score", "Measure a model on held-out rows or by cross-validation");
   auto data = std::make_shared<DataArgs>();
   auto est = std::make_shared<EstimatorArgs>();
-  auto v = std::make_shared<Validation>();
+  auto validation = std::make_shared<ValidationArgs>();
   auto metric_names = std::make_shared<std::vector<std::string>>();
   auto json = std::make_shared<bool>(false);
   data->add(cmd);
   est->add(cmd);
-  auto* test_size = cmd->add_option("--test-size", v->test_size, "fraction of rows held out (default 0.25)")
-                        ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--cv", v->folds, "K-fold cross-validation instead of one hold-out split")
-      ->check(CLI::Range(2, 1000))
-      ->excludes(test_size);
+  validation->add(cmd);
   cmd->add_option("--metric,-m", *metric_names, "metric to report (repeatable; default: the task's usual set)");
-  cmd->add_option("--seed", v->seed, "seed for the split (default 42)");
-  cmd->add_option("--threads", v->threads, "folds scored at once (default: all cores)");
   cmd->add_flag("--json", *json, "print the result as JSON");
   auto tracking = std::make_shared<TrackingArgs>();
   tracking->add(cmd);
@@ -157,8 +105,9 @@ void add_score(CLI::App& app) {
       d = data->read();
       run.data(d);
       run.model(model);
-      v->task = data->task_override();
-      r = score(model, d, *v, *metric_names);
+      Validation v = validation->v;
+      v.task = data->task_override();
+      r = score(model, d, v, *metric_names);
       run.result(r);
       run.finish();
     } catch (const std::exception& e) {
@@ -320,6 +269,7 @@ void add_commands(CLI::App& app) {
   add_serve(app);
   add_runs(app);
   add_registry(app);
+  add_experiments(app);
 }
 
 }  // namespace shipml::cli

@@ -15,6 +15,8 @@ void add_serve(CLI::App& app);
 void add_runs(CLI::App& app);
 /// `shipml registry ...` (in registry_command.cpp).
 void add_registry(CLI::App& app);
+/// `shipml compare` and `shipml search` (in experiment_commands.cpp).
+void add_experiments(CLI::App& app);
 
 /// The command line as the user typed it, for run records.
 inline std::vector<std::string>& invocation() {
@@ -34,6 +36,7 @@ struct TrackingArgs {
   /// the library would record inside it.
   void apply() const {
     if (off) ::setenv("SHIPML_TRACKING", "off", 1);
+    if (!experiment.empty()) ::setenv("SHIPML_EXPERIMENT", experiment.c_str(), 1);
   }
   std::string name() const {
     if (!experiment.empty()) return experiment;

@@ -39,7 +39,11 @@ class Pool {
     wake_.notify_all();
     work();
     std::unique_lock lock(mutex_);
-    done_.wait(lock, [&] { return helpers_active_ == 0 && helpers_wanted_ == 0; });
+    // The work is all taken: helpers that have not woken yet are not needed, so
+    // small jobs do not wait for a wake-up that brings nothing (it can cost more
+    // than the job itself). Helpers already in work() are waited for.
+    helpers_wanted_ = 0;
+    done_.wait(lock, [&] { return helpers_active_ == 0; });
     fn_ = nullptr;
     if (error_) std::rethrow_exception(error_);
     return true;

@@ -32,6 +32,11 @@ void Progress::tick(std::size_t n) {
   drawing_ = false;
 }
 
+void Progress::note(std::string text) {
+  std::lock_guard lock(note_mutex_);
+  note_ = std::move(text);
+}
+
 void Progress::draw(bool final) {
   const std::size_t done = std::min(done_.load(), total_);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -40,8 +45,13 @@ void Progress::draw(bool final) {
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(width, '.');
   const double left = done ? elapsed * static_cast<double>(total_ - done) / static_cast<double>(done) : 0.0;
-  std::fprintf(stderr, "\r%s [%s] %zu/%zu  %.1fs elapsed, %.1fs left ", label_.c_str(), bar.c_str(), done, total_,
-               elapsed, left);
+  std::string note;
+  {
+    std::lock_guard lock(note_mutex_);
+    note = note_;
+  }
+  std::fprintf(stderr, "\r%s [%s] %zu/%zu  %.1fs elapsed, %.1fs left  %s\033[K", label_.c_str(), bar.c_str(), done,
+               total_, elapsed, left, note.c_str());
   if (final) std::fputs("\r\033[K", stderr);  // clear the line when done: the result is what matters
   std::fflush(stderr);
 }

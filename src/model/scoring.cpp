@@ -1,5 +1,6 @@
 #include "shipml/model/scoring.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iomanip>
@@ -9,6 +10,7 @@
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
+#include "shipml/core/random.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/track/tracked_run.hpp"
 
@@ -36,61 +38,84 @@ Result score(const Model& prototype, const Dataset& data, const Validation& v, s
   }
 }
 
-namespace {
+ScoringPlan ScoringPlan::make(const Dataset& data, const Validation& v, std::vector<std::string> metric_names) {
+  ScoringPlan plan;
+  plan.target = data.labels();
+  plan.features = data.features();
+  plan.task = v.task ? *v.task : infer_task(plan.target);
+  plan.seed = v.seed;
+  std::vector<int> groups;
+  if (plan.task == Task::classification) {
+    plan.classes = class_labels(plan.target);
+    groups = class_indices(plan.target, plan.classes);
+    plan.truth.assign(groups.begin(), groups.end());
+  } else {
+    plan.truth = target_values(plan.target);
+  }
+  const int n_classes = static_cast<int>(plan.classes.size());
+  if (metric_names.empty()) metric_names = default_metrics(plan.task, n_classes);
+  for (const auto& name : metric_names) check_metric(find_metric(name), plan.task, n_classes);
+  plan.metric_names = metric_names;
+  std::ostringstream how;
+  if (v.folds >= 2) {
+    plan.folds = kfold(data.rows(), v.folds, v.seed, groups);
+    how << v.folds << "-fold CV";
+  } else {
+    plan.folds = {train_test_split(data.rows(), v.test_size, v.seed, groups)};
+    how << "hold-out " << format_number(v.test_size * 100) << "%";
+  }
+  plan.validation = how.str() + (plan.task == Task::classification ? ", stratified" : "");
+  return plan;
+}
 
-Result score_untracked(const Model& prototype, const Dataset& data, const Validation& v,
-                       std::vector<std::string> metric_names) {
-  const Column& target = data.labels();
-  const Task task = v.task ? *v.task : infer_task(target);
+Result ScoringPlan::result_for(const Model& prototype) const {
   Result result;
   result.estimator = prototype.estimator();
   result.params = prototype.params().values();
   result.task = task;
-  result.seed = v.seed;
-  std::vector<int> groups;
-  std::vector<double> truth;
-  if (task == Task::classification) {
-    result.classes = class_labels(target);
-    groups = class_indices(target, result.classes);
-    truth.assign(groups.begin(), groups.end());
-  } else {
-    truth = target_values(target);
-  }
-  const int n_classes = static_cast<int>(result.classes.size());
-  if (metric_names.empty()) metric_names = default_metrics(task, n_classes);
-  for (const auto& name : metric_names) check_metric(find_metric(name), task, n_classes);
+  result.classes = classes;
+  result.seed = seed;
   result.metric_names = metric_names;
-
-  const bool stratified = task == Task::classification;
-  std::vector<Fold> folds;
-  std::ostringstream how;
-  if (v.folds >= 2) {
-    folds = kfold(data.rows(), v.folds, v.seed, groups);
-    how << v.folds << "-fold CV";
-  } else {
-    folds = {train_test_split(data.rows(), v.test_size, v.seed, groups)};
-    how << "hold-out " << format_number(v.test_size * 100) << "%";
-  }
-  result.validation = how.str() + (stratified ? ", stratified" : "");
-
-  const Frame features = data.features();
+  result.validation = validation;
   result.folds.resize(folds.size());
-  Progress progress("scoring " + prototype.estimator(), folds.size());
-  parallel_for(folds.size(), v.threads, [&](std::size_t f) {
-    const Fold& fold = folds[f];
-    Model model = prototype.clone();
-    FoldResult& out = result.folds[f];
-    out.train_rows = fold.train.size();
-    out.test_rows = fold.test.size();
-    auto start = std::chrono::steady_clock::now();
-    model.fit(features.take(fold.train), target.take(fold.train), {.task = task, .classes = result.classes});
-    out.fit_seconds = seconds_since(start);
-    start = std::chrono::steady_clock::now();
-    Predictions p = model.predict(features.take(fold.test));
-    out.predict_seconds = seconds_since(start);
-    Evaluation e{task, n_classes, {}, std::move(p.values), std::move(p.proba)};
-    for (std::size_t i : fold.test) e.truth.push_back(truth[i]);
-    for (const auto& name : metric_names) out.metrics[name] = find_metric(name).compute(e);
+  return result;
+}
+
+FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::size_t max_train_rows,
+                                 std::uint64_t seed) const {
+  const Fold& fold = folds.at(f);
+  std::vector<std::size_t> train = fold.train;
+  if (max_train_rows > 0 && max_train_rows < train.size()) {
+    Random rng(seed ^ (0x9e3779b97f4a7c15ULL * (f + 1)));
+    rng.shuffle(std::span(train));
+    train.resize(max_train_rows);
+    std::sort(train.begin(), train.end());
+  }
+  Model model = prototype.clone();
+  FoldResult out;
+  out.train_rows = train.size();
+  out.test_rows = fold.test.size();
+  auto start = std::chrono::steady_clock::now();
+  model.fit(features.take(train), target.take(train), {.task = task, .classes = classes});
+  out.fit_seconds = seconds_since(start);
+  start = std::chrono::steady_clock::now();
+  Predictions p = model.predict(features.take(fold.test));
+  out.predict_seconds = seconds_since(start);
+  Evaluation e{task, static_cast<int>(classes.size()), {}, std::move(p.values), std::move(p.proba)};
+  for (std::size_t i : fold.test) e.truth.push_back(truth[i]);
+  for (const auto& name : metric_names) out.metrics[name] = find_metric(name).compute(e);
+  return out;
+}
+
+namespace {
+
+Result score_untracked(const Model& prototype, const Dataset& data, const Validation& v,
+                       std::vector<std::string> metric_names) {
+  const ScoringPlan plan = ScoringPlan::make(data, v, std::move(metric_names));
+  Result result = plan.result_for(prototype);
+  Progress progress("scoring " + prototype.estimator(), plan.folds.size());
+  parallel_for(plan.folds.size(), v.threads, [&](std::size_t f) {
+    result.folds[f] = plan.run_fold(prototype, f);
     progress.tick();
   });
   return result;
@@ -98,18 +123,33 @@ Result score_untracked(const Model& prototype, const Dataset& data, const Valida
 
 }  // namespace
 
+namespace {
+
+// The metric's value on each fold that has it (a search stopped part-way leaves folds without).
+std::vector<double> fold_values(const std::vector<FoldResult>& folds, const std::string& metric) {
+  std::vector<double> out;
+  for (const auto& f : folds)
+    if (const auto it = f.metrics.find(metric); it != f.metrics.end()) out.push_back(it->second);
+  return out;
+}
+
+}  // namespace
+
 double Result::mean(const std::string& metric) const {
+  const auto values = fold_values(folds, metric);
+  if (values.empty()) return std::nan("");
   double sum = 0;
-  for (const auto& f : folds) sum += f.metrics.at(metric);
-  return sum / static_cast<double>(folds.size());
+  for (double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
 }
 
 double Result::stddev(const std::string& metric) const {
-  if (folds.size() < 2) return 0;
+  const auto values = fold_values(folds, metric);
+  if (values.size() < 2) return values.empty() ? std::nan("") : 0;
   const double m = mean(metric);
   double sq = 0;
-  for (const auto& f : folds) sq += (f.metrics.at(metric) - m) * (f.metrics.at(metric) - m);
-  return std::sqrt(sq / static_cast<double>(folds.size() - 1));
+  for (double v : values) sq += (v - m) * (v - m);
+  return std::sqrt(sq / static_cast<double>(values.size() - 1));
 }
 
 std::string Result::table() const {

@@ -176,6 +176,26 @@ void TrackedRun::artifact(const std::string& name, const std::string& file) {
   if (active()) store_->add_artifact(run_.id, name, file);
 }
 
+void TrackedRun::params(const std::map<std::string, std::string>& values) {
+  if (active()) store_->log_params(run_.id, values);
+}
+
+void TrackedRun::text_artifact(const std::string& name, const std::string& text) {
+  if (!active()) return;
+  char path[] = "/tmp/shipml-artifact-XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd < 0) return;
+  ::close(fd);
+  try {
+    write_file_atomic(path, text);
+    store_->add_artifact(run_.id, name, path);
+  } catch (...) {
+    ::unlink(path);
+    throw;
+  }
+  ::unlink(path);
+}
+
 void TrackedRun::finish() {
   if (!active() || ended_) return;
   store_->finish(run_.id, "finished");

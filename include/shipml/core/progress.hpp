@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <mutex>
 #include <string>
 
 namespace shipml {
@@ -23,6 +24,8 @@ class Progress {
 
   /// Marks `n` more units done; thread-safe, redraws at most ten times a second.
   void tick(std::size_t n = 1);
+  /// A short status shown after the bar ("best roc_auc 0.93"); thread-safe.
+  void note(std::string text);
 
  private:
   void draw(bool final);
@@ -32,6 +35,8 @@ class Progress {
   bool active_;
   std::chrono::steady_clock::time_point start_, last_draw_;
   std::atomic<bool> drawing_{false};
+  std::mutex note_mutex_;
+  std::string note_;
 };
 
 }  // namespace shipml

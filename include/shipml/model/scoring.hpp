@@ -48,4 +48,27 @@ struct Result {
 Result score(const Model& prototype, const Dataset& data, const Validation& validation = {},
              std::vector<std::string> metric_names = {});
 
+/// How to score on `data`, worked out once: task, classes, the truth, the folds
+/// and the metrics. Everything scored with one plan meets exactly the same rows,
+/// which is what makes comparisons and searches fair.
+struct ScoringPlan {
+  Task task = Task::regression;
+  std::vector<std::string> classes;
+  std::vector<double> truth;  // class index or value, per row
+  std::vector<Fold> folds;
+  std::vector<std::string> metric_names;
+  std::string validation;  // in words
+  std::uint64_t seed = 0;
+  Frame features;
+  Column target;
+
+  static ScoringPlan make(const Dataset& data, const Validation& validation, std::vector<std::string> metric_names = {});
+  /// Fits a copy of `prototype` on fold `f`'s training rows and measures it on
+  /// its test rows. With `max_train_rows`, on that many of the training rows,
+  /// drawn with `seed` (successive halving).
+  FoldResult run_fold(const Model& prototype, std::size_t f, std::size_t max_train_rows = 0, std::uint64_t seed = 0) const;
+  /// An empty result for `prototype` under this plan (folds to be filled in).
+  Result result_for(const Model& prototype) const;
+};
+
 }  // namespace shipml

@@ -46,8 +46,12 @@ class TrackedRun {
   void metric(const std::string& name, double value);
   void info(const std::string& key, const nlohmann::json& value);
   void tag(const std::string& key, const std::string& value);
+  void params(const std::map<std::string, std::string>& values);
   /// Copies a file into the run's artifacts.
   void artifact(const std::string& name, const std::string& file);
+  /// Stores text (a table, JSON) as an artifact.
+  void text_artifact(const std::string& name, const std::string& text);
+  void json_artifact(const std::string& name, const nlohmann::json& value) { text_artifact(name, value.dump(2) + "\n"); }
 
   void finish();
   void fail(const std::string& error);

@@ -1,0 +1,81 @@
+#pragma once
+// Options several commands share: the data, the estimator, the validation.
+#include <CLI/CLI.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shipml/core/names.hpp"
+#include "shipml/shipml.hpp"
+
+namespace shipml::cli {
+
+// Options every command that reads training data shares.
+struct DataArgs {
+  std::string path, target, task;
+  std::vector<std::string> categorical, numeric, missing;
+
+  void add(CLI::App* cmd, bool with_target = true) {
+    cmd->add_option("--data", path, "CSV file with a header row")->required()->check(CLI::ExistingFile);
+    if (with_target) cmd->add_option("--target,-t", target, "column to predict")->required();
+    cmd->add_option("--categorical", categorical, "read this column as categories (repeatable)");
+    cmd->add_option("--numeric", numeric, "read this column as numbers (repeatable)");
+    cmd->add_option("--missing", missing, "extra token meaning a missing value (repeatable)");
+    if (with_target) cmd->add_option("--task", task, "classification or regression (default: inferred from the target)");
+  }
+  CsvOptions csv() const {
+    CsvOptions o;
+    o.categorical = categorical;
+    o.numeric = numeric;
+    o.missing_values.insert(o.missing_values.end(), missing.begin(), missing.end());
+    return o;
+  }
+  Dataset read() const { return read_dataset(path, target, csv()); }
+  std::optional<Task> task_override() const { return task.empty() ? std::nullopt : std::optional(parse_task(task)); }
+};
+
+struct EstimatorArgs {
+  std::string name;
+  std::vector<std::string> settings;
+
+  void add(CLI::App* cmd) {
+    cmd->add_option("--estimator,-e", name, "estimator name (see `shipml estimators`)")->required();
+    cmd->add_option("--set", settings, "estimator parameter NAME=VALUE (repeatable)");
+  }
+  Model model() const {
+    std::map<std::string, std::string> params;
+    for (const auto& s : settings) {
+      auto [k, v] = parse_assignment(s);
+      params[k] = v;
+    }
+    return Model(name, params);
+  }
+};
+
+inline std::string describe_task(Task task, const std::vector<std::string>& classes) {
+  if (task == Task::regression) return "regression";
+  return std::string(classes.size() == 2 ? "binary" : std::to_string(classes.size()) + "-class") +
+         " classification (" + join(classes) + ")";
+}
+
+/// --test-size | --cv, --seed, --threads.
+struct ValidationArgs {
+  Validation v;
+  void add(CLI::App* cmd, int default_folds = 0) {
+    v.folds = default_folds;
+    auto* test_size = cmd->add_option("--test-size", v.test_size, "fraction of rows held out (default 0.25)")
+                          ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--cv", v.folds,
+                    default_folds ? "K-fold cross-validation (default " + std::to_string(default_folds) + ")"
+                                  : std::string("K-fold cross-validation instead of one hold-out split"))
+        ->check(CLI::Range(2, 1000))
+        ->excludes(test_size);
+    cmd->add_option("--seed", v.seed, "seed for the split (default 42)");
+    cmd->add_option("--threads", v.threads, "work at once (default: all cores)");
+  }
+};
+
+}  // namespace shipml::cli

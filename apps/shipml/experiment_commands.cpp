@@ -1,0 +1,164 @@
+// `shipml compare` and `shipml search`: many models on the same folds.
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "shipml/core/interrupt.hpp"
+#include "shipml/experiment/compare.hpp"
+#include "shipml/experiment/search.hpp"
+#include "shipml/io/file.hpp"
+
+namespace shipml::cli {
+namespace {
+
+// "NAME=v1,v2,v3" -> (NAME, [v1, v2, v3]).
+std::pair<std::string, std::vector<std::string>> parse_list(const std::string& text, const std::string& flag) {
+  const auto [name, values] = parse_assignment(text);
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= values.size()) {
+    const auto comma = values.find(',', start);
+    out.push_back(values.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (out.back().empty()) throw UsageError(flag + " " + text + ": an empty value");
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return {name, out};
+}
+
+void add_compare(CLI::App& app) {
+  auto* cmd = app.add_subcommand("compare", "Score several estimators on the same folds; print a leaderboard");
+  auto data = std::make_shared<DataArgs>();
+  auto validation = std::make_shared<ValidationArgs>();
+  auto names = std::make_shared<std::vector<std::string>>();
+  auto settings = std::make_shared<std::vector<std::string>>();
+  auto metrics = std::make_shared<std::vector<std::string>>();
+  auto sort = std::make_shared<std::string>();
+  auto refit = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  auto tracking = std::make_shared<TrackingArgs>();
+  data->add(cmd);
+  cmd->add_option("--estimator,-e", *names, "an estimator to compare (repeat: -e logistic -e hist_gbdt)")->required();
+  cmd->add_option("--set", *settings, "ESTIMATOR.param=value for one of them (repeatable)");
+  validation->add(cmd, 5);
+  cmd->add_option("--metric,-m", *metrics, "metric to report (repeatable; default: the task's usual set)");
+  cmd->add_option("--sort", *sort, "metric that ranks them (default: the first metric)");
+  cmd->add_option("--refit", *refit, "fit the best on all rows and save it here");
+  cmd->add_flag("--json", *json, "print the leaderboard as JSON");
+  tracking->add(cmd);
+  cmd->callback([=] {
+    std::map<std::string, std::map<std::string, std::string>> params;
+    for (const auto& s : *settings) {
+      const auto [key, value] = parse_assignment(s);
+      const auto dot = key.find('.');
+      if (dot == std::string::npos) throw UsageError("--set " + s + ": write ESTIMATOR.param=value");
+      params[key.substr(0, dot)][key.substr(dot + 1)] = value;
+    }
+    for (const auto& [name, p] : params)
+      if (std::find(names->begin(), names->end(), name) == names->end())
+        throw UsageError("--set " + name + ".*: '" + name + "' is not one of the estimators compared");
+    std::vector<Model> models;
+    for (const auto& n : *names) models.emplace_back(n, params[n]);
+    tracking->apply();  // the library records the run, with this command line
+    const Dataset d = data->read();
+    Validation v = validation->v;
+    v.task = data->task_override();
+    const Leaderboard board = compare(models, d, v, *metrics, *sort, !refit->empty());
+    if (board.best_model) board.best_model->save(*refit);
+    if (*json) {
+      nlohmann::json j = board.to_json();
+      if (!board.run_id.empty()) j["run"] = board.run_id;
+      std::cout << j.dump(2) << '\n';
+      return;
+    }
+    std::cout << d.source << ": " << d.rows() << " rows, " << board.validation << ", ranked by " << board.metric
+              << (board.greater_is_better ? " (higher is better)" : " (lower is better)")
+              << (board.run_id.empty() ? "" : ", run " + board.run_id.substr(0, 8)) << "\n\n"
+              << board.table();
+    if (board.best_model)
+      std::cout << "\nbest (" << board.entries.front().estimator << ") fit on all rows: " << *refit << '\n';
+  });
+}
+
+void add_search(CLI::App& app) {
+  auto* cmd = app.add_subcommand("search", "Hyperparameter search (grid, random, successive halving), cross-validated");
+  auto data = std::make_shared<DataArgs>();
+  auto est = std::make_shared<EstimatorArgs>();
+  auto validation = std::make_shared<ValidationArgs>();
+  auto grid = std::make_shared<std::vector<std::string>>();
+  auto dists = std::make_shared<std::vector<std::string>>();
+  auto o = std::make_shared<SearchOptions>();
+  auto random = std::make_shared<std::size_t>(0);
+  auto out = std::make_shared<std::string>();
+  auto budget = std::make_shared<double>(0);
+  auto json = std::make_shared<bool>(false);
+  auto tracking = std::make_shared<TrackingArgs>();
+  data->add(cmd);
+  est->add(cmd);
+  validation->add(cmd, 5);
+  cmd->add_option("--grid", *grid, "PARAM=v1,v2,... values to try (repeatable; their product is the grid)");
+  cmd->add_option("--random", *random, "random search: this many candidates drawn from --grid lists and --dist");
+  cmd->add_option("--dist", *dists,
+                  "PARAM=uniform:LOW:HIGH | loguniform:LOW:HIGH | int:LOW:HIGH | choice:A|B (with --random)");
+  cmd->add_flag("--halving", o->halving, "successive halving: score on a third of the rows, keep the best third, repeat");
+  cmd->add_option("--metric,-m", o->metrics, "metric to report (repeatable; default: the task's usual set)");
+  cmd->add_option("--sort", o->metric, "metric that picks the best (default: the first metric)");
+  cmd->add_option("--time-budget", *budget, "stop starting candidates after this many seconds");
+  cmd->add_option("--max-candidates", o->max_candidates, "try at most this many candidates");
+  cmd->add_option("--search-seed", o->seed, "seed for random candidates (default 0)");
+  cmd->add_option("--out,-o", *out, "folder for search.csv, search.json and best.shipml (default: search-ESTIMATOR)");
+  cmd->add_flag("--json", *json, "print the results as JSON");
+  tracking->add(cmd);
+  cmd->callback([=] {
+    SearchSpace space;
+    for (const auto& g : *grid) space.grid.push_back(parse_list(g, "--grid"));
+    for (const auto& d : *dists) {
+      const auto [name, spec] = parse_assignment(d);
+      space.distributions.emplace_back(name, Distribution::parse(spec));
+    }
+    space.random_candidates = *random;
+    if (!space.distributions.empty() && space.random_candidates == 0)
+      throw UsageError("--dist draws candidates only with --random N");
+    if (space.grid.empty() && space.distributions.empty()) throw UsageError("nothing to search: give --grid or --dist");
+    const Model prototype = est->model();
+    const std::string folder = out->empty() ? "search-" + prototype.estimator() : *out;
+    tracking->apply();
+    stop_on_interrupt();  // Ctrl-C: finish the candidates running, keep every finished one
+    SearchOptions options = *o;
+    options.validation = validation->v;
+    options.validation.task = data->task_override();
+    options.time_budget_seconds = *budget;
+    const Dataset d = data->read();
+    SearchResult r = search(prototype, d, space, options);  // recorded by the library, with this command line
+    std::filesystem::create_directories(folder);
+    write_file_atomic(folder + "/search.csv", r.to_csv());
+    write_file_atomic(folder + "/search.json", r.to_json().dump(2) + "\n");
+    if (r.best_model) r.best_model->save(folder + "/best.shipml");
+    if (*json) {
+      nlohmann::json j = r.to_json();
+      if (!r.run_id.empty()) j["run"] = r.run_id;
+      std::cout << j.dump(2) << '\n';
+    } else {
+      std::size_t finished = 0;
+      for (const auto& c : r.candidates) finished += c.finished;
+      std::cout << prototype.estimator() << " on " << d.source << ": " << finished << " of " << r.candidates.size()
+                << " candidates, " << r.validation << ", " << std::fixed << std::setprecision(1) << r.seconds << " s"
+                << (r.run_id.empty() ? "" : ", run " + r.run_id.substr(0, 8)) << "\n\n"
+                << r.table() << "\nresults: " << folder << "/search.csv, " << folder << "/search.json"
+                << (r.best_model ? "; best refit on all rows: " + folder + "/best.shipml" : "") << '\n';
+      if (r.stopped_early) std::cout << "stopped early: " << (stop_requested() ? "interrupted" : "budget reached") << '\n';
+    }
+    if (stop_requested()) std::exit(130);
+  });
+}
+
+}  // namespace
+
+void add_experiments(CLI::App& app) {
+  add_compare(app);
+  add_search(app);
+}
+
+}  // namespace shipml::cli

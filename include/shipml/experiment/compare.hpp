@@ -1,0 +1,32 @@
+#pragma once
+// Comparing models on exactly the same folds: a leaderboard sorted by one
+// metric, best first, with every metric's mean and spread.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shipml/model/scoring.hpp"
+
+namespace shipml {
+
+struct Leaderboard {
+  std::string metric;  // what the ranking is by
+  bool greater_is_better = true;
+  std::vector<Result> entries;  // best first
+  std::string validation;
+  std::optional<Model> best_model;  // with refit: the best, fit on all rows
+  std::string run_id;               // its run record, when tracking is on
+
+  /// Rank, estimator, the metric's mean ± std, the other metrics' means, fit seconds.
+  std::string table() const;
+  nlohmann::json to_json() const;
+};
+
+/// Scores every model on the same folds of `data` (in parallel over models and
+/// folds) and ranks them by `metric` (default: the first of `metrics`, or the
+/// task's usual first). With `refit`, the best is then fit on all rows. Recorded
+/// as a "compare" run (leaderboard and best model as artifacts).
+Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const Validation& validation = {},
+                    std::vector<std::string> metrics = {}, std::string metric = "", bool refit = false);
+
+}  // namespace shipml

@@ -1,0 +1,361 @@
+#include "shipml/experiment/search.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <mutex>
+#include <sstream>
+
+#include "shipml/core/clock.hpp"
+#include "shipml/core/error.hpp"
+#include "shipml/core/interrupt.hpp"
+#include "shipml/core/names.hpp"
+#include "shipml/core/parallel.hpp"
+#include "shipml/core/progress.hpp"
+#include "shipml/metrics/metrics.hpp"
+#include "shipml/track/tracked_run.hpp"
+
+namespace shipml {
+namespace {
+
+double number(const std::string& text, const std::string& where) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    throw UsageError(where + ": '" + text + "' is not a number");
+  return v;
+}
+
+std::vector<std::map<std::string, std::string>> grid_candidates(const SearchSpace& space) {
+  std::vector<std::map<std::string, std::string>> out = {{}};
+  for (const auto& [name, values] : space.grid) {
+    if (values.empty()) throw UsageError("--grid " + name + " has no values");
+    std::vector<std::map<std::string, std::string>> next;
+    for (const auto& partial : out)
+      for (const auto& v : values) {
+        auto c = partial;
+        c[name] = v;
+        next.push_back(std::move(c));
+      }
+    out = std::move(next);
+  }
+  return out;
+}
+
+std::vector<std::map<std::string, std::string>> random_candidates(const SearchSpace& space, std::uint64_t seed) {
+  Random rng(seed ^ 0x5ea5c4);
+  std::vector<std::map<std::string, std::string>> out;
+  for (std::size_t i = 0; i < space.random_candidates; ++i) {
+    std::map<std::string, std::string> c;
+    for (const auto& [name, values] : space.grid) c[name] = values.at(rng.below(values.size()));
+    for (const auto& [name, dist] : space.distributions) c[name] = dist.sample(rng);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string describe(const std::map<std::string, std::string>& params) {
+  std::string out;
+  for (const auto& [k, v] : params) out += (out.empty() ? "" : " ") + k + "=" + v;
+  return out.empty() ? "(defaults)" : out;
+}
+
+// Best first; unfinished and NaN scores last, in candidate order.
+std::vector<std::size_t> ranking(const std::vector<Candidate>& candidates, const std::string& metric, bool greater) {
+  std::vector<std::size_t> order(candidates.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto score = [&](std::size_t i) {
+    const auto& c = candidates[i];
+    return c.finished ? c.result.mean(metric) : std::nan("");
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const double x = score(a), y = score(b);
+    if (std::isnan(x) != std::isnan(y)) return std::isnan(y);
+    if (std::isnan(x)) return false;
+    return greater ? x > y : x < y;
+  });
+  return order;
+}
+
+std::vector<std::size_t> ranking(const SearchResult& r) { return ranking(r.candidates, r.metric, r.greater_is_better); }
+
+}  // namespace
+
+Distribution Distribution::parse(const std::string& text) {
+  const auto colon = text.find(':');
+  const std::string kind = text.substr(0, colon);
+  const std::string rest = colon == std::string::npos ? "" : text.substr(colon + 1);
+  Distribution d;
+  if (kind == "choice") {
+    d.kind = Kind::choice;
+    std::size_t start = 0;
+    while (start <= rest.size()) {
+      const auto bar = rest.find('|', start);
+      d.choices.push_back(rest.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+    if (rest.empty()) throw UsageError("distribution '" + text + "': choice needs values (choice:A|B|C)");
+    return d;
+  }
+  const auto second = rest.find(':');
+  if (second == std::string::npos)
+    throw UsageError("distribution '" + text + "' must be uniform:LOW:HIGH, loguniform:LOW:HIGH, int:LOW:HIGH or choice:A|B");
+  d.low = number(rest.substr(0, second), "distribution '" + text + "'");
+  d.high = number(rest.substr(second + 1), "distribution '" + text + "'");
+  if (kind == "uniform") d.kind = Kind::uniform;
+  else if (kind == "loguniform") d.kind = Kind::loguniform;
+  else if (kind == "int") d.kind = Kind::integer;
+  else throw UsageError("distribution '" + text + "': unknown kind '" + kind + "' (uniform, loguniform, int, choice)");
+  if (!(d.low <= d.high)) throw UsageError("distribution '" + text + "': LOW must not be above HIGH");
+  if (d.kind == Kind::loguniform && d.low <= 0) throw UsageError("distribution '" + text + "': loguniform needs LOW > 0");
+  return d;
+}
+
+std::string Distribution::sample(Random& rng) const {
+  switch (kind) {
+    case Kind::choice: return choices.at(rng.below(choices.size()));
+    case Kind::uniform: return format_number(low + (high - low) * rng.uniform());
+    case Kind::loguniform: return format_number(std::exp(std::log(low) + (std::log(high) - std::log(low)) * rng.uniform()));
+    case Kind::integer: {
+      const auto span = static_cast<std::uint64_t>(high - low) + 1;
+      return format_number(low + static_cast<double>(rng.below(span)));
+    }
+  }
+  return "";
+}
+
+SearchResult search(const Model& prototype, const Dataset& data, const SearchSpace& space, const SearchOptions& o) {
+  TrackedRun run("search", "", {});
+  try {
+    const auto start = std::chrono::steady_clock::now();
+    SearchResult result;
+    result.estimator = prototype.estimator();
+    auto candidate_params = space.random_candidates > 0 ? random_candidates(space, o.seed) : grid_candidates(space);
+    if (o.max_candidates > 0 && candidate_params.size() > o.max_candidates) {
+      candidate_params.resize(o.max_candidates);
+      result.stopped_early = true;
+    }
+    // Every candidate is a valid model before any work starts.
+    std::vector<Model> models;
+    for (const auto& c : candidate_params) {
+      auto all = prototype.params().values();
+      for (const auto& [k, v] : c) all[k] = v;
+      models.emplace_back(prototype.estimator(), all);
+    }
+    std::vector<std::string> metrics = o.metrics;
+    if (!o.metric.empty() && !metrics.empty() && std::find(metrics.begin(), metrics.end(), o.metric) == metrics.end())
+      metrics.push_back(o.metric);
+    const ScoringPlan plan = ScoringPlan::make(data, o.validation, metrics);
+    result.metric = o.metric.empty() ? plan.metric_names.front() : o.metric;
+    if (std::find(plan.metric_names.begin(), plan.metric_names.end(), result.metric) == plan.metric_names.end())
+      throw UsageError("metric '" + result.metric + "' is not among the metrics scored");
+    result.greater_is_better = find_metric(result.metric).greater_is_better;
+    result.validation = plan.validation;
+    for (std::size_t i = 0; i < models.size(); ++i)
+      result.candidates.push_back({candidate_params[i], plan.result_for(models[i]), false, 0});
+    run.data(data);
+    run.model(prototype);
+
+    // Successive halving: each round scores the survivors on 3x the rows of the
+    // round before and keeps the best third, until the full rows are reached.
+    const std::size_t full_rows = plan.folds.front().train.size();
+    std::vector<std::size_t> alive(models.size());
+    for (std::size_t i = 0; i < alive.size(); ++i) alive[i] = i;
+    std::vector<std::size_t> rows_per_round = {0};
+    if (o.halving && models.size() > 1) {
+      std::size_t rounds = 1;
+      for (std::size_t n = models.size(); n > 1; n = (n + 2) / 3) ++rounds;
+      rows_per_round.clear();
+      for (std::size_t r = 0; r < rounds; ++r) {
+        const double scale = std::pow(3.0, static_cast<double>(rounds - 1 - r));
+        rows_per_round.push_back(r + 1 == rounds ? 0 : std::max<std::size_t>(30, static_cast<std::size_t>(full_rows / scale)));
+      }
+    }
+    std::size_t total_jobs = 0;
+    for (std::size_t r = 0, n = alive.size(); r < rows_per_round.size(); ++r, n = (n + 2) / 3) total_jobs += n * plan.folds.size();
+    Progress progress("search " + prototype.estimator(), total_jobs);
+    const std::size_t folds = plan.folds.size();
+    std::mutex best_mutex;
+    double best_so_far = std::nan("");
+    std::atomic<bool> out_of_time{false};
+
+    for (std::size_t round = 0; round < rows_per_round.size() && !alive.empty(); ++round) {
+      const std::size_t rows = rows_per_round[round];
+      std::vector<std::atomic<int>> folds_done(models.size());
+      for (std::size_t i : alive) result.candidates[i].result.folds.assign(folds, FoldResult{});
+      parallel_for(alive.size() * folds, o.validation.threads, [&](std::size_t job) {
+        const std::size_t c = alive[job / folds], f = job % folds;
+        const bool late = o.time_budget_seconds > 0 && seconds_since(start) > o.time_budget_seconds;
+        if (late) out_of_time = true;
+        if (stop_requested() || late) {
+          progress.tick();
+          return;  // not started: the candidate stays unfinished
+        }
+        FoldResult fr;
+        try {
+          fr = plan.run_fold(models[c], f, rows, o.seed);
+        } catch (const Error& e) {
+          for (const auto& m : plan.metric_names) fr.metrics[m] = std::nan("");  // as scikit-learn's error_score=nan
+        }
+        result.candidates[c].result.folds[f] = std::move(fr);
+        if (++folds_done[c] == static_cast<int>(folds)) {
+          result.candidates[c].finished = true;
+          result.candidates[c].rows = rows;
+          const double score = result.candidates[c].result.mean(result.metric);
+          std::lock_guard lock(best_mutex);
+          if (!std::isnan(score) &&
+              (std::isnan(best_so_far) || (result.greater_is_better ? score > best_so_far : score < best_so_far))) {
+            best_so_far = score;
+            std::ostringstream note;
+            note << "best " << result.metric << " " << std::setprecision(4) << score;
+            progress.note(note.str());
+          }
+        }
+        progress.tick();
+      });
+      if (stop_requested() || out_of_time) {
+        result.stopped_early = true;
+        break;
+      }
+      if (round + 1 < rows_per_round.size()) {
+        // Keep the best third of this round's candidates for the next, on more rows.
+        std::vector<Candidate> view = result.candidates;
+        for (auto& cand : view) cand.finished = cand.finished && cand.rows == rows;
+        std::vector<std::size_t> order = ranking(view, result.metric, result.greater_is_better);
+        std::vector<std::size_t> keep;
+        for (std::size_t i : order)
+          if (std::find(alive.begin(), alive.end(), i) != alive.end() && keep.size() < (alive.size() + 2) / 3) keep.push_back(i);
+        std::sort(keep.begin(), keep.end());
+        for (std::size_t i : alive)
+          if (std::find(keep.begin(), keep.end(), i) == keep.end()) result.candidates[i].finished = false;
+        alive = keep;
+        for (std::size_t i : alive) result.candidates[i].finished = false;
+      }
+    }
+    // Under halving only candidates scored on all rows compete for best.
+    if (o.halving)
+      for (auto& c : result.candidates) c.finished = c.finished && c.rows == 0;
+    const auto order = ranking(result);
+    if (!order.empty() && result.candidates[order.front()].finished &&
+        !std::isnan(result.candidates[order.front()].result.mean(result.metric)))
+      result.best = order.front();
+    if (result.best && o.refit) {
+      Model best = models[*result.best].clone();
+      best.fit(data, {.task = plan.task});
+      result.best_model = std::move(best);
+    }
+    result.seconds = seconds_since(start);
+
+    std::map<std::string, std::string> params = {{"search", o.halving ? "halving" : space.random_candidates ? "random" : "grid"},
+                                                 {"candidates", std::to_string(result.candidates.size())},
+                                                 {"metric", result.metric}};
+    if (result.best)
+      for (const auto& [k, v] : result.candidates[*result.best].params) params["best." + k] = v;
+    run.params(params);
+    if (result.best) run.result(result.candidates[*result.best].result);
+    run.text_artifact("search.csv", result.to_csv());
+    run.json_artifact("search.json", result.to_json());
+    if (result.best_model) {
+      const std::string path = (std::filesystem::temp_directory_path() / ("shipml-best-" + run.id() + ".shipml")).string();
+      if (run.active()) {
+        result.best_model->save(path);
+        run.artifact("model.shipml", path);
+        std::filesystem::remove(path);
+      }
+    }
+    result.run_id = run.id();
+    if (stop_requested()) run.fail("interrupted: the finished candidates are kept");
+    else run.finish();
+    return result;
+  } catch (const std::exception& e) {
+    run.fail(e.what());
+    throw;
+  }
+}
+
+std::string SearchResult::table(std::size_t top) const {
+  std::ostringstream o;
+  const auto order = ranking(*this);
+  std::size_t width = 10;
+  for (const auto& c : candidates) width = std::max(width, describe(c.params).size());
+  width = std::min<std::size_t>(width, 60);
+  o << std::left << std::setw(6) << "rank" << std::setw(static_cast<int>(width + 2)) << "parameters" << std::setw(31)
+    << (metric + " (mean ± std)") << "fit s\n";
+  for (std::size_t r = 0; r < order.size() && r < top; ++r) {
+    const Candidate& c = candidates[order[r]];
+    std::string desc = describe(c.params);
+    if (desc.size() > width) desc = desc.substr(0, width - 1) + "…";
+    std::ostringstream score;
+    const double mean = c.result.mean(metric);
+    if (c.finished) score << std::fixed << std::setprecision(4) << mean << " ± " << c.result.stddev(metric);
+    else if (c.rows > 0 && !std::isnan(mean)) score << std::fixed << std::setprecision(4) << mean << " (" << c.rows << " rows, dropped)";
+    else score << "(not finished)";
+    double fit = 0;
+    for (const auto& f : c.result.folds) fit += f.fit_seconds;
+    const bool wide = score.str().find("±") != std::string::npos;  // two bytes, one column
+    o << std::left << std::setw(6) << (r + 1) << std::setw(static_cast<int>(width + 2)) << desc
+      << std::setw(wide ? 31 : 30) << score.str()
+      << std::fixed << std::setprecision(2) << fit / static_cast<double>(std::max<std::size_t>(1, c.result.folds.size())) << '\n';
+  }
+  if (order.size() > top) o << "... " << order.size() - top << " more in the results file\n";
+  return o.str();
+}
+
+std::string SearchResult::to_csv() const {
+  std::vector<std::string> names;
+  for (const auto& c : candidates)
+    for (const auto& [k, v] : c.params)
+      if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
+  const std::vector<std::string>& metrics = candidates.empty() ? std::vector<std::string>{} : candidates.front().result.metric_names;
+  const std::size_t folds = candidates.empty() ? 0 : candidates.front().result.folds.size();
+  std::ostringstream o;
+  o << "rank,finished";
+  for (const auto& n : names) o << ",param_" << n;
+  for (const auto& m : metrics) {
+    o << ",mean_" << m << ",std_" << m;
+    for (std::size_t f = 0; f < folds; ++f) o << ",fold" << f << "_" << m;
+  }
+  o << ",mean_fit_seconds,train_rows\n";
+  const auto order = ranking(*this);
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    const Candidate& c = candidates[order[r]];
+    o << (r + 1) << ',' << (c.finished ? "true" : "false");
+    for (const auto& n : names) o << ',' << (c.params.count(n) ? c.params.at(n) : "");
+    for (const auto& m : metrics) {
+      o << ',' << (c.finished ? format_number(c.result.mean(m)) : "") << ',' << (c.finished ? format_number(c.result.stddev(m)) : "");
+      for (std::size_t f = 0; f < folds; ++f) {
+        const auto& fm = c.result.folds[f].metrics;
+        o << ',' << (fm.count(m) ? format_number(fm.at(m)) : "");
+      }
+    }
+    double fit = 0;
+    for (const auto& f : c.result.folds) fit += f.fit_seconds;
+    o << ',' << format_number(fit / static_cast<double>(std::max<std::size_t>(1, c.result.folds.size()))) << ','
+      << (c.rows ? std::to_string(c.rows) : "all") << '\n';
+  }
+  return o.str();
+}
+
+nlohmann::json SearchResult::to_json() const {
+  nlohmann::json j = {{"estimator", estimator}, {"metric", metric},         {"greater_is_better", greater_is_better},
+                      {"validation", validation}, {"stopped_early", stopped_early}, {"seconds", seconds},
+                      {"candidates", nlohmann::json::array()}};
+  const auto order = ranking(*this);
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    const Candidate& c = candidates[order[r]];
+    nlohmann::json e = c.result.to_json();
+    e["rank"] = r + 1;
+    e["finished"] = c.finished;
+    e["searched"] = c.params;
+    if (c.rows) e["train_rows"] = c.rows;
+    j["candidates"].push_back(e);
+  }
+  if (best) j["best"] = candidates[*best].params;
+  return j;
+}
+
+}  // namespace shipml
