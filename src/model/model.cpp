@@ -30,26 +30,21 @@ Model Model::clone() const {
 
 
 void Model::fit(const Dataset& data, const FitOptions& options) {
-  TrackedRun run("train", "", {});
-  try {
-    run.data(data);
-    run.model(*this);
-    fit_untracked(data.features(), data.labels(), options);
-    metadata_["training"]["source"] = data.source;
-    run.trained(*this);
-    run.finish();
-  } catch (const std::exception& e) {
-    run.fail(e.what());
-    throw;
-  }
+  fit_recorded(data.features(), data.labels(), options, data.source);
 }
 
 void Model::fit(const Frame& features, const Column& target, const FitOptions& options) {
+  fit_recorded(features, target, options, "");
+}
+
+void Model::fit_recorded(const Frame& features, const Column& target, const FitOptions& options,
+                         const std::string& source) {
   TrackedRun run("train", "", {});
   try {
-    run.data(features, target, "(in memory)");
+    run.data(features, target, source.empty() ? "(in memory)" : source);
     run.model(*this);
     fit_untracked(features, target, options);
+    if (!source.empty()) metadata_["training"]["source"] = source;
     run.trained(*this);
     run.finish();
   } catch (const std::exception& e) {

@@ -98,14 +98,7 @@ TrackedRun::~TrackedRun() {
 }
 
 void TrackedRun::data(const Dataset& data) {
-  if (!active()) return;
-  run_.info["data"] = {{"source", data.source},
-                       {"fingerprint", data.fingerprint()},
-                       {"rows", data.rows()},
-                       {"columns", data.frame.cols()},
-                       {"target", data.target}};
-  run_.info["schema"] = Schema::of(data.features()).to_json();
-  store_->set_info(run_.id, run_.info);
+  if (active()) this->data(data.features(), data.labels(), data.source);
 }
 
 void TrackedRun::data(const Frame& features, const Column& target, const std::string& source) {

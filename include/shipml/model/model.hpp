@@ -80,6 +80,8 @@ class Model {
   Model() = default;
   void require_fitted(const char* what) const;
   void fit_untracked(const Frame& features, const Column& target, const FitOptions& options);
+  /// fit(), recorded as a "train" run; `source` names the data ("" when in memory).
+  void fit_recorded(const Frame& features, const Column& target, const FitOptions& options, const std::string& source);
   FeatureMatrix encode(const Frame& features) const;
 
   const EstimatorInfo* info_ = nullptr;
