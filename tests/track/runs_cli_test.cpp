@@ -98,6 +98,28 @@ TEST_F(RunsCli, ScoreAndTrainAreRecordedAndReadBack) {
   EXPECT_EQ(shipml_json("runs list --json").size(), 1u);
 }
 
+TEST_F(RunsCli, ScoreAndSearchAreListedAndComparedWithTheirArtifacts) {
+  const std::string churn = data_path("churn.csv");
+  ASSERT_EQ(shipml("score -q --data " + churn + " --target churn -e logistic --cv 3").exit_code, 0);
+  const auto s = shipml("search -q --data " + churn + " --target churn -e logistic --grid C=0.1,1 --cv 3 --out " +
+                        tmp_.file("search"));
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  const json runs = shipml_json("runs list --json");
+  ASSERT_EQ(runs.size(), 2u);
+  const json& search = runs[0];
+  EXPECT_EQ(search["kind"], "search");
+  EXPECT_EQ(search["params"]["search"], "grid");
+  EXPECT_EQ(search["params"]["candidates"], "2");
+  EXPECT_TRUE(search["params"].contains("best.C"));
+  EXPECT_TRUE(search["metrics"].contains("accuracy"));
+  for (const char* artifact : {"search.csv", "search.json", "model.shipml"})
+    EXPECT_TRUE(std::filesystem::exists(search["artifacts"][artifact].get<std::string>())) << artifact;
+  EXPECT_EQ(runs[1]["kind"], "score");
+  const auto compare = shipml("runs compare " + runs[0]["id"].get<std::string>() + " " + runs[1]["id"].get<std::string>());
+  ASSERT_EQ(compare.exit_code, 0) << compare.err;
+  EXPECT_NE(compare.out.find("metrics.accuracy"), std::string::npos) << compare.out;
+}
+
 TEST_F(RunsCli, BoostingRecordsItsValidationLossPerRound) {
   ASSERT_EQ(shipml("train -q --data " + data_path("churn.csv") + " --target churn -e hist_gbdt --set early_stopping=true "
                    "--set n_estimators=30 --out " + tmp_.file("m.shipml")).exit_code, 0);
