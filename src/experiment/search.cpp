@@ -268,7 +268,7 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
       }
     }
     result.run_id = run.id();
-    if (stop_requested()) run.fail("interrupted: the finished candidates are kept");
+    if (stop_requested()) run.interrupted("stopped by Ctrl-C; the finished candidates are kept");
     else run.finish();
     return result;
   } catch (const std::exception& e) {

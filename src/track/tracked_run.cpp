@@ -195,6 +195,12 @@ void TrackedRun::finish() {
   ended_ = true;
 }
 
+void TrackedRun::interrupted(const std::string& what) {
+  if (!active() || ended_) return;
+  store_->finish(run_.id, "interrupted", what);
+  ended_ = true;
+}
+
 void TrackedRun::fail(const std::string& error) {
   if (!active() || ended_) return;
   store_->finish(run_.id, "failed", error);

@@ -143,12 +143,13 @@ TEST(Search, BudgetsHalvingAndBadSpaces) {
 
 TEST(SearchCli, CtrlCKeepsFinishedCandidatesAndTheSameSeedGivesTheSameTable) {
   TempDir tmp;
-  const std::string args = std::string(SHIPML_CLI) + " search -q --no-track --data " + data_path("churn.csv") +
+  const std::string args = std::string(SHIPML_CLI) + " search -q --data " + data_path("churn.csv") +
                            " --target churn -e hist_gbdt --set n_estimators=60 --grid learning_rate=0.05,0.1,0.3" +
                            " --grid max_leaves=15,31,63,127 --cv 5 --threads 1 -m roc_auc --out ";
   const pid_t child = ::fork();
   if (child == 0) {
-    ::execl("/bin/sh", "sh", "-c", ("exec " + args + tmp.file("interrupted") + " > /dev/null").c_str(), nullptr);
+    const std::string env = "SHIPML_TRACKING=on SHIPML_TRACKING_URI=" + tmp.file("runs") + " ";
+    ::execl("/bin/sh", "sh", "-c", ("exec env " + env + args + tmp.file("interrupted") + " > /dev/null").c_str(), nullptr);
     ::_exit(127);
   }
   // Some candidates in (one takes ~2.5 s under the sanitizers, ~0.4 s without), not all 12.
@@ -165,6 +166,12 @@ TEST(SearchCli, CtrlCKeepsFinishedCandidatesAndTheSameSeedGivesTheSameTable) {
     if (c["finished"]) kept[c["searched"].dump()] = c["metrics"]["roc_auc"]["mean"];
   ASSERT_GT(kept.size(), 0u);
   ASSERT_LT(kept.size(), 12u);
+  // The run record says it was interrupted, and keeps the results.
+  const auto runs = run_cli("runs list --json --store " + tmp.file("runs"));
+  const auto recorded = nlohmann::json::parse(runs.out);
+  ASSERT_EQ(recorded.size(), 1u) << runs.out;
+  EXPECT_EQ(recorded[0]["status"], "interrupted");
+  EXPECT_TRUE(recorded[0]["artifacts"].contains("search.json"));
   // Again, to the end: every candidate finished before the interrupt has the same numbers.
   const auto again = run_cli(args.substr(std::string(SHIPML_CLI).size() + 1) + tmp.file("full"));
   ASSERT_EQ(again.exit_code, 0) << again.err;

@@ -55,6 +55,8 @@ class TrackedRun {
 
   void finish();
   void fail(const std::string& error);
+  /// Stopped on request (Ctrl-C) with what was done kept.
+  void interrupted(const std::string& what);
 
  private:
   std::unique_ptr<RunStore> store_;
