@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "shipml/core/interrupt.hpp"
 #include "shipml/experiment/compare.hpp"
+#include "shipml/experiment/permutation.hpp"
 #include "shipml/experiment/search.hpp"
 #include "shipml/io/file.hpp"
 
@@ -154,11 +155,56 @@ void add_search(CLI::App& app) {
   });
 }
 
+void add_select(CLI::App& app) {
+  auto* cmd = app.add_subcommand("select", "Rank features by how much a model needs them (permutation importance)");
+  auto data = std::make_shared<DataArgs>();
+  auto est = std::make_shared<EstimatorArgs>();
+  auto method = std::make_shared<std::string>("permutation");
+  auto metric = std::make_shared<std::string>();
+  auto repeats = std::make_shared<int>(5);
+  auto test_size = std::make_shared<double>(0.25);
+  auto seed = std::make_shared<std::uint64_t>(42);
+  auto out = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  auto tracking = std::make_shared<TrackingArgs>();
+  data->add(cmd);
+  est->add(cmd);
+  cmd->add_option("--method", *method, "permutation (importance on held-out rows)")->capture_default_str();
+  cmd->add_option("--metric,-m", *metric, "score whose drop is measured (default: the task's usual first)");
+  cmd->add_option("--n-repeats", *repeats, "shuffles per feature")->check(CLI::Range(1, 1000))->capture_default_str();
+  cmd->add_option("--test-size", *test_size, "rows held out to measure on")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--seed", *seed, "seed for the split and the shuffles")->capture_default_str();
+  cmd->add_option("--out,-o", *out, "write the ranking here (.csv, or .json)");
+  cmd->add_flag("--json", *json, "print the ranking as JSON");
+  tracking->add(cmd);
+  cmd->callback([=] {
+    if (*method != "permutation") throw UsageError("--method " + *method + " is not available (methods: permutation)");
+    Model model = est->model();
+    tracking->apply();
+    const Dataset d = data->read();
+    const TrainTest split = train_test_split(d, {.test_size = *test_size, .seed = *seed});
+    model.fit(split.train, {.task = data->task_override()});
+    const PermutationImportance r = permutation_importance(model, split.test, *metric, *repeats, *seed);
+    if (!out->empty())
+      write_file_atomic(*out, out->ends_with(".json") ? r.to_json().dump(2) + "\n" : r.to_csv());
+    if (*json) {
+      std::cout << r.to_json().dump(2) << '\n';
+      return;
+    }
+    std::cout << model.estimator() << " on " << d.source << ": fit on " << split.train.rows() << " rows, measured on "
+              << split.test.rows() << " held-out rows, " << *repeats << " shuffles per feature; baseline " << r.metric
+              << " " << std::setprecision(4) << r.baseline << "\n\n"
+              << r.table();
+    if (!out->empty()) std::cout << "\nranking: " << *out << '\n';
+  });
+}
+
 }  // namespace
 
 void add_experiments(CLI::App& app) {
   add_compare(app);
   add_search(app);
+  add_select(app);
 }
 
 }  // namespace shipml::cli

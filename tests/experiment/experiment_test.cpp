@@ -14,6 +14,7 @@
 
 #include "shipml/core/interrupt.hpp"
 #include "shipml/experiment/compare.hpp"
+#include "shipml/experiment/permutation.hpp"
 #include "shipml/experiment/search.hpp"
 #include "support.hpp"
 
@@ -139,6 +140,45 @@ TEST(Search, BudgetsHalvingAndBadSpaces) {
   SearchSpace bad;
   bad.grid = {{"max_depth", {"-3"}}};
   EXPECT_THROW(search(Model("decision_tree"), d, bad, o), UsageError);  // checked before any work
+}
+
+TEST(PermutationImportance, RanksWhatTheModelUsesAndNoiseNearZero) {
+  Dataset d = test::synthetic(Task::regression, 600, 5);
+  Random rng(99);
+  std::vector<double> noise(d.rows());
+  for (double& v : noise) v = rng.uniform();
+  d.frame.add(Column::numeric("noise", noise));
+  const TrainTest split = train_test_split(d, {.test_size = 0.3, .seed = 1});
+  Model m("linear");
+  m.fit(split.train);
+  const PermutationImportance r = permutation_importance(m, split.test, "r2", 8, 3, 2);
+  ASSERT_EQ(r.features.size(), 4u);
+  EXPECT_EQ(r.features[0].feature, "x1");  // y = 1.5 x1 + 0.3 x2 + [color = blue] + noise
+  EXPECT_EQ(r.features[3].feature, "noise");
+  EXPECT_LT(std::abs(r.features[3].mean), 0.01);
+  EXPECT_GT(r.features[0].mean, 0.3);
+  for (const auto& f : r.features) EXPECT_EQ(f.drops.size(), 8u);
+  // Lower-is-better metrics count a drop the same way: worse is positive.
+  const PermutationImportance rmse = permutation_importance(m, split.test, "rmse", 4, 3, 1);
+  EXPECT_EQ(rmse.features[0].feature, "x1");
+  EXPECT_GT(rmse.features[0].mean, 0);
+  // The same seed gives the same numbers with one thread or two.
+  const PermutationImportance again = permutation_importance(m, split.test, "r2", 8, 3, 1);
+  for (std::size_t i = 0; i < r.features.size(); ++i) EXPECT_EQ(r.features[i].drops, again.features[i].drops);
+  EXPECT_THROW(permutation_importance(Model("linear"), split.test), UsageError);
+}
+
+TEST(SelectCli, WritesTheRanking) {
+  TempDir tmp;
+  const auto r = run_cli("select -q --data " + data_path("breast_cancer.csv") + " --target diagnosis -e logistic --n-repeats 3 --out " +
+                         tmp.file("ranking.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("drop in accuracy"), std::string::npos) << r.out;
+  const Frame ranking = read_csv(tmp.file("ranking.csv"));
+  EXPECT_EQ(ranking.rows(), 30u);
+  EXPECT_EQ(ranking.column("rank").values()[0], 1);
+  EXPECT_GE(ranking.column("mean_drop").values()[0], ranking.column("mean_drop").values()[29]);
+  EXPECT_EQ(run_cli("select -q --data " + data_path("iris.csv") + " --target species -e logistic --method rfe").exit_code, 2);
 }
 
 TEST(SearchCli, CtrlCKeepsFinishedCandidatesAndTheSameSeedGivesTheSameTable) {

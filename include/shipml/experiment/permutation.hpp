@@ -1,0 +1,39 @@
+#pragma once
+// Permutation importance: how much a fitted model's score drops when one input
+// column's values are shuffled among the rows (breaking its link to the target),
+// measured on held-out data, repeated with different shuffles. Works for any
+// model, and measures what the model uses, not what it stores.
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "shipml/data/dataset.hpp"
+#include "shipml/model/model.hpp"
+
+namespace shipml {
+
+struct FeatureImportance {
+  std::string feature;
+  double mean = 0, stddev = 0;  // score drop (positive: the model relies on it)
+  std::vector<double> drops;    // one per repeat
+};
+
+struct PermutationImportance {
+  std::string metric;
+  bool greater_is_better = true;
+  double baseline = 0;                    // the score with nothing shuffled
+  std::vector<FeatureImportance> features;  // largest drop first
+
+  std::string table() const;
+  std::string to_csv() const;
+  nlohmann::json to_json() const;
+};
+
+/// For a fitted `model` on held-out `data`: each input column shuffled
+/// `repeats` times (seeded, deterministic whatever the thread count).
+/// `metric` defaults to the task's usual first; for metrics where lower is
+/// better the drop is counted the same way (worse = positive).
+PermutationImportance permutation_importance(const Model& model, const Dataset& data, std::string metric = "",
+                                             int repeats = 5, std::uint64_t seed = 0, int threads = 0);
+
+}  // namespace shipml
