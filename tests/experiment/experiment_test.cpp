@@ -14,6 +14,7 @@
 
 #include "shipml/core/interrupt.hpp"
 #include "shipml/experiment/compare.hpp"
+#include "shipml/experiment/curves.hpp"
 #include "shipml/experiment/permutation.hpp"
 #include "shipml/experiment/search.hpp"
 #include "support.hpp"
@@ -166,6 +167,29 @@ TEST(PermutationImportance, RanksWhatTheModelUsesAndNoiseNearZero) {
   const PermutationImportance again = permutation_importance(m, split.test, "r2", 8, 3, 1);
   for (std::size_t i = 0; i < r.features.size(); ++i) EXPECT_EQ(r.features[i].drops, again.features[i].drops);
   EXPECT_THROW(permutation_importance(Model("linear"), split.test), UsageError);
+}
+
+TEST(Curves, LearningAndValidationCurvesUseTheSameFolds) {
+  const Dataset d = read_dataset(data_path("breast_cancer.csv"), "diagnosis");
+  const Validation v{.folds = 4, .seed = 5};
+  const Model tree("decision_tree", {{"max_depth", "3"}});
+  const Curve learning = learning_curve(tree, d, {0.2, 0.5, 1.0}, v, "roc_auc");
+  ASSERT_EQ(learning.points.size(), 3u);
+  EXPECT_LT(learning.points[0].train_rows, learning.points[1].train_rows);
+  EXPECT_LT(learning.points[1].train_rows, learning.points[2].train_rows);
+  // All the rows: exactly what score() measures on those folds.
+  const Result full = score(tree, d, v, {"roc_auc"});
+  ASSERT_EQ(learning.points[2].folds.size(), 4u);
+  for (std::size_t f = 0; f < 4; ++f) EXPECT_EQ(learning.points[2].folds[f], full.folds[f].metrics.at("roc_auc"));
+  EXPECT_EQ(learning.points[2].mean, full.mean("roc_auc"));
+  EXPECT_THROW(learning_curve(tree, d, {0.0}, v), UsageError);
+
+  const Curve depth = validation_curve(Model("decision_tree"), d, "max_depth", {"1", "3", "6"}, v, "roc_auc");
+  ASSERT_EQ(depth.points.size(), 3u);
+  EXPECT_EQ(depth.x_label, "max_depth");
+  for (const auto& p : depth.points)
+    EXPECT_EQ(p.mean, score(Model("decision_tree", {{"max_depth", p.x}}), d, v, {"roc_auc"}).mean("roc_auc")) << p.x;
+  EXPECT_EQ(depth.to_json()["points"][1]["x"], "3");
 }
 
 TEST(SelectCli, WritesTheRanking) {
