@@ -57,14 +57,17 @@ ScoringPlan ScoringPlan::make(const Dataset& data, const Validation& v, std::vec
   for (const auto& name : metric_names) check_metric(find_metric(name), plan.task, n_classes);
   plan.metric_names = metric_names;
   std::ostringstream how;
-  if (v.folds >= 2) {
+  if (!v.given_folds.empty()) {
+    plan.folds = v.given_folds;
+    how << plan.folds.size() << " given folds";
+  } else if (v.folds >= 2) {
     plan.folds = kfold(data.rows(), v.folds, v.seed, groups);
     how << v.folds << "-fold CV";
   } else {
     plan.folds = {train_test_split(data.rows(), v.test_size, v.seed, groups)};
     how << "hold-out " << format_number(v.test_size * 100) << "%";
   }
-  plan.validation = how.str() + (plan.task == Task::classification ? ", stratified" : "");
+  plan.validation = how.str() + (plan.task == Task::classification && v.given_folds.empty() ? ", stratified" : "");
   return plan;
 }
 

@@ -18,6 +18,7 @@ struct Validation {
   std::uint64_t seed = 42;
   std::optional<Task> task;    // inferred from the target when not given
   int threads = 0;             // folds scored at once; 0 = all cores
+  std::vector<Fold> given_folds;  // when not empty: exactly these folds (from another tool, say)
 };
 
 struct FoldResult {
