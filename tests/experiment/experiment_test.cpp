@@ -243,7 +243,9 @@ TEST(SearchCli, CtrlCKeepsFinishedCandidatesAndTheSameSeedGivesTheSameTable) {
   EXPECT_EQ(full["candidates"].size(), 12u);
   for (const auto& c : full["candidates"]) {
     const auto it = kept.find(c["searched"].dump());
-    if (it != kept.end()) EXPECT_EQ(c["metrics"]["roc_auc"]["mean"].get<double>(), it->second);
+    if (it != kept.end()) {
+      EXPECT_EQ(c["metrics"]["roc_auc"]["mean"].get<double>(), it->second);
+    }
   }
 }
 
