@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <iomanip>
 #include <sstream>
 
@@ -63,12 +62,7 @@ Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const
     if (refit) {
       Model best(board.entries.front().estimator, board.entries.front().params);
       best.fit(data, {.task = plan.task});
-      if (run.active()) {
-        const std::string path = (std::filesystem::temp_directory_path() / ("shipml-best-" + run.id() + ".shipml")).string();
-        best.save(path);
-        run.artifact("model.shipml", path);
-        std::filesystem::remove(path);
-      }
+      run.model_artifact("model.shipml", best);
       board.best_model = std::move(best);
     }
     board.run_id = run.id();

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
-#include <filesystem>
 #include <iomanip>
 #include <mutex>
 #include <sstream>
@@ -259,14 +258,7 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
     if (result.best) run.result(result.candidates[*result.best].result);
     run.text_artifact("search.csv", result.to_csv());
     run.json_artifact("search.json", result.to_json());
-    if (result.best_model) {
-      const std::string path = (std::filesystem::temp_directory_path() / ("shipml-best-" + run.id() + ".shipml")).string();
-      if (run.active()) {
-        result.best_model->save(path);
-        run.artifact("model.shipml", path);
-        std::filesystem::remove(path);
-      }
-    }
+    if (result.best_model) run.model_artifact("model.shipml", *result.best_model);
     result.run_id = run.id();
     if (stop_requested()) run.interrupted("stopped by Ctrl-C; the finished candidates are kept");
     else run.finish();

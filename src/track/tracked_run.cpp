@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 
 #include "shipml/core/names.hpp"
@@ -171,6 +172,14 @@ void TrackedRun::artifact(const std::string& name, const std::string& file) {
 
 void TrackedRun::params(const std::map<std::string, std::string>& values) {
   if (active()) store_->log_params(run_.id, values);
+}
+
+void TrackedRun::model_artifact(const std::string& name, const Model& model) {
+  if (!active()) return;
+  const std::string path = (std::filesystem::temp_directory_path() / ("shipml-" + run_.id + "-" + name)).string();
+  model.save(path);
+  store_->add_artifact(run_.id, name, path);
+  std::filesystem::remove(path);
 }
 
 void TrackedRun::text_artifact(const std::string& name, const std::string& text) {

@@ -49,6 +49,8 @@ class TrackedRun {
   void params(const std::map<std::string, std::string>& values);
   /// Copies a file into the run's artifacts.
   void artifact(const std::string& name, const std::string& file);
+  /// Saves a model file as an artifact (the best of a comparison or search).
+  void model_artifact(const std::string& name, const Model& model);
   /// Stores text (a table, JSON) as an artifact.
   void text_artifact(const std::string& name, const std::string& text);
   void json_artifact(const std::string& name, const nlohmann::json& value) { text_artifact(name, value.dump(2) + "\n"); }
