@@ -24,7 +24,8 @@ Curve learning_curve(const Model& prototype, const Dataset& data, const std::vec
   if (fractions.empty()) throw UsageError("a learning curve needs at least one training size");
   for (double f : fractions)
     if (!(f > 0 && f <= 1)) throw UsageError("learning-curve sizes are fractions in (0, 1], not " + format_number(f));
-  const ScoringPlan plan = ScoringPlan::make(data, validation, metric.empty() ? std::vector<std::string>{} : std::vector{metric});
+  ScoringPlan plan = ScoringPlan::make(data, validation, metric.empty() ? std::vector<std::string>{} : std::vector{metric});
+  plan.keep_predictions = false;
   Curve curve{plan.metric_names.front(), "training rows", {}};
   const std::size_t folds = plan.folds.size();
   std::vector<double> scores(fractions.size() * folds);

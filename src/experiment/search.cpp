@@ -148,7 +148,8 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
     std::vector<std::string> metrics = o.metrics;
     if (!o.metric.empty() && !metrics.empty() && std::find(metrics.begin(), metrics.end(), o.metric) == metrics.end())
       metrics.push_back(o.metric);
-    const ScoringPlan plan = ScoringPlan::make(data, o.validation, metrics);
+    ScoringPlan plan = ScoringPlan::make(data, o.validation, metrics);
+    plan.keep_predictions = false;  // hundreds of candidates: keep their scores, not every prediction
     result.metric = o.metric.empty() ? plan.metric_names.front() : o.metric;
     if (std::find(plan.metric_names.begin(), plan.metric_names.end(), result.metric) == plan.metric_names.end())
       throw UsageError("metric '" + result.metric + "' is not among the metrics scored");

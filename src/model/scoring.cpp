@@ -11,6 +11,8 @@
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/core/random.hpp"
+#include "shipml/core/names.hpp"
+#include "shipml/io/csv.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/track/tracked_run.hpp"
 
@@ -107,6 +109,10 @@ FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::siz
   Evaluation e{task, static_cast<int>(classes.size()), {}, std::move(p.values), std::move(p.proba)};
   for (std::size_t i : fold.test) e.truth.push_back(truth[i]);
   for (const auto& name : metric_names) out.metrics[name] = find_metric(name).compute(e);
+  if (keep_predictions) {
+    out.rows = fold.test;
+    out.held_out = std::move(e);
+  }
   return out;
 }
 
@@ -137,6 +143,96 @@ std::vector<double> fold_values(const std::vector<FoldResult>& folds, const std:
 }
 
 }  // namespace
+
+HeldOutPredictions Result::held_out() const {
+  HeldOutPredictions out;
+  out.classes = classes;
+  Evaluation& e = out.evaluation;
+  e.task = task;
+  e.n_classes = static_cast<int>(classes.size());
+  std::size_t n = 0;
+  for (const auto& f : folds) n += f.rows.size();
+  if (task == Task::classification) e.proba.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(classes.size()));
+  for (std::size_t k = 0; k < folds.size(); ++k) {
+    const FoldResult& f = folds[k];
+    for (std::size_t i = 0; i < f.rows.size(); ++i) {
+      if (task == Task::classification)
+        e.proba.row(static_cast<Eigen::Index>(out.rows.size())) = f.held_out.proba.row(static_cast<Eigen::Index>(i));
+      out.rows.push_back(f.rows[i]);
+      out.fold.push_back(k);
+    }
+    e.truth.insert(e.truth.end(), f.held_out.truth.begin(), f.held_out.truth.end());
+    e.predicted.insert(e.predicted.end(), f.held_out.predicted.begin(), f.held_out.predicted.end());
+  }
+  return out;
+}
+
+std::string HeldOutPredictions::to_csv() const {
+  const Evaluation& e = evaluation;
+  const bool classes_known = e.task == Task::classification;
+  auto label = [&](double v) { return classes_known ? classes.at(static_cast<std::size_t>(v)) : format_number(v); };
+  Frame table;
+  std::vector<double> row(rows.begin(), rows.end()), fold_no(fold.begin(), fold.end());
+  table.add(Column::numeric("row", row));
+  table.add(Column::numeric("fold", fold_no));
+  std::vector<std::string> truth, predicted;
+  for (double v : e.truth) truth.push_back(label(v));
+  for (double v : e.predicted) predicted.push_back(label(v));
+  if (classes_known) {
+    table.add(Column::from_strings("truth", truth));
+    table.add(Column::from_strings("predicted", predicted));
+    for (std::size_t c = 0; c < classes.size(); ++c) {
+      const auto col = e.proba.col(static_cast<Eigen::Index>(c));
+      table.add(Column::numeric("proba:" + classes[c], std::vector<double>(col.begin(), col.end())));
+    }
+  } else {
+    table.add(Column::numeric("truth", e.truth));
+    table.add(Column::numeric("predicted", e.predicted));
+  }
+  return shipml::to_csv(table);
+}
+
+HeldOutPredictions HeldOutPredictions::from_csv(const std::string& text, const std::string& source) {
+  CsvOptions options;
+  options.required = {"row", "fold", "truth", "predicted"};
+  options.numeric = {"row", "fold"};
+  const Frame table = parse_csv(text, options, source);
+  HeldOutPredictions out;
+  for (const auto& c : table.columns())
+    if (c.name().starts_with("proba:")) out.classes.push_back(c.name().substr(6));
+  Evaluation& e = out.evaluation;
+  e.task = out.classes.empty() ? Task::regression : Task::classification;
+  e.n_classes = static_cast<int>(out.classes.size());
+  for (double v : table.column("row").values()) out.rows.push_back(static_cast<std::size_t>(v));
+  for (double v : table.column("fold").values()) out.fold.push_back(static_cast<std::size_t>(v));
+  if (e.task == Task::regression) {
+    e.truth = target_values(table.column("truth"));
+    e.predicted = target_values(table.column("predicted"));
+    return out;
+  }
+  auto labels = [&](const char* column) {
+    const auto idx = class_indices(table.column(column), out.classes);
+    for (std::size_t i = 0; i < idx.size(); ++i)
+      if (idx[i] < 0)
+        throw DataError(source + ": line " + std::to_string(i + 2) + ", column " + column + ": '" +
+                        table.column(column).text(i) + "' is not one of the classes (" + join(out.classes) + ")");
+    return idx;
+  };
+  const auto truth = labels("truth");
+  const auto predicted = labels("predicted");
+  e.truth.assign(truth.begin(), truth.end());
+  e.predicted.assign(predicted.begin(), predicted.end());
+  e.proba.resize(static_cast<Eigen::Index>(table.rows()), static_cast<Eigen::Index>(out.classes.size()));
+  for (std::size_t c = 0; c < out.classes.size(); ++c) {
+    const auto values = table.column("proba:" + out.classes[c]).values();
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (std::isnan(values[i]))
+        throw DataError(source + ": line " + std::to_string(i + 2) + ", column proba:" + out.classes[c] + ": a probability is missing");
+      e.proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = values[i];
+    }
+  }
+  return out;
+}
 
 double Result::mean(const std::string& metric) const {
   const auto values = fold_values(folds, metric);

@@ -147,6 +147,9 @@ void TrackedRun::result(const Result& result) {
     }
   }
   store_->log_metrics(run_.id, values);
+  // The held-out predictions: what `shipml plot` and `shipml report` draw from, with no refit.
+  const HeldOutPredictions held_out = result.held_out();
+  if (held_out.size() > 0) text_artifact("predictions.csv", held_out.to_csv());
   run_.info["validation"] = {{"method", result.validation}, {"seed", result.seed}, {"folds", result.folds.size()},
                              {"task", std::string(to_string(result.task))}};
   store_->set_info(run_.id, run_.info);

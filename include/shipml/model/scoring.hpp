@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "shipml/data/split.hpp"
+#include "shipml/metrics/metrics.hpp"
 #include "shipml/model/model.hpp"
 
 namespace shipml {
@@ -25,6 +26,25 @@ struct FoldResult {
   std::size_t train_rows = 0, test_rows = 0;
   double fit_seconds = 0, predict_seconds = 0;
   std::map<std::string, double> metrics;
+  /// The held-out predictions (empty when not kept: searches keep only scores).
+  std::vector<std::size_t> rows;  // the data rows predicted
+  Evaluation held_out;            // their truth, predictions and probabilities
+};
+
+/// Every kept held-out prediction of a result, folds one after another: what
+/// plots of a scored model are drawn from, with no refit.
+struct HeldOutPredictions {
+  std::vector<std::size_t> rows;  // data row of each prediction
+  std::vector<std::size_t> fold;  // the fold it was held out in
+  std::vector<std::string> classes;
+  Evaluation evaluation;
+
+  std::size_t size() const { return rows.size(); }
+  /// One line per prediction: row, fold, truth, predicted (labels by name) and,
+  /// for classification, "proba:<class>" per class.
+  std::string to_csv() const;
+  /// Reads what to_csv() wrote; a DataError naming the line and column otherwise.
+  static HeldOutPredictions from_csv(const std::string& text, const std::string& source);
 };
 
 struct Result {
@@ -38,6 +58,8 @@ struct Result {
   std::vector<FoldResult> folds;
 
   double mean(const std::string& metric) const;
+  /// The kept held-out predictions of every fold (empty if none were kept).
+  HeldOutPredictions held_out() const;
   /// Sample standard deviation over folds (0 for a single split).
   double stddev(const std::string& metric) const;
   /// A text table: one row per metric, one column per fold, then mean and std.
@@ -62,6 +84,7 @@ struct ScoringPlan {
   std::uint64_t seed = 0;
   Frame features;
   Column target;
+  bool keep_predictions = true;  // FoldResult::held_out filled by run_fold
 
   static ScoringPlan make(const Dataset& data, const Validation& validation, std::vector<std::string> metric_names = {});
   /// Fits a copy of `prototype` on fold `f`'s training rows and measures it on
