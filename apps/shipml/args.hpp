@@ -41,8 +41,8 @@ struct EstimatorArgs {
   std::string name;
   std::vector<std::string> settings;
 
-  void add(CLI::App* cmd) {
-    cmd->add_option("--estimator,-e", name, "estimator name (see `shipml estimators`)")->required();
+  void add(CLI::App* cmd, bool required = true) {
+    cmd->add_option("--estimator,-e", name, "estimator name (see `shipml estimators`)")->required(required);
     cmd->add_option("--set", settings, "estimator parameter NAME=VALUE (repeatable)");
   }
   Model model() const {

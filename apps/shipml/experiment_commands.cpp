@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -9,6 +10,7 @@
 #include "shipml/experiment/compare.hpp"
 #include "shipml/experiment/permutation.hpp"
 #include "shipml/experiment/search.hpp"
+#include "shipml/experiment/selection.hpp"
 #include "shipml/io/file.hpp"
 
 namespace shipml::cli {
@@ -155,8 +157,20 @@ void add_search(CLI::App& app) {
   });
 }
 
+// The ranking, printed or as JSON, and written to --out.
+template <typename Ranking>
+void report_ranking(const Ranking& r, const std::string& out, bool json, const std::string& heading) {
+  if (!out.empty()) write_file_atomic(out, out.ends_with(".json") ? r.to_json().dump(2) + "\n" : r.to_csv());
+  if (json) {
+    std::cout << r.to_json().dump(2) << '\n';
+    return;
+  }
+  std::cout << heading << "\n\n" << r.table();
+  if (!out.empty()) std::cout << "\nranking: " << out << '\n';
+}
+
 void add_select(CLI::App& app) {
-  auto* cmd = app.add_subcommand("select", "Rank features by how much a model needs them (permutation importance)");
+  auto* cmd = app.add_subcommand("select", "Rank and select features: permutation importance, RFE, RFECV, k best, sequential");
   auto data = std::make_shared<DataArgs>();
   auto est = std::make_shared<EstimatorArgs>();
   auto method = std::make_shared<std::string>("permutation");
@@ -164,38 +178,82 @@ void add_select(CLI::App& app) {
   auto repeats = std::make_shared<int>(5);
   auto test_size = std::make_shared<double>(0.25);
   auto seed = std::make_shared<std::uint64_t>(42);
+  auto test = std::make_shared<std::string>("f_test");
+  auto k = std::make_shared<std::size_t>(10);
+  auto percentile = std::make_shared<double>(0);
+  auto n_features = std::make_shared<std::size_t>(0);
+  auto step = std::make_shared<std::size_t>(1);
+  auto min_features = std::make_shared<std::size_t>(1);
+  auto direction = std::make_shared<std::string>("forward");
+  auto folds = std::make_shared<int>(5);
+  auto threads = std::make_shared<int>(0);
   auto out = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto tracking = std::make_shared<TrackingArgs>();
   data->add(cmd);
-  est->add(cmd);
-  cmd->add_option("--method", *method, "permutation (importance on held-out rows)")->capture_default_str();
-  cmd->add_option("--metric,-m", *metric, "score whose drop is measured (default: the task's usual first)");
-  cmd->add_option("--n-repeats", *repeats, "shuffles per feature")->check(CLI::Range(1, 1000))->capture_default_str();
-  cmd->add_option("--test-size", *test_size, "rows held out to measure on")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  cmd->add_option("--seed", *seed, "seed for the split and the shuffles")->capture_default_str();
+  est->add(cmd, false);
+  cmd->add_option("--method", *method,
+                  "permutation (held-out score drop), rfe, rfecv (RFE choosing the size by CV), kbest (univariate tests), "
+                  "sequential (forward/backward by CV score)")
+      ->check(CLI::IsMember({"permutation", "rfe", "rfecv", "kbest", "sequential"}))
+      ->capture_default_str();
+  cmd->add_option("--metric,-m", *metric, "score used (default: the task's usual first)");
+  cmd->add_option("--n-repeats", *repeats, "permutation: shuffles per feature")->check(CLI::Range(1, 1000))->capture_default_str();
+  cmd->add_option("--test-size", *test_size, "permutation: rows held out to measure on")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--test", *test, "kbest: f_test, chi2 or mutual_info")->capture_default_str();
+  cmd->add_option("--k", *k, "kbest: keep this many features")->capture_default_str();
+  cmd->add_option("--percentile", *percentile, "kbest: keep this percent of the features instead")->check(CLI::Range(0.0, 100.0));
+  cmd->add_option("--n-features", *n_features, "rfe, sequential: keep this many (default: half)");
+  cmd->add_option("--step", *step, "rfe, rfecv: features dropped per round")->check(CLI::Range(1, 1000000))->capture_default_str();
+  cmd->add_option("--min-features", *min_features, "rfecv: the fewest features tried")->check(CLI::Range(1, 1000000))->capture_default_str();
+  cmd->add_option("--direction", *direction, "sequential: forward or backward")
+      ->check(CLI::IsMember({"forward", "backward"}))->capture_default_str();
+  cmd->add_option("--cv", *folds, "rfecv, sequential: K-fold cross-validation")->check(CLI::Range(2, 1000))->capture_default_str();
+  cmd->add_option("--seed", *seed, "seed for the split, the folds and the shuffles")->capture_default_str();
+  cmd->add_option("--threads", *threads, "work at once (default: all cores)");
   cmd->add_option("--out,-o", *out, "write the ranking here (.csv, or .json)");
   cmd->add_flag("--json", *json, "print the ranking as JSON");
   tracking->add(cmd);
   cmd->callback([=] {
-    if (*method != "permutation") throw UsageError("--method " + *method + " is not available (methods: permutation)");
-    Model model = est->model();
+    if (*method != "kbest" && est->name.empty()) throw UsageError("--method " + *method + " needs an estimator (-e NAME)");
+    if (*method == "kbest" && !est->name.empty()) throw UsageError("--method kbest tests each column alone; it takes no estimator");
+    std::optional<Model> model;
+    if (!est->name.empty()) model = est->model();
+    const KBestOptions kbest{.test = parse_univariate_test(*test), .k = *k, .percentile = *percentile,
+                             .task = data->task_override(), .seed = *seed};
     tracking->apply();
+    stop_on_interrupt();
     const Dataset d = data->read();
-    const TrainTest split = train_test_split(d, {.test_size = *test_size, .seed = *seed});
-    model.fit(split.train, {.task = data->task_override()});
-    const PermutationImportance r = permutation_importance(model, split.test, *metric, *repeats, *seed);
-    if (!out->empty())
-      write_file_atomic(*out, out->ends_with(".json") ? r.to_json().dump(2) + "\n" : r.to_csv());
-    if (*json) {
-      std::cout << r.to_json().dump(2) << '\n';
+    const Validation v{.folds = *folds, .seed = *seed, .task = data->task_override(), .threads = *threads};
+    if (*method == "permutation") {
+      const TrainTest split = train_test_split(d, {.test_size = *test_size, .seed = *seed});
+      model->fit(split.train, {.task = data->task_override()});
+      const PermutationImportance r = permutation_importance(*model, split.test, *metric, *repeats, *seed, *threads);
+      std::ostringstream heading;
+      heading << model->estimator() << " on " << d.source << ": fit on " << split.train.rows() << " rows, measured on "
+              << split.test.rows() << " held-out rows, " << *repeats << " shuffles per feature; baseline " << r.metric << " "
+              << std::setprecision(4) << r.baseline;
+      report_ranking(r, *out, *json, heading.str());
       return;
     }
-    std::cout << model.estimator() << " on " << d.source << ": fit on " << split.train.rows() << " rows, measured on "
-              << split.test.rows() << " held-out rows, " << *repeats << " shuffles per feature; baseline " << r.metric
-              << " " << std::setprecision(4) << r.baseline << "\n\n"
-              << r.table();
-    if (!out->empty()) std::cout << "\nranking: " << *out << '\n';
+    FeatureSelection r;
+    std::string how;
+    if (*method == "kbest") {
+      r = select_k_best(d, kbest);
+      how = "each column tested alone (" + *test + ")";
+    } else if (*method == "rfe" || *method == "rfecv") {
+      r = recursive_elimination(*model, d, {.n_features = *n_features, .step = *step, .cross_validate = *method == "rfecv",
+                                            .min_features = *min_features, .validation = v, .metric = *metric});
+      how = model->estimator() + (*method == "rfecv" ? ", size chosen by " + std::to_string(*folds) + "-fold CV " + r.metric
+                                                       : ", fit on all rows");
+    } else {
+      r = sequential_selection(*model, d, {.forward = *direction == "forward", .n_features = *n_features, .validation = v,
+                                           .metric = *metric});
+      how = model->estimator() + ", " + std::to_string(*folds) + "-fold CV " + r.metric;
+    }
+    report_ranking(r, *out, *json,
+                   *method + " on " + d.source + ": " + how + "; keeps " + std::to_string(r.selected().size()) + " of " +
+                       std::to_string(r.features.size()) + " features");
   });
 }
 

@@ -54,6 +54,16 @@ void FeatureEncoder::describe_columns(const std::vector<std::size_t>& categories
   infos_ = std::move(infos);
 }
 
+std::vector<std::size_t> FeatureEncoder::sources() const {
+  std::vector<std::size_t> out;
+  for (std::size_t j = 0; j < plan_.size(); ++j) {
+    const ColumnPlan& p = plan_[j];
+    const std::size_t width = encoding_ == InputEncoding::ordinal ? 1 : p.categorical ? p.categories : 1 + p.indicator;
+    out.insert(out.end(), width, j);
+  }
+  return out;
+}
+
 void FeatureEncoder::bind(const Schema& schema) {
   std::vector<std::size_t> categories;
   for (const auto& f : schema.fields()) categories.push_back(f.categories ? f.categories->size() : 0);

@@ -86,8 +86,16 @@ Result ScoringPlan::result_for(const Model& prototype) const {
   return result;
 }
 
+ScoringPlan ScoringPlan::with_columns(const std::vector<std::size_t>& columns) const {
+  ScoringPlan plan = *this;
+  std::vector<Column> kept;
+  for (std::size_t j : columns) kept.push_back(features[j]);  // shares the values
+  plan.features = Frame(std::move(kept), Frame::Trusted{});
+  return plan;
+}
+
 FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::size_t max_train_rows,
-                                 std::uint64_t seed) const {
+                                 std::uint64_t seed, Model* fitted) const {
   const Fold& fold = folds.at(f);
   std::vector<std::size_t> train = fold.train;
   if (max_train_rows > 0 && max_train_rows < train.size()) {
@@ -113,6 +121,7 @@ FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::siz
     out.rows = fold.test;
     out.held_out = std::move(e);
   }
+  if (fitted) *fitted = std::move(model);
   return out;
 }
 

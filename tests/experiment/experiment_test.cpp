@@ -17,6 +17,7 @@
 #include "shipml/experiment/curves.hpp"
 #include "shipml/experiment/permutation.hpp"
 #include "shipml/experiment/search.hpp"
+#include "shipml/experiment/selection.hpp"
 #include "support.hpp"
 
 namespace shipml::test {
@@ -202,7 +203,86 @@ TEST(SelectCli, WritesTheRanking) {
   EXPECT_EQ(ranking.rows(), 30u);
   EXPECT_EQ(ranking.column("rank").values()[0], 1);
   EXPECT_GE(ranking.column("mean_drop").values()[0], ranking.column("mean_drop").values()[29]);
-  EXPECT_EQ(run_cli("select -q --data " + data_path("iris.csv") + " --target species -e logistic --method rfe").exit_code, 2);
+  // The other methods, and what each needs.
+  const std::string iris = "select -q --data " + data_path("iris.csv") + " --target species ";
+  const auto rfe = run_cli(iris + "-e logistic --method rfe --n-features 2 --json");
+  ASSERT_EQ(rfe.exit_code, 0) << rfe.err;
+  EXPECT_EQ(nlohmann::json::parse(rfe.out)["selected"].size(), 2u);
+  const auto kbest = run_cli(iris + "--method kbest --test chi2 --k 3 --out " + tmp.file("kbest.json"));
+  ASSERT_EQ(kbest.exit_code, 0) << kbest.err;
+  EXPECT_NE(kbest.out.find("p-value"), std::string::npos) << kbest.out;
+  EXPECT_EQ(nlohmann::json::parse(read_file(tmp.file("kbest.json")))["selected"].size(), 3u);
+  const auto sequential = run_cli(iris + "-e decision_tree --method sequential --direction backward --n-features 3 --cv 3");
+  ASSERT_EQ(sequential.exit_code, 0) << sequential.err;
+  EXPECT_NE(sequential.out.find("keeps 3 of 4 features"), std::string::npos) << sequential.out;
+  EXPECT_EQ(run_cli(iris + "--method rfe").exit_code, 2);                    // needs an estimator
+  EXPECT_EQ(run_cli(iris + "-e logistic --method kbest").exit_code, 2);      // takes none
+  EXPECT_EQ(run_cli(iris + "--method kbest --test anova2").exit_code, 2);    // unknown test
+  const auto chi2_regression = run_cli("select -q --data " + data_path("diabetes.csv") + " -t progression --method kbest --test chi2");
+  EXPECT_EQ(chi2_regression.exit_code, 2);
+  EXPECT_NE(chi2_regression.err.find("classification target"), std::string::npos) << chi2_regression.err;
+}
+
+TEST(Selection, KBestRfeAndSequentialOnKnownData) {
+  // y = 1.5 x1 + 0.3 x2 + [color = blue] + noise; "noise" is unrelated.
+  Dataset d = test::synthetic(Task::regression, 400, 5);
+  Random rng(7);
+  std::vector<double> noise(d.rows());
+  for (double& v : noise) v = rng.uniform() - 0.5;
+  d.frame.add(Column::numeric("noise", noise));
+  const FeatureSelection f = select_k_best(d, {.k = 2});
+  EXPECT_EQ(f.features.front().feature, "x1");
+  EXPECT_EQ(f.features.back().feature, "noise");
+  EXPECT_EQ(f.selected().size(), 2u);
+  EXPECT_EQ(f.features[0].rank, 1u);
+  const Dataset two = f.apply(d);
+  EXPECT_EQ(two.frame.cols(), 3u);  // two features and the target
+  EXPECT_EQ(select_k_best(d, {.k = 2, .percentile = 50}).selected().size(), 2u);
+  EXPECT_THROW(select_k_best(d, {.test = UnivariateTest::chi2}), UsageError);  // regression target
+
+  // RFE: y = 3a + b + small noise; c and e are unrelated.
+  std::vector<double> a(300), b(300), c(300), e(300), y(300);
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    a[i] = rng.uniform(), b[i] = rng.uniform(), c[i] = rng.uniform(), e[i] = rng.uniform();
+    y[i] = 3 * a[i] + b[i] + 0.01 * rng.uniform();
+  }
+  Frame abc;
+  for (auto [name, v] : {std::pair{"c", &c}, {"a", &a}, {"e", &e}, {"b", &b}, {"y", &y}}) abc.add(Column::numeric(name, *v));
+  const Dataset linear_data{abc, "y", "abc"};
+  const FeatureSelection rfe = recursive_elimination(Model("linear"), linear_data, {.n_features = 1});
+  EXPECT_EQ(rfe.selected(), std::vector<std::string>{"a"});
+  EXPECT_EQ(rfe.features[1].feature, "b");  // dropped last
+  EXPECT_EQ(rfe.features[1].rank, 2u);
+  EXPECT_EQ(rfe.features[3].rank, 4u);      // c or e, dropped first
+  const FeatureSelection two_rounds = recursive_elimination(Model("linear"), linear_data, {.n_features = 2, .step = 2});
+  EXPECT_EQ(two_rounds.features[2].rank, 2u);  // both noise columns go in one round and share a rank
+  EXPECT_EQ(two_rounds.features[3].rank, 2u);
+  EXPECT_THROW(recursive_elimination(Model("linear"), d, {.step = 0}), UsageError);
+
+  // Sequential: the same columns whatever the thread count; forward finds x1 first.
+  SequentialOptions o{.n_features = 2, .validation = {.folds = 3, .threads = 1}, .metric = "r2"};
+  const FeatureSelection one = sequential_selection(Model("linear"), d, o);
+  o.validation.threads = 2;
+  const FeatureSelection both = sequential_selection(Model("linear"), d, o);
+  EXPECT_EQ(one.selected(), both.selected());
+  EXPECT_EQ(one.features.front().feature, "x1");
+  EXPECT_LT(one.curve[0].mean, one.curve[1].mean);
+  o.forward = false;
+  o.n_features = 4;
+  EXPECT_THROW(sequential_selection(Model("linear"), d, o), UsageError);
+
+  // chi2 refuses negative values and names the column and row.
+  Dataset negative = d;
+  negative.frame = Frame();
+  negative.frame.add(Column::numeric("v", {1, -2, 3, 4}));
+  negative.frame.add(Column::from_strings("y", {"a", "b", "a", "b"}));
+  negative.target = "y";
+  try {
+    select_k_best(negative, {.test = UnivariateTest::chi2});
+    FAIL() << "negative values accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("column 'v' has -2 at row 2"), std::string::npos) << e.what();
+  }
 }
 
 TEST(SearchCli, CtrlCKeepsFinishedCandidatesAndTheSameSeedGivesTheSameTable) {

@@ -2,6 +2,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
+
+#include "shipml/data/split.hpp"
 
 namespace shipml::test {
 
@@ -11,6 +14,22 @@ inline nlohmann::json oracle(const std::string& file) {
   if (!in) throw std::runtime_error(std::string("oracle file missing: run the oracle.sklearn_reference test first (") +
                                     SHIPML_ORACLE_DIR + ")");
   return nlohmann::json::parse(in);
+}
+
+/// The folds a reference used, from its test rows ("test_folds"): so both sides
+/// score on exactly the same rows.
+inline std::vector<Fold> given_folds(const nlohmann::json& test_folds, std::size_t rows) {
+  std::vector<Fold> out;
+  for (const auto& test_rows : test_folds) {
+    Fold fold;
+    fold.test = test_rows.get<std::vector<std::size_t>>();
+    std::vector<bool> held(rows, false);
+    for (auto i : fold.test) held[i] = true;
+    for (std::size_t i = 0; i < rows; ++i)
+      if (!held[i]) fold.train.push_back(i);
+    out.push_back(fold);
+  }
+  return out;
 }
 
 }  // namespace shipml::test

@@ -15,15 +15,7 @@ TEST(SearchOracle, SameGridPicksTheSameBestLogisticCAsGridSearchCV) {
   const Dataset data = read_dataset(std::string(SHIPML_SOURCE_DIR) + "/data/" + c["dataset"].get<std::string>(),
                                     c["target"].get<std::string>());
   Validation v;
-  for (const auto& test_rows : c["test_folds"]) {
-    Fold fold;
-    fold.test = test_rows.get<std::vector<std::size_t>>();
-    std::vector<bool> held(data.rows(), false);
-    for (auto i : fold.test) held[i] = true;
-    for (std::size_t i = 0; i < data.rows(); ++i)
-      if (!held[i]) fold.train.push_back(i);
-    v.given_folds.push_back(fold);
-  }
+  v.given_folds = test::given_folds(c["test_folds"], data.rows());
   SearchSpace space;
   std::vector<std::string> values;
   for (double C : c["C"]) values.push_back(format_number(C));

@@ -190,6 +190,44 @@ def search_cases(data_dir):
             "best_C": search.best_params_["logisticregression__C"]}
 
 
+def selection_cases(data_dir):
+    """Univariate tests, RFE, RFECV and sequential selection on breast_cancer (and diabetes for regression)."""
+    from sklearn import feature_selection as fs
+    from sklearn.model_selection import StratifiedKFold
+
+    df = pd.read_csv(os.path.join(data_dir, "breast_cancer.csv"))
+    y = pd.Categorical(df["diagnosis"]).codes
+    X = df.drop(columns=["diagnosis"])
+    F, F_p = fs.f_classif(X, y)
+    chi, chi_p = fs.chi2(X, y)
+    # Mutual information depends on the noise that breaks ties: five seeds give its spread.
+    mi = [fs.mutual_info_classif(X, y, random_state=seed).tolist() for seed in range(5)]
+    diabetes = pd.read_csv(os.path.join(data_dir, "diabetes.csv"))
+    yd = diabetes["progression"].to_numpy()
+    Xd = diabetes.drop(columns=["progression"])
+    Fr, Fr_p = fs.f_regression(Xd, yd)
+    mir = [fs.mutual_info_regression(Xd, yd, random_state=seed).tolist() for seed in range(5)]
+
+    folds = list(StratifiedKFold(5, shuffle=True, random_state=1).split(X, y))
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=10000, tol=1e-10))
+    coef = "named_steps.logisticregression.coef_"
+    rfe = fs.RFE(model, n_features_to_select=10, step=2, importance_getter=coef).fit(X, y)
+    rfecv = fs.RFECV(model, step=3, cv=folds, scoring="neg_log_loss", importance_getter=coef).fit(X, y)
+    sfs = fs.SequentialFeatureSelector(model, n_features_to_select=3, cv=folds, scoring="neg_log_loss").fit(X, y)
+    return {
+        "classification": {"dataset": "breast_cancer.csv", "target": "diagnosis", "features": list(X.columns),
+                           "f": F.tolist(), "f_p": F_p.tolist(), "chi2": chi.tolist(), "chi2_p": chi_p.tolist(),
+                           "mutual_info": mi},
+        "regression": {"dataset": "diabetes.csv", "target": "progression", "features": list(Xd.columns),
+                       "f": Fr.tolist(), "f_p": Fr_p.tolist(), "mutual_info": mir},
+        "test_folds": [test.tolist() for _, test in folds],
+        "rfe_ranking": rfe.ranking_.tolist(),
+        "rfecv_n_features": int(rfecv.n_features_),
+        "rfecv_mean_log_loss": (-rfecv.cv_results_["mean_test_score"]).tolist(),
+        "sequential_selected": [c for c, keep in zip(X.columns, sfs.get_support()) if keep],
+    }
+
+
 def main():
     data_dir, out_dir = sys.argv[1], sys.argv[2]
     os.makedirs(out_dir, exist_ok=True)
@@ -202,6 +240,8 @@ def main():
         json.dump(boosting_cases(data_dir), f)
     with open(os.path.join(out_dir, "search.json"), "w") as f:
         json.dump(search_cases(data_dir), f)
+    with open(os.path.join(out_dir, "selection.json"), "w") as f:
+        json.dump(selection_cases(data_dir), f)
     print(f"scikit-learn and XGBoost reference written to {out_dir}")
 
 

@@ -21,6 +21,8 @@ class FeatureEncoder {
   FeatureMatrix transform(const Frame& features) const;
   /// Names of the encoded columns ("state=KS", "age", "age_missing").
   const std::vector<std::string>& output_names() const { return names_; }
+  /// For each encoded column, the index of the input column it comes from.
+  std::vector<std::size_t> sources() const;
 
   void save(BinaryWriter& out) const;
   void load(BinaryReader& in);

@@ -63,6 +63,8 @@ class Model {
   const std::string& target() const { return target_; }
   /// Names of the encoded features the learner sees.
   const std::vector<std::string>& encoded_features() const { return encoder_.output_names(); }
+  /// For each encoded feature, the index of the schema field it comes from.
+  std::vector<std::size_t> encoded_sources() const { return encoder_.sources(); }
   /// What the learner learned (coefficients, importances, ...).
   nlohmann::json inspect() const;
   /// Tree learners: every tree as nested JSON, categories by name; null otherwise.

@@ -90,7 +90,11 @@ struct ScoringPlan {
   /// Fits a copy of `prototype` on fold `f`'s training rows and measures it on
   /// its test rows. With `max_train_rows`, on that many of the training rows,
   /// drawn with `seed` (successive halving).
-  FoldResult run_fold(const Model& prototype, std::size_t f, std::size_t max_train_rows = 0, std::uint64_t seed = 0) const;
+  /// `fitted`, when given, receives the fitted model (feature elimination reads it).
+  FoldResult run_fold(const Model& prototype, std::size_t f, std::size_t max_train_rows = 0, std::uint64_t seed = 0,
+                      Model* fitted = nullptr) const;
+  /// The same plan (rows, folds, truth) seeing only these feature columns.
+  ScoringPlan with_columns(const std::vector<std::size_t>& columns) const;
   /// An empty result for `prototype` under this plan (folds to be filled in).
   Result result_for(const Model& prototype) const;
 };

@@ -1,0 +1,94 @@
+#pragma once
+// Feature selection: which input columns are worth keeping. Three families,
+// all over input columns (a categorical column is one feature, however many
+// one-hot columns it becomes), all giving one FeatureSelection:
+//  - univariate ("kbest"): each column tested alone against the target (ANOVA F,
+//    chi-squared, mutual information); no model, fast, blind to interactions;
+//  - recursive elimination ("rfe", "rfecv"): fit, drop the columns the model
+//    weighs least (coefficients or gain), repeat; RFECV scores every size on
+//    cross-validation folds and keeps the best size;
+//  - sequential ("sequential"): add (forward) or remove (backward) the column
+//    that most improves the cross-validated score, one at a time.
+// Permutation importance (permutation.hpp) ranks by held-out score drop instead.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shipml/data/dataset.hpp"
+#include "shipml/model/scoring.hpp"
+
+namespace shipml {
+
+struct RankedFeature {
+  std::string feature;
+  std::size_t rank = 0;  // 1 = best; every kept column of RFE and backward selection shares 1
+  double score = 0;      // the test statistic, the importance, or the CV score after the step (see score_name)
+  double p_value = std::numeric_limits<double>::quiet_NaN();  // univariate F and chi-squared tests
+  std::string test;      // univariate: the test applied to this column
+  bool selected = false;
+};
+
+/// The cross-validated score with this many features (RFECV, sequential).
+struct SizeScore {
+  std::size_t features = 0;
+  double mean = 0, stddev = 0;
+};
+
+struct FeatureSelection {
+  std::string method;      // "kbest", "rfe", "rfecv", "sequential forward", "sequential backward"
+  std::string score_name;  // what RankedFeature::score holds
+  std::string metric;      // RFECV and sequential: the metric that chose
+  bool greater_is_better = true;
+  std::vector<RankedFeature> features;  // by rank
+  std::vector<SizeScore> curve;         // by number of features
+
+  std::vector<std::string> selected() const;
+  /// `data` with only the selected feature columns (and its target).
+  Dataset apply(const Dataset& data) const;
+  std::string table() const;
+  std::string to_csv() const;
+  nlohmann::json to_json() const;
+};
+
+/// Univariate tests. F: ANOVA F of each numeric column across the classes
+/// (scikit-learn's f_classif) or the F of a one-variable regression
+/// (f_regression); for a categorical column, the F of the target across its
+/// categories (regression) or the chi-squared test of independence
+/// (classification). chi2: scikit-learn's chi2 for numeric columns (they must
+/// not be negative); for a categorical column, the test of independence (the
+/// same as chi2 over its one-hot columns, summed). mutual_info: the k-nearest-
+/// neighbour estimators scikit-learn uses (k = 3), exact counts for two
+/// categorical variables. Rows missing a column's value are left out of its test.
+enum class UnivariateTest { f_test, chi2, mutual_info };
+UnivariateTest parse_univariate_test(const std::string& name);
+
+struct KBestOptions {
+  UnivariateTest test = UnivariateTest::f_test;
+  std::size_t k = 10;       // keep this many (all if fewer)
+  double percentile = 0;    // when > 0: keep this percent instead of k
+  std::optional<Task> task; // inferred from the target when not given
+  std::uint64_t seed = 0;   // mutual information breaks ties with tiny seeded noise
+};
+FeatureSelection select_k_best(const Dataset& data, const KBestOptions& options = {});
+
+struct EliminationOptions {
+  std::size_t n_features = 0;       // RFE: keep this many (0: half)
+  std::size_t step = 1;             // columns dropped per round
+  bool cross_validate = false;      // RFECV: choose n_features by CV score
+  std::size_t min_features = 1;     // RFECV: the smallest size tried
+  Validation validation{.folds = 5};
+  std::string metric;               // RFECV: default, the task's usual first
+};
+/// A UsageError when the estimator learns no coefficients or importances.
+FeatureSelection recursive_elimination(const Model& prototype, const Dataset& data, const EliminationOptions& options = {});
+
+struct SequentialOptions {
+  bool forward = true;
+  std::size_t n_features = 0;  // 0: half
+  Validation validation{.folds = 5};
+  std::string metric;          // default: the task's usual first
+};
+FeatureSelection sequential_selection(const Model& prototype, const Dataset& data, const SequentialOptions& options = {});
+
+}  // namespace shipml
