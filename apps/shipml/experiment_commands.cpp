@@ -105,7 +105,10 @@ void add_search(CLI::App& app) {
   cmd->add_option("--random", *random, "random search: this many candidates drawn from --grid lists and --dist");
   cmd->add_option("--dist", *dists,
                   "PARAM=uniform:LOW:HIGH | loguniform:LOW:HIGH | int:LOW:HIGH | choice:A|B (with --random)");
-  cmd->add_flag("--halving", o->halving, "successive halving: score on a third of the rows, keep the best third, repeat");
+  cmd->add_flag("--halving", o->halving, "successive halving: score on a third of the resource, keep the best third, repeat");
+  cmd->add_option("--halving-resource", o->halving_resource,
+                  "what halving rations: rows, or an integer parameter such as n_estimators")
+      ->capture_default_str();
   cmd->add_option("--metric,-m", o->metrics, "metric to report (repeatable; default: the task's usual set)");
   cmd->add_option("--sort", o->metric, "metric that picks the best (default: the first metric)");
   cmd->add_option("--time-budget", *budget, "stop starting candidates after this many seconds");

@@ -160,31 +160,57 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
     run.data(data);
     run.model(prototype);
 
-    // Successive halving: each round scores the survivors on 3x the rows of the
-    // round before and keeps the best third, until the full rows are reached.
-    const std::size_t full_rows = plan.folds.front().train.size();
+    // Successive halving: each round scores the survivors with 3x the resource
+    // (training rows, or trees) of the round before and keeps the best third,
+    // until the full amount is reached.
+    const bool by_rows = o.halving_resource == "rows";
+    result.resource = o.halving_resource;
+    std::size_t full = plan.folds.front().train.size(), least = 30;
+    if (o.halving && !by_rows) {
+      const auto& specs = prototype.info().params;
+      const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& p) { return p.name == o.halving_resource; });
+      if (spec == specs.end() || spec->type != ParamType::integer)
+        throw UsageError("halving resource '" + o.halving_resource + "' is not an integer parameter of " + prototype.estimator() +
+                         " (use rows, or a count such as n_estimators)");
+      for (const auto& [name, values] : space.grid)
+        if (name == o.halving_resource) throw UsageError("halving resource '" + name + "' cannot also be searched");
+      for (const auto& [name, dist] : space.distributions)
+        if (name == o.halving_resource) throw UsageError("halving resource '" + name + "' cannot also be searched");
+      full = static_cast<std::size_t>(std::max<std::int64_t>(1, prototype.params().integer(o.halving_resource)));
+      least = 1;
+    }
     std::vector<std::size_t> alive(models.size());
     for (std::size_t i = 0; i < alive.size(); ++i) alive[i] = i;
-    std::vector<std::size_t> rows_per_round = {0};
+    std::vector<std::size_t> budget_per_round = {0};
     if (o.halving && models.size() > 1) {
       std::size_t rounds = 1;
       for (std::size_t n = models.size(); n > 1; n = (n + 2) / 3) ++rounds;
-      rows_per_round.clear();
+      budget_per_round.clear();
       for (std::size_t r = 0; r < rounds; ++r) {
         const double scale = std::pow(3.0, static_cast<double>(rounds - 1 - r));
-        rows_per_round.push_back(r + 1 == rounds ? 0 : std::max<std::size_t>(30, static_cast<std::size_t>(full_rows / scale)));
+        budget_per_round.push_back(r + 1 == rounds ? 0 : std::max<std::size_t>(least, static_cast<std::size_t>(static_cast<double>(full) / scale)));
       }
     }
     std::size_t total_jobs = 0;
-    for (std::size_t r = 0, n = alive.size(); r < rows_per_round.size(); ++r, n = (n + 2) / 3) total_jobs += n * plan.folds.size();
+    for (std::size_t r = 0, n = alive.size(); r < budget_per_round.size(); ++r, n = (n + 2) / 3) total_jobs += n * plan.folds.size();
     Progress progress("search " + prototype.estimator(), total_jobs);
     const std::size_t folds = plan.folds.size();
     std::mutex best_mutex;
     double best_so_far = std::nan("");
     std::atomic<bool> out_of_time{false};
 
-    for (std::size_t round = 0; round < rows_per_round.size() && !alive.empty(); ++round) {
-      const std::size_t rows = rows_per_round[round];
+    for (std::size_t round = 0; round < budget_per_round.size() && !alive.empty(); ++round) {
+      const std::size_t budget = budget_per_round[round];
+      const std::size_t rows = by_rows ? budget : 0;
+      // Rationing a parameter: this round's models use that much of it.
+      std::vector<Model> rationed;
+      if (!by_rows && budget > 0)
+        for (const auto& m : models) {
+          auto p = m.params().values();
+          p[o.halving_resource] = std::to_string(budget);
+          rationed.emplace_back(m.estimator(), p);
+        }
+      const std::vector<Model>& round_models = rationed.empty() ? models : rationed;
       std::vector<std::atomic<int>> folds_done(models.size());
       for (std::size_t i : alive) result.candidates[i].result.folds.assign(folds, FoldResult{});
       parallel_for(alive.size() * folds, o.validation.threads, [&](std::size_t job) {
@@ -197,14 +223,14 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
         }
         FoldResult fr;
         try {
-          fr = plan.run_fold(models[c], f, rows, o.seed);
+          fr = plan.run_fold(round_models[c], f, rows, o.seed);
         } catch (const Error& e) {
           for (const auto& m : plan.metric_names) fr.metrics[m] = std::nan("");  // as scikit-learn's error_score=nan
         }
         result.candidates[c].result.folds[f] = std::move(fr);
         if (++folds_done[c] == static_cast<int>(folds)) {
           result.candidates[c].finished = true;
-          result.candidates[c].rows = rows;
+          result.candidates[c].resource = budget;
           const double score = result.candidates[c].result.mean(result.metric);
           std::lock_guard lock(best_mutex);
           if (!std::isnan(score) &&
@@ -221,10 +247,10 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
         result.stopped_early = true;
         break;
       }
-      if (round + 1 < rows_per_round.size()) {
+      if (round + 1 < budget_per_round.size()) {
         // Keep the best third of this round's candidates for the next, on more rows.
         std::vector<Candidate> view = result.candidates;
-        for (auto& cand : view) cand.finished = cand.finished && cand.rows == rows;
+        for (auto& cand : view) cand.finished = cand.finished && cand.resource == budget;
         std::vector<std::size_t> order = ranking(view, result.metric, result.greater_is_better);
         std::vector<std::size_t> keep;
         for (std::size_t i : order)
@@ -238,7 +264,7 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
     }
     // Under halving only candidates scored on all rows compete for best.
     if (o.halving)
-      for (auto& c : result.candidates) c.finished = c.finished && c.rows == 0;
+      for (auto& c : result.candidates) c.finished = c.finished && c.resource == 0;
     const auto order = ranking(result);
     if (!order.empty() && result.candidates[order.front()].finished &&
         !std::isnan(result.candidates[order.front()].result.mean(result.metric)))
@@ -250,7 +276,7 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
     }
     result.seconds = seconds_since(start);
 
-    std::map<std::string, std::string> params = {{"search", o.halving ? "halving" : space.random_candidates ? "random" : "grid"},
+    std::map<std::string, std::string> params = {{"search", o.halving ? "halving by " + o.halving_resource : space.random_candidates ? "random" : "grid"},
                                                  {"candidates", std::to_string(result.candidates.size())},
                                                  {"metric", result.metric}};
     if (result.best)
@@ -285,7 +311,9 @@ std::string SearchResult::table(std::size_t top) const {
     std::ostringstream score;
     const double mean = c.result.mean(metric);
     if (c.finished) score << std::fixed << std::setprecision(4) << mean << " ± " << c.result.stddev(metric);
-    else if (c.rows > 0 && !std::isnan(mean)) score << std::fixed << std::setprecision(4) << mean << " (" << c.rows << " rows, dropped)";
+    else if (c.resource > 0 && !std::isnan(mean))
+      score << std::fixed << std::setprecision(4) << mean << " ("
+            << (resource == "rows" ? std::to_string(c.resource) + " rows" : resource + "=" + std::to_string(c.resource)) << ", dropped)";
     else score << "(not finished)";
     double fit = 0;
     for (const auto& f : c.result.folds) fit += f.fit_seconds;
@@ -312,7 +340,7 @@ std::string SearchResult::to_csv() const {
     o << ",mean_" << m << ",std_" << m;
     for (std::size_t f = 0; f < folds; ++f) o << ",fold" << f << "_" << m;
   }
-  o << ",mean_fit_seconds,train_rows\n";
+  o << ",mean_fit_seconds," << (resource == "rows" ? "train_rows" : resource) << "\n";
   const auto order = ranking(*this);
   for (std::size_t r = 0; r < order.size(); ++r) {
     const Candidate& c = candidates[order[r]];
@@ -328,7 +356,7 @@ std::string SearchResult::to_csv() const {
     double fit = 0;
     for (const auto& f : c.result.folds) fit += f.fit_seconds;
     o << ',' << format_number(fit / static_cast<double>(std::max<std::size_t>(1, c.result.folds.size()))) << ','
-      << (c.rows ? std::to_string(c.rows) : "all") << '\n';
+      << (c.resource ? std::to_string(c.resource) : "all") << '\n';
   }
   return o.str();
 }
@@ -344,7 +372,7 @@ nlohmann::json SearchResult::to_json() const {
     e["rank"] = r + 1;
     e["finished"] = c.finished;
     e["searched"] = c.params;
-    if (c.rows) e["train_rows"] = c.rows;
+    if (c.resource) e[resource == "rows" ? "train_rows" : resource] = c.resource;
     j["candidates"].push_back(e);
   }
   if (best) j["best"] = candidates[*best].params;

@@ -136,6 +136,23 @@ TEST(Search, BudgetsHalvingAndBadSpaces) {
   ASSERT_TRUE(h.best.has_value());
   EXPECT_TRUE(h.candidates[*h.best].finished);
 
+  // Halving over trees: 9 -> 3 -> 1 with 30 / 3 = 10 trees, then 30, then all 90.
+  halving.halving_resource = "n_estimators";
+  SearchSpace forest;
+  forest.grid = {{"max_depth", {"1", "3", "6"}}, {"max_features", {"0.2", "0.5", "1.0"}}};
+  const SearchResult trees = search(Model("random_forest", {{"n_estimators", "90"}}), d, forest, halving);
+  std::map<std::size_t, int> by_trees;
+  for (const auto& c : trees.candidates) by_trees[c.resource] += 1;
+  EXPECT_EQ(by_trees, (std::map<std::size_t, int>{{0, 1}, {10, 6}, {30, 2}}));
+  ASSERT_TRUE(trees.best.has_value());
+  EXPECT_EQ(trees.candidates[*trees.best].resource, 0u);
+  EXPECT_NE(trees.to_csv().find(",mean_fit_seconds,n_estimators\n"), std::string::npos);
+  EXPECT_NE(trees.table().find("n_estimators=10, dropped"), std::string::npos) << trees.table();
+  halving.halving_resource = "max_depth";  // searched: it cannot also be rationed
+  EXPECT_THROW(search(Model("random_forest"), d, forest, halving), UsageError);
+  halving.halving_resource = "max_features";  // not a count
+  EXPECT_THROW(search(Model("random_forest"), d, tree_grid(), halving), UsageError);
+
   EXPECT_THROW(Distribution::parse("normal:0:1"), UsageError);
   EXPECT_THROW(Distribution::parse("loguniform:0:1"), UsageError);
   EXPECT_THROW(Distribution::parse("uniform:2:1"), UsageError);

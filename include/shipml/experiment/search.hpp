@@ -39,7 +39,10 @@ struct SearchOptions {
   std::uint64_t seed = 0;            // for random candidates
   double time_budget_seconds = 0;    // 0: none; candidates not started in time are skipped
   std::size_t max_candidates = 0;    // 0: all
-  bool halving = false;              // successive halving over training rows (factor 3)
+  bool halving = false;              // successive halving (factor 3) over the resource below
+  /// What halving rations: "rows" (training rows per fold), or an integer
+  /// parameter such as n_estimators (trees), whose value the last round uses in full.
+  std::string halving_resource = "rows";
   bool refit = true;                 // fit the best candidate on all rows
 };
 
@@ -47,7 +50,7 @@ struct Candidate {
   std::map<std::string, std::string> params;  // the searched ones
   Result result;                              // per-fold metrics (folds all filled when finished)
   bool finished = false;
-  std::size_t rows = 0;                       // training rows per fold under halving (0: all)
+  std::size_t resource = 0;  // under halving: the rows or parameter value last scored with (0: in full)
 };
 
 struct SearchResult {
@@ -55,6 +58,7 @@ struct SearchResult {
   std::string metric;
   bool greater_is_better = true;
   std::string validation;
+  std::string resource = "rows";  // what halving rationed
   std::vector<Candidate> candidates;
   std::optional<std::size_t> best;  // index into candidates
   std::optional<Model> best_model;  // refit on all rows
