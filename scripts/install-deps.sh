@@ -12,6 +12,7 @@ packages=(
   libjemalloc-dev        # the allocator the shipml binary links (twice the server throughput)
   libsqlite3-dev         # run records: the embedded default store
   libpq-dev postgresql   # run records: the team store, and the server its tests start
+  libyaml-cpp-dev        # experiment files (shipml run)
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and micro-benchmarks
   python3-sklearn python3-pandas python3-xgboost   # oracle tests and side-by-side benchmarks
   curl python3-yaml      # serving tests, deploy/ checks

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "shipml/core/interrupt.hpp"
 #include "shipml/experiment/compare.hpp"
+#include "shipml/experiment/experiment_file.hpp"
 #include "shipml/experiment/permutation.hpp"
 #include "shipml/experiment/search.hpp"
 #include "shipml/experiment/selection.hpp"
@@ -260,12 +261,38 @@ void add_select(CLI::App& app) {
   });
 }
 
+void add_run(CLI::App& app) {
+  auto* cmd = app.add_subcommand("run", "Run an experiment file (YAML or JSON): select, compare, search, score; see docs/experiments.md");
+  auto file = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto check = std::make_shared<bool>(false);
+  auto tracking = std::make_shared<TrackingArgs>();
+  cmd->add_option("file", *file, "the experiment file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out,-o", *out, "results folder (default: the file's out, else experiment-NAME)");
+  cmd->add_flag("--check", *check, "read and check the file, run nothing");
+  tracking->add(cmd);
+  cmd->callback([=] {
+    ExperimentSpec spec = ExperimentSpec::read(*file);
+    if (!out->empty()) spec.out = *out;
+    if (*check) {
+      std::cout << *file << ": ok (" << spec.name << ")\n";
+      return;
+    }
+    tracking->apply();
+    stop_on_interrupt();
+    const ExperimentOutcome outcome = run_experiment(spec);
+    std::cout << outcome.report << "\nresults: " << spec.out << "/\n";
+    if (stop_requested()) std::exit(130);
+  });
+}
+
 }  // namespace
 
 void add_experiments(CLI::App& app) {
   add_compare(app);
   add_search(app);
   add_select(app);
+  add_run(app);
 }
 
 }  // namespace shipml::cli

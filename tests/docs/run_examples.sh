@@ -8,6 +8,7 @@ src=$1 bin_dir=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ln -s "$src/data" "$work/data"
+ln -s "$src/docs" "$work/docs"   # example experiment files; results go to the work folder
 export PATH="$bin_dir:$PATH"
 
 # The C++ example in the README must be the file that is compiled and run.

@@ -1,0 +1,348 @@
+// Reading experiment files (YAML or JSON) with errors that point at the line,
+// and running them by composing select, compare, search and score.
+#include "shipml/experiment/experiment_file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "shipml/core/error.hpp"
+#include "shipml/core/names.hpp"
+#include "shipml/experiment/compare.hpp"
+#include "shipml/io/file.hpp"
+
+namespace shipml {
+namespace {
+
+// Reads YAML nodes, naming the file, line and column of anything wrong.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const {
+    const YAML::Mark m = at.Mark();
+    if (m.is_null()) throw UsageError(file_ + ": " + message);
+    throw UsageError(file_ + ": line " + std::to_string(m.line + 1) + ", column " + std::to_string(m.column + 1) + ": " + message);
+  }
+
+  void keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where) const {
+    if (!map.IsMap()) fail(map, where + " must be a mapping of keys to values");
+    for (const auto& kv : map) {
+      const std::string key = kv.first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+        fail(kv.first, "unknown key '" + key + "' in " + where + " (keys: " + join(allowed) + ")");
+    }
+  }
+
+  std::string text(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsScalar()) fail(n, what + " must be a single value");
+    return n.Scalar();
+  }
+
+  double number(const YAML::Node& n, const std::string& what) const {
+    const std::string t = text(n, what);
+    try {
+      std::size_t used = 0;
+      const double v = std::stod(t, &used);
+      if (used == t.size()) return v;
+    } catch (const std::exception&) {
+    }
+    fail(n, what + " must be a number, not '" + t + "'");
+  }
+
+  std::size_t count(const YAML::Node& n, const std::string& what) const {
+    const double v = number(n, what);
+    if (v < 0 || v != static_cast<double>(static_cast<std::size_t>(v))) fail(n, what + " must be a whole number >= 0");
+    return static_cast<std::size_t>(v);
+  }
+
+  bool boolean(const YAML::Node& n, const std::string& what) const {
+    const std::string t = text(n, what);
+    if (t == "true" || t == "yes" || t == "on") return true;
+    if (t == "false" || t == "no" || t == "off") return false;
+    fail(n, what + " must be true or false, not '" + t + "'");
+  }
+
+  // A value or a list of values.
+  std::vector<std::string> list(const YAML::Node& n, const std::string& what) const {
+    if (n.IsScalar()) return {n.Scalar()};
+    if (!n.IsSequence()) fail(n, what + " must be a value or a list of values");
+    std::vector<std::string> out;
+    for (const auto& item : n) out.push_back(text(item, what + " item"));
+    return out;
+  }
+
+  std::map<std::string, std::string> params(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsMap()) fail(n, what + " must map parameter names to values");
+    std::map<std::string, std::string> out;
+    for (const auto& kv : n) out[kv.first.Scalar()] = text(kv.second, what + "." + kv.first.Scalar());
+    return out;
+  }
+
+  // Runs `check` and moves any UsageError it raises to `at`'s line.
+  template <typename F>
+  void at(const YAML::Node& n, F&& check) const {
+    try {
+      check();
+    } catch (const UsageError& e) {
+      fail(n, e.what());
+    }
+  }
+
+ private:
+  std::string file_;
+};
+
+EstimatorSpec read_estimator(const Reader& r, const YAML::Node& n) {
+  EstimatorSpec e;
+  if (n.IsScalar()) {
+    e.name = n.Scalar();  // - logistic
+  } else if (n.IsMap() && n["name"]) {
+    r.keys(n, {"name", "params"}, "an estimator");  // - name: hist_gbdt / params: {...}
+    e.name = r.text(n["name"], "name");
+    if (n["params"]) e.params = r.params(n["params"], e.name);
+  } else if (n.IsMap() && n.size() == 1) {
+    e.name = n.begin()->first.Scalar();  // - hist_gbdt: {learning_rate: 0.1}
+    if (!n.begin()->second.IsNull()) e.params = r.params(n.begin()->second, e.name);
+  } else {
+    r.fail(n, "an estimator is a name, {NAME: {params}} or {name: NAME, params: {...}}");
+  }
+  r.at(n, [&] { Model(e.name, e.params); });  // known estimator, valid parameters
+  return e;
+}
+
+void read_search(const Reader& r, const YAML::Node& n, ExperimentSpec& s) {
+  r.keys(n, {"estimator", "grid", "random", "distributions", "halving", "time_budget", "max_candidates", "seed"}, "search");
+  SearchSpace space;
+  if (n["estimator"]) s.search_estimator = r.text(n["estimator"], "search.estimator");
+  if (const auto grid = n["grid"]) {
+    if (!grid.IsMap()) r.fail(grid, "search.grid must map parameters to lists of values");
+    for (const auto& kv : grid) space.grid.emplace_back(kv.first.Scalar(), r.list(kv.second, "search.grid." + kv.first.Scalar()));
+  }
+  if (const auto dists = n["distributions"]) {
+    if (!dists.IsMap()) r.fail(dists, "search.distributions must map parameters to distributions");
+    for (const auto& kv : dists)
+      r.at(kv.second, [&] { space.distributions.emplace_back(kv.first.Scalar(), Distribution::parse(r.text(kv.second, kv.first.Scalar()))); });
+  }
+  if (n["random"]) space.random_candidates = r.count(n["random"], "search.random");
+  if (!space.distributions.empty() && space.random_candidates == 0)
+    r.fail(n, "search.distributions are drawn from only with random: N");
+  if (space.grid.empty() && space.distributions.empty()) r.fail(n, "search needs a grid or distributions");
+  if (const auto h = n["halving"]) {
+    const std::string t = r.text(h, "search.halving");
+    if (t == "true" || t == "yes" || t == "rows") s.search.halving = true;
+    else if (t != "false" && t != "no") s.search.halving = true, s.search.halving_resource = t;
+  }
+  if (n["time_budget"]) s.search.time_budget_seconds = r.number(n["time_budget"], "search.time_budget");
+  if (n["max_candidates"]) s.search.max_candidates = r.count(n["max_candidates"], "search.max_candidates");
+  if (n["seed"]) s.search.seed = r.count(n["seed"], "search.seed");
+  // Every grid value is valid for the estimator searched, when it is known now.
+  std::string est = s.search_estimator;
+  if (est.empty() && s.estimators.size() == 1) est = s.estimators.front().name;
+  if (!est.empty()) {
+    const auto it = std::find_if(s.estimators.begin(), s.estimators.end(), [&](const EstimatorSpec& e) { return e.name == est; });
+    const auto base = it == s.estimators.end() ? std::map<std::string, std::string>{} : it->params;
+    for (const auto& kv : n["grid"]) {
+      for (const auto& value : r.list(kv.second, "grid")) {
+        auto p = base;
+        p[kv.first.Scalar()] = value;
+        r.at(kv.second, [&] { Model(est, p); });
+      }
+    }
+  }
+  s.search_space = std::move(space);
+}
+
+void read_select(const Reader& r, const YAML::Node& n, ExperimentSpec& s) {
+  r.keys(n, {"method", "estimator", "test", "k", "percentile", "n_features", "step", "min_features", "direction", "apply"}, "select");
+  SelectSpec sel;
+  if (!n["method"]) r.fail(n, "select needs a method (kbest, rfe, rfecv, sequential)");
+  sel.method = r.text(n["method"], "select.method");
+  if (sel.method != "kbest" && sel.method != "rfe" && sel.method != "rfecv" && sel.method != "sequential")
+    r.fail(n["method"], "select.method must be kbest, rfe, rfecv or sequential, not '" + sel.method + "'");
+  if (n["estimator"]) sel.estimator = r.text(n["estimator"], "select.estimator");
+  if (n["test"]) r.at(n["test"], [&] { sel.kbest.test = parse_univariate_test(r.text(n["test"], "select.test")); });
+  if (n["k"]) sel.kbest.k = r.count(n["k"], "select.k");
+  if (n["percentile"]) sel.kbest.percentile = r.number(n["percentile"], "select.percentile");
+  if (n["n_features"]) sel.elimination.n_features = sel.sequential.n_features = r.count(n["n_features"], "select.n_features");
+  if (n["step"]) sel.elimination.step = r.count(n["step"], "select.step");
+  if (n["min_features"]) sel.elimination.min_features = r.count(n["min_features"], "select.min_features");
+  if (n["direction"]) {
+    const std::string d = r.text(n["direction"], "select.direction");
+    if (d != "forward" && d != "backward") r.fail(n["direction"], "select.direction must be forward or backward");
+    sel.sequential.forward = d == "forward";
+  }
+  if (n["apply"]) sel.apply = r.boolean(n["apply"], "select.apply");
+  sel.elimination.cross_validate = sel.method == "rfecv";
+  if (sel.method != "kbest" && sel.estimator.empty() && s.estimators.empty())
+    r.fail(n, "select.method " + sel.method + " needs an estimator (select.estimator, or estimators)");
+  s.select = std::move(sel);
+}
+
+}  // namespace
+
+ExperimentSpec ExperimentSpec::read(const std::string& path) {
+  const std::string text = read_file(path);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw UsageError(path + ": line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) +
+                     ": " + e.msg);
+  }
+  const Reader r(path);
+  r.keys(root, {"name", "seed", "data", "validation", "metrics", "sort", "estimators", "select", "search", "out"},
+         "the experiment");
+  ExperimentSpec s;
+  s.file = path;
+  s.name = root["name"] ? r.text(root["name"], "name") : std::filesystem::path(path).stem().string();
+  const std::uint64_t seed = root["seed"] ? r.count(root["seed"], "seed") : 42;
+  s.validation.seed = seed;
+  s.search.seed = seed;
+
+  const YAML::Node data = root["data"];
+  if (!data) r.fail(root, "the experiment needs data: {path: FILE, target: COLUMN}");
+  r.keys(data, {"path", "target", "categorical", "numeric", "missing", "task"}, "data");
+  if (!data["path"] || !data["target"]) r.fail(data, "data needs a path and a target");
+  s.data = r.text(data["path"], "data.path");
+  s.target = r.text(data["target"], "data.target");
+  if (data["categorical"]) s.csv.categorical = r.list(data["categorical"], "data.categorical");
+  if (data["numeric"]) s.csv.numeric = r.list(data["numeric"], "data.numeric");
+  if (data["missing"])
+    for (const auto& m : r.list(data["missing"], "data.missing")) s.csv.missing_values.push_back(m);
+  if (data["task"]) r.at(data["task"], [&] { s.task = parse_task(r.text(data["task"], "data.task")); });
+
+  if (const auto v = root["validation"]) {
+    r.keys(v, {"cv", "test_size", "threads"}, "validation");
+    if (v["cv"] && v["test_size"]) r.fail(v, "validation takes cv or test_size, not both");
+    if (v["cv"]) {
+      s.validation.folds = static_cast<int>(r.count(v["cv"], "validation.cv"));
+      if (s.validation.folds < 2) r.fail(v["cv"], "validation.cv must be at least 2");
+    }
+    if (v["test_size"]) {
+      s.validation.folds = 0;
+      s.validation.test_size = r.number(v["test_size"], "validation.test_size");
+      if (!(s.validation.test_size > 0 && s.validation.test_size < 1)) r.fail(v["test_size"], "validation.test_size must be in (0, 1)");
+    }
+    if (v["threads"]) s.validation.threads = static_cast<int>(r.count(v["threads"], "validation.threads"));
+  }
+  if (root["metrics"]) {
+    s.metrics = r.list(root["metrics"], "metrics");
+    for (const auto& m : s.metrics) r.at(root["metrics"], [&] { find_metric(m); });
+  }
+  if (root["sort"]) {
+    s.sort = r.text(root["sort"], "sort");
+    r.at(root["sort"], [&] { find_metric(s.sort); });
+    if (!s.metrics.empty() && std::find(s.metrics.begin(), s.metrics.end(), s.sort) == s.metrics.end()) s.metrics.push_back(s.sort);
+  }
+  if (const auto est = root["estimators"]) {
+    if (!est.IsSequence()) r.fail(est, "estimators must be a list");
+    for (const auto& e : est) s.estimators.push_back(read_estimator(r, e));
+  }
+  if (root["select"]) read_select(r, root["select"], s);
+  if (root["search"]) read_search(r, root["search"], s);
+  if (s.estimators.empty() && !s.search_space && (!s.select || s.select->method != "kbest"))
+    r.fail(root, "the experiment needs estimators (or a search with an estimator, or a kbest selection)");
+  if (s.search_space && s.search_estimator.empty() && s.estimators.empty())
+    r.fail(root["search"], "search needs an estimator: search.estimator, or estimators");
+  s.out = root["out"] ? r.text(root["out"], "out") : "experiment-" + s.name;
+  return s;
+}
+
+ExperimentOutcome run_experiment(const ExperimentSpec& s) {
+  // Every run it records belongs to the experiment, unless the caller chose one.
+  if (!s.name.empty() && std::getenv("SHIPML_EXPERIMENT") == nullptr) ::setenv("SHIPML_EXPERIMENT", s.name.c_str(), 1);
+  ExperimentOutcome outcome;
+  std::ostringstream report;
+  namespace fs = std::filesystem;
+  fs::create_directories(s.out);
+  auto write = [&](const std::string& name, const std::string& contents) {
+    const std::string path = (fs::path(s.out) / name).string();
+    write_file_atomic(path, contents);
+    outcome.files.push_back(path);
+  };
+  write("experiment" + fs::path(s.file).extension().string(), read_file(s.file));  // what was run, beside its results
+
+  Dataset data = read_dataset(s.data, s.target, s.csv);
+  report << s.name << ": " << data.source << ", " << data.rows() << " rows, target " << s.target << "\n";
+  Validation v = s.validation;
+  v.task = s.task;
+  auto model_of = [&](const std::string& name) {
+    const auto it = std::find_if(s.estimators.begin(), s.estimators.end(), [&](const EstimatorSpec& e) { return e.name == name; });
+    return Model(name, it == s.estimators.end() ? std::map<std::string, std::string>{} : it->params);
+  };
+
+  if (s.select) {
+    const SelectSpec& sel = *s.select;
+    FeatureSelection r;
+    if (sel.method == "kbest") {
+      KBestOptions o = sel.kbest;
+      o.task = s.task;
+      o.seed = v.seed;
+      r = select_k_best(data, o);
+    } else {
+      const Model m = model_of(sel.estimator.empty() ? s.estimators.front().name : sel.estimator);
+      if (sel.method == "sequential") {
+        SequentialOptions o = sel.sequential;
+        o.validation = v;
+        o.metric = s.sort;
+        r = sequential_selection(m, data, o);
+      } else {
+        EliminationOptions o = sel.elimination;
+        o.validation = v;
+        o.metric = s.sort;
+        r = recursive_elimination(m, data, o);
+      }
+    }
+    write("selection.csv", r.to_csv());
+    report << "\nfeature selection (" << sel.method << "): keeps " << r.selected().size() << " of " << r.features.size()
+           << (sel.apply ? ", applied to what follows" : "") << "\n" << r.table();
+    if (sel.apply) data = r.apply(data);
+  }
+
+  std::optional<Model> best;
+  std::string search_estimator = s.search_estimator;
+  if (s.estimators.size() > 1) {
+    std::vector<Model> models;
+    for (const auto& e : s.estimators) models.emplace_back(e.name, e.params);
+    Leaderboard board = compare(models, data, v, s.metrics, s.sort, !s.search_space);
+    write("leaderboard.json", board.to_json().dump(2) + "\n");
+    if (!board.run_id.empty()) outcome.run_ids.push_back(board.run_id);
+    report << "\ncomparison, " << board.validation << ", ranked by " << board.metric << "\n" << board.table();
+    if (search_estimator.empty()) search_estimator = board.entries.front().estimator;
+    if (board.best_model) best = std::move(board.best_model);
+  }
+  if (s.search_space) {
+    if (search_estimator.empty()) search_estimator = s.estimators.front().name;
+    SearchOptions o = s.search;
+    o.validation = v;
+    o.metrics = s.metrics;
+    o.metric = s.sort;
+    SearchResult r = search(model_of(search_estimator), data, *s.search_space, o);
+    write("search.csv", r.to_csv());
+    write("search.json", r.to_json().dump(2) + "\n");
+    if (!r.run_id.empty()) outcome.run_ids.push_back(r.run_id);
+    report << "\nsearch over " << search_estimator << ", " << r.validation << "\n" << r.table();
+    if (r.best_model) best = std::move(r.best_model);
+  } else if (s.estimators.size() == 1) {
+    Model m = model_of(s.estimators.front().name);
+    const Result r = score(m, data, v, s.metrics);
+    write("result.json", r.to_json().dump(2) + "\n");
+    report << "\n" << m.estimator() << ", " << r.validation << "\n" << r.table();
+    m.fit(data, {.task = s.task});
+    best = std::move(m);
+  }
+  if (best) {
+    const std::string path = (fs::path(s.out) / "best.shipml").string();
+    best->save(path);
+    outcome.files.push_back(path);
+    report << "\nbest: " << best->estimator() << ", fit on all rows: " << path << "\n";
+  }
+  outcome.report = report.str();
+  return outcome;
+}
+
+}  // namespace shipml
