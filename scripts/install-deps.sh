@@ -13,6 +13,8 @@ packages=(
   libsqlite3-dev         # run records: the embedded default store
   libpq-dev postgresql   # run records: the team store, and the server its tests start
   libyaml-cpp-dev        # experiment files (shipml run)
+  libcairo2-dev fonts-dejavu-core   # charts (SVG, PNG, PDF) and the font they use
+  chromium               # the report test opens the HTML report in headless Chromium
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and micro-benchmarks
   python3-sklearn python3-pandas python3-xgboost   # oracle tests and side-by-side benchmarks
   curl python3-yaml      # serving tests, deploy/ checks

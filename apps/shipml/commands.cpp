@@ -93,6 +93,8 @@ void add_score(CLI::App& app) {
   validation->add(cmd);
   cmd->add_option("--metric,-m", *metric_names, "metric to report (repeatable; default: the task's usual set)");
   cmd->add_flag("--json", *json, "print the result as JSON");
+  auto report = std::make_shared<std::string>();
+  cmd->add_option("--report", *report, "also write the run's HTML report here (charts, metrics, schema)");
   auto tracking = std::make_shared<TrackingArgs>();
   tracking->add(cmd);
   cmd->callback([=] {
@@ -114,6 +116,7 @@ void add_score(CLI::App& app) {
       run.fail(e.what());
       throw;
     }
+    if (!report->empty()) write_run_report(run.id(), *report);
     if (*json) {
       nlohmann::json j = r.to_json();
       j["data"] = {{"source", d.source}, {"rows", d.rows()}, {"target", d.target}};
@@ -270,6 +273,7 @@ void add_commands(CLI::App& app) {
   add_runs(app);
   add_registry(app);
   add_experiments(app);
+  add_plots(app);
 }
 
 }  // namespace shipml::cli

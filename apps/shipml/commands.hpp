@@ -15,8 +15,12 @@ void add_serve(CLI::App& app);
 void add_runs(CLI::App& app);
 /// `shipml registry ...` (in registry_command.cpp).
 void add_registry(CLI::App& app);
-/// `shipml compare` and `shipml search` (in experiment_commands.cpp).
+/// `shipml compare`, `search`, `select` and `run` (in experiment_commands.cpp).
 void add_experiments(CLI::App& app);
+/// `shipml plot` and `shipml report` (in plot_commands.cpp).
+void add_plots(CLI::App& app);
+/// Writes the HTML report of a recorded run (--report on score, compare, search).
+void write_run_report(const std::string& run_id, const std::string& path);
 
 /// The command line as the user typed it, for run records.
 inline std::vector<std::string>& invocation() {

@@ -51,6 +51,8 @@ void add_compare(CLI::App& app) {
   cmd->add_option("--sort", *sort, "metric that ranks them (default: the first metric)");
   cmd->add_option("--refit", *refit, "fit the best on all rows and save it here");
   cmd->add_flag("--json", *json, "print the leaderboard as JSON");
+  auto report = std::make_shared<std::string>();
+  cmd->add_option("--report", *report, "also write the run's HTML report here");
   tracking->add(cmd);
   cmd->callback([=] {
     std::map<std::string, std::map<std::string, std::string>> params;
@@ -71,6 +73,7 @@ void add_compare(CLI::App& app) {
     v.task = data->task_override();
     const Leaderboard board = compare(models, d, v, *metrics, *sort, !refit->empty());
     if (board.best_model) board.best_model->save(*refit);
+    if (!report->empty()) write_run_report(board.run_id, *report);
     if (*json) {
       nlohmann::json j = board.to_json();
       if (!board.run_id.empty()) j["run"] = board.run_id;
@@ -117,6 +120,8 @@ void add_search(CLI::App& app) {
   cmd->add_option("--search-seed", o->seed, "seed for random candidates (default 0)");
   cmd->add_option("--out,-o", *out, "folder for search.csv, search.json and best.shipml (default: search-ESTIMATOR)");
   cmd->add_flag("--json", *json, "print the results as JSON");
+  auto report = std::make_shared<std::string>();
+  cmd->add_option("--report", *report, "also write the run's HTML report here");
   tracking->add(cmd);
   cmd->callback([=] {
     SearchSpace space;
@@ -143,6 +148,7 @@ void add_search(CLI::App& app) {
     write_file_atomic(folder + "/search.csv", r.to_csv());
     write_file_atomic(folder + "/search.json", r.to_json().dump(2) + "\n");
     if (r.best_model) r.best_model->save(folder + "/best.shipml");
+    if (!report->empty()) write_run_report(r.run_id, *report);
     if (*json) {
       nlohmann::json j = r.to_json();
       if (!r.run_id.empty()) j["run"] = r.run_id;

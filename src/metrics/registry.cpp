@@ -47,6 +47,8 @@ const std::vector<MetricInfo>& metrics() {
       proba("roc_auc", "area under the ROC curve (one-vs-rest macro for multiclass)", roc_auc_score, true, false),
       proba("log_loss", "mean negative log-likelihood of the true class", log_loss, false, false),
       proba("brier", "mean squared error of the positive-class probability", brier_score, false, true),
+      proba("average_precision", "area under the precision-recall curve of the positive class", average_precision_score,
+            true, true),
       values("r2", "coefficient of determination", r2_score, true),
       values("mse", "mean squared error", mean_squared_error, false),
       values("rmse", "root mean squared error", root_mean_squared_error, false),
@@ -64,7 +66,7 @@ void check_metric(const MetricInfo& metric, Task task, int n_classes) {
                      ", but this is a " + std::string(to_string(task)) + " task");
   if (metric.binary_only && n_classes != 2)
     throw UsageError("metric '" + metric.name + "' needs two classes, this target has " + std::to_string(n_classes) +
-                     (metric.name == "brier" ? "" : " (try " + metric.name + "_macro or " + metric.name + "_weighted)"));
+                     (metric.name == "brier" || metric.name == "average_precision" ? "" : " (try " + metric.name + "_macro or " + metric.name + "_weighted)"));
 }
 
 std::vector<std::string> default_metrics(Task task, int n_classes) {

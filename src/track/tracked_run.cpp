@@ -109,6 +109,10 @@ void TrackedRun::data(const Frame& features, const Column& target, const std::st
                        {"rows", features.rows()},
                        {"columns", features.cols() + 1},
                        {"target", target.name()}};
+  nlohmann::json missing = nlohmann::json::object();  // for the report's data summary
+  for (const Column& c : features.columns())
+    if (c.missing_count() > 0) missing[c.name()] = c.missing_count();
+  run_.info["data"]["missing"] = missing;
   run_.info["schema"] = Schema::of(features).to_json();
   store_->set_info(run_.id, run_.info);
 }

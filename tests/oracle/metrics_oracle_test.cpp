@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "oracle_support.hpp"
+#include "shipml/metrics/curves.hpp"
 #include "shipml/metrics/metrics.hpp"
 
 namespace shipml {
@@ -44,6 +45,35 @@ TEST(MetricsOracle, ClassificationMatchesScikitLearn) {
   const auto cases = test::oracle("metrics.json")["classification"];
   ASSERT_GE(cases.size(), 10u);
   for (const auto& c : cases) expect_matches(classification_case(c), c);
+}
+
+TEST(MetricsOracle, RocAndPrecisionRecallCurvesMatchScikitLearn) {
+  std::size_t compared = 0;
+  const auto cases = test::oracle("metrics.json")["classification"];
+  for (const auto& c : cases) {
+    if (!c.contains("curves")) continue;
+    const Evaluation e = classification_case(c);
+    std::vector<int> positive(e.truth.begin(), e.truth.end());
+    const auto col = e.proba.col(1);
+    const std::vector<double> score(col.begin(), col.end());
+    const auto& ref = c["curves"];
+    const ThresholdCurve roc = roc_curve(positive, score);
+    const ThresholdCurve pr = precision_recall_curve(positive, score);
+    auto same = [&](const std::vector<double>& ours, const nlohmann::json& theirs, const char* what) {
+      const auto t = theirs.get<std::vector<double>>();
+      ASSERT_EQ(ours.size(), t.size()) << c["name"] << " " << what;
+      for (std::size_t i = 0; i < t.size(); ++i) EXPECT_NEAR(ours[i], t[i], 1e-12) << c["name"] << " " << what << " " << i;
+    };
+    same(roc.x, ref["fpr"], "fpr");
+    same(roc.y, ref["tpr"], "tpr");
+    same(roc.thresholds, ref["roc_thresholds"], "roc thresholds");
+    same(pr.x, ref["recall"], "recall");
+    same(pr.y, ref["precision"], "precision");
+    std::vector<double> thresholds = pr.thresholds;  // scikit-learn lists thresholds for all but the end point
+    same(thresholds, ref["pr_thresholds"], "pr thresholds");
+    ++compared;
+  }
+  EXPECT_GE(compared, 4u);
 }
 
 TEST(MetricsOracle, RegressionMatchesScikitLearn) {

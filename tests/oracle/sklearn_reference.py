@@ -44,6 +44,12 @@ def classification_cases(rng):
             exp["recall"] = skm.recall_score(y_true, y_pred, pos_label=1, zero_division=0, labels=[0, 1])
             exp["f1"] = skm.f1_score(y_true, y_pred, pos_label=1, zero_division=0, labels=[0, 1])
             exp["brier"] = skm.brier_score_loss(y_true, proba[:, 1], pos_label=1)
+            if 0 < y_true.sum() < len(y_true):  # both classes: the threshold curves are defined
+                exp["average_precision"] = skm.average_precision_score(y_true, proba[:, 1])
+                fpr, tpr, roc_thr = skm.roc_curve(y_true, proba[:, 1], drop_intermediate=False)
+                precision, recall, pr_thr = skm.precision_recall_curve(y_true, proba[:, 1])
+                curves = {"fpr": fpr.tolist(), "tpr": tpr.tolist(), "roc_thresholds": roc_thr.tolist(),
+                          "precision": precision.tolist(), "recall": recall.tolist(), "pr_thresholds": pr_thr.tolist()}
         try:
             exp["roc_auc"] = (skm.roc_auc_score(y_true, proba[:, 1]) if k == 2
                               else skm.roc_auc_score(y_true, proba, multi_class="ovr", average="macro", labels=labels))
@@ -51,6 +57,8 @@ def classification_cases(rng):
             exp["roc_auc"] = None  # scikit-learn refuses; shipml returns NaN
         cases.append({"name": name, "n_classes": k, "y_true": y_true.tolist(), "y_pred": y_pred.tolist(),
                       "proba": proba.tolist(), "expected": exp})
+        if "average_precision" in exp:
+            cases[-1]["curves"] = curves
 
     def random_case(name, n, k, ties=False, weights=None):
         y = rng.choice(k, size=n, p=weights)

@@ -28,6 +28,9 @@ double roc_auc_binary(std::span<const int> y_true, std::span<const double> score
 double roc_auc_score(std::span<const int> y_true, const Matrix& proba);
 /// Mean negative log-likelihood; probabilities clipped to [eps, 1-eps] and rows renormalised.
 double log_loss(std::span<const int> y_true, const Matrix& proba);
+/// Average precision of the class-1 probability (binary only): the area under
+/// the precision-recall curve as a step function (see curves.hpp).
+double average_precision_score(std::span<const int> y_true, const Matrix& proba);
 /// Mean squared error of the class-1 probability (binary only).
 double brier_score(std::span<const int> y_true, const Matrix& proba);
 

@@ -1,0 +1,155 @@
+// `shipml plot KIND` and `shipml report`: charts and HTML pages from runs,
+// models and data.
+#include <iostream>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "shipml/experiment/curves.hpp"
+#include "shipml/experiment/permutation.hpp"
+#include "shipml/io/file.hpp"
+#include "shipml/plot/charts.hpp"
+#include "shipml/report/report.hpp"
+#include "shipml/track/registry.hpp"
+
+namespace shipml::cli {
+namespace {
+
+struct PlotSource {
+  std::string run, model_path, data_path, target, estimator, param;
+  std::vector<std::string> settings;
+  int folds = 5;
+  std::uint64_t seed = 42;
+  std::size_t top = 20;
+  int bins = 0;
+
+  Dataset data(const std::string& default_target = "") const {
+    if (data_path.empty()) throw UsageError("this chart needs --data");
+    const std::string t = target.empty() ? default_target : target;
+    if (t.empty()) throw UsageError("this chart needs --target (the column the model predicts)");
+    return read_dataset(data_path, t);
+  }
+  Model model() const {
+    if (!model_path.empty()) return Model::load(resolve_model_path(model_path));
+    if (!run.empty()) {
+      auto m = run_model(RunStore::open()->get(run));
+      if (!m) throw UsageError("run " + run + " saved no model (train, compare --refit and search runs do); give --model");
+      return std::move(*m);
+    }
+    throw UsageError("this chart needs --model FILE or --run ID");
+  }
+  HeldOutPredictions predictions() const {
+    if (!run.empty()) return run_predictions(RunStore::open()->get(run));
+    if (model_path.empty()) throw UsageError("this chart needs --run ID, or --model FILE with --data FILE");
+    const Model m = model();
+    return predictions_on(m, data(m.target()));
+  }
+  Model unfitted() const {
+    if (estimator.empty()) throw UsageError("this chart fits models: give -e ESTIMATOR");
+    EstimatorArgs e{estimator, settings};
+    return e.model();
+  }
+};
+
+Chart make_chart(const std::string& kind, const PlotSource& s) {
+  const int bins = s.bins;
+  if (kind == "roc") return roc_chart(s.predictions());
+  if (kind == "pr") return precision_recall_chart(s.predictions());
+  if (kind == "confusion") return confusion_chart(s.predictions());
+  if (kind == "confusion_normalized") return confusion_chart(s.predictions(), true);
+  if (kind == "lift") return lift_chart(s.predictions());
+  if (kind == "gains") return gains_chart(s.predictions());
+  if (kind == "calibration") return calibration_chart(s.predictions(), bins ? bins : 10);
+  if (kind == "proba") return probability_histogram(s.predictions(), bins ? bins : 20);
+  if (kind == "residuals") return residuals_chart(s.predictions());
+  if (kind == "prediction_error") return prediction_error_chart(s.predictions());
+  if (kind == "importance") return importance_chart(learned_importance(s.model()), s.top);
+  if (kind == "permutation") {
+    const Model m = s.model();
+    return permutation_chart(permutation_importance(m, s.data(m.target()), "", 5, s.seed), s.top);
+  }
+  const Validation v{.folds = s.folds, .seed = s.seed};
+  if (kind == "learning_curve") return curve_chart(learning_curve(s.unfitted(), s.data(), {0.1, 0.325, 0.55, 0.775, 1.0}, v));
+  if (kind == "validation_curve") {
+    if (s.param.empty()) throw UsageError("validation_curve needs --param NAME=v1,v2,...");
+    const auto [name, list] = parse_assignment(s.param);
+    std::vector<std::string> values;
+    for (std::size_t start = 0; start <= list.size();) {
+      const auto comma = list.find(',', start);
+      values.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    return curve_chart(validation_curve(s.unfitted(), s.data(), name, values, v));
+  }
+  if (kind == "missing") {
+    if (s.data_path.empty()) throw UsageError("missing needs --data");
+    Frame f = read_csv(s.data_path);
+    return missing_values_chart({f, "", s.data_path}, s.top);
+  }
+  if (kind == "correlation") return target_correlation_chart(s.data(), s.top);
+  std::string names;
+  for (const auto& k : chart_kinds()) names += (names.empty() ? "" : ", ") + k.name;
+  throw UsageError("unknown chart '" + kind + "' (charts: " + names + ")");
+}
+
+void add_plot(CLI::App& app) {
+  std::string kinds_help = "Draw a chart as SVG, PNG or PDF. Charts:";
+  for (const auto& k : chart_kinds()) kinds_help += "\n  " + k.name + std::string(22 - k.name.size(), ' ') + k.doc + " [" + k.needs + "]";
+  auto* cmd = app.add_subcommand("plot", "Draw a chart (roc, pr, confusion, importance, ...) as SVG, PNG or PDF");
+  cmd->footer(kinds_help);
+  auto kind = std::make_shared<std::string>();
+  auto s = std::make_shared<PlotSource>();
+  auto out = std::make_shared<std::string>();
+  auto style = std::make_shared<ChartStyle>();
+  cmd->add_option("kind", *kind, "the chart (list below)")->required();
+  cmd->add_option("--run", s->run, "a recorded run (id, prefix or 'latest'): its held-out predictions or model");
+  cmd->add_option("--model,-m", s->model_path, "a model file (or models:/NAME/STAGE)");
+  cmd->add_option("--data", s->data_path, "data: a test file for a model, or the data itself")->check(CLI::ExistingFile);
+  cmd->add_option("--target,-t", s->target, "the target column (default: the model's)");
+  cmd->add_option("--estimator,-e", s->estimator, "learning_curve, validation_curve: the estimator to fit");
+  cmd->add_option("--set", s->settings, "estimator parameter NAME=VALUE (repeatable)");
+  cmd->add_option("--param", s->param, "validation_curve: NAME=v1,v2,...");
+  cmd->add_option("--cv", s->folds, "folds for the curves")->check(CLI::Range(2, 100))->capture_default_str();
+  cmd->add_option("--seed", s->seed, "seed for folds and shuffles")->capture_default_str();
+  cmd->add_option("--top", s->top, "bars shown (importance, permutation, missing, correlation)")->capture_default_str();
+  cmd->add_option("--bins", s->bins, "bins (calibration: 10, proba: 20)")->check(CLI::Range(2, 1000));
+  cmd->add_option("--out,-o", *out, "the image file: .svg, .png or .pdf (default KIND.svg)");
+  cmd->add_option("--title", style->title, "replace the chart's title");
+  cmd->add_option("--width", style->width, "width in points or pixels")->capture_default_str();
+  cmd->add_option("--height", style->height, "height in points or pixels")->capture_default_str();
+  cmd->add_option("--palette", style->palette, "colours #rrggbb, in order (repeatable)");
+  cmd->callback([=] {
+    const std::string path = out->empty() ? *kind + ".svg" : *out;
+    image_format(path);  // a bad extension fails before any work
+    save_chart(make_chart(*kind, *s), path, *style);
+    std::cout << "wrote " << path << '\n';
+  });
+}
+
+void add_report(CLI::App& app) {
+  auto* cmd = app.add_subcommand("report", "Write one self-contained HTML page for a run: metrics, charts, parameters, schema, data");
+  auto run = std::make_shared<std::string>("latest");
+  auto out = std::make_shared<std::string>();
+  cmd->add_option("--run", *run, "run id, prefix or 'latest'")->capture_default_str();
+  cmd->add_option("--out,-o", *out, "the HTML file (default: report-RUNID.html)");
+  cmd->callback([=] {
+    const RunRecord record = RunStore::open()->get(*run);
+    const std::string path = out->empty() ? "report-" + record.id.substr(0, 8) + ".html" : *out;
+    write_run_report(record.id, path);
+    std::cout << "wrote " << path << '\n';
+  });
+}
+
+}  // namespace
+
+void write_run_report(const std::string& run_id, const std::string& path) {
+  if (run_id.empty()) throw UsageError("--report needs the run to be recorded; tracking is off");
+  write_file_atomic(path, html_report(RunStore::open()->get(run_id)));
+}
+
+void add_plots(CLI::App& app) {
+  add_plot(app);
+  add_report(app);
+}
+
+}  // namespace shipml::cli

@@ -1,0 +1,83 @@
+#pragma once
+// A chart is data plus the few decisions that make it readable: title, axis
+// labels, fixed axis ranges where the quantity has natural bounds, the series
+// with their legend names, and which corner the legend sits in. Rendering
+// (render.cpp, over Cairo) makes every other decision once, the same way for
+// every chart: ticks at round numbers, a colour-blind-safe palette, text that
+// never overlaps and long names shortened with an ellipsis. Tests check what a
+// chart shows through this structure; the pixels follow from it.
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shipml {
+
+struct Series {
+  enum class Kind {
+    line,    // points joined in order
+    step,    // a histogram outline: y[i] holds from x[i] to x[i + 1] (x has one more value)
+    points,  // markers only
+    band,    // the area between low and high (a std band), drawn under the lines
+  };
+  Kind kind = Kind::line;
+  std::string name;                  // legend entry ("" = not in the legend)
+  std::vector<double> x, y;
+  std::vector<double> low, high;     // band edges at each x
+  int color = -1;                    // palette index; -1 = the next one
+  bool reference = false;            // a dashed grey guide (chance line, identity line)
+};
+
+/// One bar of a horizontal bar chart (importances): top to bottom in order.
+struct Bar {
+  std::string label;
+  double value = 0;
+  double error = std::numeric_limits<double>::quiet_NaN();  // drawn as ± error
+};
+
+struct Chart {
+  enum class Kind { xy, bars, heatmap };
+  enum class Corner { top_left, top_right, bottom_left, bottom_right };
+  Kind kind = Kind::xy;
+  std::string title, subtitle;
+  std::string x_label, y_label;
+
+  // xy
+  std::vector<Series> series;
+  std::optional<double> x_min, x_max, y_min, y_max;  // natural bounds (probabilities: 0..1)
+  bool square = false;                                // equal axes (ROC, calibration)
+  Corner legend = Corner::bottom_right;
+
+  // bars: negative values (coefficients) drawn in the second colour
+  std::vector<Bar> bars;
+
+  // heatmap: cells[row][col], with the text shown in each cell
+  std::vector<std::string> row_labels, col_labels;
+  std::vector<std::vector<double>> cells;
+  std::vector<std::vector<std::string>> cell_text;
+};
+
+/// Overrides; nothing here is required.
+struct ChartStyle {
+  int width = 720, height = 480;  // points (SVG, PDF) or pixels (PNG)
+  std::string title;              // replaces the chart's own
+  std::vector<std::string> palette;  // "#rrggbb" colours; default: Okabe-Ito (colour-blind safe)
+};
+
+enum class ImageFormat { svg, png, pdf };
+/// From a file name's extension (.svg, .png, .pdf); a UsageError otherwise.
+ImageFormat image_format(const std::string& path);
+
+/// The chart as the bytes of an image file.
+std::string render(const Chart& chart, ImageFormat format, const ChartStyle& style = {});
+/// Renders to `path` (format from its extension), written atomically.
+void save_chart(const Chart& chart, const std::string& path, const ChartStyle& style = {});
+
+/// Round tick values covering [low, high]: steps of 1, 2 or 5 x 10^k, at most
+/// about `target` of them; the first tick <= low and the last >= high.
+std::vector<double> nice_ticks(double low, double high, int target = 6);
+/// A tick's label with just the decimals its step needs.
+std::string tick_label(double value, double step);
+
+}  // namespace shipml
