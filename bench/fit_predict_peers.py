@@ -3,7 +3,7 @@
 train.csv / test.csv, printing the same JSON line as bench_fit_predict.
 
 Usage: fit_predict_peers.py TRAIN TEST TARGET MODEL THREADS [name=value ...]
-MODEL: sklearn_rf, sklearn_et, sklearn_hgb, xgboost
+MODEL: sklearn_rf, sklearn_et, sklearn_hgb, xgboost, sklearn_knn, sklearn_logistic, sklearn_enet
 """
 import json
 import sys
@@ -34,6 +34,24 @@ def value(text):
     return {"true": True, "false": False, "none": None}.get(text, text)
 
 
+def _knn(threads, **params):
+    from sklearn.neighbors import KNeighborsClassifier
+    return KNeighborsClassifier(n_jobs=threads, **params)
+
+
+def _logistic(threads, **params):
+    from sklearn.linear_model import LogisticRegression
+    return LogisticRegression(**params)
+
+
+def _elastic_net(threads, **params):
+    from sklearn.linear_model import ElasticNet
+    return ElasticNet(**params)
+
+
+LINEAR_AND_NEIGHBOURS = {"sklearn_knn": _knn, "sklearn_logistic": _logistic, "sklearn_enet": _elastic_net}
+
+
 def main():
     train_path, test_path, target, model_name, threads = sys.argv[1:6]
     params = dict(arg.split("=", 1) for arg in sys.argv[6:])
@@ -50,7 +68,14 @@ def main():
     else:
         y, yt = train[target].to_numpy(), test[target].to_numpy()
 
-    if model_name == "xgboost":
+    if model_name in LINEAR_AND_NEIGHBOURS:
+        # The same standardisation shipml's default encoding applies (numeric data).
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+        factory = LINEAR_AND_NEIGHBOURS[model_name]
+        est = factory(threads, **params)
+        model = make_pipeline(StandardScaler(), est)
+    elif model_name == "xgboost":
         import xgboost as xgb
         for c in categorical:
             cats = pd.api.types.CategoricalDtype(sorted(pd.concat([X[c], Xt[c]]).dropna().unique()))

@@ -14,6 +14,7 @@ packages=(
   libpq-dev postgresql   # run records: the team store, and the server its tests start
   libyaml-cpp-dev        # experiment files (shipml run)
   libcairo2-dev fonts-dejavu-core   # charts (SVG, PNG, PDF) and the font they use
+  libxgboost-dev         # the xgboost estimator (XGBoost's C API)
   chromium               # the report test opens the HTML report in headless Chromium
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and micro-benchmarks
   python3-sklearn python3-pandas python3-xgboost   # oracle tests and side-by-side benchmarks

@@ -1,26 +1,37 @@
 #!/usr/bin/env bash
-# Writes golden model files for the current format version into tests/golden/vN,
+# Writes golden model files into tests/golden/vN (N: the file's format version),
 # with the predictions they must keep giving. Existing files are never
 # overwritten (old files must keep loading as they are); a model listed here
-# that the folder lacks (a new estimator) is added.
+# that the folder lacks (a new estimator or transformer) is added.
+#   v1: an estimator alone; v2: a pipeline of steps before it.
 set -euo pipefail
-shipml=${1:?usage: make-golden-models.sh path/to/shipml VERSION}
-version=${2:?usage: make-golden-models.sh path/to/shipml VERSION}
-out=tests/golden/v$version
-mkdir -p "$out"
-make_one() {  # name estimator data target [--set ...]
-  local name=$1 est=$2 data=$3 target=$4; shift 4
+shipml=${1:?usage: make-golden-models.sh path/to/shipml}
+export SHIPML_TRACKING=off
+make_one() {  # version name data target (-e estimator [--set ...] | --pipeline spec)
+  local version=$1 name=$2 data=$3 target=$4; shift 4
+  local out=tests/golden/v$version
+  mkdir -p "$out"
   [ -e "$out/$name.shipml" ] && return 0
-  "$shipml" train --data "data/$data" --target "$target" -e "$est" "$@" --out "$out/$name.shipml" >/dev/null
+  local path=data/$data; [ -e "$out/$data" ] && path=$out/$data
+  "$shipml" train --data "$path" --target "$target" "$@" --out "$out/$name.shipml" >/dev/null
   local proba=--proba; [ "$name" = "${name%regression*}" ] || proba=
-  "$shipml" predict --model "$out/$name.shipml" --data "data/$data" $proba --out "$out/$name.expected.csv"
+  "$shipml" predict --model "$out/$name.shipml" --data "$path" $proba --out "$out/$name.expected.csv"
   echo "$data" > "$out/$name.data"
 }
-make_one logistic_penguins logistic penguins.csv species
-make_one decision_tree_credit decision_tree credit_data.csv Status --set max_depth=6
-make_one linear_regression_ames linear ames.csv Sale_Price --set alpha=1
-make_one decision_tree_regression_concrete decision_tree concrete.csv compressive_strength --set max_depth=5
-make_one hist_gbdt_churn hist_gbdt churn.csv churn --set n_estimators=20
-make_one hist_gbdt_regression_ames hist_gbdt ames.csv Sale_Price --set n_estimators=20
-make_one random_forest_penguins random_forest penguins.csv species --set n_estimators=10
-make_one extra_trees_regression_concrete extra_trees concrete.csv compressive_strength --set n_estimators=10
+make_one 1 logistic_penguins penguins.csv species -e logistic
+make_one 1 decision_tree_credit credit_data.csv Status -e decision_tree --set max_depth=6
+make_one 1 linear_regression_ames ames.csv Sale_Price -e linear --set alpha=1
+make_one 1 decision_tree_regression_concrete concrete.csv compressive_strength -e decision_tree --set max_depth=5
+make_one 1 hist_gbdt_churn churn.csv churn -e hist_gbdt --set n_estimators=20
+make_one 1 hist_gbdt_regression_ames ames.csv Sale_Price -e hist_gbdt --set n_estimators=20
+make_one 1 random_forest_penguins penguins.csv species -e random_forest --set n_estimators=10
+make_one 1 extra_trees_regression_concrete concrete.csv compressive_strength -e extra_trees --set n_estimators=10
+make_one 1 elastic_net_regression_diabetes diabetes.csv progression -e elastic_net --set alpha=0.1
+make_one 1 lasso_regression_concrete concrete.csv compressive_strength -e lasso --set alpha=0.5
+make_one 1 knn_penguins penguins.csv species -e knn --set weights=distance
+make_one 1 gaussian_nb_wine wine.csv cultivar -e gaussian_nb
+make_one 1 xgboost_churn churn.csv churn -e xgboost --set n_estimators=20 --set max_depth=4
+make_one 2 pipeline_credit credit_data.csv Status --pipeline docs/examples/pipelines/credit.yaml
+make_one 2 pipeline_regression_ames ames.csv Sale_Price --pipeline docs/examples/pipelines/ames.yaml
+make_one 2 pipeline_regression_concrete concrete.csv compressive_strength --pipeline docs/examples/pipelines/concrete.yaml
+make_one 2 pipeline_regression_dates sales_dates.csv Sale_Price --pipeline tests/golden/v2/dates.yaml

@@ -37,21 +37,36 @@ struct DataArgs {
   std::optional<Task> task_override() const { return task.empty() ? std::nullopt : std::optional(parse_task(task)); }
 };
 
+/// -e NAME, or --pipeline FILE; --step and --set shape either.
 struct EstimatorArgs {
   std::string name;
   std::vector<std::string> settings;
+  std::string pipeline;
+  std::vector<std::string> steps;
 
-  void add(CLI::App* cmd, bool required = true) {
-    cmd->add_option("--estimator,-e", name, "estimator name (see `shipml estimators`)")->required(required);
-    cmd->add_option("--set", settings, "estimator parameter NAME=VALUE (repeatable)");
+  /// `optional`: the command works without a model (select --method kbest).
+  void add(CLI::App* cmd, bool optional = false) {
+    cmd->add_option("--estimator,-e", name,
+                    std::string("estimator name (see `shipml estimators`)") + (optional ? "" : "; or --pipeline"));
+    cmd->add_option("--pipeline", pipeline, "a model spec file (YAML or JSON): steps and estimator (docs/pipelines.md)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--step", steps, "a pipeline step TRANSFORMER[:COLUMN,...] before the estimator (repeatable, in order)");
+    cmd->add_option("--set", settings, "parameter NAME=VALUE, or STEP.NAME=VALUE for a step (repeatable)");
   }
+  bool given() const { return !name.empty() || !pipeline.empty(); }
   Model model() const {
     std::map<std::string, std::string> params;
     for (const auto& s : settings) {
       auto [k, v] = parse_assignment(s);
       params[k] = v;
     }
-    return Model(name, params);
+    if (!pipeline.empty() && !name.empty()) throw UsageError("give -e or --pipeline, not both (the spec names its estimator)");
+    if (!pipeline.empty() && !steps.empty()) throw UsageError("--step adds to -e; put the steps in the --pipeline file instead");
+    if (!pipeline.empty()) return read_model_spec(pipeline, params);
+    if (name.empty()) throw UsageError("name an estimator (-e NAME) or a model spec (--pipeline FILE)");
+    std::vector<StepSpec> specs;
+    for (const auto& s : steps) specs.push_back(parse_step(s));
+    return Model(name, params, specs);
   }
 };
 

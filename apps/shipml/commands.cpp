@@ -38,6 +38,26 @@ void add_estimators(CLI::App& app) {
   });
 }
 
+void add_transformers(CLI::App& app) {
+  auto* cmd = app.add_subcommand("transformers", "List pipeline steps (transformers), or show one with its parameters");
+  auto name = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "transformer to describe");
+  cmd->callback([name] {
+    const char* kinds[] = {"numeric columns", "categorical columns", "any columns"};
+    if (name->empty()) {
+      for (const auto& t : transformers())
+        std::cout << std::left << std::setw(18) << t.name << std::setw(22) << kinds[static_cast<int>(t.applies)] << t.summary << '\n';
+      return;
+    }
+    const TransformerInfo& t = find_transformer(*name);
+    std::cout << t.name << ": " << t.summary << "\napplies to " << kinds[static_cast<int>(t.applies)]
+              << (t.needs_columns ? " (name them: columns: [...])" : " unless its step names columns") << "\n\nparameters:\n";
+    for (const auto& p : t.params)
+      std::cout << "  " << std::left << std::setw(24) << (p.name + "=" + p.default_value) << p.doc << " (" << p.allowed() << ")\n";
+    if (t.params.empty()) std::cout << "  (none)\n";
+  });
+}
+
 void add_metrics(CLI::App& app) {
   auto* cmd = app.add_subcommand("metrics", "List the metrics scoring can report");
   cmd->callback([] {
@@ -266,6 +286,7 @@ void add_commands(CLI::App& app) {
   add_estimators(app);
   add_metrics(app);
   add_train(app);
+  add_transformers(app);
   add_score(app);
   add_predict(app);
   add_inspect(app);

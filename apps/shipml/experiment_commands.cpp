@@ -201,7 +201,7 @@ void add_select(CLI::App& app) {
   auto json = std::make_shared<bool>(false);
   auto tracking = std::make_shared<TrackingArgs>();
   data->add(cmd);
-  est->add(cmd, false);
+  est->add(cmd, true);
   cmd->add_option("--method", *method,
                   "permutation (held-out score drop), rfe, rfecv (RFE choosing the size by CV), kbest (univariate tests), "
                   "sequential (forward/backward by CV score)")
@@ -214,7 +214,7 @@ void add_select(CLI::App& app) {
   cmd->add_option("--k", *k, "kbest: keep this many features")->capture_default_str();
   cmd->add_option("--percentile", *percentile, "kbest: keep this percent of the features instead")->check(CLI::Range(0.0, 100.0));
   cmd->add_option("--n-features", *n_features, "rfe, sequential: keep this many (default: half)");
-  cmd->add_option("--step", *step, "rfe, rfecv: features dropped per round")->check(CLI::Range(1, 1000000))->capture_default_str();
+  cmd->add_option("--drop", *step, "rfe, rfecv: features dropped per round")->check(CLI::Range(1, 1000000))->capture_default_str();
   cmd->add_option("--min-features", *min_features, "rfecv: the fewest features tried")->check(CLI::Range(1, 1000000))->capture_default_str();
   cmd->add_option("--direction", *direction, "sequential: forward or backward")
       ->check(CLI::IsMember({"forward", "backward"}))->capture_default_str();
@@ -225,10 +225,10 @@ void add_select(CLI::App& app) {
   cmd->add_flag("--json", *json, "print the ranking as JSON");
   tracking->add(cmd);
   cmd->callback([=] {
-    if (*method != "kbest" && est->name.empty()) throw UsageError("--method " + *method + " needs an estimator (-e NAME)");
-    if (*method == "kbest" && !est->name.empty()) throw UsageError("--method kbest tests each column alone; it takes no estimator");
+    if (*method != "kbest" && !est->given()) throw UsageError("--method " + *method + " needs an estimator (-e NAME or --pipeline)");
+    if (*method == "kbest" && est->given()) throw UsageError("--method kbest tests each column alone; it takes no estimator");
     std::optional<Model> model;
-    if (!est->name.empty()) model = est->model();
+    if (est->given()) model = est->model();
     const KBestOptions kbest{.test = parse_univariate_test(*test), .k = *k, .percentile = *percentile,
                              .task = data->task_override(), .seed = *seed};
     tracking->apply();

@@ -9,4 +9,6 @@
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/model/model.hpp"
 #include "shipml/model/model_file.hpp"
+#include "shipml/model/model_spec.hpp"
 #include "shipml/model/scoring.hpp"
+#include "shipml/preprocess/pipeline.hpp"

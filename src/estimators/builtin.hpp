@@ -12,5 +12,10 @@ EstimatorInfo decision_tree_info();
 EstimatorInfo random_forest_info();
 EstimatorInfo extra_trees_info();
 EstimatorInfo hist_gbdt_info();
+EstimatorInfo elastic_net_info();
+EstimatorInfo lasso_info();
+EstimatorInfo knn_info();
+EstimatorInfo gaussian_nb_info();
+EstimatorInfo xgboost_info();
 
 }  // namespace shipml::builtin

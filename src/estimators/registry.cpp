@@ -43,6 +43,11 @@ const std::vector<EstimatorInfo>& estimators() {
       builtin::random_forest_info(),
       builtin::extra_trees_info(),
       builtin::hist_gbdt_info(),
+      builtin::elastic_net_info(),
+      builtin::lasso_info(),
+      builtin::knn_info(),
+      builtin::gaussian_nb_info(),
+      builtin::xgboost_info(),
   };
   return all;
 }

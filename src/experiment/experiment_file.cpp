@@ -2,8 +2,6 @@
 // and running them by composing select, compare, search and score.
 #include "shipml/experiment/experiment_file.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -13,104 +11,27 @@
 #include "shipml/core/names.hpp"
 #include "shipml/experiment/compare.hpp"
 #include "shipml/io/file.hpp"
+#include "io/yaml_reader.hpp"
 
 namespace shipml {
 namespace {
-
-// Reads YAML nodes, naming the file, line and column of anything wrong.
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const {
-    const YAML::Mark m = at.Mark();
-    if (m.is_null()) throw UsageError(file_ + ": " + message);
-    throw UsageError(file_ + ": line " + std::to_string(m.line + 1) + ", column " + std::to_string(m.column + 1) + ": " + message);
-  }
-
-  void keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where) const {
-    if (!map.IsMap()) fail(map, where + " must be a mapping of keys to values");
-    for (const auto& kv : map) {
-      const std::string key = kv.first.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-        fail(kv.first, "unknown key '" + key + "' in " + where + " (keys: " + join(allowed) + ")");
-    }
-  }
-
-  std::string text(const YAML::Node& n, const std::string& what) const {
-    if (!n.IsScalar()) fail(n, what + " must be a single value");
-    return n.Scalar();
-  }
-
-  double number(const YAML::Node& n, const std::string& what) const {
-    const std::string t = text(n, what);
-    try {
-      std::size_t used = 0;
-      const double v = std::stod(t, &used);
-      if (used == t.size()) return v;
-    } catch (const std::exception&) {
-    }
-    fail(n, what + " must be a number, not '" + t + "'");
-  }
-
-  std::size_t count(const YAML::Node& n, const std::string& what) const {
-    const double v = number(n, what);
-    if (v < 0 || v != static_cast<double>(static_cast<std::size_t>(v))) fail(n, what + " must be a whole number >= 0");
-    return static_cast<std::size_t>(v);
-  }
-
-  bool boolean(const YAML::Node& n, const std::string& what) const {
-    const std::string t = text(n, what);
-    if (t == "true" || t == "yes" || t == "on") return true;
-    if (t == "false" || t == "no" || t == "off") return false;
-    fail(n, what + " must be true or false, not '" + t + "'");
-  }
-
-  // A value or a list of values.
-  std::vector<std::string> list(const YAML::Node& n, const std::string& what) const {
-    if (n.IsScalar()) return {n.Scalar()};
-    if (!n.IsSequence()) fail(n, what + " must be a value or a list of values");
-    std::vector<std::string> out;
-    for (const auto& item : n) out.push_back(text(item, what + " item"));
-    return out;
-  }
-
-  std::map<std::string, std::string> params(const YAML::Node& n, const std::string& what) const {
-    if (!n.IsMap()) fail(n, what + " must map parameter names to values");
-    std::map<std::string, std::string> out;
-    for (const auto& kv : n) out[kv.first.Scalar()] = text(kv.second, what + "." + kv.first.Scalar());
-    return out;
-  }
-
-  // Runs `check` and moves any UsageError it raises to `at`'s line.
-  template <typename F>
-  void at(const YAML::Node& n, F&& check) const {
-    try {
-      check();
-    } catch (const UsageError& e) {
-      fail(n, e.what());
-    }
-  }
-
- private:
-  std::string file_;
-};
 
 EstimatorSpec read_estimator(const Reader& r, const YAML::Node& n) {
   EstimatorSpec e;
   if (n.IsScalar()) {
     e.name = n.Scalar();  // - logistic
   } else if (n.IsMap() && n["name"]) {
-    r.keys(n, {"name", "params"}, "an estimator");  // - name: hist_gbdt / params: {...}
+    r.keys(n, {"name", "params", "steps"}, "an estimator");  // - name: hist_gbdt / params: {...} / steps: [...]
     e.name = r.text(n["name"], "name");
     if (n["params"]) e.params = r.params(n["params"], e.name);
+    if (n["steps"]) e.steps = read_steps(r, n["steps"]);
   } else if (n.IsMap() && n.size() == 1) {
     e.name = n.begin()->first.Scalar();  // - hist_gbdt: {learning_rate: 0.1}
     if (!n.begin()->second.IsNull()) e.params = r.params(n.begin()->second, e.name);
   } else {
     r.fail(n, "an estimator is a name, {NAME: {params}} or {name: NAME, params: {...}}");
   }
-  r.at(n, [&] { Model(e.name, e.params); });  // known estimator, valid parameters
+  r.at(n, [&] { Model(e.name, e.params, e.steps); });  // known estimator and steps, valid parameters
   return e;
 }
 
@@ -149,7 +70,7 @@ void read_search(const Reader& r, const YAML::Node& n, ExperimentSpec& s) {
       for (const auto& value : r.list(kv.second, "grid")) {
         auto p = base;
         p[kv.first.Scalar()] = value;
-        r.at(kv.second, [&] { Model(est, p); });
+        r.at(kv.second, [&] { Model(est, p, it == s.estimators.end() ? std::vector<StepSpec>{} : it->steps); });
       }
     }
   }
@@ -185,14 +106,7 @@ void read_select(const Reader& r, const YAML::Node& n, ExperimentSpec& s) {
 }  // namespace
 
 ExperimentSpec ExperimentSpec::read(const std::string& path) {
-  const std::string text = read_file(path);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw UsageError(path + ": line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) +
-                     ": " + e.msg);
-  }
+  const YAML::Node root = load_yaml(path);
   const Reader r(path);
   r.keys(root, {"name", "seed", "data", "validation", "metrics", "sort", "estimators", "select", "search", "out"},
          "the experiment");
@@ -272,7 +186,7 @@ ExperimentOutcome run_experiment(const ExperimentSpec& s) {
   v.task = s.task;
   auto model_of = [&](const std::string& name) {
     const auto it = std::find_if(s.estimators.begin(), s.estimators.end(), [&](const EstimatorSpec& e) { return e.name == name; });
-    return Model(name, it == s.estimators.end() ? std::map<std::string, std::string>{} : it->params);
+    return it == s.estimators.end() ? Model(name) : Model(name, it->params, it->steps);
   };
 
   if (s.select) {
@@ -307,7 +221,7 @@ ExperimentOutcome run_experiment(const ExperimentSpec& s) {
   std::string search_estimator = s.search_estimator;
   if (s.estimators.size() > 1) {
     std::vector<Model> models;
-    for (const auto& e : s.estimators) models.emplace_back(e.name, e.params);
+    for (const auto& e : s.estimators) models.emplace_back(e.name, e.params, e.steps);
     Leaderboard board = compare(models, data, v, s.metrics, s.sort, !s.search_space);
     write("leaderboard.json", board.to_json().dump(2) + "\n");
     if (!board.run_id.empty()) outcome.run_ids.push_back(board.run_id);

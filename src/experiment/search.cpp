@@ -140,11 +140,7 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
     }
     // Every candidate is a valid model before any work starts.
     std::vector<Model> models;
-    for (const auto& c : candidate_params) {
-      auto all = prototype.params().values();
-      for (const auto& [k, v] : c) all[k] = v;
-      models.emplace_back(prototype.estimator(), all);
-    }
+    for (const auto& c : candidate_params) models.push_back(prototype.with(c));
     std::vector<std::string> metrics = o.metrics;
     if (!o.metric.empty() && !metrics.empty() && std::find(metrics.begin(), metrics.end(), o.metric) == metrics.end())
       metrics.push_back(o.metric);
@@ -205,11 +201,7 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
       // Rationing a parameter: this round's models use that much of it.
       std::vector<Model> rationed;
       if (!by_rows && budget > 0)
-        for (const auto& m : models) {
-          auto p = m.params().values();
-          p[o.halving_resource] = std::to_string(budget);
-          rationed.emplace_back(m.estimator(), p);
-        }
+        for (const auto& m : models) rationed.push_back(m.with({{o.halving_resource, std::to_string(budget)}}));
       const std::vector<Model>& round_models = rationed.empty() ? models : rationed;
       std::vector<std::atomic<int>> folds_done(models.size());
       for (std::size_t i : alive) result.candidates[i].result.folds.assign(folds, FoldResult{});

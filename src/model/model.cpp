@@ -15,8 +15,15 @@ std::string Predictions::label(std::size_t i) const {
   return task == Task::classification ? classes[static_cast<std::size_t>(values[i])] : format_number(values[i]);
 }
 
-Model::Model(const std::string& estimator, const std::map<std::string, std::string>& params)
-    : info_(&find_estimator(estimator)), params_(Params::validate(estimator, info_->params, params)) {}
+Model::Model(const std::string& estimator, const std::map<std::string, std::string>& params, std::vector<StepSpec> steps)
+    : info_(&find_estimator(estimator)), pipeline_(std::move(steps)) {
+  std::map<std::string, std::string> own;
+  for (const auto& [k, v] : params) {
+    if (pipeline_.addresses(k)) pipeline_.set(k, v);
+    else own[k] = v;
+  }
+  params_ = Params::validate(estimator, info_->params, own);
+}
 Model::Model(Model&&) noexcept = default;
 Model& Model::operator=(Model&&) noexcept = default;
 Model::~Model() = default;
@@ -25,7 +32,27 @@ Model Model::clone() const {
   Model m;
   m.info_ = info_;
   m.params_ = params_;
+  m.pipeline_ = pipeline_.unfitted();
   return m;
+}
+
+Model Model::with(const std::map<std::string, std::string>& changes) const {
+  auto params = params_.values();
+  for (const auto& [k, v] : changes) params[k] = v;
+  return Model(info_->name, params, pipeline_.specs());
+}
+
+std::map<std::string, std::string> Model::all_params() const {
+  auto out = params_.values();
+  for (const auto& [k, v] : pipeline_.param_values()) out[k] = v;
+  return out;
+}
+
+std::vector<std::size_t> Model::encoded_sources() const {
+  std::vector<std::size_t> out = encoder_.sources();
+  if (!pipeline_.empty())
+    for (auto& j : out) j = pipeline_.lineage().at(j);
+  return out;
 }
 
 
@@ -82,8 +109,17 @@ void Model::fit_untracked(const Frame& features, const Column& target, const Fit
   Schema schema = Schema::of(features);
   FeatureEncoder encoder(info_->encoding);
   const Frame conformed = schema.conform(features);
-  encoder.fit(conformed);
-  const FeatureMatrix X = encoder.transform(conformed);
+  Pipeline pipeline = pipeline_.unfitted();
+  Schema pipeline_schema;
+  Frame prepared = conformed;
+  if (!pipeline.empty()) {
+    prepared = pipeline.fit_transform(conformed, {.target = &target, .task = task, .classes = classes, .seed = 0});
+    if (prepared.cols() == 0) throw UsageError("the pipeline's steps leave no columns for " + info_->name + " to learn from");
+    pipeline_schema = Schema::of(prepared);
+    schema.refuse_unseen(pipeline.strict_columns(schema.names()));
+  }
+  encoder.fit(prepared);
+  const FeatureMatrix X = encoder.transform(prepared);
   auto learner = info_->create(params_, task);
   const auto start = std::chrono::steady_clock::now();
   learner->fit(X, y, task == Task::classification ? static_cast<int>(classes.size()) : 0);
@@ -93,6 +129,8 @@ void Model::fit_untracked(const Frame& features, const Column& target, const Fit
   classes_ = std::move(classes);
   target_ = target.name();
   schema_ = std::move(schema);
+  pipeline_ = std::move(pipeline);
+  pipeline_schema_ = std::move(pipeline_schema);
   encoder_ = std::move(encoder);
   learner_ = std::move(learner);
   metadata_ = nlohmann::json::object();
@@ -109,7 +147,10 @@ Task Model::task() const {
   return task_;
 }
 
-FeatureMatrix Model::encode(const Frame& features) const { return encoder_.transform(schema_.conform(features)); }
+FeatureMatrix Model::encode(const Frame& features) const {
+  const Frame conformed = schema_.conform(features);
+  return encoder_.transform(pipeline_.empty() ? conformed : pipeline_.transform(conformed));
+}
 
 Predictions Model::predict(const Frame& features) const {
   require_fitted("predict");
@@ -144,7 +185,7 @@ nlohmann::json Model::dump_trees() const {
   std::function<void(nlohmann::json&)> rename = [&](nlohmann::json& node) {
     if (!node.is_object()) return;
     if (node.contains("left_category_codes")) {
-      for (const auto& field : schema_.fields()) {
+      for (const auto& field : (pipeline_.empty() ? schema_ : pipeline_schema_).fields()) {
         if (field.name != node["feature"] || !field.categories) continue;
         nlohmann::json names = nlohmann::json::array();
         for (const auto& code : node["left_category_codes"]) {
@@ -167,6 +208,7 @@ nlohmann::json Model::inspect() const {
   require_fitted("be inspected");
   nlohmann::json j = learner_->inspect(encoder_.output_names(), classes_);
   j["preprocessing"] = encoder_.describe();
+  if (!pipeline_.empty()) j["pipeline"] = pipeline_.to_json();
   return j;
 }
 

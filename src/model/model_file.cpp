@@ -40,13 +40,23 @@ struct ModelFile {
         {"preprocessing", m.encoder_.describe()},
         {"metadata", m.metadata_},
     };
+    // Format 2 adds the pipeline; a model without one stays format 1, which
+    // every shipml reads. A format-1 reader refuses a pipeline model rather
+    // than predict without its steps.
+    const std::uint32_t version = m.pipeline_.empty() ? 1 : 2;
+    header["format_version"] = version;
+    if (!m.pipeline_.empty()) {
+      header["pipeline"] = m.pipeline_.to_json();
+      header["pipeline_output_schema"] = m.pipeline_schema_.to_json();
+    }
     BinaryWriter body;
     m.encoder_.save(body);
+    if (!m.pipeline_.empty()) m.pipeline_.save(body);
     m.learner_->save(body);
 
     BinaryWriter file;
     const std::string header_text = header.dump();
-    file.u32(kModelFormatVersion);
+    file.u32(version);
     file.text(header_text);
     file.text(body.data());
     std::string out(kMagic);
@@ -94,10 +104,16 @@ struct ModelFile {
       m.metadata_ = header.value("metadata", nlohmann::json::object());
       if ((m.task_ == Task::classification) != (m.classes_.size() >= 2))
         throw fail("corrupted model file (task and classes disagree)");
+      if (version >= 2 && header.contains("pipeline")) {
+        m.pipeline_ = Pipeline(Pipeline::specs_from_json(header.at("pipeline")));
+        m.pipeline_schema_ = Schema::from_json(header.at("pipeline_output_schema"));
+      }
+      const Schema& encoded = m.pipeline_.empty() ? m.schema_ : m.pipeline_schema_;
       BinaryReader in(body);
       m.encoder_.load(in);
-      if (!m.encoder_.matches(m.schema_)) throw fail("corrupted model file (preprocessing does not match the schema)");
-      m.encoder_.bind(m.schema_);
+      if (!m.encoder_.matches(encoded)) throw fail("corrupted model file (preprocessing does not match the schema)");
+      m.encoder_.bind(encoded);
+      if (!m.pipeline_.empty()) m.pipeline_.load(in);
       auto learner = m.info_->create(m.params_, m.task_);
       learner->load(in);
       if (!in.at_end()) throw fail("corrupted model file (unexpected bytes after the fitted state)");

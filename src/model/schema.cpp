@@ -1,5 +1,6 @@
 #include "shipml/model/schema.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <unordered_map>
@@ -26,6 +27,11 @@ Schema Schema::of(const Frame& features) {
   return s;
 }
 
+void Schema::refuse_unseen(const std::vector<std::string>& names) {
+  for (auto& f : fields_)
+    if (f.categories && std::find(names.begin(), names.end(), f.name) != names.end()) f.refuse_unseen = true;
+}
+
 std::vector<std::string> Schema::names() const {
   std::vector<std::string> out;
   for (const auto& f : fields_) out.push_back(f.name);
@@ -34,14 +40,35 @@ std::vector<std::string> Schema::names() const {
 
 namespace {
 
+[[noreturn]] void unseen(const Field& field, std::size_t row, const std::string& value) {
+  throw DataError("column '" + field.name + "', row " + std::to_string(row + 1) + ": '" + value +
+                  "' is a category the model never saw (it refuses unseen categories of this column)");
+}
+
+// Whether any training category reads as a number (area codes, say).
+bool numeric_looking(const Field& field) {
+  for (const auto& c : *field.categories) {
+    double v = 0;
+    const auto [end, ec] = std::from_chars(c.data(), c.data() + c.size(), v);
+    if (ec == std::errc() && end == c.data() + c.size()) return true;
+  }
+  return false;
+}
+
 Column as_categories(const Field& field, const Column& given) {
   const auto& index = *field.codes;
   std::vector<std::int32_t> codes(given.size(), kMissingCode);
   if (given.is_numeric()) {
+    const bool numbers_make_sense = numeric_looking(field);
     for (std::size_t i = 0; i < given.size(); ++i) {
       if (given.is_missing(i)) continue;
-      auto it = index.find(format_number(given.values()[i]));
+      const std::string text = format_number(given.values()[i]);
+      auto it = index.find(text);
       if (it != index.end()) codes[i] = it->second;
+      else if (!numbers_make_sense)
+        throw DataError("column '" + field.name + "' holds categories (" + join(*field.categories) + "), but row " +
+                        std::to_string(i + 1) + " has the number " + text);
+      else if (field.refuse_unseen) unseen(field, i, text);
     }
   } else {
     // Recode through the input's dictionary: one lookup per category, not per row.
@@ -50,8 +77,12 @@ Column as_categories(const Field& field, const Column& given) {
       auto it = index.find(given.categories()[c]);
       if (it != index.end()) remap[c] = it->second;
     }
-    for (std::size_t i = 0; i < given.size(); ++i)
-      if (given.codes()[i] != kMissingCode) codes[i] = remap[static_cast<std::size_t>(given.codes()[i])];
+    for (std::size_t i = 0; i < given.size(); ++i) {
+      const auto code = given.codes()[i];
+      if (code == kMissingCode) continue;
+      codes[i] = remap[static_cast<std::size_t>(code)];
+      if (codes[i] == kMissingCode && field.refuse_unseen) unseen(field, i, given.categories()[static_cast<std::size_t>(code)]);
+    }
   }
   return Column::categorical(field.name, std::move(codes), field.categories);
 }
@@ -97,6 +128,7 @@ nlohmann::json Schema::to_json() const {
   for (const auto& f : fields_) {
     nlohmann::json j = {{"name", f.name}, {"type", to_string(f.type)}};
     if (f.categories) j["categories"] = *f.categories;
+    if (f.refuse_unseen) j["unseen"] = "error";
     fields.push_back(j);
   }
   return fields;
@@ -110,6 +142,7 @@ Schema Schema::from_json(const nlohmann::json& j) {
     const bool numeric = type == "numeric";
     s.add(f.at("name").get<std::string>(), numeric ? ColumnType::numeric : ColumnType::categorical,
           numeric ? nullptr : std::make_shared<const Categories>(f.at("categories").get<Categories>()));
+    s.fields_.back().refuse_unseen = !numeric && f.value("unseen", "") == "error";
   }
   return s;
 }

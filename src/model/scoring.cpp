@@ -76,7 +76,7 @@ ScoringPlan ScoringPlan::make(const Dataset& data, const Validation& v, std::vec
 Result ScoringPlan::result_for(const Model& prototype) const {
   Result result;
   result.estimator = prototype.estimator();
-  result.params = prototype.params().values();
+  result.params = prototype.all_params();
   result.task = task;
   result.classes = classes;
   result.seed = seed;

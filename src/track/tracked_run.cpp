@@ -119,8 +119,11 @@ void TrackedRun::data(const Frame& features, const Column& target, const std::st
 
 void TrackedRun::model(const Model& model) {
   if (!active()) return;
-  std::map<std::string, std::string> params = model.params().values();
+  std::map<std::string, std::string> params = model.all_params();
   params["estimator"] = model.estimator();
+  std::string steps;
+  for (const auto& step : model.pipeline().specs()) steps += (steps.empty() ? "" : ",") + step.name;
+  if (!steps.empty()) params["pipeline"] = steps;
   store_->log_params(run_.id, params);
 }
 

@@ -50,7 +50,8 @@ TEST(Params, WrongTypeAndRangeSayWhatIsAllowed) {
 }
 
 TEST(Params, UnknownEstimatorListsKnownOnes) {
-  EXPECT_EQ(error_of("xgb", {}), "unknown estimator 'xgb' (estimators: linear, logistic, decision_tree, random_forest, extra_trees, hist_gbdt)");
+  EXPECT_EQ(error_of("xgb", {}), "unknown estimator 'xgb' (estimators: linear, logistic, decision_tree, random_forest, extra_trees, hist_gbdt, "
+            "elastic_net, lasso, knn, gaussian_nb, xgboost)");
 }
 
 TEST(Params, AssignmentParsing) {

@@ -1,4 +1,5 @@
 #include "shipml/model/model_file.hpp"
+#include "shipml/preprocess/transformer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -70,7 +71,7 @@ TEST(ModelFile, ForeignFileIsRecognised) {
 TEST(ModelFile, NewerFormatAsksForAnUpgrade) {
   std::string bytes = saved_bytes();
   bytes[8] = 9;  // the format version follows the 8 magic bytes
-  EXPECT_EQ(load_error(bytes), "m.shipml: model format version 9 is newer than this shipml reads (1); upgrade shipml");
+  EXPECT_EQ(load_error(bytes), "m.shipml: model format version 9 is newer than this shipml reads (2); upgrade shipml");
 }
 
 TEST(ModelFile, SaveIsAtomicAndLeavesNoTemporaryFiles) {
@@ -107,7 +108,9 @@ TEST(ModelFile, GoldenFilesOfEveryVersionStillPredictTheSame) {
       std::ifstream meta(std::filesystem::path(entry.path()).replace_extension(".data"));
       std::string data_file;
       std::getline(meta, data_file);
-      const Frame input = read_csv(test::data_path(data_file));
+      // Data made for a golden file sits beside it; the rest is the bundled data.
+      const auto beside = version.path() / data_file;
+      const Frame input = read_csv(std::filesystem::exists(beside) ? beside.string() : test::data_path(data_file));
       const Frame expected = read_csv(std::filesystem::path(entry.path()).replace_extension(".expected.csv").string(),
                                       {.categorical = {"prediction"}});
       const Predictions p = m.predict(input);
@@ -132,13 +135,23 @@ namespace {
 
 // A new estimator must add golden files (scripts/make-golden-models.sh), so its
 // fitted-state encoding is pinned from the first format version it ships in.
-TEST(ModelFile, EveryRegisteredEstimatorHasAGoldenFile) {
-  const std::string latest = test::source_path("tests/golden/v" + std::to_string(kModelFormatVersion));
-  std::set<std::string> covered;
-  for (const auto& entry : std::filesystem::directory_iterator(latest))
-    if (entry.path().extension() == ".shipml")
-      covered.insert(read_model_header(read_file(entry.path().string()), entry.path().string())["estimator"]["name"]);
-  for (const auto& e : estimators()) EXPECT_TRUE(covered.count(e.name)) << e.name << " has no golden file in " << latest;
+TEST(ModelFile, EveryRegisteredEstimatorAndTransformerHasAGoldenFile) {
+  std::set<std::string> estimators_covered, transformers_covered;
+  std::set<std::uint32_t> versions;
+  for (const auto& folder : std::filesystem::directory_iterator(test::source_path("tests/golden")))
+    for (const auto& entry : std::filesystem::directory_iterator(folder.path()))
+      if (entry.path().extension() == ".shipml") {
+        const auto header = read_model_header(read_file(entry.path().string()), entry.path().string());
+        estimators_covered.insert(header["estimator"]["name"].get<std::string>());
+        versions.insert(header["format_version"].get<std::uint32_t>());
+        if (header.contains("pipeline"))
+          for (const auto& step : header["pipeline"]) transformers_covered.insert(step["transformer"].get<std::string>());
+        // Files live in the folder of their format version.
+        EXPECT_EQ(folder.path().filename().string(), "v" + std::to_string(header["format_version"].get<int>())) << entry.path();
+      }
+  for (const auto& e : estimators()) EXPECT_TRUE(estimators_covered.count(e.name)) << e.name << " has no golden file";
+  for (const auto& t : transformers()) EXPECT_TRUE(transformers_covered.count(t.name)) << t.name << " has no golden file";
+  EXPECT_TRUE(versions.count(kModelFormatVersion)) << "no golden file of the current format version";
 }
 
 }  // namespace

@@ -70,5 +70,21 @@ TEST(EstimatorsOracle, ShallowTreeMatchesDecisionTreeRegressor) {
   expect_same_values(model_case("tree_stump_diabetes"), 1e-9);
 }
 
+TEST(EstimatorsOracle, ElasticNetAndLassoMatchCoordinateDescent) {
+  expect_same_values(model_case("elastic_net_diabetes"), 1e-7);
+  expect_same_values(model_case("lasso_concrete"), 1e-7);
+}
+
+TEST(EstimatorsOracle, KnnMatchesKNeighbors) {
+  expect_same_proba(model_case("knn_breast_cancer"), 1e-12);
+  expect_same_values(model_case("knn_distance_diabetes"), 1e-9);
+}
+
+TEST(EstimatorsOracle, GaussianNbMatchesGaussianNB) { expect_same_proba(model_case("gaussian_nb_wine"), 1e-9); }
+
+TEST(EstimatorsOracle, XGBoostAdapterMatchesXGBClassifier) {
+  expect_same_proba(model_case("xgboost_breast_cancer"), 1e-6);  // the same library, in float32
+}
+
 }  // namespace
 }  // namespace shipml

@@ -121,16 +121,19 @@ def split_files(df, name, out_dir, rng, test_size=0.25):
 def model_cases(data_dir, out_dir, rng):
     cases = []
 
-    def case(name, dataset, target, shipml_estimator, params, sk_model, classifier):
+    def case(name, dataset, target, shipml_estimator, params, sk_model, classifier, codes=False):
         df = pd.read_csv(os.path.join(data_dir, dataset))
         train, test, train_path, test_path = split_files(df, name, out_dir, rng)
         X_train, y_train = train.drop(columns=[target]), train[target]
         X_test, y_test = test.drop(columns=[target]), test[target]
+        classes = sorted(y_train.unique())
+        if codes:  # XGBoost wants class indices
+            y_train, y_test = y_train.map(classes.index), y_test.map(classes.index)
         sk_model.fit(X_train, y_train)
         entry = {"name": name, "estimator": shipml_estimator, "params": params, "target": target,
                  "train": train_path, "test": test_path}
         if classifier:
-            entry["classes"] = [str(c) for c in sk_model.classes_]
+            entry["classes"] = [str(c) for c in (classes if codes else sk_model.classes_)]
             entry["proba"] = sk_model.predict_proba(X_test).tolist()
             entry["accuracy"] = skm.accuracy_score(y_test, sk_model.predict(X_test))
         else:
@@ -152,6 +155,26 @@ def model_cases(data_dir, out_dir, rng):
                                                             max_iter=10000)), True)
     case("tree_stump_diabetes", "diabetes.csv", "progression", "decision_tree", {"max_depth": "2"},
          DecisionTreeRegressor(max_depth=2, random_state=0), False)
+    # Coordinate descent to a tight duality gap on both sides: the same optimum.
+    from sklearn.linear_model import ElasticNet, Lasso
+    case("elastic_net_diabetes", "diabetes.csv", "progression", "elastic_net",
+         {"alpha": "0.1", "l1_ratio": "0.5", "tol": "1e-12", "max_iter": "100000"},
+         make_pipeline(StandardScaler(), ElasticNet(alpha=0.1, l1_ratio=0.5, tol=1e-12, max_iter=100000)), False)
+    case("lasso_concrete", "concrete.csv", "compressive_strength", "lasso", {"alpha": "0.5", "tol": "1e-12", "max_iter": "100000"},
+         make_pipeline(StandardScaler(), Lasso(alpha=0.5, tol=1e-12, max_iter=100000)), False)
+    from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+    case("knn_breast_cancer", "breast_cancer.csv", "diagnosis", "knn", {"n_neighbors": "7"},
+         make_pipeline(StandardScaler(), KNeighborsClassifier(7)), True)
+    case("knn_distance_diabetes", "diabetes.csv", "progression", "knn", {"n_neighbors": "10", "weights": "distance"},
+         make_pipeline(StandardScaler(), KNeighborsRegressor(10, weights="distance")), False)
+    from sklearn.naive_bayes import GaussianNB
+    case("gaussian_nb_wine", "wine.csv", "cultivar", "gaussian_nb", {},
+         make_pipeline(StandardScaler(), GaussianNB()), True)
+    import xgboost as xgb
+    case("xgboost_breast_cancer", "breast_cancer.csv", "diagnosis", "xgboost",
+         {"n_estimators": "30", "max_depth": "3", "learning_rate": "0.2", "n_jobs": "1"},
+         xgb.XGBClassifier(n_estimators=30, max_depth=3, learning_rate=0.2, tree_method="hist", n_jobs=1), True,
+         codes=True)
     return cases
 
 
@@ -236,6 +259,47 @@ def selection_cases(data_dir):
     }
 
 
+def transformer_cases(data_dir):
+    """Transformers on the same columns: each output column by name, missing as null."""
+    from sklearn import preprocessing as pp
+    from sklearn.impute import SimpleImputer
+
+    def table(names, values):
+        values = np.asarray(values, dtype=float)
+        return {str(n): [None if np.isnan(v) else float(v) for v in values[:, j]] for j, n in enumerate(names)}
+
+    penguins = pd.read_csv(os.path.join(data_dir, "penguins.csv"))
+    numeric = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    X = penguins[numeric]
+    diabetes = pd.read_csv(os.path.join(data_dir, "diabetes.csv"))
+    D = diabetes[["age", "bmi", "bp", "s5"]]
+    churn = pd.read_csv(os.path.join(data_dir, "churn.csv"))
+    categories = ["international_plan", "voice_mail_plan", "area_code"]
+    cases = []
+
+    def case(name, dataset, columns, step, params, model, data):
+        model.fit(data)
+        cases.append({"name": name, "dataset": dataset, "columns": columns, "transformer": step, "params": params,
+                      "output": table(model.get_feature_names_out(), model.transform(data))})
+
+    case("standard_scaler", "penguins.csv", numeric, "standard_scaler", {}, pp.StandardScaler(), X)
+    case("minmax_scaler", "penguins.csv", numeric, "minmax_scaler", {"low": "-1", "high": "1"},
+         pp.MinMaxScaler(feature_range=(-1, 1)), X)
+    case("robust_scaler", "penguins.csv", numeric, "robust_scaler", {"quantile_low": "10", "quantile_high": "90"},
+         pp.RobustScaler(quantile_range=(10, 90)), X)
+    case("imputer", "penguins.csv", numeric, "imputer", {"strategy": "median", "add_indicator": "true"},
+         SimpleImputer(strategy="median", add_indicator=True), X)
+    case("binning_quantile", "diabetes.csv", list(D.columns), "binning", {"n_bins": "5"},
+         pp.KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="quantile"), D)
+    case("binning_uniform", "diabetes.csv", list(D.columns), "binning", {"n_bins": "4", "strategy": "uniform"},
+         pp.KBinsDiscretizer(n_bins=4, encode="ordinal", strategy="uniform"), D)
+    case("polynomial", "diabetes.csv", ["age", "bmi", "bp"], "polynomial", {},
+         pp.PolynomialFeatures(2, include_bias=False), D[["age", "bmi", "bp"]])
+    case("one_hot", "churn.csv", categories, "one_hot", {}, pp.OneHotEncoder(sparse=False),
+         churn[categories].astype(str))
+    return cases
+
+
 def main():
     data_dir, out_dir = sys.argv[1], sys.argv[2]
     os.makedirs(out_dir, exist_ok=True)
@@ -248,6 +312,8 @@ def main():
         json.dump(boosting_cases(data_dir), f)
     with open(os.path.join(out_dir, "search.json"), "w") as f:
         json.dump(search_cases(data_dir), f)
+    with open(os.path.join(out_dir, "transformers.json"), "w") as f:
+        json.dump(transformer_cases(data_dir), f)
     with open(os.path.join(out_dir, "selection.json"), "w") as f:
         json.dump(selection_cases(data_dir), f)
     print(f"scikit-learn and XGBoost reference written to {out_dir}")

@@ -24,7 +24,8 @@ namespace shipml {
 
 struct EstimatorSpec {
   std::string name;
-  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> params;  // the estimator's, and "step.param"
+  std::vector<StepSpec> steps;                // a pipeline before it (none: the estimator alone)
 };
 
 struct SelectSpec {

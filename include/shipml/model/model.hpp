@@ -14,6 +14,7 @@
 #include "shipml/estimators/estimator.hpp"
 #include "shipml/model/encoder.hpp"
 #include "shipml/model/schema.hpp"
+#include "shipml/preprocess/pipeline.hpp"
 
 namespace shipml {
 
@@ -35,17 +36,26 @@ struct FitOptions {
 
 class Model {
  public:
-  /// An unfitted model of the named estimator; parameters are validated now.
-  explicit Model(const std::string& estimator, const std::map<std::string, std::string>& params = {});
+  /// An unfitted model of the named estimator, after the pipeline `steps` (none:
+  /// the estimator alone). Parameters are validated now; "step.param" keys set
+  /// a step's parameter.
+  explicit Model(const std::string& estimator, const std::map<std::string, std::string>& params = {},
+                 std::vector<StepSpec> steps = {});
   Model(Model&&) noexcept;
   Model& operator=(Model&&) noexcept;
   ~Model();
 
   const std::string& estimator() const { return info_->name; }
   const EstimatorInfo& info() const { return *info_; }
+  /// The estimator's parameters.
   const Params& params() const { return params_; }
+  /// The estimator's parameters and every step's, as "step.param".
+  std::map<std::string, std::string> all_params() const;
+  const Pipeline& pipeline() const { return pipeline_; }
   /// An unfitted copy with the same parameters.
   Model clone() const;
+  /// An unfitted copy with some parameters changed (estimator's, or "step.param").
+  Model with(const std::map<std::string, std::string>& changes) const;
 
   /// Trains on all rows; recorded as a "train" run unless tracking is off
   /// (see shipml/track/tracked_run.hpp) or this is part of another run.
@@ -63,8 +73,9 @@ class Model {
   const std::string& target() const { return target_; }
   /// Names of the encoded features the learner sees.
   const std::vector<std::string>& encoded_features() const { return encoder_.output_names(); }
-  /// For each encoded feature, the index of the schema field it comes from.
-  std::vector<std::size_t> encoded_sources() const { return encoder_.sources(); }
+  /// For each encoded feature, the index of the schema field it comes from
+  /// (through the pipeline's steps, when there are any).
+  std::vector<std::size_t> encoded_sources() const;
   /// What the learner learned (coefficients, importances, ...).
   nlohmann::json inspect() const;
   /// Tree learners: every tree as nested JSON, categories by name; null otherwise.
@@ -93,6 +104,8 @@ class Model {
   std::vector<std::string> classes_;
   std::string target_;
   Schema schema_;
+  Pipeline pipeline_;
+  Schema pipeline_schema_;  // what the steps give the encoder (with a pipeline)
   FeatureEncoder encoder_;
   nlohmann::json metadata_ = nlohmann::json::object();
 };

@@ -10,7 +10,9 @@ namespace shipml {
 class Model;
 
 /// The format version this build writes; it reads this and every older one.
-inline constexpr std::uint32_t kModelFormatVersion = 1;
+// 1: estimator and default preprocessing; 2: with a pipeline of steps (files
+// without one are still written as 1).
+inline constexpr std::uint32_t kModelFormatVersion = 2;
 
 std::string encode_model(const Model& model);
 /// Parses and checks a model file's bytes; a one-line ModelError naming `name` otherwise.

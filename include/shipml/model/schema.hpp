@@ -17,6 +17,8 @@ struct Field {
   std::shared_ptr<const Categories> categories;  // categorical fields: the training dictionary
   /// Code of each category, built once so predictions need not rebuild it.
   std::shared_ptr<const std::unordered_map<std::string, std::int32_t>> codes;
+  /// An unseen category is an error, not a missing value (a one_hot step with unseen=error).
+  bool refuse_unseen = false;
 };
 
 class Schema {
@@ -27,13 +29,16 @@ class Schema {
 
   const std::vector<Field>& fields() const { return fields_; }
   std::vector<std::string> names() const;
+  /// Makes an unseen category in these (categorical) fields an error.
+  void refuse_unseen(const std::vector<std::string>& names);
 
   /// The columns of `input` in schema order, typed as at training and with
   /// categories recoded to the training dictionaries (an unseen category becomes
-  /// missing). Extra columns are ignored and order does not matter. Safe
-  /// conversions are made (a number where a category was learned is read as its
-  /// text; categories that are all numbers become numbers). A DataError names
-  /// the column and row otherwise.
+  /// missing, or is an error where refused). Extra columns are ignored and order
+  /// does not matter. Safe conversions are made (a number where numeric-looking
+  /// categories were learned is read as its text; categories that are all
+  /// numbers become numbers). A DataError names the column, row and value
+  /// otherwise (a number where only text categories were learned, say).
   Frame conform(const Frame& input) const;
 
   nlohmann::json to_json() const;

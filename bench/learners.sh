@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Linear models and neighbours side by side with scikit-learn 1.2 (standardised
+# inputs on both sides, same train/test rows, 2 threads): fit and predict
+# seconds, the test metric, and the ratios shipml/scikit-learn.
+#   logistic (lbfgs) on 200,000 x 50 binary; elastic_net (coordinate descent)
+#   on 200,000 x 50 regression; knn predict on 10,000 x 50 and 100,000 x 8.
+# Usage: bench/learners.sh BUILD_DIR
+set -euo pipefail
+export SHIPML_TRACKING=off
+build=${1:-build/release}
+work=$build/bench-data/learners
+mkdir -p "$work"
+/usr/bin/python3 - "$work" <<'PY'
+import os, sys
+import numpy as np, pandas as pd
+out = sys.argv[1]
+def write(name, X, y, target="y", test=0.2):
+    if os.path.exists(f"{out}/{name}_train.csv"):
+        return
+    df = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    df[target] = y
+    cut = int(len(df) * (1 - test))
+    df.iloc[:cut].to_csv(f"{out}/{name}_train.csv", index=False, float_format="%.6g")
+    df.iloc[cut:].to_csv(f"{out}/{name}_test.csv", index=False, float_format="%.6g")
+rng = np.random.default_rng(20261127)
+def classification(rows, cols):
+    X = rng.normal(size=(rows, cols))
+    w = rng.normal(size=cols)
+    return X, np.where(X @ w + rng.logistic(size=rows) > 0, "b", "a")
+X = rng.normal(size=(200000, 50)); w = rng.normal(size=50) * (rng.random(50) < 0.3)
+write("regression_200k_x50", X, X @ w + rng.normal(size=200000))
+write("binary_200k_x50", *classification(200000, 50))
+write("knn_10k_x50", *classification(12500, 50))
+write("knn_100k_x8", *classification(125000, 8))
+PY
+run() {  # NAME ESTIMATOR PEER [params...]
+  local name=$1 est=$2 peer=$3; shift 3
+  local ours theirs
+  ours=$("$build/bench/bench_fit_predict" "$work/${name}_train.csv" "$work/${name}_test.csv" y "$est" "$@")
+  local peer_params=()
+  for p in "$@"; do [[ $p == path_steps=* || $p == tol=* ]] || peer_params+=("$p"); done
+  theirs=$(/usr/bin/python3 bench/fit_predict_peers.py "$work/${name}_train.csv" "$work/${name}_test.csv" y "$peer" 2 "${peer_params[@]}")
+  /usr/bin/python3 - "$name" "$est" "$ours" "$theirs" <<'PY'
+import json, sys
+name, est, ours, theirs = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
+metric = "auc" if "auc" in ours else "r2"
+print(f"{name + ' ' + est:<34}{ours['fit_s']:>9.3f}{theirs['fit_s']:>9.3f}{ours['fit_s']/theirs['fit_s']:>7.2f}x"
+      f"{ours['predict_s']:>10.3f}{theirs['predict_s']:>9.3f}{ours['predict_s']/theirs['predict_s']:>7.2f}x"
+      f"   {metric} {ours[metric]:.4f} vs {theirs[metric]:.4f}")
+PY
+}
+printf '%-34s%9s%9s%8s%10s%9s%8s\n' "data, estimator" "fit s" "sklearn" "ratio" "predict s" "sklearn" "ratio"
+run binary_200k_x50 logistic sklearn_logistic
+run regression_200k_x50 elastic_net sklearn_enet alpha=0.01 l1_ratio=0.5
+run knn_10k_x50 knn sklearn_knn n_neighbors=5
+run knn_100k_x8 knn sklearn_knn n_neighbors=5
+echo "(shipml and scikit-learn both standardise the inputs; 2 threads; the metric is on the same test rows)"

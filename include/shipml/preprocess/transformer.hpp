@@ -1,0 +1,76 @@
+#pragma once
+// Transformers: the steps of a pipeline before its learner. Each is fitted on
+// training columns, stored in the model file, and created by name from one
+// registry, with its parameters declared once, as estimators are. A step sees
+// the columns it is given (all the columns it applies to, unless the pipeline
+// names some) and returns their replacement; the other columns pass through.
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "shipml/core/binary.hpp"
+#include "shipml/core/frame.hpp"
+#include "shipml/core/params.hpp"
+#include "shipml/estimators/estimator.hpp"
+
+namespace shipml {
+
+/// What a transformer is fitted with besides its columns.
+struct FitContext {
+  const Column* target = nullptr;  // the training target (for target encoding)
+  Task task = Task::regression;
+  std::vector<std::string> classes;
+  std::uint64_t seed = 0;
+};
+
+/// An output column and the input column it was made from (by position in the
+/// step's input), so importances can be traced back to the data's columns.
+struct Produced {
+  Column column;
+  std::size_t source = 0;
+};
+
+class Transformer {
+ public:
+  virtual ~Transformer() = default;
+  virtual void fit(const Frame& columns, const FitContext& context) = 0;
+  /// The replacement columns. Thread-safe; the same output for the same input.
+  virtual std::vector<Produced> transform(const Frame& columns) const = 0;
+  /// The training output. Supervised transformers (target encoding) override it
+  /// to cross-fit, so no training row is encoded with its own target.
+  virtual std::vector<Produced> fit_transform(const Frame& columns, const FitContext& context) {
+    fit(columns, context);
+    return transform(columns);
+  }
+  virtual void save(BinaryWriter& out) const = 0;
+  virtual void load(BinaryReader& in) = 0;
+  /// What it learned, for `shipml inspect` and the model file's header.
+  virtual nlohmann::json describe() const = 0;
+};
+
+/// The columns a transformer applies to when the pipeline names none.
+enum class Applies { numeric, categorical, any };
+
+struct TransformerInfo {
+  std::string name;
+  std::string summary;
+  Applies applies = Applies::any;
+  std::vector<ParamSpec> params;
+  std::function<std::unique_ptr<Transformer>(const Params&)> create;
+  /// When set, what it applies to given its parameters (the imputer's mean and
+  /// median take numbers; its other strategies, any column).
+  std::function<Applies(const Params&)> applies_with;
+  /// Its step must name its columns (dates, columns to drop or keep).
+  bool needs_columns = false;
+  /// It is given every column except the ones its step names (select_columns).
+  bool complement = false;
+};
+
+/// Every registered transformer, in registration order.
+const std::vector<TransformerInfo>& transformers();
+/// The named transformer; a UsageError listing the known names otherwise.
+const TransformerInfo& find_transformer(const std::string& name);
+
+}  // namespace shipml
