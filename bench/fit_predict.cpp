@@ -2,7 +2,7 @@
 // test.csv, prints one JSON line with fit and predict seconds, the test metric
 // (ROC AUC or accuracy for classes, R² for values) and memory.
 //
-//   bench_fit_predict TRAIN TEST TARGET ESTIMATOR [name=value ...]
+//   bench_fit_predict TRAIN TEST TARGET ESTIMATOR|SPEC.yaml [name=value ...]
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -42,7 +42,10 @@ int main(int argc, char** argv) {
 
   std::ofstream("/proc/self/clear_refs") << "5";  // restart the peak-RSS counter here
   const double loaded_mb = memory_mb().first;
-  shipml::Model model(argv[4], params);
+  // An estimator's name, or a model spec file with a pipeline.
+  const std::string what = argv[4];
+  shipml::Model model = what.ends_with(".yaml") || what.ends_with(".json") ? shipml::read_model_spec(what, params)
+                                                                          : shipml::Model(what, params);
   auto start = std::chrono::steady_clock::now();
   model.fit(train);
   const double fit_s = seconds(start);
@@ -61,6 +64,15 @@ int main(int argc, char** argv) {
     out["auc"] = shipml::roc_auc_score(truth, p.proba);
   } else {
     out["r2"] = shipml::r2_score(shipml::target_values(test.labels()), p.values);
+  }
+  // The training loss (log loss or mean squared error on the training rows), to
+  // show that both tools reached the same optimum; not for neighbours (costly, and no optimum).
+  if (model.estimator() == "logistic" || model.estimator() == "elastic_net" || model.estimator() == "lasso") {
+    const shipml::Predictions fitted = model.predict(train.features());
+    if (fitted.task == shipml::Task::classification)
+      out["train_loss"] = shipml::log_loss(shipml::class_indices(train.labels(), fitted.classes), fitted.proba);
+    else
+      out["train_loss"] = shipml::mean_squared_error(shipml::target_values(train.labels()), fitted.values);
   }
   std::cout << out.dump() << std::endl;
 }

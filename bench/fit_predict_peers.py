@@ -3,7 +3,7 @@
 train.csv / test.csv, printing the same JSON line as bench_fit_predict.
 
 Usage: fit_predict_peers.py TRAIN TEST TARGET MODEL THREADS [name=value ...]
-MODEL: sklearn_rf, sklearn_et, sklearn_hgb, xgboost, sklearn_knn, sklearn_logistic, sklearn_enet
+MODEL: sklearn_rf, sklearn_et, sklearn_hgb, xgboost, sklearn_knn, sklearn_logistic, sklearn_enet, sklearn_pipeline
 """
 import json
 import sys
@@ -52,6 +52,19 @@ def _elastic_net(threads, **params):
 LINEAR_AND_NEIGHBOURS = {"sklearn_knn": _knn, "sklearn_logistic": _logistic, "sklearn_enet": _elastic_net}
 
 
+def churn_pipeline(numeric, categorical):
+    """bench/churn_pipeline.yaml in scikit-learn: impute and scale numbers, impute and one-hot categories."""
+    from sklearn.compose import make_column_transformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    prepare = make_column_transformer(
+        (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+        (make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), categorical))
+    return make_pipeline(prepare, LogisticRegression(max_iter=1000))
+
+
 def main():
     train_path, test_path, target, model_name, threads = sys.argv[1:6]
     params = dict(arg.split("=", 1) for arg in sys.argv[6:])
@@ -68,7 +81,9 @@ def main():
     else:
         y, yt = train[target].to_numpy(), test[target].to_numpy()
 
-    if model_name in LINEAR_AND_NEIGHBOURS:
+    if model_name == "sklearn_pipeline":
+        model = churn_pipeline([c for c in X.columns if c not in categorical], categorical)
+    elif model_name in LINEAR_AND_NEIGHBOURS:
         # The same standardisation shipml's default encoding applies (numeric data).
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
@@ -128,6 +143,10 @@ def main():
             yt, proba, multi_class="ovr", labels=list(range(proba.shape[1])))
     else:
         out["r2"] = r2_score(yt, pred)
+    if model_name in ("sklearn_logistic", "sklearn_enet", "sklearn_pipeline"):
+        from sklearn.metrics import log_loss, mean_squared_error
+        out["train_loss"] = (log_loss(y, model.predict_proba(X)) if classification
+                             else mean_squared_error(y, model.predict(X)))
     print(json.dumps(out))
 
 

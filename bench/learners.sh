@@ -44,9 +44,12 @@ run() {  # NAME ESTIMATOR PEER [params...]
 import json, sys
 name, est, ours, theirs = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
 metric = "auc" if "auc" in ours else "r2"
+loss = ""
+if "train_loss" in ours and "train_loss" in theirs:
+    loss = f"; training loss {ours['train_loss']:.6g} vs {theirs['train_loss']:.6g} ({ours['train_loss']/theirs['train_loss'] - 1:+.1e} relative)"
 print(f"{name + ' ' + est:<34}{ours['fit_s']:>9.3f}{theirs['fit_s']:>9.3f}{ours['fit_s']/theirs['fit_s']:>7.2f}x"
       f"{ours['predict_s']:>10.3f}{theirs['predict_s']:>9.3f}{ours['predict_s']/theirs['predict_s']:>7.2f}x"
-      f"   {metric} {ours[metric]:.4f} vs {theirs[metric]:.4f}")
+      f"   {metric} {ours[metric]:.4f} vs {theirs[metric]:.4f}{loss}")
 PY
 }
 printf '%-34s%9s%9s%8s%10s%9s%8s\n' "data, estimator" "fit s" "sklearn" "ratio" "predict s" "sklearn" "ratio"
@@ -54,4 +57,25 @@ run binary_200k_x50 logistic sklearn_logistic
 run regression_200k_x50 elastic_net sklearn_enet alpha=0.01 l1_ratio=0.5
 run knn_10k_x50 knn sklearn_knn n_neighbors=5
 run knn_100k_x8 knn sklearn_knn n_neighbors=5
+# The pipeline: small data, so the median of 5 runs each.
+pipeline_median() {  # tool...
+  for i in 1 2 3 4 5; do "$@"; done | /usr/bin/python3 -c '
+import json, statistics, sys
+runs = [json.loads(l) for l in sys.stdin]
+out = runs[0]
+for k in ("fit_s", "predict_s"):
+    out[k] = statistics.median(r[k] for r in runs)
+print(json.dumps(out))'
+}
+bench_data=$build/bench-data
+[ -f "$bench_data/churn/train.csv" ] || /usr/bin/python3 bench/prepare_data.py data "$bench_data" 1000
+ours=$(pipeline_median "$build/bench/bench_fit_predict" "$bench_data/churn/train.csv" "$bench_data/churn/test.csv" churn bench/churn_pipeline.yaml)
+theirs=$(pipeline_median /usr/bin/python3 bench/fit_predict_peers.py "$bench_data/churn/train.csv" "$bench_data/churn/test.csv" churn sklearn_pipeline 2)
+/usr/bin/python3 - "$ours" "$theirs" <<'PY'
+import json, sys
+ours, theirs = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(f"{'churn pipeline (impute+scale+one-hot+logistic)':<34}{ours['fit_s']:>9.4f}{theirs['fit_s']:>9.4f}{ours['fit_s']/theirs['fit_s']:>7.2f}x"
+      f"{ours['predict_s']:>10.4f}{theirs['predict_s']:>9.4f}{ours['predict_s']/theirs['predict_s']:>7.2f}x"
+      f"   auc {ours['auc']:.4f} vs {theirs['auc']:.4f}")
+PY
 echo "(shipml and scikit-learn both standardise the inputs; 2 threads; the metric is on the same test rows)"

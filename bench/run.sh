@@ -21,3 +21,7 @@ printf '%-26s %10s\n' "shipml read_csv" "$shipml_mbs" "pandas 1.5 read_csv" "$pa
 echo
 echo "== Tree ensembles (bench/trees.sh) =="
 bash bench/trees.sh "$build" "${SHIPML_BENCH_ROWS:-1000000}"
+
+echo
+echo "== Linear models, neighbours and a pipeline (bench/learners.sh) =="
+bash bench/learners.sh "$build"

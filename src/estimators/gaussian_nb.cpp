@@ -78,12 +78,15 @@ class GaussianNb final : public Estimator {
   }
 
   void load(BinaryReader& in) override {
-    const auto k = static_cast<Eigen::Index>(in.u64()), d = static_cast<Eigen::Index>(in.u64());
+    const std::uint64_t classes = in.u64(), features = in.u64();
     const auto mean = in.array<double>(), var = in.array<double>();
     log_prior_ = in.array<double>();
     epsilon_ = in.f64();
-    if (mean.size() != static_cast<std::size_t>(k * d) || var.size() != mean.size() || log_prior_.size() != static_cast<std::size_t>(k))
+    // Checked by division: a crafted file's sizes must not overflow a product.
+    if (log_prior_.size() != classes || classes == 0 || mean.size() % classes != 0 || mean.size() / classes != features ||
+        var.size() != mean.size())
       BinaryReader::fail("gaussian_nb: parameters do not match their shape");
+    const auto k = static_cast<Eigen::Index>(classes), d = static_cast<Eigen::Index>(features);
     for (double v : var)
       if (!(v > 0)) BinaryReader::fail("gaussian_nb: a variance is not positive");
     mean_ = Eigen::Map<const Matrix>(mean.data(), k, d);

@@ -190,7 +190,9 @@ class Knn final : public Estimator {
   void load(BinaryReader& in) override {
     const auto rows = in.u64(), cols = in.u64();
     const auto data = in.array<double>();
-    if (rows * cols != data.size()) BinaryReader::fail("knn: training points do not match their shape");
+    // Checked by division: a crafted file's sizes must not overflow a product.
+    if (rows == 0 || data.size() % rows != 0 || data.size() / rows != cols)
+      BinaryReader::fail("knn: training points do not match their shape");
     points_ = Eigen::Map<const RowMatrix>(data.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
     y_ = in.array<double>();
     if (y_.size() != rows) BinaryReader::fail("knn: one target per training point expected");

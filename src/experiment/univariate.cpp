@@ -7,6 +7,7 @@
 #include "shipml/core/error.hpp"
 #include "shipml/core/random.hpp"
 #include "shipml/experiment/selection.hpp"
+#include "shipml/metrics/metrics.hpp"
 #include "shipml/track/tracked_run.hpp"
 #include "special_functions.hpp"
 
@@ -45,18 +46,9 @@ Statistic anova(const std::vector<double>& values, const std::vector<int>& group
 
 // F of a one-variable linear regression (scikit-learn's f_regression).
 Statistic regression_f(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  double mx = 0, my = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
-  double sxy = 0, sxx = 0, syy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
   Statistic s{.test = "F (regression)"};
-  if (n < 3 || sxx <= 0 || syy <= 0) return s;
-  const double r = sxy / std::sqrt(sxx * syy), dof = n - 2;
+  if (x.size() < 3) return s;
+  const double r = pearson_correlation(x, y), dof = static_cast<double>(x.size()) - 2;
   s.score = r * r >= 1 ? INFINITY : r * r / (1 - r * r) * dof;
   s.p_value = special::f_survival(s.score, 1, dof);
   return s;

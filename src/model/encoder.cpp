@@ -6,7 +6,7 @@
 
 namespace shipml {
 
-void FeatureEncoder::fit(const Frame& features) {
+void FeatureEncoder::fit(const Frame& features, bool standardise) {
   plan_.clear();
   names_.clear();
   for (const auto& c : features.columns()) {
@@ -26,7 +26,7 @@ void FeatureEncoder::fit(const Frame& features) {
         if (!std::isnan(v)) sq += (v - mean) * (v - mean);
       const double sd = n > 0 ? std::sqrt(sq / n) : 0.0;
       p.center = mean;
-      p.scale = sd > 0 && std::isfinite(sd) ? sd : 1.0;
+      p.scale = standardise && sd > 0 && std::isfinite(sd) ? sd : 1.0;
       p.indicator = n < static_cast<double>(c.size());
       names_.push_back(c.name());
       if (p.indicator) names_.push_back(c.name() + "_missing");

@@ -118,7 +118,7 @@ void Model::fit_untracked(const Frame& features, const Column& target, const Fit
     pipeline_schema = Schema::of(prepared);
     schema.refuse_unseen(pipeline.strict_columns(schema.names()));
   }
-  encoder.fit(prepared);
+  encoder.fit(prepared, pipeline.empty());
   const FeatureMatrix X = encoder.transform(prepared);
   auto learner = info_->create(params_, task);
   const auto start = std::chrono::steady_clock::now();

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 
+#include "shipml/metrics/metrics.hpp"
 #include "shipml/plot/charts.hpp"
 
 namespace shipml {
@@ -22,19 +23,6 @@ double correlation_ratio(const std::vector<double>& values, const std::vector<in
   for (const auto& [g, ns] : by_group) between += ns.first * std::pow(ns.second / ns.first - mean, 2);
   for (double v : values) all += (v - mean) * (v - mean);
   return all > 0 ? std::sqrt(between / all) : 0;
-}
-
-double pearson(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  double mx = 0, my = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
-  double sxy = 0, sxx = 0, syy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
-  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0;
 }
 
 void keep_top(Chart& c, std::size_t top, std::size_t total, const std::string& what) {
@@ -91,7 +79,7 @@ Chart target_correlation_chart(const Dataset& data, std::size_t top) {
     double value = 0;
     if (x.size() + groups.size() < 2) value = 0;
     else if (!col.is_numeric()) value = correlation_ratio(t, groups);         // target spread across categories
-    else if (task == Task::regression || binary) value = pearson(x, t);      // signed
+    else if (task == Task::regression || binary) value = pearson_correlation(x, t);      // signed
     else value = correlation_ratio(x, tc);                                  // the number spread across classes
     c.bars.push_back({col.name(), value});
   }

@@ -97,6 +97,18 @@ class Painter {
       c_.text(c_.fit(chart_.y_label, bottom - top), left - labels_width - 14, (top + bottom) / 2, Align::center, -M_PI / 2);
   }
 
+  // Grid lines at the x ticks, with their labels under the plot.
+  template <typename ToX>
+  void vertical_grid(const Range& rx, ToX px, double top, double bottom, double tick_h) {
+    c_.font(kTickSize);
+    for (double t : rx.ticks) {
+      c_.color(kGrid);
+      c_.line(px(t), top, px(t), bottom);
+      c_.color(kMuted);
+      c_.text(tick_label(t, rx.step()), px(t), bottom + tick_h + 5, Align::center);
+    }
+  }
+
   void xy() {
     std::vector<double> xs, ys;
     for (const auto& s : chart_.series) {
@@ -126,13 +138,8 @@ class Painter {
     auto px = [&](double x) { return left + (x - rx.low) / (rx.high - rx.low) * (right - left); };
     auto py = [&](double y) { return bottom - (y - ry.low) / (ry.high - ry.low) * (bottom - top); };
 
+    vertical_grid(rx, px, top, bottom, tick_h);
     c_.font(kTickSize);
-    for (double t : rx.ticks) {
-      c_.color(kGrid);
-      c_.line(px(t), top, px(t), bottom);
-      c_.color(kMuted);
-      c_.text(tick_label(t, rx.step()), px(t), bottom + tick_h + 5, Align::center);
-    }
     for (double t : ry.ticks) {
       c_.color(kGrid);
       c_.line(left, py(t), right, py(t));
@@ -260,13 +267,7 @@ class Painter {
     if (!bars.empty()) bottom = top + slot * static_cast<double>(bars.size());
     const double x_title_y = bottom + tick_h + 6 + label_h + 8;
     auto px = [&](double x) { return left + (x - rx.low) / (rx.high - rx.low) * (right - left); };
-    c_.font(kTickSize);
-    for (double t : rx.ticks) {
-      c_.color(kGrid);
-      c_.line(px(t), top, px(t), bottom);
-      c_.color(kMuted);
-      c_.text(tick_label(t, rx.step()), px(t), bottom + tick_h + 5, Align::center);
-    }
+    vertical_grid(rx, px, top, bottom, tick_h);
     const double font = std::clamp(slot * 0.62, 7.0, kTickSize);
     for (std::size_t i = 0; i < bars.size(); ++i) {
       const Bar& b = bars[i];

@@ -11,6 +11,14 @@
 namespace shipml::preprocess {
 namespace {
 
+// The middle value (the mean of the two middle ones for an even count), by selection, not sorting.
+double median(std::vector<double>& v) {
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  if (v.size() % 2) return *mid;
+  return (*mid + *std::max_element(v.begin(), mid)) / 2;
+}
+
 class Imputer final : public Transformer {
  public:
   explicit Imputer(const Params& p)
@@ -24,13 +32,13 @@ class Imputer final : public Transformer {
         std::vector<double> v;
         for (double x : c.values())
           if (!std::isnan(x)) v.push_back(x);
-        std::sort(v.begin(), v.end());
         double fill = 0;
         if (strategy_ == "mean") {
           for (double x : v) fill += x / static_cast<double>(v.size());
         } else if (strategy_ == "median") {
-          fill = v.empty() ? 0 : linear_quantile(v, 0.5);
+          fill = v.empty() ? 0 : median(v);
         } else if (strategy_ == "most_frequent") {
+          std::sort(v.begin(), v.end());
           std::size_t best = 0;  // the smallest of the most frequent, as scikit-learn
           for (std::size_t i = 0, run = 0; i < v.size(); ++i) {
             run = i > 0 && v[i] == v[i - 1] ? run + 1 : 1;

@@ -39,6 +39,8 @@ double mean_squared_error(std::span<const double> y_true, std::span<const double
 double root_mean_squared_error(std::span<const double> y_true, std::span<const double> y_pred);
 double mean_absolute_error(std::span<const double> y_true, std::span<const double> y_pred);
 double mean_absolute_percentage_error(std::span<const double> y_true, std::span<const double> y_pred);
+/// Pearson's correlation coefficient; 0 when either side is constant.
+double pearson_correlation(std::span<const double> x, std::span<const double> y);
 
 /// What a metric is computed from: the truth and a model's output on the same rows.
 struct Evaluation {

@@ -15,7 +15,10 @@ class FeatureEncoder {
  public:
   explicit FeatureEncoder(InputEncoding encoding = InputEncoding::ordinal) : encoding_(encoding) {}
 
-  void fit(const Frame& features);
+  /// `standardise`: divide numbers by their standard deviation (one_hot_scaled).
+  /// Off behind a pipeline, whose steps decide the scaling; numbers are then only
+  /// centred, which imputes missing ones with the mean and changes no linear fit.
+  void fit(const Frame& features, bool standardise = true);
   /// `features` must be conformed to the training schema. Ordinal numeric
   /// columns are shared with `features`, not copied.
   FeatureMatrix transform(const Frame& features) const;
