@@ -120,6 +120,14 @@ class Grower {
       features_ = allowed;
     }
     if (scratch_.size() < order_.size()) scratch_.resize(order_.size());
+    // The slots a feature's rows can land in: its bins and the missing bin. The
+    // others are never written or read, so clearing, merging and subtracting
+    // histograms skips them (most columns have far fewer than 255 bins).
+    for (std::size_t f = 0; f < data.features; ++f) {
+      const std::size_t base = f * kBinSlots * W_;
+      used_.push_back({base, static_cast<std::size_t>(bins[f].bins()) * W_});
+      used_.push_back({base + static_cast<std::size_t>(kMissingBin) * W_, W_});
+    }
     // Forests look at a few random features per node (sqrt of them, say):
     // summing those from the node's rows beats histograms of every feature,
     // even with sibling subtraction halving the latter.
@@ -139,9 +147,10 @@ class Grower {
       } else {
         h = take_hist();
         build(hist(h), 0, order_.size());
-        const double* f0 = hist(h) + static_cast<std::size_t>(features_[0]) * kBinSlots * W_;
-        for (std::size_t b = 0; b < kBinSlots; ++b)
-          for (std::size_t w = 0; w < W_; ++w) total[w] += f0[b * W_ + w];
+        // Every row is in exactly one used slot of any feature: the first one's sum the node's total.
+        const auto f0 = static_cast<std::size_t>(features_[0]);
+        for (std::size_t part = 2 * f0; part < 2 * f0 + 2; ++part)
+          for (std::size_t i = 0; i < used_[part].second; ++i) total[i % W_] += hist(h)[used_[part].first + i];
       }
       set_stats(0, total.data());
       std::vector<Pending> pending;
@@ -213,26 +222,31 @@ class Grower {
     const std::uint32_t* rows = order_.data() + begin;
     const std::size_t blocks = (n + kBlockRows - 1) / kBlockRows;
     if (blocks <= 1) {
-      std::fill(h, h + size, 0.0);
+      clear(h);
       accumulate(static_cast<int>(W_), data_, rows, n, stats_, h, 0, data_.features);
       return;
     }
     partial_.resize(blocks * size);
     parallel_for(blocks, opt_.threads, [&](std::size_t b) {
       double* p = partial_.data() + b * size;
-      std::fill(p, p + size, 0.0);
+      clear(p);
       const std::size_t from = b * kBlockRows, to = std::min(n, from + kBlockRows);
       accumulate(static_cast<int>(W_), data_, rows + from, to - from, stats_, p, 0, data_.features);
     });
-    const std::size_t chunks = 16, per = (size + chunks - 1) / chunks;
-    parallel_for(chunks, opt_.threads, [&](std::size_t c) {
-      const std::size_t from = c * per, to = std::min(size, from + per);
-      std::copy(partial_.begin() + static_cast<std::ptrdiff_t>(from), partial_.begin() + static_cast<std::ptrdiff_t>(to), h + from);
+    // Summed per used range, in block order: deterministic whatever the threads.
+    parallel_for(used_.size(), opt_.threads, [&](std::size_t r) {
+      const auto [from, length] = used_[r];
+      std::copy(partial_.begin() + static_cast<std::ptrdiff_t>(from),
+                partial_.begin() + static_cast<std::ptrdiff_t>(from + length), h + from);
       for (std::size_t b = 1; b < blocks; ++b) {
         const double* p = partial_.data() + b * size;
-        for (std::size_t i = from; i < to; ++i) h[i] += p[i];
+        for (std::size_t i = from; i < from + length; ++i) h[i] += p[i];
       }
     });
+  }
+
+  void clear(double* h) const {
+    for (const auto& [from, length] : used_) std::fill(h + from, h + from + length, 0.0);
   }
 
   bool valid(const double* l, const double* r) const {
@@ -446,7 +460,8 @@ class Grower {
     else build(hist(small), mid, p.end);
     double* hl = hist(large);
     const double* hs = hist(small);
-    for (std::size_t i = 0, size = data_.features * kBinSlots * W_; i < size; ++i) hl[i] -= hs[i];
+    for (const auto& [from, length] : used_)
+      for (std::size_t i = from; i < from + length; ++i) hl[i] -= hs[i];
     const std::size_t lh = left_small ? small : large, rh = left_small ? large : small;
     pending.push_back({left, p.begin, mid, depth, lh, best_split(hist(lh), s.left.data(), depth, p.begin, mid)});
     pending.push_back({right, mid, p.end, depth, rh, best_split(hist(rh), s.right.data(), depth, mid, p.end)});
@@ -473,6 +488,7 @@ class Grower {
 
   const BinnedRows& data_;
   const std::vector<FeatureBins>& bins_;
+  std::vector<std::pair<std::size_t, std::size_t>> used_;  // (offset, length) in a histogram, 2 per feature
   const float* stats_;
   const C& c_;
   const GrowerOptions& opt_;
