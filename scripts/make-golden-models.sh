@@ -35,3 +35,4 @@ make_one 2 pipeline_credit credit_data.csv Status --pipeline docs/examples/pipel
 make_one 2 pipeline_regression_ames ames.csv Sale_Price --pipeline docs/examples/pipelines/ames.yaml
 make_one 2 pipeline_regression_concrete concrete.csv compressive_strength --pipeline docs/examples/pipelines/concrete.yaml
 make_one 2 pipeline_regression_dates sales_dates.csv Sale_Price --pipeline tests/golden/v2/dates.yaml
+make_one 2 pipeline_kbest_breast_cancer breast_cancer.csv diagnosis --pipeline tests/golden/v2/kbest.yaml

@@ -6,7 +6,7 @@ namespace shipml {
 const std::vector<TransformerInfo>& transformers() {
   static const std::vector<TransformerInfo> all = [] {
     std::vector<TransformerInfo> out;
-    for (auto family : {preprocess::scalers, preprocess::imputers, preprocess::encoders, preprocess::reshapers})
+    for (auto family : {preprocess::scalers, preprocess::imputers, preprocess::encoders, preprocess::reshapers, preprocess::selectors})
       for (auto& info : family()) out.push_back(std::move(info));
     return out;
   }();

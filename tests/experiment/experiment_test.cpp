@@ -256,6 +256,17 @@ TEST(Selection, KBestRfeAndSequentialOnKnownData) {
   EXPECT_EQ(two.frame.cols(), 3u);  // two features and the target
   EXPECT_EQ(select_k_best(d, {.k = 2, .percentile = 50}).selected().size(), 2u);
   EXPECT_THROW(select_k_best(d, {.test = UnivariateTest::chi2}), UsageError);  // regression target
+  // The same selection as a pipeline step, fitted inside the model.
+  Model stepped("linear", {{"select_k_best.k", "2"}}, {{.transformer = "select_k_best"}});
+  stepped.fit(d);
+  auto kept = f.selected();
+  std::sort(kept.begin(), kept.end());
+  auto used = stepped.encoded_features();
+  std::vector<std::string> sources;
+  for (std::size_t j : stepped.encoded_sources()) sources.push_back(stepped.schema().names()[j]);
+  sources.erase(std::unique(sources.begin(), sources.end()), sources.end());
+  std::sort(sources.begin(), sources.end());
+  EXPECT_EQ(sources, kept);
 
   // RFE: y = 3a + b + small noise; c and e are unrelated.
   std::vector<double> a(300), b(300), c(300), e(300), y(300);

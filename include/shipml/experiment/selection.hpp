@@ -17,6 +17,7 @@
 
 #include "shipml/data/dataset.hpp"
 #include "shipml/model/scoring.hpp"
+#include "shipml/preprocess/univariate.hpp"
 
 namespace shipml {
 
@@ -51,18 +52,8 @@ struct FeatureSelection {
   nlohmann::json to_json() const;
 };
 
-/// Univariate tests. F: ANOVA F of each numeric column across the classes
-/// (scikit-learn's f_classif) or the F of a one-variable regression
-/// (f_regression); for a categorical column, the F of the target across its
-/// categories (regression) or the chi-squared test of independence
-/// (classification). chi2: scikit-learn's chi2 for numeric columns (they must
-/// not be negative); for a categorical column, the test of independence (the
-/// same as chi2 over its one-hot columns, summed). mutual_info: the k-nearest-
-/// neighbour estimators scikit-learn uses (k = 3), exact counts for two
-/// categorical variables. Rows missing a column's value are left out of its test.
-enum class UnivariateTest { f_test, chi2, mutual_info };
-UnivariateTest parse_univariate_test(const std::string& name);
-
+/// Univariate selection: the columns with the best test (see
+/// shipml/preprocess/univariate.hpp for the tests).
 struct KBestOptions {
   UnivariateTest test = UnivariateTest::f_test;
   std::size_t k = 10;       // keep this many (all if fewer)
