@@ -12,8 +12,8 @@
 #include "shipml/io/file.hpp"
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: fuzz_replay model_file|csv|http CORPUS_DIR MUTATIONS\n";
+  if (argc < 4) {
+    std::cerr << "usage: fuzz_replay model_file|csv|http CORPUS_DIR... MUTATIONS\n";
     return 2;
   }
   const std::string target = argv[1];
@@ -21,8 +21,9 @@ int main(int argc, char** argv) {
                   : target == "http"     ? shipml::fuzz::http
                                          : shipml::fuzz::csv;
   std::vector<std::string> seeds;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(argv[2]))
-    if (e.is_regular_file()) seeds.push_back(shipml::read_file(e.path().string()));
+  for (int d = 2; d + 1 < argc; ++d)
+    for (const auto& e : std::filesystem::recursive_directory_iterator(argv[d]))
+      if (e.is_regular_file()) seeds.push_back(shipml::read_file(e.path().string()));
   if (seeds.empty()) {
     std::cerr << "no seeds in " << argv[2] << '\n';
     return 1;
@@ -37,7 +38,7 @@ int main(int argc, char** argv) {
   };
   for (const auto& s : seeds) run(s);
   shipml::Random rng(1234);
-  const long mutations = std::stol(argv[3]);
+  const long mutations = std::stol(argv[argc - 1]);
   for (long i = 0; i < mutations; ++i) {
     std::string input = seeds[rng.below(seeds.size())];
     const auto edits = 1 + rng.below(4);

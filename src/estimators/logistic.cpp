@@ -97,7 +97,9 @@ class Logistic final : public Estimator {
     const auto rows = static_cast<Eigen::Index>(in.u64());
     const auto w = in.array<double>();
     const Eigen::Index k = n_classes_ == 2 ? 1 : n_classes_;
-    if (n_classes_ < 2 || rows < 1 || static_cast<Eigen::Index>(w.size()) != rows * k)
+    // Checked by division: a crafted file's sizes must not overflow a product.
+    if (n_classes_ < 2 || rows < 1 || w.size() % static_cast<std::size_t>(k) != 0 ||
+        static_cast<Eigen::Index>(w.size() / static_cast<std::size_t>(k)) != rows)
       BinaryReader::fail("logistic weights do not match their shape");
     weights_ = Eigen::Map<const Matrix>(w.data(), rows, k);
   }

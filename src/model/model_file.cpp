@@ -128,6 +128,8 @@ struct ModelFile {
       throw fail(std::string("cannot load: ") + e.what());
     } catch (const DataError& e) {
       throw fail(std::string("corrupted model file: ") + e.what());
+    } catch (const std::logic_error& e) {  // a count or index a crafted body got past the checks
+      throw fail(std::string("corrupted model file: ") + e.what());
     }
   }
 };

@@ -89,7 +89,7 @@ class OneHot final : public Transformer {
     }
   }
   void load(BinaryReader& in) override {
-    const auto n = in.u64();
+    const auto n = in.count(16);  // each column: an array and a list, 8 bytes of length each at least
     slots_.clear(), names_.clear();
     for (std::uint64_t j = 0; j < n; ++j) {
       slots_.push_back(in.array<int>());
@@ -132,7 +132,7 @@ class CategoryMap : public Transformer {
     out.array(fallback_);
   }
   void load(BinaryReader& in) override {
-    values_.resize(in.u64());
+    values_.resize(in.count(8));
     for (auto& v : values_) v = in.array<double>();
     fallback_ = in.array<double>();
     if (fallback_.size() != values_.size()) BinaryReader::fail(std::string(name()) + ": its per-column values differ in number");
@@ -246,9 +246,9 @@ class TargetEncoder final : public Transformer {
   void load(BinaryReader& in) override {
     overall_ = in.array<double>();
     labels_ = in.texts();
-    means_.resize(in.u64());
+    means_.resize(in.count(8));
     for (auto& column : means_) {
-      column.resize(in.u64());
+      column.resize(in.count(8));
       for (auto& m : column) {
         m = in.array<double>();
         if (m.size() != overall_.size()) BinaryReader::fail("target_encoder: a category has the wrong number of means");

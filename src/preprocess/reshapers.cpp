@@ -56,7 +56,7 @@ class Binning final : public Transformer {
     for (const auto& e : edges_) out.array(e);
   }
   void load(BinaryReader& in) override {
-    edges_.resize(in.u64());
+    edges_.resize(in.count(8));
     for (auto& e : edges_) e = in.array<double>();
   }
   nlohmann::json describe() const override { return {{"strategy", strategy_}, {"edges", edges_}}; }
@@ -192,7 +192,7 @@ class Polynomial final : public Transformer {
   }
   void load(BinaryReader& in) override {
     width_ = in.u64();
-    terms_.resize(in.u64());
+    terms_.resize(in.count(8));  // counts checked against the bytes left: a crafted file cannot ask for 2^64 items
     for (auto& t : terms_) {
       t = in.array<std::size_t>();
       for (auto j : t)
