@@ -11,7 +11,7 @@
 #include "shipml/experiment/selection.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/model/importance.hpp"
-#include "shipml/track/tracked_run.hpp"
+#include "record_selection.hpp"
 
 namespace shipml {
 namespace {
@@ -130,11 +130,7 @@ FeatureSelection recursive_elimination(const Model& prototype, const Dataset& da
       if (a.rank != b.rank) return a.rank < b.rank;
       return !std::isnan(a.score) && (std::isnan(b.score) || a.score > b.score);
     });
-    run.params({{"method", out.method}, {"keep", std::to_string(keep)}, {"step", std::to_string(o.step)}});
-    if (!out.curve.empty())
-      for (const auto& p : out.curve) run.metric(out.metric + "_with_" + std::to_string(p.features), p.mean);
-    run.text_artifact("selection.csv", out.to_csv());
-    run.finish();
+    record_selection(run, out, {{"keep", std::to_string(keep)}, {"step", std::to_string(o.step)}});
     return out;
   } catch (const std::exception& e) {
     run.fail(e.what());

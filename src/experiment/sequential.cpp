@@ -10,7 +10,7 @@
 #include "shipml/core/progress.hpp"
 #include "shipml/experiment/selection.hpp"
 #include "shipml/metrics/metrics.hpp"
-#include "shipml/track/tracked_run.hpp"
+#include "record_selection.hpp"
 
 namespace shipml {
 
@@ -82,9 +82,7 @@ FeatureSelection sequential_selection(const Model& prototype, const Dataset& dat
                      [](const RankedFeature& a, const RankedFeature& b) { return a.rank < b.rank; });
     std::sort(curve.begin(), curve.end(), [](const SizeScore& a, const SizeScore& b) { return a.features < b.features; });
     out.curve = std::move(curve);
-    run.params({{"method", out.method}, {"keep", std::to_string(target)}, {"metric", out.metric}});
-    run.text_artifact("selection.csv", out.to_csv());
-    run.finish();
+    record_selection(run, out, {{"keep", std::to_string(target)}, {"metric", out.metric}});
     return out;
   } catch (const std::exception& e) {
     run.fail(e.what());

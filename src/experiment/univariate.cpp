@@ -2,7 +2,7 @@
 // each column gets alone (shipml/preprocess/univariate.hpp).
 #include "shipml/core/error.hpp"
 #include "shipml/experiment/selection.hpp"
-#include "shipml/track/tracked_run.hpp"
+#include "record_selection.hpp"
 
 namespace shipml {
 
@@ -23,9 +23,7 @@ FeatureSelection select_k_best(const Dataset& data, const KBestOptions& o) {
       out.features.push_back({.feature = features[order[r]].name(), .rank = r + 1, .score = s.score, .p_value = s.p_value,
                               .test = s.test, .selected = r < keep});
     }
-    run.params({{"method", "kbest"}, {"test", out.score_name}, {"keep", std::to_string(keep)}});
-    run.text_artifact("selection.csv", out.to_csv());
-    run.finish();
+    record_selection(run, out, {{"test", out.score_name}, {"keep", std::to_string(keep)}});
     return out;
   } catch (const std::exception& e) {
     run.fail(e.what());

@@ -79,7 +79,7 @@ std::map<std::string, std::string> Pipeline::param_values() const {
   return out;
 }
 
-Frame Pipeline::apply(std::size_t index, const Frame& input, const FitContext* fitting, std::vector<std::size_t>& lineage) const {
+Frame Pipeline::apply(std::size_t index, const Frame& input, const FitContext* fitting, std::vector<std::size_t>* lineage) const {
   Step& step = *steps_[index];
   const std::string who = "step '" + step.spec.name + "' (" + step.info->name + ")";
   std::vector<std::size_t> chosen;
@@ -96,7 +96,7 @@ Frame Pipeline::apply(std::size_t index, const Frame& input, const FitContext* f
     }
     step.inputs.clear();
     step.sources.clear();
-    for (std::size_t j : chosen) step.inputs.push_back(input[j].name()), step.sources.push_back(lineage[j]);
+    for (std::size_t j : chosen) step.inputs.push_back(input[j].name()), step.sources.push_back((*lineage)[j]);
   } else {
     for (const auto& n : step.inputs) {
       const Column* c = input.find(n);
@@ -122,16 +122,16 @@ Frame Pipeline::apply(std::size_t index, const Frame& input, const FitContext* f
     const bool used = std::find(chosen.begin(), chosen.end(), j) != chosen.end();
     if (!used) {
       out.push_back(input[j]);
-      out_lineage.push_back(lineage[j]);
+      if (lineage) out_lineage.push_back((*lineage)[j]);
     } else if (!placed) {
       placed = true;
       for (auto& p : produced) {
         out.push_back(std::move(p.column));
-        out_lineage.push_back(lineage[chosen.at(p.source)]);
+        if (lineage) out_lineage.push_back((*lineage)[chosen.at(p.source)]);
       }
     }
   }
-  lineage = std::move(out_lineage);
+  if (lineage) *lineage = std::move(out_lineage);
   try {
     return Frame(std::move(out));
   } catch (const Error& e) {
@@ -143,17 +143,16 @@ Frame Pipeline::fit_transform(const Frame& features, const FitContext& context) 
   std::vector<std::size_t> lineage(features.cols());
   for (std::size_t j = 0; j < lineage.size(); ++j) lineage[j] = j;
   Frame current = features;
-  for (std::size_t s = 0; s < steps_.size(); ++s) current = apply(s, current, &context, lineage);
+  for (std::size_t s = 0; s < steps_.size(); ++s) current = apply(s, current, &context, &lineage);
   lineage_ = lineage;
   return current;
 }
 
 Frame Pipeline::transform(const Frame& features) const {
-  std::vector<std::size_t> lineage(features.cols());
   Frame current = features;
   for (std::size_t s = 0; s < steps_.size(); ++s) {
     if (!steps_[s]->fitted) throw ModelError("the pipeline is not fitted");
-    current = apply(s, current, nullptr, lineage);
+    current = apply(s, current, nullptr, nullptr);
   }
   return current;
 }

@@ -209,7 +209,7 @@ std::string html_report(const RunRecord& run) {
 
   std::optional<HeldOutPredictions> predictions;
   if (run.artifacts.count("predictions.csv")) predictions = run_predictions(run);
-  const auto charts = run_charts(run);
+  const auto charts = run_charts(run, predictions ? &*predictions : nullptr);
   if (!charts.empty()) {
     page.heading("Charts");
     page.raw() << "<div class=\"charts\">\n";

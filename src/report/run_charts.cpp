@@ -1,6 +1,7 @@
 // What a recorded run can be drawn from: its held-out predictions, its model,
 // its importance ranking and its data.
 #include <filesystem>
+#include <optional>
 
 #include "shipml/core/error.hpp"
 #include "shipml/io/csv.hpp"
@@ -64,10 +65,12 @@ std::optional<Dataset> run_data(const RunRecord& run) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, Chart>> run_charts(const RunRecord& run) {
+std::vector<std::pair<std::string, Chart>> run_charts(const RunRecord& run, const HeldOutPredictions* predictions) {
   std::vector<std::pair<std::string, Chart>> out;
-  if (run.artifacts.count("predictions.csv")) {
-    const HeldOutPredictions p = run_predictions(run);
+  std::optional<HeldOutPredictions> read;
+  if (!predictions && run.artifacts.count("predictions.csv")) predictions = &read.emplace(run_predictions(run));
+  if (predictions) {
+    const HeldOutPredictions& p = *predictions;
     if (p.evaluation.task == Task::classification) {
       out.emplace_back("roc", roc_chart(p));
       out.emplace_back("pr", precision_recall_chart(p));

@@ -59,7 +59,9 @@ class Pipeline {
 
  private:
   struct Step;
-  Frame apply(std::size_t s, const Frame& input, const FitContext* fitting, std::vector<std::size_t>& lineage) const;
+  // `lineage`: each input column's source, updated to the output's (fitting only:
+  // prediction, the hot path, has no use for it).
+  Frame apply(std::size_t s, const Frame& input, const FitContext* fitting, std::vector<std::size_t>* lineage) const;
   std::vector<std::unique_ptr<Step>> steps_;
   std::vector<std::size_t> lineage_;
 };

@@ -23,8 +23,9 @@ std::optional<Model> run_model(const RunRecord& run);
 
 /// Every chart that applies to the run, with its kind's name, in display order:
 /// from its predictions, its model, its importance ranking and its data file
-/// (when that is still where the run read it).
-std::vector<std::pair<std::string, Chart>> run_charts(const RunRecord& run);
+/// (when that is still where the run read it). `predictions`: the run's, when
+/// the caller has already read them.
+std::vector<std::pair<std::string, Chart>> run_charts(const RunRecord& run, const HeldOutPredictions* predictions = nullptr);
 
 /// The report page.
 std::string html_report(const RunRecord& run);
