@@ -17,6 +17,15 @@
 namespace shipml::cli {
 namespace {
 
+// name=default, then what it means, aligned on the longest name=default.
+void print_params(const std::vector<ParamSpec>& params) {
+  std::size_t width = 0;
+  for (const auto& p : params) width = std::max(width, p.name.size() + 1 + p.default_value.size());
+  for (const auto& p : params)
+    std::cout << "  " << std::left << std::setw(static_cast<int>(width + 2)) << (p.name + "=" + p.default_value)
+              << p.doc << " (" << p.allowed() << ")\n";
+}
+
 void add_estimators(CLI::App& app) {
   auto* cmd = app.add_subcommand("estimators", "List estimators, or show one with its parameters");
   auto name = std::make_shared<std::string>();
@@ -32,9 +41,7 @@ void add_estimators(CLI::App& app) {
     }
     const EstimatorInfo& e = find_estimator(*name);
     std::cout << e.name << ": " << e.summary << "\n\nparameters:\n";
-    for (const auto& p : e.params)
-      std::cout << "  " << std::left << std::setw(20) << (p.name + "=" + p.default_value) << p.doc << " ("
-                << p.allowed() << ")\n";
+    print_params(e.params);
   });
 }
 
@@ -52,8 +59,7 @@ void add_transformers(CLI::App& app) {
     const TransformerInfo& t = find_transformer(*name);
     std::cout << t.name << ": " << t.summary << "\napplies to " << kinds[static_cast<int>(t.applies)]
               << (t.needs_columns ? " (name them: columns: [...])" : " unless its step names columns") << "\n\nparameters:\n";
-    for (const auto& p : t.params)
-      std::cout << "  " << std::left << std::setw(24) << (p.name + "=" + p.default_value) << p.doc << " (" << p.allowed() << ")\n";
+    print_params(t.params);
     if (t.params.empty()) std::cout << "  (none)\n";
   });
 }

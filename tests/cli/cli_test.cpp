@@ -31,6 +31,9 @@ TEST(Cli, EstimatorsListsAndDescribes) {
   const auto one = run_cli("estimators logistic");
   EXPECT_NE(one.out.find("C=1"), std::string::npos);
   EXPECT_NE(one.out.find("inverse of the L2 penalty"), std::string::npos);
+  // The longest name=default still has a gap before its description.
+  const auto boost = run_cli("estimators hist_gbdt");
+  EXPECT_NE(boost.out.find("  validation_fraction=0.1  rows held out"), std::string::npos) << boost.out;
 }
 
 TEST(Cli, ScoreLogisticOnBreastCancerIsAccurate) {

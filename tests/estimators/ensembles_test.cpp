@@ -172,6 +172,77 @@ TEST(Ensembles, TreeDumpNamesFeaturesAndThresholds) {
   EXPECT_NE(text.find("\"missing_goes\""), std::string::npos);
 }
 
+// The leaf value a row of the frame reaches in a tree of `dump_trees()`: the
+// dump says each split in the user's terms, so this walks the trees
+// independently of the layout prediction uses.
+double dumped_leaf(const nlohmann::json& node, const Frame& f, std::size_t row) {
+  const nlohmann::json* at = &node;
+  while (!at->contains("leaf")) {
+    const double x = f.column((*at)["feature"].get<std::string>()).values()[row];
+    const bool left = std::isnan(x) ? (*at)["missing_goes"] == "left" : x <= (*at)["threshold"].get<double>();
+    at = &(*at)[left ? "left" : "right"];
+  }
+  return (*at)["leaf"].get<double>();
+}
+
+// Numeric test rows with missing values and infinities.
+Frame with_extremes(const Frame& f) {
+  std::vector<double> x1(f.column("x1").values().begin(), f.column("x1").values().end());
+  for (std::size_t i = 0; i < x1.size(); i += 7) x1[i] = i % 2 ? INFINITY : -INFINITY;
+  for (std::size_t i = 3; i < x1.size(); i += 11) x1[i] = NAN;
+  Frame out;
+  out.add(Column::numeric("x1", x1));
+  out.add(f.column("x2"));
+  return out;
+}
+
+TEST(Ensembles, PredictionReachesTheLeavesTheTreeDumpDescribes) {
+  Frame train = test::synthetic(Task::regression, 600).frame;
+  const Frame features = with_extremes(train);
+  Frame numeric = features;
+  numeric.add(train.column("y"));
+  const Dataset d{numeric, "y", "numeric"};
+  for (const char* e : kEnsembles) {
+    SCOPED_TRACE(e);
+    Model m(e, {{"n_estimators", "12"}});
+    m.fit(d);
+    const std::vector<double> predicted = m.predict(features).values;
+    const nlohmann::json trees = m.dump_trees();
+    std::vector<double> sums(features.rows(), 0.0);
+    for (std::size_t i = 0; i < features.rows(); ++i)
+      for (const auto& t : trees) sums[i] += dumped_leaf(t, features, i);
+    for (std::size_t i = 0; i < features.rows(); ++i) {
+      if (std::string(e) == "hist_gbdt")  // the baseline plus every tree's leaf
+        ASSERT_NEAR(predicted[i] - sums[i], predicted[0] - sums[0], 1e-9) << "row " << i;
+      else  // the mean of every tree's leaf
+        ASSERT_NEAR(predicted[i], sums[i] / static_cast<double>(trees.size()), 1e-9) << "row " << i;
+    }
+  }
+}
+
+TEST(Ensembles, BatchesOfAnySizePredictWhatSingleRowsPredict) {
+  // Batches walk 16 rows down a tree side by side; single rows and the rows
+  // left over walk several trees at once. Both add leaves in tree order.
+  const Dataset d = test::synthetic(Task::classification, 900);
+  const Frame f = d.features();
+  for (const char* e : kEnsembles) {
+    SCOPED_TRACE(e);
+    Model m(e, {{"n_estimators", "10"}});
+    m.fit(d);
+    for (std::size_t n : {1u, 15u, 16u, 17u, 50u, 900u}) {
+      std::vector<std::size_t> rows(n);
+      for (std::size_t i = 0; i < n; ++i) rows[i] = (i * 37) % f.rows();
+      const Predictions batch = m.predict(f.take(rows));
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::vector<std::size_t> one{rows[i]};
+        const Predictions single = m.predict(f.take(one));
+        for (Eigen::Index k = 0; k < single.proba.cols(); ++k)
+          ASSERT_EQ(batch.proba(static_cast<Eigen::Index>(i), k), single.proba(0, k)) << n << " rows, row " << i;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace shipml
 

@@ -1,11 +1,11 @@
 #pragma once
-// A list of histogram trees and the binning they read, with the prediction loop
-// every ensemble shares: rows are binned once, then walked through the trees in
-// blocks of rows (each block stays in cache while every tree visits it).
+// A list of histogram trees and the binning they read, with the prediction path
+// every ensemble shares (the trees laid out for it: flat_forest.hpp).
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "binning.hpp"
+#include "flat_forest.hpp"
 #include "hist_tree.hpp"
 
 namespace shipml::hist {
@@ -13,9 +13,9 @@ namespace shipml::hist {
 struct Ensemble {
   Binner binner;
   std::vector<HistTree> trees;
-  std::vector<int> depths;  // per tree; set by finish()
+  FlatForest flat;  // the trees laid out for prediction; set by finish()
 
-  /// Call after the trees are grown or loaded: caches what prediction needs.
+  /// Call after the trees are grown or loaded: lays them out for prediction.
   void finish();
 
   /// Sums of leaf values over raw rows (no binning): out[row * width + k] +=

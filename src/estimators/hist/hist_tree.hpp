@@ -4,7 +4,6 @@
 // keeps both its bin (for training, on binned rows) and that bin's upper edge
 // (for prediction on raw values, with no binning): bin(x) <= b exactly when
 // x <= edge(b), so both paths always agree.
-#include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -42,26 +41,6 @@ struct HistTree {
       n = nodes.data() + n->left + (left ? 0 : 1);
     }
     return values.data() + static_cast<std::size_t>(n->payload) * static_cast<std::size_t>(value_width);
-  }
-
-  /// The leaf values a row of raw feature values reaches; value(f) gives feature
-  /// f (NaN = missing), `bins` turns category codes into bins.
-  template <class Value>
-  const double* predict_values(const Value& value, const std::vector<FeatureBins>& bins) const {
-    const Node* n = nodes.data();
-    while (n->left >= 0) n = nodes.data() + n->left + (goes_left(*n, value(n->feature), bins) ? 0 : 1);
-    return values.data() + static_cast<std::size_t>(n->payload) * static_cast<std::size_t>(value_width);
-  }
-
-  /// Whether raw value x of the split node n's feature goes left. No
-  /// data-dependent branch for numeric splits, so rows walked side by side do
-  /// not stall each other.
-  bool goes_left(const Node& n, double x, const std::vector<FeatureBins>& bins) const {
-    if (__builtin_expect(n.flags & Node::kCategorical, 0)) {
-      const std::uint8_t b = bins[n.feature].bin(x);
-      return (bitsets[n.payload + (b >> 5)] >> (b & 31)) & 1u;
-    }
-    return (x <= n.cut) | (std::isnan(x) & ((n.flags & Node::kMissingLeft) != 0));
   }
 
   std::size_t leaves() const;
