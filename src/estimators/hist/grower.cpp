@@ -3,9 +3,13 @@
 #include "criteria.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <ranges>
+#include <span>
 
 #include "shipml/core/parallel.hpp"
 
@@ -132,6 +136,12 @@ class Grower {
     // summing those from the node's rows beats histograms of every feature,
     // even with sibling subtraction halving the latter.
     lazy_ = opt_.features_per_split > 0 && 2 * static_cast<std::size_t>(opt_.features_per_split) < features_.size();
+    // Small nodes, too: below summed_rows_ rows, summing each feature from the
+    // rows costs less than clearing, subtracting and scanning every used slot
+    // of a histogram (the deep nodes of a fully grown tree have a few rows).
+    std::size_t slots = 0;
+    for (const auto& [from, length] : used_) slots += length / W_;
+    summed_rows_ = slots / std::max<std::size_t>(features_.size(), 1);
   }
 
   GrownTree run() {
@@ -141,7 +151,7 @@ class Grower {
     std::vector<double> total(W_, 0.0);
     if (!order_.empty() && !features_.empty()) {
       std::size_t h = kNoHist;
-      if (lazy_) {
+      if (lazy_ || order_.size() <= summed_rows_) {
         for (auto r : order_)
           for (std::size_t w = 0; w < W_; ++w) total[w] += stats_[static_cast<std::size_t>(r) * W_ + w];
       } else {
@@ -276,21 +286,129 @@ class Grower {
     }
   }
 
-  // One feature's histogram over the node's rows, for lazy nodes (see lazy_).
-  const double* feature_hist(int f, std::size_t begin, std::size_t end) {
-    one_.assign(kBinSlots * W_, 0.0);
+  // One feature's histogram over rows[begin, end) of a node without histograms
+  // (see lazy_ and summed_rows_), in one_, which is all zeros between calls.
+  // `present` gets the bins the rows use, in order: a small node's split
+  // search visits those, not every bin.
+  const double* feature_hist(int f, std::size_t begin, std::size_t end, std::vector<std::uint8_t>& present) {
+    if (one_.empty()) one_.assign(kBinSlots * W_, 0.0);
+    std::array<std::uint64_t, kBinSlots / 64> used{};
     const std::uint8_t* col = data_.column(static_cast<std::size_t>(f));
-    for (std::size_t i = begin; i < end; ++i) {
-      const std::size_t r = order_[i];
-      const float* s = stats_ + r * W_;
-      double* h = one_.data() + static_cast<std::size_t>(col[r]) * W_;
-      for (std::size_t w = 0; w < W_; ++w) h[w] += s[w];
+    const auto sum = [&](auto width) {  // a constant width unrolls the statistics loop
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::size_t r = order_[i];
+        const float* s = stats_ + r * width;
+        double* h = one_.data() + static_cast<std::size_t>(col[r]) * width;
+        for (std::size_t w = 0; w < width; ++w) h[w] += s[w];
+        used[col[r] >> 6] |= std::uint64_t{1} << (col[r] & 63);
+      }
+    };
+    switch (W_) {
+      case 2: sum(std::integral_constant<std::size_t, 2>()); break;
+      case 3: sum(std::integral_constant<std::size_t, 3>()); break;
+      case 4: sum(std::integral_constant<std::size_t, 4>()); break;
+      default: sum(W_);
     }
+    present.clear();
+    for (std::size_t word = 0; word < used.size(); ++word)
+      for (std::uint64_t bits = used[word]; bits; bits &= bits - 1)
+        present.push_back(static_cast<std::uint8_t>(word * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
+    if (!present.empty() && present.back() == kMissingBin) present.pop_back();
     return one_.data();
   }
+  void clear_feature_hist(const std::vector<std::uint8_t>& present) {
+    for (std::uint8_t b : present) std::fill_n(one_.data() + static_cast<std::size_t>(b) * W_, W_, 0.0);
+    std::fill_n(one_.data() + static_cast<std::size_t>(kMissingBin) * W_, W_, 0.0);
+  }
 
-  // `h` holds the node's histograms of every feature, or is null for a lazy
-  // node, whose candidate features are summed from rows[begin, end) on demand.
+  // The best split of feature f into `best`, from its statistics per bin `fh`
+  // (bin b at fh + b * W_) over `bins`, in order: every bin of a histogram, or
+  // the bins a summed node's rows use.
+  template <class Bins>
+  void split_feature(int f, const FeatureBins& fb, const double* fh, const Bins& bins, const double* total,
+                     double parent_score, Split& best, std::vector<double>& L) {
+    const double* M = fh + static_cast<std::size_t>(kMissingBin) * W_;
+    const bool has_missing = c_.count(M) > 0.5;
+    const auto stats = [&](int b) { return fh + static_cast<std::size_t>(b) * W_; };
+    if (fb.categorical) {
+      std::vector<int>& cats = cats_;
+      cats.clear();
+      bool rare = false;  // categories too small to split off: they stay on the right
+      for (int b : bins) {
+        const double rows = c_.count(stats(b));
+        if (rows >= std::max(0.5, opt_.min_category_rows)) cats.push_back(b);
+        else rare = rare || rows > 0.5;
+      }
+      if (cats.size() + (rare ? 1 : 0) < 2) return;
+      std::vector<double>& key = key_;
+      key.resize(cats.size());
+      for (std::size_t i = 0; i < cats.size(); ++i) key[i] = c_.order(stats(cats[i]), total);
+      std::vector<std::size_t>& idx = idx_;
+      idx.resize(cats.size());
+      std::iota(idx.begin(), idx.end(), 0);
+      std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return key[a] < key[b]; });
+      std::size_t first = 1, last = rare ? cats.size() : cats.size() - 1;
+      if (opt_.random_splits) first = last = 1 + rng_.below(cats.size() - 1);
+      std::fill(L.begin(), L.end(), 0.0);
+      for (std::size_t k = 0; k < last; ++k) {
+        const double* s = stats(cats[idx[k]]);
+        for (std::size_t w = 0; w < W_; ++w) L[w] += s[w];
+        if (k + 1 < first) continue;
+        consider(L.data(), M, total, parent_score, has_missing, true, best, [&](Split& s, bool missing_left) {
+          s.feature = f;
+          s.categorical = true;
+          s.bitset.fill(0);
+          for (std::size_t j = 0; j <= k; ++j) s.bitset[cats[idx[j]] >> 5] |= 1u << (cats[idx[j]] & 31);
+          if (missing_left) s.bitset[7] |= 1u << 31;
+          s.missing_left = missing_left;
+        });
+      }
+      return;
+    }
+    const int nb = fb.bins();
+    if (nb < 2) return;
+    int lo = 0, hi = nb - 1;  // cut range: after bin lo .. after bin hi-1
+    if (opt_.random_splits) {
+      // The first and last bins with rows, and a cut drawn uniformly between.
+      const auto has_rows = [&](int b) { return c_.count(stats(b)) > 0.5; };
+      const auto first = std::ranges::find_if(bins, has_rows);
+      if (first == bins.end()) return;
+      lo = *first;
+      for (auto b = first; b != bins.end(); ++b)
+        if (has_rows(*b)) hi = *b;
+      if (lo >= hi) return;
+      const int cut = lo + static_cast<int>(rng_.below(static_cast<std::uint64_t>(hi - lo)));
+      lo = cut;
+      hi = cut + 1;
+    }
+    // Cuts after bins lo .. hi-1. A cut after an empty bin ties with the cut
+    // before it, so past lo only the bins in `bins` need a look.
+    const auto cut_after = [&](int b) {
+      consider(L.data(), M, total, parent_score, has_missing, false, best, [&](Split& s, bool missing_left) {
+        s.feature = f;
+        s.categorical = false;
+        s.threshold = static_cast<std::uint8_t>(b);
+        s.missing_left = missing_left;
+      });
+    };
+    std::fill(L.begin(), L.end(), 0.0);
+    auto b = bins.begin();
+    const auto end = bins.end();
+    for (; b != end && *b <= lo; ++b)
+      for (std::size_t w = 0; w < W_; ++w) L[w] += stats(*b)[w];
+    cut_after(lo);
+    for (; b != end && *b < hi; ++b) {
+      for (std::size_t w = 0; w < W_; ++w) L[w] += stats(*b)[w];
+      cut_after(*b);
+    }
+  }
+
+  // `h` holds the node's histograms of every feature, or is null for a node
+  // whose candidate features are summed from rows[begin, end) on demand.
+  // Either way a feature's split search visits its bins in order; a summed
+  // node visits only the bins its rows use. Empty bins change no sum, and a
+  // cut after one ties with the cut after the last used bin before it, which
+  // comes first and wins: both ways find the same split.
   Split best_split(const double* h, const double* total, int depth, std::size_t begin, std::size_t end) {
     Split best;
     if (opt_.max_depth > 0 && depth >= opt_.max_depth) return best;
@@ -298,7 +416,8 @@ class Grower {
     left_.assign(W_, 0);
     right_.assign(W_, 0);
     const double parent_score = c_.score(total);
-    std::vector<int> candidates = features_;
+    std::vector<int>& candidates = candidates_;  // a member: a deep tree has thousands of nodes
+    candidates = features_;
     const std::size_t wanted = opt_.features_per_split > 0 ? static_cast<std::size_t>(opt_.features_per_split) : candidates.size();
     if (wanted < candidates.size()) rng_.shuffle(std::span(candidates));
     std::vector<double> L(W_);
@@ -309,62 +428,13 @@ class Grower {
       ++tried;
       const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
       const int nb = fb.bins();
-      const double* fh = h ? h + static_cast<std::size_t>(f) * kBinSlots * W_ : feature_hist(f, begin, end);
-      const double* M = fh + static_cast<std::size_t>(kMissingBin) * W_;
-      const bool has_missing = c_.count(M) > 0.5;
-      if (fb.categorical) {
-        std::vector<int> cats;
-        bool rare = false;  // categories too small to split off: they stay on the right
-        for (int b = 0; b < nb; ++b) {
-          const double rows = c_.count(fh + static_cast<std::size_t>(b) * W_);
-          if (rows >= std::max(0.5, opt_.min_category_rows)) cats.push_back(b);
-          else rare = rare || rows > 0.5;
-        }
-        if (cats.size() + (rare ? 1 : 0) < 2) continue;
-        std::vector<double> key(cats.size());
-        for (std::size_t i = 0; i < cats.size(); ++i) key[i] = c_.order(fh + static_cast<std::size_t>(cats[i]) * W_, total);
-        std::vector<std::size_t> idx(cats.size());
-        std::iota(idx.begin(), idx.end(), 0);
-        std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return key[a] < key[b]; });
-        std::size_t first = 1, last = rare ? cats.size() : cats.size() - 1;
-        if (opt_.random_splits) first = last = 1 + rng_.below(cats.size() - 1);
-        std::fill(L.begin(), L.end(), 0.0);
-        for (std::size_t k = 0; k < last; ++k) {
-          const double* s = fh + static_cast<std::size_t>(cats[idx[k]]) * W_;
-          for (std::size_t w = 0; w < W_; ++w) L[w] += s[w];
-          if (k + 1 < first) continue;
-          consider(L.data(), M, total, parent_score, has_missing, true, best, [&](Split& s, bool missing_left) {
-            s.feature = f;
-            s.categorical = true;
-            s.bitset.fill(0);
-            for (std::size_t j = 0; j <= k; ++j) s.bitset[cats[idx[j]] >> 5] |= 1u << (cats[idx[j]] & 31);
-            if (missing_left) s.bitset[7] |= 1u << 31;
-            s.missing_left = missing_left;
-          });
-        }
-        continue;
-      }
-      if (nb < 2) continue;
-      int lo = 0, hi = nb - 1;  // cut range: after bin lo .. after bin hi-1
-      if (opt_.random_splits) {
-        while (lo < nb && c_.count(fh + static_cast<std::size_t>(lo) * W_) <= 0.5) ++lo;
-        while (hi > lo && c_.count(fh + static_cast<std::size_t>(hi) * W_) <= 0.5) --hi;
-        if (lo >= hi) continue;
-        const int cut = lo + static_cast<int>(rng_.below(static_cast<std::uint64_t>(hi - lo)));
-        lo = cut;
-        hi = cut + 1;
-      }
-      std::fill(L.begin(), L.end(), 0.0);
-      for (int b = 0; b < hi; ++b) {
-        const double* s = fh + static_cast<std::size_t>(b) * W_;
-        for (std::size_t w = 0; w < W_; ++w) L[w] += s[w];
-        if (b < lo) continue;
-        consider(L.data(), M, total, parent_score, has_missing, false, best, [&](Split& s, bool missing_left) {
-          s.feature = f;
-          s.categorical = false;
-          s.threshold = static_cast<std::uint8_t>(b);
-          s.missing_left = missing_left;
-        });
+      if (h) {
+        split_feature(f, fb, h + static_cast<std::size_t>(f) * kBinSlots * W_, std::views::iota(0, nb), total,
+                      parent_score, best, L);
+      } else {
+        const double* fh = feature_hist(f, begin, end, present_);
+        split_feature(f, fb, fh, std::span<const std::uint8_t>(present_), total, parent_score, best, L);
+        clear_feature_hist(present_);
       }
     }
     if (best.gain <= opt_.min_gain) best.feature = -1;
@@ -448,7 +518,8 @@ class Grower {
       free_hist(p.hist);
       return;  // both stay leaves; their statistics are already set
     }
-    if (lazy_) {
+    if (lazy_ || std::max(mid - p.begin, p.end - mid) <= summed_rows_) {
+      free_hist(p.hist);
       pending.push_back({left, p.begin, mid, depth, kNoHist, best_split(nullptr, s.left.data(), depth, p.begin, mid)});
       pending.push_back({right, mid, p.end, depth, kNoHist, best_split(nullptr, s.right.data(), depth, mid, p.end)});
       return;
@@ -507,8 +578,14 @@ class Grower {
   std::vector<double> node_stats_, gain_;
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
   std::vector<double> left_, right_;
-  std::vector<double> one_;  // a lazy node's histogram of one feature
-  bool lazy_ = false;
+  std::vector<double> one_;             // a summed node's histogram of one feature
+  std::vector<std::uint8_t> present_;  // the bins a summed node's rows use
+  // Scratch of the split search, kept to spare an allocation per node.
+  std::vector<int> candidates_, cats_;
+  std::vector<double> key_;
+  std::vector<std::size_t> idx_;
+  bool lazy_ = false;                  // every node sums its candidate features from its rows
+  std::size_t summed_rows_ = 0;        // nodes this small do too
   static constexpr std::size_t kNoHist = static_cast<std::size_t>(-1);
 };
 
