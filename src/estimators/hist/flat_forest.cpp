@@ -171,7 +171,7 @@ void FlatForest::accumulate(const FeatureMatrix& X, const std::vector<FeatureBin
       std::clamp<std::size_t>(kBlockBytes / (group_values * sizeof(double)), 4, kMaxGroups);
   const std::size_t block_rows = block_groups * kLanes;
   const std::size_t blocks = (X.rows() + block_rows - 1) / block_rows;
-  parallel_for(blocks, 0, [&](std::size_t b) {
+  const auto predict_block = [&](std::size_t b) {
     const std::size_t begin = b * block_rows, rows = std::min(X.rows(), begin + block_rows) - begin;
     thread_local std::vector<double> prepared;  // reused: no allocation per call once warm
     prepared.resize((rows + kLanes - 1) / kLanes * group_values);
@@ -196,7 +196,10 @@ void FlatForest::accumulate(const FeatureMatrix& X, const std::vector<FeatureBin
     }
     for (std::size_t r = groups * kLanes; r < rows; ++r)
       walk_trees(stride, offset, block, block.group(r / kLanes), r % kLanes, block_out + r * width, width);
-  });
+  };
+  // One block (a single-row request, say) runs here: no task to hand out, no allocation.
+  if (blocks == 1) predict_block(0);
+  else parallel_for(blocks, 0, predict_block);
 }
 
 }  // namespace shipml::hist

@@ -17,7 +17,8 @@ namespace shipml::hist {
 namespace {
 
 constexpr std::size_t kBinSlots = 256;  // bins 0..254 plus kMissingBin
-constexpr std::size_t kBlockRows = 1 << 16;  // rows per partial histogram; smaller nodes take one thread
+constexpr std::size_t kBlockRows = 1 << 16;  // rows per partial histogram; smaller nodes share out features
+constexpr std::size_t kRowsToShareFeatures = 4096;  // below this, one thread builds a node's histograms
 
 // Adds each row's statistics into its bin of every feature in [f0, f1). Rows are
 // taken in order, so a feature's histogram does not depend on how features are
@@ -232,8 +233,18 @@ class Grower {
     const std::uint32_t* rows = order_.data() + begin;
     const std::size_t blocks = (n + kBlockRows - 1) / kBlockRows;
     if (blocks <= 1) {
-      clear(h);
-      accumulate(static_cast<int>(W_), data_, rows, n, stats_, h, 0, data_.features);
+      // One block: its features go to the threads in groups instead (a
+      // feature's sums still take the rows in order: the same result). Deep
+      // nodes of a large problem would otherwise run on one thread.
+      const int threads = opt_.threads > 0 ? opt_.threads : default_threads();
+      const std::size_t groups = n >= kRowsToShareFeatures && !inside_parallel_work()
+                                     ? std::min<std::size_t>(static_cast<std::size_t>(threads), data_.features)
+                                     : 1;
+      parallel_for(groups, opt_.threads, [&](std::size_t g) {
+        const std::size_t f0 = g * data_.features / groups, f1 = (g + 1) * data_.features / groups;
+        clear(h, f0, f1);
+        accumulate(static_cast<int>(W_), data_, rows, n, stats_, h, f0, f1);
+      });
       return;
     }
     partial_.resize(blocks * size);
@@ -255,8 +266,10 @@ class Grower {
     });
   }
 
-  void clear(double* h) const {
-    for (const auto& [from, length] : used_) std::fill(h + from, h + from + length, 0.0);
+  void clear(double* h) const { clear(h, 0, data_.features); }
+  // The used slots of features [f0, f1).
+  void clear(double* h, std::size_t f0, std::size_t f1) const {
+    for (std::size_t r = 2 * f0; r < 2 * f1; ++r) std::fill_n(h + used_[r].first, used_[r].second, 0.0);
   }
 
   bool valid(const double* l, const double* r) const {
