@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "serve/server_process.hpp"
@@ -305,8 +307,13 @@ TEST_F(Serve, HealthMetadataAndMetricsEndpoints) {
   EXPECT_NE(m.find("shipml_model_load_seconds{model=\"churn\",version=\"1\"}"), std::string::npos);
 
   // One JSON line per request in the access log (each event loop writes its own lines,
-  // so the order across connections is the order each loop got to them).
-  const std::string log = server.access_log();
+  // so the order across connections is the order each loop got to them). A loop
+  // writes its lines after sending its responses: give the last ones a moment.
+  std::string log = server.access_log();
+  for (int i = 0; i < 200 && std::count(log.begin(), log.end(), '\n') < 15; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    log = server.access_log();
+  }
   std::vector<json> lines;
   std::istringstream in(log);
   for (std::string l; std::getline(in, l);) lines.push_back(json::parse(l));

@@ -21,10 +21,8 @@ namespace shipml::hist {
 
 struct FlatNode {
   double cut;           // a numeric split: values <= cut go left; a leaf: +inf
-  std::uint32_t left;   // byte offset of the left child from the tree's first
-                        // node (right: + 16; a leaf: itself)
-  std::uint32_t value;  // byte offset of the value it reads in prepared rows, or
-                        // kCategorical | feature
+  std::uint32_t left;   // byte offset of the left child from the tree's first node (right: + 16; a leaf: itself)
+  std::uint32_t value;  // byte offset of the value it reads in prepared rows, or kCategorical | feature
   // Offsets are unsigned so that a step needs no sign extension.
   static constexpr std::uint32_t kCategorical = 1u << 31;
 };
@@ -65,8 +63,7 @@ class FlatForest {
   }
 
   std::vector<FlatNode> nodes_;
-  std::vector<std::uint32_t> leaf_of_;    // per node: a leaf's number over all
-                                          // trees (where its values are)
+  std::vector<std::uint32_t> leaf_of_;    // per node: a leaf's number over all trees (where its values are)
   std::vector<std::uint32_t> bitset_of_;  // per node: a categorical split's offset into bitsets_
   std::vector<double> values_;
   std::vector<std::uint32_t> bitsets_;
