@@ -8,7 +8,6 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <ranges>
 #include <span>
 
 #include "shipml/core/parallel.hpp"
@@ -19,6 +18,24 @@ namespace {
 constexpr std::size_t kBinSlots = 256;  // bins 0..254 plus kMissingBin
 constexpr std::size_t kBlockRows = 1 << 16;  // rows per partial histogram; smaller nodes share out features
 constexpr std::size_t kRowsToShareFeatures = 4096;  // below this, one thread builds a node's histograms
+
+// Bins 0 .. n-1, for a split search over every bin of a histogram. (Not
+// std::views::iota: clang up to 14 cannot compile libstdc++ 12's ranges, and
+// the fuzzers build with clang.)
+struct AllBins {
+  int n;
+  struct iterator {
+    int b;
+    int operator*() const { return b; }
+    iterator& operator++() {
+      ++b;
+      return *this;
+    }
+    bool operator==(const iterator&) const = default;
+  };
+  iterator begin() const { return {0}; }
+  iterator end() const { return {n}; }
+};
 
 // Adds each row's statistics into its bin of every feature in [f0, f1). Rows are
 // taken in order, so a feature's histogram does not depend on how features are
@@ -384,7 +401,8 @@ class Grower {
     if (opt_.random_splits) {
       // The first and last bins with rows, and a cut drawn uniformly between.
       const auto has_rows = [&](int b) { return c_.count(stats(b)) > 0.5; };
-      const auto first = std::ranges::find_if(bins, has_rows);
+      auto first = bins.begin();
+      while (first != bins.end() && !has_rows(*first)) ++first;
       if (first == bins.end()) return;
       lo = *first;
       for (auto b = first; b != bins.end(); ++b)
@@ -442,7 +460,7 @@ class Grower {
       const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
       const int nb = fb.bins();
       if (h) {
-        split_feature(f, fb, h + static_cast<std::size_t>(f) * kBinSlots * W_, std::views::iota(0, nb), total,
+        split_feature(f, fb, h + static_cast<std::size_t>(f) * kBinSlots * W_, AllBins{nb}, total,
                       parent_score, best, L);
       } else {
         const double* fh = feature_hist(f, begin, end, present_);
