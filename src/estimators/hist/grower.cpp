@@ -1,6 +1,7 @@
 #include "grower.hpp"
 
 #include "criteria.hpp"
+#include "histogram.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,7 +16,6 @@
 namespace shipml::hist {
 namespace {
 
-constexpr std::size_t kBinSlots = 256;  // bins 0..254 plus kMissingBin
 constexpr std::size_t kBlockRows = 1 << 16;  // rows per partial histogram; smaller nodes share out features
 constexpr std::size_t kRowsToShareFeatures = 4096;  // below this, one thread builds a node's histograms
 
@@ -36,75 +36,6 @@ struct AllBins {
   iterator begin() const { return {0}; }
   iterator end() const { return {n}; }
 };
-
-// Adds each row's statistics into its bin of every feature in [f0, f1). Rows are
-// taken in order, so a feature's histogram does not depend on how features are
-// grouped across threads: training is deterministic whatever the thread count.
-// Four-wide statistics fill one 32-byte vector: with AVX2 a bin update is one
-// load, one add and one store. target_clones compiles an AVX2 copy beside the
-// portable one and picks at load time, so the binary still runs anywhere.
-__attribute__((target_clones("avx2", "default")))
-void accumulate_four(const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const float* stats,
-                     double* hist, std::size_t f0, std::size_t f1) {
-  const std::size_t d = data.features;
-  constexpr std::size_t kAhead = 16;  // rows of a deep node are scattered: fetch them early
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) {
-      const std::size_t next = rows[i + kAhead];
-      __builtin_prefetch(data.data.data() + next * d);
-      __builtin_prefetch(stats + next * 4);
-    }
-    const std::uint32_t r = rows[i];
-    const std::uint8_t* b = data.data.data() + static_cast<std::size_t>(r) * d;
-    const float* s = stats + static_cast<std::size_t>(r) * 4;
-    const double v0 = s[0], v1 = s[1], v2 = s[2], v3 = s[3];
-    for (std::size_t f = f0; f < f1; ++f) {
-      double* h = hist + (f * kBinSlots + b[f]) * 4;
-      h[0] += v0;
-      h[1] += v1;
-      h[2] += v2;
-      h[3] += v3;
-    }
-  }
-}
-
-template <int W>
-void accumulate_fixed(const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const float* stats,
-                      double* hist, std::size_t f0, std::size_t f1) {
-  const std::size_t d = data.features;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t r = rows[i];
-    const std::uint8_t* b = data.data.data() + static_cast<std::size_t>(r) * d;
-    const float* s = stats + static_cast<std::size_t>(r) * W;
-    double v[W];
-    for (int w = 0; w < W; ++w) v[w] = s[w];
-    for (std::size_t f = f0; f < f1; ++f) {
-      double* h = hist + (f * kBinSlots + b[f]) * W;
-      for (int w = 0; w < W; ++w) h[w] += v[w];
-    }
-  }
-}
-
-void accumulate(int width, const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const float* stats,
-                double* hist, std::size_t f0, std::size_t f1) {
-  switch (width) {
-    case 2: return accumulate_fixed<2>(data, rows, n, stats, hist, f0, f1);
-    case 3: return accumulate_fixed<3>(data, rows, n, stats, hist, f0, f1);
-    case 4: return accumulate_four(data, rows, n, stats, hist, f0, f1);
-    case 5: return accumulate_fixed<5>(data, rows, n, stats, hist, f0, f1);
-    default: break;
-  }
-  const std::size_t d = data.features, W = static_cast<std::size_t>(width);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t r = rows[i];
-    const std::uint8_t* b = data.data.data() + r * d;
-    const float* s = stats + r * W;
-    for (std::size_t f = f0; f < f1; ++f) {
-      double* h = hist + (f * kBinSlots + b[f]) * W;
-      for (std::size_t w = 0; w < W; ++w) h[w] += s[w];
-    }
-  }
-}
 
 struct Split {
   double gain = -std::numeric_limits<double>::infinity();
@@ -150,16 +81,19 @@ class Grower {
       used_.push_back({base, static_cast<std::size_t>(bins[f].bins()) * W_});
       used_.push_back({base + static_cast<std::size_t>(kMissingBin) * W_, W_});
     }
-    // Forests look at a few random features per node (sqrt of them, say):
-    // summing those from the node's rows beats histograms of every feature,
-    // even with sibling subtraction halving the latter.
-    lazy_ = opt_.features_per_split > 0 && 2 * static_cast<std::size_t>(opt_.features_per_split) < features_.size();
-    // Small nodes, too: below summed_rows_ rows, summing each feature from the
-    // rows costs less than clearing, subtracting and scanning every used slot
-    // of a histogram (the deep nodes of a fully grown tree have a few rows).
+    // Nodes up to summed_rows_ rows sum each candidate feature from their rows
+    // instead of keeping histograms. Small nodes do: that costs less than
+    // clearing, subtracting and scanning every used slot of a histogram (the
+    // deep nodes of a fully grown tree have a few rows). Every node does when
+    // a forest looks at a few random features per node (sqrt of them, say):
+    // summing those beats histograms of every feature, even with sibling
+    // subtraction halving the latter.
     std::size_t slots = 0;
     for (const auto& [from, length] : used_) slots += length / W_;
-    summed_rows_ = slots / std::max<std::size_t>(features_.size(), 1);
+    const bool few_features =
+        opt_.features_per_split > 0 && 2 * static_cast<std::size_t>(opt_.features_per_split) < features_.size();
+    summed_rows_ = few_features ? std::numeric_limits<std::size_t>::max()
+                                : slots / std::max<std::size_t>(features_.size(), 1);
   }
 
   GrownTree run() {
@@ -169,7 +103,7 @@ class Grower {
     std::vector<double> total(W_, 0.0);
     if (!order_.empty() && !features_.empty()) {
       std::size_t h = kNoHist;
-      if (lazy_ || order_.size() <= summed_rows_) {
+      if (order_.size() <= summed_rows_) {
         for (auto r : order_)
           for (std::size_t w = 0; w < W_; ++w) total[w] += stats_[static_cast<std::size_t>(r) * W_ + w];
       } else {
@@ -317,7 +251,7 @@ class Grower {
   }
 
   // One feature's histogram over rows[begin, end) of a node without histograms
-  // (see lazy_ and summed_rows_), in one_, which is all zeros between calls.
+  // (see summed_rows_), in one_, which is all zeros between calls.
   // `present` gets the bins the rows use, in order: a small node's split
   // search visits those, not every bin.
   const double* feature_hist(int f, std::size_t begin, std::size_t end, std::vector<std::uint8_t>& present) {
@@ -549,7 +483,7 @@ class Grower {
       free_hist(p.hist);
       return;  // both stay leaves; their statistics are already set
     }
-    if (lazy_ || std::max(mid - p.begin, p.end - mid) <= summed_rows_) {
+    if (std::max(mid - p.begin, p.end - mid) <= summed_rows_) {
       free_hist(p.hist);
       pending.push_back({left, p.begin, mid, depth, kNoHist, best_split(nullptr, s.left.data(), depth, p.begin, mid)});
       pending.push_back({right, mid, p.end, depth, kNoHist, best_split(nullptr, s.right.data(), depth, mid, p.end)});
@@ -615,8 +549,7 @@ class Grower {
   std::vector<int> candidates_, cats_;
   std::vector<double> key_;
   std::vector<std::size_t> idx_;
-  bool lazy_ = false;                  // every node sums its candidate features from its rows
-  std::size_t summed_rows_ = 0;        // nodes this small do too
+  std::size_t summed_rows_ = 0;        // nodes this small sum features from their rows
   static constexpr std::size_t kNoHist = static_cast<std::size_t>(-1);
 };
 
