@@ -70,6 +70,21 @@ struct EstimatorArgs {
   }
 };
 
+// "NAME=v1,v2,v3" -> (NAME, [v1, v2, v3]).
+inline std::pair<std::string, std::vector<std::string>> parse_list(const std::string& text, const std::string& flag) {
+  const auto [name, values] = parse_assignment(text);
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= values.size()) {
+    const auto comma = values.find(',', start);
+    out.push_back(values.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (out.back().empty()) throw UsageError(flag + " " + text + ": an empty value");
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return {name, out};
+}
+
 inline std::string describe_task(Task task, const std::vector<std::string>& classes) {
   if (task == Task::regression) return "regression";
   return std::string(classes.size() == 2 ? "binary" : std::to_string(classes.size()) + "-class") +

@@ -101,7 +101,7 @@ void add_train(CLI::App& app) {
                 << std::setprecision(2) << model.metadata()["training"]["fit_seconds"].get<double>() << " s\n"
                 << "saved " << *out << (run.active() ? " (run " + run.id().substr(0, 8) + ")" : "") << '\n';
     } catch (const std::exception& e) {
-      run.fail(e.what());
+      run.fail(e);
       throw;
     }
   });
@@ -139,7 +139,7 @@ void add_score(CLI::App& app) {
       run.result(r);
       run.finish();
     } catch (const std::exception& e) {
-      run.fail(e.what());
+      run.fail(e);
       throw;
     }
     if (!report->empty()) write_run_report(run.id(), *report);

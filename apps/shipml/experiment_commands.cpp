@@ -17,21 +17,6 @@
 namespace shipml::cli {
 namespace {
 
-// "NAME=v1,v2,v3" -> (NAME, [v1, v2, v3]).
-std::pair<std::string, std::vector<std::string>> parse_list(const std::string& text, const std::string& flag) {
-  const auto [name, values] = parse_assignment(text);
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= values.size()) {
-    const auto comma = values.find(',', start);
-    out.push_back(values.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (out.back().empty()) throw UsageError(flag + " " + text + ": an empty value");
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return {name, out};
-}
-
 void add_compare(CLI::App& app) {
   auto* cmd = app.add_subcommand("compare", "Score several estimators on the same folds; print a leaderboard");
   auto data = std::make_shared<DataArgs>();
@@ -236,12 +221,12 @@ void add_select(CLI::App& app) {
     const Dataset d = data->read();
     const Validation v{.folds = *folds, .seed = *seed, .task = data->task_override(), .threads = *threads};
     if (*method == "permutation") {
-      const TrainTest split = train_test_split(d, {.test_size = *test_size, .seed = *seed});
-      model->fit(split.train, {.task = data->task_override()});
-      const PermutationImportance r = permutation_importance(*model, split.test, *metric, *repeats, *seed, *threads);
+      const PermutationImportance r =
+          permutation_importance(*model, d, {.test_size = *test_size, .seed = *seed, .task = data->task_override(),
+                                             .metric = *metric, .repeats = *repeats, .threads = *threads});
       std::ostringstream heading;
-      heading << model->estimator() << " on " << d.source << ": fit on " << split.train.rows() << " rows, measured on "
-              << split.test.rows() << " held-out rows, " << *repeats << " shuffles per feature; baseline " << r.metric << " "
+      heading << model->estimator() << " on " << d.source << ": fit on " << r.fit_rows << " rows, measured on "
+              << r.measured_rows << " held-out rows, " << *repeats << " shuffles per feature; baseline " << r.metric << " "
               << std::setprecision(4) << r.baseline;
       report_ranking(r, *out, *json, heading.str());
       return;

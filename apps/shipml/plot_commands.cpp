@@ -1,6 +1,7 @@
 // `shipml plot KIND` and `shipml report`: charts and HTML pages from runs,
 // models and data.
 #include <iostream>
+#include <tuple>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -50,46 +51,19 @@ struct PlotSource {
   }
 };
 
-Chart make_chart(const std::string& kind, const PlotSource& s) {
-  const int bins = s.bins;
-  if (kind == "roc") return roc_chart(s.predictions());
-  if (kind == "pr") return precision_recall_chart(s.predictions());
-  if (kind == "confusion") return confusion_chart(s.predictions());
-  if (kind == "confusion_normalized") return confusion_chart(s.predictions(), true);
-  if (kind == "lift") return lift_chart(s.predictions());
-  if (kind == "gains") return gains_chart(s.predictions());
-  if (kind == "calibration") return calibration_chart(s.predictions(), bins ? bins : 10);
-  if (kind == "proba") return probability_histogram(s.predictions(), bins ? bins : 20);
-  if (kind == "residuals") return residuals_chart(s.predictions());
-  if (kind == "prediction_error") return prediction_error_chart(s.predictions());
-  if (kind == "importance") return importance_chart(learned_importance(s.model()), s.top);
-  if (kind == "permutation") {
-    const Model m = s.model();
-    return permutation_chart(permutation_importance(m, s.data(m.target()), "", 5, s.seed), s.top);
-  }
-  const Validation v{.folds = s.folds, .seed = s.seed};
-  if (kind == "learning_curve") return curve_chart(learning_curve(s.unfitted(), s.data(), {0.1, 0.325, 0.55, 0.775, 1.0}, v));
-  if (kind == "validation_curve") {
-    if (s.param.empty()) throw UsageError("validation_curve needs --param NAME=v1,v2,...");
-    const auto [name, list] = parse_assignment(s.param);
-    std::vector<std::string> values;
-    for (std::size_t start = 0; start <= list.size();) {
-      const auto comma = list.find(',', start);
-      values.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-    return curve_chart(validation_curve(s.unfitted(), s.data(), name, values, v));
-  }
-  if (kind == "missing") {
+// What was given on the command line, as the providers make_chart asks.
+ChartSource chart_source(const PlotSource& s) {
+  ChartSource c{.folds = s.folds, .seed = s.seed, .top = s.top, .bins = s.bins};
+  c.predictions = [&s] { return s.predictions(); };
+  c.model = [&s] { return std::make_shared<const Model>(s.model()); };
+  c.data = [&s](const std::string& model_target) { return s.data(model_target); };
+  c.table = [&s] {
     if (s.data_path.empty()) throw UsageError("missing needs --data");
-    Frame f = read_csv(s.data_path);
-    return missing_values_chart({f, "", s.data_path}, s.top);
-  }
-  if (kind == "correlation") return target_correlation_chart(s.data(), s.top);
-  std::string names;
-  for (const auto& k : chart_kinds()) names += (names.empty() ? "" : ", ") + k.name;
-  throw UsageError("unknown chart '" + kind + "' (charts: " + names + ")");
+    return read_csv(s.data_path);
+  };
+  c.unfitted = [&s] { return s.unfitted(); };
+  if (!s.param.empty()) std::tie(c.param, c.values) = parse_list(s.param, "--param");
+  return c;
 }
 
 void add_plot(CLI::App& app) {
@@ -121,7 +95,7 @@ void add_plot(CLI::App& app) {
   cmd->callback([=] {
     const std::string path = out->empty() ? *kind + ".svg" : *out;
     image_format(path);  // a bad extension fails before any work
-    save_chart(make_chart(*kind, *s), path, *style);
+    save_chart(make_chart(*kind, chart_source(*s)), path, *style);
     std::cout << "wrote " << path << '\n';
   });
 }

@@ -18,7 +18,18 @@ Column Column::numeric(std::string name, std::vector<double> values) {
   Column c;
   c.name_ = std::move(name);
   c.type_ = ColumnType::numeric;
-  c.values_ = std::make_shared<const std::vector<double>>(std::move(values));
+  auto storage = std::make_shared<const std::vector<double>>(std::move(values));
+  c.values_ = *storage;
+  c.storage_ = std::move(storage);
+  return c;
+}
+
+Column Column::numeric_view(std::string name, std::span<const double> values, std::shared_ptr<const void> owner) {
+  Column c;
+  c.name_ = std::move(name);
+  c.type_ = ColumnType::numeric;
+  c.values_ = values;
+  c.storage_ = std::move(owner);
   return c;
 }
 
@@ -48,11 +59,44 @@ Column Column::from_strings(std::string name, const std::vector<std::string>& ce
                      std::make_shared<const Categories>(std::move(sorted)));
 }
 
-std::size_t Column::size() const { return is_numeric() ? values_->size() : codes_->size(); }
+Column Column::from_dictionary(std::string name, std::span<const std::int64_t> codes, const Categories& dictionary) {
+  std::vector<std::size_t> order(dictionary.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return dictionary[a] < dictionary[b]; });
+  Categories sorted;
+  std::vector<std::int32_t> recode(dictionary.size());
+  for (std::size_t i : order) {
+    if (sorted.empty() || sorted.back() != dictionary[i]) sorted.push_back(dictionary[i]);
+    recode[i] = static_cast<std::int32_t>(sorted.size() - 1);
+  }
+  std::vector<std::int32_t> out(codes.size(), kMissingCode);
+  std::vector<bool> used(sorted.size(), false);
+  for (std::size_t r = 0; r < codes.size(); ++r) {
+    if (codes[r] < 0) continue;
+    if (static_cast<std::uint64_t>(codes[r]) >= dictionary.size())
+      throw DataError("column '" + name + "': code " + std::to_string(codes[r]) + " at row " + std::to_string(r + 1) +
+                      " is outside its dictionary of " + std::to_string(dictionary.size()));
+    out[r] = recode[static_cast<std::size_t>(codes[r])];
+    used[static_cast<std::size_t>(out[r])] = true;
+  }
+  // Only the categories some row has, as a reader of the same cells would find.
+  if (std::find(used.begin(), used.end(), false) != used.end()) {
+    std::vector<std::int32_t> compact(sorted.size(), kMissingCode);
+    Categories kept;
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+      if (used[i]) compact[i] = static_cast<std::int32_t>(kept.size()), kept.push_back(std::move(sorted[i]));
+    for (auto& c : out)
+      if (c != kMissingCode) c = compact[static_cast<std::size_t>(c)];
+    sorted = std::move(kept);
+  }
+  return categorical(std::move(name), std::move(out), std::make_shared<const Categories>(std::move(sorted)));
+}
+
+std::size_t Column::size() const { return is_numeric() ? values_.size() : codes_->size(); }
 
 std::span<const double> Column::values() const {
   if (!is_numeric()) throw DataError("column '" + name_ + "' is categorical, not numeric");
-  return *values_;
+  return values_;
 }
 
 std::span<const std::int32_t> Column::codes() const {
@@ -66,7 +110,7 @@ const Categories& Column::categories() const {
 }
 
 bool Column::is_missing(std::size_t row) const {
-  return is_numeric() ? std::isnan((*values_)[row]) : (*codes_)[row] == kMissingCode;
+  return is_numeric() ? std::isnan(values_[row]) : (*codes_)[row] == kMissingCode;
 }
 
 std::size_t Column::missing_count() const {
@@ -77,13 +121,13 @@ std::size_t Column::missing_count() const {
 
 std::string Column::text(std::size_t row) const {
   if (is_missing(row)) return {};
-  return is_numeric() ? format_number((*values_)[row]) : (*categories_)[(*codes_)[row]];
+  return is_numeric() ? format_number(values_[row]) : (*categories_)[(*codes_)[row]];
 }
 
 Column Column::take(std::span<const std::size_t> rows) const {
   if (is_numeric()) {
     std::vector<double> out(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) out[i] = (*values_)[rows[i]];
+    for (std::size_t i = 0; i < rows.size(); ++i) out[i] = values_[rows[i]];
     return numeric(name_, std::move(out));
   }
   std::vector<std::int32_t> out(rows.size());

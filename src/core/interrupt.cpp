@@ -2,21 +2,29 @@
 
 #include <signal.h>
 
-#include <atomic>
+#include <string>
 
 namespace shipml {
 namespace {
 
-std::atomic<bool> requested{false};
+StopSource process_source;
+thread_local const StopSource* scoped_source = nullptr;
+std::atomic<bool> interrupted_once{false};
 
 void on_interrupt(int) {
-  if (requested.exchange(true)) {
+  if (interrupted_once.exchange(true)) {
     ::signal(SIGINT, SIG_DFL);  // asked twice: stop now
     ::raise(SIGINT);
   }
+  process_source.request();
 }
 
 }  // namespace
+
+StopScope::StopScope(const StopSource& source) : previous_(scoped_source) { scoped_source = &source; }
+StopScope::~StopScope() { scoped_source = previous_; }
+
+const StopSource& current_stop_source() { return scoped_source ? *scoped_source : process_source; }
 
 void stop_on_interrupt() {
   struct sigaction action {};
@@ -25,7 +33,15 @@ void stop_on_interrupt() {
   ::sigaction(SIGINT, &action, nullptr);
 }
 
-bool stop_requested() { return requested.load(std::memory_order_relaxed); }
-void request_stop() { requested = true; }
+void request_stop() { process_source.request(); }
+void clear_stop() {
+  process_source.clear();
+  interrupted_once = false;
+}
+bool stop_requested() { return current_stop_source().requested(); }
+
+void throw_if_stopped(const char* what) {
+  if (stop_requested()) throw Interrupted(std::string(what) + " stopped by Ctrl-C");
+}
 
 }  // namespace shipml

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "shipml/core/interrupt.hpp"
+
 namespace shipml {
 namespace {
 
@@ -29,6 +31,7 @@ class Pool {
     {
       std::lock_guard lock(mutex_);
       fn_ = &fn;
+      job_stop_ = &current_stop_source();  // the helpers answer to the caller's stop requests
       n_ = n;
       next_ = 0;
       error_ = nullptr;
@@ -80,6 +83,7 @@ class Pool {
   }
 
   void work() {
+    const StopScope scope(*job_stop_);
     in_parallel_region = true;
     for (std::size_t i; (i = next_.fetch_add(1)) < n_;) {
       try {
@@ -98,6 +102,7 @@ class Pool {
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   const std::function<void(std::size_t)>* fn_ = nullptr;
+  const StopSource* job_stop_ = nullptr;
   std::size_t n_ = 0;
   std::atomic<std::size_t> next_{0};
   std::size_t helpers_wanted_ = 0, helpers_active_ = 0;

@@ -1,28 +1,63 @@
 #include "shipml/core/progress.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "shipml/core/parallel.hpp"
 
 namespace shipml {
 namespace {
-std::atomic<bool> enabled{false};
+std::atomic<ProgressDisplay> display{ProgressDisplay::off};
+// The bars being observed, the outermost of each piece of work, under their mutex.
+std::mutex observed_mutex;
+std::vector<Progress*> observed;
+}  // namespace
+
+void set_progress_display(ProgressDisplay d) { display = d; }
+void enable_progress(bool on) { display = on ? ProgressDisplay::terminal : ProgressDisplay::off; }
+bool progress_enabled() { return display != ProgressDisplay::off; }
+
+std::optional<ProgressState> current_progress(const StopSource& work) {
+  std::lock_guard lock(observed_mutex);
+  for (Progress* p : observed)
+    if (p->work_ == &work) return p->state();
+  return std::nullopt;
 }
 
-void enable_progress(bool on) { enabled = on; }
-bool progress_enabled() { return enabled; }
-
 Progress::Progress(std::string label, std::size_t total)
-    : label_(std::move(label)), total_(total), active_(enabled && !inside_parallel_work() && total > 1),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : label_(std::move(label)), total_(total), active_(display != ProgressDisplay::off && !inside_parallel_work() && total > 1),
+      work_(&current_stop_source()), start_(std::chrono::steady_clock::now()), last_draw_(start_) {
+  if (!active_ || display != ProgressDisplay::observed) return;
+  std::lock_guard lock(observed_mutex);
+  for (const Progress* p : observed)
+    if (p->work_ == work_) {
+      active_ = false;  // inside another bar of the same work: that one shows
+      return;
+    }
+  observed.push_back(this);
+}
 
 Progress::~Progress() {
+  {
+    std::lock_guard lock(observed_mutex);
+    if (const auto it = std::find(observed.begin(), observed.end(), this); it != observed.end()) {
+      observed.erase(it);
+      return;
+    }
+  }
   if (active_) draw(true);
+}
+
+ProgressState Progress::state() {
+  std::lock_guard lock(note_mutex_);
+  return {label_, note_, std::min(done_.load(), total_), total_,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()};
 }
 
 void Progress::tick(std::size_t n) {
   done_ += n;
-  if (!active_) return;
+  if (!active_ || display != ProgressDisplay::terminal) return;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_draw_ < std::chrono::milliseconds(100)) return;
   bool expected = false;

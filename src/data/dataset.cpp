@@ -93,8 +93,12 @@ std::vector<double> target_values(const Column& target) {
   if (!target.is_numeric())
     throw DataError("target column '" + target.name() + "' is categorical; a regression target must be numeric");
   std::vector<double> out(target.values().begin(), target.values().end());
-  for (std::size_t i = 0; i < out.size(); ++i)
+  for (std::size_t i = 0; i < out.size(); ++i) {
     if (std::isnan(out[i])) missing_target(target, i);
+    if (std::isinf(out[i]))
+      throw DataError("target column '" + target.name() + "' has " + format_number(out[i]) + " at row " +
+                      std::to_string(i + 1) + "; a regression target must be a finite number");
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "builtin.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/core/interrupt.hpp"
 #include "shipml/core/random.hpp"
 #include "tree_params.hpp"
 #include "tree.hpp"
@@ -168,6 +169,7 @@ class DecisionTree final : public Estimator {
       };
       std::vector<Pending> stack{{new_node(0, rows_.size()), 0, rows_.size(), 0}};
       while (!stack.empty()) {
+        throw_if_stopped("decision_tree training");
         const Pending p = stack.back();
         stack.pop_back();
         const std::size_t n = p.end - p.begin;

@@ -9,6 +9,7 @@
 
 #include "builtin.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/core/interrupt.hpp"
 
 namespace shipml::builtin {
 namespace {
@@ -108,6 +109,7 @@ class ElasticNet final : public Estimator {
     for (double v : y) y_norm2 += v * v;
     const double tol = tol_ * y_norm2;
     for (int pass = 1; pass <= max_iter_; ++pass) {
+      throw_if_stopped("coordinate descent");
       double w_max = 0, dw_max = 0;
       for (std::size_t j = 0; j < d; ++j) {
         if (norm[j] == 0) continue;

@@ -13,6 +13,7 @@
 #include "tree_params.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
+#include "shipml/core/interrupt.hpp"
 #include "shipml/core/progress.hpp"
 
 namespace shipml::builtin {
@@ -48,6 +49,7 @@ class Forest final : public Estimator {
     ensemble_.trees.assign(static_cast<std::size_t>(trees_), {});
     Progress progress(name(), ensemble_.trees.size());
     parallel_for(ensemble_.trees.size(), threads_, [&](std::size_t t) {
+      throw_if_stopped("forest training");
       Random rng = Random(seed_).fork(t);
       const std::vector<double> draws = bootstrap_counts(rng, n);
       std::vector<float> stats(n * W, 0.0f);

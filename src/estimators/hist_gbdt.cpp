@@ -15,6 +15,7 @@
 #include "hist/grower.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
+#include "shipml/core/interrupt.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/data/split.hpp"
 
@@ -110,6 +111,7 @@ class HistGradientBoosting final : public Estimator {
 
     Progress progress("hist_gbdt", static_cast<std::size_t>(rounds_));
     for (std::int64_t round = 0; round < rounds_; ++round, progress.tick()) {
+      throw_if_stopped("hist_gbdt training");
       gradients(y, weight, raw, train, grad, hess);
       std::vector<std::uint32_t> sample = train;
       if (subsample_ < 1.0) {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <deque>
 
+#include "shipml/core/interrupt.hpp"
+
 namespace shipml {
 
 LbfgsResult minimize_lbfgs(const Objective& f, Eigen::VectorXd& x, const LbfgsOptions& options) {
@@ -12,6 +14,7 @@ LbfgsResult minimize_lbfgs(const Objective& f, Eigen::VectorXd& x, const LbfgsOp
   std::deque<double> rho_hist;
   LbfgsResult result;
   for (result.iterations = 0; result.iterations < options.max_iter; ++result.iterations) {
+    throw_if_stopped("the L-BFGS solver");
     if (g.lpNorm<Eigen::Infinity>() <= options.tol) {
       result.converged = true;
       break;

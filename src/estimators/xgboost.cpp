@@ -11,6 +11,7 @@
 
 #include "builtin.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/core/interrupt.hpp"
 #include "shipml/core/parallel.hpp"
 
 namespace shipml::builtin {
@@ -75,7 +76,10 @@ class XGBoost final : public Estimator {
     const auto threads = params_.integer("n_jobs");
     set("nthread", std::to_string(inside_parallel_work() ? 1 : threads > 0 ? threads : default_threads()));
     const auto rounds = params_.integer("n_estimators");
-    for (int i = 0; i < rounds; ++i) check(XGBoosterUpdateOneIter(h, i, data.get()), "training a round");
+    for (int i = 0; i < rounds; ++i) {
+      throw_if_stopped("xgboost training");
+      check(XGBoosterUpdateOneIter(h, i, data.get()), "training a round");
+    }
   }
 
   Matrix predict_proba(const FeatureMatrix& X) const override {

@@ -69,7 +69,7 @@ Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const
     run.finish();
     return board;
   } catch (const std::exception& e) {
-    run.fail(e.what());
+    run.fail(e);
     throw;
   }
 }

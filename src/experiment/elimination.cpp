@@ -133,7 +133,7 @@ FeatureSelection recursive_elimination(const Model& prototype, const Dataset& da
     record_selection(run, out, {{"keep", std::to_string(keep)}, {"step", std::to_string(o.step)}});
     return out;
   } catch (const std::exception& e) {
-    run.fail(e.what());
+    run.fail(e);
     throw;
   }
 }

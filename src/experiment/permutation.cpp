@@ -10,6 +10,7 @@
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/core/random.hpp"
+#include "shipml/data/split.hpp"
 #include "shipml/io/csv.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/track/tracked_run.hpp"
@@ -76,15 +77,25 @@ PermutationImportance permutation_importance(const Model& model, const Dataset& 
     }
     std::stable_sort(out.features.begin(), out.features.end(),
                      [](const FeatureImportance& a, const FeatureImportance& b) { return a.mean > b.mean; });
+    out.measured_rows = data.rows();
     run.params({{"method", "permutation"}, {"metric", metric}, {"repeats", std::to_string(repeats)}});
     run.metric("baseline_" + metric, out.baseline);
     run.text_artifact("importance.csv", out.to_csv());
     run.finish();
     return out;
   } catch (const std::exception& e) {
-    run.fail(e.what());
+    run.fail(e);
     throw;
   }
+}
+
+PermutationImportance permutation_importance(const Model& prototype, const Dataset& data, const HeldOutPermutation& o) {
+  const TrainTest split = train_test_split(data, {.test_size = o.test_size, .seed = o.seed});
+  Model model = prototype.clone();
+  model.fit(split.train, {.task = o.task});
+  PermutationImportance out = permutation_importance(model, split.test, o.metric, o.repeats, o.seed, o.threads);
+  out.fit_rows = split.train.rows();
+  return out;
 }
 
 std::string PermutationImportance::table() const {

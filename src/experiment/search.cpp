@@ -216,6 +216,9 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
         FoldResult fr;
         try {
           fr = plan.run_fold(round_models[c], f, rows, o.seed);
+        } catch (const Interrupted&) {
+          progress.tick();
+          return;  // stopped half-way: the candidate stays unfinished
         } catch (const Error& e) {
           for (const auto& m : plan.metric_names) fr.metrics[m] = std::nan("");  // as scikit-learn's error_score=nan
         }
@@ -261,7 +264,8 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
     if (!order.empty() && result.candidates[order.front()].finished &&
         !std::isnan(result.candidates[order.front()].result.mean(result.metric)))
       result.best = order.front();
-    if (result.best && o.refit) {
+    // After Ctrl-C nothing new starts, the refit included: the user asked to stop.
+    if (result.best && o.refit && !stop_requested()) {
       Model best = models[*result.best].clone();
       best.fit(data, {.task = plan.task});
       result.best_model = std::move(best);
@@ -283,7 +287,7 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
     else run.finish();
     return result;
   } catch (const std::exception& e) {
-    run.fail(e.what());
+    run.fail(e);
     throw;
   }
 }

@@ -85,7 +85,7 @@ FeatureSelection sequential_selection(const Model& prototype, const Dataset& dat
     record_selection(run, out, {{"keep", std::to_string(target)}, {"metric", out.metric}});
     return out;
   } catch (const std::exception& e) {
-    run.fail(e.what());
+    run.fail(e);
     throw;
   }
 }

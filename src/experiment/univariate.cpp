@@ -26,7 +26,7 @@ FeatureSelection select_k_best(const Dataset& data, const KBestOptions& o) {
     record_selection(run, out, {{"test", out.score_name}, {"keep", std::to_string(keep)}});
     return out;
   } catch (const std::exception& e) {
-    run.fail(e.what());
+    run.fail(e);
     throw;
   }
 }

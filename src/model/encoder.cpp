@@ -93,7 +93,7 @@ FeatureMatrix FeatureEncoder::transform(const Frame& features) const {
         next += n;
       } else {
         X.add_column(c.values().data());
-        X.keep(c.shared_values());
+        X.keep(c.storage());
       }
     } else if (p.categorical) {
       const auto codes = c.codes();

@@ -66,16 +66,17 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
 
 void Model::fit_recorded(const Frame& features, const Column& target, const FitOptions& options,
                          const std::string& source) {
-  TrackedRun run("train", "", {});
+  TrackedRun run("train", "", {}, options.record);
   try {
     run.data(features, target, source.empty() ? "(in memory)" : source);
     run.model(*this);
     fit_untracked(features, target, options);
     if (!source.empty()) metadata_["training"]["source"] = source;
     run.trained(*this);
+    run.model_artifact("model.shipml", *this);  // as `shipml train` keeps the file it wrote
     run.finish();
   } catch (const std::exception& e) {
-    run.fail(e.what());
+    run.fail(e);
     throw;
   }
 }
@@ -99,7 +100,7 @@ void Model::fit_untracked(const Frame& features, const Column& target, const Fit
       y.push_back(idx[i]);
     }
     if (std::count(seen.begin(), seen.end(), true) < 2)
-      throw DataError("target '" + target.name() + "' has a single class in the training rows" +
+      throw DataError("target '" + target.name() + "' has one class in the training rows" +
                       (y.empty() ? "" : " ('" + classes[static_cast<std::size_t>(y[0])] + "')") +
                       "; a classifier needs at least two");
   } else {
@@ -135,6 +136,7 @@ void Model::fit_untracked(const Frame& features, const Column& target, const Fit
   learner_ = std::move(learner);
   metadata_ = nlohmann::json::object();
   metadata_["training"] = {{"rows", features.rows()}, {"columns", features.cols()},
+                           {"target_type", to_string(target.type())},
                            {"fingerprint", fingerprint(features, target)}, {"fit_seconds", seconds}};
 }
 

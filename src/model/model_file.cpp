@@ -147,13 +147,7 @@ nlohmann::json read_model_header(std::string_view bytes, const std::string& name
 void Model::save(const std::string& path) const { write_file_atomic(path, ModelFile::encode(*this)); }
 
 Model Model::load(const std::string& path) {
-  std::string bytes;
-  try {
-    bytes = read_file(path);
-  } catch (const DataError& e) {
-    throw ModelError(e.what());
-  }
-  return ModelFile::decode(bytes, path);
+  return ModelFile::decode(read_file(path), path);  // a missing file is a FileError
 }
 
 }  // namespace shipml

@@ -8,6 +8,7 @@
 
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/core/interrupt.hpp"
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/core/random.hpp"
@@ -33,9 +34,10 @@ Result score(const Model& prototype, const Dataset& data, const Validation& v, s
     Result r = score_untracked(prototype, data, v, std::move(metric_names));
     run.result(r);
     run.finish();
+    r.run_id = run.id();
     return r;
   } catch (const std::exception& e) {
-    run.fail(e.what());
+    run.fail(e);
     throw;
   }
 }
@@ -96,6 +98,7 @@ ScoringPlan ScoringPlan::with_columns(const std::vector<std::size_t>& columns) c
 
 FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::size_t max_train_rows,
                                  std::uint64_t seed, Model* fitted) const {
+  throw_if_stopped("scoring");
   const Fold& fold = folds.at(f);
   std::vector<std::size_t> train = fold.train;
   if (max_train_rows > 0 && max_train_rows < train.size()) {

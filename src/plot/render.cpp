@@ -402,6 +402,16 @@ std::string render(const Chart& chart, ImageFormat format, const ChartStyle& sty
   return bytes;
 }
 
+std::string render_inline_svg(const Chart& chart, const std::string& prefix, const ChartStyle& style) {
+  std::string svg = render(chart, ImageFormat::svg, style);
+  if (const auto start = svg.find("<svg"); start != std::string::npos) svg.erase(0, start);
+  for (const std::string needle : {"id=\"", "href=\"#", "url(#"}) {
+    for (std::size_t at = svg.find(needle); at != std::string::npos; at = svg.find(needle, at + needle.size() + prefix.size()))
+      svg.insert(at + needle.size(), prefix);
+  }
+  return svg;
+}
+
 void save_chart(const Chart& chart, const std::string& path, const ChartStyle& style) {
   write_file_atomic(path, render(chart, image_format(path), style));
 }

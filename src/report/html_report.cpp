@@ -42,18 +42,8 @@ std::string json_text(const nlohmann::json& v) {
   return v.dump();
 }
 
-// A chart as inline SVG. Cairo names glyphs and clip paths "glyph0-1", "clip1"
-// in every file; inlined side by side they would collide, so each chart's ids
-// get their own prefix.
 std::string inline_svg(const Chart& chart, std::size_t index) {
-  std::string svg = render(chart, ImageFormat::svg);
-  if (const auto start = svg.find("<svg"); start != std::string::npos) svg.erase(0, start);
-  const std::string prefix = "c" + std::to_string(index) + "-";
-  for (const std::string needle : {"id=\"", "href=\"#", "url(#"}) {
-    for (std::size_t at = svg.find(needle); at != std::string::npos; at = svg.find(needle, at + needle.size() + prefix.size()))
-      svg.insert(at + needle.size(), prefix);
-  }
-  return svg;
+  return render_inline_svg(chart, "c" + std::to_string(index) + "-");
 }
 
 class Page {

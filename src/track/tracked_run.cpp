@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <cstdlib>
 
+#include "shipml/core/interrupt.hpp"
 #include "shipml/core/names.hpp"
 #include "shipml/core/parallel.hpp"
 #include "shipml/io/file.hpp"
@@ -218,6 +219,11 @@ void TrackedRun::interrupted(const std::string& what) {
   if (!active() || ended_) return;
   store_->finish(run_.id, "interrupted", what);
   ended_ = true;
+}
+
+void TrackedRun::fail(const std::exception& error) {
+  if (dynamic_cast<const Interrupted*>(&error)) interrupted(error.what());
+  else fail(std::string(error.what()));
 }
 
 void TrackedRun::fail(const std::string& error) {

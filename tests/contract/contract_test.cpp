@@ -194,7 +194,7 @@ TEST_P(ClassifierContract, SingleClassTrainingIsAClearError) {
     Model(GetParam().estimator).fit(f, Column::from_strings("y", {"a", "a", "a"}));
     FAIL();
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "target 'y' has a single class in the training rows ('a'); a classifier needs at least two");
+    EXPECT_STREQ(e.what(), "target 'y' has one class in the training rows ('a'); a classifier needs at least two");
   }
 }
 

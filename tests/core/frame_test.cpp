@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "shipml/core/error.hpp"
 
@@ -54,6 +56,31 @@ TEST(Frame, CellText) {
   EXPECT_TRUE(c.is_missing(1));
   EXPECT_EQ(Column::numeric("n", {0.1, NAN}).text(0), "0.1");
   EXPECT_EQ(format_number(3.0), "3");
+}
+
+TEST(Column, ViewsKeepTheirOwnerAliveAndDictionariesSort) {
+  auto owner = std::make_shared<std::vector<double>>(std::vector<double>{1, 2, 3});
+  std::weak_ptr<std::vector<double>> watch = owner;
+  Column view = Column::numeric_view("x", {owner->data() + 1, 2}, owner);
+  owner.reset();
+  ASSERT_FALSE(watch.expired());  // the column holds it
+  EXPECT_EQ(view.values()[0], 2);
+  EXPECT_EQ(view.take(std::vector<std::size_t>{1}).values()[0], 3);
+  view = Column::numeric("x", {});
+  EXPECT_TRUE(watch.expired());
+
+  // Codes into an unsorted dictionary with a repeated text: sorted, merged, missing kept.
+  const std::vector<std::int64_t> codes = {2, 0, -1, 1, 3};
+  const Column c = Column::from_dictionary("c", codes, {"b", "a", "c", "a"});
+  EXPECT_EQ(c.categories(), (Categories{"a", "b", "c"}));
+  EXPECT_EQ(std::vector<std::int32_t>(c.codes().begin(), c.codes().end()), (std::vector<std::int32_t>{2, 1, kMissingCode, 0, 0}));
+  const Column same = Column::from_strings("c", {"c", "b", "", "a", "a"}, {false, false, true, false, false});
+  EXPECT_EQ(same.categories(), c.categories());
+  EXPECT_TRUE(std::equal(same.codes().begin(), same.codes().end(), c.codes().begin()));
+  const std::vector<std::int64_t> some = {1, -1, 1};  // "a" and "c" unused: not categories
+  EXPECT_EQ(Column::from_dictionary("c", some, {"c", "b", "a"}).categories(), Categories{"b"});
+  const std::vector<std::int64_t> outside = {0, 5};
+  EXPECT_THROW(Column::from_dictionary("c", outside, {"a"}), DataError);
 }
 
 }  // namespace

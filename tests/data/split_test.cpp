@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -87,6 +88,20 @@ TEST(Task, InferredFromTarget) {
 
 TEST(Task, NumericClassesSortNumerically) {
   EXPECT_EQ(class_labels(Column::numeric("y", {10, 2, 2, 1})), (std::vector<std::string>{"1", "2", "10"}));
+}
+
+TEST(Task, RegressionTargetsAreFiniteNumbers) {
+  EXPECT_EQ(target_values(Column::numeric("y", {1.5, -2})), (std::vector<double>{1.5, -2}));
+  for (double bad : {INFINITY, -INFINITY}) {
+    try {
+      target_values(Column::numeric("y", {1, 2, bad}));
+      FAIL() << "accepted " << bad;
+    } catch (const DataError& e) {
+      EXPECT_EQ(std::string(e.what()), "target column 'y' has " + format_number(bad) +
+                                           " at row 3; a regression target must be a finite number");
+    }
+  }
+  EXPECT_THROW(target_values(Column::numeric("y", {1, NAN})), DataError);
 }
 
 }  // namespace

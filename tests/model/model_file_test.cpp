@@ -93,7 +93,7 @@ TEST(ModelFile, SavingAnUnfittedModelIsAnError) {
 }
 
 TEST(ModelFile, MissingFileIsAModelError) {
-  EXPECT_THROW(Model::load("/nonexistent/m.shipml"), ModelError);
+  EXPECT_THROW(Model::load("/nonexistent/m.shipml"), FileError);
 }
 
 // Golden files from each format version must keep loading and predicting the

@@ -26,6 +26,17 @@ class DataError : public Error {
   using Error::Error;
 };
 
+/// A file cannot be opened, read or written (missing, no permission, disk
+/// full); carries the system's error number.
+class FileError : public DataError {
+ public:
+  FileError(const std::string& message, int error_number) : DataError(message), error_number_(error_number) {}
+  int error_number() const { return error_number_; }
+
+ private:
+  int error_number_;
+};
+
 /// A model file or a model object cannot be used: corrupted, truncated, foreign,
 /// newer format, or not fitted yet.
 class ModelError : public Error {

@@ -25,12 +25,20 @@ inline constexpr std::int32_t kMissingCode = -1;
 class Column {
  public:
   static Column numeric(std::string name, std::vector<double> values);
+  /// A numeric column over memory the caller owns (a NumPy array, say), not
+  /// copied: `owner` keeps it alive for as long as any copy of the column lives.
+  static Column numeric_view(std::string name, std::span<const double> values, std::shared_ptr<const void> owner);
   static Column categorical(std::string name, std::vector<std::int32_t> codes,
                             std::shared_ptr<const Categories> categories);
   /// A categorical column from text; `missing` marks missing cells. The
   /// dictionary is sorted so equal data gives equal codes.
   static Column from_strings(std::string name, const std::vector<std::string>& cells,
                              const std::vector<bool>& missing = {});
+  /// A categorical column from codes into a dictionary in any order (what
+  /// pandas' factorize gives; negative codes are missing). The dictionary is
+  /// sorted, equal texts merged and texts no row has dropped, as from_strings
+  /// does, so equal data gives equal codes whatever it came from.
+  static Column from_dictionary(std::string name, std::span<const std::int64_t> codes, const Categories& dictionary);
 
   const std::string& name() const { return name_; }
   ColumnType type() const { return type_; }
@@ -40,7 +48,7 @@ class Column {
   /// Numeric values; throws unless numeric.
   std::span<const double> values() const;
   /// The storage behind values(), for views that must keep it alive.
-  std::shared_ptr<const std::vector<double>> shared_values() const { return values_; }
+  std::shared_ptr<const void> storage() const { return storage_; }
   /// Category codes (kMissingCode = missing); throws unless categorical.
   std::span<const std::int32_t> codes() const;
   const Categories& categories() const;
@@ -56,7 +64,8 @@ class Column {
  private:
   std::string name_;
   ColumnType type_ = ColumnType::numeric;
-  std::shared_ptr<const std::vector<double>> values_;
+  std::span<const double> values_;
+  std::shared_ptr<const void> storage_;  // owns what values_ points at
   std::shared_ptr<const std::vector<std::int32_t>> codes_;
   std::shared_ptr<const Categories> categories_;
 };

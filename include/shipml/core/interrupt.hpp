@@ -1,11 +1,59 @@
 #pragma once
 // A polite stop: front doors turn Ctrl-C (SIGINT) into a request that long work
-// (a search) checks between units, so it can stop cleanly and keep what is done.
+// checks between units (boosting rounds, trees, solver iterations, folds,
+// candidates), so it stops cleanly: nothing half-fitted is kept and a search
+// keeps what it finished.
+//
+// Requests go to a stop source. The process has one (Ctrl-C in the command
+// line); a front door that runs several pieces of work at once (Python
+// threads) gives each its own with a StopScope, so a stop reaches only the
+// work it was meant for, on its thread and the pool threads it hands work to.
+#include <atomic>
+
+#include "shipml/core/error.hpp"
+
 namespace shipml {
 
-/// Installs a SIGINT handler that requests a stop; a second Ctrl-C ends the process.
+/// Long work stopped because a stop was requested (Ctrl-C).
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+};
+
+class StopSource {
+ public:
+  void request() { requested_.store(true, std::memory_order_relaxed); }
+  void clear() { requested_.store(false, std::memory_order_relaxed); }
+  bool requested() const { return requested_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<bool> requested_{false};
+};
+
+/// Makes `source` the one this thread's work answers to, until the scope ends.
+class StopScope {
+ public:
+  explicit StopScope(const StopSource& source);
+  ~StopScope();
+  StopScope(const StopScope&) = delete;
+  StopScope& operator=(const StopScope&) = delete;
+
+ private:
+  const StopSource* previous_;
+};
+
+/// The source this thread's work answers to: the process's, or a StopScope's.
+const StopSource& current_stop_source();
+
+/// Installs a SIGINT handler that requests a stop of the process's source; a
+/// second Ctrl-C ends the process.
 void stop_on_interrupt();
-bool stop_requested();
+/// The process's source: requested, withdrawn.
 void request_stop();
+void clear_stop();
+/// Whether the work on this thread has been asked to stop.
+bool stop_requested();
+/// Throws Interrupted, naming `what` was stopped, when a stop has been requested.
+void throw_if_stopped(const char* what);
 
 }  // namespace shipml

@@ -1,19 +1,40 @@
 #pragma once
-// Progress of long work (boosting rounds, trees, folds) as a bar on stderr.
-// Off unless a front door turns it on (the CLI does when stderr is a terminal
-// and --quiet is not given), so libraries, pipes and tests stay silent. Work
-// running inside another parallel job shows no bar of its own.
+// Progress of long work (boosting rounds, trees, folds). Off unless a front
+// door turns it on, so libraries, pipes and tests stay silent: the CLI draws a
+// bar on stderr when it is a terminal and --quiet is not given; the Python
+// package reads the state and draws it itself (in a terminal or a notebook).
+// Work running inside another parallel job, or inside another bar, shows no
+// bar of its own.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <mutex>
+#include <optional>
 #include <string>
+
+#include "shipml/core/interrupt.hpp"
 
 namespace shipml {
 
-/// Turns progress bars on or off for the whole process.
+enum class ProgressDisplay {
+  off,       // nothing shown
+  terminal,  // a bar drawn on stderr
+  observed,  // nothing drawn; the front door reads current_progress()
+};
+/// Where progress shows, for the whole process.
+void set_progress_display(ProgressDisplay display);
+/// terminal when on, off when off.
 void enable_progress(bool on);
 bool progress_enabled();
+
+struct ProgressState {
+  std::string label, note;
+  std::size_t done = 0, total = 0;
+  double elapsed_seconds = 0;
+};
+/// The outermost long work running now for `work` (the stop source it answers
+/// to: one piece of work, on whatever threads it runs), when progress is observed.
+std::optional<ProgressState> current_progress(const StopSource& work = current_stop_source());
 
 class Progress {
  public:
@@ -28,11 +49,14 @@ class Progress {
   void note(std::string text);
 
  private:
+  friend std::optional<ProgressState> current_progress(const StopSource& work);
+  ProgressState state();
   void draw(bool final);
   std::string label_;
   std::size_t total_;
   std::atomic<std::size_t> done_{0};
   bool active_;
+  const StopSource* work_;  // what this is part of
   std::chrono::steady_clock::time_point start_, last_draw_;
   std::atomic<bool> drawing_{false};
   std::mutex note_mutex_;

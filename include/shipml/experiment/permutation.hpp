@@ -4,6 +4,7 @@
 // measured on held-out data, repeated with different shuffles. Works for any
 // model, and measures what the model uses, not what it stores.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ struct PermutationImportance {
   bool greater_is_better = true;
   double baseline = 0;                    // the score with nothing shuffled
   std::vector<FeatureImportance> features;  // largest drop first
+  std::size_t measured_rows = 0;          // the held-out rows shuffled
+  std::size_t fit_rows = 0;               // the rows the model was fit on (0: fit by the caller)
 
   std::string table() const;
   std::string to_csv() const;
@@ -35,5 +38,17 @@ struct PermutationImportance {
 /// better the drop is counted the same way (worse = positive).
 PermutationImportance permutation_importance(const Model& model, const Dataset& data, std::string metric = "",
                                              int repeats = 5, std::uint64_t seed = 0, int threads = 0);
+
+struct HeldOutPermutation {
+  double test_size = 0.25;   // rows held out to measure on (stratified for classes)
+  std::uint64_t seed = 42;   // the split and the shuffles
+  std::optional<Task> task;  // inferred from the target when not given
+  std::string metric;        // default: the task's usual first
+  int repeats = 5;
+  int threads = 0;
+};
+/// From an unfitted `prototype` (`shipml select --method permutation`): a copy
+/// fit on a split's training rows, its columns shuffled on the held-out rows.
+PermutationImportance permutation_importance(const Model& prototype, const Dataset& data, const HeldOutPermutation& options);
 
 }  // namespace shipml

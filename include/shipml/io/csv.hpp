@@ -3,6 +3,7 @@
 // breaks inside, CRLF or LF, UTF-8 with or without BOM, configurable missing-value
 // tokens, per-column type inference with explicit overrides. Every error names
 // the source, the line and the column.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,10 @@ Frame read_csv(const std::string& path, const CsvOptions& options = {});
 /// The same from text in memory; `source` names it in error messages.
 Frame parse_csv(std::string_view text, const CsvOptions& options = {},
                 const std::string& source = "<csv>");
+
+/// A cell as the reader reads a number (blanks around it and a leading '+'
+/// allowed, nothing else); nullopt when it is not one.
+std::optional<double> parse_number(std::string_view cell);
 
 /// Writes a frame as CSV (quoting where needed, missing as empty), atomically.
 void write_csv(const std::string& path, const Frame& frame);

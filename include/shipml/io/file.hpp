@@ -3,7 +3,7 @@
 
 namespace shipml {
 
-/// Reads a whole file; a DataError naming the file when it cannot be read.
+/// Reads a whole file; a FileError naming the file when it cannot be read.
 std::string read_file(const std::string& path);
 
 /// Writes a file atomically: to a temporary name beside it, flushed to disk, then

@@ -32,6 +32,7 @@ struct Predictions {
 struct FitOptions {
   std::optional<Task> task;                   // inferred from the target when not given
   std::vector<std::string> classes;           // all classes, when training on a subset (CV folds)
+  bool record = true;                         // false: not a run of its own (a fold of another tool's search)
 };
 
 class Model {
@@ -57,8 +58,9 @@ class Model {
   /// An unfitted copy with some parameters changed (estimator's, or "step.param").
   Model with(const std::map<std::string, std::string>& changes) const;
 
-  /// Trains on all rows; recorded as a "train" run unless tracking is off
-  /// (see shipml/track/tracked_run.hpp) or this is part of another run.
+  /// Trains on all rows; recorded as a "train" run, with the fitted model as
+  /// its artifact, unless tracking is off (see shipml/track/tracked_run.hpp)
+  /// or this is part of another run.
   void fit(const Frame& features, const Column& target, const FitOptions& options = {});
   void fit(const Dataset& data, const FitOptions& options = {});
   bool fitted() const { return learner_ != nullptr; }

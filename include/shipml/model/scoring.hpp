@@ -56,6 +56,7 @@ struct Result {
   std::uint64_t seed = 0;
   std::vector<std::string> metric_names;
   std::vector<FoldResult> folds;
+  std::string run_id;  // its run record, when score() recorded one
 
   double mean(const std::string& metric) const;
   /// The kept held-out predictions of every fold (empty if none were kept).

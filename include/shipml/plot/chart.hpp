@@ -71,6 +71,10 @@ ImageFormat image_format(const std::string& path);
 
 /// The chart as the bytes of an image file.
 std::string render(const Chart& chart, ImageFormat format, const ChartStyle& style = {});
+/// The chart as an <svg> element to place in an HTML page beside others (a
+/// report, a notebook): Cairo names glyphs and clip paths "glyph0-1", "clip1"
+/// in every file, so side by side they would collide; each id gets `prefix`.
+std::string render_inline_svg(const Chart& chart, const std::string& prefix, const ChartStyle& style = {});
 /// Renders to `path` (format from its extension), written atomically.
 void save_chart(const Chart& chart, const std::string& path, const ChartStyle& style = {});
 

@@ -57,6 +57,9 @@ class TrackedRun {
 
   void finish();
   void fail(const std::string& error);
+  /// Ends the run as failed with the error's message, or as interrupted when
+  /// the error is a requested stop (Ctrl-C).
+  void fail(const std::exception& error);
   /// Stopped on request (Ctrl-C) with what was done kept.
   void interrupted(const std::string& what);
 
