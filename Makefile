@@ -1,7 +1,11 @@
 # The two front-door commands (see README.md):
 #   make quickstart   install, build, and run shipml end to end on bundled data
 #   make test         install, build (with sanitizers) and run every test; the
-#                     release binary is built too, for the deploy/ checks
+#                     release binary and Python module are built too, for the
+#                     deploy/ checks and the Python tests
+# and the Python package:
+#   make python       install `import shipml` for /usr/bin/python3
+#   make wheel        a wheel for other machines, in build/wheel
 JOBS ?= $(shell nproc)
 # Let ccache share results between checkouts in different folders (CI clones anew).
 export CCACHE_BASEDIR := $(CURDIR)
@@ -9,25 +13,37 @@ export CCACHE_NOHASHDIR := 1
 BUILD ?= build/release
 TEST_BUILD ?= build/test
 
-.PHONY: deps build quickstart test bench fuzz clean
+RELEASE_CONFIG = -DCMAKE_BUILD_TYPE=Release -DSHIPML_TESTS=OFF -DSHIPML_PYTHON=ON
+
+.PHONY: deps build quickstart test bench fuzz clean python wheel
 
 deps:
 	@bash scripts/install-deps.sh
 
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DSHIPML_TESTS=OFF >/dev/null
+	@cmake -S . -B $(BUILD) $(RELEASE_CONFIG) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
 quickstart: build
 	@bash scripts/quickstart.sh $(BUILD)/shipml
 
 test: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DSHIPML_TESTS=OFF >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS) --target shipml_cli
+	@cmake -S . -B $(BUILD) $(RELEASE_CONFIG) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target shipml_cli shipml_python
 	@cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHIPML_SANITIZE=ON -DSHIPML_BENCH=OFF \
-	  -DSHIPML_RELEASE_CLI=$(CURDIR)/$(BUILD)/shipml >/dev/null
+	  -DSHIPML_RELEASE_CLI=$(CURDIR)/$(BUILD)/shipml -DSHIPML_RELEASE_PYTHON=$(CURDIR)/$(BUILD)/python >/dev/null
 	@cmake --build $(TEST_BUILD) -j $(JOBS)
 	@cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
+
+python: deps
+	@cmake -S . -B $(BUILD) $(RELEASE_CONFIG) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target shipml_python
+	@bash scripts/install-python.sh $(BUILD)
+
+wheel: deps
+	@cmake -S . -B $(BUILD) $(RELEASE_CONFIG) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS) --target shipml_python
+	@bash scripts/build-wheel.sh $(BUILD) build/wheel
 
 bench: build
 	@bash bench/run.sh $(BUILD)

@@ -25,3 +25,7 @@ bash bench/trees.sh "$build" "${SHIPML_BENCH_ROWS:-1000000}"
 echo
 echo "== Linear models, neighbours and a pipeline (bench/learners.sh) =="
 bash bench/learners.sh "$build"
+
+echo
+echo "== The Python package (bench/python.sh) =="
+bash bench/python.sh "$build" "${SHIPML_BENCH_ROWS:-1000000}"

@@ -17,7 +17,10 @@ packages=(
   libxgboost-dev         # the xgboost estimator (XGBoost's C API)
   chromium               # the report test opens the HTML report in headless Chromium
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and micro-benchmarks
-  python3-sklearn python3-pandas python3-xgboost   # oracle tests and side-by-side benchmarks
+  python3-sklearn python3-pandas python3-xgboost   # oracle tests, side-by-side benchmarks, the Python package
+  pybind11-dev python3-dev           # the Python module (shipml._core) for Debian's Python 3.11
+  python3-pip python3-setuptools python3-wheel python3-venv   # building and installing its wheel, offline
+  python3-pytest python3-psutil python3-nbclient python3-ipykernel   # the Python tests; docs/python.md runs as a notebook
   curl python3-yaml      # serving tests, deploy/ checks
   wrk nginx-light python3-fastapi python3-uvicorn   # the serving load benchmark and its peers
 )

@@ -1,0 +1,219 @@
+"""Model: the one thing users train, score, save, load and predict with, the
+same object and the same file as from C++, the command line and the server."""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import _core, _data, _labels, _params
+
+
+def _sklearn_model_selection_fit() -> bool:
+    """Whether scikit-learn's model selection (cross_val_score, GridSearchCV,
+    RFE, ...) is making this fit: its fits are folds of a search, not models
+    of their own, so they are not recorded as runs."""
+    import sys
+    frame = sys._getframe(2)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith(("sklearn.model_selection", "sklearn.feature_selection")):
+            return True
+        frame = frame.f_back
+    return False
+
+
+class Model:
+    """An estimator, optionally after a pipeline of transformer steps, with the
+    input schema, classes and metadata it learns when fitted.
+
+    ``Model("hist_gbdt", learning_rate=0.05)``;
+    ``Model("logistic", steps=["standard_scaler", {"one_hot": {"columns": ["state"]}}], C=0.5)``.
+    Parameters are the estimator's (``shipml.estimators("hist_gbdt")``) and, for
+    steps, ``"step.param"`` as in spec files (pass them with ``**{"one_hot.unseen": "error"}``).
+    """
+
+    def __init__(self, estimator: str, steps: Optional[Sequence[Any]] = None, **params: Any):
+        self._model = _core.Model(estimator, _params.texts(params), _params.steps(list(steps or [])))
+
+    @classmethod
+    def _wrap(cls, core: _core.Model) -> "Model":
+        m = cls.__new__(cls)
+        m._model = core
+        return m
+
+    @classmethod
+    def from_spec(cls, path: str, **params: Any) -> "Model":
+        """The unfitted model a spec file (YAML or JSON: steps, estimator,
+        params) describes, as ``--pipeline FILE``; `params` override it."""
+        return cls._wrap(_core.Model.from_spec(os.fspath(path), _params.texts(params)))
+
+    @classmethod
+    def load(cls, path: str) -> "Model":
+        """A model file, or ``models:/NAME/STAGE`` (or ``/VERSION``) from the registry."""
+        return cls._wrap(_core.Model.load(os.fspath(path)))
+
+    # What it is.
+    @property
+    def estimator(self) -> str:
+        return self._model.estimator
+
+    @property
+    def params(self) -> Dict[str, Any]:
+        """The estimator's parameters, defaults included, and every step's as "step.param"."""
+        return _params.typed_params(self.estimator, self._model.all_params())
+
+    @property
+    def steps(self) -> List[dict]:
+        return self._model.steps()
+
+    @property
+    def fitted(self) -> bool:
+        return self._model.fitted
+
+    def clone(self, **changes: Any) -> "Model":
+        """An unfitted copy, with some parameters changed."""
+        if changes:
+            return Model._wrap(self._model.with_params(_params.texts(changes)))
+        return Model._wrap(self._model.clone())
+
+    # What it learned.
+    @property
+    def task(self) -> str:
+        return self._model.task
+
+    @property
+    def classes(self) -> np.ndarray:
+        """The classes, in the order of predict_proba's columns, as the labels trained on."""
+        return _labels.classes(self._model)
+
+    @property
+    def target(self) -> str:
+        return self._model.target
+
+    @property
+    def feature_names(self) -> List[str]:
+        return [f["name"] for f in self._model.schema()]
+
+    @property
+    def schema(self) -> pd.DataFrame:
+        """The input schema: each feature's name, type and (categorical) categories."""
+        rows = self._model.schema()
+        return pd.DataFrame({"name": [f["name"] for f in rows], "type": [f["type"] for f in rows],
+                             "categories": [f.get("categories") for f in rows]})
+
+    @property
+    def metadata(self) -> dict:
+        return self._model.metadata
+
+    def inspect(self) -> dict:
+        """What ``shipml inspect --json`` prints: format, parameters, schema,
+        training data fingerprint, and what the learner learned."""
+        return self._model.inspect()
+
+    def trees(self) -> list:
+        """Every tree of a tree model, as ``shipml inspect --trees`` prints them."""
+        trees = self._model.dump_trees()
+        if trees is None:
+            raise _core.UsageError(f"{self.estimator} has no trees")
+        return trees
+
+    # The work.
+    def fit(self, data: Any, y: Any = None, *, target: Optional[str] = None, task: Optional[str] = None,
+            categorical: Sequence[str] = (), numeric: Sequence[str] = (), missing: Sequence[str] = ()) -> "Model":
+        """Trains on every row: ``fit(X, y)``, ``fit(df, target="churn")`` or
+        ``fit("churn.csv", target="churn")``. Recorded as a "train" run, with the
+        model, as ``shipml train`` records one (unless tracking is off).
+        `task` forces classification or regression; the CSV options read a path."""
+        frame, name, source = _data.dataset(data, y, target, csv=_csv(categorical, numeric, missing))
+        record = _data.is_path(data) or not _sklearn_model_selection_fit()
+        self._model.fit_dataset(frame, name, task, source, record)
+        return self
+
+    def _predict(self, data: Any, proba: bool) -> tuple:
+        if not self.fitted:
+            raise _core.ModelFileError(f"{self.estimator}: cannot predict before the model is fitted")
+        names = self._model.feature_names
+        if isinstance(data, pd.DataFrame):  # only the columns the model reads are converted
+            return self._model.predict(_data.frame_of_dataframe(data, keep=set(names)), proba)
+        if _data.is_path(data) or isinstance(data, _core.Frame):
+            return self._model.predict(_data.frame(data), proba)
+        if not isinstance(data, np.ndarray):
+            data = np.asarray(data)
+        if data.ndim == 2 and data.shape[1] != len(names):
+            raise _core.DataError(f"X has {data.shape[1]} features, but the model is expecting {len(names)} "
+                                  f"features as input ({', '.join(names[:8])}{', ...' if len(names) > 8 else ''})")
+        if data.ndim == 2 and data.dtype.kind in "fiu":
+            return self._model.predict_matrix(data, names, proba)  # the fast path: no conversion in Python
+        return self._model.predict(_data.frame(data, names), proba)
+
+    def predict(self, data: Any) -> np.ndarray:
+        """The class label (as the labels trained on) or value of each row.
+        A DataFrame's columns are found by name (order and extra columns do not
+        matter); an array's columns are the model's features in order."""
+        values, _ = self._predict(data, False)
+        if self._model.task == "classification":
+            return self.classes[values.astype(np.intp)]
+        return values
+
+    def predict_proba(self, data: Any) -> np.ndarray:
+        """Class probabilities, one column per class in the order of `classes`."""
+        if self.fitted and self._model.task != "classification":
+            raise _core.UsageError(f"{self.estimator}: a regression model has no class probabilities")
+        return self._predict(data, True)[1]
+
+    def score(self, data: Any, y: Any = None, *, target: Optional[str] = None, cv: Optional[int] = None,
+              test_size: float = 0.25, seed: int = 42, metrics: Optional[Sequence[str]] = None,
+              task: Optional[str] = None, threads: int = 0, categorical: Sequence[str] = (),
+              numeric: Sequence[str] = (), missing: Sequence[str] = ()):
+        """Measures an unfitted copy on held-out rows (a stratified 25% hold-out)
+        or by K-fold cross-validation (cv=K), as ``shipml score``; recorded as
+        a "score" run. This model stays as it is."""
+        from .results import ScoreResult
+        frame, name, source = _data.dataset(data, y, target, csv=_csv(categorical, numeric, missing))
+        validation = {"cv": cv, "test_size": test_size, "seed": seed, "task": task, "threads": threads}
+        return ScoreResult(_core.score(self._model, frame, name, source, validation, list(metrics or [])))
+
+    def save(self, path: str) -> None:
+        """Writes the model file (atomically: a temporary name, then renamed)."""
+        self._model.save(os.fspath(path))
+
+    def plot(self, kind: str, data: Any = None, y: Any = None, *, target: Optional[str] = None, **options: Any):
+        """A chart of this model: importance; permutation, roc, confusion and the
+        other prediction charts on `data` (see shipml.plot)."""
+        from .charts import plot
+        return plot(kind, model=self, data=data, y=y, target=target, **options)
+
+    # Python's protocols.
+    def __reduce__(self):
+        return (_from_bytes, (self._model.to_bytes(),)) if self.fitted else \
+            (_unfitted, (self.estimator, self._model.all_params(), self.steps))
+
+    def __repr__(self) -> str:
+        state = f"fitted, {self.task}" if self.fitted else "unfitted"
+        steps = "".join(f"{s['name']} -> " for s in self.steps)
+        return f"<shipml.Model {steps}{self.estimator} ({state})>"
+
+
+def _from_bytes(data: bytes) -> Model:
+    return Model._wrap(_core.Model.from_bytes(data, "(pickled model)"))
+
+
+def _unfitted(estimator: str, params: Dict[str, str], steps: List[dict]) -> Model:
+    return Model._wrap(_core.Model(estimator, params, steps))
+
+
+def _csv(categorical, numeric, missing) -> dict:
+    return {"categorical": list(categorical), "numeric": list(numeric), "missing": list(missing)}
+
+
+def load(path: str) -> Model:
+    """A model file, or ``models:/NAME/STAGE`` (or ``/VERSION``) from the registry."""
+    return Model.load(path)
+
+
+def inspect(path: str) -> dict:
+    """What ``shipml inspect --json FILE`` prints, for a model file or registry reference."""
+    return _core.inspect_file(os.fspath(path))

@@ -1,0 +1,87 @@
+"""Charts and reports from Python: the same pictures `shipml plot` and
+`shipml report` draw, inline in a notebook (SVG) and saved as PNG or PDF."""
+import re
+
+import pytest
+
+import shipml
+
+from conftest import cli
+
+
+def test_every_chart_kind_draws_from_what_it_needs(credit, diabetes):
+    scored = shipml.score("logistic", credit, target="Status", cv=3)
+    model = shipml.Model("hist_gbdt", n_estimators=30).fit(credit, target="Status")
+    regression = shipml.score("linear", diabetes, target="progression")
+    made = {}
+    for kind in shipml.chart_kinds().index:
+        if kind in ("residuals", "prediction_error"):
+            chart = regression.plot(kind)
+        elif kind in ("importance",):
+            chart = model.plot(kind)
+        elif kind == "permutation":
+            chart = model.plot(kind, credit.head(500))
+        elif kind == "learning_curve":
+            chart = shipml.plot(kind, estimator="logistic", data=credit, target="Status", cv=3)
+        elif kind == "validation_curve":
+            chart = shipml.plot(kind, estimator="logistic", data=credit, target="Status", param="C", values=[0.1, 1, 10], cv=3)
+        elif kind in ("missing", "correlation"):
+            chart = shipml.plot(kind, data=credit, target="Status")
+        else:
+            chart = scored.plot(kind)
+        made[kind] = chart
+        svg = chart._repr_svg_()
+        assert svg.startswith("<svg") and chart.title, kind
+    assert made["roc"].title == "ROC curve"
+    assert made["confusion"].kind == "confusion"
+
+
+def test_charts_shown_in_one_notebook_have_ids_of_their_own(credit):
+    scored = shipml.score("logistic", credit, target="Status")
+    first, second = scored.plot("roc")._repr_svg_(), scored.plot("pr")._repr_svg_()
+    ids = [set(re.findall(r'id="([^"]+)"', svg)) for svg in (first, second)]
+    assert ids[0] and ids[1] and not ids[0] & ids[1]
+    for svg, own in zip((first, second), ids):  # every reference points inside its own chart
+        assert set(re.findall(r'href="#([^"]+)"', svg)) <= own
+
+
+def test_charts_save_as_svg_png_and_pdf(credit, tmp_path):
+    chart = shipml.score("logistic", credit, target="Status").plot("roc")
+    assert open(chart.save(tmp_path / "roc.png"), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert open(chart.save(tmp_path / "roc.pdf"), "rb").read(5) == b"%PDF-"
+    titled = open(chart.save(tmp_path / "roc.svg", title="Churn model", width=400)).read()
+    assert 'width="400' in titled and titled != chart.svg(width=400)
+    with pytest.raises(shipml.UsageError, match=r"unknown image format '\.gif'"):
+        chart.save(tmp_path / "roc.gif")
+    assert not list(tmp_path.glob(".chart-*"))  # no temporary file left behind
+
+
+def same(svg: str) -> str:
+    """Cairo numbers its surfaces per process; the pictures are what must match."""
+    return re.sub(r'surface\d+"', 'surface"', svg)
+
+
+def test_a_chart_of_a_run_is_the_chart_shipml_plot_draws(credit, store, tmp_path):
+    scored = shipml.score("logistic", credit, target="Status", cv=3)
+    ours = shipml.plot("calibration", run=scored.run_id).svg()
+    cli("plot", "calibration", "--run", scored.run_id, "--out", tmp_path / "c.svg")
+    assert same(ours) == same((tmp_path / "c.svg").read_text())
+    assert same(shipml.plot("roc", run="latest").svg()) == same(scored.plot("roc").svg())
+
+
+def test_reports_are_the_command_lines_pages(credit, store, tmp_path):
+    scored = shipml.score("hist_gbdt", credit, target="Status", cv=3)
+    html = shipml.report(scored.run_id)
+    assert html._repr_html_().startswith("<!DOCTYPE html>") and html.count("<svg") >= 4
+    path = shipml.report(scored.run_id, tmp_path / "r.html")
+    cli("report", "--run", scored.run_id, "--out", tmp_path / "cli.html")
+    assert same(open(path).read()) == same((tmp_path / "cli.html").read_text())
+
+
+def test_missing_inputs_and_unknown_kinds_are_clear(credit):
+    with pytest.raises(shipml.UsageError, match="the roc chart needs held-out predictions"):
+        shipml.plot("roc")
+    with pytest.raises(shipml.UsageError, match="the learning_curve chart fits models: give estimator="):
+        shipml.plot("learning_curve", data=credit, target="Status")
+    with pytest.raises(shipml.UsageError, match=r"unknown chart 'pie' \(charts: roc, pr, "):
+        shipml.plot("pie", data=credit)
