@@ -7,4 +7,4 @@ build=${1:-build/release}
 rows=${2:-1000000}
 data=$build/bench-data
 /usr/bin/python3 bench/prepare_data.py data "$data" "$rows"
-/usr/bin/python3 bench/python_bench.py "$build" "$data/synthetic_$rows/train.csv" "$data/synthetic_$rows/test.csv" 3
+/usr/bin/python3 bench/python_bench.py "$build" "$data/synthetic_$rows/train.csv" "$data/synthetic_$rows/test.csv" 5

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 build, train_csv, test_csv = sys.argv[1:4]
-repeats = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+repeats = int(sys.argv[4]) if len(sys.argv) > 4 else 5
 sys.path.insert(0, os.path.join(build, "python"))
 os.environ["SHIPML_TRACKING"] = "off"
 
@@ -103,12 +103,21 @@ print(f"{'':28}{'fit s':>10}{'predict s':>12}{'test AUC':>10}")
 for tool, (fit, predict, auc) in medians.items():
     print(f"{tool:28}{fit:10.3f}{predict:12.4f}{auc:10.4f}")
 py, cpp, xgb = medians["shipml python"], medians["shipml c++"], medians["xgboost python"]
-print(f"shipml python / c++: fit {py[0] / cpp[0]:.3f}x, predict {py[1] / cpp[1]:.3f}x")
-print(f"shipml python / xgboost python: fit {py[0] / xgb[0]:.3f}x, predict {py[1] / xgb[1]:.3f}x")
+
+
+def paired(a, b, i):
+    """The median over repeats of a's time over b's in the same repeat (this VM's speed drifts between repeats)."""
+    return statistics.median(x[i] / y[i] for x, y in zip(results[a], results[b]))
+
+
+print(f"shipml python / c++: fit {paired('shipml python', 'shipml c++', 0):.3f}x, "
+      f"predict {paired('shipml python', 'shipml c++', 1):.3f}x (medians of paired ratios)")
+print(f"shipml python / xgboost python: fit {paired('shipml python', 'xgboost python', 0):.3f}x, "
+      f"predict {paired('shipml python', 'xgboost python', 1):.3f}x")
 print()
 print("== Single-row predict_proba, microseconds per call (median) ==")
 for name, us in single.items():
     print(f"{name:40}{us:10.1f}")
 print(f"shipml / sklearn HGB on the numpy row: {single['shipml, numpy row'] / single['sklearn HGB, numpy row']:.3f}x"
       f" ({single['sklearn HGB, numpy row'] / single['shipml, numpy row']:.0f}x faster)")
-print(json.dumps({"fit_predict": medians, "single_row_us": single}))
+print(json.dumps({"fit_predict": medians, "runs": results, "single_row_us": single}))
