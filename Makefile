@@ -3,9 +3,11 @@
 #   make test         install, build (with sanitizers) and run every test; the
 #                     release binary and Python module are built too, for the
 #                     deploy/ checks and the Python tests
-# and the Python package:
+# and what installs:
 #   make python       install `import shipml` for /usr/bin/python3
 #   make wheel        a wheel for other machines, in build/wheel
+#   make packages     Debian packages (shipml, libshipml0.N, libshipml-dev,
+#                     python3-shipml) in build/release/packages
 JOBS ?= $(shell nproc)
 # Let ccache share results between checkouts in different folders (CI clones anew).
 export CCACHE_BASEDIR := $(CURDIR)
@@ -15,7 +17,7 @@ TEST_BUILD ?= build/test
 
 RELEASE_CONFIG = -DCMAKE_BUILD_TYPE=Release -DSHIPML_TESTS=OFF -DSHIPML_PYTHON=ON
 
-.PHONY: deps build quickstart test bench fuzz clean python wheel
+.PHONY: deps build quickstart test bench fuzz clean python wheel packages
 
 deps:
 	@bash scripts/install-deps.sh
@@ -29,7 +31,7 @@ quickstart: build
 
 test: deps
 	@cmake -S . -B $(BUILD) $(RELEASE_CONFIG) >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS) --target shipml_cli shipml_python
+	@cmake --build $(BUILD) -j $(JOBS)
 	@cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHIPML_SANITIZE=ON -DSHIPML_BENCH=OFF \
 	  -DSHIPML_RELEASE_CLI=$(CURDIR)/$(BUILD)/shipml -DSHIPML_RELEASE_PYTHON=$(CURDIR)/$(BUILD)/python >/dev/null
 	@cmake --build $(TEST_BUILD) -j $(JOBS)
@@ -44,6 +46,10 @@ wheel: deps
 	@cmake -S . -B $(BUILD) $(RELEASE_CONFIG) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS) --target shipml_python
 	@bash scripts/build-wheel.sh $(BUILD) build/wheel
+
+packages: build
+	@cd $(BUILD) && cpack -G DEB
+	@ls $(BUILD)/packages/*.deb
 
 bench: build
 	@bash bench/run.sh $(BUILD)

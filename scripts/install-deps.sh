@@ -22,6 +22,7 @@ packages=(
   python3-pip python3-setuptools python3-wheel python3-venv   # building and installing its wheel, offline
   python3-pytest python3-psutil python3-nbclient python3-ipykernel   # the Python tests; docs/python.md runs as a notebook
   curl python3-yaml      # serving tests, deploy/ checks
+  doxygen                # the API reference (a test fails on any warning)
   wrk nginx-light python3-fastapi python3-uvicorn   # the serving load benchmark and its peers
 )
 

@@ -8,6 +8,7 @@
 #include "shipml/experiment/curves.hpp"
 #include "shipml/experiment/permutation.hpp"
 #include "shipml/io/file.hpp"
+#include "shipml/experiment/make_chart.hpp"
 #include "shipml/plot/charts.hpp"
 #include "shipml/report/report.hpp"
 #include "shipml/track/registry.hpp"

@@ -8,6 +8,7 @@
 #include "shipml/experiment/permutation.hpp"
 #include "shipml/experiment/search.hpp"
 #include "shipml/experiment/selection.hpp"
+#include "shipml/track/recorded.hpp"
 
 namespace shipml::python {
 namespace {
@@ -101,7 +102,7 @@ void bind_experiment(py::module_& m) {
     const Dataset data = make_dataset(frame, target, source);
     const Validation v = make_validation(validation);
     const auto prototype = model.get();
-    return run_long([&] { return score(*prototype, data, v, metrics); });
+    return run_long([&] { return score_recorded(*prototype, data, v, metrics); });
   });
 
   m.def("compare", [](const std::vector<const PyModel*>& models, const Frame& frame, const std::string& target,

@@ -7,6 +7,7 @@
 #include "shipml/model/model.hpp"
 #include "shipml/model/model_file.hpp"
 #include "shipml/model/model_spec.hpp"
+#include "shipml/track/recorded.hpp"
 #include "shipml/track/registry.hpp"
 
 namespace shipml::python {
@@ -175,11 +176,14 @@ void bind_model(py::module_& m) {
       })
       .def("fit_dataset", [](PyModel& self, const Frame& frame, const std::string& target, const std::optional<std::string>& task,
                              const std::string& source, bool record) {
-        FitOptions options{.record = record};
+        FitOptions options;
         if (task) options.task = parse_task(*task);
         const Dataset data = make_dataset(frame, target, source);
         Model fitted = self.get()->clone();
-        run_long([&] { fitted.fit(data, options); });
+        run_long([&] {
+          if (record) fit_recorded(fitted, data, options);  // as `shipml train` records it
+          else fitted.fit(data, options);
+        });
         self.set(std::move(fitted));
       }, py::arg("frame"), py::arg("target"), py::arg("task") = std::nullopt, py::arg("source") = "", py::arg("record") = true)
       .def("predict", [](const PyModel& self, const Frame& features, bool proba) {

@@ -1,6 +1,7 @@
 // Run records, the model registry, charts and reports.
 #include "bindings.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/experiment/make_chart.hpp"
 #include "shipml/plot/charts.hpp"
 #include "shipml/report/report.hpp"
 #include "shipml/track/registry.hpp"

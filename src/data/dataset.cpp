@@ -34,11 +34,6 @@ std::string fingerprint(const Frame& features, const Column& target) {
 std::string Dataset::fingerprint() const { return shipml::fingerprint(features(), labels()); }
 
 
-Dataset read_dataset(const std::string& path, const std::string& target, CsvOptions options) {
-  options.required.push_back(target);
-  return {read_csv(path, options), target, path};
-}
-
 Task infer_task(const Column& target) {
   if (!target.is_numeric()) return Task::classification;
   std::set<double> distinct;

@@ -4,16 +4,6 @@
 
 namespace shipml {
 
-std::string_view to_string(Task task) {
-  return task == Task::classification ? "classification" : "regression";
-}
-
-Task parse_task(const std::string& text) {
-  if (text == "classification") return Task::classification;
-  if (text == "regression") return Task::regression;
-  throw UsageError("unknown task '" + text + "' (allowed: classification, regression)");
-}
-
 bool EstimatorInfo::supports(Task task) const {
   for (Task t : tasks)
     if (t == task) return true;

@@ -11,7 +11,7 @@
 #include "shipml/core/names.hpp"
 #include "shipml/experiment/compare.hpp"
 #include "shipml/io/file.hpp"
-#include "io/yaml_reader.hpp"
+#include "model/step_reader.hpp"
 
 namespace shipml {
 namespace {

@@ -314,4 +314,9 @@ std::string to_csv(const Frame& frame) {
 
 void write_csv(const std::string& path, const Frame& frame) { write_file_atomic(path, to_csv(frame)); }
 
+Dataset read_dataset(const std::string& path, const std::string& target, CsvOptions options) {
+  options.required.push_back(target);
+  return {read_csv(path, options), target, path};
+}
+
 }  // namespace shipml

@@ -3,13 +3,13 @@
 // reported at their line and column: experiment files and model specs.
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/names.hpp"
-#include "shipml/preprocess/pipeline.hpp"
 
 namespace shipml {
 
@@ -95,9 +95,5 @@ class Reader {
 
 /// The file's top node; a UsageError at the line and column of a syntax error.
 YAML::Node load_yaml(const std::string& path);
-
-/// Pipeline steps from a list: "TRANSFORMER", {TRANSFORMER: {param: value,
-/// columns: [...], name: N}}, or {transformer: T, name: N, columns: [...], param: value}.
-std::vector<StepSpec> read_steps(const Reader& r, const YAML::Node& list);
 
 }  // namespace shipml

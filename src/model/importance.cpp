@@ -1,8 +1,12 @@
 #include "shipml/model/importance.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 
 #include "shipml/core/error.hpp"
+#include "shipml/io/csv.hpp"
 
 namespace shipml {
 
@@ -58,6 +62,54 @@ LearnedImportance learned_importance(const Model& model) {
   for (std::size_t j = 0; j < sources.size() && j < out.encoded_values.size(); ++j)
     out.column_values.at(sources[j]) += std::abs(out.encoded_values[j]);
   return out;
+}
+
+std::string PermutationImportance::table() const {
+  std::ostringstream o;
+  std::size_t width = 8;
+  for (const auto& f : features) width = std::max(width, f.feature.size());
+  width = std::min<std::size_t>(width, 40);
+  o << std::left << std::setw(6) << "rank" << std::setw(static_cast<int>(width + 2)) << "feature" << "drop in " << metric
+    << " (mean ± std)\n";
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    std::string name = features[i].feature;
+    if (name.size() > width) name = name.substr(0, width - 1) + "…";
+    o << std::left << std::setw(6) << (i + 1) << std::setw(static_cast<int>(width + 2)) << name << std::fixed
+      << std::setprecision(4) << features[i].mean << " ± " << features[i].stddev << '\n';
+  }
+  return o.str();
+}
+
+std::string PermutationImportance::to_csv() const {
+  std::vector<double> rank, mean, stddev;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    rank.push_back(static_cast<double>(i + 1));
+    names.push_back(features[i].feature);
+    mean.push_back(features[i].mean);
+    stddev.push_back(features[i].stddev);
+  }
+  Frame table;
+  table.add(Column::numeric("rank", rank));
+  table.add(Column::from_strings("feature", names));
+  table.add(Column::numeric("mean_drop", mean));
+  table.add(Column::numeric("std_drop", stddev));
+  const std::size_t reps = features.empty() ? 0 : features.front().drops.size();
+  for (std::size_t r = 0; r < reps; ++r) {
+    std::vector<double> drop;
+    for (const auto& f : features) drop.push_back(f.drops[r]);
+    std::string name = "repeat";  // two steps: g++ 12 misreports "x" + to_string() (-Wrestrict)
+    name += std::to_string(r);
+    table.add(Column::numeric(name, drop));
+  }
+  return shipml::to_csv(table);
+}
+
+nlohmann::json PermutationImportance::to_json() const {
+  nlohmann::json j = {{"method", "permutation"}, {"metric", metric}, {"greater_is_better", greater_is_better},
+                      {"baseline", baseline}, {"features", nlohmann::json::array()}};
+  for (const auto& f : features) j["features"].push_back({{"feature", f.feature}, {"mean", f.mean}, {"std", f.stddev}, {"drops", f.drops}});
+  return j;
 }
 
 }  // namespace shipml

@@ -7,7 +7,6 @@
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/hash.hpp"
-#include "shipml/track/tracked_run.hpp"
 
 namespace shipml {
 
@@ -57,31 +56,11 @@ std::vector<std::size_t> Model::encoded_sources() const {
 
 
 void Model::fit(const Dataset& data, const FitOptions& options) {
-  fit_recorded(data.features(), data.labels(), options, data.source);
+  fit(data.features(), data.labels(), options);
+  if (!data.source.empty()) metadata_["training"]["source"] = data.source;
 }
 
 void Model::fit(const Frame& features, const Column& target, const FitOptions& options) {
-  fit_recorded(features, target, options, "");
-}
-
-void Model::fit_recorded(const Frame& features, const Column& target, const FitOptions& options,
-                         const std::string& source) {
-  TrackedRun run("train", "", {}, options.record);
-  try {
-    run.data(features, target, source.empty() ? "(in memory)" : source);
-    run.model(*this);
-    fit_untracked(features, target, options);
-    if (!source.empty()) metadata_["training"]["source"] = source;
-    run.trained(*this);
-    run.model_artifact("model.shipml", *this);  // as `shipml train` keeps the file it wrote
-    run.finish();
-  } catch (const std::exception& e) {
-    run.fail(e);
-    throw;
-  }
-}
-
-void Model::fit_untracked(const Frame& features, const Column& target, const FitOptions& options) {
   if (features.cols() == 0) throw DataError("no feature columns to train on");
   if (features.rows() == 0) throw DataError("no rows to train on");
   const Task task = options.task ? *options.task : infer_task(target);

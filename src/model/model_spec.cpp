@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "io/yaml_reader.hpp"
+#include "model/step_reader.hpp"
 
 namespace shipml {
 

@@ -15,32 +15,8 @@
 #include "shipml/core/names.hpp"
 #include "shipml/io/csv.hpp"
 #include "shipml/metrics/metrics.hpp"
-#include "shipml/track/tracked_run.hpp"
 
 namespace shipml {
-
-namespace {
-
-Result score_untracked(const Model& prototype, const Dataset& data, const Validation& v,
-                       std::vector<std::string> metric_names);
-
-}  // namespace
-
-Result score(const Model& prototype, const Dataset& data, const Validation& v, std::vector<std::string> metric_names) {
-  TrackedRun run("score", "", {});
-  try {
-    run.data(data);
-    run.model(prototype);
-    Result r = score_untracked(prototype, data, v, std::move(metric_names));
-    run.result(r);
-    run.finish();
-    r.run_id = run.id();
-    return r;
-  } catch (const std::exception& e) {
-    run.fail(e);
-    throw;
-  }
-}
 
 ScoringPlan ScoringPlan::make(const Dataset& data, const Validation& v, std::vector<std::string> metric_names) {
   ScoringPlan plan;
@@ -128,10 +104,7 @@ FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::siz
   return out;
 }
 
-namespace {
-
-Result score_untracked(const Model& prototype, const Dataset& data, const Validation& v,
-                       std::vector<std::string> metric_names) {
+Result score(const Model& prototype, const Dataset& data, const Validation& v, std::vector<std::string> metric_names) {
   const ScoringPlan plan = ScoringPlan::make(data, v, std::move(metric_names));
   Result result = plan.result_for(prototype);
   Progress progress("scoring " + prototype.estimator(), plan.folds.size());
@@ -141,8 +114,6 @@ Result score_untracked(const Model& prototype, const Dataset& data, const Valida
   });
   return result;
 }
-
-}  // namespace
 
 namespace {
 

@@ -1,8 +1,5 @@
 #include "shipml/plot/charts.hpp"
 
-#include "shipml/core/error.hpp"
-#include "shipml/core/names.hpp"
-
 namespace shipml {
 
 const std::vector<ChartKind>& chart_kinds() {
@@ -25,50 +22,6 @@ const std::vector<ChartKind>& chart_kinds() {
       {"correlation", "data with a target", "each feature's correlation with the target"},
   };
   return kinds;
-}
-
-namespace {
-
-// The provider, or a UsageError saying what the kind needs.
-template <typename Provider>
-const Provider& need(const Provider& provider, const std::string& kind) {
-  if (provider) return provider;
-  for (const auto& k : chart_kinds())
-    if (k.name == kind) throw UsageError("the " + kind + " chart needs " + k.needs);
-  throw UsageError("the " + kind + " chart needs more input");
-}
-
-}  // namespace
-
-Chart make_chart(const std::string& kind, const ChartSource& s) {
-  const auto predictions = [&] { return need(s.predictions, kind)(); };
-  if (kind == "roc") return roc_chart(predictions());
-  if (kind == "pr") return precision_recall_chart(predictions());
-  if (kind == "confusion") return confusion_chart(predictions());
-  if (kind == "confusion_normalized") return confusion_chart(predictions(), true);
-  if (kind == "lift") return lift_chart(predictions());
-  if (kind == "gains") return gains_chart(predictions());
-  if (kind == "calibration") return calibration_chart(predictions(), s.bins ? s.bins : 10);
-  if (kind == "proba") return probability_histogram(predictions(), s.bins ? s.bins : 20);
-  if (kind == "residuals") return residuals_chart(predictions());
-  if (kind == "prediction_error") return prediction_error_chart(predictions());
-  if (kind == "importance") return importance_chart(learned_importance(*need(s.model, kind)()), s.top);
-  if (kind == "permutation") {
-    const auto m = need(s.model, kind)();
-    return permutation_chart(permutation_importance(*m, need(s.data, kind)(m->target()), "", 5, s.seed), s.top);
-  }
-  const Validation v{.folds = s.folds, .seed = s.seed};
-  if (kind == "learning_curve")
-    return curve_chart(learning_curve(need(s.unfitted, kind)(), need(s.data, kind)(""), {0.1, 0.325, 0.55, 0.775, 1.0}, v));
-  if (kind == "validation_curve") {
-    if (s.param.empty() || s.values.empty()) throw UsageError("the validation_curve chart needs a parameter and its values");
-    return curve_chart(validation_curve(need(s.unfitted, kind)(), need(s.data, kind)(""), s.param, s.values, v));
-  }
-  if (kind == "missing") return missing_values_chart({need(s.table, kind)(), "", ""}, s.top);
-  if (kind == "correlation") return target_correlation_chart(need(s.data, kind)(""), s.top);
-  std::vector<std::string> names;
-  for (const auto& k : chart_kinds()) names.push_back(k.name);
-  throw UsageError("unknown chart '" + kind + "' (charts: " + join(names) + ")");
 }
 
 }  // namespace shipml

@@ -1,8 +1,9 @@
 """Checks deploy/ statically, since no Docker engine or cluster runs here.
 
-- The Dockerfile's runtime stage installs the Debian packages that provide every
-  shared library the release binary links (its NEEDED entries, located by `ldd`),
-  and the build stage copies only paths that exist.
+- The Dockerfile's build stage makes shipml's Debian package and its runtime stage
+  installs it: the package's dependencies (and the packages the stage adds)
+  provide every shared library the release binary links (its NEEDED entries,
+  located by `ldd`); the build stage copies only paths that exist.
 - The image's command (ENTRYPOINT + CMD) and the Kubernetes container args parse:
   `shipml serve ... --check` loads a real model with them and exits 0.
 - The HEALTHCHECK and the probes ask for paths the server answers with 200.
@@ -43,10 +44,25 @@ def apt_packages(stage):
     return packages
 
 
-# 1. Runtime packages cover what the binary links: each library it names (NEEDED)
-# must come from a package the runtime stage installs; what those libraries need
-# in turn comes with them, as apt installs dependencies.
-runtime_packages = apt_packages(runtime)
+# 1. The image installs shipml's own Debian package (built the way the build
+# stage builds it, from the release build this test is given), and apt brings
+# its dependencies. Each library the binary names (NEEDED) must come from that
+# package's dependencies or a package the runtime stage installs itself.
+installed = apt_packages(runtime)
+local_debs = {p for p in installed if p.endswith(".deb")}
+runtime_packages = installed - local_debs
+check(any(re.search(r"shipml_[^/]*\.deb$", p) for p in local_debs), "the runtime stage does not install shipml's package")
+check(re.search(r"^COPY --from=build \S*packages/shipml_\*\.deb ", runtime, flags=re.M) is not None,
+      "the runtime stage does not copy the package the build stage makes")
+check("cpack -G DEB" in build, "the build stage does not build the Debian package")
+packages = tempfile.mkdtemp()
+subprocess.run(["cpack", "-G", "DEB", "-D", "CPACK_COMPONENTS_ALL=cli", "-B", packages], cwd=os.path.dirname(binary),
+               check=True, capture_output=True)
+deb = next(os.path.join(packages, f) for f in os.listdir(packages) if f.startswith("shipml_") and f.endswith(".deb"))
+depends = subprocess.run(["dpkg-deb", "-f", deb, "Depends"], capture_output=True, text=True, check=True).stdout
+runtime_packages |= {d.split()[0] for d in depends.replace("|", ",").split(",") if d.strip()}
+contents = subprocess.run(["dpkg-deb", "-c", deb], capture_output=True, text=True, check=True).stdout
+check(" ./usr/bin/shipml\n" in contents, "the package does not put shipml on PATH (/usr/bin/shipml)")
 needed = set(re.findall(r"NEEDED\s+(\S+)", subprocess.run(["objdump", "-p", binary], capture_output=True, text=True,
                                                              check=True).stdout))
 check(len(needed) > 0, "objdump found no NEEDED libraries")
@@ -62,8 +78,8 @@ for line in subprocess.run(["ldd", binary], capture_output=True, text=True, chec
             owner = r.stdout.split(":")[0]
             break
     check(owner is not None, f"no Debian package owns {path}")
-    check(owner in runtime_packages, f"{path} comes from {owner}, which the runtime stage does not install "
-                                     f"(it installs: {' '.join(sorted(runtime_packages))})")
+    check(owner in runtime_packages, f"{path} comes from {owner}, which neither shipml's package nor the runtime stage "
+                                     f"installs (they bring: {' '.join(sorted(runtime_packages))})")
 for m in re.finditer(r"^COPY (?!--from)(\S+)", build, flags=re.M):
     check(os.path.exists(os.path.join(src, m.group(1))), f"the build stage copies {m.group(1)}, which does not exist")
 
@@ -75,7 +91,6 @@ subprocess.run([binary, "-q", "train", "--data", os.path.join(src, "data/iris.cs
 entrypoint = json.loads(re.search(r"^ENTRYPOINT (\[.*\])$", runtime, flags=re.M).group(1))
 cmd = json.loads(re.search(r"^CMD (\[.*\])$", runtime, flags=re.M).group(1))
 check(entrypoint[0] == "shipml" and entrypoint[1] == "serve", f"ENTRYPOINT is {entrypoint}")
-check(re.search(r"COPY --from=build \S+ /usr/local/bin/shipml", runtime) is not None, "the binary is not put on PATH")
 
 
 def parses(args, what):

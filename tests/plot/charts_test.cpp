@@ -10,6 +10,8 @@
 
 #include "shipml/metrics/curves.hpp"
 #include "shipml/metrics/metrics.hpp"
+#include "shipml/experiment/curves.hpp"
+#include "shipml/experiment/permutation.hpp"
 #include "shipml/plot/charts.hpp"
 #include "support.hpp"
 

@@ -177,6 +177,21 @@ def test_pickling_keeps_the_model_file_and_an_unfitted_model_its_parameters(cred
     assert not unfitted.fitted and unfitted.params["C"] == 3.0 and unfitted.steps[0]["transformer"] == "standard_scaler"
 
 
+def test_the_same_model_is_the_same_bytes(churn):
+    """Two fits of the same data write the same model body (docs/model-format.md section 1):
+    no leftover memory reaches a file (0.1 wrote tree nodes' padding from it)."""
+    import struct
+
+    def body(model):
+        data = model._model.to_bytes()
+        header = struct.unpack("<Q", data[12:20])[0]
+        size = struct.unpack("<Q", data[20 + header:28 + header])[0]
+        return data[28 + header:28 + header + size]
+    for estimator in ("hist_gbdt", "random_forest", "extra_trees", "xgboost"):
+        a, b = (shipml.Model(estimator, n_estimators=5).fit(churn, target="churn") for _ in range(2))
+        assert body(a) == body(b), estimator
+
+
 def test_inspect_and_trees_say_what_was_learned(credit, tmp_path):
     model = shipml.Model("random_forest", n_estimators=3, max_depth=2).fit(credit, target="Status")
     trees = model.trees()

@@ -8,11 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/error.hpp"
 
 namespace shipml {
 
-class BinaryWriter {
+class SHIPML_API BinaryWriter {
  public:
   void u8(std::uint8_t v) { raw(&v, 1); }
   void u32(std::uint32_t v) { raw(&v, 4); }
@@ -37,7 +38,7 @@ class BinaryWriter {
   std::string out_;
 };
 
-class BinaryReader {
+class SHIPML_API BinaryReader {
  public:
   explicit BinaryReader(std::string_view data) : data_(data) {}
   std::uint8_t u8() { return scalar<std::uint8_t>(); }

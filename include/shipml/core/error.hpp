@@ -4,31 +4,33 @@
 #include <stdexcept>
 #include <string>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml {
 
 /// Base of every error shipml throws on purpose.
-class Error : public std::runtime_error {
+class SHIPML_API Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 /// The caller asked for something that does not exist or is not allowed:
 /// unknown estimator, unknown or out-of-range parameter, bad option.
-class UsageError : public Error {
+class SHIPML_API UsageError : public Error {
  public:
   using Error::Error;
 };
 
 /// The data is not what was expected: a malformed CSV, a missing column,
 /// a value of the wrong type.
-class DataError : public Error {
+class SHIPML_API DataError : public Error {
  public:
   using Error::Error;
 };
 
 /// A file cannot be opened, read or written (missing, no permission, disk
 /// full); carries the system's error number.
-class FileError : public DataError {
+class SHIPML_API FileError : public DataError {
  public:
   FileError(const std::string& message, int error_number) : DataError(message), error_number_(error_number) {}
   int error_number() const { return error_number_; }
@@ -39,7 +41,7 @@ class FileError : public DataError {
 
 /// A model file or a model object cannot be used: corrupted, truncated, foreign,
 /// newer format, or not fitted yet.
-class ModelError : public Error {
+class SHIPML_API ModelError : public Error {
  public:
   using Error::Error;
 };

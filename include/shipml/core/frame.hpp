@@ -10,10 +10,12 @@
 #include <string_view>
 #include <vector>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml {
 
 enum class ColumnType { numeric, categorical };
-std::string_view to_string(ColumnType type);
+SHIPML_API std::string_view to_string(ColumnType type);
 
 /// Category dictionary of a categorical column: code i stands for categories[i].
 using Categories = std::vector<std::string>;
@@ -22,7 +24,7 @@ using Categories = std::vector<std::string>;
 inline constexpr std::int32_t kMissingCode = -1;
 
 /// One named column: numbers (NaN = missing) or dictionary-encoded categories.
-class Column {
+class SHIPML_API Column {
  public:
   static Column numeric(std::string name, std::vector<double> values);
   /// A numeric column over memory the caller owns (a NumPy array, say), not
@@ -71,7 +73,7 @@ class Column {
 };
 
 /// A table of equally long columns with unique names.
-class Frame {
+class SHIPML_API Frame {
  public:
   Frame() = default;
   explicit Frame(std::vector<Column> columns);
@@ -102,6 +104,6 @@ class Frame {
 };
 
 /// Formats a double the shortest way that reads back exactly ("3", "0.1", "nan").
-std::string format_number(double value);
+SHIPML_API std::string format_number(double value);
 
 }  // namespace shipml

@@ -5,9 +5,11 @@
 #include <string>
 #include <string_view>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml {
 
-class Hasher {
+class SHIPML_API Hasher {
  public:
   Hasher& bytes(const void* data, std::size_t size) {
     const auto* p = static_cast<const unsigned char*>(data);

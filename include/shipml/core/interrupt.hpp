@@ -10,17 +10,18 @@
 // work it was meant for, on its thread and the pool threads it hands work to.
 #include <atomic>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/error.hpp"
 
 namespace shipml {
 
 /// Long work stopped because a stop was requested (Ctrl-C).
-class Interrupted : public Error {
+class SHIPML_API Interrupted : public Error {
  public:
   using Error::Error;
 };
 
-class StopSource {
+class SHIPML_API StopSource {
  public:
   void request() { requested_.store(true, std::memory_order_relaxed); }
   void clear() { requested_.store(false, std::memory_order_relaxed); }
@@ -31,7 +32,7 @@ class StopSource {
 };
 
 /// Makes `source` the one this thread's work answers to, until the scope ends.
-class StopScope {
+class SHIPML_API StopScope {
  public:
   explicit StopScope(const StopSource& source);
   ~StopScope();
@@ -43,17 +44,17 @@ class StopScope {
 };
 
 /// The source this thread's work answers to: the process's, or a StopScope's.
-const StopSource& current_stop_source();
+SHIPML_API const StopSource& current_stop_source();
 
 /// Installs a SIGINT handler that requests a stop of the process's source; a
 /// second Ctrl-C ends the process.
-void stop_on_interrupt();
+SHIPML_API void stop_on_interrupt();
 /// The process's source: requested, withdrawn.
-void request_stop();
-void clear_stop();
+SHIPML_API void request_stop();
+SHIPML_API void clear_stop();
 /// Whether the work on this thread has been asked to stop.
-bool stop_requested();
+SHIPML_API bool stop_requested();
 /// Throws Interrupted, naming `what` was stopped, when a stop has been requested.
-void throw_if_stopped(const char* what);
+SHIPML_API void throw_if_stopped(const char* what);
 
 }  // namespace shipml

@@ -7,16 +7,18 @@
 #include <cstddef>
 #include <functional>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml {
 
 /// Threads to use when the caller says 0: all cores.
-int default_threads();
+SHIPML_API int default_threads();
 
 /// True on a thread that is running work for parallel_for.
-bool inside_parallel_work();
+SHIPML_API bool inside_parallel_work();
 
 /// Runs fn(i) for every i in [0, n) on up to `threads` threads (0 = all cores),
 /// the caller's included. Rethrows the first exception once all work has stopped.
-void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& fn);
+SHIPML_API void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& fn);
 
 }  // namespace shipml

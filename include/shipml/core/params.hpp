@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml {
 
 enum class ParamType { integer, real, boolean, choice, text };
 
-struct ParamSpec {
+struct SHIPML_API ParamSpec {
   std::string name;
   ParamType type = ParamType::real;
   std::string default_value;
@@ -34,15 +36,15 @@ struct ParamSpec {
 };
 
 // Declaration helpers, so a parameter list reads as a table.
-ParamSpec int_param(std::string name, std::int64_t def, std::int64_t min, std::string doc);
-ParamSpec real_param(std::string name, double def, double min, std::string doc, bool min_exclusive = false,
+SHIPML_API ParamSpec int_param(std::string name, std::int64_t def, std::int64_t min, std::string doc);
+SHIPML_API ParamSpec real_param(std::string name, double def, double min, std::string doc, bool min_exclusive = false,
                      double max = std::numeric_limits<double>::infinity());
-ParamSpec bool_param(std::string name, bool def, std::string doc);
-ParamSpec choice_param(std::string name, std::string def, std::vector<std::string> choices, std::string doc);
+SHIPML_API ParamSpec bool_param(std::string name, bool def, std::string doc);
+SHIPML_API ParamSpec choice_param(std::string name, std::string def, std::vector<std::string> choices, std::string doc);
 
 /// Validated parameter values: every declared parameter, defaults filled in, in
 /// canonical text form (so they print, compare and save exactly).
-class Params {
+class SHIPML_API Params {
  public:
   Params() = default;
   /// Checks `given` against `specs`; a UsageError naming `owner`, the parameter,
@@ -61,6 +63,6 @@ class Params {
 };
 
 /// Parses "k=v" into a key and a value; UsageError when there is no '='.
-std::pair<std::string, std::string> parse_assignment(const std::string& text);
+SHIPML_API std::pair<std::string, std::string> parse_assignment(const std::string& text);
 
 }  // namespace shipml

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/interrupt.hpp"
 
 namespace shipml {
@@ -22,21 +23,21 @@ enum class ProgressDisplay {
   observed,  // nothing drawn; the front door reads current_progress()
 };
 /// Where progress shows, for the whole process.
-void set_progress_display(ProgressDisplay display);
+SHIPML_API void set_progress_display(ProgressDisplay display);
 /// terminal when on, off when off.
-void enable_progress(bool on);
-bool progress_enabled();
+SHIPML_API void enable_progress(bool on);
+SHIPML_API bool progress_enabled();
 
-struct ProgressState {
+struct SHIPML_API ProgressState {
   std::string label, note;
   std::size_t done = 0, total = 0;
   double elapsed_seconds = 0;
 };
 /// The outermost long work running now for `work` (the stop source it answers
 /// to: one piece of work, on whatever threads it runs), when progress is observed.
-std::optional<ProgressState> current_progress(const StopSource& work = current_stop_source());
+SHIPML_API std::optional<ProgressState> current_progress(const StopSource& work = current_stop_source());
 
-class Progress {
+class SHIPML_API Progress {
  public:
   Progress(std::string label, std::size_t total);
   ~Progress();

@@ -6,9 +6,11 @@
 #include <span>
 #include <utility>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml {
 
-class Random {
+class SHIPML_API Random {
  public:
   explicit Random(std::uint64_t seed) : state_(seed) {}
 

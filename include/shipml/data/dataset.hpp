@@ -3,13 +3,13 @@
 // splitting (stratified by class) and scoring need to know about data.
 #include <string>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/frame.hpp"
-#include "shipml/estimators/estimator.hpp"
-#include "shipml/io/csv.hpp"
+#include "shipml/core/task.hpp"
 
 namespace shipml {
 
-struct Dataset {
+struct SHIPML_API Dataset {
   Frame frame;
   std::string target;
   std::string source;  // where the data came from, for messages and records
@@ -25,23 +25,20 @@ struct Dataset {
 /// Identifies data by content: column names, values and category texts, in
 /// order, features then target. Model files record the fingerprint of their
 /// training data and run records that of the data they used, so the two link up.
-std::string fingerprint(const Frame& features, const Column& target);
-
-/// Reads a CSV whose `target` column must exist.
-Dataset read_dataset(const std::string& path, const std::string& target, CsvOptions options = {});
+SHIPML_API std::string fingerprint(const Frame& features, const Column& target);
 
 /// The task a target suggests: categorical, or integer-valued with at most 20
 /// distinct values, is classification; any other numeric target is regression.
-Task infer_task(const Column& target);
+SHIPML_API Task infer_task(const Column& target);
 
 /// Class labels of a classification target, sorted (numerically for numbers).
-std::vector<std::string> class_labels(const Column& target);
+SHIPML_API std::vector<std::string> class_labels(const Column& target);
 
 /// Index of each row's label in `classes` (-1 for a label not in it); a
 /// DataError naming the row when a label is missing.
-std::vector<int> class_indices(const Column& target, const std::vector<std::string>& classes);
+SHIPML_API std::vector<int> class_indices(const Column& target, const std::vector<std::string>& classes);
 
 /// A regression target as numbers; a DataError naming the row when one is missing.
-std::vector<double> target_values(const Column& target);
+SHIPML_API std::vector<double> target_values(const Column& target);
 
 }  // namespace shipml

@@ -5,35 +5,36 @@
 #include <span>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/data/dataset.hpp"
 
 namespace shipml {
 
 /// Row indices of one split, each list sorted.
-struct Fold {
+struct SHIPML_API Fold {
   std::vector<std::size_t> train, test;
 };
 
-struct SplitOptions {
+struct SHIPML_API SplitOptions {
   double test_size = 0.25;  // fraction of rows held out, in (0, 1)
   std::uint64_t seed = 42;
   bool stratify = true;     // by class, when the target is a classification target
 };
 
 /// Shuffled split of n rows; `groups` (class per row) stratifies it when not empty.
-Fold train_test_split(std::size_t n, double test_size, std::uint64_t seed, std::span<const int> groups = {});
+SHIPML_API Fold train_test_split(std::size_t n, double test_size, std::uint64_t seed, std::span<const int> groups = {});
 
 /// K folds over n rows, shuffled with `seed`; stratified by `groups` when not empty
 /// (each class dealt round-robin over the folds, as scikit-learn's StratifiedKFold).
-std::vector<Fold> kfold(std::size_t n, int k, std::uint64_t seed, std::span<const int> groups = {});
+SHIPML_API std::vector<Fold> kfold(std::size_t n, int k, std::uint64_t seed, std::span<const int> groups = {});
 
 /// The class of each row when `data`'s target is a classification target, else empty.
-std::vector<int> strata(const Dataset& data);
+SHIPML_API std::vector<int> strata(const Dataset& data);
 
-struct TrainTest {
+struct SHIPML_API TrainTest {
   Dataset train, test;
 };
 /// Splits a dataset, stratified by class for classification targets.
-TrainTest train_test_split(const Dataset& data, const SplitOptions& options = {});
+SHIPML_API TrainTest train_test_split(const Dataset& data, const SplitOptions& options = {});
 
 }  // namespace shipml

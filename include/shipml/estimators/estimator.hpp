@@ -11,15 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/binary.hpp"
 #include "shipml/core/params.hpp"
+#include "shipml/core/task.hpp"
 #include "shipml/estimators/feature_matrix.hpp"
 
 namespace shipml {
-
-enum class Task { classification, regression };
-std::string_view to_string(Task task);
-Task parse_task(const std::string& text);
 
 /// How a learner wants its input encoded (the default preprocessing the model carries).
 enum class InputEncoding {
@@ -32,7 +30,7 @@ enum class InputEncoding {
   ordinal,
 };
 
-class Estimator {
+class SHIPML_API Estimator {
  public:
   virtual ~Estimator() = default;
   /// `y` holds class indices in [0, n_classes) for classification, values for
@@ -54,7 +52,7 @@ class Estimator {
 
 /// The declaration of an estimator: its name, what it does, the tasks it solves,
 /// the input it wants and its hyperparameters. Registered once, used by every front door.
-struct EstimatorInfo {
+struct SHIPML_API EstimatorInfo {
   std::string name;
   std::string summary;
   std::vector<Task> tasks;
@@ -66,8 +64,8 @@ struct EstimatorInfo {
 };
 
 /// Every registered estimator, in registration order.
-const std::vector<EstimatorInfo>& estimators();
+SHIPML_API const std::vector<EstimatorInfo>& estimators();
 /// The named estimator; a UsageError listing the known names otherwise.
-const EstimatorInfo& find_estimator(const std::string& name);
+SHIPML_API const EstimatorInfo& find_estimator(const std::string& name);
 
 }  // namespace shipml

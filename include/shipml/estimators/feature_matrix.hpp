@@ -8,20 +8,20 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/frame.hpp"
+#include "shipml/core/matrix.hpp"
 
 namespace shipml {
 
-using Matrix = Eigen::MatrixXd;
-
 /// What a learner may know about an encoded column.
-struct FeatureInfo {
+struct SHIPML_API FeatureInfo {
   std::string name;
   bool categorical = false;  // values are category codes 0..categories-1 (NaN = missing)
   int categories = 0;
 };
 
-class FeatureMatrix {
+class SHIPML_API FeatureMatrix {
  public:
   FeatureMatrix() = default;
   /// A view of an Eigen matrix (copied into owned columns); all features numeric.

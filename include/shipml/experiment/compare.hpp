@@ -5,11 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/model/scoring.hpp"
 
 namespace shipml {
 
-struct Leaderboard {
+struct SHIPML_API Leaderboard {
   std::string metric;  // what the ranking is by
   bool greater_is_better = true;
   std::vector<Result> entries;  // best first
@@ -26,7 +27,7 @@ struct Leaderboard {
 /// folds) and ranks them by `metric` (default: the first of `metrics`, or the
 /// task's usual first). With `refit`, the best is then fit on all rows. Recorded
 /// as a "compare" run (leaderboard and best model as artifacts).
-Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const Validation& validation = {},
+SHIPML_API Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const Validation& validation = {},
                     std::vector<std::string> metrics = {}, std::string metric = "", bool refit = false);
 
 }  // namespace shipml

@@ -16,19 +16,20 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/experiment/search.hpp"
 #include "shipml/experiment/selection.hpp"
 #include "shipml/io/csv.hpp"
 
 namespace shipml {
 
-struct EstimatorSpec {
+struct SHIPML_API EstimatorSpec {
   std::string name;
   std::map<std::string, std::string> params;  // the estimator's, and "step.param"
   std::vector<StepSpec> steps;                // a pipeline before it (none: the estimator alone)
 };
 
-struct SelectSpec {
+struct SHIPML_API SelectSpec {
   std::string method;  // kbest, rfe, rfecv, sequential
   std::string estimator;  // rfe, rfecv, sequential (default: the first estimator)
   KBestOptions kbest;
@@ -37,7 +38,7 @@ struct SelectSpec {
   bool apply = false;  // later steps use only the selected columns
 };
 
-struct ExperimentSpec {
+struct SHIPML_API ExperimentSpec {
   std::string file;  // where it was read from
   std::string name;  // groups its runs (the experiment name of every run it records)
   std::string data, target;
@@ -58,13 +59,13 @@ struct ExperimentSpec {
   static ExperimentSpec read(const std::string& path);
 };
 
-struct ExperimentOutcome {
+struct SHIPML_API ExperimentOutcome {
   std::string report;                 // what happened, as text for a terminal
   std::vector<std::string> files;     // what was written
   std::vector<std::string> run_ids;   // the runs recorded
 };
 
 /// Runs it and writes the results into spec.out.
-ExperimentOutcome run_experiment(const ExperimentSpec& spec);
+SHIPML_API ExperimentOutcome run_experiment(const ExperimentSpec& spec);
 
 }  // namespace shipml

@@ -8,38 +8,21 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/data/dataset.hpp"
+#include "shipml/model/importance.hpp"
 #include "shipml/model/model.hpp"
 
 namespace shipml {
-
-struct FeatureImportance {
-  std::string feature;
-  double mean = 0, stddev = 0;  // score drop (positive: the model relies on it)
-  std::vector<double> drops;    // one per repeat
-};
-
-struct PermutationImportance {
-  std::string metric;
-  bool greater_is_better = true;
-  double baseline = 0;                    // the score with nothing shuffled
-  std::vector<FeatureImportance> features;  // largest drop first
-  std::size_t measured_rows = 0;          // the held-out rows shuffled
-  std::size_t fit_rows = 0;               // the rows the model was fit on (0: fit by the caller)
-
-  std::string table() const;
-  std::string to_csv() const;
-  nlohmann::json to_json() const;
-};
 
 /// For a fitted `model` on held-out `data`: each input column shuffled
 /// `repeats` times (seeded, deterministic whatever the thread count).
 /// `metric` defaults to the task's usual first; for metrics where lower is
 /// better the drop is counted the same way (worse = positive).
-PermutationImportance permutation_importance(const Model& model, const Dataset& data, std::string metric = "",
+SHIPML_API PermutationImportance permutation_importance(const Model& model, const Dataset& data, std::string metric = "",
                                              int repeats = 5, std::uint64_t seed = 0, int threads = 0);
 
-struct HeldOutPermutation {
+struct SHIPML_API HeldOutPermutation {
   double test_size = 0.25;   // rows held out to measure on (stratified for classes)
   std::uint64_t seed = 42;   // the split and the shuffles
   std::optional<Task> task;  // inferred from the target when not given
@@ -49,6 +32,6 @@ struct HeldOutPermutation {
 };
 /// From an unfitted `prototype` (`shipml select --method permutation`): a copy
 /// fit on a split's training rows, its columns shuffled on the held-out rows.
-PermutationImportance permutation_importance(const Model& prototype, const Dataset& data, const HeldOutPermutation& options);
+SHIPML_API PermutationImportance permutation_importance(const Model& prototype, const Dataset& data, const HeldOutPermutation& options);
 
 }  // namespace shipml

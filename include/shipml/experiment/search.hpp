@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/random.hpp"
 #include "shipml/model/scoring.hpp"
 
@@ -17,7 +18,7 @@ namespace shipml {
 
 /// A distribution to draw a parameter from: "uniform:LOW:HIGH",
 /// "loguniform:LOW:HIGH", "int:LOW:HIGH" (inclusive) or "choice:A|B|C".
-struct Distribution {
+struct SHIPML_API Distribution {
   enum class Kind { uniform, loguniform, integer, choice } kind = Kind::choice;
   double low = 0, high = 0;
   std::vector<std::string> choices;
@@ -26,13 +27,13 @@ struct Distribution {
   std::string sample(Random& rng) const;
 };
 
-struct SearchSpace {
+struct SHIPML_API SearchSpace {
   std::vector<std::pair<std::string, std::vector<std::string>>> grid;  // parameter -> values, in order
   std::vector<std::pair<std::string, Distribution>> distributions;
   std::size_t random_candidates = 0;  // > 0: random search (grid lists become choices)
 };
 
-struct SearchOptions {
+struct SHIPML_API SearchOptions {
   Validation validation{.folds = 5};
   std::vector<std::string> metrics;  // default: the task's usual set
   std::string metric;                // what picks the best (default: the first metric)
@@ -46,14 +47,14 @@ struct SearchOptions {
   bool refit = true;                 // fit the best candidate on all rows
 };
 
-struct Candidate {
+struct SHIPML_API Candidate {
   std::map<std::string, std::string> params;  // the searched ones
   Result result;                              // per-fold metrics (folds all filled when finished)
   bool finished = false;
   std::size_t resource = 0;  // under halving: the rows or parameter value last scored with (0: in full)
 };
 
-struct SearchResult {
+struct SHIPML_API SearchResult {
   std::string estimator;
   std::string metric;
   bool greater_is_better = true;
@@ -72,7 +73,7 @@ struct SearchResult {
   nlohmann::json to_json() const;
 };
 
-SearchResult search(const Model& prototype, const Dataset& data, const SearchSpace& space,
+SHIPML_API SearchResult search(const Model& prototype, const Dataset& data, const SearchSpace& space,
                     const SearchOptions& options = {});
 
 }  // namespace shipml

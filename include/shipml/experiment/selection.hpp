@@ -15,13 +15,14 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/data/dataset.hpp"
 #include "shipml/model/scoring.hpp"
 #include "shipml/preprocess/univariate.hpp"
 
 namespace shipml {
 
-struct RankedFeature {
+struct SHIPML_API RankedFeature {
   std::string feature;
   std::size_t rank = 0;  // 1 = best; every kept column of RFE and backward selection shares 1
   double score = 0;      // the test statistic, the importance, or the CV score after the step (see score_name)
@@ -31,12 +32,12 @@ struct RankedFeature {
 };
 
 /// The cross-validated score with this many features (RFECV, sequential).
-struct SizeScore {
+struct SHIPML_API SizeScore {
   std::size_t features = 0;
   double mean = 0, stddev = 0;
 };
 
-struct FeatureSelection {
+struct SHIPML_API FeatureSelection {
   std::string method;      // "kbest", "rfe", "rfecv", "sequential forward", "sequential backward"
   std::string score_name;  // what RankedFeature::score holds
   std::string metric;      // RFECV and sequential: the metric that chose
@@ -54,16 +55,16 @@ struct FeatureSelection {
 
 /// Univariate selection: the columns with the best test (see
 /// shipml/preprocess/univariate.hpp for the tests).
-struct KBestOptions {
+struct SHIPML_API KBestOptions {
   UnivariateTest test = UnivariateTest::f_test;
   std::size_t k = 10;       // keep this many (all if fewer)
   double percentile = 0;    // when > 0: keep this percent instead of k
   std::optional<Task> task; // inferred from the target when not given
   std::uint64_t seed = 0;   // mutual information breaks ties with tiny seeded noise
 };
-FeatureSelection select_k_best(const Dataset& data, const KBestOptions& options = {});
+SHIPML_API FeatureSelection select_k_best(const Dataset& data, const KBestOptions& options = {});
 
-struct EliminationOptions {
+struct SHIPML_API EliminationOptions {
   std::size_t n_features = 0;       // RFE: keep this many (0: half)
   std::size_t step = 1;             // columns dropped per round
   bool cross_validate = false;      // RFECV: choose n_features by CV score
@@ -72,14 +73,14 @@ struct EliminationOptions {
   std::string metric;               // RFECV: default, the task's usual first
 };
 /// A UsageError when the estimator learns no coefficients or importances.
-FeatureSelection recursive_elimination(const Model& prototype, const Dataset& data, const EliminationOptions& options = {});
+SHIPML_API FeatureSelection recursive_elimination(const Model& prototype, const Dataset& data, const EliminationOptions& options = {});
 
-struct SequentialOptions {
+struct SHIPML_API SequentialOptions {
   bool forward = true;
   std::size_t n_features = 0;  // 0: half
   Validation validation{.folds = 5};
   std::string metric;          // default: the task's usual first
 };
-FeatureSelection sequential_selection(const Model& prototype, const Dataset& data, const SequentialOptions& options = {});
+SHIPML_API FeatureSelection sequential_selection(const Model& prototype, const Dataset& data, const SequentialOptions& options = {});
 
 }  // namespace shipml

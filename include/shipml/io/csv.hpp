@@ -8,11 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/frame.hpp"
+#include "shipml/data/dataset.hpp"
 
 namespace shipml {
 
-struct CsvOptions {
+struct SHIPML_API CsvOptions {
   char delimiter = ',';
   /// Cells equal to one of these (quoted or not) are missing.
   std::vector<std::string> missing_values = {"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"};
@@ -26,18 +28,21 @@ struct CsvOptions {
 
 /// Reads a CSV file into a Frame. Columns are numeric unless a non-missing value
 /// is not a number, then categorical (overridable in `options`).
-Frame read_csv(const std::string& path, const CsvOptions& options = {});
+SHIPML_API Frame read_csv(const std::string& path, const CsvOptions& options = {});
+
+/// Reads a CSV whose `target` column must exist, as the data to learn from.
+SHIPML_API Dataset read_dataset(const std::string& path, const std::string& target, CsvOptions options = {});
 
 /// The same from text in memory; `source` names it in error messages.
-Frame parse_csv(std::string_view text, const CsvOptions& options = {},
+SHIPML_API Frame parse_csv(std::string_view text, const CsvOptions& options = {},
                 const std::string& source = "<csv>");
 
 /// A cell as the reader reads a number (blanks around it and a leading '+'
 /// allowed, nothing else); nullopt when it is not one.
-std::optional<double> parse_number(std::string_view cell);
+SHIPML_API std::optional<double> parse_number(std::string_view cell);
 
 /// Writes a frame as CSV (quoting where needed, missing as empty), atomically.
-void write_csv(const std::string& path, const Frame& frame);
-std::string to_csv(const Frame& frame);
+SHIPML_API void write_csv(const std::string& path, const Frame& frame);
+SHIPML_API std::string to_csv(const Frame& frame);
 
 }  // namespace shipml

@@ -5,20 +5,22 @@
 #include <span>
 #include <vector>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml {
 
-struct ThresholdCurve {
+struct SHIPML_API ThresholdCurve {
   std::vector<double> x, y;        // ROC: false- and true-positive rate; PR: recall and precision
   std::vector<double> thresholds;  // the score at each point
 };
 
 /// `positive` holds 1 for positive rows, 0 otherwise. roc_curve(..., drop_intermediate=False):
 /// from (0, 0), highest threshold first, to (1, 1).
-ThresholdCurve roc_curve(std::span<const int> positive, std::span<const double> score);
+SHIPML_API ThresholdCurve roc_curve(std::span<const int> positive, std::span<const double> score);
 /// precision_recall_curve (scikit-learn 1.2): every threshold from the lowest
 /// to the highest, then the (recall 0, precision 1) end point.
-ThresholdCurve precision_recall_curve(std::span<const int> positive, std::span<const double> score);
+SHIPML_API ThresholdCurve precision_recall_curve(std::span<const int> positive, std::span<const double> score);
 /// average_precision_score: sum over thresholds of (R_n - R_{n-1}) P_n.
-double average_precision(std::span<const int> positive, std::span<const double> score);
+SHIPML_API double average_precision(std::span<const int> positive, std::span<const double> score);
 
 }  // namespace shipml

@@ -4,6 +4,7 @@
 // data and saved in the model file, so prediction never depends on new data.
 #include <nlohmann/json.hpp>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/binary.hpp"
 #include "shipml/core/frame.hpp"
 #include "shipml/estimators/estimator.hpp"
@@ -11,7 +12,7 @@
 
 namespace shipml {
 
-class FeatureEncoder {
+class SHIPML_API FeatureEncoder {
  public:
   explicit FeatureEncoder(InputEncoding encoding = InputEncoding::ordinal) : encoding_(encoding) {}
 

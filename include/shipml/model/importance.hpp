@@ -4,14 +4,16 @@
 // gain importances of trees. The basis of recursive feature elimination and of
 // the importance chart; models with neither (permutation importance works for
 // every model) give an empty kind.
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/model/model.hpp"
 
 namespace shipml {
 
-struct LearnedImportance {
+struct SHIPML_API LearnedImportance {
   /// "coefficient" (signed for one weight vector; the L2 norm over classes for
   /// multiclass), "gain" (share of the total split gain), or "" when the
   /// estimator learns neither.
@@ -26,6 +28,27 @@ struct LearnedImportance {
 };
 
 /// A UsageError when `model` is not fitted.
-LearnedImportance learned_importance(const Model& model);
+SHIPML_API LearnedImportance learned_importance(const Model& model);
+
+/// Permutation importance: how much a fitted model's held-out score drops when
+/// one input column is shuffled (computed by shipml/experiment/permutation.hpp).
+struct SHIPML_API FeatureImportance {
+  std::string feature;
+  double mean = 0, stddev = 0;  // score drop (positive: the model relies on it)
+  std::vector<double> drops;    // one per repeat
+};
+
+struct SHIPML_API PermutationImportance {
+  std::string metric;
+  bool greater_is_better = true;
+  double baseline = 0;                    // the score with nothing shuffled
+  std::vector<FeatureImportance> features;  // largest drop first
+  std::size_t measured_rows = 0;          // the held-out rows shuffled
+  std::size_t fit_rows = 0;               // the rows the model was fit on (0: fit by the caller)
+
+  std::string table() const;
+  std::string to_csv() const;
+  nlohmann::json to_json() const;
+};
 
 }  // namespace shipml

@@ -1,6 +1,6 @@
 #pragma once
 // Model: the one thing users train, score, save, load and predict with, from C++,
-// the command line and (later) REST. It is an estimator plus everything needed to
+// Python, the command line and REST. It is an estimator plus everything needed to
 // use it on new data: the input schema, the fitted default preprocessing, the
 // task and classes, and metadata.
 #include <map>
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/data/dataset.hpp"
 #include "shipml/estimators/estimator.hpp"
 #include "shipml/model/encoder.hpp"
@@ -19,7 +20,7 @@
 namespace shipml {
 
 /// What a model says about some rows.
-struct Predictions {
+struct SHIPML_API Predictions {
   Task task = Task::regression;
   std::vector<double> values;        // regression value, or class index
   Matrix proba;                      // classification: one column per class
@@ -29,13 +30,12 @@ struct Predictions {
   std::string label(std::size_t i) const;
 };
 
-struct FitOptions {
+struct SHIPML_API FitOptions {
   std::optional<Task> task;                   // inferred from the target when not given
   std::vector<std::string> classes;           // all classes, when training on a subset (CV folds)
-  bool record = true;                         // false: not a run of its own (a fold of another tool's search)
 };
 
-class Model {
+class SHIPML_API Model {
  public:
   /// An unfitted model of the named estimator, after the pipeline `steps` (none:
   /// the estimator alone). Parameters are validated now; "step.param" keys set
@@ -58,10 +58,10 @@ class Model {
   /// An unfitted copy with some parameters changed (estimator's, or "step.param").
   Model with(const std::map<std::string, std::string>& changes) const;
 
-  /// Trains on all rows; recorded as a "train" run, with the fitted model as
-  /// its artifact, unless tracking is off (see shipml/track/tracked_run.hpp)
-  /// or this is part of another run.
+  /// Trains on all rows. Nothing else happens: recording the training as a
+  /// run is the caller's choice (shipml/track/recorded.hpp does it).
   void fit(const Frame& features, const Column& target, const FitOptions& options = {});
+  /// The same, noting where the data came from in the metadata.
   void fit(const Dataset& data, const FitOptions& options = {});
   bool fitted() const { return learner_ != nullptr; }
 
@@ -94,9 +94,6 @@ class Model {
   friend struct ModelFile;
   Model() = default;
   void require_fitted(const char* what) const;
-  void fit_untracked(const Frame& features, const Column& target, const FitOptions& options);
-  /// fit(), recorded as a "train" run; `source` names the data ("" when in memory).
-  void fit_recorded(const Frame& features, const Column& target, const FitOptions& options, const std::string& source);
   FeatureMatrix encode(const Frame& features) const;
 
   const EstimatorInfo* info_ = nullptr;

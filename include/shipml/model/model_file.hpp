@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml {
 
 class Model;
@@ -14,10 +16,10 @@ class Model;
 // without one are still written as 1).
 inline constexpr std::uint32_t kModelFormatVersion = 2;
 
-std::string encode_model(const Model& model);
+SHIPML_API std::string encode_model(const Model& model);
 /// Parses and checks a model file's bytes; a one-line ModelError naming `name` otherwise.
-Model decode_model(std::string_view bytes, const std::string& name);
+SHIPML_API Model decode_model(std::string_view bytes, const std::string& name);
 /// The JSON header of a valid model file.
-nlohmann::json read_model_header(std::string_view bytes, const std::string& name);
+SHIPML_API nlohmann::json read_model_header(std::string_view bytes, const std::string& name);
 
 }  // namespace shipml

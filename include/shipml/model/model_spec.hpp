@@ -12,12 +12,13 @@
 // Mistakes are UsageErrors naming the file, line and column.
 #include <string>
 
+#include "shipml/core/export.hpp"
 #include "shipml/model/model.hpp"
 
 namespace shipml {
 
 /// The unfitted model the file describes; `changes` ("param" or "step.param")
 /// override what the file says, as --set does on the command line.
-Model read_model_spec(const std::string& path, const std::map<std::string, std::string>& changes = {});
+SHIPML_API Model read_model_spec(const std::string& path, const std::map<std::string, std::string>& changes = {});
 
 }  // namespace shipml

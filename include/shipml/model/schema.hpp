@@ -7,11 +7,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/frame.hpp"
 
 namespace shipml {
 
-struct Field {
+struct SHIPML_API Field {
   std::string name;
   ColumnType type = ColumnType::numeric;
   std::shared_ptr<const Categories> categories;  // categorical fields: the training dictionary
@@ -21,7 +22,7 @@ struct Field {
   bool refuse_unseen = false;
 };
 
-class Schema {
+class SHIPML_API Schema {
  public:
   Schema() = default;
   /// The schema of training features.

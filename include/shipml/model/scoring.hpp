@@ -7,13 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/data/split.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/model/model.hpp"
 
 namespace shipml {
 
-struct Validation {
+struct SHIPML_API Validation {
   double test_size = 0.25;     // used when folds == 0
   int folds = 0;               // K-fold cross-validation when >= 2
   std::uint64_t seed = 42;
@@ -22,7 +23,7 @@ struct Validation {
   std::vector<Fold> given_folds;  // when not empty: exactly these folds (from another tool, say)
 };
 
-struct FoldResult {
+struct SHIPML_API FoldResult {
   std::size_t train_rows = 0, test_rows = 0;
   double fit_seconds = 0, predict_seconds = 0;
   std::map<std::string, double> metrics;
@@ -33,7 +34,7 @@ struct FoldResult {
 
 /// Every kept held-out prediction of a result, folds one after another: what
 /// plots of a scored model are drawn from, with no refit.
-struct HeldOutPredictions {
+struct SHIPML_API HeldOutPredictions {
   std::vector<std::size_t> rows;  // data row of each prediction
   std::vector<std::size_t> fold;  // the fold it was held out in
   std::vector<std::string> classes;
@@ -47,7 +48,7 @@ struct HeldOutPredictions {
   static HeldOutPredictions from_csv(const std::string& text, const std::string& source);
 };
 
-struct Result {
+struct SHIPML_API Result {
   std::string estimator;
   std::map<std::string, std::string> params;
   Task task = Task::regression;
@@ -56,7 +57,7 @@ struct Result {
   std::uint64_t seed = 0;
   std::vector<std::string> metric_names;
   std::vector<FoldResult> folds;
-  std::string run_id;  // its run record, when score() recorded one
+  std::string run_id;  // its run record, when one was recorded (score_recorded)
 
   double mean(const std::string& metric) const;
   /// The kept held-out predictions of every fold (empty if none were kept).
@@ -68,14 +69,15 @@ struct Result {
   nlohmann::json to_json() const;
 };
 
-/// Scores a copy of `prototype` (it stays unfitted) on `data`.
-Result score(const Model& prototype, const Dataset& data, const Validation& validation = {},
+/// Scores a copy of `prototype` (it stays unfitted) on `data`. Nothing else
+/// happens: recording it as a run is the caller's choice (shipml/track/recorded.hpp).
+SHIPML_API Result score(const Model& prototype, const Dataset& data, const Validation& validation = {},
              std::vector<std::string> metric_names = {});
 
 /// How to score on `data`, worked out once: task, classes, the truth, the folds
 /// and the metrics. Everything scored with one plan meets exactly the same rows,
 /// which is what makes comparisons and searches fair.
-struct ScoringPlan {
+struct SHIPML_API ScoringPlan {
   Task task = Task::regression;
   std::vector<std::string> classes;
   std::vector<double> truth;  // class index or value, per row

@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml {
 
-struct Series {
+struct SHIPML_API Series {
   enum class Kind {
     line,    // points joined in order
     step,    // a histogram outline: y[i] holds from x[i] to x[i + 1] (x has one more value)
@@ -30,13 +32,13 @@ struct Series {
 };
 
 /// One bar of a horizontal bar chart (importances): top to bottom in order.
-struct Bar {
+struct SHIPML_API Bar {
   std::string label;
   double value = 0;
   double error = std::numeric_limits<double>::quiet_NaN();  // drawn as ± error
 };
 
-struct Chart {
+struct SHIPML_API Chart {
   enum class Kind { xy, bars, heatmap };
   enum class Corner { top_left, top_right, bottom_left, bottom_right };
   Kind kind = Kind::xy;
@@ -59,7 +61,7 @@ struct Chart {
 };
 
 /// Overrides; nothing here is required.
-struct ChartStyle {
+struct SHIPML_API ChartStyle {
   int width = 720, height = 480;  // points (SVG, PDF) or pixels (PNG)
   std::string title;              // replaces the chart's own
   std::vector<std::string> palette;  // "#rrggbb" colours; default: Okabe-Ito (colour-blind safe)
@@ -67,21 +69,21 @@ struct ChartStyle {
 
 enum class ImageFormat { svg, png, pdf };
 /// From a file name's extension (.svg, .png, .pdf); a UsageError otherwise.
-ImageFormat image_format(const std::string& path);
+SHIPML_API ImageFormat image_format(const std::string& path);
 
 /// The chart as the bytes of an image file.
-std::string render(const Chart& chart, ImageFormat format, const ChartStyle& style = {});
+SHIPML_API std::string render(const Chart& chart, ImageFormat format, const ChartStyle& style = {});
 /// The chart as an <svg> element to place in an HTML page beside others (a
 /// report, a notebook): Cairo names glyphs and clip paths "glyph0-1", "clip1"
 /// in every file, so side by side they would collide; each id gets `prefix`.
-std::string render_inline_svg(const Chart& chart, const std::string& prefix, const ChartStyle& style = {});
+SHIPML_API std::string render_inline_svg(const Chart& chart, const std::string& prefix, const ChartStyle& style = {});
 /// Renders to `path` (format from its extension), written atomically.
-void save_chart(const Chart& chart, const std::string& path, const ChartStyle& style = {});
+SHIPML_API void save_chart(const Chart& chart, const std::string& path, const ChartStyle& style = {});
 
 /// Round tick values covering [low, high]: steps of 1, 2 or 5 x 10^k, at most
 /// about `target` of them; the first tick <= low and the last >= high.
-std::vector<double> nice_ticks(double low, double high, int target = 6);
+SHIPML_API std::vector<double> nice_ticks(double low, double high, int target = 6);
 /// A tick's label with just the decimals its step needs.
-std::string tick_label(double value, double step);
+SHIPML_API std::string tick_label(double value, double step);
 
 }  // namespace shipml

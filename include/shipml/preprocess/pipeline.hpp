@@ -11,18 +11,19 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/preprocess/transformer.hpp"
 
 namespace shipml {
 
-struct StepSpec {
+struct SHIPML_API StepSpec {
   std::string name;                           // unique in the pipeline (default: the transformer's name)
   std::string transformer;
   std::map<std::string, std::string> params;  // the transformer's parameters
   std::vector<std::string> columns;           // empty: every column of the kind it handles
 };
 
-class Pipeline {
+class SHIPML_API Pipeline {
  public:
   Pipeline();
   /// Checks every step now: known transformer, valid parameters, unique names.
@@ -67,6 +68,6 @@ class Pipeline {
 };
 
 /// Reads "TRANSFORMER[:COLUMN,COLUMN...]" (the command line's --step).
-StepSpec parse_step(const std::string& text);
+SHIPML_API StepSpec parse_step(const std::string& text);
 
 }  // namespace shipml

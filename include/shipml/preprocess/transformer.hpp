@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/binary.hpp"
 #include "shipml/core/frame.hpp"
 #include "shipml/core/params.hpp"
@@ -18,7 +19,7 @@
 namespace shipml {
 
 /// What a transformer is fitted with besides its columns.
-struct FitContext {
+struct SHIPML_API FitContext {
   const Column* target = nullptr;  // the training target (for target encoding)
   Task task = Task::regression;
   std::vector<std::string> classes;
@@ -27,12 +28,12 @@ struct FitContext {
 
 /// An output column and the input column it was made from (by position in the
 /// step's input), so importances can be traced back to the data's columns.
-struct Produced {
+struct SHIPML_API Produced {
   Column column;
   std::size_t source = 0;
 };
 
-class Transformer {
+class SHIPML_API Transformer {
  public:
   virtual ~Transformer() = default;
   virtual void fit(const Frame& columns, const FitContext& context) = 0;
@@ -53,7 +54,7 @@ class Transformer {
 /// The columns a transformer applies to when the pipeline names none.
 enum class Applies { numeric, categorical, any };
 
-struct TransformerInfo {
+struct SHIPML_API TransformerInfo {
   std::string name;
   std::string summary;
   Applies applies = Applies::any;
@@ -69,8 +70,8 @@ struct TransformerInfo {
 };
 
 /// Every registered transformer, in registration order.
-const std::vector<TransformerInfo>& transformers();
+SHIPML_API const std::vector<TransformerInfo>& transformers();
 /// The named transformer; a UsageError listing the known names otherwise.
-const TransformerInfo& find_transformer(const std::string& name);
+SHIPML_API const TransformerInfo& find_transformer(const std::string& name);
 
 }  // namespace shipml

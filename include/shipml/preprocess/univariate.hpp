@@ -16,16 +16,17 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/core/frame.hpp"
 #include "shipml/estimators/estimator.hpp"
 
 namespace shipml {
 
 enum class UnivariateTest { f_test, chi2, mutual_info };
-UnivariateTest parse_univariate_test(const std::string& name);
-std::string_view to_string(UnivariateTest test);  // "F", "chi2", "mutual information"
+SHIPML_API UnivariateTest parse_univariate_test(const std::string& name);
+SHIPML_API std::string_view to_string(UnivariateTest test);  // "F", "chi2", "mutual information"
 
-struct UnivariateScore {
+struct SHIPML_API UnivariateScore {
   double score = 0;
   double p_value = std::numeric_limits<double>::quiet_NaN();  // F and chi-squared tests
   std::string test;  // the test this column got
@@ -34,14 +35,14 @@ struct UnivariateScore {
 /// One score per column of `features`. `seed`: the tiny noise that breaks ties
 /// for mutual information. A UsageError for chi2 on a regression target or on
 /// negative values (naming the column and row).
-std::vector<UnivariateScore> univariate_scores(const Frame& features, const Column& target, Task task,
+SHIPML_API std::vector<UnivariateScore> univariate_scores(const Frame& features, const Column& target, Task task,
                                                UnivariateTest test, std::uint64_t seed = 0);
 
 /// Column indices best first: the smallest p-value (comparable across the tests
 /// a mixed table needs), then the largest score; mutual information by score.
-std::vector<std::size_t> univariate_ranking(const std::vector<UnivariateScore>& scores, UnivariateTest test);
+SHIPML_API std::vector<std::size_t> univariate_ranking(const std::vector<UnivariateScore>& scores, UnivariateTest test);
 
 /// How many of `n` columns k-best keeps: `k`, or `percentile` percent of them when > 0.
-std::size_t kbest_count(std::size_t n, std::size_t k, double percentile);
+SHIPML_API std::size_t kbest_count(std::size_t n, std::size_t k, double percentile);
 
 }  // namespace shipml

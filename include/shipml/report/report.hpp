@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/model/model.hpp"
 #include "shipml/model/scoring.hpp"
 #include "shipml/plot/chart.hpp"
@@ -17,17 +18,17 @@ namespace shipml {
 
 /// The held-out predictions a run recorded (score, compare); a UsageError
 /// saying which commands record them otherwise.
-HeldOutPredictions run_predictions(const RunRecord& run);
+SHIPML_API HeldOutPredictions run_predictions(const RunRecord& run);
 /// The model a run saved (train, compare, search), if it saved one.
-std::optional<Model> run_model(const RunRecord& run);
+SHIPML_API std::optional<Model> run_model(const RunRecord& run);
 
 /// Every chart that applies to the run, with its kind's name, in display order:
 /// from its predictions, its model, its importance ranking and its data file
 /// (when that is still where the run read it). `predictions`: the run's, when
 /// the caller has already read them.
-std::vector<std::pair<std::string, Chart>> run_charts(const RunRecord& run, const HeldOutPredictions* predictions = nullptr);
+SHIPML_API std::vector<std::pair<std::string, Chart>> run_charts(const RunRecord& run, const HeldOutPredictions* predictions = nullptr);
 
 /// The report page.
-std::string html_report(const RunRecord& run);
+SHIPML_API std::string html_report(const RunRecord& run);
 
 }  // namespace shipml

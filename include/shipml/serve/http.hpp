@@ -8,9 +8,11 @@
 #include <utility>
 #include <vector>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml::serve {
 
-struct HttpRequest {
+struct SHIPML_API HttpRequest {
   std::string_view method, path, query;  // views into the connection's buffer
   int minor_version = 1;                 // HTTP/1.<minor_version>
   std::vector<std::pair<std::string_view, std::string_view>> headers;
@@ -21,14 +23,14 @@ struct HttpRequest {
   std::string_view header(std::string_view name) const;
 };
 
-struct HttpLimits {
+struct SHIPML_API HttpLimits {
   std::size_t max_header_bytes = 64 * 1024;
   std::size_t max_body_bytes = 8 * 1024 * 1024;
 };
 
 enum class ParseState { complete, incomplete, error };
 
-struct ParseResult {
+struct SHIPML_API ParseResult {
   ParseState state = ParseState::incomplete;
   std::size_t consumed = 0;  // bytes of the buffer the complete request took
   int status = 0;            // error: the status to answer with (400, 413, 431, 501, 505)
@@ -43,10 +45,10 @@ struct ParseResult {
 
 /// Parses one request from the start of `buffer`. The request's views point into
 /// `buffer`, or into `body_storage` for a chunked body.
-ParseResult parse_request(std::string_view buffer, const HttpLimits& limits, HttpRequest& request,
+SHIPML_API ParseResult parse_request(std::string_view buffer, const HttpLimits& limits, HttpRequest& request,
                           std::string& body_storage);
 
-struct HttpResponse {
+struct SHIPML_API HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
@@ -61,13 +63,13 @@ struct HttpResponse {
 };
 
 /// The standard reason phrase of a status code ("Not Found").
-std::string_view reason_phrase(int status);
+SHIPML_API std::string_view reason_phrase(int status);
 
 /// Appends the response's bytes to `out`; `keep_alive` says what the
 /// Connection header promises.
-void serialize(const HttpResponse& response, bool keep_alive, std::string& out);
+SHIPML_API void serialize(const HttpResponse& response, bool keep_alive, std::string& out);
 
 /// Compares two secrets in time that depends only on their lengths.
-bool constant_time_equal(std::string_view a, std::string_view b);
+SHIPML_API bool constant_time_equal(std::string_view a, std::string_view b);
 
 }  // namespace shipml::serve

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/serve/http.hpp"
 #include "shipml/serve/model_repository.hpp"
 #include "shipml/serve/server.hpp"
@@ -13,14 +14,14 @@
 
 namespace shipml::serve {
 
-struct ServiceOptions {
+struct SHIPML_API ServiceOptions {
   std::string token;         // empty: no authentication
   bool access_log = true;    // JSON lines on standard output
   int loops = 1;             // the server's event loops (one log buffer and metrics shard each)
   int log_fd = 1;
 };
 
-class InferenceService {
+class SHIPML_API InferenceService {
  public:
   InferenceService(ModelRepository& models, ServiceOptions options);
 

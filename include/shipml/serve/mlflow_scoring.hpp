@@ -5,18 +5,19 @@
 #include <string>
 #include <string_view>
 
+#include "shipml/core/export.hpp"
 #include "shipml/model/model.hpp"
 
 namespace shipml::serve::mlflow {
 
 /// The rows of an /invocations body. A RequestError says what was wrong: 415
 /// for a content type that is neither JSON nor CSV, 400 for the rest.
-Frame decode(const Model& model, std::string_view content_type, std::string_view body);
+SHIPML_API Frame decode(const Model& model, std::string_view content_type, std::string_view body);
 
 /// {"predictions": [...]}: class labels (as numbers when they are numbers) or values.
-std::string encode(const Predictions& predictions);
+SHIPML_API std::string encode(const Predictions& predictions);
 
 /// MLflow's error body: {"error_code": "...", "message": "..."}.
-std::string error_body(int status, const std::string& message);
+SHIPML_API std::string error_body(int status, const std::string& message);
 
 }  // namespace shipml::serve::mlflow

@@ -8,11 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/model/model.hpp"
 
 namespace shipml::serve {
 
-struct ServedModel {
+struct SHIPML_API ServedModel {
   std::string name, version, source;  // source: a model file, or a registry reference (models:/NAME/STAGE)
   std::string file;                   // the file it was loaded from
   std::shared_ptr<const Model> model;
@@ -23,18 +24,18 @@ struct ServedModel {
 
 /// "churn.shipml" -> name "churn", version "1"; "churn:3=path" -> "churn", "3";
 /// "models:/churn/production" -> "churn", the registry version it resolves to.
-struct ModelSource {
+struct SHIPML_API ModelSource {
   std::string name, version, path;
   static ModelSource parse(const std::string& spec);
 };
 
-struct ReloadResult {
+struct SHIPML_API ReloadResult {
   std::string name, version;
   bool ok = false;
   std::string error;  // when not ok: why the old model is still serving
 };
 
-class ModelRepository {
+class SHIPML_API ModelRepository {
  public:
   /// Loads a model now; a ModelError (or a UsageError for a duplicate name and version) otherwise.
   void add(const ModelSource& source);

@@ -6,18 +6,19 @@
 #include <string_view>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/model/model.hpp"
 #include "shipml/serve/http.hpp"
 #include "shipml/serve/model_repository.hpp"
 
 namespace shipml::serve::oip {
 
-struct RequestedOutput {
+struct SHIPML_API RequestedOutput {
   std::string name;
   bool binary = false;
 };
 
-struct InferRequest {
+struct SHIPML_API InferRequest {
   Frame input;
   std::string id;
   std::vector<RequestedOutput> outputs;  // empty: every output, as JSON
@@ -28,14 +29,14 @@ struct InferRequest {
 /// feature (shape [n] or [n, 1]; BYTES for text) or one [n, features] tensor in
 /// schema order; data nested or flat. `json_length` is the value of the
 /// Inference-Header-Content-Length header ("" when the body is all JSON).
-InferRequest decode_infer(const Model& model, std::string_view body, std::string_view json_length);
+SHIPML_API InferRequest decode_infer(const Model& model, std::string_view body, std::string_view json_length);
 
 /// Writes the infer response: `predict` (class labels as BYTES, or values as
 /// FP64) and for classifiers `predict_proba` (FP64, [n, classes]).
-void encode_infer(const ServedModel& served, const InferRequest& request, const Predictions& predictions,
+SHIPML_API void encode_infer(const ServedModel& served, const InferRequest& request, const Predictions& predictions,
                   HttpResponse& response);
 
 /// GET /v2/models/{name}: inputs from the schema, outputs, and what the model is.
-std::string model_metadata(const ServedModel& served, const std::vector<std::string>& versions);
+SHIPML_API std::string model_metadata(const ServedModel& served, const std::vector<std::string>& versions);
 
 }  // namespace shipml::serve::oip

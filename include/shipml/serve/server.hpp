@@ -9,11 +9,12 @@
 #include <memory>
 #include <string>
 
+#include "shipml/core/export.hpp"
 #include "shipml/serve/http.hpp"
 
 namespace shipml::serve {
 
-struct ServerOptions {
+struct SHIPML_API ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (see HttpServer::port)
   int threads = 0;  // event loops; 0: one per core
@@ -23,12 +24,12 @@ struct ServerOptions {
 };
 
 /// Who sent a request, for the handler's logs.
-struct Peer {
+struct SHIPML_API Peer {
   std::string address;
   int loop = 0;  // which event loop (0 .. threads-1)
 };
 
-class HttpServer {
+class SHIPML_API HttpServer {
  public:
   using Handler = std::function<void(const HttpRequest&, const Peer&, HttpResponse&)>;
   /// Called by each loop after it has handled a batch of events (flush buffers).

@@ -12,11 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/serve/model_repository.hpp"
 
 namespace shipml::serve {
 
-class ServerMetrics {
+class SHIPML_API ServerMetrics {
  public:
   /// Upper bounds (seconds) of the latency histogram's buckets.
   static constexpr std::array<double, 14> kBuckets = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,

@@ -7,11 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/track/run_store.hpp"
 
 namespace shipml {
 
-struct ModelVersion {
+struct SHIPML_API ModelVersion {
   std::string name;
   int version = 0;
   std::string stage = "none";
@@ -23,7 +24,7 @@ struct ModelVersion {
   nlohmann::json to_json() const;
 };
 
-class ModelRegistry {
+class SHIPML_API ModelRegistry {
  public:
   explicit ModelRegistry(RunStore& store);
 
@@ -46,7 +47,7 @@ class ModelRegistry {
 
 /// Where a model is: "models:/NAME/production" or "models:/NAME/3" (looked up in
 /// the registry of $SHIPML_TRACKING_URI or ./runs); any other text is a path, as is.
-std::string resolve_model_path(const std::string& path_or_reference);
+SHIPML_API std::string resolve_model_path(const std::string& path_or_reference);
 inline bool is_registry_reference(const std::string& s) { return s.starts_with("models:/"); }
 
 }  // namespace shipml

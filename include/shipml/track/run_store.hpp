@@ -9,13 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
+
 namespace shipml {
 
 namespace track {
 class SqlConnection;
 }
 
-struct RunRecord {
+struct SHIPML_API RunRecord {
   std::string id;
   std::string experiment = "default";
   std::string kind;    // train, score, compare, search, select, run
@@ -32,14 +34,14 @@ struct RunRecord {
   nlohmann::json to_json() const;
 };
 
-struct RunQuery {
+struct SHIPML_API RunQuery {
   std::string experiment;          // empty: every experiment
   std::string filter;              // "metrics.auc > 0.9 and params.max_leaves = 31 and status = finished"
   std::string sort = "-start_time";  // a field as in filters, "-" for descending
   std::size_t limit = 100;
 };
 
-class RunStore {
+class SHIPML_API RunStore {
  public:
   /// `uri`: empty for $SHIPML_TRACKING_URI or else ./runs; a folder (SQLite
   /// file and artifacts in it); or postgresql://user@host[:port]/db, with

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "shipml/core/export.hpp"
 #include "shipml/data/dataset.hpp"
 #include "shipml/model/model.hpp"
 #include "shipml/model/scoring.hpp"
@@ -16,9 +17,9 @@
 namespace shipml {
 
 /// Whether runs are recorded by default: not when $SHIPML_TRACKING is off/0/false.
-bool tracking_enabled();
+SHIPML_API bool tracking_enabled();
 
-class TrackedRun {
+class SHIPML_API TrackedRun {
  public:
   /// Starts a run in the store at `uri` (see RunStore::open) when `enabled`,
   /// unless this thread already has a run open (a run inside a run is part of

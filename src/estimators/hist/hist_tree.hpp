@@ -21,7 +21,11 @@ struct Node {
   std::uint16_t feature = 0;
   std::uint8_t threshold = 0; // numeric split: bins <= threshold go left
   std::uint8_t flags = 0;
+  // Nodes are saved as their bytes: the four a compiler would leave as padding
+  // are a member, so a file never carries leftover memory.
+  std::uint32_t unused = 0;
 };
+static_assert(sizeof(Node) == 24, "the model file stores 24-byte nodes");
 
 struct HistTree {
   std::vector<Node> nodes;
