@@ -28,109 +28,123 @@ struct RegistryArgs {
   }
 };
 
+// `shipml registry register NAME FILE|--run ID`: the next version.
+void add_register(CLI::App* reg) {
+  auto* cmd = reg->add_subcommand("register", "Register a model file, or the model a run saved, as the next version");
+  auto a = std::make_shared<RegistryArgs>();
+  auto name = std::make_shared<std::string>(), model = std::make_shared<std::string>(),
+       run = std::make_shared<std::string>(), notes = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "registered model name")->required();
+  auto* file = cmd->add_option("model", *model, "model file")->check(CLI::ExistingFile);
+  cmd->add_option("--run", *run, "register the model file this run saved")->excludes(file);
+  cmd->add_option("--notes", *notes, "free text kept with the version");
+  a->add(cmd);
+  cmd->callback([=] {
+    if (model->empty() == run->empty()) throw UsageError("give a model file or --run ID (one of them)");
+    auto store = RunStore::open(a->store);
+    ModelRegistry registry(*store);
+    const ModelVersion v = run->empty() ? registry.register_file(*name, *model, *notes) : registry.register_run(*name, *run, *notes);
+    if (a->json) std::cout << v.to_json().dump(2) << '\n';
+    else std::cout << "registered " << v.name << " version " << v.version << " (models:/" << v.name << "/" << v.version << ")\n";
+  });
+}
+
+// `shipml registry list`: every name with its latest version and stages.
+void add_list(CLI::App* reg) {
+  auto* cmd = reg->add_subcommand("list", "Registered models with their latest version and stages");
+  auto a = std::make_shared<RegistryArgs>();
+  a->add(cmd);
+  cmd->callback([=] {
+    auto store = RunStore::open(a->store);
+    ModelRegistry registry(*store);
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& name : registry.names()) {
+      const auto versions = registry.versions(name);
+      nlohmann::json j = {{"name", name}, {"latest", versions.back().version}, {"stages", nlohmann::json::object()}};
+      for (const auto& v : versions)
+        if (v.stage == "staging" || v.stage == "production") j["stages"][v.stage] = v.version;
+      out.push_back(j);
+    }
+    if (a->json) {
+      std::cout << out.dump(2) << '\n';
+      return;
+    }
+    if (out.empty()) std::cout << "no registered models\n";
+    for (const auto& j : out) {
+      std::cout << std::left << std::setw(24) << j["name"].get<std::string>() << "latest " << j["latest"];
+      for (const auto& [stage, v] : j["stages"].items()) std::cout << "  " << stage << " " << v;
+      std::cout << '\n';
+    }
+  });
+}
+
+// `shipml registry show NAME`: every version.
+void add_show(CLI::App* reg) {
+  auto* cmd = reg->add_subcommand("show", "Every version of a registered model");
+  auto a = std::make_shared<RegistryArgs>();
+  auto name = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "registered model name")->required();
+  a->add(cmd);
+  cmd->callback([=] {
+    auto store = RunStore::open(a->store);
+    ModelRegistry registry(*store);
+    const auto versions = registry.versions(*name);
+    if (versions.empty()) (void)registry.get(*name);  // says what is registered
+    if (a->json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& v : versions) out.push_back(v.to_json());
+      std::cout << out.dump(2) << '\n';
+      return;
+    }
+    for (const auto& v : versions) print_version(v);
+  });
+}
+
+// `shipml registry promote NAME VERSION --stage S`.
+void add_promote(CLI::App* reg) {
+  auto* cmd = reg->add_subcommand("promote", "Move a version to a stage (the version that held staging or production is archived)");
+  auto a = std::make_shared<RegistryArgs>();
+  auto name = std::make_shared<std::string>(), stage = std::make_shared<std::string>(), notes = std::make_shared<std::string>();
+  auto version = std::make_shared<int>(0);
+  cmd->add_option("name", *name, "registered model name")->required();
+  cmd->add_option("version", *version, "version number")->required();
+  cmd->add_option("--stage", *stage, "none, staging, production or archived")->required();
+  cmd->add_option("--notes", *notes, "replace the version's notes");
+  a->add(cmd);
+  cmd->callback([=] {
+    auto store = RunStore::open(a->store);
+    const ModelVersion v = ModelRegistry(*store).promote(*name, *version, *stage, *notes);
+    if (a->json) std::cout << v.to_json().dump(2) << '\n';
+    else std::cout << v.name << " version " << v.version << " is now in stage " << v.stage << '\n';
+  });
+}
+
+// `shipml registry get REFERENCE --out FILE`: a copy of the file.
+void add_get(CLI::App* reg) {
+  auto* cmd = reg->add_subcommand("get", "Copy a registered model file out: NAME, NAME@VERSION or NAME:STAGE");
+  auto a = std::make_shared<RegistryArgs>();
+  auto ref = std::make_shared<std::string>(), out = std::make_shared<std::string>();
+  cmd->add_option("reference", *ref, "NAME (latest), NAME@3, NAME:production")->required();
+  cmd->add_option("--out,-o", *out, "where to write the model file")->required();
+  a->add(cmd, false);
+  cmd->callback([=] {
+    auto store = RunStore::open(a->store);
+    const ModelVersion v = ModelRegistry(*store).get(*ref);
+    write_file_atomic(*out, read_file(v.path));
+    std::cout << "wrote " << v.name << " version " << v.version << " (" << v.stage << ") to " << *out << '\n';
+  });
+}
+
 }  // namespace
 
 void add_registry(CLI::App& app) {
   auto* reg = app.add_subcommand("registry", "Named model versions with stages (none, staging, production, archived)");
   reg->require_subcommand(1);
-
-  {
-    auto* cmd = reg->add_subcommand("register", "Register a model file, or the model a run saved, as the next version");
-    auto a = std::make_shared<RegistryArgs>();
-    auto name = std::make_shared<std::string>(), model = std::make_shared<std::string>(),
-         run = std::make_shared<std::string>(), notes = std::make_shared<std::string>();
-    cmd->add_option("name", *name, "registered model name")->required();
-    auto* file = cmd->add_option("model", *model, "model file")->check(CLI::ExistingFile);
-    cmd->add_option("--run", *run, "register the model file this run saved")->excludes(file);
-    cmd->add_option("--notes", *notes, "free text kept with the version");
-    a->add(cmd);
-    cmd->callback([=] {
-      if (model->empty() == run->empty()) throw UsageError("give a model file or --run ID (one of them)");
-      auto store = RunStore::open(a->store);
-      ModelRegistry registry(*store);
-      const ModelVersion v = run->empty() ? registry.register_file(*name, *model, *notes) : registry.register_run(*name, *run, *notes);
-      if (a->json) std::cout << v.to_json().dump(2) << '\n';
-      else std::cout << "registered " << v.name << " version " << v.version << " (models:/" << v.name << "/" << v.version << ")\n";
-    });
-  }
-  {
-    auto* cmd = reg->add_subcommand("list", "Registered models with their latest version and stages");
-    auto a = std::make_shared<RegistryArgs>();
-    a->add(cmd);
-    cmd->callback([=] {
-      auto store = RunStore::open(a->store);
-      ModelRegistry registry(*store);
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& name : registry.names()) {
-        const auto versions = registry.versions(name);
-        nlohmann::json j = {{"name", name}, {"latest", versions.back().version}, {"stages", nlohmann::json::object()}};
-        for (const auto& v : versions)
-          if (v.stage == "staging" || v.stage == "production") j["stages"][v.stage] = v.version;
-        out.push_back(j);
-      }
-      if (a->json) {
-        std::cout << out.dump(2) << '\n';
-        return;
-      }
-      if (out.empty()) std::cout << "no registered models\n";
-      for (const auto& j : out) {
-        std::cout << std::left << std::setw(24) << j["name"].get<std::string>() << "latest " << j["latest"];
-        for (const auto& [stage, v] : j["stages"].items()) std::cout << "  " << stage << " " << v;
-        std::cout << '\n';
-      }
-    });
-  }
-  {
-    auto* cmd = reg->add_subcommand("show", "Every version of a registered model");
-    auto a = std::make_shared<RegistryArgs>();
-    auto name = std::make_shared<std::string>();
-    cmd->add_option("name", *name, "registered model name")->required();
-    a->add(cmd);
-    cmd->callback([=] {
-      auto store = RunStore::open(a->store);
-      ModelRegistry registry(*store);
-      const auto versions = registry.versions(*name);
-      if (versions.empty()) (void)registry.get(*name);  // says what is registered
-      if (a->json) {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& v : versions) out.push_back(v.to_json());
-        std::cout << out.dump(2) << '\n';
-        return;
-      }
-      for (const auto& v : versions) print_version(v);
-    });
-  }
-  {
-    auto* cmd = reg->add_subcommand("promote", "Move a version to a stage (the version that held staging or production is archived)");
-    auto a = std::make_shared<RegistryArgs>();
-    auto name = std::make_shared<std::string>(), stage = std::make_shared<std::string>(), notes = std::make_shared<std::string>();
-    auto version = std::make_shared<int>(0);
-    cmd->add_option("name", *name, "registered model name")->required();
-    cmd->add_option("version", *version, "version number")->required();
-    cmd->add_option("--stage", *stage, "none, staging, production or archived")->required();
-    cmd->add_option("--notes", *notes, "replace the version's notes");
-    a->add(cmd);
-    cmd->callback([=] {
-      auto store = RunStore::open(a->store);
-      const ModelVersion v = ModelRegistry(*store).promote(*name, *version, *stage, *notes);
-      if (a->json) std::cout << v.to_json().dump(2) << '\n';
-      else std::cout << v.name << " version " << v.version << " is now in stage " << v.stage << '\n';
-    });
-  }
-  {
-    auto* cmd = reg->add_subcommand("get", "Copy a registered model file out: NAME, NAME@VERSION or NAME:STAGE");
-    auto a = std::make_shared<RegistryArgs>();
-    auto ref = std::make_shared<std::string>(), out = std::make_shared<std::string>();
-    cmd->add_option("reference", *ref, "NAME (latest), NAME@3, NAME:production")->required();
-    cmd->add_option("--out,-o", *out, "where to write the model file")->required();
-    a->add(cmd, false);
-    cmd->callback([=] {
-      auto store = RunStore::open(a->store);
-      const ModelVersion v = ModelRegistry(*store).get(*ref);
-      write_file_atomic(*out, read_file(v.path));
-      std::cout << "wrote " << v.name << " version " << v.version << " (" << v.stage << ") to " << *out << '\n';
-    });
-  }
+  add_register(reg);
+  add_list(reg);
+  add_show(reg);
+  add_promote(reg);
+  add_get(reg);
 }
 
 }  // namespace shipml::cli

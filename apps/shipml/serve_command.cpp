@@ -51,105 +51,129 @@ std::string read_token(const std::string& path) {
   return token;
 }
 
+// The flags of `shipml serve`.
+struct ServeArgs {
+  std::vector<std::string> models;
+  std::string host = "127.0.0.1", max_body = "8MiB", timeout = "30s", token_file;
+  int port = 8080, threads = 0, registry_poll = 5;
+  bool no_access_log = false, check = false;
+
+  void add(CLI::App* cmd) {
+    cmd->add_option("model", models,
+                    "model file, models:/NAME/STAGE|VERSION from the registry, or NAME[:VERSION]=either "
+                    "(name: the file's stem; version: 1, or the registry's)")
+        ->required();
+    cmd->add_option("--host", host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
+    cmd->add_option("--port,-p", port, "port (0: any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
+    cmd->add_option("--threads", threads, "event-loop threads (default: one per core)")->check(CLI::Range(0, 1024));
+    cmd->add_option("--max-body", max_body, "largest request body; larger ones get 413")->capture_default_str();
+    cmd->add_option("--timeout", timeout, "close connections idle or stalled this long")->capture_default_str();
+    cmd->add_option("--token-file", token_file, "require 'Authorization: Bearer <token in this file>' (health stays open)")
+        ->check(CLI::ExistingFile);
+    cmd->add_flag("--no-access-log", no_access_log, "do not write a JSON line per request to standard output");
+    cmd->add_option("--registry-poll", registry_poll,
+                    "seconds between checks that a models:/NAME/STAGE still resolves to the served version")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+    cmd->add_flag("--check", check, "load the models, check the flags, print what would be served, and exit");
+  }
+};
+
+// Loads every model named on the command line, saying what each is.
+void load_models(const ServeArgs& a, serve::ModelRepository& models) {
+  for (const auto& spec : a.models) {
+    const auto source = serve::ModelSource::parse(spec);
+    models.add(source);
+    const auto m = models.find(source.name, source.version);
+    std::cerr << "model " << m->name << ":" << m->version << " = " << m->model->estimator() << " "
+              << to_string(m->model->task()) << " from " << m->source << '\n';
+  }
+}
+
+// The server's and the service's settings, from the flags (a flag that
+// cannot be read fails here, before any model loads).
+struct ServeSettings {
+  serve::ServerOptions server;
+  serve::ServiceOptions service;
+};
+ServeSettings settings_of(const ServeArgs& a) {
+  ServeSettings s;
+  s.server.host = a.host;
+  s.server.port = a.port;
+  s.server.threads = a.threads;
+  s.server.limits.max_body_bytes = parse_size(a.max_body);
+  s.server.timeout_seconds = parse_duration(a.timeout, "--timeout");
+  if (!a.token_file.empty()) s.service.token = read_token(a.token_file);
+  s.service.access_log = !a.no_access_log;
+  return s;
+}
+
+// Serves until SIGTERM or SIGINT. Signals are taken by one thread with
+// sigwait, so handlers never run inside the event loops; between signals it
+// checks every --registry-poll seconds whether a registry stage has moved.
+void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelRepository& models) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  std::unique_ptr<serve::InferenceService> service;
+  serve::HttpServer server(
+      settings.server, [&](const auto& req, const auto& peer, auto& res) { service->handle(req, peer, res); },
+      [&](int loop) { service->flush_log(loop); });
+  settings.service.loops = server.threads();
+  service = std::make_unique<serve::InferenceService>(models, settings.service);
+  std::cerr << "listening on http://" << (a.host.find(':') != std::string::npos ? "[" + a.host + "]" : a.host) << ":"
+            << server.port() << " with " << server.threads()
+            << " threads: Open Inference Protocol v2 at /v2, MLflow at /invocations, metrics at /metrics" << std::endl;
+
+  std::thread signal_thread([&] {
+    while (true) {
+      timespec poll{a.registry_poll, 0};
+      const int sig = sigtimedwait(&signals, nullptr, &poll);
+      if (sig < 0) {
+        if (errno == EAGAIN && models.registry_moved()) {
+          std::cerr << "a registry stage moved: reloading" << std::endl;
+          for (const auto& line : service->reload()) std::cerr << line << std::endl;
+        }
+        continue;
+      }
+      if (sig == SIGHUP) {
+        for (const auto& line : service->reload()) std::cerr << line << std::endl;
+        continue;
+      }
+      server.stop();
+      std::cerr << "stopping: no new connections; answering the requests already received" << std::endl;
+      return;
+    }
+  });
+  try {
+    server.run();
+  } catch (...) {
+    ::pthread_kill(signal_thread.native_handle(), SIGTERM);
+    signal_thread.join();
+    throw;
+  }
+  signal_thread.join();
+  std::cerr << "stopped" << std::endl;
+}
+
 }  // namespace
 
 void add_serve(CLI::App& app) {
-  struct Args {
-    std::vector<std::string> models;
-    std::string host = "127.0.0.1", max_body = "8MiB", timeout = "30s", token_file;
-    int port = 8080, threads = 0, registry_poll = 5;
-    bool no_access_log = false, check = false;
-  };
-  auto a = std::make_shared<Args>();
+  auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations)");
-  cmd->add_option("model", a->models,
-                  "model file, models:/NAME/STAGE|VERSION from the registry, or NAME[:VERSION]=either "
-                  "(name: the file's stem; version: 1, or the registry's)")
-      ->required();
-  cmd->add_option("--host", a->host, "address to listen on (0.0.0.0: every interface)")->capture_default_str();
-  cmd->add_option("--port,-p", a->port, "port (0: any free port)")->check(CLI::Range(0, 65535))->capture_default_str();
-  cmd->add_option("--threads", a->threads, "event-loop threads (default: one per core)")->check(CLI::Range(0, 1024));
-  cmd->add_option("--max-body", a->max_body, "largest request body; larger ones get 413")->capture_default_str();
-  cmd->add_option("--timeout", a->timeout, "close connections idle or stalled this long")->capture_default_str();
-  cmd->add_option("--token-file", a->token_file, "require 'Authorization: Bearer <token in this file>' (health stays open)")
-      ->check(CLI::ExistingFile);
-  cmd->add_flag("--no-access-log", a->no_access_log, "do not write a JSON line per request to standard output");
-  cmd->add_option("--registry-poll", a->registry_poll, "seconds between checks that a models:/NAME/STAGE still resolves to the served version")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
-  cmd->add_flag("--check", a->check, "load the models, check the flags, print what would be served, and exit");
+  a->add(cmd);
   cmd->callback([a] {
-    serve::ServerOptions options;
-    options.host = a->host;
-    options.port = a->port;
-    options.threads = a->threads;
-    options.limits.max_body_bytes = parse_size(a->max_body);
-    options.timeout_seconds = parse_duration(a->timeout, "--timeout");
-    serve::ServiceOptions service_options;
-    if (!a->token_file.empty()) service_options.token = read_token(a->token_file);
-    service_options.access_log = !a->no_access_log;
-
+    ServeSettings settings = settings_of(*a);
     serve::ModelRepository models;
-    for (const auto& spec : a->models) {
-      const auto source = serve::ModelSource::parse(spec);
-      models.add(source);
-      const auto m = models.find(source.name, source.version);
-      std::cerr << "model " << m->name << ":" << m->version << " = " << m->model->estimator() << " "
-                << to_string(m->model->task()) << " from " << m->source << '\n';
-    }
+    load_models(*a, models);
     if (a->check) {
       std::cerr << "would listen on " << a->host << ":" << a->port << '\n';
       return;
     }
-
-    // Signals are taken by one thread with sigwait, so handlers never run inside the loops.
-    sigset_t signals;
-    sigemptyset(&signals);
-    for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, s);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    ::signal(SIGPIPE, SIG_IGN);
-
-    std::unique_ptr<serve::InferenceService> service;
-    serve::HttpServer server(
-        options, [&](const auto& req, const auto& peer, auto& res) { service->handle(req, peer, res); },
-        [&](int loop) { service->flush_log(loop); });
-    service_options.loops = server.threads();
-    service = std::make_unique<serve::InferenceService>(models, service_options);
-    std::cerr << "listening on http://" << (a->host.find(':') != std::string::npos ? "[" + a->host + "]" : a->host)
-              << ":" << server.port() << " with " << server.threads()
-              << " threads: Open Inference Protocol v2 at /v2, MLflow at /invocations, metrics at /metrics"
-              << std::endl;
-
-    std::thread signal_thread([&] {
-      while (true) {
-        // Every few seconds without a signal: has a registry stage moved to another version?
-        timespec poll{a->registry_poll, 0};
-        const int sig = sigtimedwait(&signals, nullptr, &poll);
-        if (sig < 0) {
-          if (errno == EAGAIN && models.registry_moved()) {
-            std::cerr << "a registry stage moved: reloading" << std::endl;
-            for (const auto& line : service->reload()) std::cerr << line << std::endl;
-          }
-          continue;
-        }
-        if (sig == SIGHUP) {
-          for (const auto& line : service->reload()) std::cerr << line << std::endl;
-          continue;
-        }
-        server.stop();
-        std::cerr << "stopping: no new connections; answering the requests already received" << std::endl;
-        return;
-      }
-    });
-    try {
-      server.run();
-    } catch (...) {
-      ::pthread_kill(signal_thread.native_handle(), SIGTERM);
-      signal_thread.join();
-      throw;
-    }
-    signal_thread.join();
-    std::cerr << "stopped" << std::endl;
+    run_server(std::move(settings), *a, models);
   });
 }
 

@@ -59,116 +59,37 @@ class HistGradientBoosting final : public Estimator {
         threads_(static_cast<int>(p.integer("threads"))) {}
 
   void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
-    k_ = n_classes;
-    features_ = X.cols();
-    loss_ = parse_loss(loss_name_, k_);
-    if ((loss_ == Loss::log_loss) != (k_ > 0))
-      throw UsageError("hist_gbdt: loss=" + loss_name_ + " does not fit a " + (k_ ? "classification" : "regression") + " target");
-    if (loss_ == Loss::poisson)
-      for (double v : y)
-        if (v < 0) throw DataError("hist_gbdt: loss=poisson needs a target >= 0, found " + format_number(v));
-    K_ = k_ > 2 ? static_cast<std::size_t>(k_) : 1;
-
+    check_target(y, n_classes, X.cols());
     ensemble_.binner.fit(X, max_bins_);
-    const hist::BinnedRows rows = ensemble_.binner.transform(X, threads_);
-    const std::size_t n = X.rows();
-    const std::vector<double> weight = row_weights(y, k_, class_weight_);
+    Training t(ensemble_.binner.transform(X, threads_), y, row_weights(y, k_, class_weight_));
+    hold_out(t);
+    baseline_ = initial_scores(y, t.weight, t.train);
+    t.raw.resize(t.n * K_);
+    for (std::size_t i = 0; i < t.n; ++i)
+      std::copy(baseline_.begin(), baseline_.end(), t.raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
+    t.grad.resize(t.n * K_), t.hess.resize(t.n * K_);
 
-    // Rows held out for early stopping (stratified for classes).
-    const bool stop_early = early_stopping_ == "true" || (early_stopping_ == "auto" && n > 10000);
-    std::vector<std::uint32_t> train, valid;
-    if (stop_early) {
-      std::vector<int> groups;
-      if (k_) groups.assign(y.begin(), y.end());
-      const Fold f = train_test_split(n, validation_fraction_, seed_ ^ 0x5eed, groups);
-      train.assign(f.train.begin(), f.train.end());
-      valid.assign(f.test.begin(), f.test.end());
-    } else {
-      train.resize(n);
-      std::iota(train.begin(), train.end(), 0u);
-    }
-
-    baseline_ = initial_scores(y, weight, train);
-    std::vector<double> raw(n * K_);
-    for (std::size_t i = 0; i < n; ++i) std::copy(baseline_.begin(), baseline_.end(), raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
-
-    hist::BoostingCriterion criterion(l2_, cat_smooth_, cat_l2_);
-    hist::GrowerOptions options{.max_leaves = static_cast<int>(max_leaves_), .max_depth = static_cast<int>(max_depth_),
-                                .min_samples_leaf = static_cast<double>(min_samples_leaf_),
-                                .min_child_weight = min_child_weight_,
-                                .min_category_rows = static_cast<double>(min_category_rows_), .threads = threads_};
+    const hist::BoostingCriterion criterion(l2_, cat_smooth_, cat_l2_);
+    const hist::GrowerOptions options{
+        .max_leaves = static_cast<int>(max_leaves_), .max_depth = static_cast<int>(max_depth_),
+        .min_samples_leaf = static_cast<double>(min_samples_leaf_), .min_child_weight = min_child_weight_,
+        .min_category_rows = static_cast<double>(min_category_rows_), .threads = threads_};
     Random rng(seed_);
-    std::vector<float> stats(n * 4, 0.0f);
-    hist::GrowerWorkspace workspace;
-    std::vector<double> grad(n * K_), hess(n * K_);
     ensemble_.trees.clear();
     best_round_ = 0;
-    double best_loss = INFINITY;
-    int since_best = 0;
     valid_loss_.clear();
-    std::vector<int> all_features(features_);
-    std::iota(all_features.begin(), all_features.end(), 0);
-
     Progress progress("hist_gbdt", static_cast<std::size_t>(rounds_));
     for (std::int64_t round = 0; round < rounds_; ++round, progress.tick()) {
       throw_if_stopped("hist_gbdt training");
-      gradients(y, weight, raw, train, grad, hess);
-      std::vector<std::uint32_t> sample = train;
-      if (subsample_ < 1.0) {
-        std::vector<std::uint32_t> kept;
-        for (auto r : sample)
-          if (rng.uniform() < subsample_) kept.push_back(r);
-        sample.swap(kept);
-      }
-      std::vector<int> allowed;
-      if (colsample_ < 1.0) {
-        allowed = all_features;
-        rng.shuffle(std::span(allowed));
-        allowed.resize(std::max<std::size_t>(1, static_cast<std::size_t>(std::round(colsample_ * features_))));
-        std::sort(allowed.begin(), allowed.end());
-      }
-      for (std::size_t k = 0; k < K_; ++k) {
-        for_blocks(sample.size(), [&](std::size_t i) {
-          const std::size_t r = sample[i];
-          float* s = stats.data() + r * 4;
-          s[0] = static_cast<float>(grad[r * K_ + k]), s[1] = static_cast<float>(hess[r * K_ + k]), s[2] = 1.0f;
-        });
-        // The last class of the round can hand its row list over instead of copying it.
-        hist::GrownTree grown =
-            hist::grow_tree(rows, ensemble_.binner.features(), stats, k + 1 == K_ ? std::move(sample) : sample, allowed,
-                            criterion, options, rng, &workspace);
-        if (loss_ == Loss::absolute_error) refit_leaves_to_median(grown, y, weight, raw);
-        for (double& v : grown.tree.values) v *= learning_rate_;
-        // Training rows in the sample take their leaf's value; the rest walk the tree.
-        std::vector<std::uint8_t> done(subsample_ < 1.0 ? n : 0, 0);  // bytes: written from several threads
-        parallel_for(grown.leaves.size(), threads_, [&](std::size_t l) {
-          const auto& leaf = grown.leaves[l];
-          const double v = grown.tree.values[grown.tree.nodes[static_cast<std::size_t>(leaf.node)].payload];
-          for (std::size_t i = leaf.begin; i < leaf.end; ++i) {
-            raw[grown.order[i] * K_ + k] += v;
-            if (!done.empty()) done[grown.order[i]] = true;
-          }
-        });
-        if (!done.empty())
-          for_blocks(train.size(), [&](std::size_t i) {
-            if (!done[train[i]]) raw[train[i] * K_ + k] += grown.tree.predict(rows.row(train[i]))[0];
-          });
-        for_blocks(valid.size(), [&](std::size_t i) { raw[valid[i] * K_ + k] += grown.tree.predict(rows.row(valid[i]))[0]; });
-        ensemble_.trees.push_back(std::move(grown.tree));
-      }
-      if (!stop_early) continue;
-      const double l = mean_loss(y, weight, raw, valid);
-      valid_loss_.push_back(l);
-      // The first round always improves on "nothing yet" (INFINITY - tol * INFINITY would be NaN).
-      if (best_round_ == 0 || l < best_loss - tol_ * std::max(1.0, std::abs(best_loss))) {
-        best_loss = l;
-        best_round_ = static_cast<std::size_t>(round) + 1;
-        since_best = 0;
-      } else if (++since_best >= patience_) {
-        break;
-      }
+      gradients(y, t.weight, t.raw, t.train, t.grad, t.hess);
+      std::vector<std::uint32_t> sample = sampled_rows(t.train, rng);
+      const std::vector<int> allowed = sampled_features(rng);
+      // The last class of the round can hand its row list over instead of copying it.
+      for (std::size_t k = 0; k < K_; ++k)
+        add_tree(t, k, k + 1 == K_ ? std::move(sample) : sample, allowed, criterion, options, rng);
+      if (t.stop_early && stopped_improving(t, round)) break;
     }
-    if (stop_early) ensemble_.trees.resize(best_round_ * K_);
+    if (t.stop_early) ensemble_.trees.resize(best_round_ * K_);
     else best_round_ = ensemble_.trees.size() / K_;
     ensemble_.finish();
   }
@@ -242,6 +163,118 @@ class HistGradientBoosting final : public Estimator {
   nlohmann::json dump_trees(const std::vector<std::string>& names) const override { return ensemble_.dump(names); }
 
  private:
+  // What one fit works with: the binned rows, the training and validation
+  // rows, and per row the raw scores, gradients and hessians (K_ per row).
+  struct Training {
+    Training(hist::BinnedRows binned, std::span<const double> target, std::vector<double> weights)
+        : rows(std::move(binned)), y(target), weight(std::move(weights)), n(target.size()), stats(n * 4, 0.0f) {}
+    const hist::BinnedRows rows;
+    std::span<const double> y;
+    const std::vector<double> weight;
+    const std::size_t n;
+    bool stop_early = false;
+    std::vector<std::uint32_t> train, valid;
+    std::vector<double> raw, grad, hess;
+    std::vector<float> stats;
+    hist::GrowerWorkspace workspace;
+    double best_loss = INFINITY;
+    int since_best = 0;
+  };
+
+  // The loss and class count the target asks for; a clear error when they disagree.
+  void check_target(std::span<const double> y, int n_classes, std::size_t features) {
+    k_ = n_classes;
+    features_ = features;
+    loss_ = parse_loss(loss_name_, k_);
+    if ((loss_ == Loss::log_loss) != (k_ > 0))
+      throw UsageError("hist_gbdt: loss=" + loss_name_ + " does not fit a " + (k_ ? "classification" : "regression") + " target");
+    if (loss_ == Loss::poisson)
+      for (double v : y)
+        if (v < 0) throw DataError("hist_gbdt: loss=poisson needs a target >= 0, found " + format_number(v));
+    K_ = k_ > 2 ? static_cast<std::size_t>(k_) : 1;
+  }
+
+  // Rows held out for early stopping (stratified for classes), or none.
+  void hold_out(Training& t) const {
+    t.stop_early = early_stopping_ == "true" || (early_stopping_ == "auto" && t.n > 10000);
+    if (!t.stop_early) {
+      t.train.resize(t.n);
+      std::iota(t.train.begin(), t.train.end(), 0u);
+      return;
+    }
+    std::vector<int> groups;
+    if (k_) groups.assign(t.y.begin(), t.y.end());
+    const Fold f = train_test_split(t.n, validation_fraction_, seed_ ^ 0x5eed, groups);
+    t.train.assign(f.train.begin(), f.train.end());
+    t.valid.assign(f.test.begin(), f.test.end());
+  }
+
+  // This round's rows (all, or a `subsample` share of them).
+  std::vector<std::uint32_t> sampled_rows(const std::vector<std::uint32_t>& train, Random& rng) const {
+    if (subsample_ >= 1.0) return train;
+    std::vector<std::uint32_t> kept;
+    for (auto r : train)
+      if (rng.uniform() < subsample_) kept.push_back(r);
+    return kept;
+  }
+
+  // This round's features (empty: all of them; else a `colsample` share).
+  std::vector<int> sampled_features(Random& rng) const {
+    if (colsample_ >= 1.0) return {};
+    std::vector<int> allowed(features_);
+    std::iota(allowed.begin(), allowed.end(), 0);
+    rng.shuffle(std::span(allowed));
+    allowed.resize(std::max<std::size_t>(1, static_cast<std::size_t>(std::round(colsample_ * static_cast<double>(features_)))));
+    std::sort(allowed.begin(), allowed.end());
+    return allowed;
+  }
+
+  // Grows class k's tree of this round on the sampled rows, shrinks it by the
+  // learning rate, and adds it to every training and validation row's score.
+  void add_tree(Training& t, std::size_t k, std::vector<std::uint32_t> sample, const std::vector<int>& allowed,
+                const hist::BoostingCriterion& criterion, const hist::GrowerOptions& options, Random& rng) {
+    for_blocks(sample.size(), [&](std::size_t i) {
+      const std::size_t r = sample[i];
+      float* s = t.stats.data() + r * 4;
+      s[0] = static_cast<float>(t.grad[r * K_ + k]), s[1] = static_cast<float>(t.hess[r * K_ + k]), s[2] = 1.0f;
+    });
+    hist::GrownTree grown = hist::grow_tree(t.rows, ensemble_.binner.features(), t.stats, std::move(sample), allowed,
+                                            criterion, options, rng, &t.workspace);
+    if (loss_ == Loss::absolute_error) refit_leaves_to_median(grown, t.y, t.weight, t.raw);
+    for (double& v : grown.tree.values) v *= learning_rate_;
+    // Training rows in the sample take their leaf's value; the rest walk the tree.
+    std::vector<std::uint8_t> done(subsample_ < 1.0 ? t.n : 0, 0);  // bytes: written from several threads
+    parallel_for(grown.leaves.size(), threads_, [&](std::size_t l) {
+      const auto& leaf = grown.leaves[l];
+      const double v = grown.tree.values[grown.tree.nodes[static_cast<std::size_t>(leaf.node)].payload];
+      for (std::size_t i = leaf.begin; i < leaf.end; ++i) {
+        t.raw[grown.order[i] * K_ + k] += v;
+        if (!done.empty()) done[grown.order[i]] = true;
+      }
+    });
+    if (!done.empty())
+      for_blocks(t.train.size(), [&](std::size_t i) {
+        if (!done[t.train[i]]) t.raw[t.train[i] * K_ + k] += grown.tree.predict(t.rows.row(t.train[i]))[0];
+      });
+    for_blocks(t.valid.size(), [&](std::size_t i) { t.raw[t.valid[i] * K_ + k] += grown.tree.predict(t.rows.row(t.valid[i]))[0]; });
+    ensemble_.trees.push_back(std::move(grown.tree));
+  }
+
+  // Records this round's validation loss; true when it has not improved for
+  // n_iter_no_change rounds (the best round is kept).
+  bool stopped_improving(Training& t, std::int64_t round) {
+    const double l = mean_loss(t.y, t.weight, t.raw, t.valid);
+    valid_loss_.push_back(l);
+    // The first round always improves on "nothing yet" (INFINITY - tol * INFINITY would be NaN).
+    if (best_round_ == 0 || l < t.best_loss - tol_ * std::max(1.0, std::abs(t.best_loss))) {
+      t.best_loss = l;
+      best_round_ = static_cast<std::size_t>(round) + 1;
+      t.since_best = 0;
+      return false;
+    }
+    return ++t.since_best >= patience_;
+  }
+
   // fn(i) for i in [0, n), in parallel blocks of rows (each i touches only its own row).
   template <class Fn>
   void for_blocks(std::size_t n, const Fn& fn) const {

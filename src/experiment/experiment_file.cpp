@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "shipml/core/error.hpp"
@@ -12,6 +13,7 @@
 #include "shipml/experiment/compare.hpp"
 #include "shipml/io/file.hpp"
 #include "model/step_reader.hpp"
+#include "shipml/track/recorded.hpp"
 
 namespace shipml {
 namespace {
@@ -166,97 +168,134 @@ ExperimentSpec ExperimentSpec::read(const std::string& path) {
   return s;
 }
 
-ExperimentOutcome run_experiment(const ExperimentSpec& s) {
-  // Every run it records belongs to the experiment, unless the caller chose one.
-  if (!s.name.empty() && std::getenv("SHIPML_EXPERIMENT") == nullptr) ::setenv("SHIPML_EXPERIMENT", s.name.c_str(), 1);
-  ExperimentOutcome outcome;
-  std::ostringstream report;
-  namespace fs = std::filesystem;
-  fs::create_directories(s.out);
-  auto write = [&](const std::string& name, const std::string& contents) {
-    const std::string path = (fs::path(s.out) / name).string();
-    write_file_atomic(path, contents);
-    outcome.files.push_back(path);
-  };
-  write("experiment" + fs::path(s.file).extension().string(), read_file(s.file));  // what was run, beside its results
+namespace {
 
-  Dataset data = read_dataset(s.data, s.target, s.csv);
-  report << s.name << ": " << data.source << ", " << data.rows() << " rows, target " << s.target << "\n";
-  Validation v = s.validation;
-  v.task = s.task;
-  auto model_of = [&](const std::string& name) {
-    const auto it = std::find_if(s.estimators.begin(), s.estimators.end(), [&](const EstimatorSpec& e) { return e.name == name; });
-    return it == s.estimators.end() ? Model(name) : Model(name, it->params, it->steps);
-  };
+// One experiment file carried out, step by step: each step writes its results
+// into the output folder and its part of the report.
+class Experiment {
+ public:
+  explicit Experiment(const ExperimentSpec& s) : s_(s), v_(s.validation), search_estimator_(s.search_estimator) {
+    v_.task = s.task;
+    std::filesystem::create_directories(s.out);
+    write("experiment" + std::filesystem::path(s.file).extension().string(), read_file(s.file));  // what was run
+    data_ = read_dataset(s.data, s.target, s.csv);
+    report_ << s.name << ": " << data_.source << ", " << data_.rows() << " rows, target " << s.target << "\n";
+  }
 
-  if (s.select) {
-    const SelectSpec& sel = *s.select;
+  // Feature selection; with `apply`, what follows sees only the selected columns.
+  void select() {
+    if (!s_.select) return;
+    const SelectSpec& sel = *s_.select;
     FeatureSelection r;
     if (sel.method == "kbest") {
       KBestOptions o = sel.kbest;
-      o.task = s.task;
-      o.seed = v.seed;
-      r = select_k_best(data, o);
+      o.task = s_.task;
+      o.seed = v_.seed;
+      r = select_k_best(data_, o);
+    } else if (sel.method == "sequential") {
+      SequentialOptions o = sel.sequential;
+      o.validation = v_;
+      o.metric = s_.sort;
+      r = sequential_selection(selection_model(), data_, o);
     } else {
-      const Model m = model_of(sel.estimator.empty() ? s.estimators.front().name : sel.estimator);
-      if (sel.method == "sequential") {
-        SequentialOptions o = sel.sequential;
-        o.validation = v;
-        o.metric = s.sort;
-        r = sequential_selection(m, data, o);
-      } else {
-        EliminationOptions o = sel.elimination;
-        o.validation = v;
-        o.metric = s.sort;
-        r = recursive_elimination(m, data, o);
-      }
+      EliminationOptions o = sel.elimination;
+      o.validation = v_;
+      o.metric = s_.sort;
+      r = recursive_elimination(selection_model(), data_, o);
     }
     write("selection.csv", r.to_csv());
-    report << "\nfeature selection (" << sel.method << "): keeps " << r.selected().size() << " of " << r.features.size()
-           << (sel.apply ? ", applied to what follows" : "") << "\n" << r.table();
-    if (sel.apply) data = r.apply(data);
+    report_ << "\nfeature selection (" << sel.method << "): keeps " << r.selected().size() << " of " << r.features.size()
+            << (sel.apply ? ", applied to what follows" : "") << "\n" << r.table();
+    if (sel.apply) data_ = r.apply(data_);
   }
 
-  std::optional<Model> best;
-  std::string search_estimator = s.search_estimator;
-  if (s.estimators.size() > 1) {
+  // Several estimators: a leaderboard on the same folds. Its best is what a
+  // search tunes (unless the file names one), and, without a search, the winner.
+  void compare_estimators() {
+    if (s_.estimators.size() <= 1) return;
     std::vector<Model> models;
-    for (const auto& e : s.estimators) models.emplace_back(e.name, e.params, e.steps);
-    Leaderboard board = compare(models, data, v, s.metrics, s.sort, !s.search_space);
+    for (const auto& e : s_.estimators) models.emplace_back(e.name, e.params, e.steps);
+    Leaderboard board = compare(models, data_, v_, s_.metrics, s_.sort, !s_.search_space);
     write("leaderboard.json", board.to_json().dump(2) + "\n");
-    if (!board.run_id.empty()) outcome.run_ids.push_back(board.run_id);
-    report << "\ncomparison, " << board.validation << ", ranked by " << board.metric << "\n" << board.table();
-    if (search_estimator.empty()) search_estimator = board.entries.front().estimator;
-    if (board.best_model) best = std::move(board.best_model);
+    if (!board.run_id.empty()) outcome_.run_ids.push_back(board.run_id);
+    report_ << "\ncomparison, " << board.validation << ", ranked by " << board.metric << "\n" << board.table();
+    if (search_estimator_.empty()) search_estimator_ = board.entries.front().estimator;
+    if (board.best_model) best_ = std::move(board.best_model);
   }
-  if (s.search_space) {
-    if (search_estimator.empty()) search_estimator = s.estimators.front().name;
-    SearchOptions o = s.search;
-    o.validation = v;
-    o.metrics = s.metrics;
-    o.metric = s.sort;
-    SearchResult r = search(model_of(search_estimator), data, *s.search_space, o);
-    write("search.csv", r.to_csv());
-    write("search.json", r.to_json().dump(2) + "\n");
-    if (!r.run_id.empty()) outcome.run_ids.push_back(r.run_id);
-    report << "\nsearch over " << search_estimator << ", " << r.validation << "\n" << r.table();
-    if (r.best_model) best = std::move(r.best_model);
-  } else if (s.estimators.size() == 1) {
-    Model m = model_of(s.estimators.front().name);
-    const Result r = score(m, data, v, s.metrics);
-    write("result.json", r.to_json().dump(2) + "\n");
-    report << "\n" << m.estimator() << ", " << r.validation << "\n" << r.table();
-    m.fit(data, {.task = s.task});
-    best = std::move(m);
+
+  // A search over one estimator's parameters, or the only estimator scored
+  // and fit on all rows (both recorded as runs).
+  void search_or_score() {
+    if (s_.search_space) {
+      const std::string name = search_estimator_.empty() ? s_.estimators.front().name : search_estimator_;
+      SearchOptions o = s_.search;
+      o.validation = v_;
+      o.metrics = s_.metrics;
+      o.metric = s_.sort;
+      SearchResult r = search(model_of(name), data_, *s_.search_space, o);
+      write("search.csv", r.to_csv());
+      write("search.json", r.to_json().dump(2) + "\n");
+      if (!r.run_id.empty()) outcome_.run_ids.push_back(r.run_id);
+      report_ << "\nsearch over " << name << ", " << r.validation << "\n" << r.table();
+      if (r.best_model) best_ = std::move(r.best_model);
+    } else if (s_.estimators.size() == 1) {
+      Model m = model_of(s_.estimators.front().name);
+      const Result r = score_recorded(m, data_, v_, s_.metrics);
+      write("result.json", r.to_json().dump(2) + "\n");
+      if (!r.run_id.empty()) outcome_.run_ids.push_back(r.run_id);
+      report_ << "\n" << m.estimator() << ", " << r.validation << "\n" << r.table();
+      fit_recorded(m, data_, {.task = s_.task});
+      best_ = std::move(m);
+    }
   }
-  if (best) {
-    const std::string path = (fs::path(s.out) / "best.shipml").string();
-    best->save(path);
-    outcome.files.push_back(path);
-    report << "\nbest: " << best->estimator() << ", fit on all rows: " << path << "\n";
+
+  ExperimentOutcome finish() {
+    if (best_) {
+      const std::string path = (std::filesystem::path(s_.out) / "best.shipml").string();
+      best_->save(path);
+      outcome_.files.push_back(path);
+      report_ << "\nbest: " << best_->estimator() << ", fit on all rows: " << path << "\n";
+    }
+    outcome_.report = report_.str();
+    return std::move(outcome_);
   }
-  outcome.report = report.str();
-  return outcome;
+
+ private:
+  void write(const std::string& name, const std::string& contents) {
+    const std::string path = (std::filesystem::path(s_.out) / name).string();
+    write_file_atomic(path, contents);
+    outcome_.files.push_back(path);
+  }
+
+  // An estimator as the file declares it (parameters, steps), or by name alone.
+  Model model_of(const std::string& name) const {
+    const auto it = std::find_if(s_.estimators.begin(), s_.estimators.end(), [&](const EstimatorSpec& e) { return e.name == name; });
+    return it == s_.estimators.end() ? Model(name) : Model(name, it->params, it->steps);
+  }
+  Model selection_model() const {
+    const SelectSpec& sel = *s_.select;
+    return model_of(sel.estimator.empty() ? s_.estimators.front().name : sel.estimator);
+  }
+
+  const ExperimentSpec& s_;
+  Validation v_;
+  Dataset data_;
+  std::ostringstream report_;
+  ExperimentOutcome outcome_;
+  std::optional<Model> best_;
+  std::string search_estimator_;  // what a search tunes: the file's choice, else the comparison's winner
+};
+
+}  // namespace
+
+ExperimentOutcome run_experiment(const ExperimentSpec& s) {
+  // Every run it records belongs to the experiment, unless the caller chose one.
+  if (!s.name.empty() && std::getenv("SHIPML_EXPERIMENT") == nullptr) ::setenv("SHIPML_EXPERIMENT", s.name.c_str(), 1);
+  Experiment experiment(s);
+  experiment.select();
+  experiment.compare_estimators();
+  experiment.search_or_score();
+  return experiment.finish();
 }
 
 }  // namespace shipml

@@ -127,11 +127,15 @@ std::string Distribution::sample(Random& rng) const {
   return "";
 }
 
-SearchResult search(const Model& prototype, const Dataset& data, const SearchSpace& space, const SearchOptions& o) {
-  TrackedRun run("search", "", {});
-  try {
-    const auto start = std::chrono::steady_clock::now();
-    SearchResult result;
+namespace {
+
+// One search, in named steps: candidates and their plan, the rounds of
+// (successive halving) scoring, the choice of the best and its refit, and the
+// run record.
+class Searcher {
+ public:
+  Searcher(const Model& prototype, const Dataset& data, const SearchSpace& space, const SearchOptions& o)
+      : prototype_(prototype), space_(space), o_(o), start_(std::chrono::steady_clock::now()) {
     result.estimator = prototype.estimator();
     auto candidate_params = space.random_candidates > 0 ? random_candidates(space, o.seed) : grid_candidates(space);
     if (o.max_candidates > 0 && candidate_params.size() > o.max_candidates) {
@@ -139,142 +143,65 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
       result.stopped_early = true;
     }
     // Every candidate is a valid model before any work starts.
-    std::vector<Model> models;
-    for (const auto& c : candidate_params) models.push_back(prototype.with(c));
+    for (const auto& c : candidate_params) models_.push_back(prototype.with(c));
     std::vector<std::string> metrics = o.metrics;
     if (!o.metric.empty() && !metrics.empty() && std::find(metrics.begin(), metrics.end(), o.metric) == metrics.end())
       metrics.push_back(o.metric);
-    ScoringPlan plan = ScoringPlan::make(data, o.validation, metrics);
-    plan.keep_predictions = false;  // hundreds of candidates: keep their scores, not every prediction
-    result.metric = o.metric.empty() ? plan.metric_names.front() : o.metric;
-    if (std::find(plan.metric_names.begin(), plan.metric_names.end(), result.metric) == plan.metric_names.end())
+    plan_ = ScoringPlan::make(data, o.validation, metrics);
+    plan_.keep_predictions = false;  // hundreds of candidates: keep their scores, not every prediction
+    result.metric = o.metric.empty() ? plan_.metric_names.front() : o.metric;
+    if (std::find(plan_.metric_names.begin(), plan_.metric_names.end(), result.metric) == plan_.metric_names.end())
       throw UsageError("metric '" + result.metric + "' is not among the metrics scored");
     result.greater_is_better = find_metric(result.metric).greater_is_better;
-    result.validation = plan.validation;
-    for (std::size_t i = 0; i < models.size(); ++i)
-      result.candidates.push_back({candidate_params[i], plan.result_for(models[i]), false, 0});
-    run.data(data);
-    run.model(prototype);
-
-    // Successive halving: each round scores the survivors with 3x the resource
-    // (training rows, or trees) of the round before and keeps the best third,
-    // until the full amount is reached.
-    const bool by_rows = o.halving_resource == "rows";
+    result.validation = plan_.validation;
     result.resource = o.halving_resource;
-    std::size_t full = plan.folds.front().train.size(), least = 30;
-    if (o.halving && !by_rows) {
-      const auto& specs = prototype.info().params;
-      const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& p) { return p.name == o.halving_resource; });
-      if (spec == specs.end() || spec->type != ParamType::integer)
-        throw UsageError("halving resource '" + o.halving_resource + "' is not an integer parameter of " + prototype.estimator() +
-                         " (use rows, or a count such as n_estimators)");
-      for (const auto& [name, values] : space.grid)
-        if (name == o.halving_resource) throw UsageError("halving resource '" + name + "' cannot also be searched");
-      for (const auto& [name, dist] : space.distributions)
-        if (name == o.halving_resource) throw UsageError("halving resource '" + name + "' cannot also be searched");
-      full = static_cast<std::size_t>(std::max<std::int64_t>(1, prototype.params().integer(o.halving_resource)));
-      least = 1;
-    }
-    std::vector<std::size_t> alive(models.size());
-    for (std::size_t i = 0; i < alive.size(); ++i) alive[i] = i;
-    std::vector<std::size_t> budget_per_round = {0};
-    if (o.halving && models.size() > 1) {
-      std::size_t rounds = 1;
-      for (std::size_t n = models.size(); n > 1; n = (n + 2) / 3) ++rounds;
-      budget_per_round.clear();
-      for (std::size_t r = 0; r < rounds; ++r) {
-        const double scale = std::pow(3.0, static_cast<double>(rounds - 1 - r));
-        budget_per_round.push_back(r + 1 == rounds ? 0 : std::max<std::size_t>(least, static_cast<std::size_t>(static_cast<double>(full) / scale)));
-      }
-    }
-    std::size_t total_jobs = 0;
-    for (std::size_t r = 0, n = alive.size(); r < budget_per_round.size(); ++r, n = (n + 2) / 3) total_jobs += n * plan.folds.size();
-    Progress progress("search " + prototype.estimator(), total_jobs);
-    const std::size_t folds = plan.folds.size();
-    std::mutex best_mutex;
-    double best_so_far = std::nan("");
-    std::atomic<bool> out_of_time{false};
+    for (std::size_t i = 0; i < models_.size(); ++i)
+      result.candidates.push_back({candidate_params[i], plan_.result_for(models_[i]), false, 0});
+  }
 
-    for (std::size_t round = 0; round < budget_per_round.size() && !alive.empty(); ++round) {
-      const std::size_t budget = budget_per_round[round];
-      const std::size_t rows = by_rows ? budget : 0;
-      // Rationing a parameter: this round's models use that much of it.
-      std::vector<Model> rationed;
-      if (!by_rows && budget > 0)
-        for (const auto& m : models) rationed.push_back(m.with({{o.halving_resource, std::to_string(budget)}}));
-      const std::vector<Model>& round_models = rationed.empty() ? models : rationed;
-      std::vector<std::atomic<int>> folds_done(models.size());
-      for (std::size_t i : alive) result.candidates[i].result.folds.assign(folds, FoldResult{});
-      parallel_for(alive.size() * folds, o.validation.threads, [&](std::size_t job) {
-        const std::size_t c = alive[job / folds], f = job % folds;
-        const bool late = o.time_budget_seconds > 0 && seconds_since(start) > o.time_budget_seconds;
-        if (late) out_of_time = true;
-        if (stop_requested() || late) {
-          progress.tick();
-          return;  // not started: the candidate stays unfinished
-        }
-        FoldResult fr;
-        try {
-          fr = plan.run_fold(round_models[c], f, rows, o.seed);
-        } catch (const Interrupted&) {
-          progress.tick();
-          return;  // stopped half-way: the candidate stays unfinished
-        } catch (const Error& e) {
-          for (const auto& m : plan.metric_names) fr.metrics[m] = std::nan("");  // as scikit-learn's error_score=nan
-        }
-        result.candidates[c].result.folds[f] = std::move(fr);
-        if (++folds_done[c] == static_cast<int>(folds)) {
-          result.candidates[c].finished = true;
-          result.candidates[c].resource = budget;
-          const double score = result.candidates[c].result.mean(result.metric);
-          std::lock_guard lock(best_mutex);
-          if (!std::isnan(score) &&
-              (std::isnan(best_so_far) || (result.greater_is_better ? score > best_so_far : score < best_so_far))) {
-            best_so_far = score;
-            std::ostringstream note;
-            note << "best " << result.metric << " " << std::setprecision(4) << score;
-            progress.note(note.str());
-          }
-        }
-        progress.tick();
-      });
-      if (stop_requested() || out_of_time) {
+  // Successive halving: each round scores the survivors with 3x the resource
+  // (training rows, or trees) of the round before and keeps the best third,
+  // until the full amount is reached. Without halving, one round in full.
+  void score_rounds() {
+    const std::vector<std::size_t> budgets = round_budgets();
+    std::vector<std::size_t> alive(models_.size());
+    for (std::size_t i = 0; i < alive.size(); ++i) alive[i] = i;
+    std::size_t total_jobs = 0;
+    for (std::size_t r = 0, n = alive.size(); r < budgets.size(); ++r, n = (n + 2) / 3) total_jobs += n * plan_.folds.size();
+    Progress progress("search " + prototype_.estimator(), total_jobs);
+    for (std::size_t round = 0; round < budgets.size() && !alive.empty(); ++round) {
+      score_round(alive, budgets[round], progress);
+      if (stop_requested() || out_of_time_) {
         result.stopped_early = true;
         break;
       }
-      if (round + 1 < budget_per_round.size()) {
-        // Keep the best third of this round's candidates for the next, on more rows.
-        std::vector<Candidate> view = result.candidates;
-        for (auto& cand : view) cand.finished = cand.finished && cand.resource == budget;
-        std::vector<std::size_t> order = ranking(view, result.metric, result.greater_is_better);
-        std::vector<std::size_t> keep;
-        for (std::size_t i : order)
-          if (std::find(alive.begin(), alive.end(), i) != alive.end() && keep.size() < (alive.size() + 2) / 3) keep.push_back(i);
-        std::sort(keep.begin(), keep.end());
-        for (std::size_t i : alive)
-          if (std::find(keep.begin(), keep.end(), i) == keep.end()) result.candidates[i].finished = false;
-        alive = keep;
-        for (std::size_t i : alive) result.candidates[i].finished = false;
-      }
+      if (round + 1 < budgets.size()) alive = survivors(alive, budgets[round]);
     }
     // Under halving only candidates scored on all rows compete for best.
-    if (o.halving)
+    if (o_.halving)
       for (auto& c : result.candidates) c.finished = c.finished && c.resource == 0;
+  }
+
+  // The best finished candidate, refit on all rows when asked. After Ctrl-C
+  // nothing new starts, the refit included: the user asked to stop.
+  void choose_best(const Dataset& data) {
     const auto order = ranking(result);
     if (!order.empty() && result.candidates[order.front()].finished &&
         !std::isnan(result.candidates[order.front()].result.mean(result.metric)))
       result.best = order.front();
-    // After Ctrl-C nothing new starts, the refit included: the user asked to stop.
-    if (result.best && o.refit && !stop_requested()) {
-      Model best = models[*result.best].clone();
-      best.fit(data, {.task = plan.task});
+    if (result.best && o_.refit && !stop_requested()) {
+      Model best = models_[*result.best].clone();
+      best.fit(data, {.task = plan_.task});
       result.best_model = std::move(best);
     }
-    result.seconds = seconds_since(start);
+    result.seconds = seconds_since(start_);
+  }
 
-    std::map<std::string, std::string> params = {{"search", o.halving ? "halving by " + o.halving_resource : space.random_candidates ? "random" : "grid"},
-                                                 {"candidates", std::to_string(result.candidates.size())},
-                                                 {"metric", result.metric}};
+  void record(TrackedRun& run) {
+    std::map<std::string, std::string> params = {
+        {"search", o_.halving ? "halving by " + o_.halving_resource : space_.random_candidates ? "random" : "grid"},
+        {"candidates", std::to_string(result.candidates.size())},
+        {"metric", result.metric}};
     if (result.best)
       for (const auto& [k, v] : result.candidates[*result.best].params) params["best." + k] = v;
     run.params(params);
@@ -285,7 +212,125 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
     result.run_id = run.id();
     if (stop_requested()) run.interrupted("stopped by Ctrl-C; the finished candidates are kept");
     else run.finish();
-    return result;
+  }
+
+  SearchResult result;
+
+ private:
+  // The resource each round gets (0: all of it): training rows, or an integer
+  // parameter such as n_estimators whose full value the last round uses.
+  std::vector<std::size_t> round_budgets() const {
+    std::size_t full = plan_.folds.front().train.size(), least = 30;
+    if (o_.halving && !by_rows()) {
+      const auto& specs = prototype_.info().params;
+      const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& p) { return p.name == o_.halving_resource; });
+      if (spec == specs.end() || spec->type != ParamType::integer)
+        throw UsageError("halving resource '" + o_.halving_resource + "' is not an integer parameter of " +
+                         prototype_.estimator() + " (use rows, or a count such as n_estimators)");
+      for (const auto& [name, values] : space_.grid)
+        if (name == o_.halving_resource) throw UsageError("halving resource '" + name + "' cannot also be searched");
+      for (const auto& [name, dist] : space_.distributions)
+        if (name == o_.halving_resource) throw UsageError("halving resource '" + name + "' cannot also be searched");
+      full = static_cast<std::size_t>(std::max<std::int64_t>(1, prototype_.params().integer(o_.halving_resource)));
+      least = 1;
+    }
+    if (!o_.halving || models_.size() <= 1) return {0};
+    std::size_t rounds = 1;
+    for (std::size_t n = models_.size(); n > 1; n = (n + 2) / 3) ++rounds;
+    std::vector<std::size_t> budgets;
+    for (std::size_t r = 0; r < rounds; ++r) {
+      const double scale = std::pow(3.0, static_cast<double>(rounds - 1 - r));
+      budgets.push_back(r + 1 == rounds ? 0 : std::max<std::size_t>(least, static_cast<std::size_t>(static_cast<double>(full) / scale)));
+    }
+    return budgets;
+  }
+
+  bool by_rows() const { return o_.halving_resource == "rows"; }
+
+  // Every fold of every candidate alive, in parallel, with `budget` of the resource.
+  void score_round(const std::vector<std::size_t>& alive, std::size_t budget, Progress& progress) {
+    const std::size_t folds = plan_.folds.size();
+    const std::size_t rows = by_rows() ? budget : 0;
+    // Rationing a parameter: this round's models use that much of it.
+    std::vector<Model> rationed;
+    if (!by_rows() && budget > 0)
+      for (const auto& m : models_) rationed.push_back(m.with({{o_.halving_resource, std::to_string(budget)}}));
+    const std::vector<Model>& round_models = rationed.empty() ? models_ : rationed;
+    std::vector<std::atomic<int>> folds_done(models_.size());
+    for (std::size_t i : alive) result.candidates[i].result.folds.assign(folds, FoldResult{});
+    parallel_for(alive.size() * folds, o_.validation.threads, [&](std::size_t job) {
+      const std::size_t c = alive[job / folds], f = job % folds;
+      const bool late = o_.time_budget_seconds > 0 && seconds_since(start_) > o_.time_budget_seconds;
+      if (late) out_of_time_ = true;
+      if (stop_requested() || late) {
+        progress.tick();
+        return;  // not started: the candidate stays unfinished
+      }
+      FoldResult fr;
+      try {
+        fr = plan_.run_fold(round_models[c], f, rows, o_.seed);
+      } catch (const Interrupted&) {
+        progress.tick();
+        return;  // stopped half-way: the candidate stays unfinished
+      } catch (const Error& e) {
+        for (const auto& m : plan_.metric_names) fr.metrics[m] = std::nan("");  // as scikit-learn's error_score=nan
+      }
+      result.candidates[c].result.folds[f] = std::move(fr);
+      if (++folds_done[c] == static_cast<int>(folds)) finished(c, budget, progress);
+      progress.tick();
+    });
+  }
+
+  // A candidate's last fold is in: it is finished, and may be the best so far.
+  void finished(std::size_t c, std::size_t budget, Progress& progress) {
+    result.candidates[c].finished = true;
+    result.candidates[c].resource = budget;
+    const double score = result.candidates[c].result.mean(result.metric);
+    std::lock_guard lock(best_mutex_);
+    if (!std::isnan(score) &&
+        (std::isnan(best_so_far_) || (result.greater_is_better ? score > best_so_far_ : score < best_so_far_))) {
+      best_so_far_ = score;
+      std::ostringstream note;
+      note << "best " << result.metric << " " << std::setprecision(4) << score;
+      progress.note(note.str());
+    }
+  }
+
+  // The best third of this round's candidates, for the next round on more of the resource.
+  std::vector<std::size_t> survivors(const std::vector<std::size_t>& alive, std::size_t budget) {
+    std::vector<Candidate> view = result.candidates;
+    for (auto& cand : view) cand.finished = cand.finished && cand.resource == budget;
+    std::vector<std::size_t> keep;
+    for (std::size_t i : ranking(view, result.metric, result.greater_is_better))
+      if (std::find(alive.begin(), alive.end(), i) != alive.end() && keep.size() < (alive.size() + 2) / 3) keep.push_back(i);
+    std::sort(keep.begin(), keep.end());
+    for (std::size_t i : alive) result.candidates[i].finished = false;
+    return keep;
+  }
+
+  const Model& prototype_;
+  const SearchSpace& space_;
+  const SearchOptions& o_;
+  std::chrono::steady_clock::time_point start_;
+  std::vector<Model> models_;
+  ScoringPlan plan_;
+  std::mutex best_mutex_;
+  double best_so_far_ = std::nan("");
+  std::atomic<bool> out_of_time_{false};
+};
+
+}  // namespace
+
+SearchResult search(const Model& prototype, const Dataset& data, const SearchSpace& space, const SearchOptions& o) {
+  TrackedRun run("search", "", {});
+  try {
+    Searcher searcher(prototype, data, space, o);
+    run.data(data);
+    run.model(prototype);
+    searcher.score_rounds();
+    searcher.choose_best(data);
+    searcher.record(run);
+    return std::move(searcher.result);
   } catch (const std::exception& e) {
     run.fail(e);
     throw;

@@ -109,7 +109,35 @@ class Painter {
     }
   }
 
+  // An xy chart's plot area: where it sits and how data maps into it.
+  struct Plot {
+    double left = 0, right = 0, top = 0, bottom = 0;
+    Range rx, ry;
+    double tick_w = 0, tick_h = 0;  // the widest y tick label, and a tick label's height
+    double px(double x) const { return left + (x - rx.low) / (rx.high - rx.low) * (right - left); }
+    double py(double y) const { return bottom - (y - ry.low) / (ry.high - ry.low) * (bottom - top); }
+  };
+
   void xy() {
+    const Plot plot = xy_plot();
+    xy_axes(plot);
+    // Series, clipped to the plot: bands first, then lines and points on top.
+    std::vector<Rgb> colors;
+    int next = 0;
+    for (const auto& s : chart_.series) colors.push_back(s.reference ? kGuide : color(s.color >= 0 ? s.color : next++));
+    cairo_save(c_.cr());
+    cairo_rectangle(c_.cr(), plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
+    cairo_clip(c_.cr());
+    for (int pass = 0; pass < 2; ++pass)
+      for (std::size_t i = 0; i < chart_.series.size(); ++i)
+        if ((chart_.series[i].kind == Series::Kind::band) == (pass == 0)) draw_series(chart_.series[i], colors[i], plot);
+    cairo_restore(c_.cr());
+    legend(colors, plot.left, plot.right, plot.top, plot.bottom);
+  }
+
+  // The ranges of the data (or the chart's natural bounds) and the room the
+  // tick labels and axis titles leave; square charts get equal scales.
+  Plot xy_plot() {
     std::vector<double> xs, ys;
     for (const auto& s : chart_.series) {
       xs.insert(xs.end(), s.x.begin(), s.x.end());
@@ -117,95 +145,84 @@ class Painter {
       ys.insert(ys.end(), s.low.begin(), s.low.end());
       ys.insert(ys.end(), s.high.begin(), s.high.end());
     }
-    const Range rx = axis(xs, chart_.x_min, chart_.x_max), ry = axis(ys, chart_.y_min, chart_.y_max);
+    Plot p;
+    p.rx = axis(xs, chart_.x_min, chart_.x_max);
+    p.ry = axis(ys, chart_.y_min, chart_.y_max);
     c_.font(kTickSize);
-    double tick_w = 0;
-    for (double t : ry.ticks) tick_w = std::max(tick_w, c_.text_width(tick_label(t, ry.step())));
-    const double tick_h = c_.text_height();
+    for (double t : p.ry.ticks) p.tick_w = std::max(p.tick_w, c_.text_width(tick_label(t, p.ry.step())));
+    p.tick_h = c_.text_height();
     c_.font(kTextSize);
     const double label_h = c_.text_height();
-    double left = kMargin + (chart_.y_label.empty() ? 0 : label_h + 8) + tick_w + 6;
-    double right = style_.width - kMargin - 4;
-    double bottom = style_.height - kMargin - (chart_.x_label.empty() ? 0 : label_h + 8) - tick_h - 6;
-    const double top = top_;
+    p.left = kMargin + (chart_.y_label.empty() ? 0 : label_h + 8) + p.tick_w + 6;
+    p.right = style_.width - kMargin - 4;
+    p.bottom = style_.height - kMargin - (chart_.x_label.empty() ? 0 : label_h + 8) - p.tick_h - 6;
+    p.top = top_;
     if (chart_.square) {  // equal scales: the plot is as wide as it is tall, centred
-      const double side = std::min(right - left, bottom - top);
-      const double shift = (right - left - side) / 2;
-      left += shift;
-      right = left + side;
-      bottom = top + side;
+      const double side = std::min(p.right - p.left, p.bottom - p.top);
+      p.left += (p.right - p.left - side) / 2;
+      p.right = p.left + side;
+      p.bottom = p.top + side;
     }
-    auto px = [&](double x) { return left + (x - rx.low) / (rx.high - rx.low) * (right - left); };
-    auto py = [&](double y) { return bottom - (y - ry.low) / (ry.high - ry.low) * (bottom - top); };
+    return p;
+  }
 
-    vertical_grid(rx, px, top, bottom, tick_h);
+  // Grid lines with their tick labels, the frame and the axis titles.
+  void xy_axes(const Plot& p) {
+    vertical_grid(p.rx, [&](double x) { return p.px(x); }, p.top, p.bottom, p.tick_h);
     c_.font(kTickSize);
-    for (double t : ry.ticks) {
+    for (double t : p.ry.ticks) {
       c_.color(kGrid);
-      c_.line(left, py(t), right, py(t));
+      c_.line(p.left, p.py(t), p.right, p.py(t));
       c_.color(kMuted);
-      c_.text(tick_label(t, ry.step()), left - 6, py(t) + tick_h / 2 - 1, Align::right);
+      c_.text(tick_label(t, p.ry.step()), p.left - 6, p.py(t) + p.tick_h / 2 - 1, Align::right);
     }
     c_.color(kFrame);
-    cairo_rectangle(c_.cr(), left, top, right - left, bottom - top);
+    cairo_rectangle(c_.cr(), p.left, p.top, p.right - p.left, p.bottom - p.top);
     cairo_set_line_width(c_.cr(), 1);
     cairo_stroke(c_.cr());
-    axis_titles(left, right, top, bottom, tick_w);
+    axis_titles(p.left, p.right, p.top, p.bottom, p.tick_w);
+  }
 
-    // Series, clipped to the plot: bands first, then lines and points on top.
-    cairo_save(c_.cr());
-    cairo_rectangle(c_.cr(), left, top, right - left, bottom - top);
-    cairo_clip(c_.cr());
-    std::vector<Rgb> colors;
-    int next = 0;
-    for (const auto& s : chart_.series) colors.push_back(s.reference ? kGuide : color(s.color >= 0 ? s.color : next++));
-    for (int pass = 0; pass < 2; ++pass)
-      for (std::size_t i = 0; i < chart_.series.size(); ++i) {
-        const Series& s = chart_.series[i];
-        if ((s.kind == Series::Kind::band) != (pass == 0)) continue;
-        cairo_t* cr = c_.cr();
-        cairo_new_path(cr);
-        switch (s.kind) {
-          case Series::Kind::band:
-            for (std::size_t k = 0; k < s.x.size(); ++k) cairo_line_to(cr, px(s.x[k]), py(s.high[k]));
-            for (std::size_t k = s.x.size(); k-- > 0;) cairo_line_to(cr, px(s.x[k]), py(s.low[k]));
-            cairo_close_path(cr);
-            c_.color(colors[i], 0.18);
-            cairo_fill(cr);
-            break;
-          case Series::Kind::points:
-            for (std::size_t k = 0; k < s.x.size(); ++k) {
-              cairo_new_sub_path(cr);
-              cairo_arc(cr, px(s.x[k]), py(s.y[k]), 2.4, 0, 2 * M_PI);
-            }
-            c_.color(colors[i], 0.45);
-            cairo_fill(cr);
-            break;
-          case Series::Kind::line:
-          case Series::Kind::step: {
-            if (s.kind == Series::Kind::line) {
-              for (std::size_t k = 0; k < s.x.size(); ++k) cairo_line_to(cr, px(s.x[k]), py(s.y[k]));
-            } else {
-              for (std::size_t k = 0; k < s.y.size() && k + 1 < s.x.size(); ++k) {
-                cairo_line_to(cr, px(s.x[k]), py(s.y[k]));
-                cairo_line_to(cr, px(s.x[k + 1]), py(s.y[k]));
-              }
-            }
-            c_.color(colors[i]);
-            cairo_set_line_width(cr, s.reference ? 1.2 : 2);
-            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-            if (s.reference) {
-              const double dash[] = {5, 4};
-              cairo_set_dash(cr, dash, 2, 0);
-            }
-            cairo_stroke(cr);
-            cairo_set_dash(cr, nullptr, 0, 0);
-            break;
-          }
+  // One series: a filled band, markers, a line or a histogram outline (dashed
+  // grey when it is a reference guide).
+  void draw_series(const Series& s, Rgb rgb, const Plot& p) {
+    cairo_t* cr = c_.cr();
+    cairo_new_path(cr);
+    switch (s.kind) {
+      case Series::Kind::band:
+        for (std::size_t k = 0; k < s.x.size(); ++k) cairo_line_to(cr, p.px(s.x[k]), p.py(s.high[k]));
+        for (std::size_t k = s.x.size(); k-- > 0;) cairo_line_to(cr, p.px(s.x[k]), p.py(s.low[k]));
+        cairo_close_path(cr);
+        c_.color(rgb, 0.18);
+        cairo_fill(cr);
+        return;
+      case Series::Kind::points:
+        for (std::size_t k = 0; k < s.x.size(); ++k) {
+          cairo_new_sub_path(cr);
+          cairo_arc(cr, p.px(s.x[k]), p.py(s.y[k]), 2.4, 0, 2 * M_PI);
         }
-      }
-    cairo_restore(c_.cr());
-    legend(colors, left, right, top, bottom);
+        c_.color(rgb, 0.45);
+        cairo_fill(cr);
+        return;
+      case Series::Kind::line:
+        for (std::size_t k = 0; k < s.x.size(); ++k) cairo_line_to(cr, p.px(s.x[k]), p.py(s.y[k]));
+        break;
+      case Series::Kind::step:
+        for (std::size_t k = 0; k < s.y.size() && k + 1 < s.x.size(); ++k) {
+          cairo_line_to(cr, p.px(s.x[k]), p.py(s.y[k]));
+          cairo_line_to(cr, p.px(s.x[k + 1]), p.py(s.y[k]));
+        }
+        break;
+    }
+    c_.color(rgb);
+    cairo_set_line_width(cr, s.reference ? 1.2 : 2);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    if (s.reference) {
+      const double dash[] = {5, 4};
+      cairo_set_dash(cr, dash, 2, 0);
+    }
+    cairo_stroke(cr);
+    cairo_set_dash(cr, nullptr, 0, 0);
   }
 
   void legend(const std::vector<Rgb>& colors, double left, double right, double top, double bottom) {
