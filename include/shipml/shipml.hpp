@@ -1,5 +1,37 @@
 #pragma once
-// Everything a shipml user needs, in one include.
+/// \file
+/// Everything a shipml user needs, in one include.
+
+/// \mainpage
+///
+/// shipml takes tabular machine-learning models from experiment to production,
+/// in C++. A Model is trained, scored, saved, loaded and predicts the same way
+/// from C++, Python, the command line and REST. It is one self-describing file
+/// that loads without running code, so the model fitted in a notebook is the
+/// file the server answers with. Training and scoring can be recorded as runs,
+/// and models promoted through a registry.
+///
+/// Two libraries, found with `find_package(shipml)`:
+/// - `shipml::runtime` (libshipml_runtime): load a model file, check the
+///   schema, predict (and train). It links none of SQLite, PostgreSQL, Cairo
+///   or yaml-cpp.
+/// - `shipml::shipml` (libshipml): everything, including run records and the
+///   registry, charts and reports, experiments and the HTTP server.
+///
+/// Where to start:
+/// - shipml/model/model.hpp: shipml::Model, the one thing users train, score, save,
+///   load and predict with.
+/// - shipml/io/csv.hpp: reading CSV files into a shipml::Frame or a
+///   shipml::Dataset.
+/// - shipml/model/scoring.hpp: hold-out and cross-validated scores (shipml::score(),
+///   shipml::Validation, shipml::Result).
+/// - shipml/track/recorded.hpp: training and scoring recorded as runs.
+/// - shipml/experiment/search.hpp: hyperparameter search.
+/// - shipml/serve/server.hpp: the HTTP server behind `shipml serve`.
+
+/// \namespace shipml
+/// Everything shipml offers a program: data, models, scoring, experiments,
+/// run records, charts and the server.
 #include "shipml/core/error.hpp"
 #include "shipml/core/frame.hpp"
 #include "shipml/data/dataset.hpp"

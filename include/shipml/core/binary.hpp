@@ -1,11 +1,13 @@
 #pragma once
-// Little-endian binary encoding of fitted state (model file bodies). The reader
-// checks every length against what is left, so a truncated or corrupted body is
-// a ModelError, never an out-of-bounds read or a huge allocation.
+/// \file
+/// Little-endian binary encoding of fitted state (model file bodies). The reader
+/// checks every length against what is left, so a truncated or corrupted body is
+/// a ModelError, never an out-of-bounds read or a huge allocation.
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "shipml/core/export.hpp"
@@ -13,24 +15,34 @@
 
 namespace shipml {
 
+/// Writes fitted state as little-endian bytes: the body of a model file.
 class SHIPML_API BinaryWriter {
  public:
+  /// Appends one byte.
   void u8(std::uint8_t v) { raw(&v, 1); }
+  /// Appends a 32-bit unsigned integer (4 bytes).
   void u32(std::uint32_t v) { raw(&v, 4); }
+  /// Appends a 64-bit unsigned integer (8 bytes).
   void u64(std::uint64_t v) { raw(&v, 8); }
+  /// Appends a 64-bit signed integer (8 bytes).
   void i64(std::int64_t v) { raw(&v, 8); }
+  /// Appends a double (8 bytes, IEEE 754).
   void f64(double v) { raw(&v, 8); }
+  /// Appends a string: its length as u64, then its bytes.
   void text(std::string_view s) { u64(s.size()); raw(s.data(), s.size()); }
+  /// Appends a vector of trivially copyable values: its size as u64, then their bytes.
   template <class T>
   void array(const std::vector<T>& v) {
     static_assert(std::is_trivially_copyable_v<T>);
     u64(v.size());
     raw(v.data(), v.size() * sizeof(T));
   }
+  /// Appends a list of strings: its size as u64, then each as text().
   void texts(const std::vector<std::string>& v) {
     u64(v.size());
     for (const auto& s : v) text(s);
   }
+  /// The bytes written so far.
   const std::string& data() const { return out_; }
 
  private:
@@ -38,20 +50,30 @@ class SHIPML_API BinaryWriter {
   std::string out_;
 };
 
+/// Reads what BinaryWriter wrote, checking every length against the bytes left;
+/// running past the end is a ModelError.
 class SHIPML_API BinaryReader {
  public:
+  /// Reads `data`, which must outlive the reader.
   explicit BinaryReader(std::string_view data) : data_(data) {}
+  /// Reads one byte.
   std::uint8_t u8() { return scalar<std::uint8_t>(); }
+  /// Reads a 32-bit unsigned integer.
   std::uint32_t u32() { return scalar<std::uint32_t>(); }
+  /// Reads a 64-bit unsigned integer.
   std::uint64_t u64() { return scalar<std::uint64_t>(); }
+  /// Reads a 64-bit signed integer.
   std::int64_t i64() { return scalar<std::int64_t>(); }
+  /// Reads a double.
   double f64() { return scalar<double>(); }
+  /// Reads a string written by BinaryWriter::text.
   std::string text() {
     const std::uint64_t n = count(1);
     std::string s(data_.substr(pos_, n));
     pos_ += n;
     return s;
   }
+  /// Reads a vector written by BinaryWriter::array.
   template <class T>
   std::vector<T> array() {
     const std::uint64_t n = count(sizeof(T));
@@ -60,6 +82,7 @@ class SHIPML_API BinaryReader {
     pos_ += n * sizeof(T);
     return v;
   }
+  /// Reads a list of strings written by BinaryWriter::texts.
   std::vector<std::string> texts() {
     const std::uint64_t n = count(8);  // each string has at least its 8-byte length
     std::vector<std::string> v;
@@ -73,7 +96,9 @@ class SHIPML_API BinaryReader {
     if (item_size && n > (data_.size() - pos_) / item_size) fail("a length runs past the end");
     return n;
   }
+  /// Whether every byte has been read.
   bool at_end() const { return pos_ == data_.size(); }
+  /// Throws a ModelError saying the body is corrupted and what was wrong.
   [[noreturn]] static void fail(const std::string& what) { throw ModelError("model body is corrupted: " + what); }
 
  private:

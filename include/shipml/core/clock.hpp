@@ -1,5 +1,6 @@
 #pragma once
-// Wall-clock timestamps for records people read, and elapsed time for measurements.
+/// \file
+/// Wall-clock timestamps for records people read, and elapsed time for measurements.
 #include <chrono>
 #include <string>
 
@@ -11,6 +12,7 @@ namespace shipml {
 /// "2026-11-27T15:43:47Z", "2026-11-27T15:43:47.123Z".
 SHIPML_API std::string utc_timestamp(int decimals = 0);
 
+/// Seconds since `start` on the steady clock, for measuring how long work took.
 inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

@@ -1,6 +1,7 @@
 #pragma once
-// The three kinds of failure a user can meet. Each carries one line that says what
-// was wrong and where; front doors map them to exit codes (usage 2, data/model 1).
+/// \file
+/// The three kinds of failure a user can meet. Each carries one line that says what
+/// was wrong and where; front doors map them to exit codes (usage 2, data/model 1).
 #include <stdexcept>
 #include <string>
 
@@ -32,7 +33,9 @@ class SHIPML_API DataError : public Error {
 /// full); carries the system's error number.
 class SHIPML_API FileError : public DataError {
  public:
+  /// An error saying `message`, caused by the system error `error_number`.
   FileError(const std::string& message, int error_number) : DataError(message), error_number_(error_number) {}
+  /// The system's error number (errno) that caused it.
   int error_number() const { return error_number_; }
 
  private:

@@ -1,7 +1,8 @@
 #pragma once
-// Frame: a columnar table with a schema. Columns are immutable and share their
-// storage, so selecting columns or copying a frame is cheap; taking rows copies
-// only the rows taken.
+/// \file
+/// Frame: a columnar table with a schema. Columns are immutable and share their
+/// storage, so selecting columns or copying a frame is cheap; taking rows copies
+/// only the rows taken.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -14,7 +15,12 @@
 
 namespace shipml {
 
-enum class ColumnType { numeric, categorical };
+/// What a column holds.
+enum class ColumnType {
+  numeric,     ///< numbers (NaN = missing)
+  categorical  ///< codes into a category dictionary (kMissingCode = missing)
+};
+/// "numeric" or "categorical".
 SHIPML_API std::string_view to_string(ColumnType type);
 
 /// Category dictionary of a categorical column: code i stands for categories[i].
@@ -26,10 +32,13 @@ inline constexpr std::int32_t kMissingCode = -1;
 /// One named column: numbers (NaN = missing) or dictionary-encoded categories.
 class SHIPML_API Column {
  public:
+  /// A numeric column; NaN marks a missing value.
   static Column numeric(std::string name, std::vector<double> values);
   /// A numeric column over memory the caller owns (a NumPy array, say), not
   /// copied: `owner` keeps it alive for as long as any copy of the column lives.
   static Column numeric_view(std::string name, std::span<const double> values, std::shared_ptr<const void> owner);
+  /// A categorical column of codes into `categories` (kMissingCode = missing);
+  /// null `categories` is an empty dictionary.
   static Column categorical(std::string name, std::vector<std::int32_t> codes,
                             std::shared_ptr<const Categories> categories);
   /// A categorical column from text; `missing` marks missing cells. The
@@ -42,9 +51,13 @@ class SHIPML_API Column {
   /// does, so equal data gives equal codes whatever it came from.
   static Column from_dictionary(std::string name, std::span<const std::int64_t> codes, const Categories& dictionary);
 
+  /// Column name.
   const std::string& name() const { return name_; }
+  /// Numeric or categorical.
   ColumnType type() const { return type_; }
+  /// Whether the column holds numbers.
   bool is_numeric() const { return type_ == ColumnType::numeric; }
+  /// Number of rows.
   std::size_t size() const;
 
   /// Numeric values; throws unless numeric.
@@ -53,14 +66,19 @@ class SHIPML_API Column {
   std::shared_ptr<const void> storage() const { return storage_; }
   /// Category codes (kMissingCode = missing); throws unless categorical.
   std::span<const std::int32_t> codes() const;
+  /// The category dictionary; throws unless categorical.
   const Categories& categories() const;
 
+  /// Whether the cell in `row` is missing.
   bool is_missing(std::size_t row) const;
+  /// Number of missing cells.
   std::size_t missing_count() const;
   /// The cell as text, as a user would write it ("" when missing).
   std::string text(std::size_t row) const;
 
+  /// The given rows, in the given order (copied).
   Column take(std::span<const std::size_t> rows) const;
+  /// The same column under another name (storage shared, not copied).
   Column renamed(std::string name) const;
 
  private:
@@ -75,27 +93,38 @@ class SHIPML_API Column {
 /// A table of equally long columns with unique names.
 class SHIPML_API Frame {
  public:
+  /// A frame with no columns and no rows.
   Frame() = default;
+  /// Adds the columns in order; a DataError for a duplicate name or a length that differs.
   explicit Frame(std::vector<Column> columns);
   /// Tag for columns already known to have unique names and equal lengths
   /// (a schema's output): skips the checks, which cost O(columns²) per frame.
   struct Trusted {};
+  /// Takes `columns` as they are, without the checks (see Trusted).
   Frame(std::vector<Column> columns, Trusted);
 
   /// Appends a column; its length must match and its name be new.
   void add(Column column);
 
+  /// Number of rows.
   std::size_t rows() const { return rows_; }
+  /// Number of columns.
   std::size_t cols() const { return columns_.size(); }
+  /// Column `i`, in frame order.
   const Column& operator[](std::size_t i) const { return columns_[i]; }
+  /// Every column, in order.
   const std::vector<Column>& columns() const { return columns_; }
+  /// Column names, in order.
   std::vector<std::string> names() const;
 
+  /// The named column, or null when there is none.
   const Column* find(std::string_view name) const;
   /// The named column; a DataError naming the columns that exist otherwise.
   const Column& column(std::string_view name) const;
 
+  /// The given rows of every column, in the given order.
   Frame take(std::span<const std::size_t> rows) const;
+  /// Every column but the named one (the frame unchanged when there is none).
   Frame without(std::string_view name) const;
 
  private:

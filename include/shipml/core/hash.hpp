@@ -1,6 +1,7 @@
 #pragma once
-// FNV-1a, 64 bit: the checksum of model files and the fingerprint of data.
-// Not cryptographic; it detects corruption and tells data sets apart.
+/// \file
+/// FNV-1a, 64 bit: the checksum of model files and the fingerprint of data.
+/// Not cryptographic; it detects corruption and tells data sets apart.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -9,8 +10,10 @@
 
 namespace shipml {
 
+/// FNV-1a, 64 bit, over bytes, texts and values; see word() for fingerprints.
 class SHIPML_API Hasher {
  public:
+  /// Mixes in `size` bytes.
   Hasher& bytes(const void* data, std::size_t size) {
     const auto* p = static_cast<const unsigned char*>(data);
     for (std::size_t i = 0; i < size; ++i) {
@@ -19,11 +22,13 @@ class SHIPML_API Hasher {
     }
     return *this;
   }
+  /// Mixes in a string's length, then its bytes, so ("ab", "c") and ("a", "bc") differ.
   Hasher& text(std::string_view s) {
     const std::uint64_t n = s.size();
     bytes(&n, sizeof n);
     return bytes(s.data(), s.size());
   }
+  /// Mixes in the bytes of a trivially copyable value.
   template <class T>
   Hasher& value(const T& v) { return bytes(&v, sizeof v); }
   /// Mixes a whole 64-bit word in one step: eight times fewer multiplies than
@@ -34,7 +39,9 @@ class SHIPML_API Hasher {
     state_ ^= state_ >> 29;
     return *this;
   }
+  /// The hash so far.
   std::uint64_t digest() const { return state_; }
+  /// The hash as 16 lowercase hexadecimal digits.
   std::string hex() const;
 
  private:

@@ -1,6 +1,7 @@
 #pragma once
-// Small helpers for things looked up by name, so every "unknown X" error reads
-// the same and lists what would have been accepted.
+/// \file
+/// Small helpers for things looked up by name, so every "unknown X" error reads
+/// the same and lists what would have been accepted.
 #include <string>
 #include <vector>
 

@@ -1,9 +1,10 @@
 #pragma once
-// One pool of worker threads for the whole process, and parallel_for on top of
-// it. Work is handed out by index, so results stored by index do not depend on
-// the thread count. A parallel_for inside another one runs inline on its
-// caller's thread: nested work (folds over trees over features) shares one
-// budget of threads instead of multiplying it.
+/// \file
+/// One pool of worker threads for the whole process, and parallel_for on top of
+/// it. Work is handed out by index, so results stored by index do not depend on
+/// the thread count. A parallel_for inside another one runs inline on its
+/// caller's thread: nested work (folds over trees over features) shares one
+/// budget of threads instead of multiplying it.
 #include <cstddef>
 #include <functional>
 

@@ -1,7 +1,8 @@
 #pragma once
-// A small seeded generator whose streams are the same on every platform and
-// standard library (std:: distributions are not), so a seed always means the
-// same split, the same bootstrap, the same tree.
+/// \file
+/// A small seeded generator whose streams are the same on every platform and
+/// standard library (std:: distributions are not), so a seed always means the
+/// same split, the same bootstrap, the same tree.
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -10,8 +11,10 @@
 
 namespace shipml {
 
+/// A seeded generator (SplitMix64) with the same streams everywhere.
 class SHIPML_API Random {
  public:
+  /// A generator whose stream `seed` decides.
   explicit Random(std::uint64_t seed) : state_(seed) {}
 
   /// SplitMix64: fast, passes BigCrush, and any seed (even 0) is a good one.
@@ -36,6 +39,7 @@ class SHIPML_API Random {
     }
     return static_cast<std::uint64_t>(m >> 64);
   }
+  /// Shuffles `items` in place (Fisher-Yates), as the seed decides.
   template <class T>
   void shuffle(std::span<T> items) {
     for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[below(i)]);

@@ -1,6 +1,7 @@
 #pragma once
-// A Dataset is a frame plus the name of its target column: what training,
-// splitting (stratified by class) and scoring need to know about data.
+/// \file
+/// A Dataset is a frame plus the name of its target column: what training,
+/// splitting (stratified by class) and scoring need to know about data.
 #include <string>
 
 #include "shipml/core/export.hpp"
@@ -9,16 +10,21 @@
 
 namespace shipml {
 
+/// A frame and the name of its target column.
 struct SHIPML_API Dataset {
-  Frame frame;
-  std::string target;
-  std::string source;  // where the data came from, for messages and records
+  Frame frame;         ///< the features and the target
+  std::string target;  ///< name of the target column in `frame`
+  std::string source;  ///< where the data came from, for messages and records
 
+  /// Number of rows.
   std::size_t rows() const { return frame.rows(); }
+  /// Every column but the target.
   Frame features() const { return frame.without(target); }
+  /// The target column.
   const Column& labels() const { return frame.column(target); }
+  /// The given rows, in the given order.
   Dataset take(std::span<const std::size_t> rows) const { return {frame.take(rows), target, source}; }
-  /// The fingerprint of the features and target (see below).
+  /// Identifies the data by content: the fingerprint of features() and labels().
   std::string fingerprint() const;
 };
 

@@ -1,8 +1,9 @@
 #pragma once
-// The learner interface every estimator implements, and the registry that creates
-// estimators by name. Learners see an encoded numeric matrix; turning a Frame into
-// that matrix (and back into labels) is the Model's job, so every learner gets
-// categoricals, missing values and schema checks for free.
+/// \file
+/// The learner interface every estimator implements, and the registry that creates
+/// estimators by name. Learners see an encoded numeric matrix; turning a Frame into
+/// that matrix (and back into labels) is the Model's job, so every learner gets
+/// categoricals, missing values and schema checks for free.
 #include <Eigen/Dense>
 #include <functional>
 #include <memory>
@@ -30,8 +31,10 @@ enum class InputEncoding {
   ordinal,
 };
 
+/// A learner: fits on encoded features, predicts, and saves what it learned.
 class SHIPML_API Estimator {
  public:
+  /// Estimators are owned and used through this interface.
   virtual ~Estimator() = default;
   /// `y` holds class indices in [0, n_classes) for classification, values for
   /// regression (n_classes == 0).
@@ -40,7 +43,9 @@ class SHIPML_API Estimator {
   virtual std::vector<double> predict(const FeatureMatrix& X) const;
   /// Class probabilities (rows x classes). Thread-safe. Classifiers only.
   virtual Matrix predict_proba(const FeatureMatrix& X) const;
+  /// Writes what was learned, for the model file.
   virtual void save(BinaryWriter& out) const = 0;
+  /// Reads what save() wrote.
   virtual void load(BinaryReader& in) = 0;
   /// What the estimator learned, for `shipml inspect`; names label the encoded
   /// features and (classifiers) the classes.
@@ -53,13 +58,15 @@ class SHIPML_API Estimator {
 /// The declaration of an estimator: its name, what it does, the tasks it solves,
 /// the input it wants and its hyperparameters. Registered once, used by every front door.
 struct SHIPML_API EstimatorInfo {
-  std::string name;
-  std::string summary;
-  std::vector<Task> tasks;
-  InputEncoding encoding = InputEncoding::ordinal;
-  std::vector<ParamSpec> params;
+  std::string name;                                 ///< as given to Model and `shipml train -e`
+  std::string summary;                              ///< one line, for `shipml estimators`
+  std::vector<Task> tasks;                          ///< classification, regression or both
+  InputEncoding encoding = InputEncoding::ordinal;  ///< the input it wants (the model's default preprocessing)
+  std::vector<ParamSpec> params;                    ///< its hyperparameters, declared once
+  /// Makes an unfitted estimator with validated parameters, for a task.
   std::function<std::unique_ptr<Estimator>(const Params&, Task)> create;
 
+  /// Whether it solves `task`.
   bool supports(Task task) const;
 };
 

@@ -1,6 +1,8 @@
 #pragma once
-// Comparing models on exactly the same folds: a leaderboard sorted by one
-// metric, best first, with every metric's mean and spread.
+/// \file
+/// Comparing models on exactly the same folds: a leaderboard sorted by one
+/// metric, best first, with every metric's mean and spread.
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,16 +12,18 @@
 
 namespace shipml {
 
+/// Models ranked on the same folds: what compare() gives.
 struct SHIPML_API Leaderboard {
-  std::string metric;  // what the ranking is by
-  bool greater_is_better = true;
-  std::vector<Result> entries;  // best first
-  std::string validation;
-  std::optional<Model> best_model;  // with refit: the best, fit on all rows
-  std::string run_id;               // its run record, when tracking is on
+  std::string metric;               ///< what the ranking is by
+  bool greater_is_better = true;    ///< whether a larger metric is better
+  std::vector<Result> entries;      ///< best first
+  std::string validation;           ///< the validation, in words
+  std::optional<Model> best_model;  ///< with refit: the best, fit on all rows
+  std::string run_id;               ///< its run record, when tracking is on
 
   /// Rank, estimator, the metric's mean ± std, the other metrics' means, fit seconds.
   std::string table() const;
+  /// As JSON: the metric, the validation and every entry with its rank.
   nlohmann::json to_json() const;
 };
 

@@ -1,7 +1,8 @@
 #pragma once
-// Learning curves (score against training-set size) and validation curves
-// (score against one parameter's values), cross-validated on one plan's folds,
-// for plots to draw (the Curve type is in shipml/model/curve.hpp).
+/// \file
+/// Learning curves (score against training-set size) and validation curves
+/// (score against one parameter's values), cross-validated on one plan's folds,
+/// for plots to draw (the Curve type is in shipml/model/curve.hpp).
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>

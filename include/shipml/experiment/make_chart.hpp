@@ -1,8 +1,10 @@
 #pragma once
-// Any chart kind by name (see chart_kinds()), with the work it needs done:
-// predictions read or made, curves and permutation importances computed. The
-// one way every front door (the command line, Python) draws a chart it is
-// asked for by name.
+/// \file
+/// Any chart kind by name (see chart_kinds()), with the work it needs done:
+/// predictions read or made, curves and permutation importances computed. The
+/// one way every front door (the command line, Python) draws a chart it is
+/// asked for by name.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,19 +20,19 @@ namespace shipml {
 /// data) and each provider says, in the front door's own words, what is
 /// missing when it cannot provide.
 struct SHIPML_API ChartSource {
-  std::function<HeldOutPredictions()> predictions;  // the classification and regression charts
-  std::function<std::shared_ptr<const Model>()> model;  // a fitted model: importance, permutation
+  std::function<HeldOutPredictions()> predictions;      ///< the classification and regression charts
+  std::function<std::shared_ptr<const Model>()> model;  ///< a fitted model: importance, permutation
   /// Data with its target; `model_target` is the target of the model in play
   /// ("" when none), for when the front door was not told one.
   std::function<Dataset(const std::string& model_target)> data;
-  std::function<Frame()> table;                     // data without a target: missing
-  std::function<Model()> unfitted;                  // what the curves fit
-  std::string param;                                // validation_curve: the parameter
-  std::vector<std::string> values;                  // and its values
-  int folds = 5;
-  std::uint64_t seed = 42;
-  std::size_t top = 20;
-  int bins = 0;                                     // 0: the kind's own default
+  std::function<Frame()> table;                         ///< data without a target: the missing-values chart
+  std::function<Model()> unfitted;                      ///< what the curves fit
+  std::string param;                                    ///< validation_curve: the parameter
+  std::vector<std::string> values;                      ///< validation_curve: the parameter's values
+  int folds = 5;                                        ///< folds of the curves
+  std::uint64_t seed = 42;                              ///< seeds the curves' folds and the permutations
+  std::size_t top = 20;                                 ///< how many features the importance and data charts show
+  int bins = 0;                                         ///< 0: the kind's own default
 };
 /// The chart of the named kind (see chart_kinds()); a UsageError naming the
 /// kinds when there is no such kind, or saying what the kind needs.

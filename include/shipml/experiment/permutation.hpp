@@ -1,8 +1,9 @@
 #pragma once
-// Permutation importance: how much a fitted model's score drops when one input
-// column's values are shuffled among the rows (breaking its link to the target),
-// measured on held-out data, repeated with different shuffles. Works for any
-// model, and measures what the model uses, not what it stores.
+/// \file
+/// Permutation importance: how much a fitted model's score drops when one input
+/// column's values are shuffled among the rows (breaking its link to the target),
+/// measured on held-out data, repeated with different shuffles. Works for any
+/// model, and measures what the model uses, not what it stores.
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -22,13 +23,14 @@ namespace shipml {
 SHIPML_API PermutationImportance permutation_importance(const Model& model, const Dataset& data, std::string metric = "",
                                              int repeats = 5, std::uint64_t seed = 0, int threads = 0);
 
+/// How permutation_importance() measures an unfitted prototype: the split, the shuffles, the metric.
 struct SHIPML_API HeldOutPermutation {
-  double test_size = 0.25;   // rows held out to measure on (stratified for classes)
-  std::uint64_t seed = 42;   // the split and the shuffles
-  std::optional<Task> task;  // inferred from the target when not given
-  std::string metric;        // default: the task's usual first
-  int repeats = 5;
-  int threads = 0;
+  double test_size = 0.25;   ///< rows held out to measure on (stratified for classes)
+  std::uint64_t seed = 42;   ///< the split and the shuffles
+  std::optional<Task> task;  ///< inferred from the target when not given
+  std::string metric;        ///< default: the task's usual first
+  int repeats = 5;           ///< shuffles per column
+  int threads = 0;           ///< 0: all cores
 };
 /// From an unfitted `prototype` (`shipml select --method permutation`): a copy
 /// fit on a split's training rows, its columns shuffled on the held-out rows.

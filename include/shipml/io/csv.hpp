@@ -1,8 +1,9 @@
 #pragma once
-// CSV reading (RFC 4180): header row, quoted fields with commas, quotes and line
-// breaks inside, CRLF or LF, UTF-8 with or without BOM, configurable missing-value
-// tokens, per-column type inference with explicit overrides. Every error names
-// the source, the line and the column.
+/// \file
+/// CSV reading (RFC 4180): header row, quoted fields with commas, quotes and line
+/// breaks inside, CRLF or LF, UTF-8 with or without BOM, configurable missing-value
+/// tokens, per-column type inference with explicit overrides. Every error names
+/// the source, the line and the column.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,8 +15,9 @@
 
 namespace shipml {
 
+/// How read_csv() reads a file.
 struct SHIPML_API CsvOptions {
-  char delimiter = ',';
+  char delimiter = ',';  ///< the field separator
   /// Cells equal to one of these (quoted or not) are missing.
   std::vector<std::string> missing_values = {"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"};
   /// Columns read as categories even when every value is a number.
@@ -43,6 +45,7 @@ SHIPML_API std::optional<double> parse_number(std::string_view cell);
 
 /// Writes a frame as CSV (quoting where needed, missing as empty), atomically.
 SHIPML_API void write_csv(const std::string& path, const Frame& frame);
+/// A frame as CSV text, as write_csv() writes it.
 SHIPML_API std::string to_csv(const Frame& frame);
 
 }  // namespace shipml

@@ -1,4 +1,6 @@
 #pragma once
+/// \file
+/// Reading whole files, and writing them atomically.
 #include <string>
 
 #include "shipml/core/export.hpp"

@@ -1,7 +1,8 @@
 #pragma once
-// Threshold curves of a binary score, as scikit-learn computes them: one point
-// per distinct score, so ties are one step. What the ROC and precision-recall
-// charts draw, and average precision, the area the latter summarises.
+/// \file
+/// Threshold curves of a binary score, as scikit-learn computes them: one point
+/// per distinct score, so ties are one step. What the ROC and precision-recall
+/// charts draw, and average precision, the area the latter summarises.
 #include <span>
 #include <vector>
 
@@ -9,9 +10,11 @@
 
 namespace shipml {
 
+/// A threshold curve's points, in drawing order.
 struct SHIPML_API ThresholdCurve {
-  std::vector<double> x, y;        // ROC: false- and true-positive rate; PR: recall and precision
-  std::vector<double> thresholds;  // the score at each point
+  /// Horizontal: false-positive rate (ROC) or recall (PR).
+  std::vector<double> x, y;        ///< vertical: true-positive rate (ROC) or precision (PR)
+  std::vector<double> thresholds;  ///< the score at each point
 };
 
 /// `positive` holds 1 for positive rows, 0 otherwise. roc_curve(..., drop_intermediate=False):

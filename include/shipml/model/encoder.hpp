@@ -1,7 +1,8 @@
 #pragma once
-// The default preprocessing a model carries: turns conformed feature columns into
-// the numeric matrix its learner wants (see InputEncoding). Fitted on training
-// data and saved in the model file, so prediction never depends on new data.
+/// \file
+/// The default preprocessing a model carries: turns conformed feature columns into
+/// the numeric matrix its learner wants (see InputEncoding). Fitted on training
+/// data and saved in the model file, so prediction never depends on new data.
 #include <nlohmann/json.hpp>
 
 #include "shipml/core/export.hpp"
@@ -12,8 +13,10 @@
 
 namespace shipml {
 
+/// Turns conformed feature columns into the matrix a learner wants, as its InputEncoding says.
 class SHIPML_API FeatureEncoder {
  public:
+  /// An unfitted encoder for `encoding`.
   explicit FeatureEncoder(InputEncoding encoding = InputEncoding::ordinal) : encoding_(encoding) {}
 
   /// `standardise`: divide numbers by their standard deviation (one_hot_scaled).
@@ -28,12 +31,15 @@ class SHIPML_API FeatureEncoder {
   /// For each encoded column, the index of the input column it comes from.
   std::vector<std::size_t> sources() const;
 
+  /// Writes what was fitted, for the model file.
   void save(BinaryWriter& out) const;
+  /// Reads what save() wrote.
   void load(BinaryReader& in);
   /// Whether a loaded encoder fits the schema it will be fed (guards crafted files).
   bool matches(const Schema& schema) const;
   /// After load and matches(): learns the category counts from the schema.
   void bind(const Schema& schema);
+  /// The encoding and the number of encoded features, as JSON.
   nlohmann::json describe() const;
 
  private:

@@ -1,8 +1,9 @@
 #pragma once
-// Model: the one thing users train, score, save, load and predict with, from C++,
-// Python, the command line and REST. It is an estimator plus everything needed to
-// use it on new data: the input schema, the fitted default preprocessing, the
-// task and classes, and metadata.
+/// \file
+/// Model: the one thing users train, score, save, load and predict with, from C++,
+/// Python, the command line and REST. It is an estimator plus everything needed to
+/// use it on new data: the input schema, the fitted default preprocessing, the
+/// task and classes, and metadata.
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -21,20 +22,24 @@ namespace shipml {
 
 /// What a model says about some rows.
 struct SHIPML_API Predictions {
-  Task task = Task::regression;
-  std::vector<double> values;        // regression value, or class index
-  Matrix proba;                      // classification: one column per class
-  std::vector<std::string> classes;  // classification: class labels
+  Task task = Task::regression;      ///< classification or regression
+  std::vector<double> values;        ///< regression value, or class index
+  Matrix proba;                      ///< classification: one column per class
+  std::vector<std::string> classes;  ///< classification: class labels
 
   /// The prediction of row i as text: the class label or the number.
   std::string label(std::size_t i) const;
 };
 
+/// How Model::fit reads the target.
 struct SHIPML_API FitOptions {
-  std::optional<Task> task;                   // inferred from the target when not given
-  std::vector<std::string> classes;           // all classes, when training on a subset (CV folds)
+  std::optional<Task> task;          ///< inferred from the target when not given
+  std::vector<std::string> classes;  ///< all classes, when training on a subset (CV folds)
 };
 
+/// A trained (or still untrained) estimator plus everything needed to use it on
+/// new data: the input schema, the fitted default preprocessing, the task and
+/// classes, and metadata.
 class SHIPML_API Model {
  public:
   /// An unfitted model of the named estimator, after the pipeline `steps` (none:
@@ -42,16 +47,22 @@ class SHIPML_API Model {
   /// a step's parameter.
   explicit Model(const std::string& estimator, const std::map<std::string, std::string>& params = {},
                  std::vector<StepSpec> steps = {});
+  /// Moves a model, fitted or not; copies are made with clone().
   Model(Model&&) noexcept;
+  /// Moves a model into this one.
   Model& operator=(Model&&) noexcept;
+  /// Frees the model and its learner.
   ~Model();
 
+  /// The estimator's name.
   const std::string& estimator() const { return info_->name; }
+  /// The estimator's declaration.
   const EstimatorInfo& info() const { return *info_; }
   /// The estimator's parameters.
   const Params& params() const { return params_; }
   /// The estimator's parameters and every step's, as "step.param".
   std::map<std::string, std::string> all_params() const;
+  /// The pipeline before the learner (empty: none).
   const Pipeline& pipeline() const { return pipeline_; }
   /// An unfitted copy with the same parameters.
   Model clone() const;
@@ -63,15 +74,21 @@ class SHIPML_API Model {
   void fit(const Frame& features, const Column& target, const FitOptions& options = {});
   /// The same, noting where the data came from in the metadata.
   void fit(const Dataset& data, const FitOptions& options = {});
+  /// Whether it has been fitted (or loaded).
   bool fitted() const { return learner_ != nullptr; }
 
   /// Predictions (and class probabilities) for `features`. Thread-safe.
   Predictions predict(const Frame& features) const;
+  /// Class probabilities for `features`, rows x classes in the order of classes(). Thread-safe.
   Matrix predict_proba(const Frame& features) const;
 
+  /// Classification or regression; a ModelError before fitting.
   Task task() const;
+  /// Class labels, in the order of the probability columns (classification).
   const std::vector<std::string>& classes() const { return classes_; }
+  /// The input schema it was trained on.
   const Schema& schema() const { return schema_; }
+  /// Name of the target column it was trained on.
   const std::string& target() const { return target_; }
   /// Names of the encoded features the learner sees.
   const std::vector<std::string>& encoded_features() const { return encoder_.output_names(); }
@@ -85,9 +102,12 @@ class SHIPML_API Model {
 
   /// Free-form metadata saved with the model: training data summary, metrics.
   nlohmann::json& metadata() { return metadata_; }
+  /// The same, read-only.
   const nlohmann::json& metadata() const { return metadata_; }
 
+  /// Writes the model file to `path`, atomically.
   void save(const std::string& path) const;
+  /// Reads a model file; a FileError or a ModelError naming the file when it cannot be used.
   static Model load(const std::string& path);
 
  private:

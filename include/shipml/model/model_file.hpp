@@ -1,6 +1,8 @@
 #pragma once
-// Model files in memory: what Model::save writes and Model::load reads, for
-// callers that keep models somewhere other than a file (a registry, a request).
+/// \file
+/// Model files in memory: what Model::save writes and Model::load reads, for
+/// callers that keep models somewhere other than a file (a registry, a request).
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -12,10 +14,11 @@ namespace shipml {
 class Model;
 
 /// The format version this build writes; it reads this and every older one.
-// 1: estimator and default preprocessing; 2: with a pipeline of steps (files
-// without one are still written as 1).
+/// 1: estimator and default preprocessing; 2: with a pipeline of steps (files
+/// without one are still written as 1).
 inline constexpr std::uint32_t kModelFormatVersion = 2;
 
+/// A model file's bytes, as Model::save writes them.
 SHIPML_API std::string encode_model(const Model& model);
 /// Parses and checks a model file's bytes; a one-line ModelError naming `name` otherwise.
 SHIPML_API Model decode_model(std::string_view bytes, const std::string& name);

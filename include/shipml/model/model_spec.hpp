@@ -1,15 +1,18 @@
 #pragma once
-// A model written down: a spec file (YAML, or JSON) with the pipeline's steps
-// and the estimator, for `--pipeline FILE` and C++. The format:
-//
-//   steps:
-//     - imputer: {strategy: median, add_indicator: true}
-//     - one_hot: {columns: [Home, Marital], unseen: error}
-//     - {name: scale, transformer: standard_scaler}
-//   estimator: logistic          # or {logistic: {C: 0.5}}
-//   params: {C: 0.5}             # the estimator's, and "step.param" overrides
-//
-// Mistakes are UsageErrors naming the file, line and column.
+/// \file
+/// A model written down: a spec file (YAML, or JSON) with the pipeline's steps
+/// and the estimator, for `--pipeline FILE` and C++. The format:
+///
+/// ```{.unparsed}
+/// steps:
+///   - imputer: {strategy: median, add_indicator: true}
+///   - one_hot: {columns: [Home, Marital], unseen: error}
+///   - {name: scale, transformer: standard_scaler}
+/// estimator: logistic          # or {logistic: {C: 0.5}}
+/// params: {C: 0.5}             # the estimator's, and "step.param" overrides
+/// ```
+///
+/// Mistakes are UsageErrors naming the file, line and column.
 #include <string>
 
 #include "shipml/core/export.hpp"

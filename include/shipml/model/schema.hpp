@@ -1,7 +1,8 @@
 #pragma once
-// The input schema a model was trained on: feature names, types and category
-// dictionaries. Every prediction, from every front door, goes through conform(),
-// so a missing column or a wrong type is caught the same way everywhere.
+/// \file
+/// The input schema a model was trained on: feature names, types and category
+/// dictionaries. Every prediction, from every front door, goes through conform(),
+/// so a missing column or a wrong type is caught the same way everywhere.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
@@ -12,23 +13,28 @@
 
 namespace shipml {
 
+/// One input column of a schema: name, type and, for categories, the training dictionary.
 struct SHIPML_API Field {
-  std::string name;
-  ColumnType type = ColumnType::numeric;
-  std::shared_ptr<const Categories> categories;  // categorical fields: the training dictionary
+  std::string name;                              ///< the column's name
+  ColumnType type = ColumnType::numeric;         ///< numeric or categorical
+  std::shared_ptr<const Categories> categories;  ///< categorical fields: the training dictionary
   /// Code of each category, built once so predictions need not rebuild it.
   std::shared_ptr<const std::unordered_map<std::string, std::int32_t>> codes;
   /// An unseen category is an error, not a missing value (a one_hot step with unseen=error).
   bool refuse_unseen = false;
 };
 
+/// The input schema a model was trained on: feature names, types and category dictionaries.
 class SHIPML_API Schema {
  public:
+  /// An empty schema (no fields).
   Schema() = default;
   /// The schema of training features.
   static Schema of(const Frame& features);
 
+  /// Every field, in training order.
   const std::vector<Field>& fields() const { return fields_; }
+  /// Field names, in training order.
   std::vector<std::string> names() const;
   /// Makes an unseen category in these (categorical) fields an error.
   void refuse_unseen(const std::vector<std::string>& names);
@@ -42,7 +48,9 @@ class SHIPML_API Schema {
   /// otherwise (a number where only text categories were learned, say).
   Frame conform(const Frame& input) const;
 
+  /// The fields as JSON (as the model file's header holds them).
   nlohmann::json to_json() const;
+  /// Reads what to_json() wrote.
   static Schema from_json(const nlohmann::json& j);
 
  private:

@@ -1,6 +1,7 @@
 #pragma once
-// Scoring: fit on training rows, measure on held-out rows, for one split or for
-// every fold of a cross-validation. Classification splits are stratified.
+/// \file
+/// Scoring: fit on training rows, measure on held-out rows, for one split or for
+/// every fold of a cross-validation. Classification splits are stratified.
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -14,51 +15,58 @@
 
 namespace shipml {
 
+/// How a model is scored: a hold-out split or K-fold cross-validation.
 struct SHIPML_API Validation {
-  double test_size = 0.25;     // used when folds == 0
-  int folds = 0;               // K-fold cross-validation when >= 2
-  std::uint64_t seed = 42;
-  std::optional<Task> task;    // inferred from the target when not given
-  int threads = 0;             // folds scored at once; 0 = all cores
-  std::vector<Fold> given_folds;  // when not empty: exactly these folds (from another tool, say)
+  double test_size = 0.25;        ///< used when folds == 0
+  int folds = 0;                  ///< K-fold cross-validation when >= 2
+  std::uint64_t seed = 42;        ///< seeds the split or the folds
+  std::optional<Task> task;       ///< inferred from the target when not given
+  int threads = 0;                ///< folds scored at once; 0 = all cores
+  std::vector<Fold> given_folds;  ///< when not empty: exactly these folds (from another tool, say)
 };
 
+/// One fold's scores, timings and (when kept) held-out predictions.
 struct SHIPML_API FoldResult {
-  std::size_t train_rows = 0, test_rows = 0;
-  double fit_seconds = 0, predict_seconds = 0;
-  std::map<std::string, double> metrics;
-  /// The held-out predictions (empty when not kept: searches keep only scores).
-  std::vector<std::size_t> rows;  // the data rows predicted
-  Evaluation held_out;            // their truth, predictions and probabilities
+  /// Rows trained on.
+  std::size_t train_rows = 0, test_rows = 0;    ///< rows measured on
+  /// Seconds spent fitting.
+  double fit_seconds = 0, predict_seconds = 0;  ///< seconds spent predicting the test rows
+  std::map<std::string, double> metrics;        ///< metric name -> value on the test rows
+  /// The data rows predicted, when held-out predictions are kept (searches keep only scores).
+  std::vector<std::size_t> rows;
+  Evaluation held_out;                          ///< their truth, predictions and probabilities
 };
 
 /// Every kept held-out prediction of a result, folds one after another: what
 /// plots of a scored model are drawn from, with no refit.
 struct SHIPML_API HeldOutPredictions {
-  std::vector<std::size_t> rows;  // data row of each prediction
-  std::vector<std::size_t> fold;  // the fold it was held out in
-  std::vector<std::string> classes;
-  Evaluation evaluation;
+  std::vector<std::size_t> rows;     ///< data row of each prediction
+  std::vector<std::size_t> fold;     ///< the fold it was held out in
+  std::vector<std::string> classes;  ///< class labels (classification)
+  Evaluation evaluation;             ///< their truth, predictions and probabilities, in the same order
 
+  /// Number of predictions.
   std::size_t size() const { return rows.size(); }
   /// One line per prediction: row, fold, truth, predicted (labels by name) and,
-  /// for classification, "proba:<class>" per class.
+  /// for classification, `proba:<class>` per class.
   std::string to_csv() const;
   /// Reads what to_csv() wrote; a DataError naming the line and column otherwise.
   static HeldOutPredictions from_csv(const std::string& text, const std::string& source);
 };
 
+/// A model's scores under one validation: metrics per fold, and what produced them.
 struct SHIPML_API Result {
-  std::string estimator;
-  std::map<std::string, std::string> params;
-  Task task = Task::regression;
-  std::vector<std::string> classes;
-  std::string validation;  // in words: "hold-out 25%, stratified" or "5-fold CV, stratified"
-  std::uint64_t seed = 0;
-  std::vector<std::string> metric_names;
-  std::vector<FoldResult> folds;
-  std::string run_id;  // its run record, when one was recorded (score_recorded)
+  std::string estimator;                      ///< the estimator's name
+  std::map<std::string, std::string> params;  ///< every parameter, as text
+  Task task = Task::regression;               ///< classification or regression
+  std::vector<std::string> classes;           ///< class labels (classification)
+  std::string validation;                     ///< in words: "hold-out 25%, stratified" or "5-fold CV, stratified"
+  std::uint64_t seed = 0;                     ///< the seed of the split or folds
+  std::vector<std::string> metric_names;      ///< the metrics, in report order
+  std::vector<FoldResult> folds;              ///< one per fold (one for a hold-out split)
+  std::string run_id;                         ///< its run record, when one was recorded (score_recorded)
 
+  /// Mean of a metric over the folds.
   double mean(const std::string& metric) const;
   /// The kept held-out predictions of every fold (empty if none were kept).
   HeldOutPredictions held_out() const;
@@ -66,6 +74,7 @@ struct SHIPML_API Result {
   double stddev(const std::string& metric) const;
   /// A text table: one row per metric, one column per fold, then mean and std.
   std::string table() const;
+  /// As JSON: the settings, each fold's rows, timings and metrics, and each metric's mean and std.
   nlohmann::json to_json() const;
 };
 
@@ -78,17 +87,18 @@ SHIPML_API Result score(const Model& prototype, const Dataset& data, const Valid
 /// and the metrics. Everything scored with one plan meets exactly the same rows,
 /// which is what makes comparisons and searches fair.
 struct SHIPML_API ScoringPlan {
-  Task task = Task::regression;
-  std::vector<std::string> classes;
-  std::vector<double> truth;  // class index or value, per row
-  std::vector<Fold> folds;
-  std::vector<std::string> metric_names;
-  std::string validation;  // in words
-  std::uint64_t seed = 0;
-  Frame features;
-  Column target;
-  bool keep_predictions = true;  // FoldResult::held_out filled by run_fold
+  Task task = Task::regression;           ///< classification or regression
+  std::vector<std::string> classes;       ///< class labels (classification)
+  std::vector<double> truth;              ///< class index or value, per row
+  std::vector<Fold> folds;                ///< the splits, one per fold
+  std::vector<std::string> metric_names;  ///< the metrics measured
+  std::string validation;                 ///< in words
+  std::uint64_t seed = 0;                 ///< the seed of the split or folds
+  Frame features;                         ///< the feature columns
+  Column target;                          ///< the target column
+  bool keep_predictions = true;           ///< FoldResult::held_out filled by run_fold
 
+  /// Works out the plan for `data` under `validation` (`metric_names` empty: the task's usual set).
   static ScoringPlan make(const Dataset& data, const Validation& validation, std::vector<std::string> metric_names = {});
   /// Fits a copy of `prototype` on fold `f`'s training rows and measures it on
   /// its test rows. With `max_train_rows`, on that many of the training rows,

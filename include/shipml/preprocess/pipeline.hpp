@@ -1,10 +1,11 @@
 #pragma once
-// A pipeline: transformer steps applied in order before a model's learner. Each
-// step works on the columns it names (or every column of the kind it handles)
-// and passes the others through, so "scale these, one-hot those, keep the
-// rest" is three steps, with no separate column-transformer concept. A step's
-// parameters are addressed as "step.param", from C++, the command line and
-// spec files; steps are named after their transformer unless given a name.
+/// \file
+/// A pipeline: transformer steps applied in order before a model's learner. Each
+/// step works on the columns it names (or every column of the kind it handles)
+/// and passes the others through, so "scale these, one-hot those, keep the
+/// rest" is three steps, with no separate column-transformer concept. A step's
+/// parameters are addressed as "step.param", from C++, the command line and
+/// spec files; steps are named after their transformer unless given a name.
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -16,22 +17,29 @@
 
 namespace shipml {
 
+/// One step of a pipeline as written: name, transformer, parameters and columns.
 struct SHIPML_API StepSpec {
-  std::string name;                           // unique in the pipeline (default: the transformer's name)
-  std::string transformer;
-  std::map<std::string, std::string> params;  // the transformer's parameters
-  std::vector<std::string> columns;           // empty: every column of the kind it handles
+  std::string name;                           ///< unique in the pipeline (default: the transformer's name)
+  std::string transformer;                    ///< a registered transformer's name
+  std::map<std::string, std::string> params;  ///< the transformer's parameters
+  std::vector<std::string> columns;           ///< empty: every column of the kind it handles
 };
 
+/// Transformer steps applied in order before a model's learner (see StepSpec).
 class SHIPML_API Pipeline {
  public:
+  /// A pipeline with no steps.
   Pipeline();
   /// Checks every step now: known transformer, valid parameters, unique names.
   explicit Pipeline(std::vector<StepSpec> steps);
+  /// Moves a pipeline, fitted or not.
   Pipeline(Pipeline&&) noexcept;
+  /// Moves a pipeline into this one.
   Pipeline& operator=(Pipeline&&) noexcept;
+  /// Frees the steps.
   ~Pipeline();
 
+  /// Whether it has no steps.
   bool empty() const { return steps_.empty(); }
   /// The steps as specified, parameters with their defaults filled in.
   std::vector<StepSpec> specs() const;
@@ -46,16 +54,19 @@ class SHIPML_API Pipeline {
 
   /// Fits each step on the output of the one before; returns the last output.
   Frame fit_transform(const Frame& features, const FitContext& context);
-  /// Thread-safe.
+  /// Applies the fitted steps to `features`. Thread-safe.
   Frame transform(const Frame& features) const;
   /// For each column of the output, the input column it was made from.
   const std::vector<std::size_t>& lineage() const { return lineage_; }
   /// Input columns whose unseen categories must be refused (a one_hot step with unseen=error).
   std::vector<std::string> strict_columns(const std::vector<std::string>& input_names) const;
 
-  nlohmann::json to_json() const;  // the specification and what each step learned
+  nlohmann::json to_json() const;  ///< the specification and what each step learned
+  /// The steps of a to_json() specification.
   static std::vector<StepSpec> specs_from_json(const nlohmann::json& j);
+  /// Writes every step's specification and what it learned, for the model file.
   void save(BinaryWriter& out) const;
+  /// Reads what save() wrote.
   void load(BinaryReader& in);
 
  private:

@@ -1,8 +1,9 @@
 #pragma once
-// Reports: one self-contained HTML page per recorded run. It shows the metrics,
-// every chart that applies (inline SVG), the parameters, the input schema, a
-// data summary and, for comparisons and searches, the leaderboard. The page
-// opens from disk with no server, no network and no script.
+/// \file
+/// Reports: one self-contained HTML page per recorded run. It shows the metrics,
+/// every chart that applies (inline SVG), the parameters, the input schema, a
+/// data summary and, for comparisons and searches, the leaderboard. The page
+/// opens from disk with no server, no network and no script.
 #include <optional>
 #include <string>
 #include <utility>

@@ -1,7 +1,8 @@
 #pragma once
-// HTTP/1.1 messages as the server sees them: an incremental request parser that
-// never trusts the client (bounded header and body sizes, strict framing,
-// chunked bodies decoded), and a response that serialises itself.
+/// \file
+/// HTTP/1.1 messages as the server sees them: an incremental request parser that
+/// never trusts the client (bounded header and body sizes, strict framing,
+/// chunked bodies decoded), and a response that serialises itself.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -12,29 +13,41 @@
 
 namespace shipml::serve {
 
+/// One parsed request. Its views point into the connection's buffer, or into
+/// the body storage of a chunked body.
 struct SHIPML_API HttpRequest {
-  std::string_view method, path, query;  // views into the connection's buffer
-  int minor_version = 1;                 // HTTP/1.<minor_version>
-  std::vector<std::pair<std::string_view, std::string_view>> headers;
-  std::string_view body;
-  bool keep_alive = true;
+  /// The method ("GET", "POST").
+  std::string_view method, path, query;                                ///< the query string, after '?' ("" when none)
+  /// \var path
+  /// The target's path, without the query string.
+  int minor_version = 1;                                               ///< the `minor_version` of HTTP/1.x
+  std::vector<std::pair<std::string_view, std::string_view>> headers;  ///< name and value of each header, in order
+  std::string_view body;                                               ///< the body (a chunked body decoded)
+  bool keep_alive = true;  ///< whether the connection stays open after the response
 
   /// The value of a header (case-insensitive name), or "" when absent.
   std::string_view header(std::string_view name) const;
 };
 
+/// How large a request may be before it is refused.
 struct SHIPML_API HttpLimits {
-  std::size_t max_header_bytes = 64 * 1024;
-  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::size_t max_header_bytes = 64 * 1024;      ///< request line and headers (431 when over)
+  std::size_t max_body_bytes = 8 * 1024 * 1024;  ///< the body (413 when over)
 };
 
-enum class ParseState { complete, incomplete, error };
+/// How far parsing got.
+enum class ParseState {
+  complete,    ///< a whole request is in the buffer
+  incomplete,  ///< more bytes are needed
+  error        ///< the request is malformed or too large: answer with ParseResult::status
+};
 
+/// What parse_request() found.
 struct SHIPML_API ParseResult {
-  ParseState state = ParseState::incomplete;
-  std::size_t consumed = 0;  // bytes of the buffer the complete request took
-  int status = 0;            // error: the status to answer with (400, 413, 431, 501, 505)
-  std::string message;       // error: what was wrong
+  ParseState state = ParseState::incomplete;  ///< how far parsing got
+  std::size_t consumed = 0;                   ///< bytes of the buffer the complete request took
+  int status = 0;                             ///< error: the status to answer with (400, 413, 431, 501, 505)
+  std::string message;                        ///< error: what was wrong
   /// incomplete: the buffer must hold at least this many bytes before parsing
   /// can succeed (0 when unknown), so a large body is not re-parsed per read.
   std::size_t needed = 0;
@@ -48,13 +61,15 @@ struct SHIPML_API ParseResult {
 SHIPML_API ParseResult parse_request(std::string_view buffer, const HttpLimits& limits, HttpRequest& request,
                           std::string& body_storage);
 
+/// A response the handler fills in and serialize() turns into bytes.
 struct SHIPML_API HttpResponse {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
-  bool close = false;                                        // close the connection after sending
+  int status = 200;                                          ///< the status code
+  std::string content_type = "application/json";             ///< the Content-Type header
+  std::string body;                                          ///< the body
+  std::vector<std::pair<std::string, std::string>> headers;  ///< extra headers
+  bool close = false;                                        ///< close the connection after sending
 
+  /// Sets the status code, the body and its content type at once.
   void set(int status_code, std::string content, std::string type = "application/json") {
     status = status_code;
     body = std::move(content);

@@ -1,8 +1,9 @@
 #pragma once
-// What the server does with a request: routes it to the Open Inference Protocol
-// v2, MLflow's scoring protocol, health and metrics endpoints; checks the
-// bearer token; predicts through Model::predict (the same schema checks as
-// every other front door); counts it; and writes one JSON line of access log.
+/// \file
+/// What the server does with a request: routes it to the Open Inference Protocol
+/// v2, MLflow's scoring protocol, health and metrics endpoints; checks the
+/// bearer token; predicts through Model::predict (the same schema checks as
+/// every other front door); counts it; and writes one JSON line of access log.
 #include <string>
 #include <vector>
 
@@ -14,17 +15,22 @@
 
 namespace shipml::serve {
 
+/// How the inference service answers: authentication, access log, event loops.
 struct SHIPML_API ServiceOptions {
-  std::string token;         // empty: no authentication
-  bool access_log = true;    // JSON lines on standard output
-  int loops = 1;             // the server's event loops (one log buffer and metrics shard each)
-  int log_fd = 1;
+  std::string token;       ///< empty: no authentication
+  bool access_log = true;  ///< JSON lines on standard output
+  int loops = 1;           ///< the server's event loops (one log buffer and metrics shard each)
+  int log_fd = 1;          ///< the file descriptor the access log goes to (1: standard output)
 };
 
+/// What the server does with a request: routes it, checks the token, predicts,
+/// counts and logs it.
 class SHIPML_API InferenceService {
  public:
+  /// Serves `models`, which must outlive the service.
   InferenceService(ModelRepository& models, ServiceOptions options);
 
+  /// Answers one request from `peer` (the server's Handler).
   void handle(const HttpRequest& request, const Peer& peer, HttpResponse& response);
   /// Writes the loop's buffered access-log lines (one write per batch of requests).
   void flush_log(int loop);
@@ -32,6 +38,7 @@ class SHIPML_API InferenceService {
   /// Returns one line per model saying what happened.
   std::vector<std::string> reload();
 
+  /// What the service has counted.
   ServerMetrics& metrics() { return metrics_; }
 
  private:

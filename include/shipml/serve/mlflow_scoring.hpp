@@ -1,13 +1,15 @@
 #pragma once
-// MLflow's scoring protocol (POST /invocations): the JSON shapes MLflow 2 accepts
-// (dataframe_split, dataframe_records, instances, inputs), the pandas-split and
-// pandas-records bodies MLflow 1 clients send, and CSV.
+/// \file
+/// MLflow's scoring protocol (POST /invocations): the JSON shapes MLflow 2 accepts
+/// (dataframe_split, dataframe_records, instances, inputs), the pandas-split and
+/// pandas-records bodies MLflow 1 clients send, and CSV.
 #include <string>
 #include <string_view>
 
 #include "shipml/core/export.hpp"
 #include "shipml/model/model.hpp"
 
+/// MLflow's scoring protocol (POST /invocations): request bodies in, predictions and errors out.
 namespace shipml::serve::mlflow {
 
 /// The rows of an /invocations body. A RequestError says what was wrong: 415

@@ -1,11 +1,13 @@
 #pragma once
-// The models a server serves, each under a name and a version. Requests take a
-// shared pointer to the model they use, so a reload swaps in the new version
-// atomically: requests already running finish on the old one, which is freed
-// when the last of them is done. A model that fails to reload keeps the old one serving.
+/// \file
+/// The models a server serves, each under a name and a version. Requests take a
+/// shared pointer to the model they use, so a reload swaps in the new version
+/// atomically: requests already running finish on the old one, which is freed
+/// when the last of them is done. A model that fails to reload keeps the old one serving.
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shipml/core/export.hpp"
@@ -13,28 +15,40 @@
 
 namespace shipml::serve {
 
+/// One model being served: what it is, where it came from and when it was loaded.
 struct SHIPML_API ServedModel {
-  std::string name, version, source;  // source: a model file, or a registry reference (models:/NAME/STAGE)
-  std::string file;                   // the file it was loaded from
-  std::shared_ptr<const Model> model;
-  double load_seconds = 0;
-  std::string loaded_at;  // UTC, ISO 8601
-  std::string fingerprint;
+  /// The name it is served under.
+  std::string name, version, source;   ///< a model file, or a registry reference (`models:/NAME/STAGE`)
+  /// \var version
+  /// The version it is served under.
+  std::string file;                    ///< the file it was loaded from
+  std::shared_ptr<const Model> model;  ///< the model, shared with the requests using it
+  double load_seconds = 0;             ///< how long loading took
+  std::string loaded_at;               ///< UTC, ISO 8601
+  std::string fingerprint;             ///< the fingerprint of its training data
 };
 
 /// "churn.shipml" -> name "churn", version "1"; "churn:3=path" -> "churn", "3";
 /// "models:/churn/production" -> "churn", the registry version it resolves to.
 struct SHIPML_API ModelSource {
-  std::string name, version, path;
+  /// The name to serve under.
+  std::string name, version, path;  ///< the model file, or a registry reference
+  /// Reads `[NAME[:VERSION]=]PATH` or a registry reference; a UsageError for a
+  /// name or version that cannot be a URL path segment.
   static ModelSource parse(const std::string& spec);
+  /// \var version
+  /// The version to serve under ("" for a registry reference: the version it resolves to).
 };
 
+/// What reloading one model did.
 struct SHIPML_API ReloadResult {
-  std::string name, version;
-  bool ok = false;
-  std::string error;  // when not ok: why the old model is still serving
+  /// The name it is served under.
+  std::string name, version;  ///< the version serving now
+  bool ok = false;            ///< whether the new version loaded
+  std::string error;          ///< when not ok: why the old model is still serving
 };
 
+/// The models a server serves, each under a name and a version.
 class SHIPML_API ModelRepository {
  public:
   /// Loads a model now; a ModelError (or a UsageError for a duplicate name and version) otherwise.
@@ -44,7 +58,9 @@ class SHIPML_API ModelRepository {
   std::shared_ptr<const ServedModel> find(std::string_view name, std::string_view version = {}) const;
   /// The first model added (what a single-model protocol such as MLflow's serves).
   std::shared_ptr<const ServedModel> first() const;
+  /// Every model, in the order added.
   std::vector<std::shared_ptr<const ServedModel>> all() const;
+  /// The versions served under `name`.
   std::vector<std::string> versions(std::string_view name) const;
 
   /// Loads every model from its source again and swaps in those that load.

@@ -1,7 +1,8 @@
 #pragma once
-// The Open Inference Protocol v2 (KServe, Triton, MLServer): infer requests in
-// and out, including the binary tensor data extension that tritonclient uses,
-// and model metadata built from the model's schema.
+/// \file
+/// The Open Inference Protocol v2 (KServe, Triton, MLServer): infer requests in
+/// and out, including the binary tensor data extension that tritonclient uses,
+/// and model metadata built from the model's schema.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,18 +12,21 @@
 #include "shipml/serve/http.hpp"
 #include "shipml/serve/model_repository.hpp"
 
+/// The Open Inference Protocol v2 (KServe, Triton, MLServer).
 namespace shipml::serve::oip {
 
+/// An output a request asks for.
 struct SHIPML_API RequestedOutput {
-  std::string name;
-  bool binary = false;
+  std::string name;     ///< "predict" or "predict_proba"
+  bool binary = false;  ///< as binary tensor data
 };
 
+/// A decoded infer request.
 struct SHIPML_API InferRequest {
-  Frame input;
-  std::string id;
-  std::vector<RequestedOutput> outputs;  // empty: every output, as JSON
-  bool binary_outputs = false;           // request-level binary_data_output
+  Frame input;                           ///< the rows, one column per feature
+  std::string id;                        ///< the request's id, returned in the response
+  std::vector<RequestedOutput> outputs;  ///< empty: every output, as JSON
+  bool binary_outputs = false;           ///< request-level binary_data_output
 };
 
 /// Decodes an infer request for `model`. Inputs are either one tensor per

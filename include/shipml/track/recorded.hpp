@@ -1,8 +1,9 @@
 #pragma once
-// Training and scoring recorded as runs, as the command line records them:
-// what a program calls when its work should leave a record (the Python
-// package does for every fit and score). Model::fit and score() themselves
-// record nothing.
+/// \file
+/// Training and scoring recorded as runs, as the command line records them:
+/// what a program calls when its work should leave a record (the Python
+/// package does for every fit and score). Model::fit and score() themselves
+/// record nothing.
 #include <string>
 #include <vector>
 
