@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   // An estimator's name, or a model spec file with a pipeline.
   const std::string what = argv[4];
   shipml::Model model = what.ends_with(".yaml") || what.ends_with(".json") ? shipml::read_model_spec(what, params)
-                                                                          : shipml::Model(what, params);
+                                                                           : shipml::Model(what, params);
   auto start = std::chrono::steady_clock::now();
   model.fit(train);
   const double fit_s = seconds(start);
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   const shipml::Predictions p = model.predict(test_features);
   const double predict_s = seconds(start);
 
-  nlohmann::json out = {{"tool", "shipml"}, {"fit_s", fit_s}, {"predict_s", predict_s},
+  nlohmann::json out = {{"tool", "shipml"},     {"fit_s", fit_s},           {"predict_s", predict_s},
                         {"data_mb", loaded_mb}, {"train_peak_mb", peak_mb}, {"train_extra_mb", peak_mb - loaded_mb}};
   if (p.task == shipml::Task::classification) {
     const auto truth = shipml::class_indices(test.labels(), p.classes);
@@ -71,8 +71,7 @@ int main(int argc, char** argv) {
     const shipml::Predictions fitted = model.predict(train.features());
     if (fitted.task == shipml::Task::classification)
       out["train_loss"] = shipml::log_loss(shipml::class_indices(train.labels(), fitted.classes), fitted.proba);
-    else
-      out["train_loss"] = shipml::mean_squared_error(shipml::target_values(train.labels()), fitted.values);
+    else out["train_loss"] = shipml::mean_squared_error(shipml::target_values(train.labels()), fitted.values);
   }
   std::cout << out.dump() << std::endl;
 }

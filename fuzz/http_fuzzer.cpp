@@ -17,7 +17,8 @@ serve::InferenceService& service() {
     const Frame f = parse_csv("x1,x2,color,y\n1,2,red,a\n2,,blue,b\n3,1,red,a\n4,0,,b\n5,3,green,a\n6,2,blue,b\n");
     Model m("logistic");
     m.fit(f.without("y"), f.column("y"));
-    const auto path = std::filesystem::temp_directory_path() / ("shipml-fuzz-" + std::to_string(::getpid()) + ".shipml");
+    const auto path =
+        std::filesystem::temp_directory_path() / ("shipml-fuzz-" + std::to_string(::getpid()) + ".shipml");
     m.save(path.string());
     models.add(serve::ModelSource::parse("m=" + path.string()));
     std::filesystem::remove(path);

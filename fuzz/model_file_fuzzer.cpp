@@ -18,8 +18,9 @@ void load_and_predict(std::string_view bytes) {
     Frame rows;
     for (const auto& f : m.schema().fields()) {
       if (f.type == ColumnType::numeric) rows.add(Column::numeric(f.name, {0.0, NAN, 1e300}));
-      else rows.add(Column::from_strings(f.name, {f.categories->empty() ? "x" : f.categories->front(), "unseen", ""},
-                                         {false, false, true}));
+      else
+        rows.add(Column::from_strings(f.name, {f.categories->empty() ? "x" : f.categories->front(), "unseen", ""},
+                                      {false, false, true}));
     }
     m.predict(rows);
   } catch (const Error&) {

@@ -69,7 +69,8 @@ struct RunResult {
 inline RunResult run_cli(const std::string& args, const std::string& env = "") {
   TempDir tmp;
   const std::string err_file = tmp.file("stderr");
-  const std::string command = (env.empty() ? "" : "env " + env + " ") + std::string(SHIPML_CLI) + " " + args + " 2>" + err_file;
+  const std::string command =
+      (env.empty() ? "" : "env " + env + " ") + std::string(SHIPML_CLI) + " " + args + " 2>" + err_file;
   RunResult r;
   FILE* pipe = ::popen(command.c_str(), "r");
   std::array<char, 4096> buf{};

@@ -24,7 +24,8 @@ struct DataArgs {
     cmd->add_option("--categorical", categorical, "read this column as categories (repeatable)");
     cmd->add_option("--numeric", numeric, "read this column as numbers (repeatable)");
     cmd->add_option("--missing", missing, "extra token meaning a missing value (repeatable)");
-    if (with_target) cmd->add_option("--task", task, "classification or regression (default: inferred from the target)");
+    if (with_target)
+      cmd->add_option("--task", task, "classification or regression (default: inferred from the target)");
   }
   CsvOptions csv() const {
     CsvOptions o;
@@ -50,7 +51,8 @@ struct EstimatorArgs {
                     std::string("estimator name (see `shipml estimators`)") + (optional ? "" : "; or --pipeline"));
     cmd->add_option("--pipeline", pipeline, "a model spec file (YAML or JSON): steps and estimator (docs/pipelines.md)")
         ->check(CLI::ExistingFile);
-    cmd->add_option("--step", steps, "a pipeline step TRANSFORMER[:COLUMN,...] before the estimator (repeatable, in order)");
+    cmd->add_option("--step", steps,
+                    "a pipeline step TRANSFORMER[:COLUMN,...] before the estimator (repeatable, in order)");
     cmd->add_option("--set", settings, "parameter NAME=VALUE, or STEP.NAME=VALUE for a step (repeatable)");
   }
   bool given() const { return !name.empty() || !pipeline.empty(); }
@@ -60,8 +62,10 @@ struct EstimatorArgs {
       auto [k, v] = parse_assignment(s);
       params[k] = v;
     }
-    if (!pipeline.empty() && !name.empty()) throw UsageError("give -e or --pipeline, not both (the spec names its estimator)");
-    if (!pipeline.empty() && !steps.empty()) throw UsageError("--step adds to -e; put the steps in the --pipeline file instead");
+    if (!pipeline.empty() && !name.empty())
+      throw UsageError("give -e or --pipeline, not both (the spec names its estimator)");
+    if (!pipeline.empty() && !steps.empty())
+      throw UsageError("--step adds to -e; put the steps in the --pipeline file instead");
     if (!pipeline.empty()) return read_model_spec(pipeline, params);
     if (name.empty()) throw UsageError("name an estimator (-e NAME) or a model spec (--pipeline FILE)");
     std::vector<StepSpec> specs;
@@ -87,8 +91,8 @@ inline std::pair<std::string, std::vector<std::string>> parse_list(const std::st
 
 inline std::string describe_task(Task task, const std::vector<std::string>& classes) {
   if (task == Task::regression) return "regression";
-  return std::string(classes.size() == 2 ? "binary" : std::to_string(classes.size()) + "-class") +
-         " classification (" + join(classes) + ")";
+  return std::string(classes.size() == 2 ? "binary" : std::to_string(classes.size()) + "-class") + " classification (" +
+         join(classes) + ")";
 }
 
 /// --test-size | --cv, --seed, --threads.

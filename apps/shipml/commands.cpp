@@ -53,12 +53,14 @@ void add_transformers(CLI::App& app) {
     const char* kinds[] = {"numeric columns", "categorical columns", "any columns"};
     if (name->empty()) {
       for (const auto& t : transformers())
-        std::cout << std::left << std::setw(18) << t.name << std::setw(22) << kinds[static_cast<int>(t.applies)] << t.summary << '\n';
+        std::cout << std::left << std::setw(18) << t.name << std::setw(22) << kinds[static_cast<int>(t.applies)]
+                  << t.summary << '\n';
       return;
     }
     const TransformerInfo& t = find_transformer(*name);
     std::cout << t.name << ": " << t.summary << "\napplies to " << kinds[static_cast<int>(t.applies)]
-              << (t.needs_columns ? " (name them: columns: [...])" : " unless its step names columns") << "\n\nparameters:\n";
+              << (t.needs_columns ? " (name them: columns: [...])" : " unless its step names columns")
+              << "\n\nparameters:\n";
     print_params(t.params);
     if (t.params.empty()) std::cout << "  (none)\n";
   });
@@ -152,8 +154,8 @@ void add_score(CLI::App& app) {
     }
     std::cout << r.estimator << " on " << d.source << ": " << d.rows() << " rows, " << d.frame.cols() - 1
               << " features, " << describe_task(r.task, r.classes) << '\n'
-              << r.validation << ", seed " << r.seed << (run.active() ? ", run " + run.id().substr(0, 8) : "")
-              << "\n\n" << r.table();
+              << r.validation << ", seed " << r.seed << (run.active() ? ", run " + run.id().substr(0, 8) : "") << "\n\n"
+              << r.table();
   });
 }
 

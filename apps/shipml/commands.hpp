@@ -33,7 +33,8 @@ struct TrackingArgs {
   std::string experiment;
   bool off = false;
   void add(CLI::App* cmd) {
-    cmd->add_option("--experiment", experiment, "experiment the run is recorded under (default: $SHIPML_EXPERIMENT or 'default')");
+    cmd->add_option("--experiment", experiment,
+                    "experiment the run is recorded under (default: $SHIPML_EXPERIMENT or 'default')");
     cmd->add_flag("--no-track", off, "do not record this run (or set SHIPML_TRACKING=off)");
   }
   /// Called before the command runs: --no-track also switches off the runs

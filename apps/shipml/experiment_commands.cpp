@@ -94,7 +94,8 @@ void add_search(CLI::App& app) {
   cmd->add_option("--random", *random, "random search: this many candidates drawn from --grid lists and --dist");
   cmd->add_option("--dist", *dists,
                   "PARAM=uniform:LOW:HIGH | loguniform:LOW:HIGH | int:LOW:HIGH | choice:A|B (with --random)");
-  cmd->add_flag("--halving", o->halving, "successive halving: score on a third of the resource, keep the best third, repeat");
+  cmd->add_flag("--halving", o->halving,
+                "successive halving: score on a third of the resource, keep the best third, repeat");
   cmd->add_option("--halving-resource", o->halving_resource,
                   "what halving rations: rows, or an integer parameter such as n_estimators")
       ->capture_default_str();
@@ -146,7 +147,8 @@ void add_search(CLI::App& app) {
                 << (r.run_id.empty() ? "" : ", run " + r.run_id.substr(0, 8)) << "\n\n"
                 << r.table() << "\nresults: " << folder << "/search.csv, " << folder << "/search.json"
                 << (r.best_model ? "; best refit on all rows: " + folder + "/best.shipml" : "") << '\n';
-      if (r.stopped_early) std::cout << "stopped early: " << (stop_requested() ? "interrupted" : "budget reached") << '\n';
+      if (r.stopped_early)
+        std::cout << "stopped early: " << (stop_requested() ? "interrupted" : "budget reached") << '\n';
     }
     if (stop_requested()) std::exit(130);
   });
@@ -165,7 +167,8 @@ void report_ranking(const Ranking& r, const std::string& out, bool json, const s
 }
 
 void add_select(CLI::App& app) {
-  auto* cmd = app.add_subcommand("select", "Rank and select features: permutation importance, RFE, RFECV, k best, sequential");
+  auto* cmd =
+      app.add_subcommand("select", "Rank and select features: permutation importance, RFE, RFECV, k best, sequential");
   auto data = std::make_shared<DataArgs>();
   auto est = std::make_shared<EstimatorArgs>();
   auto method = std::make_shared<std::string>("permutation");
@@ -187,47 +190,69 @@ void add_select(CLI::App& app) {
   auto tracking = std::make_shared<TrackingArgs>();
   data->add(cmd);
   est->add(cmd, true);
-  cmd->add_option("--method", *method,
-                  "permutation (held-out score drop), rfe, rfecv (RFE choosing the size by CV), kbest (univariate tests), "
-                  "sequential (forward/backward by CV score)")
+  cmd->add_option(
+         "--method", *method,
+         "permutation (held-out score drop), rfe, rfecv (RFE choosing the size by CV), kbest (univariate tests), "
+         "sequential (forward/backward by CV score)")
       ->check(CLI::IsMember({"permutation", "rfe", "rfecv", "kbest", "sequential"}))
       ->capture_default_str();
   cmd->add_option("--metric,-m", *metric, "score used (default: the task's usual first)");
-  cmd->add_option("--n-repeats", *repeats, "permutation: shuffles per feature")->check(CLI::Range(1, 1000))->capture_default_str();
-  cmd->add_option("--test-size", *test_size, "permutation: rows held out to measure on")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  cmd->add_option("--n-repeats", *repeats, "permutation: shuffles per feature")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--test-size", *test_size, "permutation: rows held out to measure on")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd->add_option("--test", *test, "kbest: f_test, chi2 or mutual_info")->capture_default_str();
   cmd->add_option("--k", *k, "kbest: keep this many features")->capture_default_str();
-  cmd->add_option("--percentile", *percentile, "kbest: keep this percent of the features instead")->check(CLI::Range(0.0, 100.0));
+  cmd->add_option("--percentile", *percentile, "kbest: keep this percent of the features instead")
+      ->check(CLI::Range(0.0, 100.0));
   cmd->add_option("--n-features", *n_features, "rfe, sequential: keep this many (default: half)");
-  cmd->add_option("--drop", *step, "rfe, rfecv: features dropped per round")->check(CLI::Range(1, 1000000))->capture_default_str();
-  cmd->add_option("--min-features", *min_features, "rfecv: the fewest features tried")->check(CLI::Range(1, 1000000))->capture_default_str();
+  cmd->add_option("--drop", *step, "rfe, rfecv: features dropped per round")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  cmd->add_option("--min-features", *min_features, "rfecv: the fewest features tried")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   cmd->add_option("--direction", *direction, "sequential: forward or backward")
-      ->check(CLI::IsMember({"forward", "backward"}))->capture_default_str();
-  cmd->add_option("--cv", *folds, "rfecv, sequential: K-fold cross-validation")->check(CLI::Range(2, 1000))->capture_default_str();
+      ->check(CLI::IsMember({"forward", "backward"}))
+      ->capture_default_str();
+  cmd->add_option("--cv", *folds, "rfecv, sequential: K-fold cross-validation")
+      ->check(CLI::Range(2, 1000))
+      ->capture_default_str();
   cmd->add_option("--seed", *seed, "seed for the split, the folds and the shuffles")->capture_default_str();
   cmd->add_option("--threads", *threads, "work at once (default: all cores)");
   cmd->add_option("--out,-o", *out, "write the ranking here (.csv, or .json)");
   cmd->add_flag("--json", *json, "print the ranking as JSON");
   tracking->add(cmd);
   cmd->callback([=] {
-    if (*method != "kbest" && !est->given()) throw UsageError("--method " + *method + " needs an estimator (-e NAME or --pipeline)");
-    if (*method == "kbest" && est->given()) throw UsageError("--method kbest tests each column alone; it takes no estimator");
+    if (*method != "kbest" && !est->given())
+      throw UsageError("--method " + *method + " needs an estimator (-e NAME or --pipeline)");
+    if (*method == "kbest" && est->given())
+      throw UsageError("--method kbest tests each column alone; it takes no estimator");
     std::optional<Model> model;
     if (est->given()) model = est->model();
-    const KBestOptions kbest{.test = parse_univariate_test(*test), .k = *k, .percentile = *percentile,
-                             .task = data->task_override(), .seed = *seed};
+    const KBestOptions kbest{.test = parse_univariate_test(*test),
+                             .k = *k,
+                             .percentile = *percentile,
+                             .task = data->task_override(),
+                             .seed = *seed};
     tracking->apply();
     stop_on_interrupt();
     const Dataset d = data->read();
     const Validation v{.folds = *folds, .seed = *seed, .task = data->task_override(), .threads = *threads};
     if (*method == "permutation") {
-      const PermutationImportance r =
-          permutation_importance(*model, d, {.test_size = *test_size, .seed = *seed, .task = data->task_override(),
-                                             .metric = *metric, .repeats = *repeats, .threads = *threads});
+      const PermutationImportance r = permutation_importance(*model, d,
+                                                             {.test_size = *test_size,
+                                                              .seed = *seed,
+                                                              .task = data->task_override(),
+                                                              .metric = *metric,
+                                                              .repeats = *repeats,
+                                                              .threads = *threads});
       std::ostringstream heading;
       heading << model->estimator() << " on " << d.source << ": fit on " << r.fit_rows << " rows, measured on "
-              << r.measured_rows << " held-out rows, " << *repeats << " shuffles per feature; baseline " << r.metric << " "
-              << std::setprecision(4) << r.baseline;
+              << r.measured_rows << " held-out rows, " << *repeats << " shuffles per feature; baseline " << r.metric
+              << " " << std::setprecision(4) << r.baseline;
       report_ranking(r, *out, *json, heading.str());
       return;
     }
@@ -237,23 +262,31 @@ void add_select(CLI::App& app) {
       r = select_k_best(d, kbest);
       how = "each column tested alone (" + *test + ")";
     } else if (*method == "rfe" || *method == "rfecv") {
-      r = recursive_elimination(*model, d, {.n_features = *n_features, .step = *step, .cross_validate = *method == "rfecv",
-                                            .min_features = *min_features, .validation = v, .metric = *metric});
-      how = model->estimator() + (*method == "rfecv" ? ", size chosen by " + std::to_string(*folds) + "-fold CV " + r.metric
-                                                       : ", fit on all rows");
+      r = recursive_elimination(*model, d,
+                                {.n_features = *n_features,
+                                 .step = *step,
+                                 .cross_validate = *method == "rfecv",
+                                 .min_features = *min_features,
+                                 .validation = v,
+                                 .metric = *metric});
+      how = model->estimator() + (*method == "rfecv"
+                                      ? ", size chosen by " + std::to_string(*folds) + "-fold CV " + r.metric
+                                      : ", fit on all rows");
     } else {
-      r = sequential_selection(*model, d, {.forward = *direction == "forward", .n_features = *n_features, .validation = v,
-                                           .metric = *metric});
+      r = sequential_selection(
+          *model, d,
+          {.forward = *direction == "forward", .n_features = *n_features, .validation = v, .metric = *metric});
       how = model->estimator() + ", " + std::to_string(*folds) + "-fold CV " + r.metric;
     }
     report_ranking(r, *out, *json,
-                   *method + " on " + d.source + ": " + how + "; keeps " + std::to_string(r.selected().size()) + " of " +
-                       std::to_string(r.features.size()) + " features");
+                   *method + " on " + d.source + ": " + how + "; keeps " + std::to_string(r.selected().size()) +
+                       " of " + std::to_string(r.features.size()) + " features");
   });
 }
 
 void add_run(CLI::App& app) {
-  auto* cmd = app.add_subcommand("run", "Run an experiment file (YAML or JSON): select, compare, search, score; see docs/experiments.md");
+  auto* cmd = app.add_subcommand(
+      "run", "Run an experiment file (YAML or JSON): select, compare, search, score; see docs/experiments.md");
   auto file = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto check = std::make_shared<bool>(false);

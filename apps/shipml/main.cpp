@@ -16,8 +16,9 @@ int main(int argc, char** argv) {
   app.failure_message(CLI::FailureMessage::help);
   // Progress bars on a terminal only; --quiet (anywhere on the line) turns them off.
   shipml::enable_progress(::isatty(STDERR_FILENO));
-  app.add_flag_function("--quiet,-q", [](std::int64_t) { shipml::enable_progress(false); },
-                        "no progress bars (they only ever show on a terminal)")
+  app.add_flag_function(
+         "--quiet,-q", [](std::int64_t) { shipml::enable_progress(false); },
+         "no progress bars (they only ever show on a terminal)")
       ->trigger_on_parse();
   app.fallthrough();
   shipml::cli::add_commands(app);

@@ -6,9 +6,9 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "shipml/experiment/curves.hpp"
+#include "shipml/experiment/make_chart.hpp"
 #include "shipml/experiment/permutation.hpp"
 #include "shipml/io/file.hpp"
-#include "shipml/experiment/make_chart.hpp"
 #include "shipml/plot/charts.hpp"
 #include "shipml/report/report.hpp"
 #include "shipml/track/registry.hpp"
@@ -34,7 +34,8 @@ struct PlotSource {
     if (!model_path.empty()) return Model::load(resolve_model_path(model_path));
     if (!run.empty()) {
       auto m = run_model(RunStore::open()->get(run));
-      if (!m) throw UsageError("run " + run + " saved no model (train, compare --refit and search runs do); give --model");
+      if (!m)
+        throw UsageError("run " + run + " saved no model (train, compare --refit and search runs do); give --model");
       return std::move(*m);
     }
     throw UsageError("this chart needs --model FILE or --run ID");
@@ -69,7 +70,8 @@ ChartSource chart_source(const PlotSource& s) {
 
 void add_plot(CLI::App& app) {
   std::string kinds_help = "Draw a chart as SVG, PNG or PDF. Charts:";
-  for (const auto& k : chart_kinds()) kinds_help += "\n  " + k.name + std::string(22 - k.name.size(), ' ') + k.doc + " [" + k.needs + "]";
+  for (const auto& k : chart_kinds())
+    kinds_help += "\n  " + k.name + std::string(22 - k.name.size(), ' ') + k.doc + " [" + k.needs + "]";
   auto* cmd = app.add_subcommand("plot", "Draw a chart (roc, pr, confusion, importance, ...) as SVG, PNG or PDF");
   cmd->footer(kinds_help);
   auto kind = std::make_shared<std::string>();
@@ -79,7 +81,8 @@ void add_plot(CLI::App& app) {
   cmd->add_option("kind", *kind, "the chart (list below)")->required();
   cmd->add_option("--run", s->run, "a recorded run (id, prefix or 'latest'): its held-out predictions or model");
   cmd->add_option("--model,-m", s->model_path, "a model file (or models:/NAME/STAGE)");
-  cmd->add_option("--data", s->data_path, "data: a test file for a model, or the data itself")->check(CLI::ExistingFile);
+  cmd->add_option("--data", s->data_path, "data: a test file for a model, or the data itself")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--target,-t", s->target, "the target column (default: the model's)");
   cmd->add_option("--estimator,-e", s->estimator, "learning_curve, validation_curve: the estimator to fit");
   cmd->add_option("--set", s->settings, "estimator parameter NAME=VALUE (repeatable)");
@@ -102,7 +105,8 @@ void add_plot(CLI::App& app) {
 }
 
 void add_report(CLI::App& app) {
-  auto* cmd = app.add_subcommand("report", "Write one self-contained HTML page for a run: metrics, charts, parameters, schema, data");
+  auto* cmd = app.add_subcommand(
+      "report", "Write one self-contained HTML page for a run: metrics, charts, parameters, schema, data");
   auto run = std::make_shared<std::string>("latest");
   auto out = std::make_shared<std::string>();
   cmd->add_option("--run", *run, "run id, prefix or 'latest'")->capture_default_str();

@@ -16,7 +16,8 @@ void print_version(const ModelVersion& v) {
   std::cout << '\n';
   if (!v.notes.empty()) std::cout << "    notes: " << v.notes << '\n';
   for (const auto& [k, m] : v.metrics.items())
-    if (!k.ends_with("_std") && m.is_number()) std::cout << "    " << std::left << std::setw(20) << k << m.get<double>() << '\n';
+    if (!k.ends_with("_std") && m.is_number())
+      std::cout << "    " << std::left << std::setw(20) << k << m.get<double>() << '\n';
 }
 
 struct RegistryArgs {
@@ -43,9 +44,12 @@ void add_register(CLI::App* reg) {
     if (model->empty() == run->empty()) throw UsageError("give a model file or --run ID (one of them)");
     auto store = RunStore::open(a->store);
     ModelRegistry registry(*store);
-    const ModelVersion v = run->empty() ? registry.register_file(*name, *model, *notes) : registry.register_run(*name, *run, *notes);
+    const ModelVersion v =
+        run->empty() ? registry.register_file(*name, *model, *notes) : registry.register_run(*name, *run, *notes);
     if (a->json) std::cout << v.to_json().dump(2) << '\n';
-    else std::cout << "registered " << v.name << " version " << v.version << " (models:/" << v.name << "/" << v.version << ")\n";
+    else
+      std::cout << "registered " << v.name << " version " << v.version << " (models:/" << v.name << "/" << v.version
+                << ")\n";
   });
 }
 
@@ -102,9 +106,11 @@ void add_show(CLI::App* reg) {
 
 // `shipml registry promote NAME VERSION --stage S`.
 void add_promote(CLI::App* reg) {
-  auto* cmd = reg->add_subcommand("promote", "Move a version to a stage (the version that held staging or production is archived)");
+  auto* cmd = reg->add_subcommand(
+      "promote", "Move a version to a stage (the version that held staging or production is archived)");
   auto a = std::make_shared<RegistryArgs>();
-  auto name = std::make_shared<std::string>(), stage = std::make_shared<std::string>(), notes = std::make_shared<std::string>();
+  auto name = std::make_shared<std::string>(), stage = std::make_shared<std::string>(),
+       notes = std::make_shared<std::string>();
   auto version = std::make_shared<int>(0);
   cmd->add_option("name", *name, "registered model name")->required();
   cmd->add_option("version", *version, "version number")->required();

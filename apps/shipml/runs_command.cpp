@@ -73,7 +73,8 @@ std::vector<std::string> common_metrics(const std::vector<RunRecord>& runs, std:
 struct StoreArgs {
   std::string uri;
   void add(CLI::App* cmd) {
-    cmd->add_option("--store", uri, "run store: a folder, or postgresql://... (default: $SHIPML_TRACKING_URI or ./runs)");
+    cmd->add_option("--store", uri,
+                    "run store: a folder, or postgresql://... (default: $SHIPML_TRACKING_URI or ./runs)");
   }
   std::unique_ptr<RunStore> open() const { return RunStore::open(uri); }
 };
@@ -110,8 +111,12 @@ void add_list(CLI::App& runs) {
     header.insert(header.end(), metrics.begin(), metrics.end());
     table.push_back(header);
     for (const auto& r : runs) {
-      std::vector<std::string> row = {short_id(r.id), r.experiment, r.kind, r.status,
-                                      r.start_time.substr(0, 19), r.end_time.empty() ? "-" : duration(r.duration_seconds),
+      std::vector<std::string> row = {short_id(r.id),
+                                      r.experiment,
+                                      r.kind,
+                                      r.status,
+                                      r.start_time.substr(0, 19),
+                                      r.end_time.empty() ? "-" : duration(r.duration_seconds),
                                       r.params.count("estimator") ? r.params.at("estimator") : "-"};
       for (const auto& m : metrics) row.push_back(r.metrics.count(m) ? number(r.metrics.at(m)) : "-");
       table.push_back(row);
@@ -136,23 +141,31 @@ void add_show(CLI::App& runs) {
     }
     std::cout << "run " << r.id << " (" << r.kind << ", experiment " << r.experiment << ")\n"
               << "  status     " << r.status << (r.error.empty() ? "" : ": " + r.error) << '\n'
-              << "  started    " << r.start_time << (r.end_time.empty() ? "" : ", ended " + r.end_time + " (" + duration(r.duration_seconds) + ")") << '\n';
-    const std::pair<const char*, const char*> environment[] = {{"command", "command"},       {"user", "user"},
-                                                               {"host", "host"},             {"working_directory", "directory"},
-                                                               {"git_commit", "git commit"}, {"shipml_version", "shipml"}};
+              << "  started    " << r.start_time
+              << (r.end_time.empty() ? "" : ", ended " + r.end_time + " (" + duration(r.duration_seconds) + ")")
+              << '\n';
+    const std::pair<const char*, const char*> environment[] = {{"command", "command"},
+                                                               {"user", "user"},
+                                                               {"host", "host"},
+                                                               {"working_directory", "directory"},
+                                                               {"git_commit", "git commit"},
+                                                               {"shipml_version", "shipml"}};
     for (const auto& [key, label] : environment) {
       if (!r.info.contains(key)) continue;
       std::cout << "  " << std::left << std::setw(11) << label << r.info[key].get<std::string>();
-      if (std::string(key) == "git_commit" && r.info.value("git_dirty", false)) std::cout << " (with uncommitted changes)";
+      if (std::string(key) == "git_commit" && r.info.value("git_dirty", false))
+        std::cout << " (with uncommitted changes)";
       std::cout << '\n';
     }
     if (r.info.contains("data")) {
       const auto& d = r.info["data"];
-      std::cout << "  data       " << d.value("source", "") << ": " << d.value("rows", 0) << " rows, " << d.value("columns", 0)
-                << " columns, target " << d.value("target", "") << ", fingerprint " << d.value("fingerprint", "") << '\n';
+      std::cout << "  data       " << d.value("source", "") << ": " << d.value("rows", 0) << " rows, "
+                << d.value("columns", 0) << " columns, target " << d.value("target", "") << ", fingerprint "
+                << d.value("fingerprint", "") << '\n';
     }
     if (r.info.contains("validation"))
-      std::cout << "  validation " << r.info["validation"].value("method", "") << ", seed " << r.info["validation"].value("seed", 0) << '\n';
+      std::cout << "  validation " << r.info["validation"].value("method", "") << ", seed "
+                << r.info["validation"].value("seed", 0) << '\n';
     if (!r.params.empty()) {
       std::cout << "  params\n";
       for (const auto& [k, v] : r.params) std::cout << "    " << std::left << std::setw(24) << k << v << '\n';
@@ -163,7 +176,8 @@ void add_show(CLI::App& runs) {
         std::cout << "    " << std::left << std::setw(24) << k << number(v);
         if (r.metric_steps.count(k)) {
           std::cout << "   (";
-          for (std::size_t i = 0; i < r.metric_steps.at(k).size(); ++i) std::cout << (i ? ", " : "") << number(r.metric_steps.at(k)[i]);
+          for (std::size_t i = 0; i < r.metric_steps.at(k).size(); ++i)
+            std::cout << (i ? ", " : "") << number(r.metric_steps.at(k)[i]);
           std::cout << ")";
         }
         std::cout << '\n';
@@ -223,9 +237,15 @@ void add_compare(CLI::App& runs) {
     table.push_back({"", "kind"});
     for (const auto& r : runs) table.back().push_back(r.kind);
     table.push_back({"", "data"});
-    for (const auto& r : runs) table.back().push_back(r.info.contains("data") ? r.info["data"].value("source", "-") : "-");
-    section("params", [](const RunRecord& r, const std::string& k) { return r.params.count(k) ? r.params.at(k) : "-"; }, params);
-    section("metrics", [](const RunRecord& r, const std::string& k) { return r.metrics.count(k) ? number(r.metrics.at(k)) : "-"; }, metrics);
+    for (const auto& r : runs)
+      table.back().push_back(r.info.contains("data") ? r.info["data"].value("source", "-") : "-");
+    section(
+        "params", [](const RunRecord& r, const std::string& k) { return r.params.count(k) ? r.params.at(k) : "-"; },
+        params);
+    section(
+        "metrics",
+        [](const RunRecord& r, const std::string& k) { return r.metrics.count(k) ? number(r.metrics.at(k)) : "-"; },
+        metrics);
     if (!colour) return print_table(table);
     // On a terminal, rows that differ are bold.
     std::ostringstream captured;

@@ -23,11 +23,14 @@ std::size_t parse_size(const std::string& text) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   const std::string unit(end, text.data() + text.size());
-  const double scale = unit.empty() || unit == "B" ? 1
+  const double scale = unit.empty() || unit == "B"    ? 1
                        : unit == "KiB" || unit == "K" ? 1024.0
                        : unit == "MiB" || unit == "M" ? 1024.0 * 1024
                        : unit == "GiB" || unit == "G" ? 1024.0 * 1024 * 1024
-                       : unit == "KB" ? 1e3 : unit == "MB" ? 1e6 : unit == "GB" ? 1e9 : -1;
+                       : unit == "KB"                 ? 1e3
+                       : unit == "MB"                 ? 1e6
+                       : unit == "GB"                 ? 1e9
+                                                      : -1;
   if (ec != std::errc() || value <= 0 || scale < 0)
     throw UsageError("--max-body '" + text + "' is not a size (for example 8MiB, 512KiB or 1000000)");
   return static_cast<std::size_t>(value * scale);
@@ -68,7 +71,8 @@ struct ServeArgs {
     cmd->add_option("--threads", threads, "event-loop threads (default: one per core)")->check(CLI::Range(0, 1024));
     cmd->add_option("--max-body", max_body, "largest request body; larger ones get 413")->capture_default_str();
     cmd->add_option("--timeout", timeout, "close connections idle or stalled this long")->capture_default_str();
-    cmd->add_option("--token-file", token_file, "require 'Authorization: Bearer <token in this file>' (health stays open)")
+    cmd->add_option("--token-file", token_file,
+                    "require 'Authorization: Bearer <token in this file>' (health stays open)")
         ->check(CLI::ExistingFile);
     cmd->add_flag("--no-access-log", no_access_log, "do not write a JSON line per request to standard output");
     cmd->add_option("--registry-poll", registry_poll,
@@ -163,7 +167,8 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
 
 void add_serve(CLI::App& app) {
   auto a = std::make_shared<ServeArgs>();
-  auto* cmd = app.add_subcommand("serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations)");
+  auto* cmd =
+      app.add_subcommand("serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations)");
   a->add(cmd);
   cmd->callback([a] {
     ServeSettings settings = settings_of(*a);

@@ -84,7 +84,8 @@ Validation make_validation(const py::dict& o) {
   if (o.contains("seed") && !o["seed"].is_none()) v.seed = o["seed"].cast<std::uint64_t>();
   if (o.contains("task") && !o["task"].is_none()) v.task = parse_task(o["task"].cast<std::string>());
   if (o.contains("threads") && !o["threads"].is_none()) v.threads = o["threads"].cast<int>();
-  if (!(v.test_size > 0 && v.test_size < 1)) throw UsageError("test_size must be between 0 and 1, not " + format_number(v.test_size));
+  if (!(v.test_size > 0 && v.test_size < 1))
+    throw UsageError("test_size must be between 0 and 1, not " + format_number(v.test_size));
   if (v.folds == 1 || v.folds < 0) throw UsageError("cv must be at least 2 folds (or None for a hold-out split)");
   return v;
 }
@@ -127,7 +128,8 @@ py::list frame_columns(const Frame& frame) {
   for (const Column& c : frame.columns()) {
     if (c.is_numeric()) {
       const auto values = c.values();
-      out.append(py::make_tuple("numeric", c.name(), py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data())));
+      out.append(py::make_tuple("numeric", c.name(),
+                                py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data())));
     } else {
       const auto codes = c.codes();
       out.append(py::make_tuple("categorical", c.name(),
@@ -150,29 +152,35 @@ void end_progress(const char* how) {
 }  // namespace
 
 Frame matrix_frame(const py::array& array, const std::vector<std::string>& names) {
-  if (array.ndim() != 2) throw DataError("expected a 2-D array of features, got " + std::to_string(array.ndim()) + " dimensions");
+  if (array.ndim() != 2)
+    throw DataError("expected a 2-D array of features, got " + std::to_string(array.ndim()) + " dimensions");
   const auto rows = static_cast<std::size_t>(array.shape(0)), cols = static_cast<std::size_t>(array.shape(1));
   if (names.size() != cols)
-    throw DataError("the array has " + std::to_string(cols) + " columns but " + std::to_string(names.size()) + " names");
+    throw DataError("the array has " + std::to_string(cols) + " columns but " + std::to_string(names.size()) +
+                    " names");
   std::vector<Column> columns;
   columns.reserve(cols);
   if (array.dtype().is(py::dtype::of<double>()) && (array.strides(0) == sizeof(double) || rows <= 1) &&
       (array.strides(1) == static_cast<py::ssize_t>(rows * sizeof(double)) || cols <= 1)) {
     const auto owner = keep_alive(array);
     const auto* data = static_cast<const double*>(array.data());
-    for (std::size_t j = 0; j < cols; ++j) columns.push_back(Column::numeric_view(names[j], {data + j * rows, rows}, owner));
+    for (std::size_t j = 0; j < cols; ++j)
+      columns.push_back(Column::numeric_view(names[j], {data + j * rows, rows}, owner));
     return Frame(std::move(columns));
   }
-  if (array.dtype().kind() != 'f' && array.dtype().kind() != 'i' && array.dtype().kind() != 'u' && array.dtype().kind() != 'b')
+  if (array.dtype().kind() != 'f' && array.dtype().kind() != 'i' && array.dtype().kind() != 'u' &&
+      array.dtype().kind() != 'b')
     throw DataError("expected an array of numbers, got dtype " + py::str(array.dtype()).cast<std::string>());
   auto copy = std::make_shared<std::vector<double>>(rows * cols);
   {
     const auto converted = py::array_t<double, py::array::forcecast>::ensure(array);
     const auto view = converted.unchecked<2>();
     for (std::size_t i = 0; i < rows; ++i)
-      for (std::size_t j = 0; j < cols; ++j) (*copy)[j * rows + i] = view(static_cast<py::ssize_t>(i), static_cast<py::ssize_t>(j));
+      for (std::size_t j = 0; j < cols; ++j)
+        (*copy)[j * rows + i] = view(static_cast<py::ssize_t>(i), static_cast<py::ssize_t>(j));
   }
-  for (std::size_t j = 0; j < cols; ++j) columns.push_back(Column::numeric_view(names[j], {copy->data() + j * rows, rows}, copy));
+  for (std::size_t j = 0; j < cols; ++j)
+    columns.push_back(Column::numeric_view(names[j], {copy->data() + j * rows, rows}, copy));
   return Frame(std::move(columns));
 }
 
@@ -244,9 +252,10 @@ void run_long_work(const std::function<void()>& work) {
 
 void bind_data(py::module_& m) {
   set_progress_display(ProgressDisplay::observed);
-  m.def("set_progress_hook", [](py::object hook) { progress_hook = std::move(hook); },
-        "hook(label, done, total, elapsed_seconds, note) while long work runs, then hook(None, 0, 0, 0.0, how) with "
-        "how = finished, interrupted or failed; None: no progress");
+  m.def(
+      "set_progress_hook", [](py::object hook) { progress_hook = std::move(hook); },
+      "hook(label, done, total, elapsed_seconds, note) while long work runs, then hook(None, 0, 0, 0.0, how) with "
+      "how = finished, interrupted or failed; None: no progress");
 
   py::class_<Frame>(m, "Frame", "A table of named numeric and categorical columns, as the library reads it")
       .def_property_readonly("rows", &Frame::rows)
@@ -263,26 +272,32 @@ void bind_data(py::module_& m) {
     return Frame(std::move(columns));
   });
   m.def("frame_from_matrix", &matrix_frame, py::arg("array"), py::arg("names"));
-  m.def("read_csv", [](const std::string& path, std::vector<std::string> categorical, std::vector<std::string> numeric,
-                       std::vector<std::string> missing) {
-    CsvOptions o;
-    o.categorical = std::move(categorical);
-    o.numeric = std::move(numeric);
-    o.missing_values.insert(o.missing_values.end(), missing.begin(), missing.end());
-    return without_gil([&] { return read_csv(path, o); });
-  }, py::arg("path"), py::arg("categorical") = std::vector<std::string>{}, py::arg("numeric") = std::vector<std::string>{},
-        py::arg("missing") = std::vector<std::string>{});
+  m.def(
+      "read_csv",
+      [](const std::string& path, std::vector<std::string> categorical, std::vector<std::string> numeric,
+         std::vector<std::string> missing) {
+        CsvOptions o;
+        o.categorical = std::move(categorical);
+        o.numeric = std::move(numeric);
+        o.missing_values.insert(o.missing_values.end(), missing.begin(), missing.end());
+        return without_gil([&] { return read_csv(path, o); });
+      },
+      py::arg("path"), py::arg("categorical") = std::vector<std::string>{},
+      py::arg("numeric") = std::vector<std::string>{}, py::arg("missing") = std::vector<std::string>{});
   m.def("missing_tokens", [] { return CsvOptions{}.missing_values; });
-  m.def("parse_numbers", [](const std::vector<std::string>& cells) -> std::optional<std::vector<double>> {
-    std::vector<double> out;
-    out.reserve(cells.size());
-    for (const auto& cell : cells) {
-      const auto value = parse_number(cell);
-      if (!value) return std::nullopt;
-      out.push_back(*value);
-    }
-    return out;
-  }, "each text as the CSV reader reads a number, or None when one of them is not a number");
+  m.def(
+      "parse_numbers",
+      [](const std::vector<std::string>& cells) -> std::optional<std::vector<double>> {
+        std::vector<double> out;
+        out.reserve(cells.size());
+        for (const auto& cell : cells) {
+          const auto value = parse_number(cell);
+          if (!value) return std::nullopt;
+          out.push_back(*value);
+        }
+        return out;
+      },
+      "each text as the CSV reader reads a number, or None when one of them is not a number");
   m.def("format_number", &format_number, "the shortest text that reads back as the number, as class names are written");
   m.def("with_column", [](const Frame& frame, const Frame& column, const std::string& name) {
     if (column.cols() != 1) throw DataError("the target must be one column");

@@ -22,15 +22,16 @@ PyObject* error_class(py::module_& m, const char* name, PyObject* base, PyObject
 }  // namespace
 
 void bind_errors(py::module_& m) {
-  static PyObject* base = error_class(m, "Error", PyExc_Exception, nullptr, "Base of every error shipml raises on purpose.");
+  static PyObject* base =
+      error_class(m, "Error", PyExc_Exception, nullptr, "Base of every error shipml raises on purpose.");
   static PyObject* usage = error_class(m, "UsageError", base, PyExc_ValueError,
                                        "Something that does not exist or is not allowed: an unknown estimator, "
                                        "a parameter out of range, a bad option.");
   static PyObject* data = error_class(m, "DataError", base, PyExc_ValueError,
                                       "The data is not what was expected: a malformed CSV, a missing column, "
                                       "a value of the wrong type.");
-  static PyObject* file = error_class(m, "FileError", base, PyExc_OSError,
-                                      "A file cannot be opened, read or written; errno is set.");
+  static PyObject* file =
+      error_class(m, "FileError", base, PyExc_OSError, "A file cannot be opened, read or written; errno is set.");
   static PyObject* model = error_class(m, "ModelFileError", base, PyExc_ValueError,
                                        "A model file or model cannot be used: corrupted, truncated, foreign, "
                                        "a newer format, or not fitted yet.");

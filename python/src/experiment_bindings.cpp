@@ -62,14 +62,16 @@ void bind_experiment(py::module_& m) {
       .def_readonly("run_id", &SearchResult::run_id)
       .def_readonly("metric", &SearchResult::metric)
       .def_readonly("stopped_early", &SearchResult::stopped_early)
-      .def("best_params", [](const SearchResult& r) -> std::optional<std::map<std::string, std::string>> {
-        if (!r.best) return std::nullopt;
-        return r.candidates[*r.best].params;
-      })
-      .def("best_result", [](const SearchResult& r) -> std::optional<Result> {
-        if (!r.best) return std::nullopt;
-        return r.candidates[*r.best].result;
-      })
+      .def("best_params",
+           [](const SearchResult& r) -> std::optional<std::map<std::string, std::string>> {
+             if (!r.best) return std::nullopt;
+             return r.candidates[*r.best].params;
+           })
+      .def("best_result",
+           [](const SearchResult& r) -> std::optional<Result> {
+             if (!r.best) return std::nullopt;
+             return r.candidates[*r.best].result;
+           })
       .def("take_best_model", [](SearchResult& r) { return take(r.best_model); });
 
   py::class_<FeatureSelection>(m, "FeatureSelection")
@@ -126,7 +128,8 @@ void bind_experiment(py::module_& m) {
     space.random_candidates = get<std::size_t>(o, "random", 0);
     if (!space.distributions.empty() && space.random_candidates == 0)
       throw UsageError("distributions are drawn from only in a random search: give n_random=N");
-    if (space.grid.empty() && space.distributions.empty()) throw UsageError("nothing to search: give a grid or distributions");
+    if (space.grid.empty() && space.distributions.empty())
+      throw UsageError("nothing to search: give a grid or distributions");
     SearchOptions options;
     options.validation = make_validation(o);
     if (!o.contains("cv") || o["cv"].is_none()) options.validation.folds = 5;
@@ -142,55 +145,75 @@ void bind_experiment(py::module_& m) {
     return run_long([&] { return search(*prototype, data, space, options); });
   });
 
-  m.def("select", [](const std::string& method, const PyModel* py_model, const Frame& frame, const std::string& target,
-                     const std::string& source, const py::dict& o) -> py::object {
-    const Dataset data = make_dataset(frame, target, source);
-    const std::shared_ptr<const Model> model = py_model ? py_model->get() : nullptr;
-    if (method != "kbest" && !model) throw UsageError("method='" + method + "' needs an estimator");
-    if (method == "kbest" && model) throw UsageError("method='kbest' tests each column alone; it takes no estimator");
-    const std::uint64_t seed = get<std::uint64_t>(o, "seed", 42);
-    const int folds = get<int>(o, "cv", 5), threads = get<int>(o, "threads", 0);
-    const std::string metric = get<std::string>(o, "metric", "");
-    const Validation v{.folds = folds, .seed = seed, .task = task_of(o), .threads = threads};
-    if (method == "permutation") {
-      const HeldOutPermutation options{.test_size = get<double>(o, "test_size", 0.25), .seed = seed, .task = task_of(o),
-                                       .metric = metric, .repeats = get<int>(o, "n_repeats", 5), .threads = threads};
-      return py::cast(run_long([&] { return permutation_importance(*model, data, options); }));
-    }
-    if (method == "kbest") {
-      const KBestOptions options{.test = parse_univariate_test(get<std::string>(o, "test", "f_test")),
-                                 .k = get<std::size_t>(o, "k", 10), .percentile = get<double>(o, "percentile", 0),
-                                 .task = task_of(o), .seed = seed};
-      return py::cast(run_long([&] { return select_k_best(data, options); }));
-    }
-    if (method == "rfe" || method == "rfecv") {
-      const EliminationOptions options{.n_features = get<std::size_t>(o, "n_features", 0), .step = get<std::size_t>(o, "step", 1),
-                                       .cross_validate = method == "rfecv",
-                                       .min_features = get<std::size_t>(o, "min_features", 1), .validation = v, .metric = metric};
-      return py::cast(run_long([&] { return recursive_elimination(*model, data, options); }));
-    }
-    if (method == "sequential") {
-      const std::string direction = get<std::string>(o, "direction", "forward");
-      if (direction != "forward" && direction != "backward")
-        throw UsageError("direction must be forward or backward, not '" + direction + "'");
-      const SequentialOptions options{.forward = direction == "forward", .n_features = get<std::size_t>(o, "n_features", 0),
-                                      .validation = v, .metric = metric};
-      return py::cast(run_long([&] { return sequential_selection(*model, data, options); }));
-    }
-    throw UsageError("unknown selection method '" + method + "' (methods: permutation, rfe, rfecv, kbest, sequential)");
-  }, py::arg("method"), py::arg("model").none(true), py::arg("frame"), py::arg("target"), py::arg("source"), py::arg("options"));
+  m.def(
+      "select",
+      [](const std::string& method, const PyModel* py_model, const Frame& frame, const std::string& target,
+         const std::string& source, const py::dict& o) -> py::object {
+        const Dataset data = make_dataset(frame, target, source);
+        const std::shared_ptr<const Model> model = py_model ? py_model->get() : nullptr;
+        if (method != "kbest" && !model) throw UsageError("method='" + method + "' needs an estimator");
+        if (method == "kbest" && model)
+          throw UsageError("method='kbest' tests each column alone; it takes no estimator");
+        const std::uint64_t seed = get<std::uint64_t>(o, "seed", 42);
+        const int folds = get<int>(o, "cv", 5), threads = get<int>(o, "threads", 0);
+        const std::string metric = get<std::string>(o, "metric", "");
+        const Validation v{.folds = folds, .seed = seed, .task = task_of(o), .threads = threads};
+        if (method == "permutation") {
+          const HeldOutPermutation options{.test_size = get<double>(o, "test_size", 0.25),
+                                           .seed = seed,
+                                           .task = task_of(o),
+                                           .metric = metric,
+                                           .repeats = get<int>(o, "n_repeats", 5),
+                                           .threads = threads};
+          return py::cast(run_long([&] { return permutation_importance(*model, data, options); }));
+        }
+        if (method == "kbest") {
+          const KBestOptions options{.test = parse_univariate_test(get<std::string>(o, "test", "f_test")),
+                                     .k = get<std::size_t>(o, "k", 10),
+                                     .percentile = get<double>(o, "percentile", 0),
+                                     .task = task_of(o),
+                                     .seed = seed};
+          return py::cast(run_long([&] { return select_k_best(data, options); }));
+        }
+        if (method == "rfe" || method == "rfecv") {
+          const EliminationOptions options{.n_features = get<std::size_t>(o, "n_features", 0),
+                                           .step = get<std::size_t>(o, "step", 1),
+                                           .cross_validate = method == "rfecv",
+                                           .min_features = get<std::size_t>(o, "min_features", 1),
+                                           .validation = v,
+                                           .metric = metric};
+          return py::cast(run_long([&] { return recursive_elimination(*model, data, options); }));
+        }
+        if (method == "sequential") {
+          const std::string direction = get<std::string>(o, "direction", "forward");
+          if (direction != "forward" && direction != "backward")
+            throw UsageError("direction must be forward or backward, not '" + direction + "'");
+          const SequentialOptions options{.forward = direction == "forward",
+                                          .n_features = get<std::size_t>(o, "n_features", 0),
+                                          .validation = v,
+                                          .metric = metric};
+          return py::cast(run_long([&] { return sequential_selection(*model, data, options); }));
+        }
+        throw UsageError("unknown selection method '" + method +
+                         "' (methods: permutation, rfe, rfecv, kbest, sequential)");
+      },
+      py::arg("method"), py::arg("model").none(true), py::arg("frame"), py::arg("target"), py::arg("source"),
+      py::arg("options"));
 
-  m.def("run_experiment", [](const std::string& path, const std::string& out) {
-    ExperimentSpec spec = ExperimentSpec::read(path);
-    if (!out.empty()) spec.out = out;
-    const ExperimentOutcome outcome = run_long([&] { return run_experiment(spec); });
-    py::dict d;
-    d["report"] = outcome.report;
-    d["files"] = outcome.files;
-    d["run_ids"] = outcome.run_ids;
-    d["out"] = spec.out;
-    return d;
-  }, py::arg("path"), py::arg("out") = "");
+  m.def(
+      "run_experiment",
+      [](const std::string& path, const std::string& out) {
+        ExperimentSpec spec = ExperimentSpec::read(path);
+        if (!out.empty()) spec.out = out;
+        const ExperimentOutcome outcome = run_long([&] { return run_experiment(spec); });
+        py::dict d;
+        d["report"] = outcome.report;
+        d["files"] = outcome.files;
+        d["run_ids"] = outcome.run_ids;
+        d["out"] = spec.out;
+        return d;
+      },
+      py::arg("path"), py::arg("out") = "");
 }
 
 }  // namespace shipml::python

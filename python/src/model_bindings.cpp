@@ -91,9 +91,10 @@ py::tuple predictions(const Model& model, const Frame& features, bool proba) {
     auto* owned = new Matrix(std::move(p.proba));
     py::capsule free_it(owned, [](void* q) { delete static_cast<Matrix*>(q); });
     // Eigen is column-major: a (rows, classes) array in Fortran order, not copied.
-    probabilities = py::array_t<double>({owned->rows(), owned->cols()},
-                                        {static_cast<py::ssize_t>(sizeof(double)), static_cast<py::ssize_t>(sizeof(double) * owned->rows())},
-                                        owned->data(), free_it);
+    probabilities = py::array_t<double>(
+        {owned->rows(), owned->cols()},
+        {static_cast<py::ssize_t>(sizeof(double)), static_cast<py::ssize_t>(sizeof(double) * owned->rows())},
+        owned->data(), free_it);
   }
   return py::make_tuple(to_array(std::move(p.values)), probabilities);
 }
@@ -148,62 +149,80 @@ void bind_model(py::module_& m) {
     }
     return out;
   });
-  m.def("resolve_model_path", &resolve_model_path, "models:/NAME/STAGE|VERSION as the registry's file; any other text as it is");
+  m.def("resolve_model_path", &resolve_model_path,
+        "models:/NAME/STAGE|VERSION as the registry's file; any other text as it is");
 
   py::class_<PyModel>(m, "Model")
-      .def(py::init([](const std::string& estimator, const std::map<std::string, std::string>& params, const py::list& steps) {
+      .def(py::init([](const std::string& estimator, const std::map<std::string, std::string>& params,
+                       const py::list& steps) {
              return std::make_unique<PyModel>(Model(estimator, params, step_specs(steps)));
            }),
-           py::arg("estimator"), py::arg("params") = std::map<std::string, std::string>{}, py::arg("steps") = py::list())
-      .def_static("from_spec", [](const std::string& path, const std::map<std::string, std::string>& changes) {
-        return std::make_unique<PyModel>(read_model_spec(path, changes));
-      }, py::arg("path"), py::arg("changes") = std::map<std::string, std::string>{})
-      .def_static("load", [](const std::string& path) {
-        const std::string file = resolve_model_path(path);
-        return std::make_unique<PyModel>(without_gil([&] { return Model::load(file); }));
-      })
-      .def_static("from_bytes", [](const py::bytes& bytes, const std::string& name) {
-        return std::make_unique<PyModel>(decode_model(std::string_view(bytes), name));
-      })
+           py::arg("estimator"), py::arg("params") = std::map<std::string, std::string>{},
+           py::arg("steps") = py::list())
+      .def_static(
+          "from_spec",
+          [](const std::string& path, const std::map<std::string, std::string>& changes) {
+            return std::make_unique<PyModel>(read_model_spec(path, changes));
+          },
+          py::arg("path"), py::arg("changes") = std::map<std::string, std::string>{})
+      .def_static("load",
+                  [](const std::string& path) {
+                    const std::string file = resolve_model_path(path);
+                    return std::make_unique<PyModel>(without_gil([&] { return Model::load(file); }));
+                  })
+      .def_static("from_bytes",
+                  [](const py::bytes& bytes, const std::string& name) {
+                    return std::make_unique<PyModel>(decode_model(std::string_view(bytes), name));
+                  })
       .def_property_readonly("estimator", [](const PyModel& self) { return self.get()->estimator(); })
       .def_property_readonly("fitted", [](const PyModel& self) { return self.get()->fitted(); })
       .def("params", [](const PyModel& self) { return self.get()->params().values(); })
       .def("all_params", [](const PyModel& self) { return self.get()->all_params(); })
       .def("steps", [](const PyModel& self) { return steps_of(*self.get()); })
       .def("clone", [](const PyModel& self) { return std::make_unique<PyModel>(self.get()->clone()); })
-      .def("with_params", [](const PyModel& self, const std::map<std::string, std::string>& changes) {
-        return std::make_unique<PyModel>(self.get()->with(changes));
-      })
-      .def("fit_dataset", [](PyModel& self, const Frame& frame, const std::string& target, const std::optional<std::string>& task,
-                             const std::string& source, bool record) {
-        FitOptions options;
-        if (task) options.task = parse_task(*task);
-        const Dataset data = make_dataset(frame, target, source);
-        Model fitted = self.get()->clone();
-        run_long([&] {
-          if (record) fit_recorded(fitted, data, options);  // as `shipml train` records it
-          else fitted.fit(data, options);
-        });
-        self.set(std::move(fitted));
-      }, py::arg("frame"), py::arg("target"), py::arg("task") = std::nullopt, py::arg("source") = "", py::arg("record") = true)
-      .def("predict", [](const PyModel& self, const Frame& features, bool proba) {
-        return predictions(*self.get(), features, proba);
-      }, py::arg("features"), py::arg("proba") = true)
-      .def("predict_matrix", [](const PyModel& self, const py::array& array, const std::vector<std::string>& names, bool proba) {
-        return predictions(*self.get(), matrix_frame(array, names), proba);
-      })
-      .def("save", [](const PyModel& self, const std::string& path) {
-        const auto model = self.get();
-        without_gil([&] { model->save(path); });
-      })
-      .def("to_bytes", [](const PyModel& self) {
-        const auto model = self.get();
-        return py::bytes(without_gil([&] { return encode_model(*model); }));
-      })
-      .def("inspect", [](const PyModel& self) {
-        const auto model = self.get();
-        return inspect_model(*model, encode_model(*model), "(in memory)");
-      })
+      .def("with_params",
+           [](const PyModel& self, const std::map<std::string, std::string>& changes) {
+             return std::make_unique<PyModel>(self.get()->with(changes));
+           })
+      .def(
+          "fit_dataset",
+          [](PyModel& self, const Frame& frame, const std::string& target, const std::optional<std::string>& task,
+             const std::string& source, bool record) {
+            FitOptions options;
+            if (task) options.task = parse_task(*task);
+            const Dataset data = make_dataset(frame, target, source);
+            Model fitted = self.get()->clone();
+            run_long([&] {
+              if (record) fit_recorded(fitted, data, options);  // as `shipml train` records it
+              else fitted.fit(data, options);
+            });
+            self.set(std::move(fitted));
+          },
+          py::arg("frame"), py::arg("target"), py::arg("task") = std::nullopt, py::arg("source") = "",
+          py::arg("record") = true)
+      .def(
+          "predict",
+          [](const PyModel& self, const Frame& features, bool proba) {
+            return predictions(*self.get(), features, proba);
+          },
+          py::arg("features"), py::arg("proba") = true)
+      .def("predict_matrix", [](const PyModel& self, const py::array& array, const std::vector<std::string>& names,
+                                bool proba) { return predictions(*self.get(), matrix_frame(array, names), proba); })
+      .def("save",
+           [](const PyModel& self, const std::string& path) {
+             const auto model = self.get();
+             without_gil([&] { model->save(path); });
+           })
+      .def("to_bytes",
+           [](const PyModel& self) {
+             const auto model = self.get();
+             return py::bytes(without_gil([&] { return encode_model(*model); }));
+           })
+      .def("inspect",
+           [](const PyModel& self) {
+             const auto model = self.get();
+             return inspect_model(*model, encode_model(*model), "(in memory)");
+           })
       .def("learned", [](const PyModel& self) { return to_python(self.get()->inspect()); })
       .def("dump_trees", [](const PyModel& self) { return to_python(self.get()->dump_trees()); })
       .def_property_readonly("task", [](const PyModel& self) { return std::string(to_string(self.get()->task())); })
@@ -218,10 +237,13 @@ void bind_model(py::module_& m) {
     const std::string bytes = read_file(file);
     return inspect_model(decode_model(bytes, path), bytes, path);
   });
-  m.def("class_labels", [](const Frame& target) {
-    if (target.cols() != 1) throw DataError("the target must be one column");
-    return class_labels(target[0]);
-  }, "the classes a classification target gives, in the library's order (numbers numerically, text by bytes)");
+  m.def(
+      "class_labels",
+      [](const Frame& target) {
+        if (target.cols() != 1) throw DataError("the target must be one column");
+        return class_labels(target[0]);
+      },
+      "the classes a classification target gives, in the library's order (numbers numerically, text by bytes)");
 }
 
 }  // namespace shipml::python

@@ -39,7 +39,9 @@ void bind_records(py::module_& m) {
     for (const auto& r : runs) out.append(to_python(r.to_json()));
     return out;
   });
-  m.def("get_run", [](const std::string& uri, const std::string& id) { return to_python(RunStore::open(uri)->get(id).to_json()); });
+  m.def("get_run", [](const std::string& uri, const std::string& id) {
+    return to_python(RunStore::open(uri)->get(id).to_json());
+  });
   m.def("delete_run", [](const std::string& uri, const std::string& id) { RunStore::open(uri)->remove(id); });
   m.def("run_report", [](const std::string& uri, const std::string& id) {
     return without_gil([&] { return html_report(RunStore::open(uri)->get(id)); });
@@ -54,7 +56,8 @@ void bind_records(py::module_& m) {
     auto store = RunStore::open(uri);
     ModelRegistry registry(*store);
     if (file.empty() == run.empty()) throw UsageError("register a model file or a run, one of the two");
-    return to_python((file.empty() ? registry.register_run(name, run, notes) : registry.register_file(name, file, notes)).to_json());
+    return to_python(
+        (file.empty() ? registry.register_run(name, run, notes) : registry.register_file(name, file, notes)).to_json());
   });
   m.def("registry_names", [](const std::string& uri) {
     auto store = RunStore::open(uri);
@@ -79,12 +82,13 @@ void bind_records(py::module_& m) {
       .def_readonly("subtitle", &Chart::subtitle)
       .def_readonly("x_label", &Chart::x_label)
       .def_readonly("y_label", &Chart::y_label)
-      .def("series_names", [](const Chart& c) {
-        std::vector<std::string> out;
-        for (const auto& s : c.series)
-          if (!s.name.empty()) out.push_back(s.name);
-        return out;
-      })
+      .def("series_names",
+           [](const Chart& c) {
+             std::vector<std::string> out;
+             for (const auto& s : c.series)
+               if (!s.name.empty()) out.push_back(s.name);
+             return out;
+           })
       .def("bar_labels", [](const Chart& c) {
         std::vector<std::string> out;
         for (const auto& b : c.bars) out.push_back(b.label);
@@ -106,7 +110,9 @@ void bind_records(py::module_& m) {
     ChartSource source;
     const std::string uri = o.contains("uri") ? o["uri"].cast<std::string>() : "";
     const std::string run = !o.contains("run") || o["run"].is_none() ? "" : o["run"].cast<std::string>();
-    const auto* predictions = o.contains("predictions") && !o["predictions"].is_none() ? o["predictions"].cast<const HeldOutPredictions*>() : nullptr;
+    const auto* predictions = o.contains("predictions") && !o["predictions"].is_none()
+                                  ? o["predictions"].cast<const HeldOutPredictions*>()
+                                  : nullptr;
     const std::shared_ptr<const Model> model =
         o.contains("model") && !o["model"].is_none() ? o["model"].cast<const PyModel&>().get() : nullptr;
     const std::shared_ptr<const Model> unfitted =
@@ -121,7 +127,8 @@ void bind_records(py::module_& m) {
         const std::string t = target.empty() ? model->target() : target;
         return predictions_on(*model, make_dataset(*frame, t, source_name));
       }
-      throw UsageError("the " + kind + " chart needs held-out predictions: a score result, run=ID, or model= with data=");
+      throw UsageError("the " + kind +
+                       " chart needs held-out predictions: a score result, run=ID, or model= with data=");
     };
     source.model = [=]() -> std::shared_ptr<const Model> {
       if (model) return model;
@@ -159,8 +166,8 @@ void bind_records(py::module_& m) {
     const ChartStyle style = chart_style(width, height, title, palette);
     return without_gil([&] { return render_inline_svg(chart, prefix, style); });
   });
-  m.def("render_chart", [](const Chart& chart, const std::string& format, int width, int height, const std::string& title,
-                           const std::vector<std::string>& palette) {
+  m.def("render_chart", [](const Chart& chart, const std::string& format, int width, int height,
+                           const std::string& title, const std::vector<std::string>& palette) {
     const ChartStyle style = chart_style(width, height, title, palette);
     const ImageFormat as = format_named(format);
     return py::bytes(without_gil([&] { return render(chart, as, style); }));

@@ -10,9 +10,7 @@
 
 namespace shipml {
 
-std::string_view to_string(ColumnType type) {
-  return type == ColumnType::numeric ? "numeric" : "categorical";
-}
+std::string_view to_string(ColumnType type) { return type == ColumnType::numeric ? "numeric" : "categorical"; }
 
 Column Column::numeric(std::string name, std::vector<double> values) {
   Column c;
@@ -43,8 +41,7 @@ Column Column::categorical(std::string name, std::vector<std::int32_t> codes,
   return c;
 }
 
-Column Column::from_strings(std::string name, const std::vector<std::string>& cells,
-                            const std::vector<bool>& missing) {
+Column Column::from_strings(std::string name, const std::vector<std::string>& cells, const std::vector<bool>& missing) {
   std::vector<std::string> sorted;
   for (std::size_t i = 0; i < cells.size(); ++i)
     if (missing.empty() || !missing[i]) sorted.push_back(cells[i]);
@@ -55,8 +52,7 @@ Column Column::from_strings(std::string name, const std::vector<std::string>& ce
   std::vector<std::int32_t> codes(cells.size(), kMissingCode);
   for (std::size_t i = 0; i < cells.size(); ++i)
     if (missing.empty() || !missing[i]) codes[i] = index.at(cells[i]);
-  return categorical(std::move(name), std::move(codes),
-                     std::make_shared<const Categories>(std::move(sorted)));
+  return categorical(std::move(name), std::move(codes), std::make_shared<const Categories>(std::move(sorted)));
 }
 
 Column Column::from_dictionary(std::string name, std::span<const std::int64_t> codes, const Categories& dictionary) {
@@ -150,11 +146,10 @@ Frame::Frame(std::vector<Column> columns, Trusted) : columns_(std::move(columns)
 }
 
 void Frame::add(Column column) {
-  if (find(column.name()))
-    throw DataError("duplicate column name '" + column.name() + "'");
+  if (find(column.name())) throw DataError("duplicate column name '" + column.name() + "'");
   if (!columns_.empty() && column.size() != rows_)
-    throw DataError("column '" + column.name() + "' has " + std::to_string(column.size()) +
-                    " rows, the frame has " + std::to_string(rows_));
+    throw DataError("column '" + column.name() + "' has " + std::to_string(column.size()) + " rows, the frame has " +
+                    std::to_string(rows_));
   rows_ = column.size();
   columns_.push_back(std::move(column));
 }

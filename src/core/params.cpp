@@ -44,8 +44,7 @@ std::string canonical(const ParamSpec& spec, const std::string& value) {
       parse_bool(value, v);
       return v ? "true" : "false";
     }
-    default:
-      return value;
+    default: return value;
   }
 }
 
@@ -88,23 +87,22 @@ std::string ParamSpec::check(const std::string& value) const {
       for (const auto& c : choices)
         if (c == value) return "";
       return "not a known choice";
-    case ParamType::text:
-      return !accepts || accepts(value) ? "" : "not accepted";
+    case ParamType::text: return !accepts || accepts(value) ? "" : "not accepted";
   }
   if (number < min || (min_exclusive && number == min) || number > max) return "out of range";
   return "";
 }
 
 ParamSpec int_param(std::string name, std::int64_t def, std::int64_t min, std::string doc) {
-  ParamSpec s{.name = std::move(name), .type = ParamType::integer, .default_value = std::to_string(def),
-              .doc = std::move(doc)};
+  ParamSpec s{
+      .name = std::move(name), .type = ParamType::integer, .default_value = std::to_string(def), .doc = std::move(doc)};
   s.min = static_cast<double>(min);
   return s;
 }
 
 ParamSpec real_param(std::string name, double def, double min, std::string doc, bool min_exclusive, double max) {
-  ParamSpec s{.name = std::move(name), .type = ParamType::real, .default_value = format_number(def),
-              .doc = std::move(doc)};
+  ParamSpec s{
+      .name = std::move(name), .type = ParamType::real, .default_value = format_number(def), .doc = std::move(doc)};
   s.min = min;
   s.max = max;
   s.min_exclusive = min_exclusive;
@@ -112,13 +110,18 @@ ParamSpec real_param(std::string name, double def, double min, std::string doc, 
 }
 
 ParamSpec bool_param(std::string name, bool def, std::string doc) {
-  return {.name = std::move(name), .type = ParamType::boolean, .default_value = def ? "true" : "false",
+  return {.name = std::move(name),
+          .type = ParamType::boolean,
+          .default_value = def ? "true" : "false",
           .doc = std::move(doc)};
 }
 
 ParamSpec choice_param(std::string name, std::string def, std::vector<std::string> choices, std::string doc) {
-  return {.name = std::move(name), .type = ParamType::choice, .default_value = std::move(def),
-          .doc = std::move(doc), .choices = std::move(choices)};
+  return {.name = std::move(name),
+          .type = ParamType::choice,
+          .default_value = std::move(def),
+          .doc = std::move(doc),
+          .choices = std::move(choices)};
 }
 
 Params Params::validate(const std::string& owner, const std::vector<ParamSpec>& specs,
@@ -131,12 +134,12 @@ Params Params::validate(const std::string& owner, const std::vector<ParamSpec>& 
     if (!spec) {
       std::vector<std::string> known;
       for (const auto& s : specs) known.push_back(s.name);
-      throw UsageError(owner + ": unknown parameter '" + name + "' (parameters: " +
-                       (known.empty() ? "none" : join(known)) + ")");
+      throw UsageError(owner + ": unknown parameter '" + name +
+                       "' (parameters: " + (known.empty() ? "none" : join(known)) + ")");
     }
     if (std::string why = spec->check(value); !why.empty())
-      throw UsageError(owner + ": parameter " + name + "='" + value + "' is " + why + " (allowed: " +
-                       spec->allowed() + ")");
+      throw UsageError(owner + ": parameter " + name + "='" + value + "' is " + why + " (allowed: " + spec->allowed() +
+                       ")");
     out.values_[name] = canonical(*spec, value);
   }
   for (const auto& s : specs) out.values_.try_emplace(s.name, s.default_value);
@@ -169,8 +172,7 @@ bool Params::boolean(const std::string& name) const {
 
 std::pair<std::string, std::string> parse_assignment(const std::string& text) {
   const auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw UsageError("expected NAME=VALUE, got '" + text + "'");
+  if (eq == std::string::npos || eq == 0) throw UsageError("expected NAME=VALUE, got '" + text + "'");
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 

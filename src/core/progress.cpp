@@ -26,8 +26,9 @@ std::optional<ProgressState> current_progress(const StopSource& work) {
 }
 
 Progress::Progress(std::string label, std::size_t total)
-    : label_(std::move(label)), total_(total), active_(display != ProgressDisplay::off && !inside_parallel_work() && total > 1),
-      work_(&current_stop_source()), start_(std::chrono::steady_clock::now()), last_draw_(start_) {
+    : label_(std::move(label)), total_(total),
+      active_(display != ProgressDisplay::off && !inside_parallel_work() && total > 1), work_(&current_stop_source()),
+      start_(std::chrono::steady_clock::now()), last_draw_(start_) {
   if (!active_ || display != ProgressDisplay::observed) return;
   std::lock_guard lock(observed_mutex);
   for (const Progress* p : observed)

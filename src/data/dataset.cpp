@@ -23,7 +23,8 @@ std::string fingerprint(const Frame& features, const Column& target) {
         h.word(bits);
       }
     } else {
-      for (auto code : c.codes()) h.text(code == kMissingCode ? std::string_view("\0missing", 8) : c.categories()[code]);
+      for (auto code : c.codes())
+        h.text(code == kMissingCode ? std::string_view("\0missing", 8) : c.categories()[code]);
     }
   };
   for (const auto& c : features.columns()) add(c);
@@ -32,7 +33,6 @@ std::string fingerprint(const Frame& features, const Column& target) {
 }
 
 std::string Dataset::fingerprint() const { return shipml::fingerprint(features(), labels()); }
-
 
 Task infer_task(const Column& target) {
   if (!target.is_numeric()) return Task::classification;
@@ -48,8 +48,8 @@ Task infer_task(const Column& target) {
 
 namespace {
 [[noreturn]] void missing_target(const Column& target, std::size_t row) {
-  throw DataError("target column '" + target.name() + "' is missing a value at row " + std::to_string(row + 1) +
-                  " (" + std::to_string(target.missing_count()) + " missing in all); drop or fill those rows");
+  throw DataError("target column '" + target.name() + "' is missing a value at row " + std::to_string(row + 1) + " (" +
+                  std::to_string(target.missing_count()) + " missing in all); drop or fill those rows");
 }
 }  // namespace
 

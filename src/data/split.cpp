@@ -29,7 +29,8 @@ std::vector<std::vector<std::size_t>> shuffled_groups(std::size_t n, std::span<c
 }  // namespace
 
 Fold train_test_split(std::size_t n, double test_size, std::uint64_t seed, std::span<const int> groups) {
-  if (!(test_size > 0 && test_size < 1)) throw UsageError("test size must be between 0 and 1, got " + std::to_string(test_size));
+  if (!(test_size > 0 && test_size < 1))
+    throw UsageError("test size must be between 0 and 1, got " + std::to_string(test_size));
   const auto n_test = static_cast<std::size_t>(std::ceil(test_size * static_cast<double>(n)));
   if (n_test == 0 || n_test >= n)
     throw DataError("cannot hold out " + std::to_string(n_test) + " of " + std::to_string(n) + " rows for testing");

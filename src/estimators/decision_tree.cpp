@@ -10,8 +10,8 @@
 #include "shipml/core/error.hpp"
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/random.hpp"
-#include "tree_params.hpp"
 #include "tree.hpp"
+#include "tree_params.hpp"
 
 namespace shipml::builtin {
 namespace {
@@ -212,8 +212,7 @@ class DecisionTree final : public Estimator {
       tree.samples.push_back(s.n);
       if (t_.n_classes_)
         for (double c : s.counts) tree.value.push_back(s.n > 0 ? c / s.n : 0);
-      else
-        tree.value.push_back(s.n > 0 ? s.sum / s.n : 0);
+      else tree.value.push_back(s.n > 0 ? s.sum / s.n : 0);
       return tree.size() - 1;
     }
 

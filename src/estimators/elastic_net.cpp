@@ -54,7 +54,8 @@ class ElasticNet final : public Estimator {
     iterations_ = 0;
     const int steps = alpha_ < alpha_max && path_steps_ > 1 ? path_steps_ : 1;
     for (int s = 0; s < steps; ++s) {
-      const double a = steps == 1 ? alpha_ : alpha_max * std::pow(alpha_ / alpha_max, static_cast<double>(s + 1) / steps);
+      const double a =
+          steps == 1 ? alpha_ : alpha_max * std::pow(alpha_ / alpha_max, static_cast<double>(s + 1) / steps);
       iterations_ += descend(cols, norm, y, residual, a);
     }
     intercept_ = y_mean;
@@ -62,7 +63,8 @@ class ElasticNet final : public Estimator {
   }
 
   std::vector<double> predict(const FeatureMatrix& X) const override {
-    if (X.cols() != coef_.size()) throw ModelError("elastic_net: expected " + std::to_string(coef_.size()) + " encoded features");
+    if (X.cols() != coef_.size())
+      throw ModelError("elastic_net: expected " + std::to_string(coef_.size()) + " encoded features");
     std::vector<double> out(X.rows(), intercept_);
     for (std::size_t j = 0; j < coef_.size(); ++j) {
       if (coef_[j] == 0) continue;  // sparse solutions skip whole columns
@@ -93,15 +95,18 @@ class ElasticNet final : public Estimator {
       coef[j < names.size() ? names[j] : std::to_string(j)] = coef_[j];
       nonzero += coef_[j] != 0;
     }
-    return {{"intercept", intercept_}, {"coefficients", coef}, {"nonzero_coefficients", nonzero},
-            {"iterations", iterations_}, {"duality_gap", gap_}};
+    return {{"intercept", intercept_},
+            {"coefficients", coef},
+            {"nonzero_coefficients", nonzero},
+            {"iterations", iterations_},
+            {"duality_gap", gap_}};
   }
 
  private:
   // Coordinate descent at penalty `alpha` from the current coefficients
   // (scikit-learn's enet_coordinate_descent); returns the passes made.
-  int descend(const std::vector<std::vector<double>>& cols, const std::vector<double>& norm, const std::vector<double>& y,
-              std::vector<double>& residual, double alpha) {
+  int descend(const std::vector<std::vector<double>>& cols, const std::vector<double>& norm,
+              const std::vector<double>& y, std::vector<double>& residual, double alpha) {
     const std::size_t n = y.size(), d = cols.size();
     const double nn = static_cast<double>(n);
     const double l1 = alpha * l1_ratio_ * nn, l2 = alpha * (1 - l1_ratio_) * nn;
@@ -170,7 +175,8 @@ std::vector<ParamSpec> common_params() {
       bool_param("fit_intercept", true, "learn an intercept (not penalised)"),
       int_param("max_iter", 1000, 1, "coordinate-descent passes at most, per step of the path"),
       real_param("tol", 1e-4, 0.0, "stop when the duality gap is below tol x ||y||²", true),
-      int_param("path_steps", 8, 1, "penalties walked down from the one that zeroes everything, warm-starting (1 = none)"),
+      int_param("path_steps", 8, 1,
+                "penalties walked down from the one that zeroes everything, warm-starting (1 = none)"),
   };
 }
 

@@ -43,8 +43,7 @@ std::vector<std::string> FeatureMatrix::names() const {
 
 Matrix FeatureMatrix::dense() const {
   Matrix out(static_cast<Eigen::Index>(rows_), static_cast<Eigen::Index>(columns_.size()));
-  for (std::size_t j = 0; j < columns_.size(); ++j)
-    std::copy(columns_[j], columns_[j] + rows_, out.data() + j * rows_);
+  for (std::size_t j = 0; j < columns_.size(); ++j) std::copy(columns_[j], columns_[j] + rows_, out.data() + j * rows_);
   return out;
 }
 

@@ -10,11 +10,11 @@
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
-#include "tree_params.hpp"
 #include "shipml/core/error.hpp"
-#include "shipml/core/parallel.hpp"
 #include "shipml/core/interrupt.hpp"
+#include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
+#include "tree_params.hpp"
 
 namespace shipml::builtin {
 namespace {
@@ -37,10 +37,13 @@ class Forest final : public Estimator {
     const std::size_t n = X.rows();
     const std::vector<double> base_weight = row_weights(y, k_, class_weight_);
     const std::string mf = max_features_ == "auto" ? (k_ ? "sqrt" : "all") : max_features_;
-    hist::GrowerOptions options{.max_leaves = 0, .max_depth = static_cast<int>(max_depth_),
-                                .min_samples_leaf = static_cast<double>(min_samples_leaf_), .min_child_weight = 0,
+    hist::GrowerOptions options{.max_leaves = 0,
+                                .max_depth = static_cast<int>(max_depth_),
+                                .min_samples_leaf = static_cast<double>(min_samples_leaf_),
+                                .min_child_weight = 0,
                                 .features_per_split = features_to_try(mf, static_cast<int>(features_)),
-                                .random_splits = extra_, .threads = 1};
+                                .random_splits = extra_,
+                                .threads = 1};
     std::unique_ptr<hist::Criterion> criterion;
     if (k_) criterion = std::make_unique<hist::ClassCountCriterion>(k_, split_quality == "entropy");
     else criterion = std::make_unique<hist::VarianceCriterion>();
@@ -66,9 +69,8 @@ class Forest final : public Estimator {
           s[0] = static_cast<float>(w), s[1] = static_cast<float>(w * y[i]), s[2] = static_cast<float>(draws[i]);
         }
       }
-      ensemble_.trees[t] = hist::grow_tree(rows, ensemble_.binner.features(), stats, std::move(used), {}, *criterion,
-                                           options, rng)
-                               .tree;
+      ensemble_.trees[t] =
+          hist::grow_tree(rows, ensemble_.binner.features(), stats, std::move(used), {}, *criterion, options, rng).tree;
       progress.tick();
     });
     ensemble_.finish();
@@ -80,7 +82,8 @@ class Forest final : public Estimator {
     const std::vector<double> sum = averaged(X);
     Matrix P(static_cast<Eigen::Index>(X.rows()), k_);
     for (std::size_t i = 0; i < X.rows(); ++i)
-      for (int c = 0; c < k_; ++c) P(static_cast<Eigen::Index>(i), c) = sum[i * static_cast<std::size_t>(k_) + static_cast<std::size_t>(c)];
+      for (int c = 0; c < k_; ++c)
+        P(static_cast<Eigen::Index>(i), c) = sum[i * static_cast<std::size_t>(k_) + static_cast<std::size_t>(c)];
     return P;
   }
 
@@ -130,7 +133,8 @@ class Forest final : public Estimator {
   }
 
   std::vector<double> averaged(const FeatureMatrix& X) const {
-    if (X.cols() != features_) throw ModelError(name() + ": expected " + std::to_string(features_) + " encoded features");
+    if (X.cols() != features_)
+      throw ModelError(name() + ": expected " + std::to_string(features_) + " encoded features");
     const std::size_t width = static_cast<std::size_t>(std::max(1, k_));
     std::vector<double> sum(X.rows() * width, 0.0);
     ensemble_.accumulate(X, 1, 0, width, sum.data());
@@ -208,7 +212,8 @@ std::vector<ParamSpec> forest_params(bool extra) {
 EstimatorInfo random_forest_info() {
   return {
       .name = "random_forest",
-      .summary = "Random forest of histogram trees (bagging, random feature subsets), native categories and missing values",
+      .summary =
+          "Random forest of histogram trees (bagging, random feature subsets), native categories and missing values",
       .tasks = {Task::classification, Task::regression},
       .encoding = InputEncoding::ordinal,
       .params = forest_params(false),

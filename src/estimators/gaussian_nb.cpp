@@ -83,8 +83,8 @@ class GaussianNb final : public Estimator {
     log_prior_ = in.array<double>();
     epsilon_ = in.f64();
     // Checked by division: a crafted file's sizes must not overflow a product.
-    if (log_prior_.size() != classes || classes == 0 || mean.size() % classes != 0 || mean.size() / classes != features ||
-        var.size() != mean.size())
+    if (log_prior_.size() != classes || classes == 0 || mean.size() % classes != 0 ||
+        mean.size() / classes != features || var.size() != mean.size())
       BinaryReader::fail("gaussian_nb: parameters do not match their shape");
     const auto k = static_cast<Eigen::Index>(classes), d = static_cast<Eigen::Index>(features);
     for (double v : var)
@@ -93,14 +93,16 @@ class GaussianNb final : public Estimator {
     var_ = Eigen::Map<const Matrix>(var.data(), k, d);
   }
 
-  nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>& classes) const override {
+  nlohmann::json inspect(const std::vector<std::string>& names,
+                         const std::vector<std::string>& classes) const override {
     nlohmann::json per_class = nlohmann::json::object();
     for (Eigen::Index c = 0; c < mean_.rows(); ++c) {
       nlohmann::json f = nlohmann::json::object();
       for (Eigen::Index j = 0; j < mean_.cols(); ++j)
         f[static_cast<std::size_t>(j) < names.size() ? names[static_cast<std::size_t>(j)] : std::to_string(j)] = {
             {"mean", mean_(c, j)}, {"variance", var_(c, j)}};
-      const auto label = static_cast<std::size_t>(c) < classes.size() ? classes[static_cast<std::size_t>(c)] : std::to_string(c);
+      const auto label =
+          static_cast<std::size_t>(c) < classes.size() ? classes[static_cast<std::size_t>(c)] : std::to_string(c);
       per_class[label] = {{"prior", std::exp(log_prior_[static_cast<std::size_t>(c)])}, {"features", f}};
     }
     return {{"classes", per_class}, {"epsilon", epsilon_}};

@@ -9,15 +9,15 @@
 
 #include "builtin.hpp"
 #include "class_weight.hpp"
-#include "tree_params.hpp"
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
 #include "shipml/core/error.hpp"
-#include "shipml/core/parallel.hpp"
 #include "shipml/core/interrupt.hpp"
+#include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/data/split.hpp"
+#include "tree_params.hpp"
 
 namespace shipml::builtin {
 namespace {
@@ -54,8 +54,8 @@ class HistGradientBoosting final : public Estimator {
         subsample_(p.real("subsample")), colsample_(p.real("colsample")), early_stopping_(p.text("early_stopping")),
         validation_fraction_(p.real("validation_fraction")), patience_(p.integer("n_iter_no_change")),
         tol_(p.real("tol")), class_weight_(p.text("class_weight")), huber_delta_(p.real("huber_delta")),
-        cat_smooth_(p.real("cat_smooth")), cat_l2_(p.real("cat_l2")), min_category_rows_(p.integer("min_category_rows")),
-        seed_(static_cast<std::uint64_t>(p.integer("seed"))),
+        cat_smooth_(p.real("cat_smooth")), cat_l2_(p.real("cat_l2")),
+        min_category_rows_(p.integer("min_category_rows")), seed_(static_cast<std::uint64_t>(p.integer("seed"))),
         threads_(static_cast<int>(p.integer("threads"))) {}
 
   void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
@@ -70,10 +70,12 @@ class HistGradientBoosting final : public Estimator {
     t.grad.resize(t.n * K_), t.hess.resize(t.n * K_);
 
     const hist::BoostingCriterion criterion(l2_, cat_smooth_, cat_l2_);
-    const hist::GrowerOptions options{
-        .max_leaves = static_cast<int>(max_leaves_), .max_depth = static_cast<int>(max_depth_),
-        .min_samples_leaf = static_cast<double>(min_samples_leaf_), .min_child_weight = min_child_weight_,
-        .min_category_rows = static_cast<double>(min_category_rows_), .threads = threads_};
+    const hist::GrowerOptions options{.max_leaves = static_cast<int>(max_leaves_),
+                                      .max_depth = static_cast<int>(max_depth_),
+                                      .min_samples_leaf = static_cast<double>(min_samples_leaf_),
+                                      .min_child_weight = min_child_weight_,
+                                      .min_category_rows = static_cast<double>(min_category_rows_),
+                                      .threads = threads_};
     Random rng(seed_);
     ensemble_.trees.clear();
     best_round_ = 0;
@@ -143,7 +145,8 @@ class HistGradientBoosting final : public Estimator {
     valid_loss_ = in.array<double>();
     ensemble_.load(in, features_);
     K_ = k_ > 2 ? static_cast<std::size_t>(k_) : 1;
-    if (baseline_.size() != K_ || ensemble_.trees.size() % K_ != 0) BinaryReader::fail("boosting rounds do not match the classes");
+    if (baseline_.size() != K_ || ensemble_.trees.size() % K_ != 0)
+      BinaryReader::fail("boosting rounds do not match the classes");
     for (const auto& t : ensemble_.trees)
       if (t.value_width != 1) BinaryReader::fail("boosted trees must have one value per leaf");
   }
@@ -187,7 +190,8 @@ class HistGradientBoosting final : public Estimator {
     features_ = features;
     loss_ = parse_loss(loss_name_, k_);
     if ((loss_ == Loss::log_loss) != (k_ > 0))
-      throw UsageError("hist_gbdt: loss=" + loss_name_ + " does not fit a " + (k_ ? "classification" : "regression") + " target");
+      throw UsageError("hist_gbdt: loss=" + loss_name_ + " does not fit a " + (k_ ? "classification" : "regression") +
+                       " target");
     if (loss_ == Loss::poisson)
       for (double v : y)
         if (v < 0) throw DataError("hist_gbdt: loss=poisson needs a target >= 0, found " + format_number(v));
@@ -224,7 +228,8 @@ class HistGradientBoosting final : public Estimator {
     std::vector<int> allowed(features_);
     std::iota(allowed.begin(), allowed.end(), 0);
     rng.shuffle(std::span(allowed));
-    allowed.resize(std::max<std::size_t>(1, static_cast<std::size_t>(std::round(colsample_ * static_cast<double>(features_)))));
+    allowed.resize(
+        std::max<std::size_t>(1, static_cast<std::size_t>(std::round(colsample_ * static_cast<double>(features_)))));
     std::sort(allowed.begin(), allowed.end());
     return allowed;
   }
@@ -256,7 +261,8 @@ class HistGradientBoosting final : public Estimator {
       for_blocks(t.train.size(), [&](std::size_t i) {
         if (!done[t.train[i]]) t.raw[t.train[i] * K_ + k] += grown.tree.predict(t.rows.row(t.train[i]))[0];
       });
-    for_blocks(t.valid.size(), [&](std::size_t i) { t.raw[t.valid[i] * K_ + k] += grown.tree.predict(t.rows.row(t.valid[i]))[0]; });
+    for_blocks(t.valid.size(),
+               [&](std::size_t i) { t.raw[t.valid[i] * K_ + k] += grown.tree.predict(t.rows.row(t.valid[i]))[0]; });
     ensemble_.trees.push_back(std::move(grown.tree));
   }
 
@@ -285,10 +291,12 @@ class HistGradientBoosting final : public Estimator {
   }
 
   std::vector<double> raw_scores(const FeatureMatrix& X) const {
-    if (X.cols() != features_) throw ModelError("hist_gbdt: expected " + std::to_string(features_) + " encoded features");
+    if (X.cols() != features_)
+      throw ModelError("hist_gbdt: expected " + std::to_string(features_) + " encoded features");
     const std::size_t n = X.rows();
     std::vector<double> raw(n * K_);
-    for (std::size_t i = 0; i < n; ++i) std::copy(baseline_.begin(), baseline_.end(), raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
+    for (std::size_t i = 0; i < n; ++i)
+      std::copy(baseline_.begin(), baseline_.end(), raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
     if (K_ == 1) {
       ensemble_.accumulate(X, 1, 0, 1, raw.data());
       return raw;
@@ -455,9 +463,11 @@ EstimatorInfo hist_gbdt_info() {
               real_param("tol", 1e-7, 0.0, "relative improvement that counts for early stopping"),
               class_weight_param(),
               real_param("huber_delta", 1.0, 0.0, "residual size where huber loss turns linear", true),
-              real_param("cat_smooth", 10.0, 0.0, "smoothing of category statistics when ordering categories for a split"),
+              real_param("cat_smooth", 10.0, 0.0,
+                         "smoothing of category statistics when ordering categories for a split"),
               real_param("cat_l2", 10.0, 0.0, "extra L2 penalty in the gain of category-subset splits"),
-              int_param("min_category_rows", 100, 1, "fewest rows a category needs in a node to be split off on its own"),
+              int_param("min_category_rows", 100, 1,
+                        "fewest rows a category needs in a node to be split off on its own"),
               int_param("seed", 0, 0, "seed for validation split and row/column subsampling"),
               int_param("threads", 0, 0, "threads (0 = all cores)"),
           },

@@ -87,7 +87,8 @@ class KdTree {
       for (std::size_t j = 1; j < d; ++j)
         if (node.high[j] - node.low[j] > node.high[dim] - node.low[dim]) dim = j;
       const std::size_t mid = begin + (end - begin) / 2;
-      std::nth_element(order_.begin() + static_cast<std::ptrdiff_t>(begin), order_.begin() + static_cast<std::ptrdiff_t>(mid),
+      std::nth_element(order_.begin() + static_cast<std::ptrdiff_t>(begin),
+                       order_.begin() + static_cast<std::ptrdiff_t>(mid),
                        order_.begin() + static_cast<std::ptrdiff_t>(end), [&](std::uint32_t a, std::uint32_t b) {
                          return points(a, static_cast<Eigen::Index>(dim)) < points(b, static_cast<Eigen::Index>(dim));
                        });
@@ -193,17 +194,21 @@ class Knn final : public Estimator {
     // Checked by division: a crafted file's sizes must not overflow a product.
     if (rows == 0 || data.size() % rows != 0 || data.size() / rows != cols)
       BinaryReader::fail("knn: training points do not match their shape");
-    points_ = Eigen::Map<const RowMatrix>(data.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+    points_ =
+        Eigen::Map<const RowMatrix>(data.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
     y_ = in.array<double>();
     if (y_.size() != rows) BinaryReader::fail("knn: one target per training point expected");
     n_classes_ = static_cast<int>(in.u64());
     for (double v : y_)
-      if (task_ == Task::classification && (v < 0 || v >= n_classes_)) BinaryReader::fail("knn: a class index is out of range");
+      if (task_ == Task::classification && (v < 0 || v >= n_classes_))
+        BinaryReader::fail("knn: a class index is out of range");
     index();
   }
 
   nlohmann::json inspect(const std::vector<std::string>&, const std::vector<std::string>&) const override {
-    return {{"training_rows", points_.rows()}, {"dimensions", points_.cols()}, {"n_neighbors", k_},
+    return {{"training_rows", points_.rows()},
+            {"dimensions", points_.cols()},
+            {"n_neighbors", k_},
             {"search", use_tree_ ? "kd_tree" : "brute"}};
   }
 
@@ -218,7 +223,8 @@ class Knn final : public Estimator {
     if (!distance_weights_) return w;
     // 1/distance; a neighbour at distance 0 takes all the weight (scikit-learn's rule).
     const bool exact = std::any_of(n.begin(), n.end(), [](const Neighbour& x) { return x.dist2 == 0; });
-    for (std::size_t m = 0; m < n.size(); ++m) w[m] = exact ? (n[m].dist2 == 0 ? 1.0 : 0.0) : 1.0 / std::sqrt(n[m].dist2);
+    for (std::size_t m = 0; m < n.size(); ++m)
+      w[m] = exact ? (n[m].dist2 == 0 ? 1.0 : 0.0) : 1.0 / std::sqrt(n[m].dist2);
     return w;
   }
 

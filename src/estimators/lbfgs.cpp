@@ -52,7 +52,8 @@ LbfgsResult minimize_lbfgs(const Objective& f, Eigen::VectorXd& x, const LbfgsOp
     Eigen::VectorXd s = x_new - x, y = g_new - g;
     const double sy = s.dot(y);
     if (sy > 1e-12 * y.squaredNorm()) {
-      if (static_cast<int>(s_hist.size()) == options.memory) s_hist.pop_front(), y_hist.pop_front(), rho_hist.pop_front();
+      if (static_cast<int>(s_hist.size()) == options.memory)
+        s_hist.pop_front(), y_hist.pop_front(), rho_hist.pop_front();
       s_hist.push_back(std::move(s));
       y_hist.push_back(std::move(y));
       rho_hist.push_back(1.0 / sy);
@@ -61,7 +62,8 @@ LbfgsResult minimize_lbfgs(const Objective& f, Eigen::VectorXd& x, const LbfgsOp
     x.swap(x_new);
     g.swap(g_new);
     fx = f_new;
-    if (std::abs(previous - fx) <= 1e-16 * std::max(1.0, std::abs(fx)) && g.lpNorm<Eigen::Infinity>() <= options.tol * 10) {
+    if (std::abs(previous - fx) <= 1e-16 * std::max(1.0, std::abs(fx)) &&
+        g.lpNorm<Eigen::Infinity>() <= options.tol * 10) {
       result.converged = true;
       break;
     }

@@ -13,8 +13,9 @@ namespace {
 class Logistic final : public Estimator {
  public:
   explicit Logistic(const Params& p)
-      : C_(p.real("C")), intercept_on_(p.boolean("fit_intercept")),
-        options_{.max_iter = static_cast<int>(p.integer("max_iter")), .tol = p.real("tol")} {}
+      : C_(p.real("C")),
+        intercept_on_(p.boolean("fit_intercept")), options_{.max_iter = static_cast<int>(p.integer("max_iter")),
+                                                            .tol = p.real("tol")} {}
 
   void fit(const FeatureMatrix& features, std::span<const double> y, int n_classes) override {
     const Matrix X = features.dense();
@@ -52,8 +53,7 @@ class Logistic final : public Estimator {
       const double inv_n = 1.0 / static_cast<double>(n);
       Eigen::Map<Matrix> G(grad.data(), d + 1, k);
       G.topRows(d) = X.transpose() * residual * inv_n + penalty * W.topRows(d);
-      G.row(d) = intercept_on_ ? Eigen::RowVectorXd(residual.colwise().sum() * inv_n)
-                               : Eigen::RowVectorXd::Zero(k);
+      G.row(d) = intercept_on_ ? Eigen::RowVectorXd(residual.colwise().sum() * inv_n) : Eigen::RowVectorXd::Zero(k);
       return loss * inv_n + 0.5 * penalty * W.topRows(d).squaredNorm();
     };
     const LbfgsResult r = minimize_lbfgs(objective, w, options_);
@@ -104,7 +104,8 @@ class Logistic final : public Estimator {
     weights_ = Eigen::Map<const Matrix>(w.data(), rows, k);
   }
 
-  nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>& classes) const override {
+  nlohmann::json inspect(const std::vector<std::string>& names,
+                         const std::vector<std::string>& classes) const override {
     const Eigen::Index d = weights_.rows() - 1;
     auto label = [&](Eigen::Index c) {
       // Binary models have one weight vector: the log-odds of the second class.
@@ -119,8 +120,7 @@ class Logistic final : public Estimator {
       coef[label(c)] = row;
       intercept[label(c)] = weights_(d, c);
     }
-    return {{"coefficients", coef}, {"intercepts", intercept}, {"iterations", iterations_},
-            {"converged", converged_}};
+    return {{"coefficients", coef}, {"intercepts", intercept}, {"iterations", iterations_}, {"converged", converged_}};
   }
 
  private:

@@ -27,17 +27,10 @@ Matrix Estimator::predict_proba(const FeatureMatrix&) const {
 
 const std::vector<EstimatorInfo>& estimators() {
   static const std::vector<EstimatorInfo> all = {
-      builtin::linear_info(),
-      builtin::logistic_info(),
-      builtin::decision_tree_info(),
-      builtin::random_forest_info(),
-      builtin::extra_trees_info(),
-      builtin::hist_gbdt_info(),
-      builtin::elastic_net_info(),
-      builtin::lasso_info(),
-      builtin::knn_info(),
-      builtin::gaussian_nb_info(),
-      builtin::xgboost_info(),
+      builtin::linear_info(),        builtin::logistic_info(),    builtin::decision_tree_info(),
+      builtin::random_forest_info(), builtin::extra_trees_info(), builtin::hist_gbdt_info(),
+      builtin::elastic_net_info(),   builtin::lasso_info(),       builtin::knn_info(),
+      builtin::gaussian_nb_info(),   builtin::xgboost_info(),
   };
   return all;
 }

@@ -44,9 +44,9 @@ void Tree::load(BinaryReader& in, std::size_t n_features) {
   // Children always come after their parent, which also rules out cycles.
   for (std::size_t i = 0; i < n; ++i) {
     if (feature[i] == kLeaf) continue;
-    if (feature[i] < 0 || static_cast<std::size_t>(feature[i]) >= n_features || left[i] <= static_cast<std::int32_t>(i) ||
-        right[i] <= static_cast<std::int32_t>(i) || static_cast<std::size_t>(left[i]) >= n ||
-        static_cast<std::size_t>(right[i]) >= n)
+    if (feature[i] < 0 || static_cast<std::size_t>(feature[i]) >= n_features ||
+        left[i] <= static_cast<std::int32_t>(i) || right[i] <= static_cast<std::int32_t>(i) ||
+        static_cast<std::size_t>(left[i]) >= n || static_cast<std::size_t>(right[i]) >= n)
       BinaryReader::fail("tree node " + std::to_string(i) + " points outside the tree");
   }
 }

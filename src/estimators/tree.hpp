@@ -12,13 +12,13 @@ namespace shipml {
 
 struct Tree {
   static constexpr std::int32_t kLeaf = -1;
-  std::vector<std::int32_t> feature;   // kLeaf for leaves
+  std::vector<std::int32_t> feature;  // kLeaf for leaves
   std::vector<double> threshold;
   std::vector<std::int32_t> left, right;
   std::vector<std::uint8_t> missing_left;
-  std::vector<double> value;           // value_width entries per node (class fractions or the mean)
-  std::vector<double> gain;            // weighted impurity decrease of each split (0 for leaves)
-  std::vector<double> samples;         // training samples that reached the node
+  std::vector<double> value;    // value_width entries per node (class fractions or the mean)
+  std::vector<double> gain;     // weighted impurity decrease of each split (0 for leaves)
+  std::vector<double> samples;  // training samples that reached the node
   int value_width = 1;
 
   std::size_t size() const { return feature.size(); }

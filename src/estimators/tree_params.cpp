@@ -9,7 +9,9 @@
 namespace shipml::builtin {
 
 ParamSpec max_features_param(std::string default_value, std::string doc) {
-  ParamSpec p{.name = "max_features", .type = ParamType::text, .default_value = std::move(default_value),
+  ParamSpec p{.name = "max_features",
+              .type = ParamType::text,
+              .default_value = std::move(default_value),
               .doc = std::move(doc)};
   p.accepts = [](const std::string& s) {
     if (s == "all" || s == "sqrt" || s == "log2" || s == "auto") return true;

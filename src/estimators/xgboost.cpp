@@ -65,7 +65,9 @@ class XGBoost final : public Estimator {
     DMatrixHandle train[] = {data.get()};
     check(XGBoosterCreate(train, 1, &h), "creating the booster");
     booster_.reset(h);
-    auto set = [&](const char* name, const std::string& value) { check(XGBoosterSetParam(h, name, value.c_str()), name); };
+    auto set = [&](const char* name, const std::string& value) {
+      check(XGBoosterSetParam(h, name, value.c_str()), name);
+    };
     set("objective", objective());
     if (task_ == Task::classification && n_classes > 2) set("num_class", std::to_string(n_classes));
     set("tree_method", "hist");
@@ -92,7 +94,9 @@ class XGBoost final : public Estimator {
         out(i, 1) = raw[static_cast<std::size_t>(i)];
         out(i, 0) = 1 - out(i, 1);
       } else {
-        for (int c = 0; c < n_classes_; ++c) out(i, c) = raw[static_cast<std::size_t>(i) * static_cast<std::size_t>(n_classes_) + static_cast<std::size_t>(c)];
+        for (int c = 0; c < n_classes_; ++c)
+          out(i, c) =
+              raw[static_cast<std::size_t>(i) * static_cast<std::size_t>(n_classes_) + static_cast<std::size_t>(c)];
         out.row(i) /= out.row(i).sum();  // float32 softmax: sum to 1 in double precision
       }
     }
@@ -146,7 +150,8 @@ class XGBoost final : public Estimator {
     bst_ulong len = 0;
     const char* config = nullptr;
     check(XGBoosterSaveJsonConfig(booster_.get(), &len, &config), "configuration");
-    return {{"feature_importances_gain", by_gain}, {"library", "libxgboost"},
+    return {{"feature_importances_gain", by_gain},
+            {"library", "libxgboost"},
             {"learner", nlohmann::json::parse(std::string(config, len)).value("learner", nlohmann::json::object())}};
   }
 
@@ -165,9 +170,10 @@ class XGBoost final : public Estimator {
     bst_ulong dim = 0;
     const float* result = nullptr;
     std::lock_guard lock(mutex_);
-    check(XGBoosterPredictFromDMatrix(booster_.get(), data.get(),
-                                      R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})",
-                                      &shape, &dim, &result),
+    check(XGBoosterPredictFromDMatrix(
+              booster_.get(), data.get(),
+              R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})",
+              &shape, &dim, &result),
           "predicting");
     bst_ulong size = 1;
     for (bst_ulong k = 0; k < dim; ++k) size *= shape[k];

@@ -92,19 +92,23 @@ std::string Leaderboard::table() const {
     score << std::fixed << std::setprecision(4) << r.mean(metric) << " ± " << r.stddev(metric);
     double fit = 0;
     for (const auto& f : r.folds) fit += f.fit_seconds;
-    o << std::left << std::setw(6) << (i + 1) << std::setw(16) << r.estimator << std::setw(score_width + 1) << score.str();
+    o << std::left << std::setw(6) << (i + 1) << std::setw(16) << r.estimator << std::setw(score_width + 1)
+      << score.str();
     for (const auto& m : others) {
       std::ostringstream v;
       v << std::fixed << std::setprecision(4) << r.mean(m);
       o << std::setw(std::max<int>(10, static_cast<int>(m.size()) + 2)) << v.str();
     }
-    o << std::fixed << std::setprecision(2) << fit / static_cast<double>(std::max<std::size_t>(1, r.folds.size())) << '\n';
+    o << std::fixed << std::setprecision(2) << fit / static_cast<double>(std::max<std::size_t>(1, r.folds.size()))
+      << '\n';
   }
   return o.str();
 }
 
 nlohmann::json Leaderboard::to_json() const {
-  nlohmann::json j = {{"metric", metric}, {"greater_is_better", greater_is_better}, {"validation", validation},
+  nlohmann::json j = {{"metric", metric},
+                      {"greater_is_better", greater_is_better},
+                      {"validation", validation},
                       {"entries", nlohmann::json::array()}};
   for (std::size_t i = 0; i < entries.size(); ++i) {
     nlohmann::json e = entries[i].to_json();

@@ -13,7 +13,8 @@ CurvePoint summarise(std::string x, std::size_t rows, std::vector<double> folds)
   CurvePoint p{std::move(x), rows, 0, 0, std::move(folds)};
   for (double v : p.folds) p.mean += v / static_cast<double>(p.folds.size());
   for (double v : p.folds) p.stddev += (v - p.mean) * (v - p.mean);
-  p.stddev = p.folds.size() > 1 ? std::sqrt(p.stddev / static_cast<double>(p.folds.size() - 1)) : 0;  // as Result::stddev
+  p.stddev =
+      p.folds.size() > 1 ? std::sqrt(p.stddev / static_cast<double>(p.folds.size() - 1)) : 0;  // as Result::stddev
   return p;
 }
 
@@ -24,14 +25,16 @@ Curve learning_curve(const Model& prototype, const Dataset& data, const std::vec
   if (fractions.empty()) throw UsageError("a learning curve needs at least one training size");
   for (double f : fractions)
     if (!(f > 0 && f <= 1)) throw UsageError("learning-curve sizes are fractions in (0, 1], not " + format_number(f));
-  ScoringPlan plan = ScoringPlan::make(data, validation, metric.empty() ? std::vector<std::string>{} : std::vector{metric});
+  ScoringPlan plan =
+      ScoringPlan::make(data, validation, metric.empty() ? std::vector<std::string>{} : std::vector{metric});
   plan.keep_predictions = false;
   Curve curve{plan.metric_names.front(), "training rows", {}};
   const std::size_t folds = plan.folds.size();
   std::vector<double> scores(fractions.size() * folds);
   std::vector<std::size_t> rows(fractions.size());
   for (std::size_t s = 0; s < fractions.size(); ++s)
-    rows[s] = std::max<std::size_t>(2, static_cast<std::size_t>(std::round(fractions[s] * static_cast<double>(plan.folds.front().train.size()))));
+    rows[s] = std::max<std::size_t>(
+        2, static_cast<std::size_t>(std::round(fractions[s] * static_cast<double>(plan.folds.front().train.size()))));
   parallel_for(fractions.size() * folds, validation.threads, [&](std::size_t job) {
     const std::size_t s = job / folds, f = job % folds;
     const std::size_t take = fractions[s] >= 1 ? 0 : rows[s];

@@ -5,13 +5,13 @@
 #include <functional>
 #include <numeric>
 
+#include "record_selection.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/experiment/selection.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/model/importance.hpp"
-#include "record_selection.hpp"
 
 namespace shipml {
 namespace {
@@ -25,8 +25,8 @@ std::vector<std::size_t> sizes(std::size_t n, std::size_t stop, std::size_t step
 }
 
 struct Elimination {
-  std::vector<int> dropped_in;    // per column, the round it was dropped in (-1: kept)
-  std::vector<double> importance; // per column, its importance in the last model that saw it
+  std::vector<int> dropped_in;     // per column, the round it was dropped in (-1: kept)
+  std::vector<double> importance;  // per column, its importance in the last model that saw it
 };
 
 // Drops columns from all of them down to `stop`, `step` at a time, the ones the
@@ -48,11 +48,13 @@ Elimination eliminate(std::size_t n, std::size_t stop, std::size_t step,
     if (round + 1 == plan.size()) break;  // the last size is only measured
     std::vector<std::size_t> order(columns.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return importance.column_values[a] < importance.column_values[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return importance.column_values[a] < importance.column_values[b];
+    });
     const std::size_t drop = columns.size() - plan[round + 1];
     std::vector<bool> gone(columns.size(), false);
-    for (std::size_t i = 0; i < drop; ++i) gone[order[i]] = true, out.dropped_in[columns[order[i]]] = static_cast<int>(round);
+    for (std::size_t i = 0; i < drop; ++i)
+      gone[order[i]] = true, out.dropped_in[columns[order[i]]] = static_cast<int>(round);
     std::vector<std::size_t> next;
     for (std::size_t i = 0; i < columns.size(); ++i)
       if (!gone[i]) next.push_back(columns[i]);
@@ -69,7 +71,8 @@ FeatureSelection recursive_elimination(const Model& prototype, const Dataset& da
     run.data(data);
     run.model(prototype);
     if (o.step < 1) throw UsageError("step must be at least 1");
-    ScoringPlan plan = ScoringPlan::make(data, o.validation, o.metric.empty() ? std::vector<std::string>{} : std::vector{o.metric});
+    ScoringPlan plan =
+        ScoringPlan::make(data, o.validation, o.metric.empty() ? std::vector<std::string>{} : std::vector{o.metric});
     plan.keep_predictions = false;
     const std::size_t n = plan.features.cols();
     FeatureSelection out;
@@ -99,7 +102,8 @@ FeatureSelection recursive_elimination(const Model& prototype, const Dataset& da
       for (std::size_t s = 0; s < size_list.size(); ++s) {
         SizeScore point{size_list[s], 0, 0};
         for (double v : scores[s]) point.mean += v / static_cast<double>(folds);
-        for (double v : scores[s]) point.stddev += (v - point.mean) * (v - point.mean) / std::max<double>(1, folds - 1.0);
+        for (double v : scores[s])
+          point.stddev += (v - point.mean) * (v - point.mean) / std::max<double>(1, folds - 1.0);
         point.stddev = std::sqrt(point.stddev);
         out.curve.push_back(point);
         // Ties go to fewer features, as scikit-learn's RFECV.

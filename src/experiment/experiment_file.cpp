@@ -8,11 +8,11 @@
 #include <optional>
 #include <sstream>
 
+#include "model/step_reader.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/names.hpp"
 #include "shipml/experiment/compare.hpp"
 #include "shipml/io/file.hpp"
-#include "model/step_reader.hpp"
 #include "shipml/track/recorded.hpp"
 
 namespace shipml {
@@ -38,17 +38,21 @@ EstimatorSpec read_estimator(const Reader& r, const YAML::Node& n) {
 }
 
 void read_search(const Reader& r, const YAML::Node& n, ExperimentSpec& s) {
-  r.keys(n, {"estimator", "grid", "random", "distributions", "halving", "time_budget", "max_candidates", "seed"}, "search");
+  r.keys(n, {"estimator", "grid", "random", "distributions", "halving", "time_budget", "max_candidates", "seed"},
+         "search");
   SearchSpace space;
   if (n["estimator"]) s.search_estimator = r.text(n["estimator"], "search.estimator");
   if (const auto grid = n["grid"]) {
     if (!grid.IsMap()) r.fail(grid, "search.grid must map parameters to lists of values");
-    for (const auto& kv : grid) space.grid.emplace_back(kv.first.Scalar(), r.list(kv.second, "search.grid." + kv.first.Scalar()));
+    for (const auto& kv : grid)
+      space.grid.emplace_back(kv.first.Scalar(), r.list(kv.second, "search.grid." + kv.first.Scalar()));
   }
   if (const auto dists = n["distributions"]) {
     if (!dists.IsMap()) r.fail(dists, "search.distributions must map parameters to distributions");
     for (const auto& kv : dists)
-      r.at(kv.second, [&] { space.distributions.emplace_back(kv.first.Scalar(), Distribution::parse(r.text(kv.second, kv.first.Scalar()))); });
+      r.at(kv.second, [&] {
+        space.distributions.emplace_back(kv.first.Scalar(), Distribution::parse(r.text(kv.second, kv.first.Scalar())));
+      });
   }
   if (n["random"]) space.random_candidates = r.count(n["random"], "search.random");
   if (!space.distributions.empty() && space.random_candidates == 0)
@@ -66,7 +70,8 @@ void read_search(const Reader& r, const YAML::Node& n, ExperimentSpec& s) {
   std::string est = s.search_estimator;
   if (est.empty() && s.estimators.size() == 1) est = s.estimators.front().name;
   if (!est.empty()) {
-    const auto it = std::find_if(s.estimators.begin(), s.estimators.end(), [&](const EstimatorSpec& e) { return e.name == est; });
+    const auto it =
+        std::find_if(s.estimators.begin(), s.estimators.end(), [&](const EstimatorSpec& e) { return e.name == est; });
     const auto base = it == s.estimators.end() ? std::map<std::string, std::string>{} : it->params;
     for (const auto& kv : n["grid"]) {
       for (const auto& value : r.list(kv.second, "grid")) {
@@ -80,7 +85,9 @@ void read_search(const Reader& r, const YAML::Node& n, ExperimentSpec& s) {
 }
 
 void read_select(const Reader& r, const YAML::Node& n, ExperimentSpec& s) {
-  r.keys(n, {"method", "estimator", "test", "k", "percentile", "n_features", "step", "min_features", "direction", "apply"}, "select");
+  r.keys(n,
+         {"method", "estimator", "test", "k", "percentile", "n_features", "step", "min_features", "direction", "apply"},
+         "select");
   SelectSpec sel;
   if (!n["method"]) r.fail(n, "select needs a method (kbest, rfe, rfecv, sequential)");
   sel.method = r.text(n["method"], "select.method");
@@ -90,7 +97,8 @@ void read_select(const Reader& r, const YAML::Node& n, ExperimentSpec& s) {
   if (n["test"]) r.at(n["test"], [&] { sel.kbest.test = parse_univariate_test(r.text(n["test"], "select.test")); });
   if (n["k"]) sel.kbest.k = r.count(n["k"], "select.k");
   if (n["percentile"]) sel.kbest.percentile = r.number(n["percentile"], "select.percentile");
-  if (n["n_features"]) sel.elimination.n_features = sel.sequential.n_features = r.count(n["n_features"], "select.n_features");
+  if (n["n_features"])
+    sel.elimination.n_features = sel.sequential.n_features = r.count(n["n_features"], "select.n_features");
   if (n["step"]) sel.elimination.step = r.count(n["step"], "select.step");
   if (n["min_features"]) sel.elimination.min_features = r.count(n["min_features"], "select.min_features");
   if (n["direction"]) {
@@ -141,7 +149,8 @@ ExperimentSpec ExperimentSpec::read(const std::string& path) {
     if (v["test_size"]) {
       s.validation.folds = 0;
       s.validation.test_size = r.number(v["test_size"], "validation.test_size");
-      if (!(s.validation.test_size > 0 && s.validation.test_size < 1)) r.fail(v["test_size"], "validation.test_size must be in (0, 1)");
+      if (!(s.validation.test_size > 0 && s.validation.test_size < 1))
+        r.fail(v["test_size"], "validation.test_size must be in (0, 1)");
     }
     if (v["threads"]) s.validation.threads = static_cast<int>(r.count(v["threads"], "validation.threads"));
   }
@@ -152,7 +161,8 @@ ExperimentSpec ExperimentSpec::read(const std::string& path) {
   if (root["sort"]) {
     s.sort = r.text(root["sort"], "sort");
     r.at(root["sort"], [&] { find_metric(s.sort); });
-    if (!s.metrics.empty() && std::find(s.metrics.begin(), s.metrics.end(), s.sort) == s.metrics.end()) s.metrics.push_back(s.sort);
+    if (!s.metrics.empty() && std::find(s.metrics.begin(), s.metrics.end(), s.sort) == s.metrics.end())
+      s.metrics.push_back(s.sort);
   }
   if (const auto est = root["estimators"]) {
     if (!est.IsSequence()) r.fail(est, "estimators must be a list");
@@ -204,8 +214,9 @@ class Experiment {
       r = recursive_elimination(selection_model(), data_, o);
     }
     write("selection.csv", r.to_csv());
-    report_ << "\nfeature selection (" << sel.method << "): keeps " << r.selected().size() << " of " << r.features.size()
-            << (sel.apply ? ", applied to what follows" : "") << "\n" << r.table();
+    report_ << "\nfeature selection (" << sel.method << "): keeps " << r.selected().size() << " of "
+            << r.features.size() << (sel.apply ? ", applied to what follows" : "") << "\n"
+            << r.table();
     if (sel.apply) data_ = r.apply(data_);
   }
 
@@ -269,7 +280,8 @@ class Experiment {
 
   // An estimator as the file declares it (parameters, steps), or by name alone.
   Model model_of(const std::string& name) const {
-    const auto it = std::find_if(s_.estimators.begin(), s_.estimators.end(), [&](const EstimatorSpec& e) { return e.name == name; });
+    const auto it = std::find_if(s_.estimators.begin(), s_.estimators.end(),
+                                 [&](const EstimatorSpec& e) { return e.name == name; });
     return it == s_.estimators.end() ? Model(name) : Model(name, it->params, it->steps);
   }
   Model selection_model() const {

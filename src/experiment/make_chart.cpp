@@ -39,9 +39,11 @@ Chart make_chart(const std::string& kind, const ChartSource& s) {
   }
   const Validation v{.folds = s.folds, .seed = s.seed};
   if (kind == "learning_curve")
-    return curve_chart(learning_curve(need(s.unfitted, kind)(), need(s.data, kind)(""), {0.1, 0.325, 0.55, 0.775, 1.0}, v));
+    return curve_chart(
+        learning_curve(need(s.unfitted, kind)(), need(s.data, kind)(""), {0.1, 0.325, 0.55, 0.775, 1.0}, v));
   if (kind == "validation_curve") {
-    if (s.param.empty() || s.values.empty()) throw UsageError("the validation_curve chart needs a parameter and its values");
+    if (s.param.empty() || s.values.empty())
+      throw UsageError("the validation_curve chart needs a parameter and its values");
     return curve_chart(validation_curve(need(s.unfitted, kind)(), need(s.data, kind)(""), s.param, s.values, v));
   }
   if (kind == "missing") return missing_values_chart({need(s.table, kind)(), "", ""}, s.top);

@@ -69,9 +69,11 @@ PermutationImportance permutation_importance(const Model& model, const Dataset& 
     for (std::size_t j = 0; j < cols; ++j) {
       FeatureImportance f;
       f.feature = features[j].name();
-      f.drops.assign(drops.begin() + static_cast<std::ptrdiff_t>(j * reps), drops.begin() + static_cast<std::ptrdiff_t>((j + 1) * reps));
+      f.drops.assign(drops.begin() + static_cast<std::ptrdiff_t>(j * reps),
+                     drops.begin() + static_cast<std::ptrdiff_t>((j + 1) * reps));
       for (double d : f.drops) f.mean += d / static_cast<double>(reps);
-      for (double d : f.drops) f.stddev += (d - f.mean) * (d - f.mean) / static_cast<double>(reps);  // population std, as scikit-learn
+      for (double d : f.drops)
+        f.stddev += (d - f.mean) * (d - f.mean) / static_cast<double>(reps);  // population std, as scikit-learn
       f.stddev = std::sqrt(f.stddev);
       out.features.push_back(std::move(f));
     }

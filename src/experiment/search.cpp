@@ -102,7 +102,8 @@ Distribution Distribution::parse(const std::string& text) {
   }
   const auto second = rest.find(':');
   if (second == std::string::npos)
-    throw UsageError("distribution '" + text + "' must be uniform:LOW:HIGH, loguniform:LOW:HIGH, int:LOW:HIGH or choice:A|B");
+    throw UsageError("distribution '" + text +
+                     "' must be uniform:LOW:HIGH, loguniform:LOW:HIGH, int:LOW:HIGH or choice:A|B");
   d.low = number(rest.substr(0, second), "distribution '" + text + "'");
   d.high = number(rest.substr(second + 1), "distribution '" + text + "'");
   if (kind == "uniform") d.kind = Kind::uniform;
@@ -110,7 +111,8 @@ Distribution Distribution::parse(const std::string& text) {
   else if (kind == "int") d.kind = Kind::integer;
   else throw UsageError("distribution '" + text + "': unknown kind '" + kind + "' (uniform, loguniform, int, choice)");
   if (!(d.low <= d.high)) throw UsageError("distribution '" + text + "': LOW must not be above HIGH");
-  if (d.kind == Kind::loguniform && d.low <= 0) throw UsageError("distribution '" + text + "': loguniform needs LOW > 0");
+  if (d.kind == Kind::loguniform && d.low <= 0)
+    throw UsageError("distribution '" + text + "': loguniform needs LOW > 0");
   return d;
 }
 
@@ -118,7 +120,8 @@ std::string Distribution::sample(Random& rng) const {
   switch (kind) {
     case Kind::choice: return choices.at(rng.below(choices.size()));
     case Kind::uniform: return format_number(low + (high - low) * rng.uniform());
-    case Kind::loguniform: return format_number(std::exp(std::log(low) + (std::log(high) - std::log(low)) * rng.uniform()));
+    case Kind::loguniform:
+      return format_number(std::exp(std::log(low) + (std::log(high) - std::log(low)) * rng.uniform()));
     case Kind::integer: {
       const auto span = static_cast<std::uint64_t>(high - low) + 1;
       return format_number(low + static_cast<double>(rng.below(span)));
@@ -167,7 +170,8 @@ class Searcher {
     std::vector<std::size_t> alive(models_.size());
     for (std::size_t i = 0; i < alive.size(); ++i) alive[i] = i;
     std::size_t total_jobs = 0;
-    for (std::size_t r = 0, n = alive.size(); r < budgets.size(); ++r, n = (n + 2) / 3) total_jobs += n * plan_.folds.size();
+    for (std::size_t r = 0, n = alive.size(); r < budgets.size(); ++r, n = (n + 2) / 3)
+      total_jobs += n * plan_.folds.size();
     Progress progress("search " + prototype_.estimator(), total_jobs);
     for (std::size_t round = 0; round < budgets.size() && !alive.empty(); ++round) {
       score_round(alive, budgets[round], progress);
@@ -198,10 +202,11 @@ class Searcher {
   }
 
   void record(TrackedRun& run) {
-    std::map<std::string, std::string> params = {
-        {"search", o_.halving ? "halving by " + o_.halving_resource : space_.random_candidates ? "random" : "grid"},
-        {"candidates", std::to_string(result.candidates.size())},
-        {"metric", result.metric}};
+    std::map<std::string, std::string> params = {{"search", o_.halving ? "halving by " + o_.halving_resource
+                                                            : space_.random_candidates ? "random"
+                                                                                       : "grid"},
+                                                 {"candidates", std::to_string(result.candidates.size())},
+                                                 {"metric", result.metric}};
     if (result.best)
       for (const auto& [k, v] : result.candidates[*result.best].params) params["best." + k] = v;
     run.params(params);
@@ -223,7 +228,8 @@ class Searcher {
     std::size_t full = plan_.folds.front().train.size(), least = 30;
     if (o_.halving && !by_rows()) {
       const auto& specs = prototype_.info().params;
-      const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& p) { return p.name == o_.halving_resource; });
+      const auto spec =
+          std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& p) { return p.name == o_.halving_resource; });
       if (spec == specs.end() || spec->type != ParamType::integer)
         throw UsageError("halving resource '" + o_.halving_resource + "' is not an integer parameter of " +
                          prototype_.estimator() + " (use rows, or a count such as n_estimators)");
@@ -240,7 +246,9 @@ class Searcher {
     std::vector<std::size_t> budgets;
     for (std::size_t r = 0; r < rounds; ++r) {
       const double scale = std::pow(3.0, static_cast<double>(rounds - 1 - r));
-      budgets.push_back(r + 1 == rounds ? 0 : std::max<std::size_t>(least, static_cast<std::size_t>(static_cast<double>(full) / scale)));
+      budgets.push_back(
+          r + 1 == rounds ? 0
+                          : std::max<std::size_t>(least, static_cast<std::size_t>(static_cast<double>(full) / scale)));
     }
     return budgets;
   }
@@ -302,7 +310,8 @@ class Searcher {
     for (auto& cand : view) cand.finished = cand.finished && cand.resource == budget;
     std::vector<std::size_t> keep;
     for (std::size_t i : ranking(view, result.metric, result.greater_is_better))
-      if (std::find(alive.begin(), alive.end(), i) != alive.end() && keep.size() < (alive.size() + 2) / 3) keep.push_back(i);
+      if (std::find(alive.begin(), alive.end(), i) != alive.end() && keep.size() < (alive.size() + 2) / 3)
+        keep.push_back(i);
     std::sort(keep.begin(), keep.end());
     for (std::size_t i : alive) result.candidates[i].finished = false;
     return keep;
@@ -354,14 +363,15 @@ std::string SearchResult::table(std::size_t top) const {
     if (c.finished) score << std::fixed << std::setprecision(4) << mean << " ± " << c.result.stddev(metric);
     else if (c.resource > 0 && !std::isnan(mean))
       score << std::fixed << std::setprecision(4) << mean << " ("
-            << (resource == "rows" ? std::to_string(c.resource) + " rows" : resource + "=" + std::to_string(c.resource)) << ", dropped)";
+            << (resource == "rows" ? std::to_string(c.resource) + " rows" : resource + "=" + std::to_string(c.resource))
+            << ", dropped)";
     else score << "(not finished)";
     double fit = 0;
     for (const auto& f : c.result.folds) fit += f.fit_seconds;
     const bool wide = score.str().find("±") != std::string::npos;  // two bytes, one column
     o << std::left << std::setw(6) << (r + 1) << std::setw(static_cast<int>(width + 2)) << desc
-      << std::setw(wide ? 31 : 30) << score.str()
-      << std::fixed << std::setprecision(2) << fit / static_cast<double>(std::max<std::size_t>(1, c.result.folds.size())) << '\n';
+      << std::setw(wide ? 31 : 30) << score.str() << std::fixed << std::setprecision(2)
+      << fit / static_cast<double>(std::max<std::size_t>(1, c.result.folds.size())) << '\n';
   }
   if (order.size() > top) o << "... " << order.size() - top << " more in the results file\n";
   return o.str();
@@ -372,7 +382,8 @@ std::string SearchResult::to_csv() const {
   for (const auto& c : candidates)
     for (const auto& [k, v] : c.params)
       if (std::find(names.begin(), names.end(), k) == names.end()) names.push_back(k);
-  const std::vector<std::string>& metrics = candidates.empty() ? std::vector<std::string>{} : candidates.front().result.metric_names;
+  const std::vector<std::string>& metrics =
+      candidates.empty() ? std::vector<std::string>{} : candidates.front().result.metric_names;
   const std::size_t folds = candidates.empty() ? 0 : candidates.front().result.folds.size();
   std::ostringstream o;
   o << "rank,finished";
@@ -388,7 +399,8 @@ std::string SearchResult::to_csv() const {
     o << (r + 1) << ',' << (c.finished ? "true" : "false");
     for (const auto& n : names) o << ',' << (c.params.count(n) ? c.params.at(n) : "");
     for (const auto& m : metrics) {
-      o << ',' << (c.finished ? format_number(c.result.mean(m)) : "") << ',' << (c.finished ? format_number(c.result.stddev(m)) : "");
+      o << ',' << (c.finished ? format_number(c.result.mean(m)) : "") << ','
+        << (c.finished ? format_number(c.result.stddev(m)) : "");
       for (std::size_t f = 0; f < folds; ++f) {
         const auto& fm = c.result.folds[f].metrics;
         o << ',' << (fm.count(m) ? format_number(fm.at(m)) : "");
@@ -403,8 +415,12 @@ std::string SearchResult::to_csv() const {
 }
 
 nlohmann::json SearchResult::to_json() const {
-  nlohmann::json j = {{"estimator", estimator}, {"metric", metric},         {"greater_is_better", greater_is_better},
-                      {"validation", validation}, {"stopped_early", stopped_early}, {"seconds", seconds},
+  nlohmann::json j = {{"estimator", estimator},
+                      {"metric", metric},
+                      {"greater_is_better", greater_is_better},
+                      {"validation", validation},
+                      {"stopped_early", stopped_early},
+                      {"seconds", seconds},
                       {"candidates", nlohmann::json::array()}};
   const auto order = ranking(*this);
   for (std::size_t r = 0; r < order.size(); ++r) {

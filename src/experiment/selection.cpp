@@ -19,8 +19,9 @@ std::vector<std::string> FeatureSelection::selected() const {
 Dataset FeatureSelection::apply(const Dataset& data) const {
   Frame kept;
   for (const Column& c : data.frame.columns())
-    if (c.name() == data.target ||
-        std::any_of(features.begin(), features.end(), [&](const RankedFeature& f) { return f.selected && f.feature == c.name(); }))
+    if (c.name() == data.target || std::any_of(features.begin(), features.end(), [&](const RankedFeature& f) {
+          return f.selected && f.feature == c.name();
+        }))
       kept.add(c);
   return {std::move(kept), data.target, data.source};
 }
@@ -38,20 +39,22 @@ std::string number(double v) {
 }  // namespace
 
 std::string FeatureSelection::table() const {
-  const bool p_values = std::any_of(features.begin(), features.end(), [](const RankedFeature& f) { return !std::isnan(f.p_value); });
+  const bool p_values =
+      std::any_of(features.begin(), features.end(), [](const RankedFeature& f) { return !std::isnan(f.p_value); });
   std::size_t width = 8;
   for (const auto& f : features) width = std::max(width, f.feature.size());
   width = std::min<std::size_t>(width, 40);
   std::ostringstream o;
-  o << std::left << std::setw(6) << "rank" << std::setw(static_cast<int>(width + 2)) << "feature" << std::setw(6) << "kept";
+  o << std::left << std::setw(6) << "rank" << std::setw(static_cast<int>(width + 2)) << "feature" << std::setw(6)
+    << "kept";
   if (p_values) o << std::setw(14) << score_name << "p-value";
   else o << score_name;
   o << '\n';
   for (const auto& f : features) {
     std::string name = f.feature;
     if (name.size() > width) name = name.substr(0, width - 1) + "…";
-    o << std::left << std::setw(6) << f.rank << std::setw(static_cast<int>(width + 2 + (name != f.feature ? 2 : 0))) << name
-      << std::setw(6) << (f.selected ? "yes" : "");
+    o << std::left << std::setw(6) << f.rank << std::setw(static_cast<int>(width + 2 + (name != f.feature ? 2 : 0)))
+      << name << std::setw(6) << (f.selected ? "yes" : "");
     if (p_values) o << std::setw(14) << number(f.score) << number(f.p_value);
     else o << number(f.score);
     o << '\n';
@@ -59,7 +62,8 @@ std::string FeatureSelection::table() const {
   if (!curve.empty()) {
     o << "\nfeatures  " << metric << " (mean ± std)\n";
     for (const auto& s : curve)
-      o << std::right << std::setw(8) << s.features << "  " << std::fixed << std::setprecision(4) << s.mean << " ± " << s.stddev << '\n';
+      o << std::right << std::setw(8) << s.features << "  " << std::fixed << std::setprecision(4) << s.mean << " ± "
+        << s.stddev << '\n';
   }
   return o.str();
 }
@@ -89,7 +93,8 @@ std::string FeatureSelection::to_csv() const {
 
 nlohmann::json FeatureSelection::to_json() const {
   auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
-  nlohmann::json j = {{"method", method}, {"score", score_name}, {"selected", selected()}, {"features", nlohmann::json::array()}};
+  nlohmann::json j = {
+      {"method", method}, {"score", score_name}, {"selected", selected()}, {"features", nlohmann::json::array()}};
   for (const auto& f : features) {
     nlohmann::json e = {{"feature", f.feature}, {"rank", f.rank}, {"selected", f.selected}, {"score", num(f.score)}};
     if (!std::isnan(f.p_value)) e["p_value"] = f.p_value, e["test"] = f.test;
@@ -98,7 +103,8 @@ nlohmann::json FeatureSelection::to_json() const {
   if (!curve.empty()) {
     j["metric"] = metric;
     j["greater_is_better"] = greater_is_better;
-    for (const auto& s : curve) j["curve"].push_back({{"features", s.features}, {"mean", num(s.mean)}, {"std", num(s.stddev)}});
+    for (const auto& s : curve)
+      j["curve"].push_back({{"features", s.features}, {"mean", num(s.mean)}, {"std", num(s.stddev)}});
   }
   return j;
 }

@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "record_selection.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/experiment/selection.hpp"
 #include "shipml/metrics/metrics.hpp"
-#include "record_selection.hpp"
 
 namespace shipml {
 
@@ -19,11 +19,13 @@ FeatureSelection sequential_selection(const Model& prototype, const Dataset& dat
   try {
     run.data(data);
     run.model(prototype);
-    ScoringPlan plan = ScoringPlan::make(data, o.validation, o.metric.empty() ? std::vector<std::string>{} : std::vector{o.metric});
+    ScoringPlan plan =
+        ScoringPlan::make(data, o.validation, o.metric.empty() ? std::vector<std::string>{} : std::vector{o.metric});
     plan.keep_predictions = false;
     const std::size_t n = plan.features.cols(), folds = plan.folds.size();
     const std::size_t target = o.n_features ? std::min(o.n_features, n) : std::max<std::size_t>(1, n / 2);
-    if (!o.forward && target >= n) throw UsageError("backward selection needs fewer features to keep than the " + std::to_string(n) + " there are");
+    if (!o.forward && target >= n)
+      throw UsageError("backward selection needs fewer features to keep than the " + std::to_string(n) + " there are");
     FeatureSelection out;
     out.method = o.forward ? "sequential forward" : "sequential backward";
     out.metric = plan.metric_names.front();
@@ -62,25 +64,31 @@ FeatureSelection sequential_selection(const Model& prototype, const Dataset& dat
       in[candidates[best]] = o.forward;
       changed.push_back(candidates[best]);
       SizeScore point{o.forward ? s + 1 : n - s - 1, means[best], 0};
-      for (double v : scores[best]) point.stddev += (v - point.mean) * (v - point.mean) / std::max<double>(1, folds - 1.0);
+      for (double v : scores[best])
+        point.stddev += (v - point.mean) * (v - point.mean) / std::max<double>(1, folds - 1.0);
       point.stddev = std::sqrt(point.stddev);
       curve.push_back(point);
-      if (stop_requested()) throw Error("sequential selection stopped by Ctrl-C after " + std::to_string(s + 1) + " steps");
+      if (stop_requested())
+        throw Error("sequential selection stopped by Ctrl-C after " + std::to_string(s + 1) + " steps");
     }
     // Forward: ranked by the order added, the rest after. Backward: every kept
     // column ranks 1, then the last removed, and so on.
     for (std::size_t i = 0; i < changed.size(); ++i) {
       const std::size_t j = changed[i];
       const std::size_t rank = o.forward ? i + 1 : steps - i + 1;
-      out.features.push_back({.feature = plan.features[j].name(), .rank = rank, .score = curve[i].mean, .selected = o.forward});
+      out.features.push_back(
+          {.feature = plan.features[j].name(), .rank = rank, .score = curve[i].mean, .selected = o.forward});
     }
     for (std::size_t j = 0; j < n; ++j)
       if (std::find(changed.begin(), changed.end(), j) == changed.end())
-        out.features.push_back({.feature = plan.features[j].name(), .rank = o.forward ? steps + 1 : 1,
-                                .score = std::nan(""), .selected = !o.forward});
+        out.features.push_back({.feature = plan.features[j].name(),
+                                .rank = o.forward ? steps + 1 : 1,
+                                .score = std::nan(""),
+                                .selected = !o.forward});
     std::stable_sort(out.features.begin(), out.features.end(),
                      [](const RankedFeature& a, const RankedFeature& b) { return a.rank < b.rank; });
-    std::sort(curve.begin(), curve.end(), [](const SizeScore& a, const SizeScore& b) { return a.features < b.features; });
+    std::sort(curve.begin(), curve.end(),
+              [](const SizeScore& a, const SizeScore& b) { return a.features < b.features; });
     out.curve = std::move(curve);
     record_selection(run, out, {{"keep", std::to_string(target)}, {"metric", out.metric}});
     return out;

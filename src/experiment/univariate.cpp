@@ -1,8 +1,8 @@
 // Univariate feature selection: the k (or percentile) best columns by a test
 // each column gets alone (shipml/preprocess/univariate.hpp).
+#include "record_selection.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/experiment/selection.hpp"
-#include "record_selection.hpp"
 
 namespace shipml {
 
@@ -20,8 +20,12 @@ FeatureSelection select_k_best(const Dataset& data, const KBestOptions& o) {
     const std::size_t keep = kbest_count(order.size(), o.k, o.percentile);
     for (std::size_t r = 0; r < order.size(); ++r) {
       const UnivariateScore& s = scores[order[r]];
-      out.features.push_back({.feature = features[order[r]].name(), .rank = r + 1, .score = s.score, .p_value = s.p_value,
-                              .test = s.test, .selected = r < keep});
+      out.features.push_back({.feature = features[order[r]].name(),
+                              .rank = r + 1,
+                              .score = s.score,
+                              .p_value = s.p_value,
+                              .test = s.test,
+                              .selected = r < keep});
     }
     record_selection(run, out, {{"test", out.score_name}, {"keep", std::to_string(keep)}});
     return out;

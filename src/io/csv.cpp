@@ -139,7 +139,6 @@ class Tokenizer {
   std::vector<std::unique_ptr<std::string>> scratch_;
 };
 
-
 enum class Declared { inferred, numeric, categorical };
 
 // Collects one column's cells. Starts numeric (unless declared categorical) and
@@ -204,8 +203,8 @@ Frame parse_csv(std::string_view text, const CsvOptions& options, const std::str
     for (const auto& n : names) {
       auto it = by_name.find(n);
       if (it == by_name.end())
-        throw UsageError(source + ": cannot declare '" + n + "' " + what + ": no such column (columns: " +
-                         join(header) + ")");
+        throw UsageError(source + ": cannot declare '" + n + "' " + what +
+                         ": no such column (columns: " + join(header) + ")");
       columns[it->second].declared = how;
       columns[it->second].text = how == Declared::categorical;
     }
@@ -213,8 +212,7 @@ Frame parse_csv(std::string_view text, const CsvOptions& options, const std::str
   declare(options.categorical, Declared::categorical, "categorical");
   declare(options.numeric, Declared::numeric, "numeric");
   for (const auto& n : options.required)
-    if (!by_name.count(n))
-      throw DataError(source + ": no column named '" + n + "' (columns: " + join(header) + ")");
+    if (!by_name.count(n)) throw DataError(source + ": no column named '" + n + "' (columns: " + join(header) + ")");
 
   auto is_missing = [&](std::string_view s) {
     for (const auto& token : options.missing_values)
@@ -273,9 +271,7 @@ Frame parse_csv(std::string_view text, const CsvOptions& options, const std::str
   return frame;
 }
 
-Frame read_csv(const std::string& path, const CsvOptions& options) {
-  return parse_csv(read_file(path), options, path);
-}
+Frame read_csv(const std::string& path, const CsvOptions& options) { return parse_csv(read_file(path), options, path); }
 
 namespace {
 void put_cell(std::string& out, const std::string& s) {

@@ -9,8 +9,8 @@ YAML::Node load_yaml(const std::string& path) {
   try {
     return YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw UsageError(path + ": line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) +
-                     ": " + e.msg);
+    throw UsageError(path + ": line " + std::to_string(e.mark.line + 1) + ", column " +
+                     std::to_string(e.mark.column + 1) + ": " + e.msg);
   }
 }
 

@@ -21,7 +21,8 @@ class Reader {
   [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const {
     const YAML::Mark m = at.Mark();
     if (m.is_null()) throw UsageError(file_ + ": " + message);
-    throw UsageError(file_ + ": line " + std::to_string(m.line + 1) + ", column " + std::to_string(m.column + 1) + ": " + message);
+    throw UsageError(file_ + ": line " + std::to_string(m.line + 1) + ", column " + std::to_string(m.column + 1) +
+                     ": " + message);
   }
 
   void keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where) const {
@@ -91,7 +92,6 @@ class Reader {
  private:
   std::string file_;
 };
-
 
 /// The file's top node; a UsageError at the line and column of a syntax error.
 YAML::Node load_yaml(const std::string& path);

@@ -10,7 +10,7 @@ namespace {
 
 struct Confusion {
   std::vector<double> tp, fp, fn, support;  // per class
-  std::vector<bool> present;                 // in y_true or y_pred
+  std::vector<bool> present;                // in y_true or y_pred
 };
 
 Confusion confusion(std::span<const int> y_true, std::span<const int> y_pred) {
@@ -76,7 +76,9 @@ double balanced_accuracy_score(std::span<const int> y_true, std::span<const int>
 double precision_score(std::span<const int> t, std::span<const int> p, Average a) {
   return averaged(t, p, a, Kind::precision);
 }
-double recall_score(std::span<const int> t, std::span<const int> p, Average a) { return averaged(t, p, a, Kind::recall); }
+double recall_score(std::span<const int> t, std::span<const int> p, Average a) {
+  return averaged(t, p, a, Kind::recall);
+}
 double f1_score(std::span<const int> t, std::span<const int> p, Average a) { return averaged(t, p, a, Kind::f1); }
 
 double roc_auc_binary(std::span<const int> y_true, std::span<const double> score) {

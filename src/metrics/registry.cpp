@@ -13,20 +13,25 @@ using ProbaFn = double (*)(std::span<const int>, const Matrix&);
 using ValueFn = double (*)(std::span<const double>, std::span<const double>);
 
 MetricInfo labels(std::string name, std::string doc, LabelFn fn) {
-  return {std::move(name), std::move(doc), Task::classification, true, false,
-          [fn](const Evaluation& e) { return fn(as_classes(e.truth), as_classes(e.predicted)); }};
+  return {std::move(name), std::move(doc), Task::classification, true, false, [fn](const Evaluation& e) {
+            return fn(as_classes(e.truth), as_classes(e.predicted));
+          }};
 }
 MetricInfo averaged(std::string name, std::string doc, AveragedFn fn, Average average) {
-  return {std::move(name), std::move(doc), Task::classification, true, average == Average::binary,
+  return {std::move(name),
+          std::move(doc),
+          Task::classification,
+          true,
+          average == Average::binary,
           [fn, average](const Evaluation& e) { return fn(as_classes(e.truth), as_classes(e.predicted), average); }};
 }
 MetricInfo proba(std::string name, std::string doc, ProbaFn fn, bool greater_is_better, bool binary_only) {
-  return {std::move(name), std::move(doc), Task::classification, greater_is_better, binary_only,
-          [fn](const Evaluation& e) { return fn(as_classes(e.truth), e.proba); }};
+  return {std::move(name),   std::move(doc), Task::classification,
+          greater_is_better, binary_only,    [fn](const Evaluation& e) { return fn(as_classes(e.truth), e.proba); }};
 }
 MetricInfo values(std::string name, std::string doc, ValueFn fn, bool greater_is_better) {
-  return {std::move(name), std::move(doc), Task::regression, greater_is_better, false,
-          [fn](const Evaluation& e) { return fn(e.truth, e.predicted); }};
+  return {std::move(name),   std::move(doc), Task::regression,
+          greater_is_better, false,          [fn](const Evaluation& e) { return fn(e.truth, e.predicted); }};
 }
 
 }  // namespace
@@ -62,16 +67,19 @@ const MetricInfo& find_metric(const std::string& name) { return find_named(metri
 
 void check_metric(const MetricInfo& metric, Task task, int n_classes) {
   if (metric.task != task)
-    throw UsageError("metric '" + metric.name + "' is for " + std::string(to_string(metric.task)) +
-                     ", but this is a " + std::string(to_string(task)) + " task");
+    throw UsageError("metric '" + metric.name + "' is for " + std::string(to_string(metric.task)) + ", but this is a " +
+                     std::string(to_string(task)) + " task");
   if (metric.binary_only && n_classes != 2)
     throw UsageError("metric '" + metric.name + "' needs two classes, this target has " + std::to_string(n_classes) +
-                     (metric.name == "brier" || metric.name == "average_precision" ? "" : " (try " + metric.name + "_macro or " + metric.name + "_weighted)"));
+                     (metric.name == "brier" || metric.name == "average_precision"
+                          ? ""
+                          : " (try " + metric.name + "_macro or " + metric.name + "_weighted)"));
 }
 
 std::vector<std::string> default_metrics(Task task, int n_classes) {
   if (task == Task::regression) return {"r2", "rmse", "mae", "mape"};
-  if (n_classes == 2) return {"accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "log_loss", "brier"};
+  if (n_classes == 2)
+    return {"accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "log_loss", "brier"};
   return {"accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "roc_auc", "log_loss"};
 }
 

@@ -159,7 +159,8 @@ bool FeatureEncoder::matches(const Schema& schema) const {
   for (std::size_t j = 0; j < plan_.size(); ++j) {
     const Field& f = schema.fields()[j];
     if (plan_[j].categorical != (f.type == ColumnType::categorical)) return false;
-    if (encoding_ == InputEncoding::one_hot_scaled && plan_[j].categorical && plan_[j].categories != f.categories->size())
+    if (encoding_ == InputEncoding::one_hot_scaled && plan_[j].categorical &&
+        plan_[j].categories != f.categories->size())
       return false;
   }
   return true;

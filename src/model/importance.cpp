@@ -51,7 +51,7 @@ LearnedImportance learned_importance(const Model& model) {
   } else if (learned.contains("feature_importances_gain") || learned.contains("feature_importances")) {
     out.kind = "gain";
     out.encoded_values = by_name(learned.contains("feature_importances_gain") ? learned.at("feature_importances_gain")
-                                                                               : learned.at("feature_importances"),
+                                                                              : learned.at("feature_importances"),
                                  out.encoded);
   } else {
     return out;
@@ -69,8 +69,8 @@ std::string PermutationImportance::table() const {
   std::size_t width = 8;
   for (const auto& f : features) width = std::max(width, f.feature.size());
   width = std::min<std::size_t>(width, 40);
-  o << std::left << std::setw(6) << "rank" << std::setw(static_cast<int>(width + 2)) << "feature" << "drop in " << metric
-    << " (mean ± std)\n";
+  o << std::left << std::setw(6) << "rank" << std::setw(static_cast<int>(width + 2)) << "feature"
+    << "drop in " << metric << " (mean ± std)\n";
   for (std::size_t i = 0; i < features.size(); ++i) {
     std::string name = features[i].feature;
     if (name.size() > width) name = name.substr(0, width - 1) + "…";
@@ -106,9 +106,13 @@ std::string PermutationImportance::to_csv() const {
 }
 
 nlohmann::json PermutationImportance::to_json() const {
-  nlohmann::json j = {{"method", "permutation"}, {"metric", metric}, {"greater_is_better", greater_is_better},
-                      {"baseline", baseline}, {"features", nlohmann::json::array()}};
-  for (const auto& f : features) j["features"].push_back({{"feature", f.feature}, {"mean", f.mean}, {"std", f.stddev}, {"drops", f.drops}});
+  nlohmann::json j = {{"method", "permutation"},
+                      {"metric", metric},
+                      {"greater_is_better", greater_is_better},
+                      {"baseline", baseline},
+                      {"features", nlohmann::json::array()}};
+  for (const auto& f : features)
+    j["features"].push_back({{"feature", f.feature}, {"mean", f.mean}, {"std", f.stddev}, {"drops", f.drops}});
   return j;
 }
 

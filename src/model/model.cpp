@@ -1,9 +1,9 @@
 #include "shipml/model/model.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <functional>
-#include <cmath>
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/hash.hpp"
@@ -14,7 +14,8 @@ std::string Predictions::label(std::size_t i) const {
   return task == Task::classification ? classes[static_cast<std::size_t>(values[i])] : format_number(values[i]);
 }
 
-Model::Model(const std::string& estimator, const std::map<std::string, std::string>& params, std::vector<StepSpec> steps)
+Model::Model(const std::string& estimator, const std::map<std::string, std::string>& params,
+             std::vector<StepSpec> steps)
     : info_(&find_estimator(estimator)), pipeline_(std::move(steps)) {
   std::map<std::string, std::string> own;
   for (const auto& [k, v] : params) {
@@ -54,7 +55,6 @@ std::vector<std::size_t> Model::encoded_sources() const {
   return out;
 }
 
-
 void Model::fit(const Dataset& data, const FitOptions& options) {
   fit(data.features(), data.labels(), options);
   if (!data.source.empty()) metadata_["training"]["source"] = data.source;
@@ -74,7 +74,9 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
     const std::vector<int> idx = class_indices(target, classes);
     std::vector<bool> seen(classes.size(), false);
     for (std::size_t i = 0; i < idx.size(); ++i) {
-      if (idx[i] < 0) throw DataError("target value '" + target.text(i) + "' at row " + std::to_string(i + 1) + " is not one of the classes");
+      if (idx[i] < 0)
+        throw DataError("target value '" + target.text(i) + "' at row " + std::to_string(i + 1) +
+                        " is not one of the classes");
       seen[static_cast<std::size_t>(idx[i])] = true;
       y.push_back(idx[i]);
     }
@@ -94,7 +96,8 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
   Frame prepared = conformed;
   if (!pipeline.empty()) {
     prepared = pipeline.fit_transform(conformed, {.target = &target, .task = task, .classes = classes, .seed = 0});
-    if (prepared.cols() == 0) throw UsageError("the pipeline's steps leave no columns for " + info_->name + " to learn from");
+    if (prepared.cols() == 0)
+      throw UsageError("the pipeline's steps leave no columns for " + info_->name + " to learn from");
     pipeline_schema = Schema::of(prepared);
     schema.refuse_unseen(pipeline.strict_columns(schema.names()));
   }
@@ -114,9 +117,11 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
   encoder_ = std::move(encoder);
   learner_ = std::move(learner);
   metadata_ = nlohmann::json::object();
-  metadata_["training"] = {{"rows", features.rows()}, {"columns", features.cols()},
+  metadata_["training"] = {{"rows", features.rows()},
+                           {"columns", features.cols()},
                            {"target_type", to_string(target.type())},
-                           {"fingerprint", fingerprint(features, target)}, {"fit_seconds", seconds}};
+                           {"fingerprint", fingerprint(features, target)},
+                           {"fit_seconds", seconds}};
 }
 
 void Model::require_fitted(const char* what) const {

@@ -70,7 +70,8 @@ struct ModelFile {
     auto fail = [&](const std::string& why) -> ModelError { return ModelError(name + ": " + why); };
     if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
       throw fail("not a shipml model file (no shipml magic bytes at the start)");
-    if (bytes.size() < kMagic.size() + 4 + 8 + 8 + 8) throw fail("truncated model file (" + std::to_string(bytes.size()) + " bytes)");
+    if (bytes.size() < kMagic.size() + 4 + 8 + 8 + 8)
+      throw fail("truncated model file (" + std::to_string(bytes.size()) + " bytes)");
     BinaryReader frame(bytes.substr(kMagic.size(), bytes.size() - kMagic.size() - 8));
     const std::uint32_t version = frame.u32();
     if (version > kModelFormatVersion)
@@ -95,8 +96,8 @@ struct ModelFile {
       const auto& est = header.at("estimator");
       Model m;
       m.info_ = &find_estimator(est.at("name").get<std::string>());
-      m.params_ = Params::validate(m.info_->name, m.info_->params,
-                                   est.at("params").get<std::map<std::string, std::string>>());
+      m.params_ =
+          Params::validate(m.info_->name, m.info_->params, est.at("params").get<std::map<std::string, std::string>>());
       m.task_ = parse_task(header.at("task").get<std::string>());
       m.target_ = header.at("target").get<std::string>();
       m.classes_ = header.at("classes").get<std::vector<std::string>>();

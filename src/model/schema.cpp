@@ -14,7 +14,8 @@ void Schema::add(std::string name, ColumnType type, std::shared_ptr<const Catego
   Field f{std::move(name), type, std::move(categories), nullptr};
   if (f.categories) {
     auto codes = std::make_shared<std::unordered_map<std::string, std::int32_t>>();
-    for (std::size_t i = 0; i < f.categories->size(); ++i) codes->emplace((*f.categories)[i], static_cast<std::int32_t>(i));
+    for (std::size_t i = 0; i < f.categories->size(); ++i)
+      codes->emplace((*f.categories)[i], static_cast<std::int32_t>(i));
     f.codes = std::move(codes);
   }
   fields_.push_back(std::move(f));
@@ -81,7 +82,8 @@ Column as_categories(const Field& field, const Column& given) {
       const auto code = given.codes()[i];
       if (code == kMissingCode) continue;
       codes[i] = remap[static_cast<std::size_t>(code)];
-      if (codes[i] == kMissingCode && field.refuse_unseen) unseen(field, i, given.categories()[static_cast<std::size_t>(code)]);
+      if (codes[i] == kMissingCode && field.refuse_unseen)
+        unseen(field, i, given.categories()[static_cast<std::size_t>(code)]);
     }
   }
   return Column::categorical(field.name, std::move(codes), field.categories);

@@ -9,10 +9,10 @@
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/interrupt.hpp"
+#include "shipml/core/names.hpp"
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/core/random.hpp"
-#include "shipml/core/names.hpp"
 #include "shipml/io/csv.hpp"
 #include "shipml/metrics/metrics.hpp"
 
@@ -72,8 +72,8 @@ ScoringPlan ScoringPlan::with_columns(const std::vector<std::size_t>& columns) c
   return plan;
 }
 
-FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::size_t max_train_rows,
-                                 std::uint64_t seed, Model* fitted) const {
+FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::size_t max_train_rows, std::uint64_t seed,
+                                 Model* fitted) const {
   throw_if_stopped("scoring");
   const Fold& fold = folds.at(f);
   std::vector<std::size_t> train = fold.train;
@@ -135,7 +135,8 @@ HeldOutPredictions Result::held_out() const {
   e.n_classes = static_cast<int>(classes.size());
   std::size_t n = 0;
   for (const auto& f : folds) n += f.rows.size();
-  if (task == Task::classification) e.proba.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(classes.size()));
+  if (task == Task::classification)
+    e.proba.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(classes.size()));
   for (std::size_t k = 0; k < folds.size(); ++k) {
     const FoldResult& f = folds[k];
     for (std::size_t i = 0; i < f.rows.size(); ++i) {
@@ -210,7 +211,8 @@ HeldOutPredictions HeldOutPredictions::from_csv(const std::string& text, const s
     const auto values = table.column("proba:" + out.classes[c]).values();
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (std::isnan(values[i]))
-        throw DataError(source + ": line " + std::to_string(i + 2) + ", column proba:" + out.classes[c] + ": a probability is missing");
+        throw DataError(source + ": line " + std::to_string(i + 2) + ", column proba:" + out.classes[c] +
+                        ": a probability is missing");
       e.proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = values[i];
     }
   }
@@ -272,14 +274,17 @@ std::string Result::table() const {
 }
 
 nlohmann::json Result::to_json() const {
-  nlohmann::json j = {{"estimator", estimator}, {"params", params},       {"task", to_string(task)},
-                      {"validation", validation}, {"seed", seed},         {"classes", classes}};
+  nlohmann::json j = {{"estimator", estimator},   {"params", params}, {"task", to_string(task)},
+                      {"validation", validation}, {"seed", seed},     {"classes", classes}};
   nlohmann::json fold_list = nlohmann::json::array();
   for (const auto& f : folds) {
     nlohmann::json metrics = nlohmann::json::object();
     for (const auto& [k, val] : f.metrics) metrics[k] = std::isfinite(val) ? nlohmann::json(val) : nlohmann::json();
-    fold_list.push_back({{"train_rows", f.train_rows}, {"test_rows", f.test_rows}, {"fit_seconds", f.fit_seconds},
-                         {"predict_seconds", f.predict_seconds}, {"metrics", metrics}});
+    fold_list.push_back({{"train_rows", f.train_rows},
+                         {"test_rows", f.test_rows},
+                         {"fit_seconds", f.fit_seconds},
+                         {"predict_seconds", f.predict_seconds},
+                         {"metrics", metrics}});
   }
   j["folds"] = fold_list;
   nlohmann::json summary = nlohmann::json::object();

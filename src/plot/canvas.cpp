@@ -7,7 +7,8 @@
 namespace shipml::plot {
 
 Rgb Rgb::parse(const std::string& hex) {
-  const bool ok = hex.size() == 7 && hex[0] == '#' && hex.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos;
+  const bool ok =
+      hex.size() == 7 && hex[0] == '#' && hex.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos;
   if (!ok) throw UsageError("colour '" + hex + "' must be written #rrggbb");
   const long v = std::strtol(hex.c_str() + 1, nullptr, 16);
   return {((v >> 16) & 0xff) / 255.0, ((v >> 8) & 0xff) / 255.0, (v & 0xff) / 255.0};
@@ -15,7 +16,8 @@ Rgb Rgb::parse(const std::string& hex) {
 
 void Canvas::font(double size, bool bold) {
   // DejaVu Sans is installed with the project's dependencies (fonts-dejavu-core).
-  cairo_select_font_face(cr_, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face(cr_, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size(cr_, size);
 }
 

@@ -11,7 +11,9 @@ namespace shipml::plot {
 struct Rgb {
   double r = 0, g = 0, b = 0;
   static Rgb parse(const std::string& hex);  // "#rrggbb"
-  Rgb mix(const Rgb& other, double t) const { return {r + (other.r - r) * t, g + (other.g - g) * t, b + (other.b - b) * t}; }
+  Rgb mix(const Rgb& other, double t) const {
+    return {r + (other.r - r) * t, g + (other.g - g) * t, b + (other.b - b) * t};
+  }
 };
 
 class Canvas {

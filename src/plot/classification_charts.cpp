@@ -62,7 +62,8 @@ void thin(std::vector<double>& x, std::vector<double>& y, std::size_t most = 200
 std::string rows_note(const HeldOutPredictions& p) {
   std::size_t folds = 0;
   for (auto f : p.fold) folds = std::max(folds, f + 1);
-  return std::to_string(p.size()) + " held-out predictions" + (folds > 1 ? ", " + std::to_string(folds) + " folds" : "");
+  return std::to_string(p.size()) + " held-out predictions" +
+         (folds > 1 ? ", " + std::to_string(folds) + " folds" : "");
 }
 
 Series reference(std::vector<double> x, std::vector<double> y, std::string name) {
@@ -108,7 +109,10 @@ void gains(const HeldOutPredictions& p, std::vector<double>& fraction, std::vect
 
 Chart roc_chart(const HeldOutPredictions& p) {
   const Evaluation& e = classification(p, "roc");
-  Chart c{.title = "ROC curve", .subtitle = rows_note(p), .x_label = "False positive rate", .y_label = "True positive rate"};
+  Chart c{.title = "ROC curve",
+          .subtitle = rows_note(p),
+          .x_label = "False positive rate",
+          .y_label = "True positive rate"};
   unit_square(c);
   for (std::size_t k : curve_classes(p)) {
     const auto positive = is_class(e, k);
@@ -139,7 +143,8 @@ Chart precision_recall_chart(const HeldOutPredictions& p) {
   }
   if (p.classes.size() == 2) {  // a model that knows nothing: precision = prevalence
     const auto positive = is_class(e, 1);
-    const double prevalence = std::accumulate(positive.begin(), positive.end(), 0.0) / static_cast<double>(positive.size());
+    const double prevalence =
+        std::accumulate(positive.begin(), positive.end(), 0.0) / static_cast<double>(positive.size());
     c.series.push_back(reference({0, 1}, {prevalence, prevalence}, "chance (" + fixed(prevalence, 2) + ")"));
   }
   return c;
@@ -150,7 +155,9 @@ Chart confusion_chart(const HeldOutPredictions& p, bool normalized) {
   const std::size_t k = p.classes.size();
   Chart c{.kind = Chart::Kind::heatmap,
           .title = normalized ? "Confusion matrix (share of each true class)" : "Confusion matrix",
-          .subtitle = rows_note(p), .x_label = "Predicted class", .y_label = "True class"};
+          .subtitle = rows_note(p),
+          .x_label = "Predicted class",
+          .y_label = "True class"};
   c.row_labels = c.col_labels = p.classes;
   std::vector<std::vector<double>> counts(k, std::vector<double>(k, 0));
   for (std::size_t i = 0; i < e.truth.size(); ++i)
@@ -170,7 +177,9 @@ Chart confusion_chart(const HeldOutPredictions& p, bool normalized) {
 Chart gains_chart(const HeldOutPredictions& p) {
   classification(p, "gains");
   binary_check(p, "gains");
-  Chart c{.title = "Cumulative gains", .subtitle = rows_note(p), .x_label = "Share of rows, highest scores first",
+  Chart c{.title = "Cumulative gains",
+          .subtitle = rows_note(p),
+          .x_label = "Share of rows, highest scores first",
           .y_label = "Share of " + p.classes[1] + " found"};
   unit_square(c);
   std::vector<double> x, y;
@@ -183,7 +192,9 @@ Chart gains_chart(const HeldOutPredictions& p) {
 Chart lift_chart(const HeldOutPredictions& p) {
   classification(p, "lift");
   binary_check(p, "lift");
-  Chart c{.title = "Lift", .subtitle = rows_note(p), .x_label = "Share of rows, highest scores first",
+  Chart c{.title = "Lift",
+          .subtitle = rows_note(p),
+          .x_label = "Share of rows, highest scores first",
           .y_label = "Lift (" + p.classes[1] + " rate / overall rate)"};
   c.x_min = 0, c.x_max = 1, c.y_min = 0;
   c.legend = Chart::Corner::top_right;
@@ -198,8 +209,10 @@ Chart lift_chart(const HeldOutPredictions& p) {
 Chart calibration_chart(const HeldOutPredictions& p, int bins) {
   const Evaluation& e = classification(p, "calibration");
   if (bins < 2) throw UsageError("calibration needs at least 2 bins");
-  Chart c{.title = "Calibration", .subtitle = rows_note(p) + ", " + std::to_string(bins) + " bins",
-          .x_label = "Mean predicted probability", .y_label = "Observed frequency"};
+  Chart c{.title = "Calibration",
+          .subtitle = rows_note(p) + ", " + std::to_string(bins) + " bins",
+          .x_label = "Mean predicted probability",
+          .y_label = "Observed frequency"};
   unit_square(c);
   c.legend = Chart::Corner::top_left;
   for (std::size_t k : curve_classes(p)) {
@@ -207,7 +220,8 @@ Chart calibration_chart(const HeldOutPredictions& p, int bins) {
     const auto score = proba_of(e, k);
     std::vector<double> sum_p(static_cast<std::size_t>(bins), 0), sum_y(sum_p), count(sum_p);
     for (std::size_t i = 0; i < score.size(); ++i) {
-      const auto b = std::min<std::size_t>(static_cast<std::size_t>(bins) - 1, static_cast<std::size_t>(score[i] * bins));
+      const auto b =
+          std::min<std::size_t>(static_cast<std::size_t>(bins) - 1, static_cast<std::size_t>(score[i] * bins));
       sum_p[b] += score[i], sum_y[b] += positive[i], count[b] += 1;
     }
     Series s{.kind = Series::Kind::line, .name = p.classes.size() == 2 ? "model" : p.classes[k]};
@@ -222,7 +236,8 @@ Chart calibration_chart(const HeldOutPredictions& p, int bins) {
 Chart probability_histogram(const HeldOutPredictions& p, int bins) {
   const Evaluation& e = classification(p, "probability histogram");
   const bool binary = p.classes.size() == 2;
-  Chart c{.title = "Predicted probabilities", .subtitle = rows_note(p),
+  Chart c{.title = "Predicted probabilities",
+          .subtitle = rows_note(p),
           .x_label = binary ? "Predicted probability of " + p.classes[1] : "Predicted probability of the true class",
           .y_label = "Share of the class's rows"};
   c.x_min = 0, c.x_max = 1, c.y_min = 0;

@@ -26,9 +26,11 @@ double correlation_ratio(const std::vector<double>& values, const std::vector<in
 }
 
 void keep_top(Chart& c, std::size_t top, std::size_t total, const std::string& what) {
-  std::stable_sort(c.bars.begin(), c.bars.end(), [](const Bar& a, const Bar& b) { return std::abs(a.value) > std::abs(b.value); });
+  std::stable_sort(c.bars.begin(), c.bars.end(),
+                   [](const Bar& a, const Bar& b) { return std::abs(a.value) > std::abs(b.value); });
   if (c.bars.size() > top) c.bars.resize(top);
-  c.subtitle = (c.bars.size() < total ? "the " + std::to_string(c.bars.size()) + " largest of " : "") + std::to_string(total) + " " + what;
+  c.subtitle = (c.bars.size() < total ? "the " + std::to_string(c.bars.size()) + " largest of " : "") +
+               std::to_string(total) + " " + what;
 }
 
 }  // namespace
@@ -37,7 +39,8 @@ Chart missing_values_chart(const Dataset& data, std::size_t top) {
   Chart c{.kind = Chart::Kind::bars, .title = "Missing values", .x_label = "Share of rows missing"};
   std::size_t complete = 0;
   for (const Column& col : data.frame.columns()) {
-    const double share = static_cast<double>(col.missing_count()) / static_cast<double>(std::max<std::size_t>(1, data.rows()));
+    const double share =
+        static_cast<double>(col.missing_count()) / static_cast<double>(std::max<std::size_t>(1, data.rows()));
     if (share > 0) c.bars.push_back({col.name(), share});
     else ++complete;
   }
@@ -62,7 +65,8 @@ Chart target_correlation_chart(const Dataset& data, std::size_t top) {
     y = target_values(target);
   }
   const bool binary = classes.size() == 2;
-  Chart c{.kind = Chart::Kind::bars, .title = "Correlation with " + data.target,
+  Chart c{.kind = Chart::Kind::bars,
+          .title = "Correlation with " + data.target,
           .x_label = task == Task::regression || binary ? "Pearson r (numbers), correlation ratio η (categories)"
                                                         : "Correlation ratio η"};
   const Frame features = data.features();
@@ -78,9 +82,9 @@ Chart target_correlation_chart(const Dataset& data, std::size_t top) {
     }
     double value = 0;
     if (x.size() + groups.size() < 2) value = 0;
-    else if (!col.is_numeric()) value = correlation_ratio(t, groups);         // target spread across categories
-    else if (task == Task::regression || binary) value = pearson_correlation(x, t);      // signed
-    else value = correlation_ratio(x, tc);                                  // the number spread across classes
+    else if (!col.is_numeric()) value = correlation_ratio(t, groups);                // target spread across categories
+    else if (task == Task::regression || binary) value = pearson_correlation(x, t);  // signed
+    else value = correlation_ratio(x, tc);                                           // the number spread across classes
     c.bars.push_back({col.name(), value});
   }
   keep_top(c, top, features.cols(), "features");

@@ -17,7 +17,8 @@ Chart importance_chart(const LearnedImportance& imp, std::size_t top) {
           .x_label = imp.kind == "coefficient" ? "Coefficient" : "Share of the total split gain"};
   std::vector<std::size_t> order(imp.encoded.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return imp.encoded_values[a] > imp.encoded_values[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return imp.encoded_values[a] > imp.encoded_values[b]; });
   // Signed: half the bars for the largest, half for the most negative.
   const std::size_t head = signed_values ? (top + 1) / 2 : top, tail = signed_values ? top / 2 : 0;
   std::vector<std::size_t> shown;
@@ -28,22 +29,26 @@ Chart importance_chart(const LearnedImportance& imp, std::size_t top) {
     shown.insert(shown.end(), order.end() - static_cast<std::ptrdiff_t>(tail), order.end());
   }
   for (std::size_t i : shown) c.bars.push_back({imp.encoded[i], imp.encoded_values[i]});
-  c.subtitle = shown.size() < order.size()
-                   ? (signed_values ? "the " + std::to_string(head) + " largest and " + std::to_string(tail) + " smallest of "
-                                    : "the " + std::to_string(head) + " largest of ") +
-                         std::to_string(order.size()) + " encoded features"
-                   : std::to_string(order.size()) + " encoded features";
+  c.subtitle =
+      shown.size() < order.size()
+          ? (signed_values ? "the " + std::to_string(head) + " largest and " + std::to_string(tail) + " smallest of "
+                           : "the " + std::to_string(head) + " largest of ") +
+                std::to_string(order.size()) + " encoded features"
+          : std::to_string(order.size()) + " encoded features";
   return c;
 }
 
 Chart permutation_chart(const PermutationImportance& imp, std::size_t top) {
-  Chart c{.kind = Chart::Kind::bars, .title = "Permutation importance",
+  Chart c{.kind = Chart::Kind::bars,
+          .title = "Permutation importance",
           .x_label = "Drop in " + imp.metric + " when shuffled (mean ± std)"};
   for (std::size_t i = 0; i < imp.features.size() && i < top; ++i)
     c.bars.push_back({imp.features[i].feature, imp.features[i].mean, imp.features[i].stddev});
-  c.subtitle = std::to_string(imp.features[0].drops.size()) + " shuffles per feature; baseline " + imp.metric + " " +
-               tick_label(imp.baseline, 0.0001) +
-               (imp.features.size() > top ? "; the " + std::to_string(top) + " largest of " + std::to_string(imp.features.size()) : "");
+  c.subtitle =
+      std::to_string(imp.features[0].drops.size()) + " shuffles per feature; baseline " + imp.metric + " " +
+      tick_label(imp.baseline, 0.0001) +
+      (imp.features.size() > top ? "; the " + std::to_string(top) + " largest of " + std::to_string(imp.features.size())
+                                 : "");
   return c;
 }
 
@@ -51,7 +56,8 @@ Chart curve_chart(const Curve& curve) {
   if (curve.points.empty()) throw UsageError("the curve has no points");
   const bool learning = curve.x_label == "training rows";
   Chart c{.title = learning ? "Learning curve" : "Validation curve: " + curve.x_label,
-          .x_label = learning ? "Training rows per fold" : curve.x_label, .y_label = curve.metric + " on held-out rows"};
+          .x_label = learning ? "Training rows per fold" : curve.x_label,
+          .y_label = curve.metric + " on held-out rows"};
   // Parameter values: numbers on a linear axis, or on log10 when they span
   // two orders of magnitude (C, learning_rate); text values by position.
   std::vector<double> x;

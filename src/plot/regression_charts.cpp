@@ -35,7 +35,9 @@ std::string note(const HeldOutPredictions& p, std::size_t drawn) {
 Chart residuals_chart(const HeldOutPredictions& p) {
   const Evaluation& e = regression(p, "residuals");
   const auto rows = sample(p.size());
-  Chart c{.title = "Residuals", .subtitle = note(p, rows.size()), .x_label = "Predicted value",
+  Chart c{.title = "Residuals",
+          .subtitle = note(p, rows.size()),
+          .x_label = "Predicted value",
           .y_label = "Residual (actual - predicted)"};
   Series s{.kind = Series::Kind::points};
   for (std::size_t i : rows) s.x.push_back(e.predicted[i]), s.y.push_back(e.truth[i] - e.predicted[i]);
@@ -49,7 +51,9 @@ Chart residuals_chart(const HeldOutPredictions& p) {
 Chart prediction_error_chart(const HeldOutPredictions& p) {
   const Evaluation& e = regression(p, "prediction error");
   const auto rows = sample(p.size());
-  Chart c{.title = "Predicted against actual", .subtitle = note(p, rows.size()), .x_label = "Actual value",
+  Chart c{.title = "Predicted against actual",
+          .subtitle = note(p, rows.size()),
+          .x_label = "Actual value",
           .y_label = "Predicted value"};
   Series s{.kind = Series::Kind::points};
   for (std::size_t i : rows) s.x.push_back(e.truth[i]), s.y.push_back(e.predicted[i]);
@@ -62,8 +66,11 @@ Chart prediction_error_chart(const HeldOutPredictions& p) {
   c.square = true;
   c.legend = Chart::Corner::top_left;
   c.series.push_back(s);
-  c.series.push_back({.kind = Series::Kind::line, .name = "perfect prediction", .x = {ticks.front(), ticks.back()},
-                      .y = {ticks.front(), ticks.back()}, .reference = true});
+  c.series.push_back({.kind = Series::Kind::line,
+                      .name = "perfect prediction",
+                      .x = {ticks.front(), ticks.back()},
+                      .y = {ticks.front(), ticks.back()},
+                      .reference = true});
   return c;
 }
 

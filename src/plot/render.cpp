@@ -45,7 +45,9 @@ Range axis(std::vector<double> values, std::optional<double> lo, std::optional<d
   r.ticks = nice_ticks(low, high);
   r.low = lo ? *lo : r.ticks.front();
   r.high = hi ? *hi : r.ticks.back();
-  std::erase_if(r.ticks, [&](double t) { return t < r.low - 1e-12 * std::abs(r.step()) || t > r.high + 1e-12 * std::abs(r.step()); });
+  std::erase_if(r.ticks, [&](double t) {
+    return t < r.low - 1e-12 * std::abs(r.step()) || t > r.high + 1e-12 * std::abs(r.step());
+  });
   return r;
 }
 
@@ -91,10 +93,11 @@ class Painter {
     c_.font(kTextSize);
     c_.color(kInk);
     if (!chart_.x_label.empty())
-      c_.text(c_.fit(chart_.x_label, right - left), (left + right) / 2, x_title_y > 0 ? x_title_y : style_.height - kMargin,
-              Align::center);
+      c_.text(c_.fit(chart_.x_label, right - left), (left + right) / 2,
+              x_title_y > 0 ? x_title_y : style_.height - kMargin, Align::center);
     if (!chart_.y_label.empty())
-      c_.text(c_.fit(chart_.y_label, bottom - top), left - labels_width - 14, (top + bottom) / 2, Align::center, -M_PI / 2);
+      c_.text(c_.fit(chart_.y_label, bottom - top), left - labels_width - 14, (top + bottom) / 2, Align::center,
+              -M_PI / 2);
   }
 
   // Grid lines at the x ticks, with their labels under the plot.
@@ -130,7 +133,8 @@ class Painter {
     cairo_clip(c_.cr());
     for (int pass = 0; pass < 2; ++pass)
       for (std::size_t i = 0; i < chart_.series.size(); ++i)
-        if ((chart_.series[i].kind == Series::Kind::band) == (pass == 0)) draw_series(chart_.series[i], colors[i], plot);
+        if ((chart_.series[i].kind == Series::Kind::band) == (pass == 0))
+          draw_series(chart_.series[i], colors[i], plot);
     cairo_restore(c_.cr());
     legend(colors, plot.left, plot.right, plot.top, plot.bottom);
   }
@@ -168,7 +172,8 @@ class Painter {
 
   // Grid lines with their tick labels, the frame and the axis titles.
   void xy_axes(const Plot& p) {
-    vertical_grid(p.rx, [&](double x) { return p.px(x); }, p.top, p.bottom, p.tick_h);
+    vertical_grid(
+        p.rx, [&](double x) { return p.px(x); }, p.top, p.bottom, p.tick_h);
     c_.font(kTickSize);
     for (double t : p.ry.ticks) {
       c_.color(kGrid);
@@ -276,7 +281,8 @@ class Painter {
     for (const auto& b : bars) label_w = std::max(label_w, c_.text_width(c_.fit(b.label, max_label)));
     c_.font(kTextSize);
     const double label_h = c_.text_height();
-    const double left = kMargin + (chart_.y_label.empty() ? 0 : label_h + 8) + label_w + 8, right = style_.width - kMargin - 8;
+    const double left = kMargin + (chart_.y_label.empty() ? 0 : label_h + 8) + label_w + 8,
+                 right = style_.width - kMargin - 8;
     const double top = top_;
     double bottom = style_.height - kMargin - (chart_.x_label.empty() ? 0 : label_h + 8) - tick_h - 6;
     // Bars no thicker than 36: a few bars stay bars, and the plot ends under the last.
@@ -330,12 +336,15 @@ class Painter {
     for (const auto& l : chart_.col_labels) col_w = std::max(col_w, c_.text_width(c_.fit(l, max_label)));
     const double avail_w = style_.width - kMargin - left;
     const double bottom_room = label_h + 8 + kMargin;
-    double cell = std::min(avail_w / static_cast<double>(cols), (style_.height - top_ - bottom_room - 24) / static_cast<double>(rows));
+    double cell = std::min(avail_w / static_cast<double>(cols),
+                           (style_.height - top_ - bottom_room - 24) / static_cast<double>(rows));
     const bool tilt = col_w + 6 > cell;
     const double col_room = tilt ? std::min(col_w, max_label) * std::sin(M_PI / 4) + 12 : c_.text_height() + 8;
-    cell = std::min(avail_w / static_cast<double>(cols), (style_.height - top_ - bottom_room - col_room) / static_cast<double>(rows));
+    cell = std::min(avail_w / static_cast<double>(cols),
+                    (style_.height - top_ - bottom_room - col_room) / static_cast<double>(rows));
     left += (avail_w - cell * static_cast<double>(cols)) / 2;  // centred
-    const double top = top_, right = left + cell * static_cast<double>(cols), bottom = top + cell * static_cast<double>(rows);
+    const double top = top_, right = left + cell * static_cast<double>(cols),
+                 bottom = top + cell * static_cast<double>(rows);
     const Rgb light = Rgb::parse("#f4f8fc"), dark = Rgb::parse("#08306b");
     const double font = std::clamp(cell / 4.2, 7.0, 13.0);
     for (std::size_t r = 0; r < rows; ++r)
@@ -350,7 +359,8 @@ class Painter {
         if (cell >= 14 && r < chart_.cell_text.size() && k < chart_.cell_text[r].size()) {
           c_.font(font);
           c_.color(std::sqrt(t) > 0.55 ? kWhite : kInk);
-          c_.text(c_.fit(chart_.cell_text[r][k], cell - 4), x + cell / 2, y + cell / 2 + c_.text_height() / 2 - 1, Align::center);
+          c_.text(c_.fit(chart_.cell_text[r][k], cell - 4), x + cell / 2, y + cell / 2 + c_.text_height() / 2 - 1,
+                  Align::center);
         }
       }
     c_.font(std::clamp(cell * 0.55, 7.0, kTickSize));
@@ -402,8 +412,12 @@ std::string render(const Chart& chart, ImageFormat format, const ChartStyle& sty
   std::string bytes;
   cairo_surface_t* surface = nullptr;
   switch (format) {
-    case ImageFormat::svg: surface = cairo_svg_surface_create_for_stream(append, &bytes, style.width, style.height); break;
-    case ImageFormat::pdf: surface = cairo_pdf_surface_create_for_stream(append, &bytes, style.width, style.height); break;
+    case ImageFormat::svg:
+      surface = cairo_svg_surface_create_for_stream(append, &bytes, style.width, style.height);
+      break;
+    case ImageFormat::pdf:
+      surface = cairo_pdf_surface_create_for_stream(append, &bytes, style.width, style.height);
+      break;
     case ImageFormat::png: surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, style.width, style.height); break;
   }
   std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> owned(surface, cairo_surface_destroy);
@@ -423,7 +437,8 @@ std::string render_inline_svg(const Chart& chart, const std::string& prefix, con
   std::string svg = render(chart, ImageFormat::svg, style);
   if (const auto start = svg.find("<svg"); start != std::string::npos) svg.erase(0, start);
   for (const std::string needle : {"id=\"", "href=\"#", "url(#"}) {
-    for (std::size_t at = svg.find(needle); at != std::string::npos; at = svg.find(needle, at + needle.size() + prefix.size()))
+    for (std::size_t at = svg.find(needle); at != std::string::npos;
+         at = svg.find(needle, at + needle.size() + prefix.size()))
       svg.insert(at + needle.size(), prefix);
   }
   return svg;
@@ -459,7 +474,8 @@ std::vector<double> nice_ticks(double low, double high, int target) {
 
 std::string tick_label(double value, double step) {
   int decimals = 0;
-  while (decimals < 8 && std::abs(step * std::pow(10, decimals) - std::round(step * std::pow(10, decimals))) > 1e-6) ++decimals;
+  while (decimals < 8 && std::abs(step * std::pow(10, decimals) - std::round(step * std::pow(10, decimals))) > 1e-6)
+    ++decimals;
   char buf[64];
   if (std::abs(value) >= 1e9 || (std::abs(value) < 1e-4 && value != 0)) {
     std::snprintf(buf, sizeof buf, "%.3g", value);

@@ -42,7 +42,8 @@ class OneHot final : public Transformer {
       std::vector<bool> keep(counts.size(), false);
       const std::size_t room = max_categories_ > 0 ? max_categories_ - 1 : counts.size();  // one slot left for "other"
       for (std::size_t r = 0; r < order.size(); ++r)
-        keep[order[r]] = counts[order[r]] > 0 && counts[order[r]] >= min_frequency_ && (max_categories_ == 0 || r < room);
+        keep[order[r]] =
+            counts[order[r]] > 0 && counts[order[r]] >= min_frequency_ && (max_categories_ == 0 || r < room);
       bool grouped = false;
       for (std::size_t k = 0; k < counts.size(); ++k) grouped = grouped || (!keep[k] && counts[k] > 0);
       if (max_categories_ > 0 && !grouped && counts.size() <= max_categories_)  // everything fits after all
@@ -76,7 +77,8 @@ class OneHot final : public Transformer {
         const int s = slots_[j][static_cast<std::size_t>(codes[i])];
         if (s >= 0) cols[static_cast<std::size_t>(s)][i] = 1.0;
       }
-      for (std::size_t k = 0; k < cols.size(); ++k) out.push_back({Column::numeric(names_[j][k], std::move(cols[k])), j});
+      for (std::size_t k = 0; k < cols.size(); ++k)
+        out.push_back({Column::numeric(names_[j][k], std::move(cols[k])), j});
     }
     return out;
   }
@@ -95,7 +97,8 @@ class OneHot final : public Transformer {
       slots_.push_back(in.array<int>());
       names_.push_back(in.texts());
       for (int s : slots_.back())
-        if (s >= static_cast<int>(names_.back().size())) BinaryReader::fail("one_hot: a category points past its columns");
+        if (s >= static_cast<int>(names_.back().size()))
+          BinaryReader::fail("one_hot: a category points past its columns");
     }
   }
   nlohmann::json describe() const override { return {{"unseen", unseen_}, {"columns", names_}}; }
@@ -135,7 +138,8 @@ class CategoryMap : public Transformer {
     values_.resize(in.count(8));
     for (auto& v : values_) v = in.array<double>();
     fallback_ = in.array<double>();
-    if (fallback_.size() != values_.size()) BinaryReader::fail(std::string(name()) + ": its per-column values differ in number");
+    if (fallback_.size() != values_.size())
+      BinaryReader::fail(std::string(name()) + ": its per-column values differ in number");
   }
   nlohmann::json describe() const override { return {{"values", values_}}; }
 
@@ -183,7 +187,8 @@ class Frequency final : public CategoryMap {
 // 1.3's TargetEncoder does, so a model cannot learn the target through them.
 class TargetEncoder final : public Transformer {
  public:
-  explicit TargetEncoder(const Params& p) : smoothing_(p.real("smoothing")), folds_(static_cast<std::size_t>(p.integer("cv"))) {}
+  explicit TargetEncoder(const Params& p)
+      : smoothing_(p.real("smoothing")), folds_(static_cast<std::size_t>(p.integer("cv"))) {}
 
   void fit(const Frame& columns, const FitContext& context) override {
     const auto t = targets(context);
@@ -212,7 +217,8 @@ class TargetEncoder final : public Transformer {
     }
     fit(columns, context);  // what prediction uses: every training row
     auto out = transform(columns);
-    for (std::size_t k = 0; k < out.size(); ++k) out[k].column = Column::numeric(out[k].column.name(), std::move(encoded[k]));
+    for (std::size_t k = 0; k < out.size(); ++k)
+      out[k].column = Column::numeric(out[k].column.name(), std::move(encoded[k]));
     return out;
   }
 
@@ -228,7 +234,8 @@ class TargetEncoder final : public Transformer {
         for (std::size_t i = 0; i < codes.size(); ++i)
           if (codes[i] != kMissingCode && static_cast<std::size_t>(codes[i]) < means_[j].size())
             v[i] = means_[j][static_cast<std::size_t>(codes[i])][k];
-        out.push_back({Column::numeric(overall_.size() == 1 ? c.name() : c.name() + "=" + labels_[k], std::move(v)), j});
+        out.push_back(
+            {Column::numeric(overall_.size() == 1 ? c.name() : c.name() + "=" + labels_[k], std::move(v)), j});
       }
     }
     return out;
@@ -255,7 +262,9 @@ class TargetEncoder final : public Transformer {
       }
     }
   }
-  nlohmann::json describe() const override { return {{"smoothing", smoothing_}, {"overall", overall_}, {"outputs", labels_}}; }
+  nlohmann::json describe() const override {
+    return {{"smoothing", smoothing_}, {"overall", overall_}, {"outputs", labels_}};
+  }
 
  private:
   // One target vector per output: the value (regression), each class's indicator.
@@ -317,18 +326,26 @@ class TargetEncoder final : public Transformer {
 
 std::vector<TransformerInfo> encoders() {
   return {
-      {"one_hot", "a 0/1 column per category; rare ones grouped as other; unseen ones an error, ignored or other",
+      {"one_hot",
+       "a 0/1 column per category; rare ones grouped as other; unseen ones an error, ignored or other",
        Applies::categorical,
        {choice_param("unseen", "ignore", {"error", "ignore", "other"},
                      "a category training never saw: refuse the row, all zeros, or the other column"),
         int_param("max_categories", 0, 0, "keep at most this many columns per feature, other included (0 = all)"),
         int_param("min_frequency", 0, 0, "categories seen fewer times than this go to other")},
        [](const Params& p) { return std::make_unique<OneHot>(p); }},
-      {"ordinal", "each category as its code in the sorted dictionary (missing and unseen: missing)", Applies::categorical,
-       {}, [](const Params&) { return std::make_unique<Ordinal>(); }},
-      {"frequency", "each category as its share of the training rows (unseen: 0)", Applies::categorical, {},
+      {"ordinal",
+       "each category as its code in the sorted dictionary (missing and unseen: missing)",
+       Applies::categorical,
+       {},
+       [](const Params&) { return std::make_unique<Ordinal>(); }},
+      {"frequency",
+       "each category as its share of the training rows (unseen: 0)",
+       Applies::categorical,
+       {},
        [](const Params&) { return std::make_unique<Frequency>(); }},
-      {"target_encoder", "each category as its smoothed mean target, cross-fitted on the training rows",
+      {"target_encoder",
+       "each category as its smoothed mean target, cross-fitted on the training rows",
        Applies::categorical,
        {real_param("smoothing", 10.0, 0.0, "pseudo-rows of the overall mean added to each category"),
         int_param("cv", 5, 2, "folds for the out-of-fold training encoding")},

@@ -48,7 +48,8 @@ class Imputer final : public Transformer {
           try {
             fill = std::stod(fill_);
           } catch (const std::exception&) {
-            throw UsageError("imputer: fill_value '" + fill_ + "' is not a number, and column '" + c.name() + "' is numeric");
+            throw UsageError("imputer: fill_value '" + fill_ + "' is not a number, and column '" + c.name() +
+                             "' is numeric");
           }
         }
         numeric_fill_.push_back(fill);
@@ -130,11 +131,14 @@ class Imputer final : public Transformer {
 }  // namespace
 
 std::vector<TransformerInfo> imputers() {
-  return {{"imputer", "replace missing values (mean, median, most frequent or a constant), optionally marking them",
+  return {{"imputer",
+           "replace missing values (mean, median, most frequent or a constant), optionally marking them",
            Applies::any,
            {choice_param("strategy", "mean", {"mean", "median", "most_frequent", "constant"},
                          "what replaces a missing value (mean and median: numeric columns only)"),
-            ParamSpec{.name = "fill_value", .type = ParamType::text, .default_value = "missing",
+            ParamSpec{.name = "fill_value",
+                      .type = ParamType::text,
+                      .default_value = "missing",
                       .doc = "the constant (strategy constant); a number for numeric columns"},
             bool_param("add_indicator", false, "add a 0/1 <column>_missing column where training had missing values")},
            [](const Params& p) { return std::make_unique<Imputer>(p); },

@@ -13,15 +13,16 @@ struct Pipeline::Step {
   const TransformerInfo* info = nullptr;
   Params params;
   std::unique_ptr<Transformer> fitted;
-  std::vector<std::string> inputs;    // the columns it was fitted on, in order
-  std::vector<std::size_t> sources;   // the pipeline input each of them came from
+  std::vector<std::string> inputs;   // the columns it was fitted on, in order
+  std::vector<std::size_t> sources;  // the pipeline input each of them came from
 };
 
 Pipeline::Pipeline(std::vector<StepSpec> steps) {
   std::set<std::string> names;
   for (auto& spec : steps) {
     if (spec.name.empty()) spec.name = spec.transformer;
-    if (spec.name.find('.') != std::string::npos) throw UsageError("step name '" + spec.name + "' must not contain '.'");
+    if (spec.name.find('.') != std::string::npos)
+      throw UsageError("step name '" + spec.name + "' must not contain '.'");
     if (!names.insert(spec.name).second)
       throw UsageError("two steps are named '" + spec.name + "'; name them (name: ...) to tell them apart");
     const TransformerInfo& info = find_transformer(spec.transformer);
@@ -79,7 +80,8 @@ std::map<std::string, std::string> Pipeline::param_values() const {
   return out;
 }
 
-Frame Pipeline::apply(std::size_t index, const Frame& input, const FitContext* fitting, std::vector<std::size_t>* lineage) const {
+Frame Pipeline::apply(std::size_t index, const Frame& input, const FitContext* fitting,
+                      std::vector<std::size_t>* lineage) const {
   Step& step = *steps_[index];
   const std::string who = "step '" + step.spec.name + "' (" + step.info->name + ")";
   std::vector<std::size_t> chosen;
@@ -207,7 +209,8 @@ void Pipeline::load(BinaryReader& in) {
   for (auto& s : steps_) {
     s->inputs = in.texts();
     s->sources = in.array<std::size_t>();
-    if (s->sources.size() != s->inputs.size()) BinaryReader::fail("pipeline: a step's inputs and their sources differ in number");
+    if (s->sources.size() != s->inputs.size())
+      BinaryReader::fail("pipeline: a step's inputs and their sources differ in number");
     s->fitted = s->info->create(s->params);
     s->fitted->load(in);
   }

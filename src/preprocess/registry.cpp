@@ -6,13 +6,16 @@ namespace shipml {
 const std::vector<TransformerInfo>& transformers() {
   static const std::vector<TransformerInfo> all = [] {
     std::vector<TransformerInfo> out;
-    for (auto family : {preprocess::scalers, preprocess::imputers, preprocess::encoders, preprocess::reshapers, preprocess::selectors})
+    for (auto family : {preprocess::scalers, preprocess::imputers, preprocess::encoders, preprocess::reshapers,
+                        preprocess::selectors})
       for (auto& info : family()) out.push_back(std::move(info));
     return out;
   }();
   return all;
 }
 
-const TransformerInfo& find_transformer(const std::string& name) { return find_named(transformers(), name, "transformer"); }
+const TransformerInfo& find_transformer(const std::string& name) {
+  return find_named(transformers(), name, "transformer");
+}
 
 }  // namespace shipml

@@ -14,7 +14,8 @@ namespace {
 // KBinsDiscretizer(encode="ordinal"). Missing stays missing.
 class Binning final : public Transformer {
  public:
-  explicit Binning(const Params& p) : bins_(static_cast<std::size_t>(p.integer("n_bins"))), strategy_(p.text("strategy")) {}
+  explicit Binning(const Params& p)
+      : bins_(static_cast<std::size_t>(p.integer("n_bins"))), strategy_(p.text("strategy")) {}
 
   void fit(const Frame& columns, const FitContext&) override {
     edges_.clear();
@@ -74,7 +75,8 @@ class DateParts final : public Transformer {
   void fit(const Frame& columns, const FitContext&) override {
     with_time_.clear();
     for (const Column& c : columns.columns()) {
-      if (c.is_numeric()) throw UsageError("date_parts reads dates written as text; column '" + c.name() + "' is numeric");
+      if (c.is_numeric())
+        throw UsageError("date_parts reads dates written as text; column '" + c.name() + "' is numeric");
       bool time = false;
       for (const auto& text : c.categories()) time = time || parse(c.name(), text, 0).hour >= 0;
       with_time_.push_back(time);
@@ -96,9 +98,10 @@ class DateParts final : public Transformer {
         for (std::size_t i = 0; i < codes.size(); ++i) {
           if (codes[i] == kMissingCode) continue;
           const Date& d = dates[static_cast<std::size_t>(codes[i])];
-          if (!d.valid) throw DataError("column '" + c.name() + "', row " + std::to_string(i + 1) + ": '" +
-                                        c.categories()[static_cast<std::size_t>(codes[i])] +
-                                        "' is not an ISO-8601 date (YYYY-MM-DD, optionally THH:MM[:SS])");
+          if (!d.valid)
+            throw DataError("column '" + c.name() + "', row " + std::to_string(i + 1) + ": '" +
+                            c.categories()[static_cast<std::size_t>(codes[i])] +
+                            "' is not an ISO-8601 date (YYYY-MM-DD, optionally THH:MM[:SS])");
           const int values[] = {d.year, d.month, d.day, d.weekday, std::max(d.hour, 0)};
           v[i] = values[part];
         }
@@ -130,7 +133,8 @@ class DateParts final : public Transformer {
     int used = 0;
     if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &m, &day, &used) != 3 || used != 10) return d;
     if (text.size() > 10) {
-      if (std::sscanf(text.c_str() + 10, "%c%2d:%2d", &sep, &h, &mi) != 3 || (sep != 'T' && sep != ' ') || h > 23 || mi > 59)
+      if (std::sscanf(text.c_str() + 10, "%c%2d:%2d", &sep, &h, &mi) != 3 || (sep != 'T' && sep != ' ') || h > 23 ||
+          mi > 59)
         return d;
     }
     static const int days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -149,7 +153,8 @@ class DateParts final : public Transformer {
 // themselves, in scikit-learn's PolynomialFeatures(include_bias=False) order.
 class Polynomial final : public Transformer {
  public:
-  explicit Polynomial(const Params& p) : degree_(static_cast<int>(p.integer("degree"))), interaction_only_(p.boolean("interaction_only")) {}
+  explicit Polynomial(const Params& p)
+      : degree_(static_cast<int>(p.integer("degree"))), interaction_only_(p.boolean("interaction_only")) {}
 
   void fit(const Frame& columns, const FitContext&) override {
     terms_.clear();
@@ -223,23 +228,43 @@ class Drop final : public Transformer {
 
 std::vector<TransformerInfo> reshapers() {
   return {
-      {"binning", "numbers into bins of equal width or equal count (the bin's index)", Applies::numeric,
+      {"binning",
+       "numbers into bins of equal width or equal count (the bin's index)",
+       Applies::numeric,
        {int_param("n_bins", 5, 2, "bins per column"),
         choice_param("strategy", "quantile", {"quantile", "uniform"}, "equal counts or equal widths")},
        [](const Params& p) { return std::make_unique<Binning>(p); }},
-      {"date_parts", "year, month, day, weekday (and hour) of ISO-8601 dates written as text", Applies::categorical, {},
-       [](const Params&) { return std::make_unique<DateParts>(); }, nullptr, true},
-      {"polynomial", "products of the numeric columns up to a degree, after the columns themselves", Applies::numeric,
+      {"date_parts",
+       "year, month, day, weekday (and hour) of ISO-8601 dates written as text",
+       Applies::categorical,
+       {},
+       [](const Params&) { return std::make_unique<DateParts>(); },
+       nullptr,
+       true},
+      {"polynomial",
+       "products of the numeric columns up to a degree, after the columns themselves",
+       Applies::numeric,
        {int_param("degree", 2, 2, "highest total degree (2 or 3)"),
         bool_param("interaction_only", false, "only products of different columns (no squares)")},
        [](const Params& p) {
          if (p.integer("degree") > 3) throw UsageError("polynomial: degree must be 2 or 3");
          return std::make_unique<Polynomial>(p);
        }},
-      {"drop_columns", "remove the named columns", Applies::any, {}, [](const Params&) { return std::make_unique<Drop>(); },
-       nullptr, true},
-      {"select_columns", "keep only the named columns", Applies::any, {}, [](const Params&) { return std::make_unique<Drop>(); },
-       nullptr, true, true},
+      {"drop_columns",
+       "remove the named columns",
+       Applies::any,
+       {},
+       [](const Params&) { return std::make_unique<Drop>(); },
+       nullptr,
+       true},
+      {"select_columns",
+       "keep only the named columns",
+       Applies::any,
+       {},
+       [](const Params&) { return std::make_unique<Drop>(); },
+       nullptr,
+       true,
+       true},
   };
 }
 

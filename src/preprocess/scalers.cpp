@@ -107,7 +107,8 @@ class MinMaxScaler final : public AffineScaler {
 
 class RobustScaler final : public AffineScaler {
  public:
-  explicit RobustScaler(const Params& p) : q_low_(p.real("quantile_low") / 100), q_high_(p.real("quantile_high") / 100) {
+  explicit RobustScaler(const Params& p)
+      : q_low_(p.real("quantile_low") / 100), q_high_(p.real("quantile_high") / 100) {
     if (!(q_low_ < q_high_)) throw UsageError("robust_scaler: quantile_low must be below quantile_high");
   }
   void fit(const Frame& columns, const FitContext&) override {
@@ -128,13 +129,21 @@ class RobustScaler final : public AffineScaler {
 
 std::vector<TransformerInfo> scalers() {
   return {
-      {"standard_scaler", "centre on the mean and divide by the standard deviation", Applies::numeric,
-       {bool_param("with_mean", true, "subtract the mean"), bool_param("with_std", true, "divide by the standard deviation")},
+      {"standard_scaler",
+       "centre on the mean and divide by the standard deviation",
+       Applies::numeric,
+       {bool_param("with_mean", true, "subtract the mean"),
+        bool_param("with_std", true, "divide by the standard deviation")},
        [](const Params& p) { return std::make_unique<StandardScaler>(p); }},
-      {"minmax_scaler", "map the training minimum and maximum onto [low, high]", Applies::numeric,
-       {real_param("low", 0.0, -1e300, "lower end of the range"), real_param("high", 1.0, -1e300, "upper end of the range")},
+      {"minmax_scaler",
+       "map the training minimum and maximum onto [low, high]",
+       Applies::numeric,
+       {real_param("low", 0.0, -1e300, "lower end of the range"),
+        real_param("high", 1.0, -1e300, "upper end of the range")},
        [](const Params& p) { return std::make_unique<MinMaxScaler>(p); }},
-      {"robust_scaler", "centre on the median and divide by the interquartile range (outliers matter less)", Applies::numeric,
+      {"robust_scaler",
+       "centre on the median and divide by the interquartile range (outliers matter less)",
+       Applies::numeric,
        {real_param("quantile_low", 25.0, 0.0, "lower quantile of the range, in %", false, 100.0),
         real_param("quantile_high", 75.0, 0.0, "upper quantile of the range, in %", false, 100.0)},
        [](const Params& p) { return std::make_unique<RobustScaler>(p); }},

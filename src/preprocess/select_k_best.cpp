@@ -60,9 +60,11 @@ class SelectKBest final : public Transformer {
 }  // namespace
 
 std::vector<TransformerInfo> selectors() {
-  return {{"select_k_best", "keep the k columns that best predict the target alone (ANOVA F, chi-squared, mutual information)",
+  return {{"select_k_best",
+           "keep the k columns that best predict the target alone (ANOVA F, chi-squared, mutual information)",
            Applies::any,
-           {choice_param("test", "f_test", {"f_test", "chi2", "mutual_info"}, "the test each column gets alone against the target"),
+           {choice_param("test", "f_test", {"f_test", "chi2", "mutual_info"},
+                         "the test each column gets alone against the target"),
             int_param("k", 10, 1, "columns kept"),
             real_param("percentile", 0.0, 0.0, "keep this percent of the columns instead (0 = use k)", false, 100.0)},
            [](const Params& p) { return std::make_unique<SelectKBest>(p); }}};

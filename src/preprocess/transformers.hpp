@@ -7,9 +7,9 @@ namespace shipml::preprocess {
 
 std::vector<TransformerInfo> scalers();
 std::vector<TransformerInfo> imputers();
-std::vector<TransformerInfo> encoders();        // one_hot, ordinal, frequency, target
-std::vector<TransformerInfo> reshapers();       // binning, date_parts, polynomial, drop/select columns
-std::vector<TransformerInfo> selectors();       // select_k_best
+std::vector<TransformerInfo> encoders();   // one_hot, ordinal, frequency, target
+std::vector<TransformerInfo> reshapers();  // binning, date_parts, polynomial, drop/select columns
+std::vector<TransformerInfo> selectors();  // select_k_best
 
 /// numpy's default (linear interpolation) quantile of sorted values.
 double linear_quantile(const std::vector<double>& sorted, double q);

@@ -198,7 +198,8 @@ std::vector<std::size_t> univariate_ranking(const std::vector<UnivariateScore>& 
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
     const UnivariateScore &a = scores[i], &b = scores[j];
-    if (test != UnivariateTest::mutual_info && a.p_value != b.p_value && !std::isnan(a.p_value) && !std::isnan(b.p_value))
+    if (test != UnivariateTest::mutual_info && a.p_value != b.p_value && !std::isnan(a.p_value) &&
+        !std::isnan(b.p_value))
       return a.p_value < b.p_value;
     if (std::isnan(a.score) != std::isnan(b.score)) return std::isnan(b.score);
     return a.score > b.score;

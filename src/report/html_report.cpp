@@ -97,7 +97,9 @@ void metrics_section(Page& page, const RunRecord& run) {
   }
   if (rows.empty()) return;
   page.heading("Metrics");
-  if (run.info.contains("validation")) page.raw() << "<p class=\"meta\">" << escape(json_text(run.info["validation"].value("method", nlohmann::json("")))) << "</p>\n";
+  if (run.info.contains("validation"))
+    page.raw() << "<p class=\"meta\">" << escape(json_text(run.info["validation"].value("method", nlohmann::json(""))))
+               << "</p>\n";
   page.table({"metric", "value", "std", "per fold (or step)"}, rows);
 }
 
@@ -113,9 +115,11 @@ void results_section(Page& page, const RunRecord& run) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& e : board["entries"]) {
       const auto& m = e["metrics"][metric];
-      rows.push_back({json_text(e["rank"]), json_text(e["estimator"]), json_text(m["mean"]), "± " + json_text(m["std"])});
+      rows.push_back(
+          {json_text(e["rank"]), json_text(e["estimator"]), json_text(m["mean"]), "± " + json_text(m["std"])});
     }
-    page.raw() << "<p class=\"meta\">" << escape(board.value("validation", "")) << ", ranked by " << escape(metric) << "</p>\n";
+    page.raw() << "<p class=\"meta\">" << escape(board.value("validation", "")) << ", ranked by " << escape(metric)
+               << "</p>\n";
     page.table({"rank", "estimator", metric + " mean", "std"}, rows);
   }
   if (const auto search = read_json("search.json"); search.is_object()) {
@@ -130,7 +134,8 @@ void results_section(Page& page, const RunRecord& run) {
       rows.push_back({json_text(c["rank"]), params, c.value("finished", false) ? json_text(m["mean"]) : "not finished",
                       c.value("finished", false) ? "± " + json_text(m["std"]) : ""});
     }
-    page.raw() << "<p class=\"meta\">" << search["candidates"].size() << " candidates, " << escape(search.value("validation", ""))
+    page.raw() << "<p class=\"meta\">" << search["candidates"].size() << " candidates, "
+               << escape(search.value("validation", ""))
                << (search["candidates"].size() > 25 ? "; the best 25 shown" : "") << "</p>\n";
     page.table({"rank", "parameters", metric + " mean", "std"}, rows);
   }
@@ -140,13 +145,15 @@ void data_section(Page& page, const RunRecord& run, const HeldOutPredictions* pr
   if (!run.info.contains("data")) return;
   const auto& d = run.info["data"];
   page.heading("Data");
-  std::vector<std::vector<std::string>> rows = {
-      {"source", json_text(d.value("source", nlohmann::json("")))}, {"rows", json_text(d.value("rows", nlohmann::json()))},
-      {"columns", json_text(d.value("columns", nlohmann::json()))},  {"target", json_text(d.value("target", nlohmann::json("")))},
-      {"fingerprint", json_text(d.value("fingerprint", nlohmann::json("")))}};
+  std::vector<std::vector<std::string>> rows = {{"source", json_text(d.value("source", nlohmann::json("")))},
+                                                {"rows", json_text(d.value("rows", nlohmann::json()))},
+                                                {"columns", json_text(d.value("columns", nlohmann::json()))},
+                                                {"target", json_text(d.value("target", nlohmann::json("")))},
+                                                {"fingerprint", json_text(d.value("fingerprint", nlohmann::json("")))}};
   std::string missing;
   if (d.contains("missing"))
-    for (const auto& [col, n] : d["missing"].items()) missing += (missing.empty() ? "" : ", ") + col + " " + json_text(n);
+    for (const auto& [col, n] : d["missing"].items())
+      missing += (missing.empty() ? "" : ", ") + col + " " + json_text(n);
   rows.push_back({"missing values", missing.empty() ? "none" : missing});
   if (predictions && predictions->evaluation.task == Task::classification) {
     std::vector<double> counts(predictions->classes.size(), 0);
@@ -187,11 +194,12 @@ std::string html_report(const RunRecord& run) {
              << " · shipml</title>\n<style>" << kStyle << "</style></head>\n<body><main>\n";
   page.raw() << "<h1>" << escape(title) << " <span class=\"status " << escape(run.status) << "\">" << escape(run.status)
              << "</span></h1>\n";
-  page.raw() << "<p class=\"meta\">experiment " << escape(run.experiment) << " · started " << escape(run.start_time) << " · "
-             << number(run.duration_seconds) << " s";
+  page.raw() << "<p class=\"meta\">experiment " << escape(run.experiment) << " · started " << escape(run.start_time)
+             << " · " << number(run.duration_seconds) << " s";
   if (run.params.count("estimator")) page.raw() << " · " << escape(run.params.at("estimator"));
   page.raw() << "</p>\n";
-  if (run.info.contains("command")) page.raw() << "<p class=\"meta\"><code>" << escape(json_text(run.info["command"])) << "</code></p>\n";
+  if (run.info.contains("command"))
+    page.raw() << "<p class=\"meta\"><code>" << escape(json_text(run.info["command"])) << "</code></p>\n";
   if (!run.error.empty()) page.raw() << "<p class=\"meta\">error: " << escape(run.error) << "</p>\n";
 
   metrics_section(page, run);
@@ -204,8 +212,8 @@ std::string html_report(const RunRecord& run) {
     page.heading("Charts");
     page.raw() << "<div class=\"charts\">\n";
     for (std::size_t i = 0; i < charts.size(); ++i)
-      page.raw() << "<figure id=\"chart-" << charts[i].first << "\">" << inline_svg(charts[i].second, i) << "<figcaption>"
-                 << escape(charts[i].first) << "</figcaption></figure>\n";
+      page.raw() << "<figure id=\"chart-" << charts[i].first << "\">" << inline_svg(charts[i].second, i)
+                 << "<figcaption>" << escape(charts[i].first) << "</figcaption></figure>\n";
     page.raw() << "</div>\n";
   }
   if (!run.params.empty()) {

@@ -37,7 +37,8 @@ std::optional<PermutationImportance> run_permutation(const RunRecord& run) {
   for (const auto& [k, v] : run.metrics)
     if (k.starts_with("baseline_")) p.baseline = v;
   for (std::size_t i = 0; i < t.rows(); ++i) {
-    FeatureImportance f{t.column("feature").text(i), t.column("mean_drop").values()[i], t.column("std_drop").values()[i], {}};
+    FeatureImportance f{
+        t.column("feature").text(i), t.column("mean_drop").values()[i], t.column("std_drop").values()[i], {}};
     for (const auto& c : t.columns())
       if (c.name().starts_with("repeat")) f.drops.push_back(c.values()[i]);
     p.features.push_back(std::move(f));

@@ -139,14 +139,14 @@ ParseResult parse_request(std::string_view buffer, const HttpLimits& limits, Htt
   request.keep_alive = request.minor_version == 1;
   while (next_line(head, line) && !line.empty()) {
     const auto colon = line.find(':');
-    if (colon == std::string_view::npos || !is_token(line.substr(0, colon)))
-      return fail(400, "malformed header line");
+    if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) return fail(400, "malformed header line");
     const std::string_view name = line.substr(0, colon), value = trim(line.substr(colon + 1));
     request.headers.emplace_back(name, value);
     if (iequals(name, "content-length")) {
       std::size_t n = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (value.empty() || ec != std::errc() || end != value.data() + value.size() || (has_length && n != content_length))
+      if (value.empty() || ec != std::errc() || end != value.data() + value.size() ||
+          (has_length && n != content_length))
         return fail(400, "invalid Content-Length");
       content_length = n;
       has_length = true;
@@ -164,8 +164,7 @@ ParseResult parse_request(std::string_view buffer, const HttpLimits& limits, Htt
   ParseResult r;
   r.head_complete = true;
   if (chunked) {
-    const std::size_t used =
-        decode_chunked(buffer.substr(body_start), limits.max_body_bytes, body_storage, r);
+    const std::size_t used = decode_chunked(buffer.substr(body_start), limits.max_body_bytes, body_storage, r);
     if (r.state == ParseState::error) return r;
     if (used == 0) return r;  // incomplete
     request.body = body_storage;

@@ -5,11 +5,11 @@
 #include <chrono>
 #include <cmath>
 
+#include "request_table.hpp"
 #include "shipml/core/clock.hpp"
 #include "shipml/core/names.hpp"
 #include "shipml/serve/mlflow_scoring.hpp"
 #include "shipml/serve/open_inference.hpp"
-#include "request_table.hpp"
 
 namespace shipml::serve {
 
@@ -37,8 +37,8 @@ std::vector<std::string_view> segments(std::string_view path) {
 
 void method_not_allowed(const HttpRequest& request, std::string_view allowed, HttpResponse& response) {
   response.headers.emplace_back("Allow", std::string(allowed));
-  throw RequestError(405, "method " + std::string(request.method) + " is not allowed on " +
-                              std::string(request.path) + " (allowed: " + std::string(allowed) + ")");
+  throw RequestError(405, "method " + std::string(request.method) + " is not allowed on " + std::string(request.path) +
+                              " (allowed: " + std::string(allowed) + ")");
 }
 
 bool is_open(std::string_view path) {
@@ -109,10 +109,9 @@ void InferenceService::route(const HttpRequest& request, HttpResponse& response,
   if (parts.size() == 1) {
     outcome.endpoint = "v2_server";
     if (!get) method_not_allowed(request, "GET", response);
-    return response.set(200, nlohmann::json{{"name", "shipml"},
-                                            {"version", SHIPML_VERSION},
-                                            {"extensions", {"binary_tensor_data"}}}
-                                 .dump());
+    return response.set(
+        200,
+        nlohmann::json{{"name", "shipml"}, {"version", SHIPML_VERSION}, {"extensions", {"binary_tensor_data"}}}.dump());
   }
   if (parts.size() == 3 && parts[1] == "health" && (parts[2] == "live" || parts[2] == "ready")) {
     outcome.endpoint = "v2_health";
@@ -129,7 +128,8 @@ void InferenceService::route(const HttpRequest& request, HttpResponse& response,
     next = 5;
   }
   const std::string_view action = next < parts.size() ? parts[next] : std::string_view();
-  if (next + (action.empty() ? 0 : 1) != parts.size()) throw RequestError(404, "no endpoint " + std::string(request.path));
+  if (next + (action.empty() ? 0 : 1) != parts.size())
+    throw RequestError(404, "no endpoint " + std::string(request.path));
   // Metrics are labelled by served models only: a client cannot create series by asking for names.
   if (action == "infer") {
     outcome.endpoint = "v2_infer";
@@ -219,7 +219,8 @@ std::vector<std::string> InferenceService::reload() {
   for (const auto& r : models_.reload()) {
     if (!r.ok) metrics_.reload_failed(r.name);
     lines.push_back(r.ok ? "reloaded " + r.name + ":" + r.version
-                         : "reload of " + r.name + ":" + r.version + " failed, still serving the previous one: " + r.error);
+                         : "reload of " + r.name + ":" + r.version +
+                               " failed, still serving the previous one: " + r.error);
   }
   return lines;
 }

@@ -37,7 +37,8 @@ Frame from_rows(const JsonValue& rows, const std::vector<std::string>& names, co
   for (const JsonValue row : list) {
     ++i;
     array values;
-    if (row.get_array().get(values) != simdjson::SUCCESS) throw bad(where + " row " + std::to_string(i) + " must be a list of values");
+    if (row.get_array().get(values) != simdjson::SUCCESS)
+      throw bad(where + " row " + std::to_string(i) + " must be a list of values");
     if (values.size() != names.size())
       throw bad(where + " row " + std::to_string(i) + " has " + std::to_string(values.size()) + " values for " +
                 std::to_string(names.size()) + " columns");
@@ -52,7 +53,8 @@ Frame from_rows(const JsonValue& rows, const std::vector<std::string>& names, co
 
 Frame from_split(const JsonValue& split, const Model& model, const std::string& where) {
   object fields;
-  if (split.get_object().get(fields) != simdjson::SUCCESS) throw bad(where + " must be an object with 'columns' and 'data'");
+  if (split.get_object().get(fields) != simdjson::SUCCESS)
+    throw bad(where + " must be an object with 'columns' and 'data'");
   std::vector<std::string> names;
   JsonValue columns;
   if (fields.at_key("columns").get(columns) == simdjson::SUCCESS) {
@@ -79,14 +81,16 @@ Frame from_records(const JsonValue& records, const std::string& where) {
     if (r.get_object().get(record) != simdjson::SUCCESS)
       throw bad(where + " record " + std::to_string(i + 1) + " must be an object of column: value");
     for (const auto field : record) {
-      auto it = std::find_if(columns.begin(), columns.end(), [&](const ColumnBuilder& c) { return c.name() == field.key; });
+      auto it =
+          std::find_if(columns.begin(), columns.end(), [&](const ColumnBuilder& c) { return c.name() == field.key; });
       if (it == columns.end()) {
         columns.emplace_back(field.key);
         for (std::size_t k = 0; k < i; ++k) columns.back().missing();
         it = columns.end() - 1;
       }
       if (it->size() > i) throw bad(where + " record " + std::to_string(i + 1) + " has '" + it->name() + "' twice");
-      it->json(field.value, [&] { return where + " record " + std::to_string(i + 1) + " column '" + it->name() + "'"; });
+      it->json(field.value,
+               [&] { return where + " record " + std::to_string(i + 1) + " column '" + it->name() + "'"; });
     }
     for (auto& c : columns)
       if (c.size() == i) c.missing();
@@ -100,7 +104,9 @@ Frame from_columns(const object& fields, const std::string& where) {
   std::vector<ColumnBuilder> columns;
   for (const auto field : fields) {
     ColumnBuilder& c = columns.emplace_back(field.key);
-    auto cell = [&](std::size_t i) { return [&, i] { return where + " column '" + c.name() + "' row " + std::to_string(i); }; };
+    auto cell = [&](std::size_t i) {
+      return [&, i] { return where + " column '" + c.name() + "' row " + std::to_string(i); };
+    };
     array values;
     if (field.value.get_array().get(values) != simdjson::SUCCESS) {
       c.json(field.value, cell(1));
@@ -146,8 +152,8 @@ Frame decode(const Model& model, std::string_view content_type, std::string_view
     return parse_csv(body, CsvOptions{}, "request body");
   }
   if (media != "application/json")
-    throw RequestError(415, "content type '" + std::string(content_type) +
-                                "' is not supported: send application/json or text/csv");
+    throw RequestError(
+        415, "content type '" + std::string(content_type) + "' is not supported: send application/json or text/csv");
   const JsonValue root = parse_json_body(body);
   if (parameters.find("format=pandas-split") != std::string::npos) return from_split(root, model, "body");
   if (parameters.find("format=pandas-records") != std::string::npos) return from_records(root, "body");
@@ -167,7 +173,8 @@ Frame decode(const Model& model, std::string_view content_type, std::string_view
   if (!found) {
     // pandas' to_json(orient="split") as it is, the way MLflow 1 clients send it.
     JsonValue ignored;
-    if (fields.at_key("columns").get(ignored) == simdjson::SUCCESS && fields.at_key("data").get(ignored) == simdjson::SUCCESS)
+    if (fields.at_key("columns").get(ignored) == simdjson::SUCCESS &&
+        fields.at_key("data").get(ignored) == simdjson::SUCCESS)
       return from_split(root, model, "body");
     throw bad("the body must be a JSON object with one of dataframe_split, dataframe_records, instances, inputs");
   }
@@ -189,10 +196,10 @@ std::string encode(const Predictions& p) {
     double number = 0;
     const auto [end, ec] = std::from_chars(label.data(), label.data() + label.size(), number);
     // "1" -> 1, as scikit-learn's predict gives for numeric classes; "01" stays text.
-    if (ec == std::errc() && end == label.data() + label.size() && std::isfinite(number) && format_number(number) == label)
+    if (ec == std::errc() && end == label.data() + label.size() && std::isfinite(number) &&
+        format_number(number) == label)
       out += label;
-    else
-      append_json_string(out, label);
+    else append_json_string(out, label);
   }
   out += "]}";
   return out;
@@ -201,8 +208,8 @@ std::string encode(const Predictions& p) {
 std::string error_body(int status, const std::string& message) {
   std::string out = "{\"error_code\":";
   append_json_string(out, status == 400 && message.starts_with("malformed JSON") ? "MALFORMED_REQUEST"
-                          : status < 500                                          ? "BAD_REQUEST"
-                                                                                  : "INTERNAL_ERROR");
+                          : status < 500                                         ? "BAD_REQUEST"
+                                                                                 : "INTERNAL_ERROR");
   out += ",\"message\":";
   append_json_string(out, message);
   out += '}';

@@ -68,14 +68,16 @@ struct TensorHeader {
 
 TensorHeader read_header(const JsonValue& input, std::size_t index) {
   simdjson::dom::object fields;
-  if (input.get_object().get(fields) != simdjson::SUCCESS) throw bad("inputs[" + std::to_string(index) + "] must be an object");
+  if (input.get_object().get(fields) != simdjson::SUCCESS)
+    throw bad("inputs[" + std::to_string(index) + "] must be an object");
   TensorHeader t;
   std::string_view text;
   if (fields.at_key("name").get_string().get(text) != simdjson::SUCCESS)
     throw bad("inputs[" + std::to_string(index) + "] needs a string 'name'");
   t.name = text;
   const std::string where = "input '" + t.name + "'";
-  if (fields.at_key("datatype").get_string().get(text) != simdjson::SUCCESS) throw bad(where + " needs a string 'datatype'");
+  if (fields.at_key("datatype").get_string().get(text) != simdjson::SUCCESS)
+    throw bad(where + " needs a string 'datatype'");
   t.datatype = text;
   if (element_size(t.datatype) < 0)
     throw bad(where + ": unknown datatype '" + t.datatype + "' (BOOL, UINT8-64, INT8-64, FP16, FP32, FP64 or BYTES)");
@@ -92,7 +94,8 @@ TensorHeader read_header(const JsonValue& input, std::size_t index) {
   }
   std::uint64_t binary_size = 0;
   if (const auto size = fields.at_key("parameters").at_key("binary_data_size"); size.error() == simdjson::SUCCESS) {
-    if (size.get_uint64().get(binary_size) != simdjson::SUCCESS) throw bad(where + ": binary_data_size must be a whole number");
+    if (size.get_uint64().get(binary_size) != simdjson::SUCCESS)
+      throw bad(where + ": binary_data_size must be a whole number");
     t.binary = true;
     t.binary_size = binary_size;
   }
@@ -132,8 +135,8 @@ void decode_binary_data(const TensorHeader& t, std::string_view bytes, std::vect
   const std::string where = "input '" + t.name + "'";
   if (size > 0) {
     if (bytes.size() != t.count * static_cast<std::size_t>(size))
-      throw bad(where + ": binary_data_size is " + std::to_string(bytes.size()) + " but " +
-                std::to_string(t.count) + " " + t.datatype + " elements take " + std::to_string(t.count * size));
+      throw bad(where + ": binary_data_size is " + std::to_string(bytes.size()) + " but " + std::to_string(t.count) +
+                " " + t.datatype + " elements take " + std::to_string(t.count * size));
     for (std::size_t k = 0; k < t.count; ++k) {
       const double v = fixed_element(t.datatype, bytes.data() + k * size);
       ColumnBuilder& column = *columns[k % columns.size()];
@@ -160,8 +163,9 @@ void decode_binary_data(const TensorHeader& t, std::string_view bytes, std::vect
 // An output's own "binary_data" overrides the request's "binary_data_output".
 bool wants_binary(const JsonValue& output, bool request_default) {
   bool binary = false;
-  return output.at_key("parameters").at_key("binary_data").get_bool().get(binary) == simdjson::SUCCESS ? binary
-                                                                                                       : request_default;
+  return output.at_key("parameters").at_key("binary_data").get_bool().get(binary) == simdjson::SUCCESS
+             ? binary
+             : request_default;
 }
 
 }  // namespace
@@ -191,7 +195,8 @@ InferRequest decode_infer(const Model& model, std::string_view body, std::string
     if (outputs.get_array().get(list) != simdjson::SUCCESS) throw bad("'outputs' must be a list");
     for (const JsonValue o : list) {
       std::string_view name;
-      if (o.at_key("name").get_string().get(name) != simdjson::SUCCESS) throw bad("each of 'outputs' needs a string 'name'");
+      if (o.at_key("name").get_string().get(name) != simdjson::SUCCESS)
+        throw bad("each of 'outputs' needs a string 'name'");
       request.outputs.push_back({std::string(name), wants_binary(o, request.binary_outputs)});
     }
   }
@@ -231,8 +236,7 @@ InferRequest decode_infer(const Model& model, std::string_view body, std::string
     std::vector<ColumnBuilder*> targets;
     if (matrix)
       for (auto& c : columns) targets.push_back(&c);
-    else
-      targets.push_back(&columns[i]);
+    else targets.push_back(&columns[i]);
     const TensorHeader& t = headers[i];
     if (t.binary) {
       if (binary_part.size() - offset < t.binary_size)
@@ -298,12 +302,13 @@ void encode_infer(const ServedModel& served, const InferRequest& request, const 
         }
         if (i + c) out += ',';
         if (text) append_json_string(out, p.classes[static_cast<std::size_t>(p.values[i])]);
-        else append_json_number(out, proba ? p.proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) : p.values[i]);
+        else
+          append_json_number(out,
+                             proba ? p.proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) : p.values[i]);
       }
     if (want.binary)
       out += ",\"parameters\":{\"binary_data_size\":" + std::to_string(binary.size() - binary_start) + "}";
-    else
-      out += ']';
+    else out += ']';
     out += '}';
   }
   out += "]}";
@@ -318,7 +323,8 @@ std::string model_metadata(const ServedModel& served, const std::vector<std::str
   const Model& m = *served.model;
   json inputs = json::array();
   for (const auto& f : m.schema().fields())
-    inputs.push_back({{"name", f.name}, {"datatype", f.type == ColumnType::numeric ? "FP64" : "BYTES"}, {"shape", {-1}}});
+    inputs.push_back(
+        {{"name", f.name}, {"datatype", f.type == ColumnType::numeric ? "FP64" : "BYTES"}, {"shape", {-1}}});
   json outputs = json::array();
   if (m.task() == Task::classification) {
     outputs.push_back({{"name", "predict"}, {"datatype", "BYTES"}, {"shape", {-1}}});
@@ -327,11 +333,13 @@ std::string model_metadata(const ServedModel& served, const std::vector<std::str
   } else {
     outputs.push_back({{"name", "predict"}, {"datatype", "FP64"}, {"shape", {-1}}});
   }
-  json parameters = {{"estimator", m.estimator()}, {"task", std::string(to_string(m.task()))},
-                     {"target", m.target()},       {"loaded_at", served.loaded_at}};
+  json parameters = {{"estimator", m.estimator()},
+                     {"task", std::string(to_string(m.task()))},
+                     {"target", m.target()},
+                     {"loaded_at", served.loaded_at}};
   if (m.task() == Task::classification) parameters["classes"] = m.classes();
-  return json{{"name", served.name},  {"versions", versions}, {"platform", "shipml"},
-              {"inputs", inputs},     {"outputs", outputs},   {"parameters", parameters}}
+  return json{{"name", served.name}, {"versions", versions}, {"platform", "shipml"},
+              {"inputs", inputs},    {"outputs", outputs},   {"parameters", parameters}}
       .dump();
 }
 

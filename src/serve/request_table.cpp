@@ -82,7 +82,8 @@ std::string describe_malformed(std::string_view body, simdjson::error_code code)
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> "line 1, column 5: ..."
-    if (const auto at = what.find(" at line "); at != std::string::npos) return "malformed JSON at " + what.substr(at + 4);
+    if (const auto at = what.find(" at line "); at != std::string::npos)
+      return "malformed JSON at " + what.substr(at + 4);
     return "malformed JSON: " + what;
   } catch (const nlohmann::json::exception& e) {
     std::string what = e.what();  // numbers too large for a double ("1e999") and the like

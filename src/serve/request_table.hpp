@@ -42,8 +42,9 @@ class ColumnBuilder {
   /// cell in the error for anything else (called only then).
   template <class Where>
   void json(const JsonValue& value, const Where& where) {
-    if (!scalar(value)) throw RequestError(400, where() + ": expected a number, a string or null, found " +
-                                                    (value.is_array() ? "a list" : "an object"));
+    if (!scalar(value))
+      throw RequestError(
+          400, where() + ": expected a number, a string or null, found " + (value.is_array() ? "a list" : "an object"));
   }
 
   Column build() const;

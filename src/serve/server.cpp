@@ -33,13 +33,13 @@ struct Connection {
   std::string peer;
   std::string in, out;
   std::size_t out_sent = 0;
-  std::size_t needed = 0;         // parse again only once `in` holds this many bytes
-  std::string chunked_body;       // decoded chunked body of the request being parsed
+  std::size_t needed = 0;    // parse again only once `in` holds this many bytes
+  std::string chunked_body;  // decoded chunked body of the request being parsed
   double last_active = 0;
-  bool writing = false;           // registered for EPOLLOUT (and not EPOLLIN)
+  bool writing = false;  // registered for EPOLLOUT (and not EPOLLIN)
   bool close_after_write = false;
-  bool sent_continue = false;     // 100 Continue already sent for the request in progress
-  bool lingering = false;         // answered and shut down for writing; reading what the client still sends
+  bool sent_continue = false;  // 100 Continue already sent for the request in progress
+  bool lingering = false;      // answered and shut down for writing; reading what the client still sends
 };
 
 // How long a closing connection keeps reading what the client still sends, so
@@ -85,7 +85,8 @@ struct HttpServer::Loop {
     while (true) {
       sockaddr_storage addr{};
       socklen_t len = sizeof addr;
-      const int fd = ::accept4(server.listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      const int fd =
+          ::accept4(server.listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) return;  // EAGAIN (another loop won), or the listener was shut down
       const int one = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -145,7 +146,8 @@ struct HttpServer::Loop {
     std::size_t pos = 0;
     while (!c.close_after_write && pos < c.in.size() && (c.needed == 0 || c.in.size() >= c.needed)) {
       HttpRequest request;
-      const ParseResult r = parse_request(std::string_view(c.in).substr(pos), server.options_.limits, request, c.chunked_body);
+      const ParseResult r =
+          parse_request(std::string_view(c.in).substr(pos), server.options_.limits, request, c.chunked_body);
       if (r.state == ParseState::error) {
         respond_error(c, r.status, r.message);
         break;

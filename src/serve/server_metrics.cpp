@@ -98,7 +98,8 @@ std::string ServerMetrics::render(const ModelRepository& models) const {
   std::map<std::string, std::uint64_t> rows;
   for (const auto& [key, s] : total)
     if (!key.first.empty()) rows[key.first] += s.rows;
-  for (const auto& [model, n] : rows) o << "shipml_rows_predicted_total{model=\"" << label(model) << "\"} " << n << '\n';
+  for (const auto& [model, n] : rows)
+    o << "shipml_rows_predicted_total{model=\"" << label(model) << "\"} " << n << '\n';
   o << "# HELP shipml_requests_in_flight Requests being handled now.\n"
        "# TYPE shipml_requests_in_flight gauge\n"
        "shipml_requests_in_flight "

@@ -81,9 +81,10 @@ class PostgresConnection : public SqlConnection {
     for (int i = 0; i < PQntuples(r); ++i) {
       SqlRow row;
       for (int c = 0; c < PQnfields(r); ++c)
-        row.emplace_back(PQgetisnull(r, i, c) ? std::nullopt
-                                              : std::optional<std::string>(std::string(PQgetvalue(r, i, c),
-                                                                                        static_cast<std::size_t>(PQgetlength(r, i, c)))));
+        row.emplace_back(PQgetisnull(r, i, c)
+                             ? std::nullopt
+                             : std::optional<std::string>(
+                                   std::string(PQgetvalue(r, i, c), static_cast<std::size_t>(PQgetlength(r, i, c)))));
       rows->push_back(std::move(row));
     }
   }
@@ -92,6 +93,8 @@ class PostgresConnection : public SqlConnection {
 
 }  // namespace
 
-std::unique_ptr<SqlConnection> open_postgres(const std::string& uri) { return std::make_unique<PostgresConnection>(uri); }
+std::unique_ptr<SqlConnection> open_postgres(const std::string& uri) {
+  return std::make_unique<PostgresConnection>(uri);
+}
 
 }  // namespace shipml::track

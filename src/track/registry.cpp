@@ -41,8 +41,8 @@ constexpr const char* kColumns = "name, version, stage, source_run, path, create
 }  // namespace
 
 nlohmann::json ModelVersion::to_json() const {
-  return {{"name", name}, {"version", version}, {"stage", stage}, {"source_run", source_run}, {"path", path},
-          {"created", created}, {"notes", notes}, {"metrics", metrics}};
+  return {{"name", name}, {"version", version}, {"stage", stage}, {"source_run", source_run},
+          {"path", path}, {"created", created}, {"notes", notes}, {"metrics", metrics}};
 }
 
 ModelRegistry::ModelRegistry(RunStore& store) : store_(store) {}
@@ -75,7 +75,8 @@ ModelVersion ModelRegistry::add(const std::string& name, const std::string& file
   return v;
 }
 
-ModelVersion ModelRegistry::register_file(const std::string& name, const std::string& model_file, const std::string& notes) {
+ModelVersion ModelRegistry::register_file(const std::string& name, const std::string& model_file,
+                                          const std::string& notes) {
   return add(name, model_file, "", nlohmann::json::object(), notes);
 }
 
@@ -83,7 +84,8 @@ ModelVersion ModelRegistry::register_run(const std::string& name, const std::str
   const RunRecord run = store_.get(run_id);
   const auto model = run.artifacts.find("model.shipml");
   if (model == run.artifacts.end())
-    throw UsageError("run " + run.id + " (" + run.kind + ") saved no model file; register a file instead, or a train run");
+    throw UsageError("run " + run.id + " (" + run.kind +
+                     ") saved no model file; register a file instead, or a train run");
   nlohmann::json metrics = nlohmann::json::object();
   for (const auto& [k, v] : run.metrics) metrics[k] = v;
   return add(name, model->second, run.id, metrics, notes);
@@ -91,7 +93,8 @@ ModelVersion ModelRegistry::register_run(const std::string& name, const std::str
 
 std::vector<std::string> ModelRegistry::names() {
   std::vector<std::string> out;
-  for (const auto& r : store_.db_->query("SELECT DISTINCT name FROM model_versions ORDER BY name")) out.push_back(*r[0]);
+  for (const auto& r : store_.db_->query("SELECT DISTINCT name FROM model_versions ORDER BY name"))
+    out.push_back(*r[0]);
   return out;
 }
 
@@ -117,11 +120,12 @@ ModelVersion ModelRegistry::get(const std::string& reference) {
   }
   for (const auto& v : all)
     if (std::to_string(v.version) == which) return v;
-  throw UsageError("model '" + name + "' has no version '" + which + "' (versions 1-" + std::to_string(all.back().version) +
-                   "; stages: " + join(kStages) + ")");
+  throw UsageError("model '" + name + "' has no version '" + which + "' (versions 1-" +
+                   std::to_string(all.back().version) + "; stages: " + join(kStages) + ")");
 }
 
-ModelVersion ModelRegistry::promote(const std::string& name, int version, const std::string& stage, const std::string& notes) {
+ModelVersion ModelRegistry::promote(const std::string& name, int version, const std::string& stage,
+                                    const std::string& notes) {
   if (std::find(kStages.begin(), kStages.end(), stage) == kStages.end())
     throw UsageError("unknown stage '" + stage + "' (stages: " + join(kStages) + ")");
   auto& db = *store_.db_;
@@ -134,7 +138,8 @@ ModelVersion ModelRegistry::promote(const std::string& name, int version, const 
               {name, stage, std::int64_t{version}});
     db.exec("UPDATE model_versions SET stage = ? WHERE name = ? AND version = ?", {stage, name, std::int64_t{version}});
     if (!notes.empty())
-      db.exec("UPDATE model_versions SET notes = ? WHERE name = ? AND version = ?", {notes, name, std::int64_t{version}});
+      db.exec("UPDATE model_versions SET notes = ? WHERE name = ? AND version = ?",
+              {notes, name, std::int64_t{version}});
   });
   return get(name + "@" + std::to_string(version));
 }

@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -135,8 +135,7 @@ std::string filter_sql(const std::string& filter, std::vector<SqlValue>& params)
   std::string sql;
   std::size_t i = 0;
   while (i < tokens.size()) {
-    if (i + 3 > tokens.size())
-      throw UsageError("--filter: expected FIELD OP VALUE in '" + filter + "'");
+    if (i + 3 > tokens.size()) throw UsageError("--filter: expected FIELD OP VALUE in '" + filter + "'");
     const std::string& op = tokens[i + 1].text;
     if (tokens[i + 1].quoted || (op != "=" && op != "!=" && op != "<" && op != "<=" && op != ">" && op != ">="))
       throw UsageError("--filter: '" + tokens[i + 1].text + "' is not a comparison (=, !=, <, <=, >, >=)");
@@ -146,7 +145,8 @@ std::string filter_sql(const std::string& filter, std::vector<SqlValue>& params)
     double number = 0;
     const auto [end, ec] = std::from_chars(value.text.data(), value.text.data() + value.text.size(), number);
     const bool is_number = !value.quoted && ec == std::errc() && end == value.text.data() + value.text.size();
-    if (numeric && !is_number) throw UsageError("--filter: " + tokens[i].text + " is a number; '" + value.text + "' is not");
+    if (numeric && !is_number)
+      throw UsageError("--filter: " + tokens[i].text + " is a number; '" + value.text + "' is not");
     params.insert(params.end(), field_params.begin(), field_params.end());
     if (numeric) {
       params.emplace_back(number);
@@ -163,7 +163,8 @@ std::string filter_sql(const std::string& filter, std::vector<SqlValue>& params)
     if (i < tokens.size()) {
       std::string conj = tokens[i].text;
       for (char& c : conj) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (conj != "and" || tokens[i].quoted) throw UsageError("--filter: conditions are joined with 'and', not '" + tokens[i].text + "'");
+      if (conj != "and" || tokens[i].quoted)
+        throw UsageError("--filter: conditions are joined with 'and', not '" + tokens[i].text + "'");
       ++i;
       if (i == tokens.size()) throw UsageError("--filter: nothing after 'and'");
     }
@@ -181,11 +182,20 @@ bool process_gone(const nlohmann::json& info) {
 }  // namespace
 
 nlohmann::json RunRecord::to_json() const {
-  nlohmann::json j = {{"id", id},         {"experiment", experiment}, {"kind", kind},
-                      {"status", status}, {"start_time", start_time}, {"end_time", end_time},
-                      {"heartbeat", heartbeat}, {"duration_seconds", duration_seconds},
-                      {"params", params}, {"metrics", nlohmann::json::object()}, {"metric_steps", metric_steps},
-                      {"tags", tags},     {"artifacts", artifacts},   {"info", info}};
+  nlohmann::json j = {{"id", id},
+                      {"experiment", experiment},
+                      {"kind", kind},
+                      {"status", status},
+                      {"start_time", start_time},
+                      {"end_time", end_time},
+                      {"heartbeat", heartbeat},
+                      {"duration_seconds", duration_seconds},
+                      {"params", params},
+                      {"metrics", nlohmann::json::object()},
+                      {"metric_steps", metric_steps},
+                      {"tags", tags},
+                      {"artifacts", artifacts},
+                      {"info", info}};
   for (const auto& [k, v] : metrics) j["metrics"][k] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
   if (!error.empty()) j["error"] = error;
   return j;
@@ -211,7 +221,8 @@ std::unique_ptr<RunStore> RunStore::open(const std::string& given) {
   fs::create_directories(uri, ec);
   if (ec) throw DataError("cannot create the runs folder " + uri + ": " + ec.message());
   const std::string folder = fs::absolute(uri).string();
-  return std::unique_ptr<RunStore>(new RunStore(folder, track::open_sqlite(folder + "/shipml.db"), folder + "/artifacts"));
+  return std::unique_ptr<RunStore>(
+      new RunStore(folder, track::open_sqlite(folder + "/shipml.db"), folder + "/artifacts"));
 }
 
 void RunStore::migrate() {
@@ -243,10 +254,13 @@ void RunStore::start(RunRecord& run) {
   run.status = "running";
   run.start_time = run.heartbeat = utc_timestamp(6);
   track::in_transaction(*db_, [&] {
-    db_->exec("INSERT INTO runs (id, experiment, kind, status, start_time, heartbeat, info) VALUES (?, ?, ?, ?, ?, ?, ?)",
-              {run.id, run.experiment, run.kind, run.status, run.start_time, run.heartbeat, run.info.dump()});
-    for (const auto& [k, v] : run.params) db_->exec("INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)", {run.id, k, v});
-    for (const auto& [k, v] : run.tags) db_->exec("INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)", {run.id, k, v});
+    db_->exec(
+        "INSERT INTO runs (id, experiment, kind, status, start_time, heartbeat, info) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {run.id, run.experiment, run.kind, run.status, run.start_time, run.heartbeat, run.info.dump()});
+    for (const auto& [k, v] : run.params)
+      db_->exec("INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)", {run.id, k, v});
+    for (const auto& [k, v] : run.tags)
+      db_->exec("INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)", {run.id, k, v});
   });
 }
 
@@ -262,7 +276,8 @@ void RunStore::log_params(const std::string& id, const std::map<std::string, std
 void RunStore::log_metric(const std::string& id, const std::string& key, double value, int step) {
   track::in_transaction(*db_, [&] {
     db_->exec("DELETE FROM metrics WHERE run_id = ? AND key = ? AND step = ?", {id, key, std::int64_t{step}});
-    db_->exec("INSERT INTO metrics (run_id, key, step, value) VALUES (?, ?, ?, ?)", {id, key, std::int64_t{step}, value});
+    db_->exec("INSERT INTO metrics (run_id, key, step, value) VALUES (?, ?, ?, ?)",
+              {id, key, std::int64_t{step}, value});
     db_->exec("UPDATE runs SET heartbeat = ? WHERE id = ?", {utc_timestamp(6), id});
   });
 }
@@ -345,7 +360,8 @@ std::string RunStore::resolve(const std::string& given) {
 RunRecord RunStore::get(const std::string& given) {
   const std::string id = resolve(given);
   const auto rows = db_->query(
-      "SELECT id, experiment, kind, status, start_time, end_time, heartbeat, duration_s, error, info FROM runs WHERE id = ?", {id});
+      "SELECT id, experiment, kind, status, start_time, end_time, heartbeat, duration_s, error, info FROM runs WHERE id = ?",
+      {id});
   RunRecord r;
   const auto& row = rows.at(0);
   auto text = [&](std::size_t i) { return row[i] ? *row[i] : std::string(); };
@@ -364,7 +380,8 @@ RunRecord RunStore::get(const std::string& given) {
   if (r.status == "running" && process_gone(r.info)) r.status = "running (process gone)";
   for (const auto& p : db_->query("SELECT key, value FROM params WHERE run_id = ?", {id})) r.params[*p[0]] = *p[1];
   for (const auto& t : db_->query("SELECT key, value FROM tags WHERE run_id = ?", {id})) r.tags[*t[0]] = *t[1];
-  for (const auto& a : db_->query("SELECT name, path FROM artifacts WHERE run_id = ?", {id})) r.artifacts[*a[0]] = *a[1];
+  for (const auto& a : db_->query("SELECT name, path FROM artifacts WHERE run_id = ?", {id}))
+    r.artifacts[*a[0]] = *a[1];
   for (const auto& m : db_->query("SELECT key, step, value FROM metrics WHERE run_id = ? ORDER BY key, step", {id})) {
     const int step = std::stoi(*m[1]);
     if (step < 0) r.metrics[*m[0]] = to_double(m[2]);

@@ -5,8 +5,8 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/names.hpp"
@@ -158,7 +158,9 @@ void TrackedRun::result(const Result& result) {
   // The held-out predictions: what `shipml plot` and `shipml report` draw from, with no refit.
   const HeldOutPredictions held_out = result.held_out();
   if (held_out.size() > 0) text_artifact("predictions.csv", held_out.to_csv());
-  run_.info["validation"] = {{"method", result.validation}, {"seed", result.seed}, {"folds", result.folds.size()},
+  run_.info["validation"] = {{"method", result.validation},
+                             {"seed", result.seed},
+                             {"folds", result.folds.size()},
                              {"task", std::string(to_string(result.task))}};
   store_->set_info(run_.id, run_.info);
 }

@@ -51,7 +51,8 @@ TEST(Cli, ScoreDecisionTreeOnIrisIsAccurate) {
 }
 
 TEST(Cli, ScoreCrossValidationTable) {
-  const auto r = run_cli("score --data " + data("diabetes.csv") + " --target progression -e linear --cv 5 -m r2 -m mae");
+  const auto r =
+      run_cli("score --data " + data("diabetes.csv") + " --target progression -e linear --cv 5 -m r2 -m mae");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("5-fold CV"), std::string::npos);
   EXPECT_NE(r.out.find("fold5"), std::string::npos);
@@ -78,8 +79,8 @@ TEST(Cli, TrainPredictInspectAcrossProcesses) {
   EXPECT_NE(train.out.find("binary classification (no, yes)"), std::string::npos);
 
   const auto first = run_cli("predict --model " + model + " --data " + data("churn.csv") + " --proba");
-  const auto second = run_cli("predict --model " + model + " --data " + data("churn.csv") + " --proba --out " +
-                              tmp.file("p.csv"));
+  const auto second =
+      run_cli("predict --model " + model + " --data " + data("churn.csv") + " --proba --out " + tmp.file("p.csv"));
   ASSERT_EQ(first.exit_code, 0) << first.err;
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(first.out, read_file(tmp.file("p.csv")));  // same bytes from two processes
@@ -98,7 +99,8 @@ TEST(Cli, TrainPredictInspectAcrossProcesses) {
 TEST(Cli, PredictWithIdColumn) {
   test::TempDir tmp;
   const std::string model = tmp.file("iris.shipml");
-  ASSERT_EQ(run_cli("train --data " + data("iris.csv") + " --target species -e decision_tree -o " + model).exit_code, 0);
+  ASSERT_EQ(run_cli("train --data " + data("iris.csv") + " --target species -e decision_tree -o " + model).exit_code,
+            0);
   const auto r = run_cli("predict -m " + model + " --data " + data("iris.csv") + " --id species");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "species,prediction");
@@ -148,7 +150,8 @@ TEST(Cli, CorruptedModelFile) {
 TEST(Cli, NotAModelFile) {
   const auto r = run_cli("inspect " + data("iris.csv"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "shipml: error: " + data("iris.csv") + ": not a shipml model file (no shipml magic bytes at the start)\n");
+  EXPECT_EQ(r.err,
+            "shipml: error: " + data("iris.csv") + ": not a shipml model file (no shipml magic bytes at the start)\n");
 }
 
 TEST(Cli, UsageErrorsExitTwo) {
@@ -158,7 +161,8 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run_cli("score --data " + data("iris.csv") + " --target species -e logistic --cv 1").exit_code, 2);
   const auto metric = run_cli("score --data " + data("iris.csv") + " --target species -e logistic -m f1");
   EXPECT_EQ(metric.exit_code, 2);
-  EXPECT_EQ(metric.err, "shipml: error: metric 'f1' needs two classes, this target has 3 (try f1_macro or f1_weighted)\n");
+  EXPECT_EQ(metric.err,
+            "shipml: error: metric 'f1' needs two classes, this target has 3 (try f1_macro or f1_weighted)\n");
   const auto task = run_cli("score --data " + data("diabetes.csv") + " --target progression -e logistic");
   EXPECT_EQ(task.exit_code, 2);
   EXPECT_EQ(lines(task.err), 1);
@@ -184,15 +188,19 @@ TEST(Cli, InspectTreesPrintsEveryTreeWithCategoryNames) {
   test::TempDir tmp;
   const std::string model = tmp.file("m.shipml");
   ASSERT_EQ(test::run_cli("train --data " + test::data_path("churn.csv") +
-                          " --target churn -e hist_gbdt --set n_estimators=3 -o " + model).exit_code, 0);
+                          " --target churn -e hist_gbdt --set n_estimators=3 -o " + model)
+                .exit_code,
+            0);
   const auto r = test::run_cli("inspect --trees " + model);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto trees = nlohmann::json::parse(r.out);
   EXPECT_EQ(trees.size(), 3u);
   EXPECT_NE(r.out.find("\"threshold\""), std::string::npos);
   const auto linear = tmp.file("l.shipml");
-  ASSERT_EQ(test::run_cli("train --data " + test::data_path("diabetes.csv") + " --target progression -e linear -o " +
-                          linear).exit_code, 0);
+  ASSERT_EQ(
+      test::run_cli("train --data " + test::data_path("diabetes.csv") + " --target progression -e linear -o " + linear)
+          .exit_code,
+      0);
   EXPECT_EQ(test::run_cli("inspect --trees " + linear).exit_code, 2);
 }
 
@@ -209,8 +217,8 @@ TEST(Cli, NoProgressBarsInPipesAndQuietIsAcceptedAnywhere) {
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
   EXPECT_EQ(piped.err, "");  // stderr is not a terminal here: no bar
   for (const std::string args : {"--quiet train", "train -q"}) {
-    const auto r = test::run_cli(args + " --data " + test::data_path("iris.csv") + " --target species -e hist_gbdt -o " +
-                                 tmp.file("b.shipml"));
+    const auto r = test::run_cli(args + " --data " + test::data_path("iris.csv") +
+                                 " --target species -e hist_gbdt -o " + tmp.file("b.shipml"));
     EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
   }
 }

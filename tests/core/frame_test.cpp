@@ -73,7 +73,8 @@ TEST(Column, ViewsKeepTheirOwnerAliveAndDictionariesSort) {
   const std::vector<std::int64_t> codes = {2, 0, -1, 1, 3};
   const Column c = Column::from_dictionary("c", codes, {"b", "a", "c", "a"});
   EXPECT_EQ(c.categories(), (Categories{"a", "b", "c"}));
-  EXPECT_EQ(std::vector<std::int32_t>(c.codes().begin(), c.codes().end()), (std::vector<std::int32_t>{2, 1, kMissingCode, 0, 0}));
+  EXPECT_EQ(std::vector<std::int32_t>(c.codes().begin(), c.codes().end()),
+            (std::vector<std::int32_t>{2, 1, kMissingCode, 0, 0}));
   const Column same = Column::from_strings("c", {"c", "b", "", "a", "a"}, {false, false, true, false, false});
   EXPECT_EQ(same.categories(), c.categories());
   EXPECT_TRUE(std::equal(same.codes().begin(), same.codes().end(), c.codes().begin()));

@@ -17,9 +17,10 @@ TEST(Parallel, EveryIndexRunsOnce) {
 }
 
 TEST(Parallel, FirstExceptionIsRethrown) {
-  EXPECT_THROW(parallel_for(100, 2, [](std::size_t i) {
-                 if (i == 37) throw std::runtime_error("boom");
-               }),
+  EXPECT_THROW(parallel_for(100, 2,
+                            [](std::size_t i) {
+                              if (i == 37) throw std::runtime_error("boom");
+                            }),
                std::runtime_error);
   // The pool still works afterwards.
   std::atomic<int> n{0};

@@ -40,8 +40,7 @@ TEST(Params, WrongTypeAndRangeSayWhatIsAllowed) {
             "decision_tree: parameter max_depth='deep' is not an integer (allowed: an integer >= 0)");
   EXPECT_EQ(error_of("decision_tree", {{"min_samples_leaf", "0"}}),
             "decision_tree: parameter min_samples_leaf='0' is out of range (allowed: an integer >= 1)");
-  EXPECT_EQ(error_of("logistic", {{"C", "0"}}),
-            "logistic: parameter C='0' is out of range (allowed: a number > 0)");
+  EXPECT_EQ(error_of("logistic", {{"C", "0"}}), "logistic: parameter C='0' is out of range (allowed: a number > 0)");
   EXPECT_EQ(error_of("decision_tree", {{"criterion", "best"}}),
             "decision_tree: parameter criterion='best' is not a known choice (allowed: one of auto, gini, entropy, "
             "squared_error)");
@@ -50,8 +49,10 @@ TEST(Params, WrongTypeAndRangeSayWhatIsAllowed) {
 }
 
 TEST(Params, UnknownEstimatorListsKnownOnes) {
-  EXPECT_EQ(error_of("xgb", {}), "unknown estimator 'xgb' (estimators: linear, logistic, decision_tree, random_forest, extra_trees, hist_gbdt, "
-            "elastic_net, lasso, knn, gaussian_nb, xgboost)");
+  EXPECT_EQ(
+      error_of("xgb", {}),
+      "unknown estimator 'xgb' (estimators: linear, logistic, decision_tree, random_forest, extra_trees, hist_gbdt, "
+      "elastic_net, lasso, knn, gaussian_nb, xgboost)");
 }
 
 TEST(Params, AssignmentParsing) {

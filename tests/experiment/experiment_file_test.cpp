@@ -40,7 +40,8 @@ out: )" + tmp.file("results") + "\n");
   ASSERT_EQ(spec.estimators.size(), 2u);
   EXPECT_EQ(spec.estimators[1].params.at("max_depth"), "3");
   const ExperimentOutcome first = run_experiment(spec);
-  for (const char* f : {"experiment.yaml", "selection.csv", "leaderboard.json", "search.csv", "search.json", "best.shipml"})
+  for (const char* f :
+       {"experiment.yaml", "selection.csv", "leaderboard.json", "search.csv", "search.json", "best.shipml"})
     EXPECT_TRUE(std::filesystem::exists(tmp.file("results/") + f)) << f;
   // Selection was applied: the comparison and the best model see three columns.
   const Model best = Model::load(tmp.file("results/best.shipml"));
@@ -56,7 +57,8 @@ out: )" + tmp.file("results") + "\n");
   for (std::size_t i = 0; i < 4; ++i)
     EXPECT_EQ(again["candidates"][i]["metrics"], searched["candidates"][i]["metrics"]) << i;
   const auto board_again = nlohmann::json::parse(read_file(tmp.file("results/leaderboard.json")));
-  for (std::size_t i = 0; i < 2; ++i) EXPECT_EQ(board_again["entries"][i]["metrics"], board["entries"][i]["metrics"]) << i;
+  for (std::size_t i = 0; i < 2; ++i)
+    EXPECT_EQ(board_again["entries"][i]["metrics"], board["entries"][i]["metrics"]) << i;
 }
 
 TEST(ExperimentFile, JsonWorksAndOneEstimatorIsScored) {
@@ -64,7 +66,8 @@ TEST(ExperimentFile, JsonWorksAndOneEstimatorIsScored) {
   const std::string file = write(tmp, "e.json",
                                  R"({"data": {"path": ")" + data_path("diabetes.csv") +
                                      R"(", "target": "progression"}, "validation": {"test_size": 0.3},
-                                        "estimators": ["linear"], "out": ")" + tmp.file("out") + R"("})");
+                                        "estimators": ["linear"], "out": ")" +
+                                     tmp.file("out") + R"("})");
   const ExperimentSpec spec = ExperimentSpec::read(file);
   EXPECT_EQ(spec.name, "e");  // the file's name by default
   EXPECT_EQ(spec.validation.folds, 0);
@@ -103,9 +106,10 @@ TEST(ExperimentFile, ErrorsNameTheLineAndColumn) {
 
 TEST(ExperimentFile, RunCommandChecksAndRuns) {
   TempDir tmp;
-  const std::string file = write(tmp, "wine.yaml", "data: {path: " + data_path("wine.csv") +
-                                                       ", target: cultivar}\nestimators: [logistic, decision_tree]\n"
-                                                       "validation: {cv: 3}\n");
+  const std::string file = write(tmp, "wine.yaml",
+                                 "data: {path: " + data_path("wine.csv") +
+                                     ", target: cultivar}\nestimators: [logistic, decision_tree]\n"
+                                     "validation: {cv: 3}\n");
   const auto checked = run_cli("run --check " + file);
   ASSERT_EQ(checked.exit_code, 0) << checked.err;
   EXPECT_EQ(checked.out, file + ": ok (wine)\n");

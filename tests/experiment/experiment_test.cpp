@@ -212,8 +212,8 @@ TEST(Curves, LearningAndValidationCurvesUseTheSameFolds) {
 
 TEST(SelectCli, WritesTheRanking) {
   TempDir tmp;
-  const auto r = run_cli("select -q --data " + data_path("breast_cancer.csv") + " --target diagnosis -e logistic --n-repeats 3 --out " +
-                         tmp.file("ranking.csv"));
+  const auto r = run_cli("select -q --data " + data_path("breast_cancer.csv") +
+                         " --target diagnosis -e logistic --n-repeats 3 --out " + tmp.file("ranking.csv"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("drop in accuracy"), std::string::npos) << r.out;
   const Frame ranking = read_csv(tmp.file("ranking.csv"));
@@ -229,13 +229,15 @@ TEST(SelectCli, WritesTheRanking) {
   ASSERT_EQ(kbest.exit_code, 0) << kbest.err;
   EXPECT_NE(kbest.out.find("p-value"), std::string::npos) << kbest.out;
   EXPECT_EQ(nlohmann::json::parse(read_file(tmp.file("kbest.json")))["selected"].size(), 3u);
-  const auto sequential = run_cli(iris + "-e decision_tree --method sequential --direction backward --n-features 3 --cv 3");
+  const auto sequential =
+      run_cli(iris + "-e decision_tree --method sequential --direction backward --n-features 3 --cv 3");
   ASSERT_EQ(sequential.exit_code, 0) << sequential.err;
   EXPECT_NE(sequential.out.find("keeps 3 of 4 features"), std::string::npos) << sequential.out;
-  EXPECT_EQ(run_cli(iris + "--method rfe").exit_code, 2);                    // needs an estimator
-  EXPECT_EQ(run_cli(iris + "-e logistic --method kbest").exit_code, 2);      // takes none
-  EXPECT_EQ(run_cli(iris + "--method kbest --test anova2").exit_code, 2);    // unknown test
-  const auto chi2_regression = run_cli("select -q --data " + data_path("diabetes.csv") + " -t progression --method kbest --test chi2");
+  EXPECT_EQ(run_cli(iris + "--method rfe").exit_code, 2);                  // needs an estimator
+  EXPECT_EQ(run_cli(iris + "-e logistic --method kbest").exit_code, 2);    // takes none
+  EXPECT_EQ(run_cli(iris + "--method kbest --test anova2").exit_code, 2);  // unknown test
+  const auto chi2_regression =
+      run_cli("select -q --data " + data_path("diabetes.csv") + " -t progression --method kbest --test chi2");
   EXPECT_EQ(chi2_regression.exit_code, 2);
   EXPECT_NE(chi2_regression.err.find("classification target"), std::string::npos) << chi2_regression.err;
 }
@@ -275,13 +277,14 @@ TEST(Selection, KBestRfeAndSequentialOnKnownData) {
     y[i] = 3 * a[i] + b[i] + 0.01 * rng.uniform();
   }
   Frame abc;
-  for (auto [name, v] : {std::pair{"c", &c}, {"a", &a}, {"e", &e}, {"b", &b}, {"y", &y}}) abc.add(Column::numeric(name, *v));
+  for (auto [name, v] : {std::pair{"c", &c}, {"a", &a}, {"e", &e}, {"b", &b}, {"y", &y}})
+    abc.add(Column::numeric(name, *v));
   const Dataset linear_data{abc, "y", "abc"};
   const FeatureSelection rfe = recursive_elimination(Model("linear"), linear_data, {.n_features = 1});
   EXPECT_EQ(rfe.selected(), std::vector<std::string>{"a"});
   EXPECT_EQ(rfe.features[1].feature, "b");  // dropped last
   EXPECT_EQ(rfe.features[1].rank, 2u);
-  EXPECT_EQ(rfe.features[3].rank, 4u);      // c or e, dropped first
+  EXPECT_EQ(rfe.features[3].rank, 4u);  // c or e, dropped first
   const FeatureSelection two_rounds = recursive_elimination(Model("linear"), linear_data, {.n_features = 2, .step = 2});
   EXPECT_EQ(two_rounds.features[2].rank, 2u);  // both noise columns go in one round and share a rank
   EXPECT_EQ(two_rounds.features[3].rank, 2u);
@@ -321,7 +324,8 @@ TEST(SearchCli, CtrlCKeepsFinishedCandidatesAndTheSameSeedGivesTheSameTable) {
   const pid_t child = ::fork();
   if (child == 0) {
     const std::string env = "SHIPML_TRACKING=on SHIPML_TRACKING_URI=" + tmp.file("runs") + " ";
-    ::execl("/bin/sh", "sh", "-c", ("exec env " + env + args + tmp.file("interrupted") + " > /dev/null").c_str(), nullptr);
+    ::execl("/bin/sh", "sh", "-c", ("exec env " + env + args + tmp.file("interrupted") + " > /dev/null").c_str(),
+            nullptr);
     ::_exit(127);
   }
   // Some candidates in (one takes ~2.5 s under the sanitizers, ~0.4 s without), not all 12.

@@ -138,8 +138,8 @@ TEST(Csv, WriteThenReadRoundTrips) {
 }
 
 TEST(Csv, ReadsEveryBundledDataset) {
-  for (const char* name : {"iris", "wine", "breast_cancer", "diabetes", "churn", "credit_data", "penguins",
-                           "concrete", "ames"}) {
+  for (const char* name :
+       {"iris", "wine", "breast_cancer", "diabetes", "churn", "credit_data", "penguins", "concrete", "ames"}) {
     const Frame f = read_csv(test::data_path(std::string(name) + ".csv"));
     EXPECT_GT(f.rows(), 100u) << name;
   }

@@ -116,9 +116,7 @@ TEST(ModelFile, TheSameModelIsTheSameBytes) {
   }
 }
 
-TEST(ModelFile, MissingFileIsAFileError) {
-  EXPECT_THROW(Model::load("/nonexistent/m.shipml"), FileError);
-}
+TEST(ModelFile, MissingFileIsAFileError) { EXPECT_THROW(Model::load("/nonexistent/m.shipml"), FileError); }
 
 // Golden files from each format version must keep loading and predicting the
 // same, bit for bit. They are made by scripts/make-golden-models.sh and never
@@ -169,12 +167,15 @@ TEST(ModelFile, EveryRegisteredEstimatorAndTransformerHasAGoldenFile) {
         estimators_covered.insert(header["estimator"]["name"].get<std::string>());
         versions.insert(header["format_version"].get<std::uint32_t>());
         if (header.contains("pipeline"))
-          for (const auto& step : header["pipeline"]) transformers_covered.insert(step["transformer"].get<std::string>());
+          for (const auto& step : header["pipeline"])
+            transformers_covered.insert(step["transformer"].get<std::string>());
         // Files live in the folder of their format version.
-        EXPECT_EQ(folder.path().filename().string(), "v" + std::to_string(header["format_version"].get<int>())) << entry.path();
+        EXPECT_EQ(folder.path().filename().string(), "v" + std::to_string(header["format_version"].get<int>()))
+            << entry.path();
       }
   for (const auto& e : estimators()) EXPECT_TRUE(estimators_covered.count(e.name)) << e.name << " has no golden file";
-  for (const auto& t : transformers()) EXPECT_TRUE(transformers_covered.count(t.name)) << t.name << " has no golden file";
+  for (const auto& t : transformers())
+    EXPECT_TRUE(transformers_covered.count(t.name)) << t.name << " has no golden file";
   EXPECT_TRUE(versions.count(kModelFormatVersion)) << "no golden file of the current format version";
 }
 

@@ -39,7 +39,8 @@ TEST(BoostingOracle, RocAucWithinHalfAPointOfXgboostOnTheSameFolds) {
     }
     ours /= c["test_folds"].size();
     theirs /= c["test_folds"].size();
-    std::cout << c["dataset"].get<std::string>() << ": 5-fold ROC AUC hist_gbdt " << ours << ", XGBoost " << theirs << '\n';
+    std::cout << c["dataset"].get<std::string>() << ": 5-fold ROC AUC hist_gbdt " << ours << ", XGBoost " << theirs
+              << '\n';
     EXPECT_GE(ours, theirs - 0.005) << c["dataset"];
   }
 }

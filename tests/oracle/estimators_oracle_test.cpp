@@ -54,7 +54,9 @@ void expect_same_proba(const nlohmann::json& c, double tolerance) {
   EXPECT_NEAR(accuracy_score(truth, pred), c["accuracy"].get<double>(), 1e-12);
 }
 
-TEST(EstimatorsOracle, LinearMatchesLinearRegressionOnDiabetes) { expect_same_values(model_case("linear_diabetes"), 1e-8); }
+TEST(EstimatorsOracle, LinearMatchesLinearRegressionOnDiabetes) {
+  expect_same_values(model_case("linear_diabetes"), 1e-8);
+}
 
 TEST(EstimatorsOracle, RidgeMatchesScaledRidgeOnConcrete) { expect_same_values(model_case("ridge_concrete"), 1e-8); }
 

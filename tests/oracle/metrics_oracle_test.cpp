@@ -22,7 +22,8 @@ Evaluation classification_case(const nlohmann::json& c) {
   const auto rows = c["proba"].get<std::vector<std::vector<double>>>();
   e.proba.resize(static_cast<Eigen::Index>(rows.size()), e.n_classes);
   for (std::size_t i = 0; i < rows.size(); ++i)
-    for (int k = 0; k < e.n_classes; ++k) e.proba(static_cast<Eigen::Index>(i), k) = rows[i][static_cast<std::size_t>(k)];
+    for (int k = 0; k < e.n_classes; ++k)
+      e.proba(static_cast<Eigen::Index>(i), k) = rows[i][static_cast<std::size_t>(k)];
   return e;
 }
 
@@ -62,7 +63,8 @@ TEST(MetricsOracle, RocAndPrecisionRecallCurvesMatchScikitLearn) {
     auto same = [&](const std::vector<double>& ours, const nlohmann::json& theirs, const char* what) {
       const auto t = theirs.get<std::vector<double>>();
       ASSERT_EQ(ours.size(), t.size()) << c["name"] << " " << what;
-      for (std::size_t i = 0; i < t.size(); ++i) EXPECT_NEAR(ours[i], t[i], 1e-12) << c["name"] << " " << what << " " << i;
+      for (std::size_t i = 0; i < t.size(); ++i)
+        EXPECT_NEAR(ours[i], t[i], 1e-12) << c["name"] << " " << what << " " << i;
     };
     same(roc.x, ref["fpr"], "fpr");
     same(roc.y, ref["tpr"], "tpr");

@@ -27,7 +27,8 @@ TEST(SearchOracle, SameGridPicksTheSameBestLogisticCAsGridSearchCV) {
   const SearchResult r = search(Model("logistic", {{"tol", "1e-10"}, {"max_iter", "10000"}}), data, space, o);
   ASSERT_EQ(r.candidates.size(), values.size());
   for (std::size_t i = 0; i < values.size(); ++i)
-    EXPECT_NEAR(r.candidates[i].result.mean("log_loss"), c["mean_log_loss"][i].get<double>(), 2e-3) << "C=" << values[i];
+    EXPECT_NEAR(r.candidates[i].result.mean("log_loss"), c["mean_log_loss"][i].get<double>(), 2e-3)
+        << "C=" << values[i];
   ASSERT_TRUE(r.best.has_value());
   EXPECT_EQ(r.candidates[*r.best].params.at("C"), format_number(c["best_C"].get<double>()));
 }

@@ -14,7 +14,8 @@ namespace shipml {
 namespace {
 
 Dataset load(const nlohmann::json& c) {
-  return read_dataset(std::string(SHIPML_SOURCE_DIR) + "/data/" + c["dataset"].get<std::string>(), c["target"].get<std::string>());
+  return read_dataset(std::string(SHIPML_SOURCE_DIR) + "/data/" + c["dataset"].get<std::string>(),
+                      c["target"].get<std::string>());
 }
 
 const RankedFeature& find(const FeatureSelection& s, const std::string& name) {

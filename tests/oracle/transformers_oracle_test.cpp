@@ -46,7 +46,8 @@ TEST(TransformersOracle, SameOutputAsScikitLearn) {
           EXPECT_TRUE(std::isnan(col.values()[i])) << c["name"] << " " << name << " row " << i;
         } else {
           const double want = values[i].get<double>();
-          EXPECT_NEAR(col.values()[i], want, 1e-9 * std::max(1.0, std::abs(want))) << c["name"] << " " << name << " row " << i;
+          EXPECT_NEAR(col.values()[i], want, 1e-9 * std::max(1.0, std::abs(want)))
+              << c["name"] << " " << name << " row " << i;
         }
       }
     }

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <numeric>
 
-#include "shipml/metrics/curves.hpp"
-#include "shipml/metrics/metrics.hpp"
 #include "shipml/experiment/curves.hpp"
 #include "shipml/experiment/permutation.hpp"
+#include "shipml/metrics/curves.hpp"
+#include "shipml/metrics/metrics.hpp"
 #include "shipml/plot/charts.hpp"
 #include "support.hpp"
 
@@ -97,7 +97,7 @@ TEST(Charts, GainsLiftCalibrationAndHistogramsAreConsistent) {
   for (std::size_t k = 1; k < gains.series[0].y.size(); ++k) EXPECT_GE(gains.series[0].y[k], gains.series[0].y[k - 1]);
   const Chart lift = lift_chart(p);
   EXPECT_NEAR(lift.series[0].y.back(), 1.0, 1e-12);  // all rows: the overall rate
-  EXPECT_GT(lift.series[0].y.front(), 3);              // churners concentrate in the top scores
+  EXPECT_GT(lift.series[0].y.front(), 3);            // churners concentrate in the top scores
   const Chart cal = calibration_chart(p);
   for (std::size_t k = 0; k < cal.series[0].x.size(); ++k) {
     EXPECT_GE(cal.series[0].x[k], 0);
@@ -156,7 +156,8 @@ TEST(Charts, DataChartsFromTheFrame) {
   ASSERT_FALSE(missing.bars.empty());
   EXPECT_EQ(missing.bars[0].label, "Income");
   EXPECT_NEAR(missing.bars[0].value,
-              static_cast<double>(credit.frame.column("Income").missing_count()) / static_cast<double>(credit.rows()), 1e-15);
+              static_cast<double>(credit.frame.column("Income").missing_count()) / static_cast<double>(credit.rows()),
+              1e-15);
   const Chart corr = target_correlation_chart(read_dataset(data_path("diabetes.csv"), "progression"));
   EXPECT_EQ(corr.bars.size(), 10u);
   for (const auto& b : corr.bars) EXPECT_LE(std::abs(b.value), 1.0);
@@ -173,11 +174,16 @@ TEST(Charts, EveryKindRendersToSvgPngAndPdf) {
   m.fit(d);
   const Curve learning = learning_curve(Model("decision_tree"), d, {0.3, 1.0}, {.folds = 3});
   const std::vector<std::pair<std::string, Chart>> charts = {
-      {"roc", roc_chart(binary)},          {"roc_multi", roc_chart(multi)},
-      {"pr", precision_recall_chart(multi)}, {"confusion", confusion_chart(multi)},
-      {"lift", lift_chart(binary)},        {"gains", gains_chart(binary)},
-      {"calibration", calibration_chart(binary)}, {"proba", probability_histogram(multi)},
-      {"residuals", residuals_chart(reg)},  {"prediction_error", prediction_error_chart(reg)},
+      {"roc", roc_chart(binary)},
+      {"roc_multi", roc_chart(multi)},
+      {"pr", precision_recall_chart(multi)},
+      {"confusion", confusion_chart(multi)},
+      {"lift", lift_chart(binary)},
+      {"gains", gains_chart(binary)},
+      {"calibration", calibration_chart(binary)},
+      {"proba", probability_histogram(multi)},
+      {"residuals", residuals_chart(reg)},
+      {"prediction_error", prediction_error_chart(reg)},
       {"importance", importance_chart(learned_importance(m))},
       {"permutation", permutation_chart(permutation_importance(m, d, "", 2))},
       {"learning_curve", curve_chart(learning)},
@@ -203,7 +209,8 @@ TEST(Charts, EveryKindRendersToSvgPngAndPdf) {
 TEST(Charts, LongNamesAndManyClassesStillRender) {
   // 30 classes with 60-character names: labels are shortened, nothing throws.
   HeldOutPredictions p;
-  for (int c = 0; c < 30; ++c) p.classes.push_back("a class with a very long name that goes on and on, number " + std::to_string(c));
+  for (int c = 0; c < 30; ++c)
+    p.classes.push_back("a class with a very long name that goes on and on, number " + std::to_string(c));
   p.evaluation.task = Task::classification;
   p.evaluation.n_classes = 30;
   p.evaluation.proba = Matrix::Constant(300, 30, 1.0 / 30);

@@ -22,8 +22,8 @@ Frame mixed_frame(std::size_t n = 300) {
   Dataset d = synthetic(Task::regression, n, 11);
   std::vector<std::string> dates;
   for (std::size_t i = 0; i < n; ++i)
-    dates.push_back("20" + std::to_string(10 + i % 12) + "-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10) +
-                    (i % 2 ? "T1" + std::to_string(i % 10) + ":15" : ""));
+    dates.push_back("20" + std::to_string(10 + i % 12) + "-0" + std::to_string(1 + i % 9) + "-1" +
+                    std::to_string(i % 10) + (i % 2 ? "T1" + std::to_string(i % 10) + ":15" : ""));
   d.frame.add(Column::from_strings("when", dates));
   return d.frame;
 }
@@ -86,7 +86,8 @@ TEST(Pipeline, StepsWorkOnTheirColumnsAndPassTheRestThrough) {
   const Frame features = mixed_frame().without("y");  // x1, x2, color, when
   Pipeline p({{.transformer = "standard_scaler", .columns = {"x1"}}, {.transformer = "one_hot", .columns = {"color"}}});
   const Frame out = p.fit_transform(features, {});
-  const std::vector<std::string> expected = {"x1", "x2", "color=blue", "color=green", "color=red", "color=violet", "when"};
+  const std::vector<std::string> expected = {"x1",        "x2",           "color=blue", "color=green",
+                                             "color=red", "color=violet", "when"};
   EXPECT_EQ(out.names(), expected);
   EXPECT_EQ(p.lineage(), (std::vector<std::size_t>{0, 1, 2, 2, 2, 2, 3}));
   double mean = 0;
@@ -108,9 +109,11 @@ TEST(Pipeline, StepsWorkOnTheirColumnsAndPassTheRestThrough) {
     bad.fit_transform(features, {});
     FAIL() << "an unknown column was accepted";
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("step 'one_hot' (one_hot): no column 'colour'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("step 'one_hot' (one_hot): no column 'colour'"), std::string::npos)
+        << e.what();
   }
-  EXPECT_THROW(Pipeline({{.transformer = "imputer", .params = {{"strategy", "median"}}, .columns = {"color"}}}).fit_transform(features, {}),
+  EXPECT_THROW(Pipeline({{.transformer = "imputer", .params = {{"strategy", "median"}}, .columns = {"color"}}})
+                   .fit_transform(features, {}),
                UsageError);
 }
 
@@ -125,7 +128,8 @@ TEST(Pipeline, ModelParametersAddressStepsByName) {
   EXPECT_EQ(changed.all_params().at("one_hot.max_categories"), "3");
   EXPECT_EQ(changed.params().real("C"), 2);
   EXPECT_THROW(m.with({{"scale.with_median", "true"}}), UsageError);
-  EXPECT_THROW(Model("logistic", {{"scale.with_mean", "maybe"}}, {{.name = "scale", .transformer = "standard_scaler"}}), UsageError);
+  EXPECT_THROW(Model("logistic", {{"scale.with_mean", "maybe"}}, {{.name = "scale", .transformer = "standard_scaler"}}),
+               UsageError);
 }
 
 TEST(Pipeline, OneHotUnseenPolicies) {
@@ -136,8 +140,9 @@ TEST(Pipeline, OneHotUnseenPolicies) {
     if (c.name() == "island") c = Column::from_strings("island", {"Biscoe", "Atlantis", "Dream"});
   unseen = Frame(cols);
   auto model = [&](const std::string& policy) {
-    Model m("logistic", {}, {{.transformer = "imputer", .params = {{"strategy", "most_frequent"}}},
-                             {.transformer = "one_hot", .params = {{"unseen", policy}}}});
+    Model m("logistic", {},
+            {{.transformer = "imputer", .params = {{"strategy", "most_frequent"}}},
+             {.transformer = "one_hot", .params = {{"unseen", policy}}}});
     m.fit(d);
     return m;
   };
@@ -145,8 +150,9 @@ TEST(Pipeline, OneHotUnseenPolicies) {
     model("error").predict(unseen);
     FAIL() << "an unseen category was accepted under unseen=error";
   } catch (const DataError& e) {
-    EXPECT_EQ(std::string(e.what()),
-              "column 'island', row 2: 'Atlantis' is a category the model never saw (it refuses unseen categories of this column)");
+    EXPECT_EQ(
+        std::string(e.what()),
+        "column 'island', row 2: 'Atlantis' is a category the model never saw (it refuses unseen categories of this column)");
   }
   EXPECT_EQ(model("ignore").predict(unseen).values.size(), 3u);
   const Model other = model("other");
@@ -159,8 +165,10 @@ TEST(Pipeline, OneHotUnseenPolicies) {
     model("ignore").predict(Frame(cols));
     FAIL() << "a number was accepted for a categorical column";
   } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("column 'island' holds categories (Biscoe, Dream, Torgersen), but row 1 has the number 1"),
-              std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(
+                  "column 'island' holds categories (Biscoe, Dream, Torgersen), but row 1 has the number 1"),
+              std::string::npos)
+        << e.what();
   }
 }
 
@@ -185,7 +193,7 @@ TEST(Pipeline, TargetEncodingIsCrossFittedSoNoiseCarriesNoSignal) {
       sxy += (x[i] - mx) * (y[i] - my), sxx += (x[i] - mx) * (x[i] - mx), syy += (y[i] - my) * (y[i] - my);
     return sxy / std::sqrt(sxx * syy);
   };
-  EXPECT_GT(correlation(in_sample.column("id").values()), 0.15);          // leaks the target
+  EXPECT_GT(correlation(in_sample.column("id").values()), 0.15);           // leaks the target
   EXPECT_LT(std::abs(correlation(crossfit.column("id").values())), 0.08);  // does not
 }
 
@@ -233,10 +241,12 @@ TEST(PipelineCli, SpecFilesStepFlagsAndErrorsThatNameTheRow) {
                     "846,9,castle,60,30,married,no,freelance,73,129,0,0,800,x\n");
   const auto unseen = run_cli("predict --model " + tmp.file("credit.shipml") + " --data " + tmp.file("new.csv"));
   EXPECT_EQ(unseen.exit_code, 1);
-  EXPECT_NE(unseen.err.find("column 'Home', row 2: 'castle' is a category the model never saw"), std::string::npos) << unseen.err;
+  EXPECT_NE(unseen.err.find("column 'Home', row 2: 'castle' is a category the model never saw"), std::string::npos)
+      << unseen.err;
   // Flags build a pipeline too; reordered and extra columns are fine.
-  const auto flags = run_cli("train -q --data " + data_path("churn.csv") + " -t churn -e logistic --step standard_scaler " +
-                             "--step one_hot:state,area_code --set one_hot.unseen=error --out " + tmp.file("churn.shipml"));
+  const auto flags =
+      run_cli("train -q --data " + data_path("churn.csv") + " -t churn -e logistic --step standard_scaler " +
+              "--step one_hot:state,area_code --set one_hot.unseen=error --out " + tmp.file("churn.shipml"));
   ASSERT_EQ(flags.exit_code, 0) << flags.err;
   const auto inspect = run_cli("inspect " + tmp.file("churn.shipml"));
   EXPECT_NE(inspect.out.find("one_hot"), std::string::npos) << inspect.out;
@@ -245,10 +255,15 @@ TEST(PipelineCli, SpecFilesStepFlagsAndErrorsThatNameTheRow) {
   EXPECT_EQ(run_cli("transformers one_hot").exit_code, 0);
   // Spec mistakes point at the line.
   write_file_atomic(tmp.file("bad.yaml"), "steps:\n  - imputer: {strategy: mode}\nestimator: logistic\n");
-  const auto bad = run_cli("train --data " + data_path("iris.csv") + " -t species --out " + tmp.file("x.shipml") + " --pipeline " + tmp.file("bad.yaml"));
+  const auto bad = run_cli("train --data " + data_path("iris.csv") + " -t species --out " + tmp.file("x.shipml") +
+                           " --pipeline " + tmp.file("bad.yaml"));
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("bad.yaml: line 2, column 5: imputer (imputer): parameter strategy='mode'"), std::string::npos) << bad.err;
-  EXPECT_EQ(run_cli("train --data " + data_path("iris.csv") + " -t species --out " + tmp.file("x.shipml") + " -e logistic --pipeline " + spec).exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.yaml: line 2, column 5: imputer (imputer): parameter strategy='mode'"), std::string::npos)
+      << bad.err;
+  EXPECT_EQ(run_cli("train --data " + data_path("iris.csv") + " -t species --out " + tmp.file("x.shipml") +
+                    " -e logistic --pipeline " + spec)
+                .exit_code,
+            2);
 }
 
 }  // namespace

@@ -14,14 +14,18 @@ namespace {
 
 class ReportTest : public ::testing::Test {
  protected:
-  RunResult cli(const std::string& args) { return run_cli(args, "SHIPML_TRACKING=on SHIPML_TRACKING_URI=" + tmp_.file("runs")); }
+  RunResult cli(const std::string& args) {
+    return run_cli(args, "SHIPML_TRACKING=on SHIPML_TRACKING_URI=" + tmp_.file("runs"));
+  }
   RunRecord latest() { return RunStore::open(tmp_.file("runs"))->get("latest"); }
   TempDir tmp_;
 };
 
 TEST_F(ReportTest, OnePageWithEveryChartAndUniqueIds) {
   ASSERT_EQ(cli("score -q --data " + data_path("breast_cancer.csv") + " -t diagnosis -e logistic --cv 3 --report " +
-                tmp_.file("r.html")).exit_code, 0);
+                tmp_.file("r.html"))
+                .exit_code,
+            0);
   const RunRecord run = latest();
   ASSERT_TRUE(run.artifacts.count("predictions.csv"));
   const HeldOutPredictions p = run_predictions(run);
@@ -48,7 +52,9 @@ TEST_F(ReportTest, PlotFromARunAModelAndData) {
   const auto roc = cli("plot roc --run latest --out " + tmp_.file("roc.png"));
   ASSERT_EQ(roc.exit_code, 0) << roc.err;
   EXPECT_EQ(read_file(tmp_.file("roc.png")).substr(1, 3), "PNG");
-  ASSERT_EQ(cli("train -q --data " + data_path("iris.csv") + " -t species -e logistic --out " + tmp_.file("m.shipml")).exit_code, 0);
+  ASSERT_EQ(cli("train -q --data " + data_path("iris.csv") + " -t species -e logistic --out " + tmp_.file("m.shipml"))
+                .exit_code,
+            0);
   const std::string train_run = latest().id;
   for (const std::string kind : {"confusion", "calibration", "proba", "importance", "permutation"}) {
     const auto r = cli("plot " + kind + " --model " + tmp_.file("m.shipml") + " --data " + data_path("iris.csv") +
@@ -56,13 +62,15 @@ TEST_F(ReportTest, PlotFromARunAModelAndData) {
     ASSERT_EQ(r.exit_code, 0) << kind << ": " << r.err;
     EXPECT_NE(read_file(tmp_.file(kind + ".svg")).find("<svg"), std::string::npos) << kind;
   }
-  EXPECT_EQ(cli("plot importance --run " + train_run + " --out " + tmp_.file("i.svg")).exit_code, 0);  // train runs keep their model
-  const auto curve = cli("plot validation_curve -e decision_tree --param max_depth=1,2,4 --data " + data_path("iris.csv") +
-                         " -t species --cv 3 --out " + tmp_.file("vc.pdf"));
+  EXPECT_EQ(cli("plot importance --run " + train_run + " --out " + tmp_.file("i.svg")).exit_code,
+            0);  // train runs keep their model
+  const auto curve = cli("plot validation_curve -e decision_tree --param max_depth=1,2,4 --data " +
+                         data_path("iris.csv") + " -t species --cv 3 --out " + tmp_.file("vc.pdf"));
   ASSERT_EQ(curve.exit_code, 0) << curve.err;
   EXPECT_EQ(read_file(tmp_.file("vc.pdf")).substr(0, 4), "%PDF");
   // Mistakes say what to do.
-  const auto regression_chart = cli("plot residuals --model " + tmp_.file("m.shipml") + " --data " + data_path("iris.csv"));
+  const auto regression_chart =
+      cli("plot residuals --model " + tmp_.file("m.shipml") + " --data " + data_path("iris.csv"));
   EXPECT_EQ(regression_chart.exit_code, 2);
   EXPECT_NE(regression_chart.err.find("regression chart"), std::string::npos) << regression_chart.err;
   EXPECT_EQ(cli("plot roc --run latest --out roc.gif").exit_code, 2);
@@ -72,7 +80,9 @@ TEST_F(ReportTest, PlotFromARunAModelAndData) {
   const auto no_predictions = cli("plot roc --run " + train_run);
   EXPECT_EQ(no_predictions.exit_code, 2);
   EXPECT_NE(no_predictions.err.find("recorded no predictions"), std::string::npos) << no_predictions.err;
-  EXPECT_EQ(run_cli("score -q --no-track --data " + data_path("iris.csv") + " -t species -e logistic --report x.html").exit_code, 2);
+  EXPECT_EQ(run_cli("score -q --no-track --data " + data_path("iris.csv") + " -t species -e logistic --report x.html")
+                .exit_code,
+            2);
 }
 
 }  // namespace

@@ -61,7 +61,8 @@ TEST(HttpParser, AcceptsBareLineFeedsAndLeadingEmptyLines) {
 }
 
 TEST(HttpParser, DecodesChunkedBodies) {
-  const std::string text = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nTrailer: x\r\n\r\n";
+  const std::string text =
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nTrailer: x\r\n\r\n";
   const auto p = parse(text);
   ASSERT_EQ(p.result.state, ParseState::complete);
   EXPECT_EQ(p.request.body, "Wikipedia");
@@ -117,9 +118,8 @@ TEST(HttpResponse, SerialisesStatusHeadersAndLength) {
   r.headers.emplace_back("Allow", "GET");
   std::string out;
   serialize(r, false, out);
-  EXPECT_EQ(out,
-            "HTTP/1.1 404 Not Found\r\nServer: shipml\r\nContent-Type: application/json\r\nContent-Length: 13\r\n"
-            "Connection: close\r\nAllow: GET\r\n\r\n{\"error\":\"x\"}");
+  EXPECT_EQ(out, "HTTP/1.1 404 Not Found\r\nServer: shipml\r\nContent-Type: application/json\r\nContent-Length: 13\r\n"
+                 "Connection: close\r\nAllow: GET\r\n\r\n{\"error\":\"x\"}");
 }
 
 TEST(ConstantTimeEqual, ComparesWholeSecrets) {

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-#include <nlohmann/json.hpp>
 
 #include "serve/server_process.hpp"
 
@@ -35,7 +35,8 @@ class Serve : public ::testing::Test {
     rows_ = new Frame(all.take(first).without("churn"));
     write_csv(dir_->file("rows.csv"), *rows_);
     // What `shipml predict` says about them: the answer every protocol must give.
-    const auto r = run_cli("predict --model " + dir_->file("churn.shipml") + " --data " + dir_->file("rows.csv") + " --proba");
+    const auto r =
+        run_cli("predict --model " + dir_->file("churn.shipml") + " --data " + dir_->file("rows.csv") + " --proba");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     expected_ = new Frame(parse_csv(r.out));
   }
@@ -66,7 +67,8 @@ class Serve : public ::testing::Test {
   }
   static void expect_labels(const json& predictions) {
     ASSERT_EQ(predictions.size(), rows_->rows()) << predictions.dump();
-    for (std::size_t i = 0; i < rows_->rows(); ++i) EXPECT_EQ(predictions[i].get<std::string>(), expected_label(i)) << i;
+    for (std::size_t i = 0; i < rows_->rows(); ++i)
+      EXPECT_EQ(predictions[i].get<std::string>(), expected_label(i)) << i;
   }
 
   static inline TempDir* dir_ = nullptr;
@@ -96,8 +98,9 @@ TEST_F(Serve, MlflowCsvAndEveryJsonShapeGiveWhatShipmlPredictGives) {
     for (std::size_t i = 0; i < rows_->rows(); ++i) columnar[c.name()].push_back(cell(c, i));
   }
   const std::vector<json> bodies = {
-      {{"dataframe_split", split}},  {{"dataframe_records", records()}}, {{"instances", records()}},
-      {{"instances", rows}},         {{"inputs", columnar}},             {{"inputs", records()}},
+      {{"dataframe_split", split}}, {{"dataframe_records", records()}},
+      {{"instances", records()}},   {{"instances", rows}},
+      {{"inputs", columnar}},       {{"inputs", records()}},
   };
   for (const auto& body : bodies) {
     const auto r = server.post("/invocations", body.dump());
@@ -147,7 +150,8 @@ TEST_F(Serve, OpenInferenceJsonTensorsGiveLabelsAndProbabilities) {
     for (const auto& c : rows_->columns()) row.push_back(c.text(i));
     matrix_data.push_back(row);
   }
-  json matrix = {{"inputs", {{{"name", "rows"}, {"shape", {n, rows_->cols()}}, {"datatype", "BYTES"}, {"data", matrix_data}}}}};
+  json matrix = {
+      {"inputs", {{{"name", "rows"}, {"shape", {n, rows_->cols()}}, {"datatype", "BYTES"}, {"data", matrix_data}}}}};
   for (const json& body : {per_column, matrix}) {
     for (const std::string path : {"/v2/models/churn/infer", "/v2/models/churn/versions/1/infer"}) {
       const auto r = server.post(path, body.dump());
@@ -260,13 +264,22 @@ TEST_F(Serve, RegressionModelsAnswerValues) {
   const auto meta = json::parse(server.get("/v2/models/concrete").body);
   EXPECT_EQ(meta["outputs"].size(), 1u);
   EXPECT_EQ(meta["outputs"][0]["datatype"], "FP64");
-  const json infer = {{"inputs", {{{"name", "x"}, {"shape", {1, 8}}, {"datatype", "FP32"},
-                                   {"data", {540, 0, 0, 162, 2.5, 1040, 676, 28}}}}}};
+  const json infer = {
+      {"inputs",
+       {{{"name", "x"}, {"shape", {1, 8}}, {"datatype", "FP32"}, {"data", {540, 0, 0, 162, 2.5, 1040, 676, 28}}}}}};
   const auto v2 = server.post("/v2/models/concrete/infer", infer.dump());
   ASSERT_EQ(v2.status, 200) << v2.body;
   EXPECT_NEAR(json::parse(v2.body)["outputs"][0]["data"][0].get<double>(), m.predict(f).values[0], 1e-9);
-  EXPECT_EQ(server.post("/v2/models/concrete/infer", json({{"inputs", {{{"name", "x"}, {"shape", {1, 8}},
-      {"datatype", "FP32"}, {"data", {540, 0, 0, 162, 2.5, 1040, 676, 28}}}}}, {"outputs", {{{"name", "predict_proba"}}}}}).dump()).status, 400);
+  EXPECT_EQ(server
+                .post("/v2/models/concrete/infer", json({{"inputs",
+                                                          {{{"name", "x"},
+                                                            {"shape", {1, 8}},
+                                                            {"datatype", "FP32"},
+                                                            {"data", {540, 0, 0, 162, 2.5, 1040, 676, 28}}}}},
+                                                         {"outputs", {{{"name", "predict_proba"}}}}})
+                                                       .dump())
+                .status,
+            400);
 }
 
 TEST_F(Serve, HealthMetadataAndMetricsEndpoints) {
@@ -297,8 +310,11 @@ TEST_F(Serve, HealthMetadataAndMetricsEndpoints) {
   ASSERT_EQ(metrics.status, 200);
   EXPECT_EQ(metrics.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
   const std::string& m = metrics.body;
-  EXPECT_NE(m.find("shipml_requests_total{model=\"churn\",endpoint=\"invocations\",status=\"200\"} 3"), std::string::npos) << m;
-  EXPECT_NE(m.find("shipml_requests_total{model=\"churn\",endpoint=\"invocations\",status=\"400\"} 1"), std::string::npos);
+  EXPECT_NE(m.find("shipml_requests_total{model=\"churn\",endpoint=\"invocations\",status=\"200\"} 3"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("shipml_requests_total{model=\"churn\",endpoint=\"invocations\",status=\"400\"} 1"),
+            std::string::npos);
   EXPECT_NE(m.find("shipml_rows_predicted_total{model=\"churn\"} 120"), std::string::npos);
   EXPECT_NE(m.find("shipml_request_duration_seconds_bucket{model=\"churn\",endpoint=\"invocations\",le=\"+Inf\"} 4"),
             std::string::npos);
@@ -318,7 +334,8 @@ TEST_F(Serve, HealthMetadataAndMetricsEndpoints) {
   std::istringstream in(log);
   for (std::string l; std::getline(in, l);) lines.push_back(json::parse(l));
   EXPECT_GE(lines.size(), 15u);
-  const auto live = std::find_if(lines.begin(), lines.end(), [](const json& l) { return l["path"] == "/v2/health/live"; });
+  const auto live =
+      std::find_if(lines.begin(), lines.end(), [](const json& l) { return l["path"] == "/v2/health/live"; });
   ASSERT_NE(live, lines.end()) << log;
   EXPECT_EQ((*live)["method"], "GET");
   EXPECT_EQ((*live)["status"], 200);
@@ -386,14 +403,14 @@ TEST_F(Serve, BadRequestsGetClearErrorsInEachProtocolsShape) {
   EXPECT_EQ(v2_error("/v2/models/churn/infer", one), 400);  // 1 element for shape [2]
   EXPECT_EQ(v2_error("/v2/models/nope/infer", one), 404);
   EXPECT_EQ(v2_error("/v2/models/churn/infer", json::object()), 400);
-  EXPECT_EQ(v2_error("/v2/models/churn/infer", {{"inputs", {{{"name", "state"}, {"shape", {1}}, {"datatype", "FP99"},
-                                                              {"data", {1}}}}}}),
+  EXPECT_EQ(v2_error("/v2/models/churn/infer",
+                     {{"inputs", {{{"name", "state"}, {"shape", {1}}, {"datatype", "FP99"}, {"data", {1}}}}}}),
             400);
-  EXPECT_EQ(v2_error("/v2/models/churn/infer", {{"inputs", {{{"name", "state"}, {"shape", {1}}, {"datatype", "BYTES"},
-                                                              {"data", {1}}}}}}),
+  EXPECT_EQ(v2_error("/v2/models/churn/infer",
+                     {{"inputs", {{{"name", "state"}, {"shape", {1}}, {"datatype", "BYTES"}, {"data", {1}}}}}}),
             400);
-  EXPECT_EQ(v2_error("/v2/models/churn/infer", {{"inputs", {{{"name", "state"}, {"shape", {1, 2, 3}},
-                                                              {"datatype", "BYTES"}, {"data", {"a"}}}}}}),
+  EXPECT_EQ(v2_error("/v2/models/churn/infer",
+                     {{"inputs", {{{"name", "state"}, {"shape", {1, 2, 3}}, {"datatype", "BYTES"}, {"data", {"a"}}}}}}),
             400);
   const std::string cut_header =
       R"({"inputs":[{"name":"account_length","shape":[2],"datatype":"FP64","parameters":{"binary_data_size":16}}]})";
@@ -447,11 +464,13 @@ TEST_F(Serve, KeepAlivePipeliningContinueAndChunkedBodies) {
   EXPECT_EQ(c.read_reply().status, 200);
   // A chunked body.
   c.send("POST /invocations HTTP/1.1\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n" +
-         csv.substr(0, 16) + "\r\n" + [&] {
+         csv.substr(0, 16) + "\r\n" +
+         [&] {
            std::ostringstream hex;
            hex << std::hex << csv.size() - 16;
            return hex.str();
-         }() + "\r\n" + csv.substr(16) + "\r\n0\r\n\r\n");
+         }() +
+         "\r\n" + csv.substr(16) + "\r\n0\r\n\r\n");
   const auto chunked = c.read_reply();
   ASSERT_EQ(chunked.status, 200) << chunked.body;
   expect_labels(json::parse(chunked.body)["predictions"]);
@@ -577,7 +596,8 @@ TEST(ServeRegistry, ServesAStageAndFollowsItWhenItMoves) {
   ASSERT_EQ(run_cli("registry promote iris 1 --stage production").exit_code, 0);
 
   ServerProcess server({"models:/iris/production", "--registry-poll", "1"});
-  const std::string body = R"({"dataframe_records":[{"sepal_length_cm":6.3,"sepal_width_cm":3.3,"petal_length_cm":6.0,"petal_width_cm":2.5}]})";
+  const std::string body =
+      R"({"dataframe_records":[{"sepal_length_cm":6.3,"sepal_width_cm":3.3,"petal_length_cm":6.0,"petal_width_cm":2.5}]})";
   EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["versions"], json({"1"}));
   EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["parameters"]["estimator"], "decision_tree");
   ASSERT_EQ(run_cli("registry promote iris 2 --stage production").exit_code, 0);

@@ -68,7 +68,7 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
             junk = http_request("POST", "/invocations", csv.substr(0, rng.below(csv.size())),
                                 rng.below(2) ? "text/csv" : "application/json");
           } else {
-            junk = http_request("POST", "/v2/models/churn/infer", "{\"inputs\":[{\"name\":1}]}") ;
+            junk = http_request("POST", "/v2/models/churn/infer", "{\"inputs\":[{\"name\":1}]}");
           }
           c.send(junk);
           const auto r = c.read_reply();
@@ -76,7 +76,8 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
           if (r.status >= 400) ++malformed_answered;
         } else {  // vanish half-way
           HttpConnection c(port);
-          c.send("POST /invocations HTTP/1.1\r\nContent-Type: text/csv\r\nContent-Length: 900\r\n\r\n" + csv.substr(0, 20));
+          c.send("POST /invocations HTTP/1.1\r\nContent-Type: text/csv\r\nContent-Length: 900\r\n\r\n" +
+                 csv.substr(0, 20));
         }
       } catch (const std::exception&) {
         // A refused or reset connection is the client's problem here; the checks below are the server's.

@@ -35,7 +35,8 @@ TEST(Interrupt, AStoppedFitLeavesTheModelAsItWasAndIsRecordedAsInterrupted) {
   ::setenv("SHIPML_TRACKING", "off", 1);
   std::map<std::string, int> statuses;
   for (const RunRecord& r : RunStore::open(tmp.file("runs"))->list()) ++statuses[r.kind + " " + r.status];
-  EXPECT_EQ(statuses, (std::map<std::string, int>{{"score interrupted", 1}, {"train finished", 3}, {"train interrupted", 3}}));
+  EXPECT_EQ(statuses,
+            (std::map<std::string, int>{{"score interrupted", 1}, {"train finished", 3}, {"train interrupted", 3}}));
 }
 
 TEST(Recorded, FitAndScoreRecordOnlyWhenAskedTo) {
@@ -44,8 +45,8 @@ TEST(Recorded, FitAndScoreRecordOnlyWhenAskedTo) {
   ::setenv("SHIPML_TRACKING_URI", tmp.file("runs").c_str(), 1);
   const Dataset d = synthetic(Task::classification);
   Model plain("logistic");
-  plain.fit(d);                                 // no side effects
-  score(Model("logistic"), d, {.folds = 3});    // none either
+  plain.fit(d);                               // no side effects
+  score(Model("logistic"), d, {.folds = 3});  // none either
   Model recorded("logistic");
   fit_recorded(recorded, d);
   const Result r = score_recorded(Model("logistic"), d, {.folds = 3});

@@ -49,7 +49,8 @@ TEST_P(RunStoreSuite, RecordsAndReadsBackEverythingAboutARun) {
   EXPECT_EQ(back.status, "finished");
   EXPECT_FALSE(back.end_time.empty());
   EXPECT_GE(back.duration_seconds, 0);
-  EXPECT_EQ(back.params, (std::map<std::string, std::string>{{"estimator", "hist_gbdt"}, {"learning_rate", "0.1"}, {"max_leaves", "31"}}));
+  EXPECT_EQ(back.params, (std::map<std::string, std::string>{
+                             {"estimator", "hist_gbdt"}, {"learning_rate", "0.1"}, {"max_leaves", "31"}}));
   EXPECT_EQ(back.tags, (std::map<std::string, std::string>{{"note", "first try"}, {"owner", "ana"}}));
   EXPECT_EQ(back.metrics.at("roc_auc"), 0.92);  // exact doubles, both backends
   EXPECT_EQ(back.metrics.at("roc_auc_std"), 0.0141421356237);
@@ -90,7 +91,8 @@ TEST_P(RunStoreSuite, ListsFilterAndSortLikeTheyRead) {
             (std::vector<std::string>{ids[0], ids[1]}));
   EXPECT_EQ(list({.experiment = "other"}), (std::vector<std::string>{ids[3]}));
   EXPECT_EQ(store->get(ids[2]).error, "boom");
-  for (const std::string bad : {"metrics.auc >", "metrics.auc ~ 1", "weight > 1", "metrics.auc > high", "a = 1 or b = 2"}) {
+  for (const std::string bad :
+       {"metrics.auc >", "metrics.auc ~ 1", "weight > 1", "metrics.auc > high", "a = 1 or b = 2"}) {
     try {
       store->list({.filter = bad});
       ADD_FAILURE() << "accepted: " << bad;
@@ -122,7 +124,8 @@ TEST_P(RunStoreSuite, MigrationsApplyOnceAndANewerSchemaIsRefused) {
     open();
     FAIL() << "opened a store from the future";
   } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("schema version 99, newer than this shipml knows"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema version 99, newer than this shipml knows"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -189,7 +192,8 @@ TEST_P(RunStoreSuite, AWriterKilledMidRunLeavesItNotFinishedAndTheStoreIntact) {
     store->start(r);
     for (int i = 0;; ++i) {  // logging when the kill comes
       store->log_metric(r.id, "loss", 1.0 / (i + 1), i);
-      if (i == 5) [[maybe_unused]] auto n = ::write(ready[1], r.id.data(), r.id.size());
+      if (i == 5) [[maybe_unused]]
+        auto n = ::write(ready[1], r.id.data(), r.id.size());
     }
   }
   char id[33] = {};

@@ -30,8 +30,12 @@ class RunsCli : public ::testing::Test {
 
 TEST_F(RunsCli, ScoreAndTrainAreRecordedAndReadBack) {
   const std::string churn = data_path("churn.csv");
-  ASSERT_EQ(shipml("score -q --data " + churn + " --target churn -e hist_gbdt --set n_estimators=20 --cv 3 --experiment churn").exit_code, 0);
-  const auto train = shipml("train -q --data " + churn + " --target churn -e logistic --out " + tmp_.file("m.shipml") + " --experiment churn");
+  ASSERT_EQ(shipml("score -q --data " + churn +
+                   " --target churn -e hist_gbdt --set n_estimators=20 --cv 3 --experiment churn")
+                .exit_code,
+            0);
+  const auto train = shipml("train -q --data " + churn + " --target churn -e logistic --out " + tmp_.file("m.shipml") +
+                            " --experiment churn");
   ASSERT_EQ(train.exit_code, 0) << train.err;
   EXPECT_NE(train.out.find("(run "), std::string::npos);
   ASSERT_EQ(shipml("score -q --data " + churn + " --target churn -e logistic --no-track").exit_code, 0);
@@ -54,7 +58,7 @@ TEST_F(RunsCli, ScoreAndTrainAreRecordedAndReadBack) {
   }
   EXPECT_EQ(s["params"]["estimator"], "hist_gbdt");
   EXPECT_EQ(s["params"]["n_estimators"], "20");
-  EXPECT_EQ(s["params"]["learning_rate"], "0.1");  // defaults too
+  EXPECT_EQ(s["params"]["learning_rate"], "0.1");      // defaults too
   EXPECT_EQ(s["metric_steps"]["roc_auc"].size(), 3u);  // one per fold
   EXPECT_GT(s["metrics"]["roc_auc"].get<double>(), 0.85);
   EXPECT_TRUE(s["metrics"].contains("roc_auc_std"));
@@ -115,14 +119,19 @@ TEST_F(RunsCli, ScoreAndSearchAreListedAndComparedWithTheirArtifacts) {
   for (const char* artifact : {"search.csv", "search.json", "model.shipml"})
     EXPECT_TRUE(std::filesystem::exists(search["artifacts"][artifact].get<std::string>())) << artifact;
   EXPECT_EQ(runs[1]["kind"], "score");
-  const auto compare = shipml("runs compare " + runs[0]["id"].get<std::string>() + " " + runs[1]["id"].get<std::string>());
+  const auto compare =
+      shipml("runs compare " + runs[0]["id"].get<std::string>() + " " + runs[1]["id"].get<std::string>());
   ASSERT_EQ(compare.exit_code, 0) << compare.err;
   EXPECT_NE(compare.out.find("metrics.accuracy"), std::string::npos) << compare.out;
 }
 
 TEST_F(RunsCli, BoostingRecordsItsValidationLossPerRound) {
-  ASSERT_EQ(shipml("train -q --data " + data_path("churn.csv") + " --target churn -e hist_gbdt --set early_stopping=true "
-                   "--set n_estimators=30 --out " + tmp_.file("m.shipml")).exit_code, 0);
+  ASSERT_EQ(shipml("train -q --data " + data_path("churn.csv") +
+                   " --target churn -e hist_gbdt --set early_stopping=true "
+                   "--set n_estimators=30 --out " +
+                   tmp_.file("m.shipml"))
+                .exit_code,
+            0);
   const json run = shipml_json("runs show latest --json");
   const auto& curve = run["metric_steps"]["validation_loss"];
   // One value per round trained (early stopping may end before 30), and the run's value is the best round's.
@@ -147,9 +156,9 @@ TEST_F(RunsCli, AFailedRunIsRecordedWithItsError) {
 }
 
 TEST_F(RunsCli, TrackingOffRecordsNothing) {
-  const auto r = run_cli("train -q --data " + data_path("iris.csv") + " --target species -e logistic --out " +
-                             tmp_.file("m.shipml"),
-                         "SHIPML_TRACKING=off SHIPML_TRACKING_URI=" + tmp_.file("runs"));
+  const auto r = run_cli(
+      "train -q --data " + data_path("iris.csv") + " --target species -e logistic --out " + tmp_.file("m.shipml"),
+      "SHIPML_TRACKING=off SHIPML_TRACKING_URI=" + tmp_.file("runs"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(std::filesystem::exists(tmp_.file("runs")));
 }

@@ -10,8 +10,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "shipml/core/export.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/core/export.hpp"
 
 namespace shipml {
 
@@ -29,7 +29,10 @@ class SHIPML_API BinaryWriter {
   /// Appends a double (8 bytes, IEEE 754).
   void f64(double v) { raw(&v, 8); }
   /// Appends a string: its length as u64, then its bytes.
-  void text(std::string_view s) { u64(s.size()); raw(s.data(), s.size()); }
+  void text(std::string_view s) {
+    u64(s.size());
+    raw(s.data(), s.size());
+  }
   /// Appends a vector of trivially copyable values: its size as u64, then their bytes.
   template <class T>
   void array(const std::vector<T>& v) {

@@ -30,7 +30,9 @@ class SHIPML_API Hasher {
   }
   /// Mixes in the bytes of a trivially copyable value.
   template <class T>
-  Hasher& value(const T& v) { return bytes(&v, sizeof v); }
+  Hasher& value(const T& v) {
+    return bytes(&v, sizeof v);
+  }
   /// Mixes a whole 64-bit word in one step: eight times fewer multiplies than
   /// bytes(), for fingerprints of millions of values (not the file checksum,
   /// which stays byte-wise FNV-1a).

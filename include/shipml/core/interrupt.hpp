@@ -11,8 +11,8 @@
 /// work it was meant for, on its thread and the pool threads it hands work to.
 #include <atomic>
 
-#include "shipml/core/export.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/core/export.hpp"
 
 namespace shipml {
 

@@ -51,7 +51,7 @@ struct SHIPML_API ParamSpec {
 SHIPML_API ParamSpec int_param(std::string name, std::int64_t def, std::int64_t min, std::string doc);
 /// A real parameter of at least `min` (more than `min` when `min_exclusive`) and at most `max`.
 SHIPML_API ParamSpec real_param(std::string name, double def, double min, std::string doc, bool min_exclusive = false,
-                     double max = std::numeric_limits<double>::infinity());
+                                double max = std::numeric_limits<double>::infinity());
 /// A true or false parameter.
 SHIPML_API ParamSpec bool_param(std::string name, bool def, std::string doc);
 /// A parameter that takes one of `choices`.

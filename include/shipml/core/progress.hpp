@@ -34,7 +34,7 @@ SHIPML_API bool progress_enabled();
 /// A snapshot of one piece of long work, for a front door that draws progress itself.
 struct SHIPML_API ProgressState {
   /// What the work is.
-  std::string label, note;          ///< the latest Progress::note()
+  std::string label, note;  ///< the latest Progress::note()
   /// Units done.
   std::size_t done = 0, total = 0;  ///< units in all
   double elapsed_seconds = 0;       ///< since the work started

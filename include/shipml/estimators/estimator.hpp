@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "shipml/core/export.hpp"
 #include "shipml/core/binary.hpp"
+#include "shipml/core/export.hpp"
 #include "shipml/core/params.hpp"
 #include "shipml/core/task.hpp"
 #include "shipml/estimators/feature_matrix.hpp"

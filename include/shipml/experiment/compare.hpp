@@ -32,6 +32,6 @@ struct SHIPML_API Leaderboard {
 /// task's usual first). With `refit`, the best is then fit on all rows. Recorded
 /// as a "compare" run (leaderboard and best model as artifacts).
 SHIPML_API Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const Validation& validation = {},
-                    std::vector<std::string> metrics = {}, std::string metric = "", bool refit = false);
+                               std::vector<std::string> metrics = {}, std::string metric = "", bool refit = false);
 
 }  // namespace shipml

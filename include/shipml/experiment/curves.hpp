@@ -15,12 +15,13 @@ namespace shipml {
 
 /// The metric on held-out rows when training on each fraction of every fold's
 /// training rows (drawn with the validation's seed); in parallel over sizes x folds.
-SHIPML_API Curve learning_curve(const Model& prototype, const Dataset& data, const std::vector<double>& fractions = {0.1, 0.325, 0.55, 0.775, 1.0},
-                     const Validation& validation = {.folds = 5}, std::string metric = "");
+SHIPML_API Curve learning_curve(const Model& prototype, const Dataset& data,
+                                const std::vector<double>& fractions = {0.1, 0.325, 0.55, 0.775, 1.0},
+                                const Validation& validation = {.folds = 5}, std::string metric = "");
 
 /// The metric for each value of one parameter, on the same folds.
 SHIPML_API Curve validation_curve(const Model& prototype, const Dataset& data, const std::string& parameter,
-                       const std::vector<std::string>& values, const Validation& validation = {.folds = 5},
-                       std::string metric = "");
+                                  const std::vector<std::string>& values, const Validation& validation = {.folds = 5},
+                                  std::string metric = "");
 
 }  // namespace shipml

@@ -43,8 +43,8 @@ struct SHIPML_API SelectSpec {
 
 /// An experiment file, read and checked.
 struct SHIPML_API ExperimentSpec {
-  std::string file;                         ///< where it was read from
-  std::string name;                         ///< groups its runs (the experiment name of every run it records)
+  std::string file;  ///< where it was read from
+  std::string name;  ///< groups its runs (the experiment name of every run it records)
   /// The data file (CSV).
   std::string data, target;                 ///< the target column
   CsvOptions csv;                           ///< how to read the data file

@@ -25,14 +25,14 @@ struct SHIPML_API ChartSource {
   /// Data with its target; `model_target` is the target of the model in play
   /// ("" when none), for when the front door was not told one.
   std::function<Dataset(const std::string& model_target)> data;
-  std::function<Frame()> table;                         ///< data without a target: the missing-values chart
-  std::function<Model()> unfitted;                      ///< what the curves fit
-  std::string param;                                    ///< validation_curve: the parameter
-  std::vector<std::string> values;                      ///< validation_curve: the parameter's values
-  int folds = 5;                                        ///< folds of the curves
-  std::uint64_t seed = 42;                              ///< seeds the curves' folds and the permutations
-  std::size_t top = 20;                                 ///< how many features the importance and data charts show
-  int bins = 0;                                         ///< 0: the kind's own default
+  std::function<Frame()> table;     ///< data without a target: the missing-values chart
+  std::function<Model()> unfitted;  ///< what the curves fit
+  std::string param;                ///< validation_curve: the parameter
+  std::vector<std::string> values;  ///< validation_curve: the parameter's values
+  int folds = 5;                    ///< folds of the curves
+  std::uint64_t seed = 42;          ///< seeds the curves' folds and the permutations
+  std::size_t top = 20;             ///< how many features the importance and data charts show
+  int bins = 0;                     ///< 0: the kind's own default
 };
 /// The chart of the named kind (see chart_kinds()); a UsageError naming the
 /// kinds when there is no such kind, or saying what the kind needs.

@@ -20,8 +20,9 @@ namespace shipml {
 /// `repeats` times (seeded, deterministic whatever the thread count).
 /// `metric` defaults to the task's usual first; for metrics where lower is
 /// better the drop is counted the same way (worse = positive).
-SHIPML_API PermutationImportance permutation_importance(const Model& model, const Dataset& data, std::string metric = "",
-                                             int repeats = 5, std::uint64_t seed = 0, int threads = 0);
+SHIPML_API PermutationImportance permutation_importance(const Model& model, const Dataset& data,
+                                                        std::string metric = "", int repeats = 5,
+                                                        std::uint64_t seed = 0, int threads = 0);
 
 /// How permutation_importance() measures an unfitted prototype: the split, the shuffles, the metric.
 struct SHIPML_API HeldOutPermutation {
@@ -34,6 +35,7 @@ struct SHIPML_API HeldOutPermutation {
 };
 /// From an unfitted `prototype` (`shipml select --method permutation`): a copy
 /// fit on a split's training rows, its columns shuffled on the held-out rows.
-SHIPML_API PermutationImportance permutation_importance(const Model& prototype, const Dataset& data, const HeldOutPermutation& options);
+SHIPML_API PermutationImportance permutation_importance(const Model& prototype, const Dataset& data,
+                                                        const HeldOutPermutation& options);
 
 }  // namespace shipml

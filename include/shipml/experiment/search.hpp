@@ -23,10 +23,10 @@ namespace shipml {
 struct SHIPML_API Distribution {
   /// How values are drawn.
   enum class Kind {
-    uniform,     ///< uniform between low and high
-    loguniform,  ///< uniform in log space between low and high (low > 0)
-    integer,     ///< an integer from low to high, inclusive
-    choice       ///< one of the choices, each as likely
+    uniform,              ///< uniform between low and high
+    loguniform,           ///< uniform in log space between low and high (low > 0)
+    integer,              ///< an integer from low to high, inclusive
+    choice                ///< one of the choices, each as likely
   } kind = Kind::choice;  ///< how values are drawn
   /// Lowest value (uniform, loguniform, integer).
   double low = 0, high = 0;          ///< highest value
@@ -57,7 +57,7 @@ struct SHIPML_API SearchOptions {
   /// What halving rations: "rows" (training rows per fold), or an integer
   /// parameter such as n_estimators (trees), whose value the last round uses in full.
   std::string halving_resource = "rows";
-  bool refit = true;                  ///< fit the best candidate on all rows
+  bool refit = true;  ///< fit the best candidate on all rows
 };
 
 /// One parameter combination tried, and how it scored.
@@ -94,6 +94,6 @@ struct SHIPML_API SearchResult {
 /// parallel over candidates and folds), ranks them and refits the best (see
 /// SearchOptions). Recorded as a "search" run.
 SHIPML_API SearchResult search(const Model& prototype, const Dataset& data, const SearchSpace& space,
-                    const SearchOptions& options = {});
+                               const SearchOptions& options = {});
 
 }  // namespace shipml

@@ -27,17 +27,17 @@ namespace shipml {
 
 /// One input column's place in a feature selection.
 struct SHIPML_API RankedFeature {
-  std::string feature;    ///< the input column
-  std::size_t rank = 0;   ///< 1 = best; every kept column of RFE and backward selection shares 1
-  double score = 0;       ///< the test statistic, the importance, or the CV score after the step (see score_name)
+  std::string feature;   ///< the input column
+  std::size_t rank = 0;  ///< 1 = best; every kept column of RFE and backward selection shares 1
+  double score = 0;      ///< the test statistic, the importance, or the CV score after the step (see score_name)
   double p_value = std::numeric_limits<double>::quiet_NaN();  ///< univariate F and chi-squared tests
-  std::string test;       ///< univariate: the test applied to this column
-  bool selected = false;  ///< whether it is kept
+  std::string test;                                           ///< univariate: the test applied to this column
+  bool selected = false;                                      ///< whether it is kept
 };
 
 /// The cross-validated score with this many features (RFECV, sequential).
 struct SHIPML_API SizeScore {
-  std::size_t features = 0;     ///< number of features
+  std::size_t features = 0;  ///< number of features
   /// Mean of the score over folds.
   double mean = 0, stddev = 0;  ///< standard deviation of the score over folds
 };
@@ -87,7 +87,8 @@ struct SHIPML_API EliminationOptions {
 /// Fits `prototype`, drops the columns it weighs least, and repeats (see
 /// EliminationOptions). Recorded as a "select" run. A UsageError when the
 /// estimator learns no coefficients or importances.
-SHIPML_API FeatureSelection recursive_elimination(const Model& prototype, const Dataset& data, const EliminationOptions& options = {});
+SHIPML_API FeatureSelection recursive_elimination(const Model& prototype, const Dataset& data,
+                                                  const EliminationOptions& options = {});
 
 /// Sequential selection, one column at a time.
 struct SHIPML_API SequentialOptions {
@@ -98,6 +99,7 @@ struct SHIPML_API SequentialOptions {
 };
 /// Adds (forward) or removes (backward) the column that most improves the
 /// cross-validated score, one at a time. Recorded as a "select" run.
-SHIPML_API FeatureSelection sequential_selection(const Model& prototype, const Dataset& data, const SequentialOptions& options = {});
+SHIPML_API FeatureSelection sequential_selection(const Model& prototype, const Dataset& data,
+                                                 const SequentialOptions& options = {});
 
 }  // namespace shipml

@@ -36,8 +36,7 @@ SHIPML_API Frame read_csv(const std::string& path, const CsvOptions& options = {
 SHIPML_API Dataset read_dataset(const std::string& path, const std::string& target, CsvOptions options = {});
 
 /// The same from text in memory; `source` names it in error messages.
-SHIPML_API Frame parse_csv(std::string_view text, const CsvOptions& options = {},
-                const std::string& source = "<csv>");
+SHIPML_API Frame parse_csv(std::string_view text, const CsvOptions& options = {}, const std::string& source = "<csv>");
 
 /// A cell as the reader reads a number (blanks around it and a leading '+'
 /// allowed, nothing else); nullopt when it is not one.

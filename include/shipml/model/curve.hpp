@@ -13,8 +13,8 @@ namespace shipml {
 
 /// One point of a curve: the metric over folds at one x.
 struct SHIPML_API CurvePoint {
-  std::string x;                ///< the parameter value, or the training rows
-  std::size_t train_rows = 0;   ///< per fold
+  std::string x;               ///< the parameter value, or the training rows
+  std::size_t train_rows = 0;  ///< per fold
   /// Mean of the metric on the held-out rows, over folds.
   double mean = 0, stddev = 0;  ///< its standard deviation over folds
   std::vector<double> folds;    ///< the metric on each fold's held-out rows

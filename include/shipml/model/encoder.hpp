@@ -5,8 +5,8 @@
 /// data and saved in the model file, so prediction never depends on new data.
 #include <nlohmann/json.hpp>
 
-#include "shipml/core/export.hpp"
 #include "shipml/core/binary.hpp"
+#include "shipml/core/export.hpp"
 #include "shipml/core/frame.hpp"
 #include "shipml/estimators/estimator.hpp"
 #include "shipml/model/schema.hpp"
@@ -47,7 +47,7 @@ class SHIPML_API FeatureEncoder {
     bool categorical = false;
     std::size_t categories = 0;  // one-hot width
     double center = 0, scale = 1;
-    bool indicator = false;      // add a missing-indicator column
+    bool indicator = false;  // add a missing-indicator column
   };
   InputEncoding encoding_;
   std::vector<ColumnPlan> plan_;

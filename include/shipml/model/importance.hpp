@@ -36,7 +36,7 @@ SHIPML_API LearnedImportance learned_importance(const Model& model);
 /// Permutation importance: how much a fitted model's held-out score drops when
 /// one input column is shuffled (computed by shipml/experiment/permutation.hpp).
 struct SHIPML_API FeatureImportance {
-  std::string feature;          ///< the input column
+  std::string feature;  ///< the input column
   /// Mean score drop over the repeats (positive: the model relies on it).
   double mean = 0, stddev = 0;  ///< standard deviation of the drop over the repeats
   std::vector<double> drops;    ///< one per repeat

@@ -28,13 +28,13 @@ struct SHIPML_API Validation {
 /// One fold's scores, timings and (when kept) held-out predictions.
 struct SHIPML_API FoldResult {
   /// Rows trained on.
-  std::size_t train_rows = 0, test_rows = 0;    ///< rows measured on
+  std::size_t train_rows = 0, test_rows = 0;  ///< rows measured on
   /// Seconds spent fitting.
   double fit_seconds = 0, predict_seconds = 0;  ///< seconds spent predicting the test rows
   std::map<std::string, double> metrics;        ///< metric name -> value on the test rows
   /// The data rows predicted, when held-out predictions are kept (searches keep only scores).
   std::vector<std::size_t> rows;
-  Evaluation held_out;                          ///< their truth, predictions and probabilities
+  Evaluation held_out;  ///< their truth, predictions and probabilities
 };
 
 /// Every kept held-out prediction of a result, folds one after another: what
@@ -81,7 +81,7 @@ struct SHIPML_API Result {
 /// Scores a copy of `prototype` (it stays unfitted) on `data`. Nothing else
 /// happens: recording it as a run is the caller's choice (shipml/track/recorded.hpp).
 SHIPML_API Result score(const Model& prototype, const Dataset& data, const Validation& validation = {},
-             std::vector<std::string> metric_names = {});
+                        std::vector<std::string> metric_names = {});
 
 /// How to score on `data`, worked out once: task, classes, the truth, the folds
 /// and the metrics. Everything scored with one plan meets exactly the same rows,
@@ -99,7 +99,8 @@ struct SHIPML_API ScoringPlan {
   bool keep_predictions = true;           ///< FoldResult::held_out filled by run_fold
 
   /// Works out the plan for `data` under `validation` (`metric_names` empty: the task's usual set).
-  static ScoringPlan make(const Dataset& data, const Validation& validation, std::vector<std::string> metric_names = {});
+  static ScoringPlan make(const Dataset& data, const Validation& validation,
+                          std::vector<std::string> metric_names = {});
   /// Fits a copy of `prototype` on fold `f`'s training rows and measures it on
   /// its test rows. With `max_train_rows`, on that many of the training rows,
   /// drawn with `seed` (successive halving).

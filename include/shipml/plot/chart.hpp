@@ -26,10 +26,10 @@ struct SHIPML_API Series {
     points,  ///< markers only
     band,    ///< the area between low and high (a std band), drawn under the lines
   };
-  Kind kind = Kind::line;         ///< how it is drawn
-  std::string name;               ///< legend entry ("" = not in the legend)
+  Kind kind = Kind::line;  ///< how it is drawn
+  std::string name;        ///< legend entry ("" = not in the legend)
   /// Horizontal coordinates.
-  std::vector<double> x, y;       ///< vertical coordinates
+  std::vector<double> x, y;  ///< vertical coordinates
   /// Band: the lower edge at each x.
   std::vector<double> low, high;  ///< band: the upper edge at each x
   int color = -1;                 ///< palette index; -1 = the next one
@@ -58,14 +58,14 @@ struct SHIPML_API Chart {
     bottom_left,  ///< lower left
     bottom_right  ///< lower right
   };
-  Kind kind = Kind::xy;          ///< what the chart draws
+  Kind kind = Kind::xy;  ///< what the chart draws
   /// Title above the chart.
-  std::string title, subtitle;   ///< a smaller line under the title ("" = none)
+  std::string title, subtitle;  ///< a smaller line under the title ("" = none)
   /// Label of the horizontal axis.
   std::string x_label, y_label;  ///< label of the vertical axis
 
   // xy
-  std::vector<Series> series;                        ///< xy: the series, drawn in order
+  std::vector<Series> series;  ///< xy: the series, drawn in order
   /// xy: fixed lower bound of the horizontal axis, where the quantity has a
   /// natural one (probabilities: 0..1); unset, the data decides.
   std::optional<double> x_min, x_max, y_min, y_max;  ///< fixed upper bound of the vertical axis
@@ -73,8 +73,8 @@ struct SHIPML_API Chart {
   /// Fixed upper bound of the horizontal axis; unset, the data decides.
   /// \var y_min
   /// Fixed lower bound of the vertical axis; unset, the data decides.
-  bool square = false;                               ///< equal axes (ROC, calibration)
-  Corner legend = Corner::bottom_right;              ///< where the legend sits
+  bool square = false;                   ///< equal axes (ROC, calibration)
+  Corner legend = Corner::bottom_right;  ///< where the legend sits
 
   // bars: negative values (coefficients) drawn in the second colour
   std::vector<Bar> bars;  ///< bars: top to bottom

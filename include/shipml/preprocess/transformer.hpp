@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "shipml/core/export.hpp"
 #include "shipml/core/binary.hpp"
+#include "shipml/core/export.hpp"
 #include "shipml/core/frame.hpp"
 #include "shipml/core/params.hpp"
 #include "shipml/estimators/estimator.hpp"

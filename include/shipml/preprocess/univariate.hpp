@@ -47,7 +47,7 @@ struct SHIPML_API UnivariateScore {
 /// for mutual information. A UsageError for chi2 on a regression target or on
 /// negative values (naming the column and row).
 SHIPML_API std::vector<UnivariateScore> univariate_scores(const Frame& features, const Column& target, Task task,
-                                               UnivariateTest test, std::uint64_t seed = 0);
+                                                          UnivariateTest test, std::uint64_t seed = 0);
 
 /// Column indices best first: the smallest p-value (comparable across the tests
 /// a mixed table needs), then the largest score; mutual information by score.

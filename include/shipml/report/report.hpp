@@ -27,7 +27,8 @@ SHIPML_API std::optional<Model> run_model(const RunRecord& run);
 /// from its predictions, its model, its importance ranking and its data file
 /// (when that is still where the run read it). `predictions`: the run's, when
 /// the caller has already read them.
-SHIPML_API std::vector<std::pair<std::string, Chart>> run_charts(const RunRecord& run, const HeldOutPredictions* predictions = nullptr);
+SHIPML_API std::vector<std::pair<std::string, Chart>> run_charts(const RunRecord& run,
+                                                                 const HeldOutPredictions* predictions = nullptr);
 
 /// The report page.
 SHIPML_API std::string html_report(const RunRecord& run);

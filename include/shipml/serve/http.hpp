@@ -17,7 +17,7 @@ namespace shipml::serve {
 /// the body storage of a chunked body.
 struct SHIPML_API HttpRequest {
   /// The method ("GET", "POST").
-  std::string_view method, path, query;                                ///< the query string, after '?' ("" when none)
+  std::string_view method, path, query;  ///< the query string, after '?' ("" when none)
   /// \var path
   /// The target's path, without the query string.
   int minor_version = 1;                                               ///< the `minor_version` of HTTP/1.x
@@ -59,7 +59,7 @@ struct SHIPML_API ParseResult {
 /// Parses one request from the start of `buffer`. The request's views point into
 /// `buffer`, or into `body_storage` for a chunked body.
 SHIPML_API ParseResult parse_request(std::string_view buffer, const HttpLimits& limits, HttpRequest& request,
-                          std::string& body_storage);
+                                     std::string& body_storage);
 
 /// A response the handler fills in and serialize() turns into bytes.
 struct SHIPML_API HttpResponse {

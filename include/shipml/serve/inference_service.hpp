@@ -44,8 +44,8 @@ class SHIPML_API InferenceService {
  private:
   struct Outcome;
   void route(const HttpRequest& request, HttpResponse& response, Outcome& outcome);
-  void infer(const HttpRequest& request, const std::string& name, const std::string& version,
-             HttpResponse& response, Outcome& outcome);
+  void infer(const HttpRequest& request, const std::string& name, const std::string& version, HttpResponse& response,
+             Outcome& outcome);
   void invocations(const HttpRequest& request, HttpResponse& response, Outcome& outcome);
   bool authorized(const HttpRequest& request) const;
 

@@ -18,7 +18,7 @@ namespace shipml::serve {
 /// One model being served: what it is, where it came from and when it was loaded.
 struct SHIPML_API ServedModel {
   /// The name it is served under.
-  std::string name, version, source;   ///< a model file, or a registry reference (`models:/NAME/STAGE`)
+  std::string name, version, source;  ///< a model file, or a registry reference (`models:/NAME/STAGE`)
   /// \var version
   /// The version it is served under.
   std::string file;                    ///< the file it was loaded from

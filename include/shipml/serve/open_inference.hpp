@@ -38,7 +38,7 @@ SHIPML_API InferRequest decode_infer(const Model& model, std::string_view body, 
 /// Writes the infer response: `predict` (class labels as BYTES, or values as
 /// FP64) and for classifiers `predict_proba` (FP64, [n, classes]).
 SHIPML_API void encode_infer(const ServedModel& served, const InferRequest& request, const Predictions& predictions,
-                  HttpResponse& response);
+                             HttpResponse& response);
 
 /// GET /v2/models/{name}: inputs from the schema, outputs, and what the model is.
 SHIPML_API std::string model_metadata(const ServedModel& served, const std::vector<std::string>& versions);

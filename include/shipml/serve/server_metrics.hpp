@@ -23,7 +23,7 @@ class SHIPML_API ServerMetrics {
  public:
   /// Upper bounds (seconds) of the latency histogram's buckets.
   static constexpr std::array<double, 14> kBuckets = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                                      0.01,    0.025,  0.05,    0.1,    0.25,   1,     5};
+                                                      0.01,    0.025,  0.05,    0.1,    0.25,  1,      5};
 
   /// Counters for `loops` event loops.
   explicit ServerMetrics(int loops);

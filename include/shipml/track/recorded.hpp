@@ -21,6 +21,6 @@ SHIPML_API void fit_recorded(Model& model, const Dataset& data, const FitOptions
 /// score(), recorded as a "score" run with its metrics, per-fold values and
 /// held-out predictions, as `shipml score` records one; the Result carries its run id.
 SHIPML_API Result score_recorded(const Model& prototype, const Dataset& data, const Validation& validation = {},
-                      std::vector<std::string> metric_names = {});
+                                 std::vector<std::string> metric_names = {});
 
 }  // namespace shipml

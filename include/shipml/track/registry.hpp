@@ -15,11 +15,11 @@ namespace shipml {
 
 /// One registered version of a model.
 struct SHIPML_API ModelVersion {
-  std::string name;                                   ///< the registered name
-  int version = 0;                                    ///< 1, 2, ... in registration order
-  std::string stage = "none";                         ///< none, staging, production or archived
-  std::string source_run;                             ///< empty when registered from a file
-  std::string path;                                   ///< the registry's own copy of the model file
+  std::string name;            ///< the registered name
+  int version = 0;             ///< 1, 2, ... in registration order
+  std::string stage = "none";  ///< none, staging, production or archived
+  std::string source_run;      ///< empty when registered from a file
+  std::string path;            ///< the registry's own copy of the model file
   /// When it was registered (UTC, ISO 8601).
   std::string created, notes;                         ///< free text
   nlohmann::json metrics = nlohmann::json::object();  ///< the source run's metrics (empty when registered from a file)
@@ -49,8 +49,8 @@ class SHIPML_API ModelRegistry {
   ModelVersion promote(const std::string& name, int version, const std::string& stage, const std::string& notes = "");
 
  private:
-  ModelVersion add(const std::string& name, const std::string& file, const std::string& run, const nlohmann::json& metrics,
-                   const std::string& notes);
+  ModelVersion add(const std::string& name, const std::string& file, const std::string& run,
+                   const nlohmann::json& metrics, const std::string& notes);
   RunStore& store_;
 };
 

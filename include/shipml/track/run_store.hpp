@@ -20,16 +20,16 @@ class SqlConnection;
 
 /// One recorded run: what ran, how it ended, its parameters, metrics and artifacts.
 struct SHIPML_API RunRecord {
-  std::string id;                                           ///< unique id
-  std::string experiment = "default";                       ///< groups related runs
-  std::string kind;                                         ///< train, score, compare, search, select, run
-  std::string status;                                       ///< running, finished, failed, interrupted
+  std::string id;                      ///< unique id
+  std::string experiment = "default";  ///< groups related runs
+  std::string kind;                    ///< train, score, compare, search, select, run
+  std::string status;                  ///< running, finished, failed, interrupted
   /// When it started (UTC, ISO 8601).
-  std::string start_time, end_time, heartbeat;              ///< when it last reported being alive (UTC, ISO 8601)
+  std::string start_time, end_time, heartbeat;  ///< when it last reported being alive (UTC, ISO 8601)
   /// \var end_time
   /// When it ended (UTC, ISO 8601; empty while running).
-  double duration_seconds = 0;                              ///< how long it took
-  std::string error;                                        ///< why it failed
+  double duration_seconds = 0;  ///< how long it took
+  std::string error;            ///< why it failed
   /// Parameters, by name.
   std::map<std::string, std::string> params, tags;          ///< tags, by key
   std::map<std::string, double> metrics;                    ///< the run's values (under CV: fold means, `<m>_std`)

@@ -69,7 +69,9 @@ class SHIPML_API TrackedRun {
   /// Stores text (a table, JSON) as an artifact.
   void text_artifact(const std::string& name, const std::string& text);
   /// Stores JSON (indented) as an artifact.
-  void json_artifact(const std::string& name, const nlohmann::json& value) { text_artifact(name, value.dump(2) + "\n"); }
+  void json_artifact(const std::string& name, const nlohmann::json& value) {
+    text_artifact(name, value.dump(2) + "\n");
+  }
 
   /// Marks the run finished.
   void finish();

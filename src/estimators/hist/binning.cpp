@@ -63,7 +63,8 @@ FeatureBins categorical_bins(const double* column, std::size_t n, std::size_t st
   FeatureBins f;
   f.categorical = true;
   f.code_to_bin.assign(count.size(), kMissingBin);
-  for (std::size_t b = 0; b < kept.size(); ++b) f.code_to_bin[static_cast<std::size_t>(kept[b])] = static_cast<std::uint8_t>(b);
+  for (std::size_t b = 0; b < kept.size(); ++b)
+    f.code_to_bin[static_cast<std::size_t>(kept[b])] = static_cast<std::uint8_t>(b);
   f.bin_to_code = kept;
   return f;
 }
@@ -168,11 +169,12 @@ void Binner::load(BinaryReader& in) {
     f.edges = in.array<double>();
     f.code_to_bin = in.array<std::uint8_t>();
     f.bin_to_code = in.array<std::int32_t>();
-    if (f.edges.size() >= static_cast<std::size_t>(kMaxBins) || f.bin_to_code.size() > static_cast<std::size_t>(kMaxBins) ||
-        !std::is_sorted(f.edges.begin(), f.edges.end()))
+    if (f.edges.size() >= static_cast<std::size_t>(kMaxBins) ||
+        f.bin_to_code.size() > static_cast<std::size_t>(kMaxBins) || !std::is_sorted(f.edges.begin(), f.edges.end()))
       BinaryReader::fail("feature bins are inconsistent");
     for (auto b : f.code_to_bin)
-      if (b != kMissingBin && b >= f.bin_to_code.size()) BinaryReader::fail("a category maps to a bin that does not exist");
+      if (b != kMissingBin && b >= f.bin_to_code.size())
+        BinaryReader::fail("a category maps to a bin that does not exist");
   }
 }
 

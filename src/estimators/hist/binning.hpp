@@ -17,9 +17,9 @@ inline constexpr int kMaxBins = 255;
 
 struct FeatureBins {
   bool categorical = false;
-  std::vector<double> edges;             // numeric: bin b holds edges[b-1] < x <= edges[b]
-  std::vector<std::uint8_t> code_to_bin; // categorical: bin of each category code
-  std::vector<std::int32_t> bin_to_code; // categorical: the code a bin stands for
+  std::vector<double> edges;              // numeric: bin b holds edges[b-1] < x <= edges[b]
+  std::vector<std::uint8_t> code_to_bin;  // categorical: bin of each category code
+  std::vector<std::int32_t> bin_to_code;  // categorical: the code a bin stands for
   int bins() const { return categorical ? static_cast<int>(bin_to_code.size()) : static_cast<int>(edges.size()) + 1; }
 
   std::uint8_t bin(double x) const;

@@ -21,8 +21,7 @@ struct Ensemble {
   /// Sums of leaf values over raw rows (no binning): out[row * width + k] +=
   /// tree t's value k, for the trees t with t % stride == offset (stride =
   /// trees per boosting round). Thread-safe.
-  void accumulate(const FeatureMatrix& X, std::size_t stride, std::size_t offset, std::size_t width,
-                  double* out) const;
+  void accumulate(const FeatureMatrix& X, std::size_t stride, std::size_t offset, std::size_t width, double* out) const;
 
   /// Gain and split count per feature, summed over trees.
   nlohmann::json importances(const std::vector<std::string>& names) const;

@@ -189,10 +189,8 @@ void FlatForest::accumulate(const FeatureMatrix& X, const std::vector<FeatureBin
     double* block_out = out + begin * width;
     const std::size_t groups = rows / kLanes;
     for (std::size_t t = offset; t < trees_.size() && groups > 0; t += stride) {
-      if (trees_[t].categorical)
-        walk_rows<true>(trees_[t], block, groups, block_out, width);
-      else
-        walk_rows<false>(trees_[t], block, groups, block_out, width);
+      if (trees_[t].categorical) walk_rows<true>(trees_[t], block, groups, block_out, width);
+      else walk_rows<false>(trees_[t], block, groups, block_out, width);
     }
     for (std::size_t r = groups * kLanes; r < rows; ++r)
       walk_trees(stride, offset, block, block.group(r / kLanes), r % kLanes, block_out + r * width, width);

@@ -16,7 +16,7 @@
 namespace shipml::hist {
 namespace {
 
-constexpr std::size_t kBlockRows = 1 << 16;  // rows per partial histogram; smaller nodes share out features
+constexpr std::size_t kBlockRows = 1 << 16;         // rows per partial histogram; smaller nodes share out features
 constexpr std::size_t kRowsToShareFeatures = 4096;  // below this, one thread builds a node's histograms
 
 // Bins 0 .. n-1, for a split search over every bin of a histogram. (Not
@@ -92,8 +92,8 @@ class Grower {
     for (const auto& [from, length] : used_) slots += length / W_;
     const bool few_features =
         opt_.features_per_split > 0 && 2 * static_cast<std::size_t>(opt_.features_per_split) < features_.size();
-    summed_rows_ = few_features ? std::numeric_limits<std::size_t>::max()
-                                : slots / std::max<std::size_t>(features_.size(), 1);
+    summed_rows_ =
+        few_features ? std::numeric_limits<std::size_t>::max() : slots / std::max<std::size_t>(features_.size(), 1);
   }
 
   GrownTree run() {
@@ -116,7 +116,8 @@ class Grower {
       }
       set_stats(0, total.data());
       std::vector<Pending> pending;
-      pending.push_back({0, 0, order_.size(), 0, h, best_split(h == kNoHist ? nullptr : hist(h), total.data(), 0, 0, order_.size())});
+      pending.push_back(
+          {0, 0, order_.size(), 0, h, best_split(h == kNoHist ? nullptr : hist(h), total.data(), 0, 0, order_.size())});
       std::size_t leaves = 1;
       while (!pending.empty()) {
         if (opt_.max_leaves > 0 && leaves >= static_cast<std::size_t>(opt_.max_leaves)) break;
@@ -383,7 +384,8 @@ class Grower {
     const double parent_score = c_.score(total);
     std::vector<int>& candidates = candidates_;  // a member: a deep tree has thousands of nodes
     candidates = features_;
-    const std::size_t wanted = opt_.features_per_split > 0 ? static_cast<std::size_t>(opt_.features_per_split) : candidates.size();
+    const std::size_t wanted =
+        opt_.features_per_split > 0 ? static_cast<std::size_t>(opt_.features_per_split) : candidates.size();
     if (wanted < candidates.size()) rng_.shuffle(std::span(candidates));
     std::vector<double> L(W_);
     std::size_t tried = 0;
@@ -394,8 +396,8 @@ class Grower {
       const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
       const int nb = fb.bins();
       if (h) {
-        split_feature(f, fb, h + static_cast<std::size_t>(f) * kBinSlots * W_, AllBins{nb}, total,
-                      parent_score, best, L);
+        split_feature(f, fb, h + static_cast<std::size_t>(f) * kBinSlots * W_, AllBins{nb}, total, parent_score, best,
+                      L);
       } else {
         const double* fh = feature_hist(f, begin, end, present_);
         split_feature(f, fb, fh, std::span<const std::uint8_t>(present_), total, parent_score, best, L);
@@ -445,7 +447,8 @@ class Grower {
     for (std::size_t b = 0; b < blocks; ++b) {
       const std::size_t from = begin + b * kBlockRows;
       std::copy(scratch_.begin() + static_cast<std::ptrdiff_t>(from),
-                scratch_.begin() + static_cast<std::ptrdiff_t>(from + lefts[b]), order_.begin() + static_cast<std::ptrdiff_t>(out));
+                scratch_.begin() + static_cast<std::ptrdiff_t>(from + lefts[b]),
+                order_.begin() + static_cast<std::ptrdiff_t>(out));
       out += lefts[b];
     }
     std::copy(right.begin(), right.end(), order_.begin() + static_cast<std::ptrdiff_t>(out));
@@ -462,7 +465,8 @@ class Grower {
     n.feature = static_cast<std::uint16_t>(s.feature);
     n.threshold = s.threshold;
     n.cut = s.categorical ? 0.0 : bins_[static_cast<std::size_t>(s.feature)].upper_edge(s.threshold);
-    n.flags = static_cast<std::uint8_t>((s.missing_left ? Node::kMissingLeft : 0) | (s.categorical ? Node::kCategorical : 0));
+    n.flags =
+        static_cast<std::uint8_t>((s.missing_left ? Node::kMissingLeft : 0) | (s.categorical ? Node::kCategorical : 0));
     if (s.categorical) {
       n.payload = static_cast<std::uint32_t>(bitsets_.size());
       bitsets_.insert(bitsets_.end(), s.bitset.begin(), s.bitset.end());
@@ -477,8 +481,8 @@ class Grower {
     // need no histograms at all: at depth 6 that is an eighth of the work.
     const int depth = p.depth + 1;
     const bool at_limit = opt_.max_depth > 0 && depth >= opt_.max_depth;
-    const bool too_small = c_.count(s.left.data()) < 2 * opt_.min_samples_leaf &&
-                           c_.count(s.right.data()) < 2 * opt_.min_samples_leaf;
+    const bool too_small =
+        c_.count(s.left.data()) < 2 * opt_.min_samples_leaf && c_.count(s.right.data()) < 2 * opt_.min_samples_leaf;
     if (at_limit || too_small) {
       free_hist(p.hist);
       return;  // both stay leaves; their statistics are already set
@@ -543,13 +547,13 @@ class Grower {
   std::vector<double> node_stats_, gain_;
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
   std::vector<double> left_, right_;
-  std::vector<double> one_;             // a summed node's histogram of one feature
+  std::vector<double> one_;            // a summed node's histogram of one feature
   std::vector<std::uint8_t> present_;  // the bins a summed node's rows use
   // Scratch of the split search, kept to spare an allocation per node.
   std::vector<int> candidates_, cats_;
   std::vector<double> key_;
   std::vector<std::size_t> idx_;
-  std::size_t summed_rows_ = 0;        // nodes this small sum features from their rows
+  std::size_t summed_rows_ = 0;  // nodes this small sum features from their rows
   static constexpr std::size_t kNoHist = static_cast<std::size_t>(-1);
 };
 

@@ -40,15 +40,15 @@ class Criterion {
 };
 
 struct GrowerOptions {
-  int max_leaves = 0;          // 0 = unlimited (depth-first to purity)
-  int max_depth = 0;           // 0 = unlimited
+  int max_leaves = 0;  // 0 = unlimited (depth-first to purity)
+  int max_depth = 0;   // 0 = unlimited
   double min_samples_leaf = 1;
   double min_child_weight = 0;
-  double min_gain = 1e-12;     // splits must gain more than this
-  int features_per_split = 0;  // random subset tried at each node; 0 = all allowed
+  double min_gain = 1e-12;       // splits must gain more than this
+  int features_per_split = 0;    // random subset tried at each node; 0 = all allowed
   double min_category_rows = 1;  // categories with fewer rows in a node are not split off on their own
-  bool random_splits = false;  // extra trees: one random cut per feature
-  int threads = 0;             // for histogram building of large nodes
+  bool random_splits = false;    // extra trees: one random cut per feature
+  int threads = 0;               // for histogram building of large nodes
 };
 
 /// Where the training rows ended: rows[begin, end) of `order` reached leaf `node`.

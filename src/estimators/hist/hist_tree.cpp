@@ -59,12 +59,14 @@ nlohmann::json HistTree::dump(const std::vector<FeatureBins>& bins, const std::v
     const Node& node = nodes[i];
     if (node.left < 0) {
       const double* v = values.data() + static_cast<std::size_t>(node.payload) * static_cast<std::size_t>(value_width);
-      return {{"leaf", value_width == 1 ? nlohmann::json(v[0]) : nlohmann::json(std::vector<double>(v, v + value_width))},
-              {"cover", cover[i]}};
+      return {
+          {"leaf", value_width == 1 ? nlohmann::json(v[0]) : nlohmann::json(std::vector<double>(v, v + value_width))},
+          {"cover", cover[i]}};
     }
     const FeatureBins& f = bins[node.feature];
     nlohmann::json j = {{"feature", node.feature < names.size() ? names[node.feature] : std::to_string(node.feature)},
-                        {"gain", gain[i]}, {"cover", cover[i]}};
+                        {"gain", gain[i]},
+                        {"cover", cover[i]}};
     if (node.flags & Node::kCategorical) {
       std::vector<std::int32_t> left_codes;
       for (std::size_t b = 0; b < f.bin_to_code.size(); ++b)

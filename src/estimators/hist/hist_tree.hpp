@@ -19,7 +19,7 @@ struct Node {
   std::uint32_t payload = 0;  // leaf: index of its value; categorical split: offset of its bitset
   double cut = 0;             // numeric split: values <= cut go left
   std::uint16_t feature = 0;
-  std::uint8_t threshold = 0; // numeric split: bins <= threshold go left
+  std::uint8_t threshold = 0;  // numeric split: bins <= threshold go left
   std::uint8_t flags = 0;
   // Nodes are saved as their bytes: the four a compiler would leave as padding
   // are a member, so a file never carries leftover memory.

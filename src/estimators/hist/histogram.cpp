@@ -6,9 +6,10 @@ namespace {
 // Four-wide statistics fill one 32-byte vector: with AVX2 a bin update is one
 // load, one add and one store. target_clones compiles an AVX2 copy beside the
 // portable one and picks at load time, so the binary still runs anywhere.
-__attribute__((target_clones("avx2", "default")))
-void accumulate_four(const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const float* stats,
-                     double* hist, std::size_t f0, std::size_t f1) {
+__attribute__((target_clones("avx2", "default"))) void accumulate_four(const BinnedRows& data,
+                                                                       const std::uint32_t* rows, std::size_t n,
+                                                                       const float* stats, double* hist, std::size_t f0,
+                                                                       std::size_t f1) {
   const std::size_t d = data.features;
   constexpr std::size_t kAhead = 16;  // rows of a deep node are scattered: fetch them early
   for (std::size_t i = 0; i < n; ++i) {
