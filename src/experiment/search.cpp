@@ -165,14 +165,10 @@ class Searcher {
   // Successive halving: each round scores the survivors with 3x the resource
   // (training rows, or trees) of the round before and keeps the best third,
   // until the full amount is reached. Without halving, one round in full.
-  void score_rounds() {
+  void score_rounds(Progress& progress) {
     const std::vector<std::size_t> budgets = round_budgets();
     std::vector<std::size_t> alive(models_.size());
     for (std::size_t i = 0; i < alive.size(); ++i) alive[i] = i;
-    std::size_t total_jobs = 0;
-    for (std::size_t r = 0, n = alive.size(); r < budgets.size(); ++r, n = (n + 2) / 3)
-      total_jobs += n * plan_.folds.size();
-    Progress progress("search " + prototype_.estimator(), total_jobs);
     for (std::size_t round = 0; round < budgets.size() && !alive.empty(); ++round) {
       score_round(alive, budgets[round], progress);
       if (stop_requested() || out_of_time_) {
@@ -186,16 +182,27 @@ class Searcher {
       for (auto& c : result.candidates) c.finished = c.finished && c.resource == 0;
   }
 
+  // Candidates scored on a fold, over all rounds: the length of the search's bar.
+  std::size_t total_jobs() const {
+    std::size_t total = 0;
+    const std::size_t rounds = round_budgets().size();
+    for (std::size_t r = 0, n = models_.size(); r < rounds; ++r, n = (n + 2) / 3) total += n * plan_.folds.size();
+    return total;
+  }
+
   // The best finished candidate, refit on all rows when asked. After Ctrl-C
-  // nothing new starts, the refit included: the user asked to stop.
-  void choose_best(const Dataset& data) {
+  // nothing new starts, the refit included: the user asked to stop. The refit
+  // shows on the search's bar, which stays the one bar of the whole search.
+  void choose_best(const Dataset& data, Progress& progress) {
     const auto order = ranking(result);
     if (!order.empty() && result.candidates[order.front()].finished &&
         !std::isnan(result.candidates[order.front()].result.mean(result.metric)))
       result.best = order.front();
     if (result.best && o_.refit && !stop_requested()) {
+      progress.note(best_note_ + ", refitting it on all rows");
       Model best = models_[*result.best].clone();
       best.fit(data, {.task = plan_.task});
+      progress.note(best_note_);
       result.best_model = std::move(best);
     }
     result.seconds = seconds_since(start_);
@@ -300,7 +307,8 @@ class Searcher {
       best_so_far_ = score;
       std::ostringstream note;
       note << "best " << result.metric << " " << std::setprecision(4) << score;
-      progress.note(note.str());
+      best_note_ = note.str();
+      progress.note(best_note_);
     }
   }
 
@@ -325,6 +333,7 @@ class Searcher {
   ScoringPlan plan_;
   std::mutex best_mutex_;
   double best_so_far_ = std::nan("");
+  std::string best_note_;  // "best roc_auc 0.93", on the bar
   std::atomic<bool> out_of_time_{false};
 };
 
@@ -336,8 +345,9 @@ SearchResult search(const Model& prototype, const Dataset& data, const SearchSpa
     Searcher searcher(prototype, data, space, o);
     run.data(data);
     run.model(prototype);
-    searcher.score_rounds();
-    searcher.choose_best(data);
+    Progress progress("search " + prototype.estimator(), searcher.total_jobs());
+    searcher.score_rounds(progress);
+    searcher.choose_best(data, progress);
     searcher.record(run);
     return std::move(searcher.result);
   } catch (const std::exception& e) {

@@ -199,6 +199,22 @@ def test_progress_shows_on_a_terminal_and_not_in_a_pipe():
     assert b"hist_gbdt [" in shown and b"/400" in shown
 
 
+def test_a_search_shows_one_bar_that_ends_finished_with_its_refit(churn):
+    """The refit of the best belongs to the search: the observer sees the search's
+    bar the whole time (never the refit's own), and its end."""
+    seen = []
+    shipml._core.set_progress_hook(lambda label, done, total, elapsed, note: seen.append((label, done, total, note)))
+    try:
+        shipml.search(shipml.Model("hist_gbdt", n_estimators=600, early_stopping=False), churn.head(2000),
+                      target="churn", cv=2, grid={"max_leaves": [7, 15]})
+    finally:
+        shipml._core.set_progress_hook(shipml._progress._draw)
+    labels = {label for label, *_ in seen[:-1]}
+    assert labels == {"search hist_gbdt"} and {total for _, _, total, _ in seen[:-1]} == {4}, seen
+    assert seen[-1] == (None, 0, 0, "finished")
+    assert any("refitting it on all rows" in note for *_, note in seen), seen
+
+
 def test_repeated_fits_and_predictions_keep_no_memory(credit):
     data = credit.sample(400, random_state=0)
     rss = psutil.Process().memory_info
