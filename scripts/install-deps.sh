@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ccache pkg-config clang-format   # clang-format: the tests keep .clang-format's style
   libeigen3-dev          # linear algebra for the linear models
+  libssl-dev openssl     # Ed25519 signatures of model files (libcrypto); keys made with openssl
   nlohmann-json3-dev     # model-file headers, --json output
   libsimdjson-dev        # request bodies in the server: parsed without allocating
   libcli11-dev           # the command line

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "shipml/core/names.hpp"
+#include "shipml/io/file.hpp"
 #include "shipml/shipml.hpp"
 
 namespace shipml::cli {
@@ -35,6 +36,12 @@ struct DataArgs {
     return o;
   }
   Dataset read() const { return read_dataset(path, target, csv()); }
+  // An output written over the input would replace the user's data with ours.
+  void refuse_as_output(const std::string& out, std::string_view option = "--out") const {
+    if (!out.empty() && same_file(out, path))
+      throw UsageError(std::string(option) + " " + out + " is the --data file; writing it would replace your data " +
+                       "(choose another name)");
+  }
   std::optional<Task> task_override() const { return task.empty() ? std::nullopt : std::optional(parse_task(task)); }
 };
 

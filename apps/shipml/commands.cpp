@@ -10,6 +10,7 @@
 
 #include "shipml/core/names.hpp"
 #include "shipml/io/file.hpp"
+#include "shipml/model/model_file.hpp"
 #include "shipml/shipml.hpp"
 #include "shipml/track/registry.hpp"
 #include "shipml/track/tracked_run.hpp"
@@ -85,7 +86,11 @@ void add_train(CLI::App& app) {
   est->add(cmd);
   tracking->add(cmd);
   cmd->add_option("--out,-o", *out, "model file to write (*.shipml)")->required();
-  cmd->callback([data, est, out, tracking] {
+  auto force = std::make_shared<bool>(false);
+  cmd->add_flag("--force", *force, "replace --out even when it is not a shipml model file");
+  cmd->callback([data, est, out, force, tracking] {
+    data->refuse_as_output(*out);
+    if (!*force) check_model_destination(*out);
     Model model = est->model();
     tracking->apply();
     TrackedRun run("train", tracking->name(), invocation(), !tracking->off);
@@ -94,7 +99,7 @@ void add_train(CLI::App& app) {
       run.data(d);
       run.model(model);
       model.fit(d, {.task = data->task_override()});
-      model.save(*out);
+      model.save(*out, *force);
       run.trained(model);
       run.artifact("model.shipml", *out);
       run.finish();
@@ -126,6 +131,7 @@ void add_score(CLI::App& app) {
   auto tracking = std::make_shared<TrackingArgs>();
   tracking->add(cmd);
   cmd->callback([=] {
+    data->refuse_as_output(*report, "--report");
     const Model model = est->model();
     tracking->apply();
     TrackedRun run("score", tracking->name(), invocation(), !tracking->off);
@@ -172,6 +178,7 @@ void add_predict(CLI::App& app) {
   cmd->add_flag("--proba", *proba, "add one probability column per class");
   cmd->add_option("--out,-o", *out, "CSV file to write (default: standard output)");
   cmd->callback([=] {
+    data->refuse_as_output(*out);
     const Model model = Model::load(resolve_model_path(*model_path));
     const Frame input = read_csv(data->path, data->csv());
     const Predictions p = model.predict(input);
@@ -298,6 +305,7 @@ void add_commands(CLI::App& app) {
   add_score(app);
   add_predict(app);
   add_inspect(app);
+  add_signing(app);
   add_serve(app);
   add_runs(app);
   add_registry(app);

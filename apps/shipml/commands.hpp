@@ -11,6 +11,8 @@ void add_commands(CLI::App& app);
 
 /// `shipml serve` (in serve_command.cpp).
 void add_serve(CLI::App& app);
+// sign and verify: signatures on model files.
+void add_signing(CLI::App& app);
 /// `shipml runs ...` (in runs_command.cpp).
 void add_runs(CLI::App& app);
 /// `shipml registry ...` (in registry_command.cpp).

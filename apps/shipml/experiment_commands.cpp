@@ -13,6 +13,7 @@
 #include "shipml/experiment/search.hpp"
 #include "shipml/experiment/selection.hpp"
 #include "shipml/io/file.hpp"
+#include "shipml/model/model_file.hpp"
 
 namespace shipml::cli {
 namespace {
@@ -40,6 +41,9 @@ void add_compare(CLI::App& app) {
   cmd->add_option("--report", *report, "also write the run's HTML report here");
   tracking->add(cmd);
   cmd->callback([=] {
+    data->refuse_as_output(*refit, "--refit");
+    data->refuse_as_output(*report, "--report");
+    if (!refit->empty()) check_model_destination(*refit);
     std::map<std::string, std::map<std::string, std::string>> params;
     for (const auto& s : *settings) {
       const auto [key, value] = parse_assignment(s);
@@ -110,6 +114,7 @@ void add_search(CLI::App& app) {
   cmd->add_option("--report", *report, "also write the run's HTML report here");
   tracking->add(cmd);
   cmd->callback([=] {
+    data->refuse_as_output(*report, "--report");
     SearchSpace space;
     for (const auto& g : *grid) space.grid.push_back(parse_list(g, "--grid"));
     for (const auto& d : *dists) {
@@ -226,6 +231,7 @@ void add_select(CLI::App& app) {
   cmd->add_flag("--json", *json, "print the ranking as JSON");
   tracking->add(cmd);
   cmd->callback([=] {
+    data->refuse_as_output(*out);
     if (*method != "kbest" && !est->given())
       throw UsageError("--method " + *method + " needs an estimator (-e NAME or --pipeline)");
     if (*method == "kbest" && est->given())

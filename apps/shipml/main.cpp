@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <new>
 
 #include "commands.hpp"
 #include "shipml/core/error.hpp"
@@ -33,6 +34,10 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const shipml::Error& e) {
     std::cerr << "shipml: error: " << e.what() << '\n';
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "shipml: error: out of memory: the work needs more than this machine can give (fewer rows or "
+                 "columns, or a learner that needs less)\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "shipml: internal error: " << e.what() << '\n';

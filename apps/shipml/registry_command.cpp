@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/io/file.hpp"
+#include "shipml/model/model_file.hpp"
 #include "shipml/track/registry.hpp"
 
 namespace shipml::cli {
@@ -132,8 +133,11 @@ void add_get(CLI::App* reg) {
   auto ref = std::make_shared<std::string>(), out = std::make_shared<std::string>();
   cmd->add_option("reference", *ref, "NAME (latest), NAME@3, NAME:production")->required();
   cmd->add_option("--out,-o", *out, "where to write the model file")->required();
+  auto force = std::make_shared<bool>(false);
+  cmd->add_flag("--force", *force, "replace --out even when it is not a shipml model file");
   a->add(cmd, false);
   cmd->callback([=] {
+    if (!*force) check_model_destination(*out);
     auto store = RunStore::open(a->store);
     const ModelVersion v = ModelRegistry(*store).get(*ref);
     write_file_atomic(*out, read_file(v.path));

@@ -266,11 +266,10 @@ void add_delete(CLI::App& runs) {
   cmd->add_option("ids", *ids, "run ids (or unique prefixes)")->required();
   cmd->callback([=] {
     auto s = store->open();
-    for (const auto& id : *ids) {
-      const RunRecord r = s->get(id);
-      s->remove(r.id);
-      std::cout << "deleted run " << r.id << '\n';
-    }
+    std::vector<std::string> full;
+    for (const auto& id : *ids) full.push_back(s->get(id).id);
+    s->remove(full);  // all or none: an unknown or running id deletes nothing
+    for (const auto& id : full) std::cout << "deleted run " << id << '\n';
   });
 }
 

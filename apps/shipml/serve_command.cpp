@@ -59,7 +59,8 @@ struct ServeArgs {
   std::vector<std::string> models;
   std::string host = "127.0.0.1", max_body = "8MiB", timeout = "30s", token_file;
   int port = 8080, threads = 0, registry_poll = 5;
-  bool no_access_log = false, check = false;
+  bool no_access_log = false, check = false, require_signature = false;
+  std::vector<std::string> trusted_keys;
 
   void add(CLI::App* cmd) {
     cmd->add_option("model", models,
@@ -79,6 +80,10 @@ struct ServeArgs {
                     "seconds between checks that a models:/NAME/STAGE still resolves to the served version")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
+    cmd->add_flag("--require-signature", require_signature,
+                  "serve only model files signed (shipml sign) by a --trusted-key; checked at every load and reload");
+    cmd->add_option("--trusted-key", trusted_keys, "public key (Ed25519, PEM) whose signatures are trusted; repeatable")
+        ->check(CLI::ExistingFile);
     cmd->add_flag("--check", check, "load the models, check the flags, print what would be served, and exit");
   }
 };
@@ -173,6 +178,10 @@ void add_serve(CLI::App& app) {
   cmd->callback([a] {
     ServeSettings settings = settings_of(*a);
     serve::ModelRepository models;
+    if (a->require_signature != !a->trusted_keys.empty())
+      throw UsageError(a->require_signature ? "--require-signature needs at least one --trusted-key"
+                                            : "--trusted-key is used with --require-signature");
+    if (a->require_signature) models.require_signatures(a->trusted_keys);
     load_models(*a, models);
     if (a->check) {
       std::cerr << "would listen on " << a->host << ":" << a->port << '\n';

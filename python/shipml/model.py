@@ -176,9 +176,11 @@ class Model:
         validation = {"cv": cv, "test_size": test_size, "seed": seed, "task": task, "threads": threads}
         return ScoreResult(_core.score(self._model, frame, name, source, validation, list(metrics or [])))
 
-    def save(self, path: str) -> None:
-        """Writes the model file (atomically: a temporary name, then renamed)."""
-        self._model.save(os.fspath(path))
+    def save(self, path: str, force: bool = False) -> None:
+        """Writes the model file (atomically: a temporary name, then renamed). An
+        existing file there that is not a shipml model is kept, with a UsageError,
+        unless `force`."""
+        self._model.save(os.fspath(path), force)
 
     def plot(self, kind: str, data: Any = None, y: Any = None, *, target: Optional[str] = None, **options: Any):
         """A chart of this model: importance; permutation, roc, confusion and the

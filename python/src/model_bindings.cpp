@@ -208,11 +208,13 @@ void bind_model(py::module_& m) {
           py::arg("features"), py::arg("proba") = true)
       .def("predict_matrix", [](const PyModel& self, const py::array& array, const std::vector<std::string>& names,
                                 bool proba) { return predictions(*self.get(), matrix_frame(array, names), proba); })
-      .def("save",
-           [](const PyModel& self, const std::string& path) {
-             const auto model = self.get();
-             without_gil([&] { model->save(path); });
-           })
+      .def(
+          "save",
+          [](const PyModel& self, const std::string& path, bool force) {
+            const auto model = self.get();
+            without_gil([&] { model->save(path, force); });
+          },
+          py::arg("path"), py::arg("force") = false)
       .def("to_bytes",
            [](const PyModel& self) {
              const auto model = self.get();

@@ -143,6 +143,12 @@ Frame::Frame(std::vector<Column> columns) {
 
 Frame::Frame(std::vector<Column> columns, Trusted) : columns_(std::move(columns)) {
   rows_ = columns_.empty() ? 0 : columns_.front().size();
+  if (columns_.size() >= kIndexedFrom) index_names();
+}
+
+void Frame::index_names() {
+  position_.reserve(columns_.size());
+  for (std::size_t i = 0; i < columns_.size(); ++i) position_.emplace(columns_[i].name(), i);
 }
 
 void Frame::add(Column column) {
@@ -151,7 +157,9 @@ void Frame::add(Column column) {
     throw DataError("column '" + column.name() + "' has " + std::to_string(column.size()) + " rows, the frame has " +
                     std::to_string(rows_));
   rows_ = column.size();
+  if (!position_.empty()) position_.emplace(column.name(), columns_.size());
   columns_.push_back(std::move(column));
+  if (position_.empty() && columns_.size() >= kIndexedFrom) index_names();
 }
 
 std::vector<std::string> Frame::names() const {
@@ -161,14 +169,18 @@ std::vector<std::string> Frame::names() const {
 }
 
 const Column* Frame::find(std::string_view name) const {
-  for (const auto& c : columns_)
-    if (c.name() == name) return &c;
-  return nullptr;
+  if (position_.empty()) {
+    for (const auto& c : columns_)
+      if (c.name() == name) return &c;
+    return nullptr;
+  }
+  const auto it = position_.find(name);
+  return it == position_.end() ? nullptr : &columns_[it->second];
 }
 
 const Column& Frame::column(std::string_view name) const {
   if (const Column* c = find(name)) return *c;
-  throw DataError("no column named '" + std::string(name) + "' (columns: " + join(names()) + ")");
+  throw DataError("no column named '" + echoed(name) + "' (columns: " + listed(names()) + ")");
 }
 
 Frame Frame::take(std::span<const std::size_t> rows) const {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -20,11 +23,55 @@ std::optional<double> parse_number(std::string_view s) {
   if (s.empty()) return std::nullopt;
   double value;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  if (end != s.data() + s.size()) return std::nullopt;
+  // Out of range is still a number: beyond the largest double it is infinite
+  // (which readers then refuse, naming it), below the smallest it is 0.
+  if (ec == std::errc::result_out_of_range) return std::strtod(std::string(s).c_str(), nullptr);
+  if (ec != std::errc()) return std::nullopt;
   return value;
 }
 
 namespace {
+
+// Line and column (1-based) of byte `pos`, for errors.
+std::string where(std::string_view data, std::size_t pos) {
+  const std::size_t line = 1 + static_cast<std::size_t>(std::count(data.begin(), data.begin() + pos, '\n'));
+  const std::size_t start = data.rfind('\n', pos == 0 ? 0 : pos - 1);
+  return std::to_string(line) + ":" + std::to_string(pos - (start == std::string_view::npos ? 0 : start + 1) + 1);
+}
+
+// CSV is read as UTF-8 (or ASCII). Other encodings would come out as columns
+// named in junk and errors far from the cause: refuse them at the first byte
+// that shows it, saying what the file seems to be and how to convert it.
+void check_encoding(std::string_view data, const std::string& source) {
+  const auto convert = [&](const std::string& from) {
+    return " (shipml reads UTF-8; convert it: iconv -f " + from + " -t UTF-8 " + source + " > converted.csv)";
+  };
+  if (data.starts_with(std::string_view("\xFF\xFE\0\0", 4)) || data.starts_with(std::string_view("\0\0\xFE\xFF", 4)))
+    throw DataError(source + ": the file is UTF-32 (it starts with a UTF-32 byte-order mark)" + convert("UTF-32"));
+  if (data.starts_with("\xFF\xFE") || data.starts_with("\xFE\xFF"))
+    throw DataError(source + ": the file is UTF-16 (it starts with a UTF-16 byte-order mark)" + convert("UTF-16"));
+  if (const void* nul = std::memchr(data.data(), 0, data.size()))
+    throw DataError(source + ":" + where(data, static_cast<std::size_t>(static_cast<const char*>(nul) - data.data())) +
+                    ": a NUL byte: this is not a text CSV file (binary data, or UTF-16 without a byte-order mark)");
+  for (std::size_t i = 0; i < data.size();) {
+    std::uint64_t word;  // eight ASCII bytes at a time: the common case costs little
+    if (i + 8 <= data.size() && (std::memcpy(&word, data.data() + i, 8), (word & 0x8080808080808080ULL) == 0)) {
+      i += 8;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(data[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t length = utf8_sequence_at(data, i);
+    if (length == 0)
+      throw DataError(source + ":" + where(data, i) + ": bytes that are not UTF-8 ('" + echoed(data.substr(i, 4), 16) +
+                      "'): the file may be Latin-1 or Windows-1252" + convert("WINDOWS-1252"));
+    i += length;
+  }
+}
 
 struct Cell {
   std::string_view text;
@@ -152,6 +199,7 @@ struct ColumnBuilder {
   std::vector<std::int32_t> codes;
   std::unordered_map<std::string, std::int32_t> index;
   std::vector<std::string> categories;
+  std::string first_infinite;  // "file:line:col: 'inf'", refused if the column stays numeric
 
   void add_missing() {
     if (text) codes.push_back(kMissingCode);
@@ -163,6 +211,9 @@ struct ColumnBuilder {
     codes.push_back(it->second);
   }
   Column finish() {
+    if (!text && !first_infinite.empty())
+      throw DataError(first_infinite + " in column '" + name +
+                      "' is not a finite number; shipml reads finite numbers only (an empty cell is missing)");
     if (!text) return Column::numeric(std::move(name), std::move(numbers));
     // Sorted dictionaries make the codes independent of row order.
     std::vector<std::int32_t> order(categories.size());
@@ -183,6 +234,7 @@ struct ColumnBuilder {
 }  // namespace
 
 Frame parse_csv(std::string_view text, const CsvOptions& options, const std::string& source) {
+  check_encoding(text, source);
   Tokenizer tokens(text, options.delimiter, source);
   std::vector<Cell> cells;
   if (!tokens.next(cells)) throw DataError(source + ": empty file (no header row)");
@@ -193,7 +245,7 @@ Frame parse_csv(std::string_view text, const CsvOptions& options, const std::str
     std::string name(cells[i].text);
     if (name.empty()) name = "column_" + std::to_string(i + 1);
     if (auto [it, added] = by_name.emplace(name, i); !added)
-      throw DataError(source + ":" + std::to_string(tokens.row_line()) + ": duplicate column name '" + name +
+      throw DataError(source + ":" + std::to_string(tokens.row_line()) + ": duplicate column name '" + echoed(name) +
                       "' (fields " + std::to_string(it->second + 1) + " and " + std::to_string(i + 1) + ")");
     columns[i].name = std::move(name);
   }
@@ -204,7 +256,7 @@ Frame parse_csv(std::string_view text, const CsvOptions& options, const std::str
       auto it = by_name.find(n);
       if (it == by_name.end())
         throw UsageError(source + ": cannot declare '" + n + "' " + what +
-                         ": no such column (columns: " + join(header) + ")");
+                         ": no such column (columns: " + listed(header) + ")");
       columns[it->second].declared = how;
       columns[it->second].text = how == Declared::categorical;
     }
@@ -212,7 +264,8 @@ Frame parse_csv(std::string_view text, const CsvOptions& options, const std::str
   declare(options.categorical, Declared::categorical, "categorical");
   declare(options.numeric, Declared::numeric, "numeric");
   for (const auto& n : options.required)
-    if (!by_name.count(n)) throw DataError(source + ": no column named '" + n + "' (columns: " + join(header) + ")");
+    if (!by_name.count(n))
+      throw DataError(source + ": no column named '" + echoed(n) + "' (columns: " + listed(header) + ")");
 
   auto is_missing = [&](std::string_view s) {
     for (const auto& token : options.missing_values)
@@ -229,13 +282,16 @@ Frame parse_csv(std::string_view text, const CsvOptions& options, const std::str
       return true;
     }
     if (auto value = parse_number(cell.text)) {
+      if (std::isinf(*value) && column.first_infinite.empty())
+        column.first_infinite =
+            source + ":" + std::to_string(line) + ":" + std::to_string(cell.column) + ": '" + echoed(cell.text) + "'";
       column.numbers.push_back(*value);
       return true;
     }
     if (column.declared == Declared::numeric)
       throw DataError(source + ":" + std::to_string(line) + ":" + std::to_string(cell.column) + ": column '" +
                       column.name + "' (field " + std::to_string(field + 1) + ") is declared numeric, but '" +
-                      std::string(cell.text) + "' is not a number");
+                      echoed(cell.text) + "' is not a number");
     return false;
   };
 

@@ -1,10 +1,13 @@
 #include "shipml/io/file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -21,7 +24,35 @@ std::string read_file(const std::string& path) {
   return std::move(buffer).str();
 }
 
+namespace {
+
+// Temporaries a killed writer left beside `path` (PATH.tmp.PID, of a process
+// that no longer exists) are removed at the next write of the same file, so
+// kill -9 costs disk space only until then.
+void remove_stale_temporaries(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const std::string prefix = target.filename().string() + ".tmp.";
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const std::string pid = name.substr(std::min(name.size(), prefix.size()));
+    if (!name.starts_with(prefix) || pid.empty() || pid.size() > 9 ||
+        pid.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const auto owner = static_cast<pid_t>(std::stol(pid));
+    if (owner != ::getpid() && ::kill(owner, 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;  // another writer may have removed it first
+      fs::remove(it->path(), ignored);
+    }
+  }
+}
+
+}  // namespace
+
 void write_file_atomic(const std::string& path, const std::string& contents) {
+  remove_stale_temporaries(path);
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw FileError(path + ": cannot write: " + std::strerror(errno), errno);
@@ -47,6 +78,18 @@ void write_file_atomic(const std::string& path, const std::string& contents) {
     ::unlink(tmp.c_str());
     throw FileError(path + ": cannot rename into place: " + std::strerror(error), error);
   }
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {
+  }, sb{};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+bool file_starts_with(const std::string& path, std::string_view prefix) {
+  std::ifstream in(path, std::ios::binary);
+  std::string start(prefix.size(), '\0');
+  return in && in.read(start.data(), static_cast<std::streamsize>(start.size())) && start == prefix;
 }
 
 }  // namespace shipml

@@ -3,6 +3,7 @@
 #include <limits>
 #include <numeric>
 
+#include "metrics/finite.hpp"
 #include "shipml/metrics/metrics.hpp"
 
 namespace shipml {
@@ -84,6 +85,7 @@ double f1_score(std::span<const int> t, std::span<const int> p, Average a) { ret
 double roc_auc_binary(std::span<const int> y_true, std::span<const double> score) {
   // Mann-Whitney U with mid-ranks for ties: equal to the trapezoidal area under
   // the ROC curve over distinct thresholds.
+  require_finite(score, "roc_auc: the scores");
   const std::size_t n = y_true.size();
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);

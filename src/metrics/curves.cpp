@@ -6,6 +6,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "metrics/finite.hpp"
+
 namespace shipml {
 namespace {
 
@@ -15,6 +17,7 @@ struct Counts {
 };
 
 Counts binary_counts(std::span<const int> positive, std::span<const double> score) {
+  require_finite(score, "a threshold curve's scores");
   std::vector<std::size_t> order(score.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });

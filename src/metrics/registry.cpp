@@ -1,3 +1,4 @@
+#include "metrics/finite.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/names.hpp"
 #include "shipml/metrics/metrics.hpp"
@@ -12,26 +13,34 @@ using AveragedFn = double (*)(std::span<const int>, std::span<const int>, Averag
 using ProbaFn = double (*)(std::span<const int>, const Matrix&);
 using ValueFn = double (*)(std::span<const double>, std::span<const double>);
 
+// Every metric refuses what is not a finite number (NaN from a diverged model, an
+// infinite target) with a message naming it, rather than hang or answer NaN.
+MetricInfo checked(MetricInfo m) {
+  m.compute = [name = m.name, compute = std::move(m.compute)](const Evaluation& e) {
+    require_finite(e.truth, name + ": the true values");
+    require_finite(e.predicted, name + ": the model's predictions");
+    require_finite({e.proba.data(), static_cast<std::size_t>(e.proba.size())}, name + ": the model's probabilities");
+    return compute(e);
+  };
+  return m;
+}
+
 MetricInfo labels(std::string name, std::string doc, LabelFn fn) {
-  return {std::move(name), std::move(doc), Task::classification, true, false, [fn](const Evaluation& e) {
-            return fn(as_classes(e.truth), as_classes(e.predicted));
-          }};
+  return checked({std::move(name), std::move(doc), Task::classification, true, false,
+                  [fn](const Evaluation& e) { return fn(as_classes(e.truth), as_classes(e.predicted)); }});
 }
 MetricInfo averaged(std::string name, std::string doc, AveragedFn fn, Average average) {
-  return {std::move(name),
-          std::move(doc),
-          Task::classification,
-          true,
-          average == Average::binary,
-          [fn, average](const Evaluation& e) { return fn(as_classes(e.truth), as_classes(e.predicted), average); }};
+  return checked(
+      {std::move(name), std::move(doc), Task::classification, true, average == Average::binary,
+       [fn, average](const Evaluation& e) { return fn(as_classes(e.truth), as_classes(e.predicted), average); }});
 }
 MetricInfo proba(std::string name, std::string doc, ProbaFn fn, bool greater_is_better, bool binary_only) {
-  return {std::move(name),   std::move(doc), Task::classification,
-          greater_is_better, binary_only,    [fn](const Evaluation& e) { return fn(as_classes(e.truth), e.proba); }};
+  return checked({std::move(name), std::move(doc), Task::classification, greater_is_better, binary_only,
+                  [fn](const Evaluation& e) { return fn(as_classes(e.truth), e.proba); }});
 }
 MetricInfo values(std::string name, std::string doc, ValueFn fn, bool greater_is_better) {
-  return {std::move(name),   std::move(doc), Task::regression,
-          greater_is_better, false,          [fn](const Evaluation& e) { return fn(e.truth, e.predicted); }};
+  return checked({std::move(name), std::move(doc), Task::regression, greater_is_better, false,
+                  [fn](const Evaluation& e) { return fn(e.truth, e.predicted); }});
 }
 
 }  // namespace

@@ -1,10 +1,27 @@
 #include "shipml/model/encoder.hpp"
 
 #include <cmath>
+#include <sstream>
 
 #include "shipml/core/error.hpp"
+#include "shipml/core/memory.hpp"
 
 namespace shipml {
+
+namespace {
+
+[[noreturn]] void refuse_too_large(const Column& c) {
+  double largest = 0;
+  for (double v : c.values())
+    if (std::abs(v) > std::abs(largest)) largest = v;
+  std::ostringstream value;
+  value << largest;
+  throw DataError("column '" + c.name() + "' holds numbers too large to standardise (up to " + value.str() +
+                  "): their mean or spread overflows; divide them by a power of ten or clip them, or use a tree "
+                  "learner, which takes them as they are");
+}
+
+}  // namespace
 
 void FeatureEncoder::fit(const Frame& features, bool standardise) {
   plan_.clear();
@@ -25,6 +42,9 @@ void FeatureEncoder::fit(const Frame& features, bool standardise) {
       for (double v : c.values())
         if (!std::isnan(v)) sq += (v - mean) * (v - mean);
       const double sd = n > 0 ? std::sqrt(sq / n) : 0.0;
+      // Sums of values near the double's limit overflow: the column would
+      // standardise to infinities, and the model learn nothing, with no word.
+      if (!std::isfinite(mean) || (standardise && !std::isfinite(sd))) refuse_too_large(c);
       p.center = mean;
       p.scale = standardise && sd > 0 && std::isfinite(sd) ? sd : 1.0;
       p.indicator = n < static_cast<double>(c.size());
@@ -70,6 +90,23 @@ void FeatureEncoder::bind(const Schema& schema) {
   describe_columns(categories);
 }
 
+// One-hot columns are dense: a column of 100,000 categories over 100,000 rows
+// is 80 GB. Large blocks are checked against the memory there is, naming the
+// column to blame, before anything is allocated.
+void FeatureEncoder::refuse_beyond_memory(const Frame& features, std::size_t computed) const {
+  std::size_t widest = 0;
+  for (std::size_t j = 1; j < plan_.size(); ++j)
+    if (plan_[j].categories > plan_[widest].categories) widest = j;
+  std::ostringstream what;
+  what << "encoding " << features.rows() << " rows into " << computed << " columns";
+  if (encoding_ != InputEncoding::ordinal && plan_[widest].categorical)
+    what << " (one per category: column '" << features[widest].name() << "' alone has " << plan_[widest].categories
+         << ")";
+  require_memory(static_cast<std::uint64_t>(computed) * features.rows() * sizeof(double), what.str(),
+                 "a tree learner (hist_gbdt, random_forest) reads categories without one-hot columns, or drop or group "
+                 "the column's rare categories");
+}
+
 FeatureMatrix FeatureEncoder::transform(const Frame& features) const {
   if (features.cols() != plan_.size() || !infos_)
     throw ModelError("encoder expects " + std::to_string(plan_.size()) + " columns, got " +
@@ -80,6 +117,7 @@ FeatureMatrix FeatureEncoder::transform(const Frame& features) const {
   std::size_t computed = 0;
   for (const auto& p : plan_)
     computed += encoding_ == InputEncoding::ordinal ? p.categorical : p.categorical ? p.categories : 1 + p.indicator;
+  if (computed * n * sizeof(double) > (std::size_t{256} << 20)) refuse_beyond_memory(features, computed);
   auto block = std::make_shared<std::vector<double>>(computed * n);
   double* next = block->data();
   for (std::size_t j = 0; j < plan_.size(); ++j) {

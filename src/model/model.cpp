@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <optional>
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/hash.hpp"
@@ -54,6 +55,38 @@ std::vector<std::size_t> Model::encoded_sources() const {
     for (auto& j : out) j = pipeline_.lineage().at(j);
   return out;
 }
+
+namespace {
+
+// The first row whose output is not a number, if any.
+std::optional<std::size_t> first_not_finite(const double* values, std::size_t rows, std::size_t per_row) {
+  for (std::size_t i = 0; i < rows * per_row; ++i)
+    if (!std::isfinite(values[i])) return i % rows;  // column-major: the row is the index within a column
+  return std::nullopt;
+}
+
+// A fit that diverged (values too large for the learner's arithmetic, such as
+// 1e308) leaves parameters that are not numbers, and a model that answers NaN:
+// refused here, on the first training rows, before anything can save it.
+void refuse_diverged(const Estimator& learner, const FeatureMatrix& X, Task task) {
+  FeatureMatrix head = X;  // shares the columns
+  head.set_rows(std::min<std::size_t>(X.rows(), 64));
+  const Matrix proba = task == Task::classification ? learner.predict_proba(head) : Matrix();
+  const std::vector<double> values = task == Task::classification ? std::vector<double>() : learner.predict(head);
+  if (task == Task::classification ? first_not_finite(proba.data(), head.rows(), static_cast<std::size_t>(proba.cols()))
+                                   : first_not_finite(values.data(), head.rows(), 1))
+    throw DataError("the fit failed: the model's outputs on its own training rows are not numbers (its parameters "
+                    "overflowed; values as large as 1e308 do that: scale or clip them, or choose a scaling step)");
+}
+
+// A prediction is a number, or an error that says why it is not.
+void refuse_not_finite(const double* values, std::size_t rows, std::size_t per_row) {
+  if (const auto row = first_not_finite(values, rows, per_row))
+    throw DataError("row " + std::to_string(*row + 1) + ": the model's prediction is not a number (the row's values " +
+                    "are beyond what the model's arithmetic holds, such as 1e308; scale or clip them)");
+}
+
+}  // namespace
 
 void Model::fit(const Dataset& data, const FitOptions& options) {
   fit(data.features(), data.labels(), options);
@@ -107,6 +140,7 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
   const auto start = std::chrono::steady_clock::now();
   learner->fit(X, y, task == Task::classification ? static_cast<int>(classes.size()) : 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  refuse_diverged(*learner, X, task);
 
   task_ = task;
   classes_ = std::move(classes);
@@ -155,13 +189,17 @@ Predictions Model::predict(const Frame& features) const {
   } else {
     p.values = learner_->predict(X);
   }
+  refuse_not_finite(task_ == Task::classification ? p.proba.data() : p.values.data(), X.rows(),
+                    task_ == Task::classification ? p.classes.size() : 1);
   return p;
 }
 
 Matrix Model::predict_proba(const Frame& features) const {
   require_fitted("predict probabilities");
   if (task_ != Task::classification) throw UsageError(info_->name + ": a regression model has no class probabilities");
-  return learner_->predict_proba(encode(features));
+  Matrix proba = learner_->predict_proba(encode(features));
+  refuse_not_finite(proba.data(), static_cast<std::size_t>(proba.rows()), static_cast<std::size_t>(proba.cols()));
+  return proba;
 }
 
 nlohmann::json Model::dump_trees() const {

@@ -9,6 +9,7 @@
 //              u64 LE    FNV-1a 64 of every byte before it
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
@@ -16,6 +17,7 @@
 #include "shipml/io/file.hpp"
 #include "shipml/model/model.hpp"
 #include "shipml/model/model_file.hpp"
+#include "shipml/model/signature.hpp"
 
 namespace shipml {
 namespace {
@@ -136,7 +138,11 @@ struct ModelFile {
 };
 
 std::string encode_model(const Model& model) { return ModelFile::encode(model); }
-Model decode_model(std::string_view bytes, const std::string& name) { return ModelFile::decode(bytes, name); }
+// A signature block, when there is one, is not part of the model: whoever needs
+// it checked checks it first (verify_model_signature).
+Model decode_model(std::string_view bytes, const std::string& name) {
+  return ModelFile::decode(unsigned_part(bytes), name);
+}
 
 nlohmann::json read_model_header(std::string_view bytes, const std::string& name) {
   decode_model(bytes, name);  // validates everything first
@@ -145,10 +151,21 @@ nlohmann::json read_model_header(std::string_view bytes, const std::string& name
   return nlohmann::json::parse(frame.text());
 }
 
-void Model::save(const std::string& path) const { write_file_atomic(path, ModelFile::encode(*this)); }
+void check_model_destination(const std::string& path) {
+  std::error_code none;  // no file there, or not a regular one: nothing of the user's to keep
+  const std::uintmax_t size = std::filesystem::file_size(path, none);
+  if (!none && size > 0 && !file_starts_with(path, kMagic))
+    throw UsageError(path + " exists and is not a shipml model file: not replacing it (choose another name, or "
+                            "overwrite it with --force)");
+}
+
+void Model::save(const std::string& path, bool force) const {
+  if (!force) check_model_destination(path);
+  write_file_atomic(path, ModelFile::encode(*this));
+}
 
 Model Model::load(const std::string& path) {
-  return ModelFile::decode(read_file(path), path);  // a missing file is a FileError
+  return decode_model(read_file(path), path);  // a missing file is a FileError
 }
 
 }  // namespace shipml

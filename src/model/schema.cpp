@@ -7,6 +7,7 @@
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/names.hpp"
+#include "shipml/io/csv.hpp"
 
 namespace shipml {
 
@@ -67,7 +68,7 @@ Column as_categories(const Field& field, const Column& given) {
       auto it = index.find(text);
       if (it != index.end()) codes[i] = it->second;
       else if (!numbers_make_sense)
-        throw DataError("column '" + field.name + "' holds categories (" + join(*field.categories) + "), but row " +
+        throw DataError("column '" + field.name + "' holds categories (" + listed(*field.categories) + "), but row " +
                         std::to_string(i + 1) + " has the number " + text);
       else if (field.refuse_unseen) unseen(field, i, text);
     }
@@ -89,14 +90,27 @@ Column as_categories(const Field& field, const Column& given) {
   return Column::categorical(field.name, std::move(codes), field.categories);
 }
 
+// Numbers are finite at every front door (files, frames, requests), at training
+// and at prediction alike: an infinite value is refused, naming where it is.
+void refuse_infinite(const Field& field, std::span<const double> values) {
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (std::isinf(values[i]))
+      throw DataError("column '" + field.name + "', row " + std::to_string(i + 1) + ": " +
+                      (values[i] > 0 ? "inf" : "-inf") +
+                      " is not a finite number; shipml reads finite numbers only (NaN or an empty cell is missing)");
+}
+
 Column as_numbers(const Field& field, const Column& given) {
-  if (given.is_numeric()) return given;
+  if (given.is_numeric()) {
+    refuse_infinite(field, given.values());
+    return given;
+  }
   std::vector<double> parsed(given.categories().size());
   std::vector<bool> ok(parsed.size());
   for (std::size_t c = 0; c < parsed.size(); ++c) {
-    const std::string& s = given.categories()[c];
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), parsed[c]);
-    ok[c] = ec == std::errc() && end == s.data() + s.size();
+    const auto number = parse_number(given.categories()[c]);  // as the CSV reader reads it
+    ok[c] = number.has_value();
+    parsed[c] = number.value_or(0.0);
   }
   std::vector<double> values(given.size(), std::nan(""));
   for (std::size_t i = 0; i < given.size(); ++i) {
@@ -107,6 +121,7 @@ Column as_numbers(const Field& field, const Column& given) {
                       given.categories()[static_cast<std::size_t>(code)] + "'");
     values[i] = parsed[static_cast<std::size_t>(code)];
   }
+  refuse_infinite(field, values);
   return Column::numeric(field.name, std::move(values));
 }
 
@@ -119,7 +134,7 @@ Frame Schema::conform(const Frame& input) const {
     const Field& field = fields_[j];
     // Inputs usually come in training order: look where the column was first.
     const Column* given = j < input.cols() && input[j].name() == field.name ? &input[j] : input.find(field.name);
-    if (!given) throw DataError("missing column '" + field.name + "' (the model needs: " + join(names()) + ")");
+    if (!given) throw DataError("missing column '" + field.name + "' (the model needs: " + listed(names()) + ")");
     out.push_back(field.type == ColumnType::numeric ? as_numbers(field, *given) : as_categories(field, *given));
   }
   return Frame(std::move(out), Frame::Trusted{});

@@ -199,7 +199,8 @@ HeldOutPredictions HeldOutPredictions::from_csv(const std::string& text, const s
     for (std::size_t i = 0; i < idx.size(); ++i)
       if (idx[i] < 0)
         throw DataError(source + ": line " + std::to_string(i + 2) + ", column " + column + ": '" +
-                        table.column(column).text(i) + "' is not one of the classes (" + join(out.classes) + ")");
+                        echoed(table.column(column).text(i)) + "' is not one of the classes (" + listed(out.classes) +
+                        ")");
     return idx;
   };
   const auto truth = labels("truth");
@@ -236,6 +237,16 @@ double Result::stddev(const std::string& metric) const {
   return std::sqrt(sq / static_cast<double>(values.size() - 1));
 }
 
+std::vector<std::string> Result::warnings() const {
+  if (folds.empty()) return {};
+  std::size_t fewest = folds.front().test_rows;
+  for (const auto& f : folds) fewest = std::min(fewest, f.test_rows);
+  if (fewest >= kFewTestRows) return {};
+  return {(folds.size() > 1 ? "a fold tests on " : "the test set has ") + std::to_string(fewest) +
+          (fewest == 1 ? " row" : " rows") + ": a score measured on so few is mostly chance (use more rows: " +
+          (folds.size() > 1 ? "fewer folds" : "a larger test size, or cross-validation") + ")"};
+}
+
 std::string Result::table() const {
   const bool cv = folds.size() > 1;
   // Four decimals, or one for a metric whose mean is in the thousands (RMSE of prices).
@@ -270,6 +281,7 @@ std::string Result::table() const {
     }
     out << '\n';
   }
+  for (const auto& w : warnings()) out << "warning: " << w << '\n';
   return out.str();
 }
 
@@ -294,6 +306,7 @@ nlohmann::json Result::to_json() const {
                   {"std", std::isfinite(sd) ? nlohmann::json(sd) : nlohmann::json()}};
   }
   j["metrics"] = summary;
+  if (const auto w = warnings(); !w.empty()) j["warnings"] = w;
   return j;
 }
 

@@ -103,8 +103,8 @@ HeldOutPredictions predictions_on(const Model& model, const Dataset& data) {
     const auto idx = class_indices(data.labels(), out.classes);
     for (std::size_t i = 0; i < idx.size(); ++i)
       if (idx[i] < 0)
-        throw DataError(data.source + ": row " + std::to_string(i + 1) + ": class '" + data.labels().text(i) +
-                        "' was not seen in training (classes: " + join(out.classes) + ")");
+        throw DataError(data.source + ": row " + std::to_string(i + 1) + ": class '" + echoed(data.labels().text(i)) +
+                        "' was not seen in training (classes: " + listed(out.classes) + ")");
     e.truth.assign(idx.begin(), idx.end());
     e.proba = pred.proba;
   } else {

@@ -88,7 +88,8 @@ Frame Pipeline::apply(std::size_t index, const Frame& input, const FitContext* f
   if (fitting) {
     const auto& named = step.spec.columns;
     for (const auto& n : named)
-      if (!input.find(n)) throw UsageError(who + ": no column '" + n + "' (columns here: " + join(input.names()) + ")");
+      if (!input.find(n))
+        throw UsageError(who + ": no column '" + n + "' (columns here: " + listed(input.names()) + ")");
     for (std::size_t j = 0; j < input.cols(); ++j) {
       const Column& c = input[j];
       const bool listed = std::find(named.begin(), named.end(), c.name()) != named.end();

@@ -144,7 +144,7 @@ void InferenceService::route(const HttpRequest& request, HttpResponse& response,
     std::vector<std::string> names;
     for (const auto& m : models_.all()) names.push_back(m->name + ":" + m->version);
     throw RequestError(404, "no model '" + name + "'" + (version.empty() ? "" : " version " + version) +
-                                " (serving: " + join(names) + ")");
+                                " (serving: " + listed(names) + ")");
   }
   outcome.model = served->name;
   if (action.empty()) return response.set(200, oip::model_metadata(*served, models_.versions(name)));

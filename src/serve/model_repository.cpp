@@ -4,6 +4,9 @@
 
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/io/file.hpp"
+#include "shipml/model/model_file.hpp"
+#include "shipml/model/signature.hpp"
 #include "shipml/track/registry.hpp"
 
 namespace shipml::serve {
@@ -44,11 +47,19 @@ std::string ModelRepository::locate(const ModelSource& source, std::string* vers
   return v.path;
 }
 
-std::shared_ptr<const ServedModel> ModelRepository::load(const ModelSource& source) {
+void ModelRepository::require_signatures(std::vector<std::string> trusted_keys) {
+  for (const auto& key : trusted_keys)
+    (void)key_fingerprint(key);  // a key that cannot be used fails now, not at a reload
+  trusted_keys_ = std::move(trusted_keys);
+}
+
+std::shared_ptr<const ServedModel> ModelRepository::load(const ModelSource& source) const {
   const auto start = std::chrono::steady_clock::now();
   std::string registry_version;
   const std::string file = locate(source, &registry_version);
-  auto model = std::make_shared<const Model>(Model::load(file));
+  const std::string bytes = read_file(file);
+  if (!trusted_keys_.empty()) (void)verify_model_signature(bytes, trusted_keys_, file);
+  auto model = std::make_shared<const Model>(decode_model(bytes, file));
   auto served = std::make_shared<ServedModel>();
   served->name = source.name;
   served->version = source.version.empty() ? registry_version : source.version;

@@ -227,7 +227,8 @@ InferRequest decode_infer(const Model& model, std::string_view body, std::string
         throw bad("input '" + t.name + "' has shape [" + std::to_string(t.shape[0]) + ", " +
                   std::to_string(t.shape.size() > 1 ? t.shape[1] : 0) + (t.shape.size() > 2 ? ", ...]" : "]") +
                   ": give one tensor per feature with shape [rows] or [rows, 1], or one [rows, " +
-                  std::to_string(width) + "] tensor with every feature in this order: " + join(model.schema().names()));
+                  std::to_string(width) +
+                  "] tensor with every feature in this order: " + listed(model.schema().names(), 50));
       columns.emplace_back(t.name);
     }
   }

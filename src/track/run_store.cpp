@@ -411,15 +411,29 @@ std::vector<RunRecord> RunStore::list(const RunQuery& q) {
   return out;
 }
 
-void RunStore::remove(const std::string& given) {
-  const std::string id = resolve(given);
+void RunStore::remove(const std::string& id) { remove(std::vector<std::string>{id}); }
+
+void RunStore::remove(const std::vector<std::string>& given) {
+  std::vector<std::string> ids;
+  for (const auto& g : given) {
+    const RunRecord run = get(g);
+    if (run.status == "running")
+      throw UsageError("run " + run.id.substr(0, 8) + " is still running (pid " +
+                       std::to_string(run.info.value("pid", 0)) + " on " + run.info.value("host", "?") +
+                       "); delete it when it has ended");
+    ids.push_back(run.id);
+  }
   track::in_transaction(*db_, [&] {
-    for (const char* table : {"params", "metrics", "tags", "artifacts"})
-      db_->exec(std::string("DELETE FROM ") + table + " WHERE run_id = ?", {id});
-    db_->exec("DELETE FROM runs WHERE id = ?", {id});
+    for (const auto& id : ids) {
+      for (const char* table : {"params", "metrics", "tags", "artifacts"})
+        db_->exec(std::string("DELETE FROM ") + table + " WHERE run_id = ?", {id});
+      db_->exec("DELETE FROM runs WHERE id = ?", {id});
+    }
   });
-  std::error_code ec;
-  fs::remove_all(fs::path(artifact_root_) / id, ec);
+  for (const auto& id : ids) {
+    std::error_code ec;
+    fs::remove_all(fs::path(artifact_root_) / id, ec);
+  }
 }
 
 }  // namespace shipml

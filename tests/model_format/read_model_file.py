@@ -12,6 +12,7 @@ import csv, json, math, os, re, signal, struct, sys
 import numpy as np
 
 MAGIC, NEWEST = b"\x89SHIPML\n", 2
+SIGNATURE_MAGIC, SIGNATURE_BLOCK = b"\x89SHIPSIG", 104
 ESTIMATORS = ["linear", "elastic_net", "lasso", "logistic", "gaussian_nb", "knn", "decision_tree",
               "random_forest", "extra_trees", "hist_gbdt", "xgboost"]                  # §9 table
 IMPLEMENTED = set(ESTIMATORS) - {"gaussian_nb", "knn", "xgboost"}
@@ -39,7 +40,10 @@ def fnv1a64(data):                                                   # §2.1
     return h
 
 def read_frame(b):
-    """§2.2, checks in the reference's order. Returns (V, header bytes, body bytes)."""
+    """§2.2, checks in the reference's order. Returns (V, header bytes, body bytes).
+    A signature block (§2.4) is dropped: this reader does not check signatures."""
+    if len(b) > SIGNATURE_BLOCK and b[-SIGNATURE_BLOCK:-SIGNATURE_BLOCK + 8] == SIGNATURE_MAGIC:
+        b = b[:-SIGNATURE_BLOCK]
     if len(b) < 8 or b[:8] != MAGIC:
         raise Refuse("not a shipml model file (no shipml magic bytes at the start)")
     if len(b) < 36:

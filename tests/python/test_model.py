@@ -206,3 +206,24 @@ def test_inspect_and_trees_say_what_was_learned(credit, tmp_path):
     schema = model.schema
     assert list(schema["name"]) == model.feature_names
     assert schema.set_index("name").loc["Home", "type"] == "categorical"
+
+
+def test_save_keeps_a_file_that_is_not_a_model_unless_forced(credit, tmp_path):
+    notes = tmp_path / "notes.csv"
+    notes.write_text("my,data\n1,2\n")
+    model = shipml.Model("logistic").fit(credit.head(300), target="Status")
+    with pytest.raises(shipml.UsageError, match="is not a shipml model file"):
+        model.save(notes)
+    assert notes.read_text() == "my,data\n1,2\n"
+    model.save(notes, force=True)
+    assert shipml.load(notes).predict(credit.head(5)).tolist() == model.predict(credit.head(5)).tolist()
+
+
+def test_infinite_numbers_in_a_data_frame_are_refused_by_column_and_row(credit):
+    data = credit.head(300).copy()
+    data.loc[data.index[6], "Income"] = float("inf")
+    with pytest.raises(shipml.DataError, match=r"column 'Income', row 7: inf is not a finite number"):
+        shipml.Model("logistic").fit(data, target="Status")
+    model = shipml.Model("hist_gbdt", n_estimators=10).fit(credit.head(300), target="Status")
+    with pytest.raises(shipml.DataError, match=r"column 'Income', row 7: inf is not a finite number"):
+        model.predict(data)

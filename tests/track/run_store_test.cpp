@@ -116,6 +116,45 @@ TEST_P(RunStoreSuite, DeleteRemovesRecordsAndArtifacts) {
   EXPECT_TRUE(store->list().empty());
 }
 
+TEST_P(RunStoreSuite, DeletingSeveralRunsIsAllOrNone) {
+  auto store = open();
+  RunRecord good = make_run("x", {}), other = make_run("x", {});
+  store->start(good);
+  store->finish(good.id, "finished");
+  store->start(other);
+  store->finish(other.id, "finished");
+  EXPECT_THROW(store->remove(std::vector<std::string>{good.id, "0000000000000000"}), UsageError);
+  EXPECT_EQ(store->get(good.id).id, good.id);  // an unknown id deleted nothing
+  store->remove(std::vector<std::string>{good.id, other.id});
+  EXPECT_TRUE(store->list().empty());
+}
+
+TEST_P(RunStoreSuite, ARunStillRunningIsNotDeletedUnderItsWriter) {
+  auto store = open();
+  RunRecord live = make_run("x", {});
+  store->start(live);  // this process: alive
+  const std::string artifact =
+      store->add_artifact(live.id, "big.bin", (write_file_atomic(tmp_.file("b"), "x"), tmp_.file("b")));
+  try {
+    store->remove(live.id);
+    ADD_FAILURE() << "a running run was deleted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("is still running (pid " + std::to_string(::getpid())), std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(std::filesystem::exists(artifact));
+  // Its process gone (a kill -9), it can be deleted.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  nlohmann::json info = store->get(live.id).info;
+  info["pid"] = child;
+  store->set_info(live.id, info);
+  EXPECT_EQ(store->get(live.id).status, "running (process gone)");
+  store->remove(live.id);
+  EXPECT_FALSE(std::filesystem::exists(artifact));
+}
+
 TEST_P(RunStoreSuite, MigrationsApplyOnceAndANewerSchemaIsRefused) {
   { auto first = open(); }
   { auto again = open(); }  // nothing to apply the second time

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "shipml/core/export.hpp"
@@ -98,7 +99,7 @@ class SHIPML_API Frame {
   /// Adds the columns in order; a DataError for a duplicate name or a length that differs.
   explicit Frame(std::vector<Column> columns);
   /// Tag for columns already known to have unique names and equal lengths
-  /// (a schema's output): skips the checks, which cost O(columns²) per frame.
+  /// (a schema's output): skips the checks.
   struct Trusted {};
   /// Takes `columns` as they are, without the checks (see Trusted).
   Frame(std::vector<Column> columns, Trusted);
@@ -128,7 +129,17 @@ class SHIPML_API Frame {
   Frame without(std::string_view name) const;
 
  private:
+  // A wide frame finds names by hash, so building or searching one of many
+  // thousands of columns is linear, not quadratic; a narrow one (a request's
+  // row) searches its few names in place, with nothing to allocate.
+  static constexpr std::size_t kIndexedFrom = 32;
+  void index_names();
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<Column> columns_;
+  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> position_;  // by name, when wide
   std::size_t rows_ = 0;
 };
 

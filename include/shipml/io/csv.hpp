@@ -39,7 +39,8 @@ SHIPML_API Dataset read_dataset(const std::string& path, const std::string& targ
 SHIPML_API Frame parse_csv(std::string_view text, const CsvOptions& options = {}, const std::string& source = "<csv>");
 
 /// A cell as the reader reads a number (blanks around it and a leading '+'
-/// allowed, nothing else); nullopt when it is not one.
+/// allowed, nothing else); nullopt when it is not one. A number beyond the
+/// double range reads as infinite (and one too small as 0), as strtod reads it.
 SHIPML_API std::optional<double> parse_number(std::string_view cell);
 
 /// Writes a frame as CSV (quoting where needed, missing as empty), atomically.

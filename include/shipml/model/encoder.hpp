@@ -55,6 +55,7 @@ class SHIPML_API FeatureEncoder {
   // What the learner is told about each encoded column; shared by every matrix transform() makes.
   std::shared_ptr<const std::vector<FeatureInfo>> infos_;
   void describe_columns(const std::vector<std::size_t>& categories);
+  void refuse_beyond_memory(const Frame& features, std::size_t computed) const;
 };
 
 }  // namespace shipml

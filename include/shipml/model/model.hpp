@@ -105,8 +105,10 @@ class SHIPML_API Model {
   /// The same, read-only.
   const nlohmann::json& metadata() const { return metadata_; }
 
-  /// Writes the model file to `path`, atomically.
-  void save(const std::string& path) const;
+  /// Writes the model file to `path`, atomically. An existing file there that is
+  /// not a shipml model (a mistyped path onto the user's data) is kept and a
+  /// UsageError raised, unless `force`.
+  void save(const std::string& path, bool force = false) const;
   /// Reads a model file; a FileError or a ModelError naming the file when it cannot be used.
   static Model load(const std::string& path);
 

@@ -25,4 +25,9 @@ SHIPML_API Model decode_model(std::string_view bytes, const std::string& name);
 /// The JSON header of a valid model file.
 SHIPML_API nlohmann::json read_model_header(std::string_view bytes, const std::string& name);
 
+/// Refuses (UsageError) a destination for a model file that holds something
+/// else, such as the user's data: what Model::save refuses without `force`.
+/// Commands call it before long work, so a mistyped path costs nothing.
+SHIPML_API void check_model_destination(const std::string& path);
+
 }  // namespace shipml

@@ -54,6 +54,9 @@ struct SHIPML_API HeldOutPredictions {
   static HeldOutPredictions from_csv(const std::string& text, const std::string& source);
 };
 
+/// Fewer test rows than this in a split or fold, and its score is mostly chance.
+inline constexpr std::size_t kFewTestRows = 30;
+
 /// A model's scores under one validation: metrics per fold, and what produced them.
 struct SHIPML_API Result {
   std::string estimator;                      ///< the estimator's name
@@ -72,7 +75,11 @@ struct SHIPML_API Result {
   HeldOutPredictions held_out() const;
   /// Sample standard deviation over folds (0 for a single split).
   double stddev(const std::string& metric) const;
-  /// A text table: one row per metric, one column per fold, then mean and std.
+  /// What makes these scores doubtful, in words: a test set or fold of fewer
+  /// than kFewTestRows rows, whose score is mostly chance. Empty when none.
+  std::vector<std::string> warnings() const;
+  /// A text table: one row per metric, one column per fold, then mean and std;
+  /// then a "warning:" line for each of warnings().
   std::string table() const;
   /// As JSON: the settings, each fold's rows, timings and metrics, and each metric's mean and std.
   nlohmann::json to_json() const;

@@ -51,6 +51,10 @@ struct SHIPML_API ReloadResult {
 /// The models a server serves, each under a name and a version.
 class SHIPML_API ModelRepository {
  public:
+  /// Serves only model files signed by one of these keys (paths of Ed25519 PEM
+  /// files): each load and reload checks the signature first. Set before add().
+  void require_signatures(std::vector<std::string> trusted_keys);
+
   /// Loads a model now; a ModelError (or a UsageError for a duplicate name and version) otherwise.
   void add(const ModelSource& source);
 
@@ -70,7 +74,8 @@ class SHIPML_API ModelRepository {
 
  private:
   static std::string locate(const ModelSource& source, std::string* registry_version);
-  static std::shared_ptr<const ServedModel> load(const ModelSource& source);
+  std::shared_ptr<const ServedModel> load(const ModelSource& source) const;
+  std::vector<std::string> trusted_keys_;  // empty: signatures are not required
   mutable std::mutex mutex_;
   std::vector<ModelSource> sources_;
   std::vector<std::shared_ptr<const ServedModel>> models_;  // parallel to sources_

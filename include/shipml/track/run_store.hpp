@@ -87,8 +87,13 @@ class SHIPML_API RunStore {
   std::vector<RunRecord> list(const RunQuery& query = {});
   /// A run by id, unique id prefix or "latest"; a UsageError otherwise.
   RunRecord get(const std::string& id);
-  /// Deletes the run's records and artifacts.
+  /// Deletes the run's records and artifacts (see the list form).
   void remove(const std::string& id);
+  /// Deletes the runs' records and artifacts: all or none. Every id is checked
+  /// first (a UsageError for one that is unknown, or for a run still running,
+  /// whose process would go on writing into a deleted record), then all records
+  /// go in one transaction.
+  void remove(const std::vector<std::string>& ids);
 
  private:
   friend class ModelRegistry;
