@@ -20,6 +20,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "shipml/core/error.hpp"
@@ -669,9 +670,8 @@ void HttpServer::stop() {
   [[maybe_unused]] const auto n = ::write(stop_fd_, &one, sizeof one);
 }
 
-void HttpServer::serve_loop(int index) {
+void HttpServer::serve_loop(Loop& loop) {
   try {
-    Loop loop(*this, index);
     loop.run();
   } catch (const std::exception&) {
     // A loop that cannot run takes the server down cleanly rather than half-serving.
@@ -681,18 +681,22 @@ void HttpServer::serve_loop(int index) {
 }
 
 void HttpServer::run() {
+  // Every loop takes its descriptors before any loop accepts a connection, so
+  // that clients cannot have used them all up first.
+  std::vector<std::unique_ptr<Loop>> loops;
+  for (int i = 0; i < options_.threads; ++i) loops.push_back(std::make_unique<Loop>(*this, i));
   workers_->start();
   std::vector<std::thread> others;
   for (int i = 1; i < options_.threads; ++i)
-    others.emplace_back([this, i] {
+    others.emplace_back([this, &loop = *loops[static_cast<std::size_t>(i)]] {
       try {
-        serve_loop(i);
+        serve_loop(loop);
       } catch (...) {  // reported by stop(); loop 0 rethrows its own
       }
     });
   std::exception_ptr failure;
   try {
-    serve_loop(0);
+    serve_loop(*loops[0]);
   } catch (...) {
     failure = std::current_exception();
   }

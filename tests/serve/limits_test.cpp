@@ -5,6 +5,7 @@
 // behaviour it checks, with bounds generous enough for the sanitizer build.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -91,6 +92,24 @@ class Limits : public ::testing::Test {
   static inline TempDir* dir_ = nullptr;
   static inline std::string* rows_csv_ = nullptr;
 };
+
+TEST_F(Limits, LimitFlagsThatCannotBeReadStopTheServerAtStartup) {
+  for (const auto& [flag, value, message] : std::vector<std::array<std::string, 3>>{
+           {"--header-timeout", "soon", "--header-timeout 'soon' is not a duration"},
+           {"--body-timeout", "0s", "--body-timeout '0s' is not a duration"},
+           {"--drain-timeout", "-1s", "--drain-timeout '-1s' is not a duration"},
+           {"--offload-body", "big", "--offload-body 'big' is not a size"},
+           {"--max-connections", "-3", "--max-connections"},
+           {"--workers", "many", "--workers"}}) {
+    const auto r = run_cli("serve " + model() + " " + flag + " " + value + " --check");
+    EXPECT_EQ(r.exit_code, 2) << flag << " " << value << ": " << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  }
+  const auto ok = run_cli("serve " + model() +
+                          " --header-timeout 2s --body-timeout 500ms --drain-timeout 1m --offload-body 1MiB "
+                          "--max-connections 50 --workers 1 --check");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
 
 TEST_F(Limits, TricklingClientsAreCutOffByTheHeaderAndBodyDeadlines) {
   ServerProcess server({model(), "--header-timeout", "1s", "--body-timeout", "1s", "--no-access-log"});

@@ -85,7 +85,7 @@ class SHIPML_API HttpServer {
  private:
   struct Loop;
   struct Workers;
-  void serve_loop(int index);
+  void serve_loop(Loop& loop);
 
   ServerOptions options_;
   Handler handler_;
