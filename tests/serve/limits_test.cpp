@@ -241,29 +241,33 @@ TEST_F(Limits, AHeavyRequestDoesNotDelaySmallOnes) {
 }
 
 TEST_F(Limits, SighupWhileTheModelsLoadDoesNotKillTheServer) {
-  std::vector<std::string> models;
-  for (int i = 1; i <= 6; ++i) models.push_back("m" + std::to_string(i) + "=" + model());
-  bool signalled = false, while_loading = false;
-  ServerStart start;
-  start.while_starting = [&](pid_t pid, const std::string& err) {
-    // The first model is in: the others are still loading.
-    if (!signalled && err.find("model m1:1") != std::string::npos) {
-      ::kill(pid, SIGHUP);
-      signalled = true;
-      while_loading = err.find("model m6:1") == std::string::npos;
-    }
-  };
-  std::vector<std::string> args = models;
+  // A hundred models: once the first is in, the others take a while to load.
+  std::vector<std::string> args;
+  for (int i = 1; i <= 100; ++i) args.push_back("m" + std::to_string(i) + "=" + model());
   args.push_back("--no-access-log");
-  std::unique_ptr<ServerProcess> server;
-  ASSERT_NO_THROW(server = std::make_unique<ServerProcess>(args, start));
-  ASSERT_TRUE(signalled);
-  ASSERT_TRUE(while_loading) << "the models loaded before the signal was sent: " << server->stderr_text();
-  EXPECT_EQ(server->get("/v2/health/ready").status, 200);
-  // The reload it asked for happens once the server is up.
-  EXPECT_TRUE(server->wait_for_stderr("reloaded m1:1")) << server->stderr_text();
-  server->signal(SIGTERM);
-  EXPECT_EQ(server->wait_exit(15), 0) << server->stderr_text();
+  // A try in which the signal came too late, the models all loaded, shows
+  // nothing: try again (a slow test process is rare, three in a row rarer).
+  bool while_loading = false;
+  for (int attempt = 0; attempt < 3 && !while_loading; ++attempt) {
+    bool signalled = false;
+    ServerStart start;
+    start.while_starting = [&](pid_t pid, const std::string& err) {
+      if (!signalled && err.find("model m1:1") != std::string::npos) {
+        ::kill(pid, SIGHUP);
+        signalled = true;
+        while_loading = err.find("model m100:1") == std::string::npos;
+      }
+    };
+    std::unique_ptr<ServerProcess> server;
+    ASSERT_NO_THROW(server = std::make_unique<ServerProcess>(args, start));
+    ASSERT_TRUE(signalled);
+    EXPECT_EQ(server->get("/v2/health/ready").status, 200);
+    // The reload it asked for happens once the server is up.
+    EXPECT_TRUE(server->wait_for_stderr("reloaded m100:1", 30)) << server->stderr_text();
+    server->signal(SIGTERM);
+    EXPECT_EQ(server->wait_exit(15), 0) << server->stderr_text();
+  }
+  EXPECT_TRUE(while_loading) << "the models loaded before the signal was sent, three times";
 }
 
 TEST_F(Limits, SigtermUnderKeepAliveLoadLeavesNoRequestUnanswered) {
