@@ -1,12 +1,19 @@
 // `shipml serve`: flags in, a running server out. Signals: SIGHUP reloads the
-// models (a model that fails to load keeps the old one serving), SIGTERM and
-// SIGINT stop gracefully (stop accepting, answer what was received, exit 0).
+// models (a model that fails to load keeps the old one serving; one that
+// arrives while the models first load is kept until the server is up), SIGTERM
+// and SIGINT stop gracefully (stop accepting, answer what was received, exit 0;
+// while the models first load, they end the process at once).
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <iostream>
+#include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "commands.hpp"
@@ -19,7 +26,7 @@ namespace shipml::cli {
 namespace {
 
 // "8MiB", "512KiB", "1000000" -> bytes.
-std::size_t parse_size(const std::string& text) {
+std::size_t parse_size(const std::string& text, const std::string& flag) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   const std::string unit(end, text.data() + text.size());
@@ -32,7 +39,7 @@ std::size_t parse_size(const std::string& text) {
                        : unit == "GB"                 ? 1e9
                                                       : -1;
   if (ec != std::errc() || value <= 0 || scale < 0)
-    throw UsageError("--max-body '" + text + "' is not a size (for example 8MiB, 512KiB or 1000000)");
+    throw UsageError(flag + " '" + text + "' is not a size (for example 8MiB, 512KiB or 1000000)");
   return static_cast<std::size_t>(value * scale);
 }
 
@@ -58,7 +65,8 @@ std::string read_token(const std::string& path) {
 struct ServeArgs {
   std::vector<std::string> models;
   std::string host = "127.0.0.1", max_body = "8MiB", timeout = "30s", token_file;
-  int port = 8080, threads = 0, registry_poll = 5;
+  std::string header_timeout = "10s", body_timeout = "60s", drain_timeout = "10s", offload_body = "16KiB";
+  int port = 8080, threads = 0, workers = 0, max_connections = 0, registry_poll = 5;
   bool no_access_log = false, check = false, require_signature = false;
   std::vector<std::string> trusted_keys;
 
@@ -72,6 +80,26 @@ struct ServeArgs {
     cmd->add_option("--threads", threads, "event-loop threads (default: one per core)")->check(CLI::Range(0, 1024));
     cmd->add_option("--max-body", max_body, "largest request body; larger ones get 413")->capture_default_str();
     cmd->add_option("--timeout", timeout, "close connections idle or stalled this long")->capture_default_str();
+    cmd->add_option("--header-timeout", header_timeout,
+                    "a request's line and headers must all arrive within this, however they trickle in (408)")
+        ->capture_default_str();
+    cmd->add_option("--body-timeout", body_timeout,
+                    "a request's body must all arrive within this once its headers are in (408)")
+        ->capture_default_str();
+    cmd->add_option("--max-connections", max_connections,
+                    "open connections at most; more are answered 503 with Retry-After and closed "
+                    "(default: what the open-files limit leaves room for, at most 10000)")
+        ->check(CLI::Range(0, 10000000));
+    cmd->add_option("--workers", workers,
+                    "threads that answer requests with large bodies, off the event loops (default: one per core)")
+        ->check(CLI::Range(0, 1024));
+    cmd->add_option("--offload-body", offload_body,
+                    "requests with a body this large or larger are answered by a worker thread, so a heavy "
+                    "request never delays the small ones")
+        ->capture_default_str();
+    cmd->add_option("--drain-timeout", drain_timeout,
+                    "on SIGTERM, how long requests under way may take to arrive before their connections close")
+        ->capture_default_str();
     cmd->add_option("--token-file", token_file,
                     "require 'Authorization: Bearer <token in this file>' (health stays open)")
         ->check(CLI::ExistingFile);
@@ -110,61 +138,140 @@ ServeSettings settings_of(const ServeArgs& a) {
   s.server.host = a.host;
   s.server.port = a.port;
   s.server.threads = a.threads;
-  s.server.limits.max_body_bytes = parse_size(a.max_body);
+  s.server.workers = a.workers;
+  s.server.max_connections = a.max_connections;
+  s.server.limits.max_body_bytes = parse_size(a.max_body, "--max-body");
+  s.server.offload_body_bytes = parse_size(a.offload_body, "--offload-body");
   s.server.timeout_seconds = parse_duration(a.timeout, "--timeout");
+  s.server.header_timeout_seconds = parse_duration(a.header_timeout, "--header-timeout");
+  s.server.body_timeout_seconds = parse_duration(a.body_timeout, "--body-timeout");
+  s.server.drain_seconds = parse_duration(a.drain_timeout, "--drain-timeout");
   if (!a.token_file.empty()) s.service.token = read_token(a.token_file);
   s.service.access_log = !a.no_access_log;
   return s;
 }
 
-// Serves until SIGTERM or SIGINT. Signals are taken by one thread with
-// sigwait, so handlers never run inside the event loops; between signals it
-// checks every --registry-poll seconds whether a registry stage has moved.
-void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelRepository& models) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, s);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+// The signals `shipml serve` answers, taken by one thread with sigtimedwait
+// from before the models load, so that no thread ever meets one with its
+// default, fatal, action and no handler ever runs inside an event loop. SIGHUP
+// reloads the models (one that arrives while they first load is kept until the
+// server is up); SIGTERM and SIGINT stop the server gracefully, or end a load
+// still in progress at once. Between signals, once serving, it checks every
+// --registry-poll seconds whether a registry stage has moved.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(int registry_poll) : registry_poll_(registry_poll) {
+    sigemptyset(&signals_);
+    for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals_, s);
+    // Blocked here, before any other thread starts: every thread inherits it.
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+    thread_ = std::thread([this] { watch(); });
+  }
+  ~SignalWatcher() {
+    {
+      std::lock_guard lock(mutex_);
+      quit_ = true;
+    }
+    ::pthread_kill(thread_.native_handle(), SIGHUP);  // wakes sigtimedwait, which then sees quit_
+    thread_.join();
+  }
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
 
-  std::unique_ptr<serve::InferenceService> service;
-  serve::HttpServer server(
-      settings.server, [&](const auto& req, const auto& peer, auto& res) { service->handle(req, peer, res); },
-      [&](int loop) { service->flush_log(loop); });
-  settings.service.loops = server.threads();
-  service = std::make_unique<serve::InferenceService>(models, settings.service);
-  std::cerr << "listening on http://" << (a.host.find(':') != std::string::npos ? "[" + a.host + "]" : a.host) << ":"
-            << server.port() << " with " << server.threads()
-            << " threads: Open Inference Protocol v2 at /v2, MLflow at /invocations, metrics at /metrics" << std::endl;
+  // The server is up: signals act on it from now on.
+  void serving(serve::HttpServer& server, serve::InferenceService& service, serve::ModelRepository& models) {
+    std::lock_guard lock(mutex_);
+    server_ = &server;
+    service_ = &service;
+    models_ = &models;
+    if (reload_pending_) ::pthread_kill(thread_.native_handle(), SIGHUP);
+    reload_pending_ = false;
+  }
 
-  std::thread signal_thread([&] {
+ private:
+  void watch() {
     while (true) {
-      timespec poll{a.registry_poll, 0};
-      const int sig = sigtimedwait(&signals, nullptr, &poll);
+      timespec poll{registry_poll_, 0};
+      const int sig = sigtimedwait(&signals_, nullptr, &poll);
+      std::lock_guard lock(mutex_);
+      if (quit_) return;
       if (sig < 0) {
-        if (errno == EAGAIN && models.registry_moved()) {
+        if (errno == EAGAIN && models_ && models_->registry_moved()) {
           std::cerr << "a registry stage moved: reloading" << std::endl;
-          for (const auto& line : service->reload()) std::cerr << line << std::endl;
+          reload();
         }
         continue;
       }
       if (sig == SIGHUP) {
-        for (const auto& line : service->reload()) std::cerr << line << std::endl;
+        if (service_) reload();
+        else reload_pending_ = true;
         continue;
       }
-      server.stop();
+      if (!server_) end_now(sig);
+      server_->stop();
       std::cerr << "stopping: no new connections; answering the requests already received" << std::endl;
       return;
     }
-  });
-  try {
-    server.run();
-  } catch (...) {
-    ::pthread_kill(signal_thread.native_handle(), SIGTERM);
-    signal_thread.join();
-    throw;
   }
-  signal_thread.join();
+  void reload() {
+    for (const auto& line : service_->reload()) std::cerr << line << std::endl;
+  }
+  // Before the server is up there is nothing to drain: the signal does what it
+  // does by default, ending the process.
+  [[noreturn]] static void end_now(int sig) {
+    ::signal(sig, SIG_DFL);
+    sigset_t just{};
+    sigemptyset(&just);
+    sigaddset(&just, sig);
+    pthread_sigmask(SIG_UNBLOCK, &just, nullptr);
+    ::raise(sig);
+    std::_Exit(128 + sig);
+  }
+
+  int registry_poll_;
+  sigset_t signals_{};
+  std::mutex mutex_;
+  bool quit_ = false, reload_pending_ = false;
+  serve::HttpServer* server_ = nullptr;
+  serve::InferenceService* service_ = nullptr;
+  serve::ModelRepository* models_ = nullptr;
+  std::thread thread_;
+};
+
+// A server with many connections needs many descriptors: the soft open-files
+// limit (often 1024) goes up to the hard one, as far as the default connection
+// cap needs.
+void raise_open_files_limit() {
+  constexpr rlim_t wanted = 16384;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = std::min(wanted, limit.rlim_max);
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+std::string limits_line(const serve::ServerOptions& o) {
+  std::ostringstream line;
+  line << "limits: " << o.max_connections << " connections, headers within " << o.header_timeout_seconds
+       << " s, bodies within " << o.body_timeout_seconds << " s; bodies of " << o.offload_body_bytes
+       << " bytes or more answered by " << o.workers << " worker threads";
+  return line.str();
+}
+
+// Serves until SIGTERM or SIGINT.
+void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelRepository& models, SignalWatcher& signals) {
+  raise_open_files_limit();
+  std::unique_ptr<serve::InferenceService> service;
+  serve::HttpServer server(
+      settings.server, [&](const auto& req, const auto& peer, auto& res) { service->handle(req, peer, res); },
+      [&](int loop) { service->flush_log(loop); });
+  settings.service.loops = server.handler_threads();
+  service = std::make_unique<serve::InferenceService>(models, settings.service);
+  signals.serving(server, *service, models);
+  std::cerr << "listening on http://" << (a.host.find(':') != std::string::npos ? "[" + a.host + "]" : a.host) << ":"
+            << server.port() << " with " << server.threads()
+            << " threads: Open Inference Protocol v2 at /v2, MLflow at /invocations, metrics at /metrics" << std::endl;
+  std::cerr << limits_line(server.options()) << std::endl;
+  server.run();
   std::cerr << "stopped" << std::endl;
 }
 
@@ -176,6 +283,8 @@ void add_serve(CLI::App& app) {
       app.add_subcommand("serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations)");
   a->add(cmd);
   cmd->callback([a] {
+    ::signal(SIGPIPE, SIG_IGN);
+    SignalWatcher signals(a->registry_poll);
     ServeSettings settings = settings_of(*a);
     serve::ModelRepository models;
     if (a->require_signature != !a->trusted_keys.empty())
@@ -187,7 +296,7 @@ void add_serve(CLI::App& app) {
       std::cerr << "would listen on " << a->host << ":" << a->port << '\n';
       return;
     }
-    run_server(std::move(settings), *a, models);
+    run_server(std::move(settings), *a, models, signals);
   });
 }
 

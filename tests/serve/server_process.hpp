@@ -8,11 +8,13 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -92,6 +94,15 @@ class HttpConnection {
     return r;
   }
 
+  /// True when the server has closed its side already (no waiting): what an
+  /// HTTP client checks before it sends on a connection it kept alive.
+  bool closed_while_idle() {
+    pollfd p{fd_, POLLIN | POLLRDHUP, 0};
+    if (::poll(&p, 1, 0) <= 0) return false;
+    char byte;
+    return ::recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+  }
+
   /// True when the server closed the connection (within the timeout).
   bool closed_by_server() {
     while (fill()) {
@@ -128,14 +139,27 @@ inline std::string http_request(const std::string& method, const std::string& pa
   return r + "\r\n" + body;
 }
 
+/// How a test starts the server process, besides its arguments.
+struct ServerStart {
+  rlim_t max_open_files = 0;  ///< the server's RLIMIT_NOFILE (0: inherited)
+  /// Called with the process id and what stderr says so far, each time it says
+  /// more while the server starts.
+  std::function<void(pid_t, const std::string&)> while_starting;
+};
+
 /// `shipml serve ARGS --port 0` in a child process; stopped with SIGTERM when destroyed.
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::vector<std::string>& args) : log_(tmp_.file("access.log")) {
+  explicit ServerProcess(const std::vector<std::string>& args, const ServerStart& start = {})
+      : log_(tmp_.file("access.log")) {
     int err_pipe[2];
     if (::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
     if (pid_ == 0) {
+      if (start.max_open_files) {
+        const rlimit limit{start.max_open_files, start.max_open_files};
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+      }
       ::dup2(err_pipe[1], 2);
       const int out = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(out, 1);
@@ -161,6 +185,7 @@ class ServerProcess {
         }
         continue;
       }
+      if (start.while_starting) start.while_starting(pid_, stderr_);
       const auto at = stderr_.find("listening on http://127.0.0.1:");
       if (at != std::string::npos && stderr_.find('\n', at) != std::string::npos)
         port_ = std::stoi(stderr_.substr(at + 30));
