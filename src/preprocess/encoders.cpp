@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "shipml/core/memory.hpp"
 #include "shipml/core/random.hpp"
 #include "shipml/data/dataset.hpp"
 #include "transformers.hpp"
@@ -66,6 +67,7 @@ class OneHot final : public Transformer {
 
   std::vector<Produced> transform(const Frame& columns) const override {
     check_width(columns, slots_.size(), "one_hot");
+    refuse_beyond_memory(columns);
     std::vector<Produced> out;
     for (std::size_t j = 0; j < columns.cols(); ++j) {
       const Column& c = columns[j];
@@ -81,6 +83,22 @@ class OneHot final : public Transformer {
         out.push_back({Column::numeric(names_[j][k], std::move(cols[k])), j});
     }
     return out;
+  }
+
+  // Dense 0/1 columns: checked against the memory there is before they are made.
+  void refuse_beyond_memory(const Frame& columns) const {
+    std::size_t width = 0, widest = 0;
+    for (std::size_t j = 0; j < names_.size(); ++j) {
+      width += names_[j].size();
+      if (names_[j].size() > names_[widest].size()) widest = j;
+    }
+    const std::uint64_t bytes = static_cast<std::uint64_t>(width) * columns.rows() * sizeof(double);
+    if (bytes <= (std::uint64_t{256} << 20)) return;
+    require_memory(bytes,
+                   "one_hot: " + std::to_string(columns.rows()) + " rows into " + std::to_string(width) +
+                       " columns (column '" + columns[widest].name() + "' alone gives " +
+                       std::to_string(names_[widest].size()) + ")",
+                   "set the step's max_categories or min_frequency to group rare categories");
   }
 
   void save(BinaryWriter& out) const override {

@@ -11,10 +11,10 @@
 #include <fstream>
 #include <functional>
 
+#include "serve/server_process.hpp"
 #include "shipml/core/memory.hpp"
 #include "shipml/core/names.hpp"
 #include "shipml/metrics/curves.hpp"
-#include "serve/server_process.hpp"
 #include "support.hpp"
 
 namespace shipml {
@@ -118,19 +118,19 @@ TEST(NonFinite, TheServerRefusesInfinityNamingTheColumn) {
   iris.fit(read_dataset(test::data_path("iris.csv"), "species"));
   iris.save(dir.file("iris.shipml"));
   test::ServerProcess server({dir.file("iris.shipml")});
-  const std::string columns = R"({"columns": ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"], )";
-  const auto ok = server.post("/invocations", R"({"dataframe_split": )" + columns + R"("data": [[5.1, 3.5, 1.4, 0.2]]}})");
+  const std::string columns =
+      R"({"columns": ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"], )";
+  const auto ok =
+      server.post("/invocations", R"({"dataframe_split": )" + columns + R"("data": [[5.1, 3.5, 1.4, 0.2]]}})");
   EXPECT_EQ(ok.status, 200) << ok.body;
-  for (const std::string& body :
-       {R"({"dataframe_split": )" + columns + R"("data": [[5.1, 3.5, 1e400, 0.2]]}})",
-        R"({"dataframe_split": )" + columns + R"("data": [[5.1, 3.5, "inf", 0.2]]}})"}) {
+  for (const std::string& body : {R"({"dataframe_split": )" + columns + R"("data": [[5.1, 3.5, 1e400, 0.2]]}})",
+                                  R"({"dataframe_split": )" + columns + R"("data": [[5.1, 3.5, "inf", 0.2]]}})"}) {
     const auto r = server.post("/invocations", body);
     EXPECT_EQ(r.status, 400) << body << " -> " << r.body;
     EXPECT_NE(r.body.find("petal_length_cm"), std::string::npos) << r.body;
   }
-  const auto csv = server.post("/invocations",
-                               "sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n5.1,3.5,-inf,0.2\n",
-                               "text/csv");
+  const auto csv = server.post(
+      "/invocations", "sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm\n5.1,3.5,-inf,0.2\n", "text/csv");
   EXPECT_EQ(csv.status, 400) << csv.body;
   EXPECT_NE(csv.body.find("not a finite number"), std::string::npos) << csv.body;
 }
@@ -181,6 +181,23 @@ TEST(Memory, OneHotOfAHundredThousandCategoriesIsRefusedNamingTheColumn) {
   EXPECT_NE(r.err.find("74.5 GB, more than the"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("a tree learner"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir.file("m.shipml")));
+}
+
+TEST(Memory, APipelinesOneHotStepIsCheckedToo) {
+  TempDir dir;
+  std::string csv = "city,x,y\n";
+  for (int i = 0; i < 100000; ++i)
+    csv += "c" + std::to_string(i) + "," + std::to_string(i % 13) + "," + (i % 2 ? "a" : "b") + "\n";
+  write(dir.file("cities.csv"), csv);
+  write(dir.file("pipeline.yaml"), "steps:\n  - one_hot\nestimator: logistic\n");
+  const auto r = run_cli("train --data " + dir.file("cities.csv") + " -t y --pipeline " + dir.file("pipeline.yaml") +
+                             " -o " + dir.file("m.shipml"),
+                         "SHIPML_TRACKING=off timeout 120");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("one_hot: 100000 rows into 100000 columns (column 'city' alone gives 100000)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("max_categories"), std::string::npos);
 }
 
 TEST(Memory, SizesReadForPeople) {
