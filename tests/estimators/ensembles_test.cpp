@@ -2,6 +2,8 @@
 // hard columns, determinism across thread counts, what inspect reports.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <algorithm>
 #include <cmath>
 
@@ -188,7 +190,9 @@ double dumped_leaf(const nlohmann::json& node, const Frame& f, std::size_t row) 
 // Numeric test rows with missing values and infinities.
 Frame with_extremes(const Frame& f) {
   std::vector<double> x1(f.column("x1").values().begin(), f.column("x1").values().end());
-  for (std::size_t i = 0; i < x1.size(); i += 7) x1[i] = i % 2 ? INFINITY : -INFINITY;
+  // The largest numbers there are (infinities are refused as input): beyond every threshold.
+  const double largest = std::numeric_limits<double>::max();
+  for (std::size_t i = 0; i < x1.size(); i += 7) x1[i] = i % 2 ? largest : -largest;
   for (std::size_t i = 3; i < x1.size(); i += 11) x1[i] = NAN;
   Frame out;
   out.add(Column::numeric("x1", x1));
