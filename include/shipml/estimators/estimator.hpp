@@ -31,6 +31,14 @@ enum class InputEncoding {
   ordinal,
 };
 
+/// What a fitted learner reads and gives. A model file states the same things
+/// elsewhere (its encoder's width, its header's classes); loading compares them,
+/// so a file that disagrees with itself is refused instead of read out of bounds.
+struct SHIPML_API EstimatorShape {
+  std::size_t features = 0;  ///< encoded features it reads: the columns of X
+  std::size_t classes = 0;   ///< classes it gives probabilities for; 0 for a regressor
+};
+
 /// A learner: fits on encoded features, predicts, and saves what it learned.
 class SHIPML_API Estimator {
  public:
@@ -45,8 +53,11 @@ class SHIPML_API Estimator {
   virtual Matrix predict_proba(const FeatureMatrix& X) const;
   /// Writes what was learned, for the model file.
   virtual void save(BinaryWriter& out) const = 0;
-  /// Reads what save() wrote.
+  /// Reads what save() wrote, refusing (BinaryReader::fail) state that does not
+  /// hold together: sizes, indices and counts that disagree with each other.
   virtual void load(BinaryReader& in) = 0;
+  /// What it reads and gives, once fitted or loaded.
+  virtual EstimatorShape shape() const = 0;
   /// What the estimator learned, for `shipml inspect`; names label the encoded
   /// features and (classifiers) the classes.
   virtual nlohmann::json inspect(const std::vector<std::string>& feature_names,
