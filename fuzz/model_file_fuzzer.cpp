@@ -282,10 +282,16 @@ int model_file(const std::uint8_t* data, std::size_t size) {
 }
 
 int model_structure(const std::uint8_t* data, std::size_t size) {
-  if (size < 8) return 0;
-  std::uint64_t seed;
-  std::memcpy(&seed, data, 8);
-  auto parts = take_apart(std::string_view(reinterpret_cast<const char*>(data) + 8, size - 8));
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  std::uint64_t seed = 0;
+  if (input.starts_with(kMagic)) {  // a model file as it is (libFuzzer's seeds): its hash seeds the edits
+    seed = Hasher().bytes(input.data(), input.size()).digest();
+  } else {
+    if (size < 8) return 0;
+    std::memcpy(&seed, data, 8);
+    input.remove_prefix(8);
+  }
+  auto parts = take_apart(input);
   if (!parts) return 0;
   Random rng(seed);
   const auto edits = 1 + rng.below(3);

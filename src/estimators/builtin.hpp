@@ -14,7 +14,8 @@ namespace shipml::builtin {
 /// classifier. Any other count is refused: predictions allocate and index by it.
 inline int stored_class_count(std::uint64_t stored, const std::string& who) {
   if (stored == 1 || stored > static_cast<std::uint64_t>(std::numeric_limits<int>::max()))
-    BinaryReader::fail(who + ": " + std::to_string(stored) + " classes (0 for a regressor, at least 2 otherwise)");
+    BinaryReader::fail(who + ": a class count of " + std::to_string(stored) +
+                       " (0 for a regressor, at least 2 otherwise)");
   return static_cast<int>(stored);
 }
 

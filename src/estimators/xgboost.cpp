@@ -19,8 +19,15 @@
 namespace shipml::builtin {
 namespace {
 
+// libxgboost's last error, without the stack trace it appends on further lines:
+// shipml's errors are one line.
+std::string last_error() {
+  const std::string error = XGBGetLastError();
+  return error.substr(0, error.find('\n'));
+}
+
 void check(int status, const char* what) {
-  if (status != 0) throw Error(std::string("xgboost: ") + what + ": " + XGBGetLastError());
+  if (status != 0) throw Error(std::string("xgboost: ") + what + ": " + last_error());
 }
 
 struct BoosterFree {
@@ -130,7 +137,7 @@ class XGBoost final : public Estimator {
     check(XGBoosterCreate(nullptr, 0, &h), "creating the booster");
     booster_.reset(h);
     if (XGBoosterLoadModelFromBuffer(h, json.data(), json.size()) != 0)
-      BinaryReader::fail(std::string("xgboost: the stored model does not load: ") + XGBGetLastError());
+      BinaryReader::fail("xgboost: the stored model does not load: " + last_error());
     check_loaded(model);
     features_ = model.features;
     check(XGBoosterSetParam(h, "nthread", "1"), "nthread");  // prediction is parallel over requests, not inside one

@@ -21,21 +21,35 @@ constexpr std::int64_t kCategoryLimit = std::int64_t{1} << 24;
 // gigabytes. No model trained on real data comes near this.
 constexpr std::int64_t kCategoryWordBudget = std::int64_t{16} << 20;  // 64 MiB of 32-bit words
 
-// nlohmann reads strict JSON; XGBoost writes NaN and ±Infinity as bare words.
-// They stand for numbers these checks never read, so null does for them.
+// XGBoost's models nest a handful of levels; libxgboost parses recursively.
+constexpr int kMaxNesting = 16;
+
+// The text as nlohmann reads it, checked to read the same in libxgboost.
+// XGBoost writes NaN and ±Infinity as bare words, which strict JSON has not:
+// they stand for numbers these checks never read, so null does for them.
+// libxgboost keeps \u escapes as they are where nlohmann decodes them, so a
+// key could be two keys to one and one key to the other: none is accepted.
+// And it parses nested values recursively: deep nesting would overflow its stack.
 std::string strict_json(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   bool in_string = false;
+  int depth = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
       out += c;
-      if (c == '\\' && i + 1 < text.size()) out += text[++i];
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < text.size()) {
+        if (text[i + 1] == 'u') refuse("the stored model escapes a character as \\u, which libxgboost reads otherwise");
+        out += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
       continue;
     }
     in_string = c == '"';
+    depth += c == '{' || c == '[' ? 1 : c == '}' || c == ']' ? -1 : 0;
+    if (depth > kMaxNesting) refuse("the stored model nests deeper than XGBoost's JSON");
     std::size_t word = 0;
     for (std::string_view w : {"NaN", "Infinity", "-Infinity"})
       if (text.substr(i, w.size()) == w) word = w.size();

@@ -244,7 +244,7 @@ TEST(LyingModelFile, DecisionTreeRefusesOneClass) {
   BinaryWriter state;
   state.u32(1);
   EXPECT_EQ(estimator_error("decision_tree", Task::classification, state),
-            "model body is corrupted: decision_tree: 1 classes (0 for a regressor, at least 2 otherwise)");
+            "model body is corrupted: decision_tree: a class count of 1 (0 for a regressor, at least 2 otherwise)");
 }
 
 TEST(LyingModelFile, ForestRefusesNoTrees) {
@@ -261,8 +261,9 @@ TEST(LyingModelFile, ForestRefusesNoTrees) {
 TEST(LyingModelFile, ForestRefusesAClassCountTooLargeForAnInt) {
   BinaryWriter state;
   state.u32(0x80000000u);
-  EXPECT_EQ(estimator_error("extra_trees", Task::classification, state),
-            "model body is corrupted: extra_trees: 2147483648 classes (0 for a regressor, at least 2 otherwise)");
+  EXPECT_EQ(
+      estimator_error("extra_trees", Task::classification, state),
+      "model body is corrupted: extra_trees: a class count of 2147483648 (0 for a regressor, at least 2 otherwise)");
 }
 
 TEST(LyingModelFile, HistGbdtRefusesALossThatDoesNotFitTheClasses) {
@@ -279,7 +280,7 @@ TEST(LyingModelFile, HistGbdtRefusesOneClass) {
   BinaryWriter state;
   state.u32(1);
   EXPECT_EQ(estimator_error("hist_gbdt", Task::classification, state),
-            "model body is corrupted: hist_gbdt: 1 classes (0 for a regressor, at least 2 otherwise)");
+            "model body is corrupted: hist_gbdt: a class count of 1 (0 for a regressor, at least 2 otherwise)");
 }
 
 TEST(LyingModelFile, KnnRefusesAClassIndexThatIsNotANumber) {
@@ -293,11 +294,19 @@ TEST(LyingModelFile, KnnRefusesAClassIndexThatIsNotANumber) {
             "model body is corrupted: knn: a class index is out of range");
 }
 
+// Training writes n_neighbors as asked, even past the rows it kept, and
+// prediction takes min(k, rows) neighbours: such a file tells no lie.
+TEST(LyingModelFile, KnnAskingForMoreNeighboursThanRowsIsNoLie) {
+  const Parts p = trained("knn", "iris.csv", "species", {{"n_neighbors", "500"}});
+  const Model m = decode_model(put_together(p), "model.shipml");
+  EXPECT_EQ(m.predict(read_csv(test::data_path("iris.csv"))).values.size(), 150u);
+}
+
 TEST(LyingModelFile, LogisticRefusesOneClass) {
   BinaryWriter state;
   state.u32(1);
   EXPECT_EQ(estimator_error("logistic", Task::classification, state),
-            "model body is corrupted: logistic: 1 classes (0 for a regressor, at least 2 otherwise)");
+            "model body is corrupted: logistic: a class count of 1 (0 for a regressor, at least 2 otherwise)");
 }
 
 // ---- xgboost: libxgboost trusts its model's indices, so shipml checks them first
@@ -315,8 +324,11 @@ class LyingXGBoost : public testing::Test {
   }
   // The error loading `model` as a 3-class xgboost classifier gives.
   std::string error(const nlohmann::json& model, std::uint64_t classes = 3) const {
+    return error_text(model.dump(), classes);
+  }
+  std::string error_text(const std::string& text, std::uint64_t classes = 3) const {
     BinaryWriter state;
-    state.text(model.dump());
+    state.text(text);
     state.u64(classes);
     return estimator_error("xgboost", Task::classification, state);
   }
@@ -378,6 +390,32 @@ TEST_F(LyingXGBoost, ACategoricalSplitWithoutCategoriesIsRefused) {
   tree(0)["categories_sizes"] = {1};
   tree(0)["categories"] = {-5};  // libxgboost would set bit -5
   EXPECT_EQ(error(model_), "model body is corrupted: xgboost: tree 0: a category is out of range");
+}
+
+// nlohmann decodes \u escapes, libxgboost keeps them: "lef\u0074_children" is
+// left_children to one and another key to the other.
+TEST_F(LyingXGBoost, AKeyEscapedAsUnicodeIsRefused) {
+  std::string text = model_.dump();
+  text.replace(text.find("\"left_children\""), 15, "\"lef\\u0074_children\"");
+  EXPECT_EQ(error_text(text),
+            "model body is corrupted: xgboost: the stored model escapes a character as \\u, which libxgboost reads "
+            "otherwise");
+}
+
+// libxgboost parses nested values recursively.
+TEST_F(LyingXGBoost, NestingDeeperThanXGBoostsIsRefused) {
+  std::string text = model_.dump();
+  text.replace(text.find("\"attributes\":{}"), 15,
+               "\"attributes\":{\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}");
+  EXPECT_EQ(error_text(text), "model body is corrupted: xgboost: the stored model nests deeper than XGBoost's JSON");
+}
+
+// What shipml does not check itself, libxgboost refuses as it loads: one line of it.
+TEST_F(LyingXGBoost, WhatLibxgboostRefusesIsOneLine) {
+  tree(0)["loss_changes"].erase(0);
+  const std::string e = error(model_);
+  EXPECT_EQ(e.rfind("model body is corrupted: xgboost: the stored model does not load: ", 0), 0u) << e;
+  EXPECT_EQ(e.find('\n'), std::string::npos) << e;
 }
 
 TEST_F(LyingXGBoost, TextThatIsNotItsJsonIsRefused) {

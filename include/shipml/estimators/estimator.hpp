@@ -56,14 +56,15 @@ class SHIPML_API Estimator {
   /// Reads what save() wrote, refusing (BinaryReader::fail) state that does not
   /// hold together: sizes, indices and counts that disagree with each other.
   virtual void load(BinaryReader& in) = 0;
-  /// What it reads and gives, once fitted or loaded.
-  virtual EstimatorShape shape() const = 0;
   /// What the estimator learned, for `shipml inspect`; names label the encoded
   /// features and (classifiers) the classes.
   virtual nlohmann::json inspect(const std::vector<std::string>& feature_names,
                                  const std::vector<std::string>& classes) const = 0;
   /// Tree learners: every tree as nested JSON (`shipml inspect --trees`); null otherwise.
   virtual nlohmann::json dump_trees(const std::vector<std::string>&) const { return nullptr; }
+  /// What it reads and gives, once fitted or loaded. Last in the class, so the
+  /// virtual functions before it keep their places.
+  virtual EstimatorShape shape() const = 0;
 };
 
 /// The declaration of an estimator: its name, what it does, the tasks it solves,
