@@ -61,8 +61,10 @@ clean:
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHIPML_FUZZ=ON -DSHIPML_TESTS=OFF -DSHIPML_BENCH=OFF >/dev/null
-	@cmake --build build/fuzz -j $(JOBS) --target fuzz_model_file fuzz_csv fuzz_http
+	@cmake --build build/fuzz -j $(JOBS) --target fuzz_model_file fuzz_model_structure fuzz_csv fuzz_http
 	@mkdir -p build/fuzz/corpus/model_file build/fuzz/corpus/csv build/fuzz/corpus/http
 	build/fuzz/fuzz/fuzz_model_file -artifact_prefix=build/fuzz/ -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/model_file tests/golden fuzz/corpus/model_file
+	@mkdir -p build/fuzz/corpus/model_structure
+	build/fuzz/fuzz/fuzz_model_structure -artifact_prefix=build/fuzz/ -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/model_structure tests/golden
 	build/fuzz/fuzz/fuzz_csv -artifact_prefix=build/fuzz/ -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/csv fuzz/corpus/csv
 	build/fuzz/fuzz/fuzz_http -artifact_prefix=build/fuzz/ -max_total_time=$(FUZZ_SECONDS) build/fuzz/corpus/http fuzz/corpus/http

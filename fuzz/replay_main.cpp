@@ -1,7 +1,10 @@
 // Runs a fuzz harness without libFuzzer, as a regression test in every build:
 // every file of a seed corpus, then a fixed number of seeded mutations of them
-// (truncations, byte flips, insertions, splices). Any escape other than a
-// shipml::Error fails the run.
+// (truncations, byte flips, insertions, splices). For model files, an eighth as
+// many again are edited as structures and re-signed (model_structure): each
+// loads and predicts with a whole model, so they cost more. Any escape other
+// than a shipml::Error fails the run.
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -13,13 +16,14 @@
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::cerr << "usage: fuzz_replay model_file|csv|http CORPUS_DIR... MUTATIONS\n";
+    std::cerr << "usage: fuzz_replay model_file|model_structure|csv|http CORPUS_DIR... MUTATIONS\n";
     return 2;
   }
   const std::string target = argv[1];
-  auto* harness = target == "model_file" ? shipml::fuzz::model_file
-                  : target == "http"     ? shipml::fuzz::http
-                                         : shipml::fuzz::csv;
+  auto* harness = target == "model_file"        ? shipml::fuzz::model_file
+                  : target == "model_structure" ? shipml::fuzz::model_structure
+                  : target == "http"            ? shipml::fuzz::http
+                                                : shipml::fuzz::csv;
   std::vector<std::string> seeds;
   for (int d = 2; d + 1 < argc; ++d)
     for (const auto& e : std::filesystem::recursive_directory_iterator(argv[d]))
@@ -59,5 +63,21 @@ int main(int argc, char** argv) {
     run(input);
   }
   std::cout << target << ": " << seeds.size() << " seeds and " << mutations << " mutations, no crash\n";
+  if (target == "model_file") {
+    // The seeds that are model files, each behind 8 bytes that seed its edits.
+    std::vector<std::string> models;
+    for (const auto& s : seeds)
+      if (s.starts_with("\x89SHIPML\n")) models.push_back(s);
+    harness = shipml::fuzz::model_structure;
+    const long structures = mutations / 8;
+    for (long i = 0; i < structures && !models.empty(); ++i) {
+      std::string input(8, '\0');
+      const std::uint64_t seed = rng.next();
+      std::memcpy(input.data(), &seed, 8);
+      run(input + models[rng.below(models.size())]);
+    }
+    std::cout << target << ": " << models.size() << " model files edited as structures " << structures
+              << " times, no crash\n";
+  }
   return 0;
 }

@@ -112,11 +112,13 @@ class DecisionTree final : public Estimator {
   }
 
   void load(BinaryReader& in) override {
-    n_classes_ = static_cast<int>(in.u32());
+    n_classes_ = stored_class_count(in.u32(), "decision_tree");
     n_features_ = static_cast<std::size_t>(in.u64());
     tree_.load(in, n_features_);
     if (tree_.value_width != std::max(1, n_classes_)) BinaryReader::fail("tree leaf width does not match its classes");
   }
+
+  EstimatorShape shape() const override { return {n_features_, static_cast<std::size_t>(n_classes_)}; }
 
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     std::vector<double> importance(n_features_, 0.0);

@@ -88,6 +88,8 @@ class ElasticNet final : public Estimator {
     gap_ = in.f64();
   }
 
+  EstimatorShape shape() const override { return {coef_.size(), 0}; }
+
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     nlohmann::json coef = nlohmann::json::object();
     std::size_t nonzero = 0;

@@ -99,13 +99,17 @@ class Forest final : public Estimator {
   }
 
   void load(BinaryReader& in) override {
-    k_ = static_cast<int>(in.u32());
+    k_ = stored_class_count(in.u32(), name());
     features_ = in.u64();
     oob_score_ = in.f64();
     ensemble_.load(in, features_);
+    // Predictions average over the trees: none would divide by zero.
+    if (ensemble_.trees.empty()) BinaryReader::fail(name() + ": a forest without trees");
     for (const auto& t : ensemble_.trees)
       if (t.value_width != std::max(1, k_)) BinaryReader::fail("tree leaves do not match the classes");
   }
+
+  EstimatorShape shape() const override { return {features_, static_cast<std::size_t>(k_)}; }
 
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     nlohmann::json j = ensemble_.importances(names);

@@ -93,6 +93,10 @@ class GaussianNb final : public Estimator {
     var_ = Eigen::Map<const Matrix>(var.data(), k, d);
   }
 
+  EstimatorShape shape() const override {
+    return {static_cast<std::size_t>(mean_.cols()), static_cast<std::size_t>(mean_.rows())};
+  }
+
   nlohmann::json inspect(const std::vector<std::string>& names,
                          const std::vector<std::string>& classes) const override {
     nlohmann::json per_class = nlohmann::json::object();

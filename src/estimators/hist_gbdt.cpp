@@ -135,11 +135,14 @@ class HistGradientBoosting final : public Estimator {
   }
 
   void load(BinaryReader& in) override {
-    k_ = static_cast<int>(in.u32());
+    k_ = stored_class_count(in.u32(), "hist_gbdt");
     features_ = in.u64();
     const auto loss = in.u8();
     if (loss > static_cast<std::uint8_t>(Loss::poisson)) BinaryReader::fail("unknown boosting loss");
     loss_ = static_cast<Loss>(loss);
+    // As fit() insists: classifiers boost log loss, regressors any other loss.
+    if ((loss_ == Loss::log_loss) != (k_ > 0))
+      BinaryReader::fail("hist_gbdt: the boosting loss does not fit the classes");
     baseline_ = in.array<double>();
     best_round_ = in.u64();
     valid_loss_ = in.array<double>();
@@ -150,6 +153,8 @@ class HistGradientBoosting final : public Estimator {
     for (const auto& t : ensemble_.trees)
       if (t.value_width != 1) BinaryReader::fail("boosted trees must have one value per leaf");
   }
+
+  EstimatorShape shape() const override { return {features_, static_cast<std::size_t>(k_)}; }
 
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     nlohmann::json j = ensemble_.importances(names);

@@ -198,11 +198,16 @@ class Knn final : public Estimator {
         Eigen::Map<const RowMatrix>(data.data(), static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
     y_ = in.array<double>();
     if (y_.size() != rows) BinaryReader::fail("knn: one target per training point expected");
-    n_classes_ = static_cast<int>(in.u64());
+    n_classes_ = stored_class_count(in.u64(), "knn");
+    // Votes go to out(row, y): a class index must be a whole number in range (NaN is not).
     for (double v : y_)
-      if (task_ == Task::classification && (v < 0 || v >= n_classes_))
+      if (task_ == Task::classification && !(v >= 0 && v < n_classes_ && v == std::floor(v)))
         BinaryReader::fail("knn: a class index is out of range");
     index();
+  }
+
+  EstimatorShape shape() const override {
+    return {static_cast<std::size_t>(points_.cols()), static_cast<std::size_t>(n_classes_)};
   }
 
   nlohmann::json inspect(const std::vector<std::string>&, const std::vector<std::string>&) const override {

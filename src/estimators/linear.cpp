@@ -52,6 +52,8 @@ class Linear final : public Estimator {
     intercept_ = in.f64();
   }
 
+  EstimatorShape shape() const override { return {static_cast<std::size_t>(coef_.size()), 0}; }
+
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     nlohmann::json coef = nlohmann::json::object();
     for (Eigen::Index j = 0; j < coef_.size(); ++j)

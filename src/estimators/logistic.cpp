@@ -91,7 +91,7 @@ class Logistic final : public Estimator {
   }
 
   void load(BinaryReader& in) override {
-    n_classes_ = static_cast<int>(in.u32());
+    n_classes_ = stored_class_count(in.u32(), "logistic");
     iterations_ = static_cast<int>(in.u32());
     converged_ = in.u8() != 0;
     const auto rows = static_cast<Eigen::Index>(in.u64());
@@ -102,6 +102,11 @@ class Logistic final : public Estimator {
         static_cast<Eigen::Index>(w.size() / static_cast<std::size_t>(k)) != rows)
       BinaryReader::fail("logistic weights do not match their shape");
     weights_ = Eigen::Map<const Matrix>(w.data(), rows, k);
+  }
+
+  EstimatorShape shape() const override {
+    const Eigen::Index features = std::max<Eigen::Index>(weights_.rows() - 1, 0);  // the last row: intercepts
+    return {static_cast<std::size_t>(features), static_cast<std::size_t>(n_classes_)};
   }
 
   nlohmann::json inspect(const std::vector<std::string>& names,

@@ -5,6 +5,7 @@
 // suite, scoring, search, serving and reports treat it like any other.
 #include <xgboost/c_api.h>
 
+#include <charconv>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -13,12 +14,20 @@
 #include "shipml/core/error.hpp"
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/parallel.hpp"
+#include "xgboost_model.hpp"
 
 namespace shipml::builtin {
 namespace {
 
+// libxgboost's last error, without the stack trace it appends on further lines:
+// shipml's errors are one line.
+std::string last_error() {
+  const std::string error = XGBGetLastError();
+  return error.substr(0, error.find('\n'));
+}
+
 void check(int status, const char* what) {
-  if (status != 0) throw Error(std::string("xgboost: ") + what + ": " + XGBGetLastError());
+  if (status != 0) throw Error(std::string("xgboost: ") + what + ": " + last_error());
 }
 
 struct BoosterFree {
@@ -58,6 +67,7 @@ class XGBoost final : public Estimator {
 
   void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
     n_classes_ = n_classes;
+    features_ = X.cols();
     DMatrix data = to_dmatrix(X);
     const std::vector<float> labels(y.begin(), y.end());
     check(XGDMatrixSetFloatInfo(data.get(), "label", labels.data(), labels.size()), "setting the labels");
@@ -119,14 +129,21 @@ class XGBoost final : public Estimator {
 
   void load(BinaryReader& in) override {
     const std::string json = in.text();
-    n_classes_ = static_cast<int>(in.u64());
+    n_classes_ = stored_class_count(in.u64(), "xgboost");
+    // libxgboost trusts its model's indices: they are checked before it reads them.
+    const BoosterModel model = check_booster_json(json);
+    check_objective(model);
     BoosterHandle h = nullptr;
     check(XGBoosterCreate(nullptr, 0, &h), "creating the booster");
     booster_.reset(h);
     if (XGBoosterLoadModelFromBuffer(h, json.data(), json.size()) != 0)
-      BinaryReader::fail(std::string("xgboost: the stored model does not load: ") + XGBGetLastError());
+      BinaryReader::fail("xgboost: the stored model does not load: " + last_error());
+    check_loaded(model);
+    features_ = model.features;
     check(XGBoosterSetParam(h, "nthread", "1"), "nthread");  // prediction is parallel over requests, not inside one
   }
+
+  EstimatorShape shape() const override { return {features_, static_cast<std::size_t>(n_classes_)}; }
 
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     // Gain shares, named like shipml's own trees, so importances and RFE work unchanged.
@@ -141,8 +158,11 @@ class XGBoost final : public Estimator {
     std::vector<double> gain(names.size(), 0.0);
     double total = 0;
     for (bst_ulong f = 0; f < n_features; ++f) {
-      const std::string id = features[f];  // "f<index>" when the data had no names
-      const std::size_t j = id.size() > 1 && id[0] == 'f' ? std::stoul(id.substr(1)) : names.size();
+      // "f<index>" when the data had no names; a name that is not one counts for no feature.
+      const std::string_view id = features[f];
+      std::size_t j = names.size();
+      if (id.starts_with('f') && std::from_chars(id.data() + 1, id.data() + id.size(), j).ptr != id.data() + id.size())
+        j = names.size();
       if (j < gain.size()) gain[j] += scores[f], total += scores[f];
     }
     nlohmann::json by_gain = nlohmann::json::object();
@@ -161,6 +181,34 @@ class XGBoost final : public Estimator {
     return n_classes_ == 2 ? "binary:logistic" : "multi:softprob";
   }
 
+  // Output groups: one per class for multiclass, else one (a probability or a value).
+  std::size_t groups() const { return n_classes_ > 2 ? static_cast<std::size_t>(n_classes_) : 1; }
+
+  // The stored booster must be the one fit() trains for this task and these
+  // classes: predict_proba reads groups() values per row of its output.
+  void check_objective(const BoosterModel& model) const {
+    const std::size_t num_class = n_classes_ > 2 ? static_cast<std::size_t>(n_classes_) : 0;  // as fit() sets it
+    const bool fits = model.objective == objective() && model.num_class == num_class &&
+                      (task_ == Task::regression ? n_classes_ == 0 : n_classes_ >= 2);
+    if (!fits)
+      BinaryReader::fail(
+          "xgboost: the stored booster (" + model.objective + ", num_class " + std::to_string(model.num_class) +
+          ") does not fit a " +
+          (task_ == Task::regression ? std::string("regressor") : std::to_string(n_classes_) + "-class classifier"));
+  }
+
+  // What libxgboost read must be what was checked.
+  void check_loaded(const BoosterModel& model) const {
+    bst_ulong features = 0, len = 0;
+    const char* config = nullptr;
+    check(XGBoosterGetNumFeature(booster_.get(), &features), "counting features");
+    check(XGBoosterSaveJsonConfig(booster_.get(), &len, &config), "configuration");
+    const auto read = nlohmann::json::parse(std::string(config, len), nullptr, false);
+    const auto num_class = nlohmann::json::json_pointer("/learner/learner_model_param/num_class");
+    if (features != model.features || !read.is_object() || read.value(num_class, "") != std::to_string(model.num_class))
+      BinaryReader::fail("xgboost: libxgboost read another shape than the stored model states");
+  }
+
   // Prediction through one booster is serialised: XGBoost's prediction buffer
   // belongs to the booster, so concurrent callers would share it.
   std::vector<float> run(const FeatureMatrix& X) const {
@@ -177,12 +225,17 @@ class XGBoost final : public Estimator {
           "predicting");
     bst_ulong size = 1;
     for (bst_ulong k = 0; k < dim; ++k) size *= shape[k];
+    // Callers read groups() values per row; load() checked the booster gives that many.
+    if (size != X.rows() * groups())
+      throw ModelError("xgboost: the booster gave " + std::to_string(size) + " values for " + std::to_string(X.rows()) +
+                       " rows");
     return {result, result + size};
   }
 
   Params params_;
   Task task_;
   int n_classes_ = 0;
+  std::size_t features_ = 0;
   Booster booster_;
   mutable std::mutex mutex_;
 };

@@ -186,6 +186,10 @@ void FeatureEncoder::load(BinaryReader& in) {
     p.center = in.f64();
     p.scale = in.f64();
     p.indicator = in.u8();
+    // Each one-hot column has a name to come (8 bytes at least): a wider column
+    // cannot be true, and bounding it keeps the width's sum from overflowing.
+    if (encoding_ == InputEncoding::one_hot_scaled && p.categorical && p.categories > in.remaining() / 8)
+      BinaryReader::fail("encoder column names do not match its plan");
     width += encoding_ == InputEncoding::ordinal ? 1 : p.categorical ? p.categories : 1 + p.indicator;
   }
   names_ = in.texts();

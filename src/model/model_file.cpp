@@ -7,6 +7,7 @@
 //         12   u64 LE    header length H, then H bytes of JSON
 //              u64 LE    body length B, then B bytes
 //              u64 LE    FNV-1a 64 of every byte before it
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -23,6 +24,18 @@ namespace shipml {
 namespace {
 
 constexpr std::string_view kMagic("\x89SHIPML\n", 8);
+
+// "3 classes", or "no classes" (a regressor).
+std::string classes_text(std::size_t n) { return n ? std::to_string(n) + " classes" : "no classes"; }
+
+// The columns of `schema` with no rows, to run a pipeline on.
+Frame no_rows(const Schema& schema) {
+  std::vector<Column> columns;
+  for (const auto& f : schema.fields())
+    columns.push_back(f.type == ColumnType::numeric ? Column::numeric(f.name, {})
+                                                    : Column::categorical(f.name, {}, f.categories));
+  return Frame(std::move(columns), Frame::Trusted{});
+}
 
 }  // namespace
 
@@ -68,6 +81,53 @@ struct ModelFile {
     return out;
   }
 
+  // The header's own parts agree: the estimator does the task, and there are
+  // columns to read.
+  static void check_header(const Model& m) {
+    if (!m.info_->supports(m.task_))
+      throw ModelError("the header's task is " + std::string(to_string(m.task_)) + ", which " + m.info_->name +
+                       " does not do");
+    if (m.schema_.fields().empty()) throw ModelError("the header's schema has no columns");
+    if (!m.pipeline_.empty() && m.pipeline_schema_.fields().empty())
+      throw ModelError("the header's pipeline_output_schema has no columns");
+  }
+
+  // The steps, run on no rows, take the schema's columns (each step its own
+  // inputs, as many as its state has) and give exactly the columns the
+  // pipeline_output_schema names; the encoder was checked against those. Each
+  // output column traces back to a schema column.
+  static void check_pipeline(const Model& m) {
+    const Frame out = m.pipeline_.transform(no_rows(m.schema_));
+    const auto& fields = m.pipeline_schema_.fields();
+    if (out.cols() != fields.size())
+      throw ModelError("the pipeline gives " + std::to_string(out.cols()) +
+                       " columns but pipeline_output_schema names " + std::to_string(fields.size()));
+    for (std::size_t j = 0; j < fields.size(); ++j) {
+      const Column& c = out[j];
+      if (c.name() != fields[j].name || c.type() != fields[j].type ||
+          (!c.is_numeric() && c.categories() != *fields[j].categories))
+        throw ModelError("the pipeline's column '" + c.name() + "' is not pipeline_output_schema's '" + fields[j].name +
+                         "'");
+    }
+    const auto& lineage = m.pipeline_.lineage();
+    if (lineage.size() != fields.size() ||
+        std::any_of(lineage.begin(), lineage.end(), [&](std::size_t j) { return j >= m.schema_.fields().size(); }))
+      throw ModelError("the pipeline's lineage does not match its columns");
+  }
+
+  // The learner reads the encoder's columns and predicts the header's classes:
+  // predictions are indexed by both.
+  static void check_learner(const Model& m) {
+    const EstimatorShape shape = m.learner_->shape();
+    const std::size_t width = m.encoder_.output_names().size();
+    if (shape.features != width)
+      throw ModelError("the encoder gives " + std::to_string(width) + " features but the " + m.info_->name + " reads " +
+                       std::to_string(shape.features));
+    if (shape.classes != m.classes_.size())
+      throw ModelError("the header names " + classes_text(m.classes_.size()) + " but the " + m.info_->name +
+                       " predicts " + classes_text(shape.classes));
+  }
+
   static Model decode(std::string_view bytes, const std::string& name) {
     auto fail = [&](const std::string& why) -> ModelError { return ModelError(name + ": " + why); };
     if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
@@ -111,6 +171,7 @@ struct ModelFile {
         m.pipeline_ = Pipeline(Pipeline::specs_from_json(header.at("pipeline")));
         m.pipeline_schema_ = Schema::from_json(header.at("pipeline_output_schema"));
       }
+      check_header(m);
       const Schema& encoded = m.pipeline_.empty() ? m.schema_ : m.pipeline_schema_;
       BinaryReader in(body);
       m.encoder_.load(in);
@@ -121,6 +182,8 @@ struct ModelFile {
       learner->load(in);
       if (!in.at_end()) throw fail("corrupted model file (unexpected bytes after the fitted state)");
       m.learner_ = std::move(learner);
+      if (!m.pipeline_.empty()) check_pipeline(m);
+      check_learner(m);
       return m;
     } catch (const nlohmann::json::exception& e) {
       throw fail(std::string("corrupted model header: ") + e.what());

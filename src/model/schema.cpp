@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <set>
 #include <unordered_map>
 
 #include "shipml/core/error.hpp"
@@ -151,6 +152,21 @@ nlohmann::json Schema::to_json() const {
   return fields;
 }
 
+namespace {
+
+// A schema read from a file names each column once, and each category of a
+// column once: columns are found by name and categories coded by their place.
+void check_distinct(const Schema& s) {
+  std::set<std::string> names;
+  for (const auto& f : s.fields()) {
+    if (!names.insert(f.name).second) throw ModelError("the schema names the column '" + f.name + "' twice");
+    if (f.categories && f.codes->size() != f.categories->size())
+      throw ModelError("the categories of column '" + f.name + "' repeat");
+  }
+}
+
+}  // namespace
+
 Schema Schema::from_json(const nlohmann::json& j) {
   Schema s;
   for (const auto& f : j) {
@@ -161,6 +177,7 @@ Schema Schema::from_json(const nlohmann::json& j) {
           numeric ? nullptr : std::make_shared<const Categories>(f.at("categories").get<Categories>()));
     s.fields_.back().refuse_unseen = !numeric && f.value("unseen", "") == "error";
   }
+  check_distinct(s);
   return s;
 }
 

@@ -271,6 +271,9 @@ class TargetEncoder final : public Transformer {
   void load(BinaryReader& in) override {
     overall_ = in.array<double>();
     labels_ = in.texts();
+    // Output k is named after labels_[k].
+    if (labels_.size() != overall_.size())
+      BinaryReader::fail("target_encoder: its outputs and their labels differ in number");
     means_.resize(in.count(8));
     for (auto& column : means_) {
       column.resize(in.count(8));

@@ -58,7 +58,13 @@ class Binning final : public Transformer {
   }
   void load(BinaryReader& in) override {
     edges_.resize(in.count(8));
-    for (auto& e : edges_) e = in.array<double>();
+    for (auto& e : edges_) {
+      e = in.array<double>();
+      // transform() binary-searches them.
+      if (std::any_of(e.begin(), e.end(), [](double x) { return std::isnan(x); }) ||
+          !std::is_sorted(e.begin(), e.end()))
+        BinaryReader::fail("binning: a column's edges are not ascending");
+    }
   }
   nlohmann::json describe() const override { return {{"strategy", strategy_}, {"edges", edges_}}; }
 
@@ -200,6 +206,8 @@ class Polynomial final : public Transformer {
     terms_.resize(in.count(8));  // counts checked against the bytes left: a crafted file cannot ask for 2^64 items
     for (auto& t : terms_) {
       t = in.array<std::size_t>();
+      // transform() names and traces each term by its first column.
+      if (t.empty()) BinaryReader::fail("polynomial: a term uses no column");
       for (auto j : t)
         if (j >= width_) BinaryReader::fail("polynomial: a term uses a column it was not fitted on");
     }

@@ -2,6 +2,7 @@
 // of its columns by a test each gets alone against the target, learned on the
 // training rows (inside each fold when cross-validated).
 #include <algorithm>
+#include <functional>
 
 #include "shipml/preprocess/univariate.hpp"
 #include "transformers.hpp"
@@ -45,6 +46,10 @@ class SelectKBest final : public Transformer {
     names_ = in.texts();
     for (std::size_t j : kept_)
       if (j >= width_) BinaryReader::fail("select_k_best: a kept column is past its input");
+    // Each kept once, in input order, each with its name.
+    if (std::adjacent_find(kept_.begin(), kept_.end(), std::greater_equal<>()) != kept_.end() ||
+        names_.size() != kept_.size())
+      BinaryReader::fail("select_k_best: its kept columns are not ascending, one name each");
   }
   nlohmann::json describe() const override { return {{"test", std::string(to_string(test_))}, {"kept", names_}}; }
 

@@ -3,6 +3,7 @@
 /// Little-endian binary encoding of fitted state (model file bodies). The reader
 /// checks every length against what is left, so a truncated or corrupted body is
 /// a ModelError, never an out-of-bounds read or a huge allocation.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -93,12 +94,16 @@ class SHIPML_API BinaryReader {
     for (std::uint64_t i = 0; i < n; ++i) v.push_back(text());
     return v;
   }
-  /// A count read from the data, checked against the bytes left for its items.
+  /// A count read from the data, checked against the bytes left for its items
+  /// before anything is allocated for them. Every item takes at least a byte,
+  /// so no count, whatever the item, asks for more items than there are bytes.
   std::uint64_t count(std::size_t item_size) {
     const std::uint64_t n = u64();
-    if (item_size && n > (data_.size() - pos_) / item_size) fail("a length runs past the end");
+    if (n > remaining() / std::max<std::size_t>(item_size, 1)) fail("a length runs past the end");
     return n;
   }
+  /// How many bytes are left to read.
+  std::size_t remaining() const { return data_.size() - pos_; }
   /// Whether every byte has been read.
   bool at_end() const { return pos_ == data_.size(); }
   /// Throws a ModelError saying the body is corrupted and what was wrong.

@@ -31,6 +31,14 @@ enum class InputEncoding {
   ordinal,
 };
 
+/// What a fitted learner reads and gives. A model file states the same things
+/// elsewhere (its encoder's width, its header's classes); loading compares them,
+/// so a file that disagrees with itself is refused instead of read out of bounds.
+struct SHIPML_API EstimatorShape {
+  std::size_t features = 0;  ///< encoded features it reads: the columns of X
+  std::size_t classes = 0;   ///< classes it gives probabilities for; 0 for a regressor
+};
+
 /// A learner: fits on encoded features, predicts, and saves what it learned.
 class SHIPML_API Estimator {
  public:
@@ -45,7 +53,8 @@ class SHIPML_API Estimator {
   virtual Matrix predict_proba(const FeatureMatrix& X) const;
   /// Writes what was learned, for the model file.
   virtual void save(BinaryWriter& out) const = 0;
-  /// Reads what save() wrote.
+  /// Reads what save() wrote, refusing (BinaryReader::fail) state that does not
+  /// hold together: sizes, indices and counts that disagree with each other.
   virtual void load(BinaryReader& in) = 0;
   /// What the estimator learned, for `shipml inspect`; names label the encoded
   /// features and (classifiers) the classes.
@@ -53,6 +62,9 @@ class SHIPML_API Estimator {
                                  const std::vector<std::string>& classes) const = 0;
   /// Tree learners: every tree as nested JSON (`shipml inspect --trees`); null otherwise.
   virtual nlohmann::json dump_trees(const std::vector<std::string>&) const { return nullptr; }
+  /// What it reads and gives, once fitted or loaded. Last in the class, so the
+  /// virtual functions before it keep their places.
+  virtual EstimatorShape shape() const = 0;
 };
 
 /// The declaration of an estimator: its name, what it does, the tasks it solves,
