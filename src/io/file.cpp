@@ -80,6 +80,20 @@ void write_file_atomic(const std::string& path, const std::string& contents) {
   }
 }
 
+void copy_file_atomic(const std::string& from, const std::string& to) {
+  namespace fs = std::filesystem;
+  remove_stale_temporaries(to);
+  const std::string tmp = to + ".tmp." + std::to_string(::getpid());
+  std::error_code ec;
+  fs::copy_file(from, tmp, fs::copy_options::overwrite_existing, ec);
+  if (!ec) fs::rename(tmp, to, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw FileError(to + ": cannot copy " + from + " into place: " + ec.message(), ec.value());
+  }
+}
+
 bool same_file(const std::string& a, const std::string& b) {
   struct stat sa {
   }, sb{};

@@ -6,6 +6,7 @@
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/names.hpp"
+#include "shipml/io/file.hpp"
 #include "shipml/model/model.hpp"
 #include "sql.hpp"
 
@@ -65,8 +66,7 @@ ModelVersion ModelRegistry::add(const std::string& name, const std::string& file
     const fs::path dir = fs::path(store_.artifact_root_) / "registry" / name / std::to_string(v.version);
     fs::create_directories(dir);
     const fs::path target = dir / "model.shipml";
-    fs::copy_file(file, dir / ".model.shipml.partial", fs::copy_options::overwrite_existing);
-    fs::rename(dir / ".model.shipml.partial", target);
+    copy_file_atomic(file, target.string());  // a version killed mid-copy is taken again by the next add
     v.path = target.string();
     db.exec(std::string("INSERT INTO model_versions (") + kColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             {name, std::int64_t{v.version}, v.stage, run.empty() ? SqlValue(nullptr) : SqlValue(run), v.path, v.created,

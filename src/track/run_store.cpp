@@ -14,6 +14,7 @@
 
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/io/file.hpp"
 #include "sql.hpp"
 
 namespace shipml {
@@ -317,9 +318,7 @@ std::string RunStore::add_artifact(const std::string& id, const std::string& nam
   const fs::path dir = fs::path(artifact_root_) / id;
   fs::create_directories(dir);
   const fs::path target = dir / name;
-  const fs::path partial = dir / ("." + name + ".partial");
-  fs::copy_file(file, partial, fs::copy_options::overwrite_existing);
-  fs::rename(partial, target);  // never half an artifact
+  copy_file_atomic(file, target.string());  // never half an artifact
   track::in_transaction(*db_, [&] {
     db_->exec("DELETE FROM artifacts WHERE run_id = ? AND name = ?", {id, name});
     db_->exec("INSERT INTO artifacts (run_id, name, path) VALUES (?, ?, ?)", {id, name, target.string()});

@@ -176,13 +176,15 @@ TEST(Memory, OneHotOfAHundredThousandCategoriesIsRefusedNamingTheColumn) {
   for (int i = 0; i < 100000; ++i)
     csv += "c" + std::to_string(i) + "," + std::to_string(i % 13) + "," + (i % 2 ? "a" : "b") + "\n";
   write(dir.file("cities.csv"), csv);
+  // The same limit on every machine, however much memory it has.
   const auto r = run_cli("train --data " + dir.file("cities.csv") + " -t y -e logistic -o " + dir.file("m.shipml"),
-                         "SHIPML_TRACKING=off timeout 120");
+                         "SHIPML_TRACKING=off SHIPML_MEMORY_LIMIT=8G timeout 120");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("encoding 100000 rows into 100001 columns (one per category: column 'city' alone has 100000)"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("74.5 GB, more than the"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("74.5 GB, more than the "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" of memory available"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("a tree learner"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir.file("m.shipml")));
 }
@@ -196,7 +198,7 @@ TEST(Memory, APipelinesOneHotStepIsCheckedToo) {
   write(dir.file("pipeline.yaml"), "steps:\n  - one_hot\nestimator: logistic\n");
   const auto r = run_cli("train --data " + dir.file("cities.csv") + " -t y --pipeline " + dir.file("pipeline.yaml") +
                              " -o " + dir.file("m.shipml"),
-                         "SHIPML_TRACKING=off timeout 120");
+                         "SHIPML_TRACKING=off SHIPML_MEMORY_LIMIT=8G timeout 120");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("one_hot: 100000 rows into 100000 columns (column 'city' alone gives 100000)"),
             std::string::npos)
@@ -210,6 +212,28 @@ TEST(Memory, SizesReadForPeople) {
   EXPECT_GT(available_memory(), std::uint64_t{1} << 20);
   EXPECT_NO_THROW(require_memory(1024, "a little", ""));
   EXPECT_THROW(require_memory(std::uint64_t{1} << 62, "a lot", "use less"), DataError);
+}
+
+TEST(Memory, ALimitOfItsOwnFromTheEnvironment) {
+  EXPECT_EQ(parse_memory_size("1048576"), std::uint64_t{1} << 20);
+  EXPECT_EQ(parse_memory_size("512M"), std::uint64_t{512} << 20);
+  EXPECT_EQ(parse_memory_size("1.5g"), std::uint64_t{3} << 29);
+  for (const char* bad : {"", "lots", "-1G", "0", "8GB", "1e30T"}) EXPECT_THROW(parse_memory_size(bad), UsageError) << bad;
+
+  TempDir dir;
+  // 20,000 categories over 20,000 rows: a 3.0 GB block this machine could give, but not a 200 MB budget.
+  std::string csv = "city,y\n";
+  for (int i = 0; i < 20000; ++i) csv += "c" + std::to_string(i) + "," + (i % 2 ? "a" : "b") + "\n";
+  write(dir.file("cities.csv"), csv);
+  const auto limited = run_cli("train --data " + dir.file("cities.csv") + " -t y -e logistic -o " + dir.file("m.shipml"),
+                               "SHIPML_TRACKING=off SHIPML_MEMORY_LIMIT=200M timeout 120");
+  EXPECT_EQ(limited.exit_code, 1) << limited.err;
+  EXPECT_NE(limited.err.find("more than the 200.0 MB of memory available"), std::string::npos) << limited.err;
+  const auto bad = run_cli("train --data " + dir.file("cities.csv") + " -t y -e logistic -o " + dir.file("m.shipml"),
+                           "SHIPML_TRACKING=off SHIPML_MEMORY_LIMIT=lots timeout 120");
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("SHIPML_MEMORY_LIMIT: memory size 'lots' is not a positive number"), std::string::npos)
+      << bad.err;
 }
 
 // 4. Many columns: linear, and messages that stay readable.

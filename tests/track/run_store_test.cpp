@@ -129,6 +129,28 @@ TEST_P(RunStoreSuite, DeletingSeveralRunsIsAllOrNone) {
   EXPECT_TRUE(store->list().empty());
 }
 
+TEST_P(RunStoreSuite, ARegistryCopyKilledMidwayIsCollectedByTheNextVersion) {
+  auto store = open();
+  ModelRegistry registry(*store);
+  Model m("logistic");
+  m.fit(read_dataset(data_path("iris.csv"), "species"));
+  m.save(tmp_.file("m.shipml"));
+  const std::filesystem::path first = registry.register_file("iris", tmp_.file("m.shipml")).path;
+  // A writer killed with kill -9 while copying version 2: its transaction rolled back, its copy stayed.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  const std::filesystem::path folder = first.parent_path().parent_path() / "2";
+  std::filesystem::create_directories(folder);
+  const std::string stale = (folder / ("model.shipml.tmp." + std::to_string(child))).string();
+  write_file_atomic(stale, std::string(1 << 20, 'x'));
+  const ModelVersion second = registry.register_file("iris", tmp_.file("m.shipml"));
+  EXPECT_EQ(second.version, 2);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(folder), {}), 1);  // the model, alone
+  EXPECT_NO_THROW(Model::load(second.path));
+}
+
 TEST_P(RunStoreSuite, ARunStillRunningIsNotDeletedUnderItsWriter) {
   auto store = open();
   RunRecord live = make_run("x", {});
