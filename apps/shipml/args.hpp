@@ -102,10 +102,56 @@ inline std::string describe_task(Task task, const std::vector<std::string>& clas
          join(classes) + ")";
 }
 
-/// --test-size | --cv, --seed, --threads.
+/// --group, --time, --gap, --fold-column, --cv-repeats: which rows a split
+/// keeps apart. The columns named are read for the split, never as features.
+struct SplitArgs {
+  std::string group, time, fold, gap;
+  int repeats = 1;
+  void add(CLI::App* cmd, bool with_repeats = true) {
+    auto* g = cmd->add_option("--group", group, "column of groups: no group on both sides of a split (not a feature)");
+    auto* t = cmd->add_option("--time", time,
+                              "column of times (numbers or ISO dates): test only on rows later than those trained on "
+                              "(not a feature)");
+    auto* f = cmd->add_option("--fold-column", fold,
+                              "column naming each row's test fold; rows where it is empty are always trained on "
+                              "(not a feature)");
+    g->excludes(t)->excludes(f);
+    t->excludes(f);
+    cmd->add_option("--gap", gap, "with --time: rows (5) or a span (12h, 7d, 2w) left out before each test block")
+        ->needs(t);
+    if (with_repeats)
+      cmd->add_option("--cv-repeats", repeats, "repeated K-fold: the folds drawn this many times, other seeds")
+          ->check(CLI::Range(1, 1000));
+  }
+  /// The data, its role columns set and checked.
+  Dataset read(const DataArgs& data) const {
+    Dataset d = data.read();
+    d.group = group;
+    d.time = time;
+    d.fold = fold;
+    d.check_roles();
+    return d;
+  }
+  /// The repeats and the gap, into `v`.
+  void apply(Validation& v) const {
+    v.repeats = repeats;
+    if (!gap.empty()) v.gap = TimeGap::parse(gap);
+  }
+};
+
+/// --test-size | --cv, --seed, --threads, and the split's roles (SplitArgs).
 struct ValidationArgs {
   Validation v;
+  SplitArgs split;
+  /// The validation, with the task given on the command line and the split's settings.
+  Validation get(const DataArgs& data) const {
+    Validation out = v;
+    out.task = data.task_override();
+    split.apply(out);
+    return out;
+  }
   void add(CLI::App* cmd, int default_folds = 0) {
+    split.add(cmd);
     v.folds = default_folds;
     auto* test_size = cmd->add_option("--test-size", v.test_size, "fraction of rows held out (default 0.25)")
                           ->check(CLI::Range(0.0, 1.0));

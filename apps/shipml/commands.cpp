@@ -138,12 +138,10 @@ void add_score(CLI::App& app) {
     Result r;
     Dataset d;
     try {
-      d = data->read();
+      d = validation->split.read(*data);
       run.data(d);
       run.model(model);
-      Validation v = validation->v;
-      v.task = data->task_override();
-      r = score(model, d, v, *metric_names);
+      r = score(model, d, validation->get(*data), *metric_names);
       run.result(r);
       run.finish();
     } catch (const std::exception& e) {

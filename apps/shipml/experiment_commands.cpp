@@ -57,10 +57,8 @@ void add_compare(CLI::App& app) {
     std::vector<Model> models;
     for (const auto& n : *names) models.emplace_back(n, params[n]);
     tracking->apply();  // the library records the run, with this command line
-    const Dataset d = data->read();
-    Validation v = validation->v;
-    v.task = data->task_override();
-    const Leaderboard board = compare(models, d, v, *metrics, *sort, !refit->empty());
+    const Dataset d = validation->split.read(*data);
+    const Leaderboard board = compare(models, d, validation->get(*data), *metrics, *sort, !refit->empty());
     if (board.best_model) board.best_model->save(*refit);
     if (!report->empty()) write_run_report(board.run_id, *report);
     if (*json) {
@@ -130,10 +128,9 @@ void add_search(CLI::App& app) {
     tracking->apply();
     stop_on_interrupt();  // Ctrl-C: finish the candidates running, keep every finished one
     SearchOptions options = *o;
-    options.validation = validation->v;
-    options.validation.task = data->task_override();
+    options.validation = validation->get(*data);
     options.time_budget_seconds = *budget;
-    const Dataset d = data->read();
+    const Dataset d = validation->split.read(*data);
     SearchResult r = search(prototype, d, space, options);  // recorded by the library, with this command line
     std::filesystem::create_directories(folder);
     write_file_atomic(folder + "/search.csv", r.to_csv());
@@ -227,6 +224,8 @@ void add_select(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", *seed, "seed for the split, the folds and the shuffles")->capture_default_str();
   cmd->add_option("--threads", *threads, "work at once (default: all cores)");
+  auto split = std::make_shared<SplitArgs>();
+  split->add(cmd);
   cmd->add_option("--out,-o", *out, "write the ranking here (.csv, or .json)");
   cmd->add_flag("--json", *json, "print the ranking as JSON");
   tracking->add(cmd);
@@ -245,8 +244,9 @@ void add_select(CLI::App& app) {
                              .seed = *seed};
     tracking->apply();
     stop_on_interrupt();
-    const Dataset d = data->read();
-    const Validation v{.folds = *folds, .seed = *seed, .task = data->task_override(), .threads = *threads};
+    const Dataset d = split->read(*data);
+    Validation v{.folds = *folds, .seed = *seed, .task = data->task_override(), .threads = *threads};
+    split->apply(v);
     if (*method == "permutation") {
       const PermutationImportance r = permutation_importance(*model, d,
                                                              {.test_size = *test_size,
@@ -254,7 +254,8 @@ void add_select(CLI::App& app) {
                                                               .task = data->task_override(),
                                                               .metric = *metric,
                                                               .repeats = *repeats,
-                                                              .threads = *threads});
+                                                              .threads = *threads,
+                                                              .gap = v.gap});
       std::ostringstream heading;
       heading << model->estimator() << " on " << d.source << ": fit on " << r.fit_rows << " rows, measured on "
               << r.measured_rows << " held-out rows, " << *repeats << " shuffles per feature; baseline " << r.metric

@@ -23,12 +23,16 @@ struct PlotSource {
   std::uint64_t seed = 42;
   std::size_t top = 20;
   int bins = 0;
+  SplitArgs split;  // the curves' folds keep groups whole, or follow time
 
   Dataset data(const std::string& default_target = "") const {
     if (data_path.empty()) throw UsageError("this chart needs --data");
     const std::string t = target.empty() ? default_target : target;
     if (t.empty()) throw UsageError("this chart needs --target (the column the model predicts)");
-    return read_dataset(data_path, t);
+    DataArgs args;
+    args.path = data_path;
+    args.target = t;
+    return split.read(args);
   }
   Model model() const {
     if (!model_path.empty()) return Model::load(resolve_model_path(model_path));
@@ -56,6 +60,7 @@ struct PlotSource {
 // What was given on the command line, as the providers make_chart asks.
 ChartSource chart_source(const PlotSource& s) {
   ChartSource c{.folds = s.folds, .seed = s.seed, .top = s.top, .bins = s.bins};
+  if (!s.split.gap.empty()) c.gap = TimeGap::parse(s.split.gap);
   c.predictions = [&s] { return s.predictions(); };
   c.model = [&s] { return std::make_shared<const Model>(s.model()); };
   c.data = [&s](const std::string& model_target) { return s.data(model_target); };
@@ -89,6 +94,7 @@ void add_plot(CLI::App& app) {
   cmd->add_option("--param", s->param, "validation_curve: NAME=v1,v2,...");
   cmd->add_option("--cv", s->folds, "folds for the curves")->check(CLI::Range(2, 100))->capture_default_str();
   cmd->add_option("--seed", s->seed, "seed for folds and shuffles")->capture_default_str();
+  s->split.add(cmd, false);
   cmd->add_option("--top", s->top, "bars shown (importance, permutation, missing, correlation)")->capture_default_str();
   cmd->add_option("--bins", s->bins, "bins (calibration: 10, proba: 20)")->check(CLI::Range(2, 1000));
   cmd->add_option("--out,-o", *out, "the image file: .svg, .png or .pdf (default KIND.svg)");

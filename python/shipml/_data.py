@@ -212,6 +212,14 @@ def dataset(data: Any, y: Any = None, target: Optional[str] = None, names: Optio
     return _core.with_column(features, labels, name), name, source
 
 
+def split_roles(group: Optional[str], time: Optional[str], gap: Any, fold_column: Optional[str],
+                cv_repeats: Optional[int]) -> dict:
+    """The split's settings as the core reads them: the columns that keep
+    groups whole, order rows in time or give the folds (never features)."""
+    return {"group": group, "time": time, "gap": None if gap is None else str(gap), "fold_column": fold_column,
+            "cv_repeats": cv_repeats}
+
+
 def to_dataframe(f: _core.Frame) -> pd.DataFrame:
     """A library frame as a DataFrame: numbers as float64, categories as ``category``."""
     out = {}

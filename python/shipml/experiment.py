@@ -21,13 +21,19 @@ def _csv(kw: Dict[str, Any]) -> dict:
 
 
 def folds(data: Any, y: Any = None, *, target: Optional[str] = None, cv: Optional[int] = 5, test_size: float = 0.25,
-          seed: int = 42, task: Optional[str] = None) -> list:
+          seed: int = 42, task: Optional[str] = None, group: Optional[str] = None, time: Optional[str] = None,
+          gap: Any = None, fold_column: Optional[str] = None, cv_repeats: Optional[int] = None) -> list:
     """The (train rows, test rows) index arrays shipml scores on: K folds
     (cv=K), or a hold-out split (cv=None), stratified by class for
     classification, from `seed`. Pass them as ``cv=`` to scikit-learn's
-    GridSearchCV or cross_val_score to measure on exactly shipml's folds."""
+    GridSearchCV or cross_val_score to measure on exactly shipml's folds.
+    Splits keep rows apart by the data's columns: `group` (no group on both
+    sides), `time` (test rows later than training rows, less `gap`: rows, or a
+    span such as "7d") or `fold_column` (each value one fold's test rows);
+    `cv_repeats` draws the K folds several times."""
     frame, name, _ = _data.dataset(data, y, target)
-    return _core.folds(frame, name, {"cv": cv, "test_size": test_size, "seed": seed, "task": task})
+    return _core.folds(frame, name, {"cv": cv, "test_size": test_size, "seed": seed, "task": task,
+                                     **_data.split_roles(group, time, gap, fold_column, cv_repeats)})
 
 
 def score(model: ModelLike, data: Any, y: Any = None, **options: Any) -> ScoreResult:
@@ -38,13 +44,20 @@ def score(model: ModelLike, data: Any, y: Any = None, **options: Any) -> ScoreRe
 
 def compare(models: Sequence[ModelLike], data: Any, y: Any = None, *, target: Optional[str] = None,
             cv: int = 5, seed: int = 42, metrics: Optional[Sequence[str]] = None, sort: Optional[str] = None,
-            refit: bool = False, task: Optional[str] = None, threads: int = 0, **csv: Any) -> Leaderboard:
+            refit: bool = False, task: Optional[str] = None, threads: int = 0, group: Optional[str] = None,
+            time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
+            cv_repeats: Optional[int] = None, **csv: Any) -> Leaderboard:
     """Scores every model on the same folds and ranks them by `sort` (default:
     the first metric), as ``shipml compare``; with refit, the best is then fit
-    on all rows (Leaderboard.best_model). Recorded as a "compare" run."""
+    on all rows (Leaderboard.best_model). Recorded as a "compare" run.
+    Splits keep rows apart by the data's columns: `group` (no group on both
+    sides), `time` (test rows later than training rows, less `gap`: rows, or a
+    span such as "7d") or `fold_column` (each value one fold's test rows);
+    `cv_repeats` draws the K folds several times."""
     frame, name, source = _data.dataset(data, y, target, csv=_csv(csv))
     cores = [_model(m)._model for m in models]
-    validation = {"cv": cv, "seed": seed, "task": task, "threads": threads}
+    validation = {"cv": cv, "seed": seed, "task": task, "threads": threads,
+                  **_data.split_roles(group, time, gap, fold_column, cv_repeats)}
     return Leaderboard(_core.compare(cores, frame, name, source, validation, list(metrics or []), sort or "", refit))
 
 
@@ -59,7 +72,8 @@ def search(model: ModelLike, data: Any, y: Any = None, *, grid: Optional[Dict[st
            cv: int = 5, seed: int = 42, metrics: Optional[Sequence[str]] = None, sort: Optional[str] = None,
            halving: bool = False, halving_resource: str = "rows", time_budget: float = 0,
            max_candidates: int = 0, search_seed: int = 0, refit: bool = True, task: Optional[str] = None,
-           threads: int = 0, **csv: Any) -> SearchResult:
+           threads: int = 0, group: Optional[str] = None, time: Optional[str] = None, gap: Any = None,
+           fold_column: Optional[str] = None, cv_repeats: Optional[int] = None, **csv: Any) -> SearchResult:
     """Hyperparameter search, as ``shipml search``: a grid ({"learning_rate":
     [0.05, 0.1]}; the product of the lists), or n_random candidates drawn from
     the grid's lists and `distributions` ({"C": "loguniform:0.01:100"};
@@ -67,7 +81,11 @@ def search(model: ModelLike, data: Any, y: Any = None, *, grid: Optional[Dict[st
     halving over rows or a count parameter such as n_estimators. Every
     candidate meets the same folds; the best is refit on all rows
     (SearchResult.best_model). Ctrl-C stops it (KeyboardInterrupt); the run
-    record keeps the candidates that finished."""
+    record keeps the candidates that finished.
+    Splits keep rows apart by the data's columns: `group` (no group on both
+    sides), `time` (test rows later than training rows, less `gap`: rows, or a
+    span such as "7d") or `fold_column` (each value one fold's test rows);
+    `cv_repeats` draws the K folds several times."""
     frame, name, source = _data.dataset(data, y, target, csv=_csv(csv))
     prototype = _model(model)
     pairs = [(str(k), _grid_values(v)) for k, v in (grid or {}).items()]
@@ -75,7 +93,7 @@ def search(model: ModelLike, data: Any, y: Any = None, *, grid: Optional[Dict[st
     options = {"cv": cv, "seed": seed, "task": task, "threads": threads, "metrics": list(metrics or []),
                "sort": sort or "", "random": n_random, "halving": halving, "halving_resource": halving_resource,
                "time_budget": time_budget, "max_candidates": max_candidates, "search_seed": search_seed,
-               "refit": refit}
+               "refit": refit, **_data.split_roles(group, time, gap, fold_column, cv_repeats)}
     return SearchResult(_core.search(prototype._model, frame, name, source, pairs, draws, options), prototype.estimator)
 
 
@@ -83,16 +101,23 @@ def select(data: Any, y: Any = None, *, method: str = "permutation", model: Opti
            target: Optional[str] = None, metric: Optional[str] = None, n_repeats: int = 5,
            test_size: float = 0.25, test: str = "f_test", k: int = 10, percentile: float = 0,
            n_features: int = 0, step: int = 1, min_features: int = 1, direction: str = "forward", cv: int = 5,
-           seed: int = 42, task: Optional[str] = None, threads: int = 0, **csv: Any) -> Selection:
+           seed: int = 42, task: Optional[str] = None, threads: int = 0, group: Optional[str] = None,
+           time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
+           cv_repeats: Optional[int] = None, **csv: Any) -> Selection:
     """Ranks and selects input columns, as ``shipml select``: permutation
     (held-out score drop of a model fit on the rest), rfe and rfecv (recursive
     elimination by coefficients or gain; rfecv picks the size by CV), kbest
     (each column tested alone: f_test, chi2, mutual_info; no model) and
-    sequential (forward or backward by CV score)."""
+    sequential (forward or backward by CV score).
+    Splits keep rows apart by the data's columns: `group` (no group on both
+    sides), `time` (test rows later than training rows, less `gap`: rows, or a
+    span such as "7d") or `fold_column` (each value one fold's test rows);
+    `cv_repeats` draws the K folds several times."""
     frame, name, source = _data.dataset(data, y, target, csv=_csv(csv))
     options = {"metric": metric or "", "n_repeats": n_repeats, "test_size": test_size, "test": test, "k": k,
                "percentile": percentile, "n_features": n_features, "step": step, "min_features": min_features,
-               "direction": direction, "cv": cv, "seed": seed, "task": task, "threads": threads}
+               "direction": direction, "cv": cv, "seed": seed, "task": task, "threads": threads,
+               **_data.split_roles(group, time, gap, fold_column, cv_repeats)}
     core = None if model is None else _model(model)._model
     return Selection(_core.select(method, core, frame, name, source, options))
 

@@ -167,13 +167,20 @@ class Model:
     def score(self, data: Any, y: Any = None, *, target: Optional[str] = None, cv: Optional[int] = None,
               test_size: float = 0.25, seed: int = 42, metrics: Optional[Sequence[str]] = None,
               task: Optional[str] = None, threads: int = 0, categorical: Sequence[str] = (),
-              numeric: Sequence[str] = (), missing: Sequence[str] = ()):
+              numeric: Sequence[str] = (), missing: Sequence[str] = (), group: Optional[str] = None,
+              time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
+              cv_repeats: Optional[int] = None):
         """Measures an unfitted copy on held-out rows (a stratified 25% hold-out)
         or by K-fold cross-validation (cv=K), as ``shipml score``; recorded as
-        a "score" run. This model stays as it is."""
+        a "score" run. This model stays as it is.
+    Splits keep rows apart by the data's columns: `group` (no group on both
+    sides), `time` (test rows later than training rows, less `gap`: rows, or a
+    span such as "7d") or `fold_column` (each value one fold's test rows);
+    `cv_repeats` draws the K folds several times."""
         from .results import ScoreResult
         frame, name, source = _data.dataset(data, y, target, csv=_csv(categorical, numeric, missing))
-        validation = {"cv": cv, "test_size": test_size, "seed": seed, "task": task, "threads": threads}
+        validation = {"cv": cv, "test_size": test_size, "seed": seed, "task": task, "threads": threads,
+                      **_data.split_roles(group, time, gap, fold_column, cv_repeats)}
         return ScoreResult(_core.score(self._model, frame, name, source, validation, list(metrics or [])))
 
     def save(self, path: str, force: bool = False) -> None:

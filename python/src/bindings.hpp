@@ -66,7 +66,8 @@ Frame matrix_frame(const py::array& array, const std::vector<std::string>& names
 py::array_t<double> to_array(std::vector<double>&& values);
 
 /// The data a Python call names: features plus the target column.
-Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source);
+Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source,
+                     const py::dict& roles = py::dict());
 
 /// Validation settings from keyword arguments (test_size, cv, seed, task, threads).
 Validation make_validation(const py::dict& options);

@@ -72,9 +72,18 @@ py::array_t<double> to_array(std::vector<double>&& values) {
   return py::array_t<double>(static_cast<py::ssize_t>(owned->size()), owned->data(), free_it);
 }
 
-Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source) {
+Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source,
+                     const py::dict& roles) {
   frame.column(target);  // a DataError naming the columns when it is not there
-  return {frame, target, source};
+  Dataset d{frame, target, source};
+  auto role = [&](const char* key) {
+    return roles.contains(key) && !roles[key].is_none() ? roles[key].cast<std::string>() : std::string();
+  };
+  d.group = role("group");
+  d.time = role("time");
+  d.fold = role("fold_column");
+  d.check_roles();
+  return d;
 }
 
 Validation make_validation(const py::dict& o) {
@@ -84,6 +93,8 @@ Validation make_validation(const py::dict& o) {
   if (o.contains("seed") && !o["seed"].is_none()) v.seed = o["seed"].cast<std::uint64_t>();
   if (o.contains("task") && !o["task"].is_none()) v.task = parse_task(o["task"].cast<std::string>());
   if (o.contains("threads") && !o["threads"].is_none()) v.threads = o["threads"].cast<int>();
+  if (o.contains("cv_repeats") && !o["cv_repeats"].is_none()) v.repeats = o["cv_repeats"].cast<int>();
+  if (o.contains("gap") && !o["gap"].is_none()) v.gap = TimeGap::parse(py::str(o["gap"]).cast<std::string>());
   if (!(v.test_size > 0 && v.test_size < 1))
     throw UsageError("test_size must be between 0 and 1, not " + format_number(v.test_size));
   if (v.folds == 1 || v.folds < 0) throw UsageError("cv must be at least 2 folds (or None for a hold-out split)");

@@ -86,7 +86,7 @@ void bind_experiment(py::module_& m) {
       .def("json", [](const PermutationImportance& p) { return to_python(p.to_json()); });
 
   m.def("folds", [](const Frame& frame, const std::string& target, const py::dict& validation) {
-    const ScoringPlan plan = ScoringPlan::make(make_dataset(frame, target, ""), make_validation(validation));
+    const ScoringPlan plan = ScoringPlan::make(make_dataset(frame, target, "", validation), make_validation(validation));
     py::list out;
     for (const Fold& f : plan.folds) {
       auto indices = [](const std::vector<std::size_t>& rows) {
@@ -101,7 +101,7 @@ void bind_experiment(py::module_& m) {
 
   m.def("score", [](const PyModel& model, const Frame& frame, const std::string& target, const std::string& source,
                     const py::dict& validation, const std::vector<std::string>& metrics) {
-    const Dataset data = make_dataset(frame, target, source);
+    const Dataset data = make_dataset(frame, target, source, validation);
     const Validation v = make_validation(validation);
     const auto prototype = model.get();
     return run_long([&] { return score_recorded(*prototype, data, v, metrics); });
@@ -110,7 +110,7 @@ void bind_experiment(py::module_& m) {
   m.def("compare", [](const std::vector<const PyModel*>& models, const Frame& frame, const std::string& target,
                       const std::string& source, const py::dict& validation, const std::vector<std::string>& metrics,
                       const std::string& sort, bool refit) {
-    const Dataset data = make_dataset(frame, target, source);
+    const Dataset data = make_dataset(frame, target, source, validation);
     Validation v = make_validation(validation);
     if (!validation.contains("cv") || validation["cv"].is_none()) v.folds = 5;
     std::vector<Model> copies;
@@ -121,7 +121,7 @@ void bind_experiment(py::module_& m) {
   m.def("search", [](const PyModel& model, const Frame& frame, const std::string& target, const std::string& source,
                      const std::vector<std::pair<std::string, std::vector<std::string>>>& grid,
                      const std::vector<std::pair<std::string, std::string>>& distributions, const py::dict& o) {
-    const Dataset data = make_dataset(frame, target, source);
+    const Dataset data = make_dataset(frame, target, source, o);
     SearchSpace space;
     space.grid = grid;
     for (const auto& [name, spec] : distributions) space.distributions.emplace_back(name, Distribution::parse(spec));
@@ -149,7 +149,7 @@ void bind_experiment(py::module_& m) {
       "select",
       [](const std::string& method, const PyModel* py_model, const Frame& frame, const std::string& target,
          const std::string& source, const py::dict& o) -> py::object {
-        const Dataset data = make_dataset(frame, target, source);
+        const Dataset data = make_dataset(frame, target, source, o);
         const std::shared_ptr<const Model> model = py_model ? py_model->get() : nullptr;
         if (method != "kbest" && !model) throw UsageError("method='" + method + "' needs an estimator");
         if (method == "kbest" && model)
@@ -157,14 +157,16 @@ void bind_experiment(py::module_& m) {
         const std::uint64_t seed = get<std::uint64_t>(o, "seed", 42);
         const int folds = get<int>(o, "cv", 5), threads = get<int>(o, "threads", 0);
         const std::string metric = get<std::string>(o, "metric", "");
-        const Validation v{.folds = folds, .seed = seed, .task = task_of(o), .threads = threads};
+        Validation v = make_validation(o);
+        v.folds = folds;
         if (method == "permutation") {
           const HeldOutPermutation options{.test_size = get<double>(o, "test_size", 0.25),
                                            .seed = seed,
                                            .task = task_of(o),
                                            .metric = metric,
                                            .repeats = get<int>(o, "n_repeats", 5),
-                                           .threads = threads};
+                                           .threads = threads,
+                                           .gap = v.gap};
           return py::cast(run_long([&] { return permutation_importance(*model, data, options); }));
         }
         if (method == "kbest") {

@@ -8,6 +8,7 @@
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/hash.hpp"
+#include "shipml/core/names.hpp"
 
 namespace shipml {
 
@@ -33,6 +34,40 @@ std::string fingerprint(const Frame& features, const Column& target) {
 }
 
 std::string Dataset::fingerprint() const { return shipml::fingerprint(features(), labels()); }
+
+std::vector<std::string> Dataset::roles() const {
+  std::vector<std::string> out;
+  for (const std::string* role : {&group, &time, &fold})
+    if (!role->empty()) out.push_back(*role);
+  return out;
+}
+
+Frame Dataset::features() const {
+  const std::vector<std::string> aside = roles();
+  std::vector<Column> kept;
+  kept.reserve(frame.cols());
+  for (const Column& c : frame.columns())
+    if (c.name() != target && std::find(aside.begin(), aside.end(), c.name()) == aside.end()) kept.push_back(c);
+  return Frame(std::move(kept), Frame::Trusted{});
+}
+
+void Dataset::check_roles() const {
+  const std::pair<const char*, const std::string*> named[] = {
+      {"--target", &target}, {"--group", &group}, {"--time", &time}, {"--fold-column", &fold}};
+  for (std::size_t i = 0; i < std::size(named); ++i) {
+    const auto& [option, column] = named[i];
+    if (column->empty()) continue;
+    if (!frame.find(*column))
+      throw UsageError(std::string(option) + " " + echoed(*column) + ": no such column (columns: " +
+                       listed(frame.names()) + ")");
+    for (std::size_t j = 0; j < i; ++j)
+      if (*named[j].second == *column)
+        throw UsageError(std::string(option) + " " + echoed(*column) + " is also the " + named[j].first +
+                         " column; a column has one role");
+  }
+  if (frame.cols() <= 1 + roles().size()) throw DataError("no feature columns: every column is the target or has a role");
+}
+
 
 Task infer_task(const Column& target) {
   if (!target.is_numeric()) return Task::classification;

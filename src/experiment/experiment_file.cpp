@@ -140,7 +140,7 @@ ExperimentSpec ExperimentSpec::read(const std::string& path) {
   if (data["task"]) r.at(data["task"], [&] { s.task = parse_task(r.text(data["task"], "data.task")); });
 
   if (const auto v = root["validation"]) {
-    r.keys(v, {"cv", "test_size", "threads"}, "validation");
+    r.keys(v, {"cv", "test_size", "threads", "repeats", "group", "time", "gap", "fold_column"}, "validation");
     if (v["cv"] && v["test_size"]) r.fail(v, "validation takes cv or test_size, not both");
     if (v["cv"]) {
       s.validation.folds = static_cast<int>(r.count(v["cv"], "validation.cv"));
@@ -153,6 +153,22 @@ ExperimentSpec ExperimentSpec::read(const std::string& path) {
         r.fail(v["test_size"], "validation.test_size must be in (0, 1)");
     }
     if (v["threads"]) s.validation.threads = static_cast<int>(r.count(v["threads"], "validation.threads"));
+    if (v["repeats"]) {
+      s.validation.repeats = static_cast<int>(r.count(v["repeats"], "validation.repeats"));
+      if (s.validation.repeats < 1 || !v["cv"]) r.fail(v["repeats"], "validation.repeats needs cv and is at least 1");
+    }
+    const char* roles[] = {"group", "time", "fold_column"};
+    std::string* columns[] = {&s.group, &s.time, &s.fold};
+    for (int i = 0; i < 3; ++i)
+      if (v[roles[i]]) {
+        for (int j = 0; j < i; ++j)
+          if (v[roles[j]]) r.fail(v[roles[i]], std::string("validation takes one of group, time and fold_column"));
+        *columns[i] = r.text(v[roles[i]], std::string("validation.") + roles[i]);
+      }
+    if (v["gap"]) {
+      if (!v["time"]) r.fail(v["gap"], "validation.gap needs validation.time");
+      r.at(v["gap"], [&] { s.validation.gap = TimeGap::parse(r.text(v["gap"], "validation.gap")); });
+    }
   }
   if (root["metrics"]) {
     s.metrics = r.list(root["metrics"], "metrics");
@@ -189,6 +205,10 @@ class Experiment {
     std::filesystem::create_directories(s.out);
     write("experiment" + std::filesystem::path(s.file).extension().string(), read_file(s.file));  // what was run
     data_ = read_dataset(s.data, s.target, s.csv);
+    data_.group = s.group;
+    data_.time = s.time;
+    data_.fold = s.fold;
+    data_.check_roles();
     report_ << s.name << ": " << data_.source << ", " << data_.rows() << " rows, target " << s.target << "\n";
   }
 

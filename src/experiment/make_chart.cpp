@@ -37,7 +37,7 @@ Chart make_chart(const std::string& kind, const ChartSource& s) {
     const auto m = need(s.model, kind)();
     return permutation_chart(permutation_importance(*m, need(s.data, kind)(m->target()), "", 5, s.seed), s.top);
   }
-  const Validation v{.folds = s.folds, .seed = s.seed};
+  const Validation v{.folds = s.folds, .seed = s.seed, .gap = s.gap};
   if (kind == "learning_curve")
     return curve_chart(
         learning_curve(need(s.unfitted, kind)(), need(s.data, kind)(""), {0.1, 0.325, 0.55, 0.775, 1.0}, v));

@@ -13,6 +13,7 @@
 #include "shipml/data/split.hpp"
 #include "shipml/io/csv.hpp"
 #include "shipml/metrics/metrics.hpp"
+#include "shipml/model/validation.hpp"
 #include "shipml/track/tracked_run.hpp"
 
 namespace shipml {
@@ -92,7 +93,12 @@ PermutationImportance permutation_importance(const Model& model, const Dataset& 
 }
 
 PermutationImportance permutation_importance(const Model& prototype, const Dataset& data, const HeldOutPermutation& o) {
-  const TrainTest split = train_test_split(data, {.test_size = o.test_size, .seed = o.seed});
+  // Held out as scoring holds out: whole groups, or the latest rows, when the data has them.
+  const Task task = o.task ? *o.task : infer_task(data.labels());
+  const Fold fold = make_splits(data, {.test_size = o.test_size, .seed = o.seed, .gap = o.gap},
+                                task == Task::classification ? strata(data) : std::vector<int>{})
+                        .folds.front();
+  const TrainTest split{data.take(fold.train), data.take(fold.test)};
   Model model = prototype.clone();
   model.fit(split.train, {.task = o.task});
   PermutationImportance out = permutation_importance(model, split.test, o.metric, o.repeats, o.seed, o.threads);

@@ -18,12 +18,13 @@ std::vector<std::string> FeatureSelection::selected() const {
 
 Dataset FeatureSelection::apply(const Dataset& data) const {
   Frame kept;
+  const std::vector<std::string> roles = data.roles();
   for (const Column& c : data.frame.columns())
-    if (c.name() == data.target || std::any_of(features.begin(), features.end(), [&](const RankedFeature& f) {
-          return f.selected && f.feature == c.name();
-        }))
+    if (c.name() == data.target || std::find(roles.begin(), roles.end(), c.name()) != roles.end() ||
+        std::any_of(features.begin(), features.end(),
+                    [&](const RankedFeature& f) { return f.selected && f.feature == c.name(); }))
       kept.add(c);
-  return {std::move(kept), data.target, data.source};
+  return data.with_frame(std::move(kept));
 }
 
 namespace {

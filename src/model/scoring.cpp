@@ -24,11 +24,11 @@ ScoringPlan ScoringPlan::make(const Dataset& data, const Validation& v, std::vec
   plan.features = data.features();
   plan.task = v.task ? *v.task : infer_task(plan.target);
   plan.seed = v.seed;
-  std::vector<int> groups;
+  std::vector<int> class_of_row;
   if (plan.task == Task::classification) {
     plan.classes = class_labels(plan.target);
-    groups = class_indices(plan.target, plan.classes);
-    plan.truth.assign(groups.begin(), groups.end());
+    class_of_row = class_indices(plan.target, plan.classes);
+    plan.truth.assign(class_of_row.begin(), class_of_row.end());
   } else {
     plan.truth = target_values(plan.target);
   }
@@ -36,18 +36,9 @@ ScoringPlan ScoringPlan::make(const Dataset& data, const Validation& v, std::vec
   if (metric_names.empty()) metric_names = default_metrics(plan.task, n_classes);
   for (const auto& name : metric_names) check_metric(find_metric(name), plan.task, n_classes);
   plan.metric_names = metric_names;
-  std::ostringstream how;
-  if (!v.given_folds.empty()) {
-    plan.folds = v.given_folds;
-    how << plan.folds.size() << " given folds";
-  } else if (v.folds >= 2) {
-    plan.folds = kfold(data.rows(), v.folds, v.seed, groups);
-    how << v.folds << "-fold CV";
-  } else {
-    plan.folds = {train_test_split(data.rows(), v.test_size, v.seed, groups)};
-    how << "hold-out " << format_number(v.test_size * 100) << "%";
-  }
-  plan.validation = how.str() + (plan.task == Task::classification && v.given_folds.empty() ? ", stratified" : "");
+  Splits splits = make_splits(data, v, class_of_row);  // empty for regression: not stratified
+  plan.folds = std::move(splits.folds);
+  plan.validation = std::move(splits.description);
   return plan;
 }
 

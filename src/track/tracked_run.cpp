@@ -100,7 +100,15 @@ TrackedRun::~TrackedRun() {
 }
 
 void TrackedRun::data(const Dataset& data) {
-  if (active()) this->data(data.features(), data.labels(), data.source);
+  if (!active()) return;
+  this->data(data.features(), data.labels(), data.source);
+  // The columns that shaped the split, so a record says how its scores were kept honest.
+  nlohmann::json roles = nlohmann::json::object();
+  for (const auto& [role, column] : {std::pair{"group", &data.group}, {"time", &data.time}, {"fold", &data.fold}})
+    if (!column->empty()) roles[role] = *column;
+  if (roles.empty()) return;
+  run_.info["data"]["roles"] = roles;
+  store_->set_info(run_.id, run_.info);
 }
 
 void TrackedRun::data(const Frame& features, const Column& target, const std::string& source) {

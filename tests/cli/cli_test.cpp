@@ -60,6 +60,34 @@ TEST(Cli, ScoreCrossValidationTable) {
   EXPECT_NE(r.out.find("mae"), std::string::npos);
 }
 
+TEST(Cli, SplitsByGroupTimeOrFoldColumnReachEveryScoringCommand) {
+  const std::string churn = "--data " + data("churn.csv") + " --target churn ";
+  auto json = [](const test::RunResult& r) { return nlohmann::json::parse(r.out); };
+  const auto grouped = run_cli("score " + churn + "-e logistic --cv 3 --group state --cv-repeats 2 --json -q");
+  ASSERT_EQ(grouped.exit_code, 0) << grouped.err;
+  EXPECT_EQ(json(grouped)["validation"], "3-fold CV x 2, grouped by 'state', stratified");
+  EXPECT_EQ(json(grouped)["folds"].size(), 6u);
+  const std::string ames = "--data " + data("ames.csv") + " --target Sale_Price ";
+  const auto timed = run_cli("compare " + ames + "-e linear -e hist_gbdt --cv 4 --time Year_Sold --json -q");
+  ASSERT_EQ(timed.exit_code, 0) << timed.err;
+  EXPECT_EQ(json(timed)["validation"], "4-fold time-ordered CV by 'Year_Sold' (expanding window)");
+  const auto searched = run_cli("search " + churn + "-e logistic --grid C=0.1,1 --cv 3 --group state --json -q --out " +
+                                ::testing::TempDir() + "/search-grouped");
+  ASSERT_EQ(searched.exit_code, 0) << searched.err;
+  EXPECT_EQ(json(searched)["validation"], "3-fold CV, grouped by 'state', stratified");
+  const auto selected = run_cli("select " + churn + "-e logistic --method rfecv --cv 3 --group state --json -q");
+  ASSERT_EQ(selected.exit_code, 0) << selected.err;
+  // Mistakes are named before any work.
+  const auto unknown = run_cli("score " + churn + "-e logistic --group State -q");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--group State: no such column"), std::string::npos) << unknown.err;
+  const auto gap_alone = run_cli("score " + churn + "-e logistic --gap 3 -q");
+  EXPECT_EQ(gap_alone.exit_code, 2);
+  EXPECT_NE(gap_alone.err.find("--gap requires --time"), std::string::npos) << gap_alone.err;
+  const auto two = run_cli("score " + churn + "-e logistic --group state --time account_length -q");
+  EXPECT_EQ(two.exit_code, 2);
+}
+
 TEST(Cli, EveryEstimatorScoresChurnAndCreditWithoutPreprocessing) {
   for (const auto& e : estimators()) {
     if (!e.supports(Task::classification)) continue;

@@ -300,6 +300,40 @@ def transformer_cases(data_dir):
     return cases
 
 
+def split_cases(rng):
+    """Fold contents of scikit-learn's group and time splitters on data whose
+    group sizes (GroupKFold) and times (TimeSeriesSplit) have no ties, so the
+    folds do not depend on how numpy breaks them."""
+    from sklearn.model_selection import GroupKFold, StratifiedGroupKFold, TimeSeriesSplit
+
+    def tests(splitter, n, y=None, groups=None):
+        return [test.tolist() for _, test in splitter.split(np.zeros((n, 1)), y, groups)]
+
+    def trains(splitter, n, y=None, groups=None):
+        return [train.tolist() for train, _ in splitter.split(np.zeros((n, 1)), y, groups)]
+
+    cases = {"group": [], "stratified_group": [], "time": []}
+    for k, n_groups in ((3, 7), (5, 12), (4, 30)):
+        sizes = rng.permutation(np.arange(1, n_groups + 1) * 3 + 1)  # distinct sizes
+        groups = rng.permutation(np.repeat(np.arange(n_groups), sizes))
+        cases["group"].append({"k": k, "groups": groups.tolist(),
+                               "test": tests(GroupKFold(n_splits=k), len(groups), groups=groups)})
+    for k, n_groups, n_classes in ((3, 15, 2), (5, 40, 3), (4, 25, 4)):
+        sizes = rng.integers(1, 12, n_groups)
+        groups = np.repeat(np.arange(n_groups), sizes)
+        # Classes skewed within groups, one class rare, as real strata are.
+        p = rng.dirichlet(np.ones(n_classes) * 0.7, n_groups)
+        y = np.array([rng.choice(n_classes, p=p[g]) for g in groups])
+        order = rng.permutation(len(groups))
+        groups, y = groups[order], y[order]
+        cases["stratified_group"].append({"k": k, "groups": groups.tolist(), "classes": y.tolist(),
+                                          "test": tests(StratifiedGroupKFold(n_splits=k), len(y), y, groups)})
+    for k, n, gap in ((3, 20, 0), (5, 101, 0), (4, 50, 3), (2, 9, 1)):
+        splitter = TimeSeriesSplit(n_splits=k, gap=gap)
+        cases["time"].append({"k": k, "n": n, "gap": gap, "train": trains(splitter, n), "test": tests(splitter, n)})
+    return cases
+
+
 def main():
     data_dir, out_dir = sys.argv[1], sys.argv[2]
     os.makedirs(out_dir, exist_ok=True)
@@ -316,6 +350,8 @@ def main():
         json.dump(transformer_cases(data_dir), f)
     with open(os.path.join(out_dir, "selection.json"), "w") as f:
         json.dump(selection_cases(data_dir), f)
+    with open(os.path.join(out_dir, "splits.json"), "w") as f:
+        json.dump(split_cases(rng), f)
     print(f"scikit-learn and XGBoost reference written to {out_dir}")
 
 

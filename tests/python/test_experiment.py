@@ -27,6 +27,25 @@ def test_score_gives_the_command_lines_numbers(credit):
     assert list(holdout.to_frame().columns) == ["mean", "std"]
 
 
+def test_group_and_time_splits_reach_python_as_on_the_command_line(credit):
+    from sklearn.model_selection import TimeSeriesSplit
+    df = credit.assign(branch=[f"b{i % 23}" for i in range(len(credit))], day=np.arange(len(credit)) // 3)
+    for train, test in shipml.folds(df, target="Status", cv=4, group="branch"):
+        assert not set(df["branch"].iloc[train]) & set(df["branch"].iloc[test])
+    by_time = shipml.folds(df.iloc[::-1], target="Status", cv=3, time="day", gap=2)
+    for train, test in by_time:
+        assert df.iloc[::-1]["day"].iloc[train].max() < df.iloc[::-1]["day"].iloc[test].min()
+    distinct = df.assign(day=np.arange(len(df)))
+    expected = [(tr.tolist(), te.tolist()) for tr, te in TimeSeriesSplit(n_splits=3, gap=2).split(distinct)]
+    assert [(tr.tolist(), te.tolist()) for tr, te in shipml.folds(distinct, target="Status", cv=3, time="day",
+                                                                   gap=2)] == expected
+    result = shipml.score("logistic", df, target="Status", cv=3, group="branch", cv_repeats=2, metrics=["roc_auc"])
+    assert len(result.to_frame().columns) == 3 * 2 + 2
+    assert result.json()["validation"] == "3-fold CV x 2, grouped by 'branch', stratified"
+    with pytest.raises(shipml.UsageError, match="--group nope: no such column"):
+        shipml.score("logistic", df, target="Status", cv=3, group="nope")
+
+
 def test_compare_ranks_on_the_same_folds_and_refits_the_best(credit):
     board = shipml.compare(["logistic", shipml.Model("hist_gbdt", n_estimators=50), "random_forest"], credit,
                            target="Status", cv=3, metrics=["roc_auc"], refit=True)

@@ -10,20 +10,36 @@
 
 namespace shipml {
 
-/// A frame and the name of its target column.
+/// A frame, the name of its target column and the columns with other roles:
+/// groups, times and given folds. Those are read by the splits but are never
+/// features, so a refit sees the same features as the scored folds did.
 struct SHIPML_API Dataset {
-  Frame frame;         ///< the features and the target
+  Frame frame;         ///< the features, the target and the role columns
   std::string target;  ///< name of the target column in `frame`
   std::string source;  ///< where the data came from, for messages and records
+  std::string group;   ///< column of groups: no group on both sides of a split
+  std::string time;    ///< column of times: scored only on rows later than those trained on
+  std::string fold;    ///< column naming each row's test fold (missing: always trained on)
 
   /// Number of rows.
   std::size_t rows() const { return frame.rows(); }
-  /// Every column but the target.
-  Frame features() const { return frame.without(target); }
+  /// Every column but the target and the role columns.
+  Frame features() const;
   /// The target column.
   const Column& labels() const { return frame.column(target); }
-  /// The given rows, in the given order.
-  Dataset take(std::span<const std::size_t> rows) const { return {frame.take(rows), target, source}; }
+  /// The role columns given (group, time, fold), in that order.
+  std::vector<std::string> roles() const;
+  /// The given rows, in the given order, with the same roles.
+  Dataset take(std::span<const std::size_t> rows) const { return with_frame(frame.take(rows)); }
+  /// Another frame with the same target, source and roles.
+  Dataset with_frame(Frame other) const {
+    Dataset d = *this;
+    d.frame = std::move(other);
+    return d;
+  }
+  /// Checks that the target and every role column are in the frame, different
+  /// from each other; a UsageError naming the option and the columns otherwise.
+  void check_roles() const;
   /// Identifies the data by content: the fingerprint of features() and labels().
   std::string fingerprint() const;
 };

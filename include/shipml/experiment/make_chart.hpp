@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "shipml/core/export.hpp"
+#include "shipml/data/time_split.hpp"
 #include "shipml/plot/charts.hpp"
 
 namespace shipml {
@@ -33,6 +34,7 @@ struct SHIPML_API ChartSource {
   std::uint64_t seed = 42;          ///< seeds the curves' folds and the permutations
   std::size_t top = 20;             ///< how many features the importance and data charts show
   int bins = 0;                     ///< 0: the kind's own default
+  TimeGap gap;                      ///< the curves' folds, when the data has a time column
 };
 /// The chart of the named kind (see chart_kinds()); a UsageError naming the
 /// kinds when there is no such kind, or saying what the kind needs.

@@ -11,6 +11,7 @@
 
 #include "shipml/core/export.hpp"
 #include "shipml/data/dataset.hpp"
+#include "shipml/data/time_split.hpp"
 #include "shipml/model/importance.hpp"
 #include "shipml/model/model.hpp"
 
@@ -32,6 +33,7 @@ struct SHIPML_API HeldOutPermutation {
   std::string metric;        ///< default: the task's usual first
   int repeats = 5;           ///< shuffles per column
   int threads = 0;           ///< 0: all cores
+  TimeGap gap;               ///< with a time column: left out between the training rows and the latest
 };
 /// From an unfitted `prototype` (`shipml select --method permutation`): a copy
 /// fit on a split's training rows, its columns shuffled on the held-out rows.

@@ -12,18 +12,9 @@
 #include "shipml/data/split.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/model/model.hpp"
+#include "shipml/model/validation.hpp"
 
 namespace shipml {
-
-/// How a model is scored: a hold-out split or K-fold cross-validation.
-struct SHIPML_API Validation {
-  double test_size = 0.25;        ///< used when folds == 0
-  int folds = 0;                  ///< K-fold cross-validation when >= 2
-  std::uint64_t seed = 42;        ///< seeds the split or the folds
-  std::optional<Task> task;       ///< inferred from the target when not given
-  int threads = 0;                ///< folds scored at once; 0 = all cores
-  std::vector<Fold> given_folds;  ///< when not empty: exactly these folds (from another tool, say)
-};
 
 /// One fold's scores, timings and (when kept) held-out predictions.
 struct SHIPML_API FoldResult {
