@@ -30,7 +30,9 @@ void add_compare(CLI::App& app) {
   auto json = std::make_shared<bool>(false);
   auto tracking = std::make_shared<TrackingArgs>();
   data->add(cmd);
-  cmd->add_option("--estimator,-e", *names, "an estimator to compare (repeat: -e logistic -e hist_gbdt)")->required();
+  cmd->add_option("--estimator,-e", *names,
+                  "an estimator to compare (repeat: -e logistic -e hist_gbdt; default: a linear model, "
+                  "random_forest, hist_gbdt and knn)");
   cmd->add_option("--set", *settings, "ESTIMATOR.param=value for one of them (repeatable)");
   validation->add(cmd, 5);
   cmd->add_option("--metric,-m", *metrics, "metric to report (repeatable; default: the task's usual set)");
@@ -51,13 +53,20 @@ void add_compare(CLI::App& app) {
       if (dot == std::string::npos) throw UsageError("--set " + s + ": write ESTIMATOR.param=value");
       params[key.substr(0, dot)][key.substr(dot + 1)] = value;
     }
-    for (const auto& [name, p] : params)
-      if (std::find(names->begin(), names->end(), name) == names->end())
-        throw UsageError("--set " + name + ".*: '" + name + "' is not one of the estimators compared");
-    std::vector<Model> models;
-    for (const auto& n : *names) models.emplace_back(n, params[n]);
     tracking->apply();  // the library records the run, with this command line
     const Dataset d = validation->split.read(*data);
+    // No estimator named: the one-command baseline, one of each family.
+    std::vector<std::string> chosen = *names;
+    if (chosen.empty()) {
+      const auto task = data->task_override();
+      for (const Model& m : baseline_models(task ? *task : infer_task(d.labels()))) chosen.push_back(m.estimator());
+    }
+    for (const auto& [name, p] : params)
+      if (std::find(chosen.begin(), chosen.end(), name) == chosen.end())
+        throw UsageError("--set " + name + ".*: '" + name + "' is not one of the estimators compared (" +
+                         join(chosen) + ")");
+    std::vector<Model> models;
+    for (const auto& n : chosen) models.emplace_back(n, params[n]);
     const Leaderboard board = compare(models, d, validation->get(*data), *metrics, *sort, !refit->empty());
     if (board.best_model) board.best_model->save(*refit);
     if (!report->empty()) write_run_report(board.run_id, *report);

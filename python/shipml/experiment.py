@@ -42,20 +42,21 @@ def score(model: ModelLike, data: Any, y: Any = None, **options: Any) -> ScoreRe
     return _model(model).score(data, y, **options)
 
 
-def compare(models: Sequence[ModelLike], data: Any, y: Any = None, *, target: Optional[str] = None,
+def compare(models: Optional[Sequence[ModelLike]], data: Any, y: Any = None, *, target: Optional[str] = None,
             cv: int = 5, seed: int = 42, metrics: Optional[Sequence[str]] = None, sort: Optional[str] = None,
             refit: bool = False, task: Optional[str] = None, threads: int = 0, group: Optional[str] = None,
             time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
             cv_repeats: Optional[int] = None, **csv: Any) -> Leaderboard:
     """Scores every model on the same folds and ranks them by `sort` (default:
     the first metric), as ``shipml compare``; with refit, the best is then fit
-    on all rows (Leaderboard.best_model). Recorded as a "compare" run.
+    on all rows (Leaderboard.best_model). Recorded as a "compare" run. With
+    models=None, the baseline: a linear model, random_forest, hist_gbdt and knn.
     Splits keep rows apart by the data's columns: `group` (no group on both
     sides), `time` (test rows later than training rows, less `gap`: rows, or a
     span such as "7d") or `fold_column` (each value one fold's test rows);
     `cv_repeats` draws the K folds several times."""
     frame, name, source = _data.dataset(data, y, target, csv=_csv(csv))
-    cores = [_model(m)._model for m in models]
+    cores = [_model(m)._model for m in (models or [])]
     validation = {"cv": cv, "seed": seed, "task": task, "threads": threads,
                   **_data.split_roles(group, time, gap, fold_column, cv_repeats)}
     return Leaderboard(_core.compare(cores, frame, name, source, validation, list(metrics or []), sort or "", refit))

@@ -115,6 +115,7 @@ void bind_experiment(py::module_& m) {
     if (!validation.contains("cv") || validation["cv"].is_none()) v.folds = 5;
     std::vector<Model> copies;
     for (const PyModel* model : models) copies.push_back(model->get()->clone());
+    if (copies.empty()) copies = baseline_models(v.task ? *v.task : infer_task(data.labels()));
     return run_long([&] { return compare(copies, data, v, metrics, sort, refit); });
   });
 

@@ -26,6 +26,13 @@ void rank(std::vector<Result>& entries, const std::string& metric, bool greater)
 
 }  // namespace
 
+std::vector<Model> baseline_models(Task task) {
+  std::vector<Model> out;
+  for (const char* name : {task == Task::classification ? "logistic" : "linear", "random_forest", "hist_gbdt", "knn"})
+    out.emplace_back(name);
+  return out;
+}
+
 Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const Validation& v,
                     std::vector<std::string> metrics, std::string metric, bool refit) {
   if (models.empty()) throw UsageError("compare needs at least one model");

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 
 #include "support.hpp"
 
@@ -86,6 +87,22 @@ TEST(Cli, SplitsByGroupTimeOrFoldColumnReachEveryScoringCommand) {
   EXPECT_NE(gap_alone.err.find("--gap requires --time"), std::string::npos) << gap_alone.err;
   const auto two = run_cli("score " + churn + "-e logistic --group state --time account_length -q");
   EXPECT_EQ(two.exit_code, 2);
+}
+
+TEST(Cli, CompareWithNoEstimatorScoresABaselineOfEachFamily) {
+  const auto r = run_cli("compare --data " + data("iris.csv") + " --target species --cv 3 --json -q --no-track");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> names;
+  for (const auto& e : nlohmann::json::parse(r.out)["entries"]) names.insert(e["estimator"]);
+  EXPECT_EQ(names, (std::set<std::string>{"logistic", "random_forest", "hist_gbdt", "knn"}));
+  const auto regression = run_cli("compare --data " + data("diabetes.csv") +
+                                  " --target progression --cv 3 --set knn.n_neighbors=9 --json -q --no-track");
+  ASSERT_EQ(regression.exit_code, 0) << regression.err;
+  EXPECT_EQ(nlohmann::json::parse(regression.out)["entries"].size(), 4u);
+  EXPECT_NE(regression.out.find("\"linear\""), std::string::npos);
+  const auto wrong = run_cli("compare --data " + data("iris.csv") + " --target species --set xgboost.max_depth=3 -q");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("(logistic, random_forest, hist_gbdt, knn)"), std::string::npos) << wrong.err;
 }
 
 TEST(Cli, EveryEstimatorScoresChurnAndCreditWithoutPreprocessing) {

@@ -27,6 +27,13 @@ struct SHIPML_API Leaderboard {
   nlohmann::json to_json() const;
 };
 
+/// The models a first comparison of a task should hold, each with its defaults:
+/// a linear model, a forest, boosting and nearest neighbours (logistic,
+/// random_forest, hist_gbdt and knn for classification; linear, random_forest,
+/// hist_gbdt and knn for regression). What `shipml compare` scores when no
+/// estimator is named.
+SHIPML_API std::vector<Model> baseline_models(Task task);
+
 /// Scores every model on the same folds of `data` (in parallel over models and
 /// folds) and ranks them by `metric` (default: the first of `metrics`, or the
 /// task's usual first). With `refit`, the best is then fit on all rows. Recorded
