@@ -9,12 +9,13 @@
 #   --learners LIST  only these shipml learners (and the peers of their families)
 #   --threads N      threads for every tool (default 2)
 #   --fresh-peers    refit the peers even when results on the same folds exist
+#   --aggregate-only run nothing: rebuild the results and the table from build/quality/results
 #   DATASET...       a subset (names in bench/quality/datasets.py; default: all)
 # Prints the table; writes build/quality/results.{json,csv} and build/quality/quality.md.
-# `bench/quality/render.py build/quality/results.json docs/quality.md` updates the docs page.
+# `/usr/bin/python3 bench/quality/render.py build/quality/results.json docs/quality.md` updates the docs page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command_line="bench/quality.sh $*"
+command_line="bench/quality.sh${*:+ $*}"
 shipml=${SHIPML:-build/release/shipml}
 threads=2
 args=()
@@ -27,7 +28,8 @@ while (($#)); do
     --threads) threads=$2; shift 2 ;;
     --threads=*) threads=${1#*=}; shift ;;
     --fresh-peers) args+=(--fresh-peers); shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --aggregate-only) args+=(--aggregate-only); shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "quality: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) args+=("$1"); shift ;;
   esac
@@ -61,4 +63,4 @@ export OMP_WAIT_POLICY=PASSIVE
 export QUALITY_COMMAND="SHIPML=$shipml $command_line"
 /usr/bin/python3 bench/quality/run.py --shipml "$shipml" --threads "$threads" --out "$out" "${args[@]}"
 /usr/bin/python3 bench/quality/render.py "$out/results.json" "$out/quality.md"
-echo "quality: wrote $out/quality.md (bench/quality/render.py $out/results.json docs/quality.md to publish it)" >&2
+echo "quality: wrote $out/quality.md (/usr/bin/python3 bench/quality/render.py $out/results.json docs/quality.md to publish it)" >&2

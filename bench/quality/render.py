@@ -9,6 +9,9 @@ import math
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from datasets import DATASETS  # noqa: E402  (the current descriptions of the data sets)
+
 
 def num(x, digits=4):
     if x is None or (isinstance(x, float) and math.isnan(x)):
@@ -83,13 +86,29 @@ def render(res):
         for r in errors:
             w(f"- **{r['dataset']} / {r['learner']}**: `{'; '.join(r['errors'])}`")
         w("")
-    w("| # | data set | learner | metric | shipml | same | best peer of family | best | gap | ± se | folds < |")
-    w("|---:|---|---|---|---:|---:|---|---:|---:|---:|---:|")
-    for i, r in enumerate(under, 1):
-        w(f"| {i} | {r['dataset']} | `{r['learner']}` | {metric_name(r['metric'])} | {num(r['shipml'])} | "
-          f"{num(r['same_peer_score'])} | {r['best_peer']} | {num(r['best_peer_score'])} | **{signed(r['gap'])}** | "
-          f"{num(r.get('gap_se'))} | {r['folds_below']}/5 |")
+    behind = [r for r in under if r["vs_same"] < -flag]
+    level = [r for r in under if not r["vs_same"] < -flag]
+    w(f"{len(behind)} of them are also more than {flag} under the peer that implements the same algorithm "
+      f"(**vs same** < −{flag}): shipml's implementation or its defaults differ from the other library's. In the "
+      f"other {len(level)}, shipml is level with (or above) its same-algorithm peer and the family's best peer is "
+      "another algorithm, or the same algorithm with different defaults (`elastic_net` and `lasso` with "
+      "`alpha=1`, as scikit-learn's, against Ridge; `linear` without a penalty against Ridge).")
     w("")
+
+    def failure_table(title, items):
+        w(f"### {title}")
+        w("")
+        w("| # | data set | learner | metric | shipml | same | vs same | best peer of family | best | gap | ± se | folds < |")
+        w("|---:|---|---|---|---:|---:|---:|---|---:|---:|---:|---:|")
+        for i, r in enumerate(items, 1):
+            w(f"| {i} | {r['dataset']} | `{r['learner']}` | {metric_name(r['metric'])} | {num(r['shipml'])} | "
+              f"{num(r['same_peer_score'])} | {signed(r['vs_same'])} | {r['best_peer']} | "
+              f"{num(r['best_peer_score'])} | **{signed(r['gap'])}** | {num(r.get('gap_se'))} | "
+              f"{r['folds_below']}/5 |")
+        w("")
+
+    failure_table(f"Below the same algorithm's peer too ({len(behind)})", behind)
+    failure_table(f"Level with the same algorithm's peer, below the family's best ({len(level)})", level)
     partial = [r for r in rows if r["errors"] and not math.isnan(r["shipml"])]
     if partial:
         w("Rows where some folds failed (their mean is over the folds that ran):")
@@ -102,6 +121,13 @@ def render(res):
         w("")
         for e in res["peer_errors"]:
             w(f"- {e['dataset']} / {e['tool']}: `{'; '.join(e['errors'])}`")
+        w("")
+
+    warned = [(ds, t.split(":", 1)[1], s["warnings"]) for ds, tools in res["all_scores"].items()
+              for t, s in tools.items() if s.get("warnings")]
+    if warned:
+        w("Warnings the tools gave (the results stand as they are, as a user would get them): "
+          + "; ".join(f"{ds} / {tool}: {', '.join(ws)}" for ds, tool, ws in warned) + ".")
         w("")
 
     w("## Every data set and learner")
@@ -143,7 +169,8 @@ def render(res):
     w("| data set | task | rows | columns | target | what makes it awkward |")
     w("|---|---|---:|---:|---|---|")
     for d in res["datasets"]:
-        w(f"| {d['dataset']} | {d['task']} | {d['rows']:,} | {d['columns']} | `{d['target']}` | {d['why']} |")
+        why = DATASETS[d["dataset"]][3] if d["dataset"] in DATASETS else d["why"]
+        w(f"| {d['dataset']} | {d['task']} | {d['rows']:,} | {d['columns']} | `{d['target']}` | {why} |")
     w("")
     w("## How the peers are set up")
     w("")
@@ -165,7 +192,8 @@ def render(res):
     w("bench/quality.sh shuttle boston_housing2           # a subset of data sets")
     w("bench/quality.sh --learners random_forest,hist_gbdt  # some learners (and their families' peers)")
     w("SHIPML=/path/to/shipml bench/quality.sh            # another binary (default build/release/shipml)")
-    w("bench/quality/render.py build/quality/results.json docs/quality.md   # this page")
+    w("bench/quality.sh --aggregate-only                  # rebuild results.json/csv and the table, run nothing")
+    w("/usr/bin/python3 bench/quality/render.py build/quality/results.json docs/quality.md   # this page")
     w("```")
     w("")
     w("Peers' results are kept in `build/quality/results/` and reused on the same folds and library versions "

@@ -312,7 +312,7 @@ def rows_for(doc):
                "shipml": ours, "shipml_std": mine.get(metric + "_std", float("nan")),
                "same_peer": PEERS[same][2] if same else "", "same_peer_score": same_score,
                "best_peer": PEERS[best[0]][2] if best[0] else "", "best_peer_score": best[1],
-               "gap": gap, "gap_se": gap_se, "folds_below": folds_below,
+               "gap": gap, "gap_se": gap_se, "folds_below": folds_below, "vs_same": ours - same_score,
                "flagged": bool(np.isnan(ours) or gap < -FLAG_GAP),
                "errors": mine.get("errors", []),
                "fit_s": sum(f.get("fit_s", 0) for f in mine["folds"])}
@@ -330,7 +330,9 @@ def peer_errors(doc):
 
 
 def fmt(x, width=8):
-    return f"{x:>{width}.4f}" if isinstance(x, float) and not np.isnan(x) else f"{'—':>{width}}"
+    if not isinstance(x, float) or np.isnan(x):
+        return f"{'—':>{width}}"
+    return f"{x:>{width}.4f}" if abs(x) < 1e4 else f"{x:>{width}.2g}"  # a diverged R² stays one column wide
 
 
 def table(rows):
@@ -343,7 +345,9 @@ def table(rows):
     for r in rows:
         ds = r["dataset"] if r["dataset"] != last else ""
         last = r["dataset"]
-        ratio = r["shipml"] / r["best_peer_score"] if r["best_peer_score"] and r["best_peer_score"] > 0 else float("nan")
+        # shipml / best peer, only where both are positive (a ratio of negative R²s means nothing)
+        ratio = (r["shipml"] / r["best_peer_score"] if r["shipml"] > 0 and r["best_peer_score"] > 0
+                 else float("nan"))
         flag = "  <-- " + ("ERROR" if np.isnan(r["shipml"]) else "under") if r["flagged"] else ""
         ratio_s = f"{ratio:>6.3f}" if not np.isnan(ratio) else f"{'—':>6}"
         print(f"{ds:<22} {r['metric']:<8} {r['learner']:<14} {fmt(r['shipml'])} {fmt(r['same_peer_score'], 15)} "
@@ -362,6 +366,8 @@ def main():
     ap.add_argument("--fresh-peers", action="store_true", help="refit the peers even when results exist")
     ap.add_argument("--data-dir", default="data/quality")
     ap.add_argument("--out", default="build/quality")
+    ap.add_argument("--aggregate-only", action="store_true",
+                    help="run nothing: rebuild results.json/csv and the table from build/quality/results/")
     args = ap.parse_args()
     names = args.datasets or list(DATASETS)
     unknown = [n for n in names if n not in DATASETS]
@@ -373,6 +379,11 @@ def main():
         sys.exit(f"quality: no learner named {', '.join(bad)}; known: {', '.join(FAMILY)}")
     meta = shipml_meta(args.shipml)
     started = time.time()
+    previous = {}
+    if args.aggregate_only:
+        names = []
+        with open(os.path.join(args.out, "results.json")) as f:
+            previous = json.load(f)
     for i, name in enumerate(names, 1):
         task = DATASETS[name][2]
         learners = [l for l in learners_for(task) if not wanted or l in wanted]
@@ -405,11 +416,15 @@ def main():
                "rows": rows, "peer_errors": [e for d in docs for e in peer_errors(d)],
                "all_scores": {d["dataset"]: {t: {k: v for k, v in s.items() if k != "folds"}
                                              for t, s in d["tools"].items()} for d in docs}}
+    if previous:  # the run these results came from, not this aggregation
+        for key in ("generated", "command", "this_run_seconds", "this_run_datasets", "shipml"):
+            summary[key] = previous[key]
+        elapsed = previous["this_run_seconds"]
     with open(os.path.join(args.out, "results.json.tmp"), "w") as f:
         json.dump(summary, f, indent=1)
     os.replace(os.path.join(args.out, "results.json.tmp"), os.path.join(args.out, "results.json"))
     cols = ["dataset", "task", "metric", "learner", "family", "shipml", "shipml_std", "same_peer",
-            "same_peer_score", "best_peer", "best_peer_score", "gap", "gap_se", "folds_below", "flagged", "errors"]
+            "same_peer_score", "vs_same", "best_peer", "best_peer_score", "gap", "gap_se", "folds_below", "flagged", "errors"]
     frame = pd.DataFrame(rows, columns=cols)
     frame["errors"] = frame["errors"].map(lambda e: " | ".join(e))
     frame.to_csv(os.path.join(args.out, "results.csv"), index=False, float_format="%.6g")
