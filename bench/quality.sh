@@ -58,7 +58,7 @@ if ((${#py_missing[@]})); then /usr/bin/python3 bench/quality/generate.py "$out/
 # scikit-learn n_jobs=N, XGBoost n_jobs=N, and OpenMP/BLAS pools N.
 export SHIPML_TRACKING=off OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads MKL_NUM_THREADS=$threads
 # Passive OpenMP waits: on a busy machine spinning threads starve the ones they wait
-# for (libxgboost and HistGradientBoosting ran 7x slower); scores do not change.
+# for (libxgboost and HistGradientBoosting ran 7 to 18 times slower); scores do not change.
 export OMP_WAIT_POLICY=PASSIVE
 export QUALITY_COMMAND="SHIPML=$shipml $command_line"
 /usr/bin/python3 bench/quality/run.py --shipml "$shipml" --threads "$threads" --out "$out" "${args[@]}"
