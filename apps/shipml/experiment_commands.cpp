@@ -63,8 +63,8 @@ void add_compare(CLI::App& app) {
     }
     for (const auto& [name, p] : params)
       if (std::find(chosen.begin(), chosen.end(), name) == chosen.end())
-        throw UsageError("--set " + name + ".*: '" + name + "' is not one of the estimators compared (" +
-                         join(chosen) + ")");
+        throw UsageError("--set " + name + ".*: '" + name + "' is not one of the estimators compared (" + join(chosen) +
+                         ")");
     std::vector<Model> models;
     for (const auto& n : chosen) models.emplace_back(n, params[n]);
     const Leaderboard board = compare(models, d, validation->get(*data), *metrics, *sort, !refit->empty());

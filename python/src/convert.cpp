@@ -72,8 +72,7 @@ py::array_t<double> to_array(std::vector<double>&& values) {
   return py::array_t<double>(static_cast<py::ssize_t>(owned->size()), owned->data(), free_it);
 }
 
-Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source,
-                     const py::dict& roles) {
+Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source, const py::dict& roles) {
   frame.column(target);  // a DataError naming the columns when it is not there
   Dataset d{frame, target, source};
   auto role = [&](const char* key) {

@@ -155,7 +155,8 @@ ExperimentSpec ExperimentSpec::read(const std::string& path) {
     if (v["threads"]) s.validation.threads = static_cast<int>(r.count(v["threads"], "validation.threads"));
     if (v["repeats"]) {
       s.validation.repeats = static_cast<int>(r.count(v["repeats"], "validation.repeats"));
-      if (s.validation.repeats < 1 || !v["cv"]) r.fail(v["repeats"], "validation.repeats needs cv and is at least 1");
+      if (s.validation.repeats < 1 || s.validation.folds < 2)
+        r.fail(v["repeats"], "validation.repeats is at least 1 and needs cv (not test_size)");
     }
     const char* roles[] = {"group", "time", "fold_column"};
     std::string* columns[] = {&s.group, &s.time, &s.fold};

@@ -46,10 +46,10 @@ struct SHIPML_API ExperimentSpec {
   std::string file;  ///< where it was read from
   std::string name;  ///< groups its runs (the experiment name of every run it records)
   /// The data file (CSV).
-  std::string data, target;                 ///< the target column
-  CsvOptions csv;                           ///< how to read the data file
-  std::optional<Task> task;                 ///< inferred from the target when not given
-  Validation validation{.folds = 5};        ///< how every model is scored (default: 5-fold CV)
+  std::string data, target;           ///< the target column
+  CsvOptions csv;                     ///< how to read the data file
+  std::optional<Task> task;           ///< inferred from the target when not given
+  Validation validation{.folds = 5};  ///< how every model is scored (default: 5-fold CV)
   /// validation.group, .time, .fold_column: the data's role columns (Dataset).
   std::string group, time, fold;
   std::vector<std::string> metrics;         ///< default: the task's usual set
