@@ -20,6 +20,85 @@ double normal(Random& rng) {  // Box-Muller
   return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * std::numbers::pi * v);
 }
 
+// The largest |leaf value| of a tree model's dump_trees().
+double largest_leaf(const nlohmann::json& node) {
+  if (node.is_array()) {
+    double out = 0;
+    for (const auto& tree : node) out = std::max(out, largest_leaf(tree));
+    return out;
+  }
+  if (node.contains("leaf")) return std::abs(node["leaf"].get<double>());
+  return std::max(largest_leaf(node["left"]), largest_leaf(node["right"]));
+}
+
+// Shuttle's shape: 80% one class, two middling ones, and two classes of 12 and
+// 8 rows that sit in narrow bands of x3 shared with rows of other classes (so
+// a leaf of min_samples_leaf rows holds them and a few others).
+Dataset rare_classes() {
+  const std::size_t n = 4000;
+  Random rng(17);
+  std::vector<double> x[4];
+  std::vector<std::string> y(n);
+  for (auto& col : x) col.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (auto& col : x) col[i] = rng.uniform();
+    y[i] = x[0][i] < 0.8 ? "common" : x[1][i] < 0.75 ? "second" : "third";
+  }
+  const std::pair<const char*, std::size_t> rare[] = {{"rare_a", 12}, {"rare_b", 8}};
+  double band = 0.30;
+  for (const auto& [name, count] : rare) {
+    for (std::size_t made = 0; made < count;) {
+      const std::size_t i = rng.below(n);
+      if (y[i].starts_with("rare")) continue;
+      x[2][i] = band + 0.004 * rng.uniform();
+      y[i] = name;
+      ++made;
+    }
+    band += 0.30;
+  }
+  Frame f;
+  for (int j = 0; j < 4; ++j) f.add(Column::numeric("x" + std::to_string(j + 1), x[j]));
+  f.add(Column::from_strings("y", y));
+  return {f, "y", "rare classes"};
+}
+
+TEST(AwkwardDefaults, BoostingLearnsClassesOfAFewRowsBesideADominantOne) {
+  // Before: the rare classes' first trees stepped thousands of logits, the
+  // loss diverged and every fold but one predicted "common" for every row
+  // (accuracy 0.80, log loss 7.2), where random_forest gets 0.994.
+  const Result r = score(Model("hist_gbdt"), rare_classes(), {.test_size = 0.3}, {"accuracy", "log_loss"});
+  EXPECT_GT(r.mean("accuracy"), 0.98);
+  EXPECT_LT(r.mean("log_loss"), 0.1);
+}
+
+TEST(AwkwardDefaults, BoostingLeafValuesStayWithinTheMaxDeltaStepWhenHessiansVanish) {
+  // A class of 8 rows among 4,000 starts at p = 0.002: its rows' hessians
+  // p(1 - p) are near zero, and the Newton step -G/H of a leaf holding them
+  // was 2,300 logits (230 after the learning rate). Log loss holds every leaf
+  // to max_delta_step = 10 before the learning rate of 0.1.
+  Model m("hist_gbdt", {{"n_estimators", "20"}});
+  m.fit(rare_classes());
+  const double largest = largest_leaf(m.dump_trees());
+  EXPECT_LE(largest, 10 * 0.1 + 1e-12);
+  EXPECT_GT(largest, 0.0);
+}
+
+TEST(AwkwardDefaults, MaxDeltaStepHoldsOtherLossesOnlyWhenAsked) {
+  Dataset d = test::synthetic(Task::regression, 400);
+  std::vector<double> y(d.labels().values().begin(), d.labels().values().end());
+  for (double& v : y) v *= 1000;  // values in the thousands: leaves far beyond 10
+  d.frame = d.frame.without("y");
+  d.frame.add(Column::numeric("y", y));
+  const auto fitted_leaves = [&](std::map<std::string, std::string> params) {
+    params["n_estimators"] = "5";
+    Model m("hist_gbdt", params);
+    m.fit(d);
+    return largest_leaf(m.dump_trees());
+  };
+  EXPECT_GT(fitted_leaves({}), 100.0);                              // auto: no limit for squared error
+  EXPECT_LE(fitted_leaves({{"max_delta_step", "2"}}), 0.2 + 1e-9);  // 2 before the learning rate of 0.1
+}
+
 // BostonHousing2's shape: 500 rows, a town of 90 levels (many of one or two
 // rows, so each fold holds towns the training rows never saw), a town-level
 // number (tax: constant within a town) and a tract code that is the town plus
