@@ -176,12 +176,17 @@ TEST(MetricsOnNaN, ScoringAModelThatAnswersNaNEndsWithAnError) {
 }
 
 // 3. Memory: a dense encoding larger than the machine is refused before it is allocated.
+// `rows` rows, each of its own city: as many categories as rows.
+std::string a_city_per_row(int rows) {
+  std::string csv = "city,x,y\n";
+  for (int i = 0; i < rows; ++i)
+    csv += "c" + std::to_string(i) + "," + std::to_string(i % 13) + "," + (i % 2 ? "a" : "b") + "\n";
+  return csv;
+}
+
 TEST(Memory, OneHotOfAHundredThousandCategoriesIsRefusedNamingTheColumn) {
   TempDir dir;
-  std::string csv = "city,x,y\n";
-  for (int i = 0; i < 100000; ++i)
-    csv += "c" + std::to_string(i) + "," + std::to_string(i % 13) + "," + (i % 2 ? "a" : "b") + "\n";
-  write(dir.file("cities.csv"), csv);
+  write(dir.file("cities.csv"), a_city_per_row(100000));
   // The same limit on every machine, however much memory it has.
   const auto r = run_cli("train --data " + dir.file("cities.csv") + " -t y -e logistic -o " + dir.file("m.shipml"),
                          "SHIPML_TRACKING=off SHIPML_MEMORY_LIMIT=8G timeout 120");
@@ -197,10 +202,7 @@ TEST(Memory, OneHotOfAHundredThousandCategoriesIsRefusedNamingTheColumn) {
 
 TEST(Memory, APipelinesOneHotStepIsCheckedToo) {
   TempDir dir;
-  std::string csv = "city,x,y\n";
-  for (int i = 0; i < 100000; ++i)
-    csv += "c" + std::to_string(i) + "," + std::to_string(i % 13) + "," + (i % 2 ? "a" : "b") + "\n";
-  write(dir.file("cities.csv"), csv);
+  write(dir.file("cities.csv"), a_city_per_row(100000));
   write(dir.file("pipeline.yaml"), "steps:\n  - one_hot\nestimator: logistic\n");
   const auto r = run_cli("train --data " + dir.file("cities.csv") + " -t y --pipeline " + dir.file("pipeline.yaml") +
                              " -o " + dir.file("m.shipml"),
