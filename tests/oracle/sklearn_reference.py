@@ -5,8 +5,9 @@ Usage: sklearn_reference.py DATA_DIR OUT_DIR
 
 Writes OUT_DIR/metrics.json (metric cases with scikit-learn's values) and, per
 model case, the train/test CSV files both sides use plus scikit-learn's
-predictions on the test rows (OUT_DIR/models.json). The C++ oracle tests read
-these and compare shipml's numbers.
+predictions on the test rows (OUT_DIR/models.json); calibration and decision
+thresholds in OUT_DIR/calibration.json (calibration_reference.py). The C++
+oracle tests read these and compare shipml's numbers.
 """
 import json
 import os
@@ -352,6 +353,10 @@ def main():
         json.dump(selection_cases(data_dir), f)
     with open(os.path.join(out_dir, "splits.json"), "w") as f:
         json.dump(split_cases(rng), f)
+    from calibration_reference import calibration_cases, threshold_cases  # beside this file
+    with open(os.path.join(out_dir, "calibration.json"), "w") as f:
+        json.dump({"calibration": calibration_cases(data_dir, out_dir),
+                   "threshold": threshold_cases(data_dir, out_dir)}, f)
     print(f"scikit-learn and XGBoost reference written to {out_dir}")
 
 

@@ -26,9 +26,14 @@ namespace shipml {
 
 /// One estimator of an experiment, with its parameters and pipeline.
 struct SHIPML_API EstimatorSpec {
-  std::string name;                           ///< a registered estimator's name
-  std::map<std::string, std::string> params;  ///< the estimator's, and "step.param"
-  std::vector<StepSpec> steps;                ///< a pipeline before it (none: the estimator alone)
+  std::string name;                            ///< a registered estimator's name
+  std::map<std::string, std::string> params;   ///< the estimator's, and "step.param"
+  std::vector<StepSpec> steps;                 ///< a pipeline before it (none: the estimator alone)
+  std::optional<CalibrationSpec> calibration;  ///< calibrated, when given
+  std::optional<ThresholdSpec> threshold;      ///< a binary decision threshold, when given
+
+  /// The unfitted model it declares.
+  Model model() const;
 };
 
 /// The feature selection of an experiment (its `select` section).

@@ -76,6 +76,9 @@ struct SHIPML_API MetricInfo {
   bool greater_is_better = true;                     ///< whether a larger value is better
   bool binary_only = false;                          ///< only for two classes
   std::function<double(const Evaluation&)> compute;  ///< computes it from an evaluation
+  /// Computed from the predicted labels alone (accuracy, F1, ...), so a
+  /// decision threshold changes it; not from probabilities (ROC AUC, log loss).
+  bool from_labels = false;
 };
 
 /// Every registered metric, in registration order.

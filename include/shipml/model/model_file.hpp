@@ -14,9 +14,10 @@ namespace shipml {
 class Model;
 
 /// The format version this build writes; it reads this and every older one.
-/// 1: estimator and default preprocessing; 2: with a pipeline of steps (files
-/// without one are still written as 1).
-inline constexpr std::uint32_t kModelFormatVersion = 2;
+/// 1: estimator and default preprocessing; 2: with a pipeline of steps; 3: with
+/// calibration or a decision threshold. Each model is written in the oldest
+/// version that holds it (a model without steps, calibration or threshold is 1).
+inline constexpr std::uint32_t kModelFormatVersion = 3;
 
 /// A model file's bytes, as Model::save writes them.
 SHIPML_API std::string encode_model(const Model& model);

@@ -26,6 +26,8 @@ struct SHIPML_API FoldResult {
   /// The data rows predicted, when held-out predictions are kept (searches keep only scores).
   std::vector<std::size_t> rows;
   Evaluation held_out;  ///< their truth, predictions and probabilities
+  /// A calibrated model's: the same rows' probabilities before calibration (empty otherwise).
+  Matrix uncalibrated;
 };
 
 /// Every kept held-out prediction of a result, folds one after another: what
@@ -35,11 +37,15 @@ struct SHIPML_API HeldOutPredictions {
   std::vector<std::size_t> fold;     ///< the fold it was held out in
   std::vector<std::string> classes;  ///< class labels (classification)
   Evaluation evaluation;             ///< their truth, predictions and probabilities, in the same order
+  /// A calibrated model's probabilities before calibration, in the same order
+  /// (empty otherwise): what a calibration chart shows the calibration against.
+  Matrix uncalibrated;
 
   /// Number of predictions.
   std::size_t size() const { return rows.size(); }
   /// One line per prediction: row, fold, truth, predicted (labels by name) and,
-  /// for classification, `proba:<class>` per class.
+  /// for classification, `proba:<class>` per class (then `uncalibrated:<class>`
+  /// per class for a calibrated model).
   std::string to_csv() const;
   /// Reads what to_csv() wrote; a DataError naming the line and column otherwise.
   static HeldOutPredictions from_csv(const std::string& text, const std::string& source);
