@@ -130,7 +130,7 @@ def _learner(estimator, params, n_classes):
         return make_pipeline(StandardScaler(), LogisticRegression(C=float(params.get("C", "1")), solver=solver,
                                                                   tol=1e-12, max_iter=10000))
     if estimator == "gaussian_nb":
-        return make_pipeline(StandardScaler(), GaussianNB())
+        return make_pipeline(StandardScaler(), GaussianNB(var_smoothing=0.1))
     if estimator == "decision_tree":
         return DecisionTreeClassifier(max_depth=int(params["max_depth"]), random_state=0)
     raise ValueError(estimator)

@@ -170,7 +170,7 @@ def model_cases(data_dir, out_dir, rng):
          make_pipeline(StandardScaler(), KNeighborsRegressor(10, weights="distance")), False)
     from sklearn.naive_bayes import GaussianNB
     case("gaussian_nb_wine", "wine.csv", "cultivar", "gaussian_nb", {},
-         make_pipeline(StandardScaler(), GaussianNB()), True)
+         make_pipeline(StandardScaler(), GaussianNB(var_smoothing=0.1)), True)
     import xgboost as xgb
     case("xgboost_breast_cancer", "breast_cancer.csv", "diagnosis", "xgboost",
          {"n_estimators": "30", "max_depth": "3", "learning_rate": "0.2", "n_jobs": "1"},
