@@ -11,6 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from datasets import DATASETS  # noqa: E402  (the current descriptions of the data sets)
+from explanations import REASONS, explain  # noqa: E402  (why a flagged row is where it is)
 
 
 def num(x, digits=4):
@@ -95,16 +96,33 @@ def render(res):
       "`alpha=1`, as scikit-learn's, against Ridge; `linear` without a penalty against Ridge).")
     w("")
 
+    reasons = {(r["dataset"], r["learner"]): explain(r) for r in under}
+    unexplained = [r for r in under if not reasons[(r["dataset"], r["learner"])]]
+    w("Every flagged row says **why** in its last column, from bench/quality/explanations.py:")
+    w("")
+    used = sorted({v for v in reasons.values() if v}, key=list(REASONS).index)
+    for reason in used:
+        count = sum(1 for v in reasons.values() if v == reason)
+        w(f"- <a id=\"why-{reason}\"></a>**{reason}** ({count} rows): {REASONS[reason]}")
+    w("")
+    w(f"**{len(unexplained)} flagged rows have no explanation.**" if unexplained
+      else "Every flagged row has an explanation.")
+    w("")
+
+    def why(reason):
+        return f"[{reason}](#why-{reason})" if reason else "**unexplained**"
+
     def failure_table(title, items):
         w(f"### {title}")
         w("")
-        w("| # | data set | learner | metric | shipml | same | vs same | best peer of family | best | gap | ± se | folds < |")
-        w("|---:|---|---|---|---:|---:|---:|---|---:|---:|---:|---:|")
+        w("| # | data set | learner | metric | shipml | same | vs same | best peer of family | best | gap | ± se | "
+          "folds < | why |")
+        w("|---:|---|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|")
         for i, r in enumerate(items, 1):
             w(f"| {i} | {r['dataset']} | `{r['learner']}` | {metric_name(r['metric'])} | {num(r['shipml'])} | "
               f"{num(r['same_peer_score'])} | {signed(r['vs_same'])} | {r['best_peer']} | "
               f"{num(r['best_peer_score'])} | **{signed(r['gap'])}** | {num(r.get('gap_se'))} | "
-              f"{r['folds_below']}/5 |")
+              f"{r['folds_below']}/5 | {why(reasons[(r['dataset'], r['learner'])])} |")
         w("")
 
     failure_table(f"Below the same algorithm's peer too ({len(behind)})", behind)

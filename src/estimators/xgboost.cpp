@@ -82,7 +82,7 @@ class XGBoost final : public Estimator {
     if (task_ == Task::classification && n_classes > 2) set("num_class", std::to_string(n_classes));
     set("tree_method", "hist");
     for (const char* name : {"max_depth", "learning_rate", "subsample", "colsample_bytree", "reg_lambda", "reg_alpha",
-                             "min_child_weight", "max_bin", "gamma", "seed"})
+                             "min_child_weight", "max_bin", "gamma", "max_cat_to_onehot", "seed"})
       set(name, params_.values().at(name));
     // Inside a search or cross-validation the pool's threads are already busy.
     const auto threads = params_.integer("n_jobs");
@@ -260,6 +260,14 @@ EstimatorInfo xgboost_info() {
               real_param("min_child_weight", 1.0, 0.0, "least hessian per leaf"),
               real_param("gamma", 0.0, 0.0, "least loss reduction to split"),
               int_param("max_bin", 256, 2, "histogram bins per feature"),
+              // XGBoost's own default (4) splits a column of more levels into two
+              // sets of categories ordered by their gradient sums; on a few
+              // hundred rows those sums are noise, and a 68-level zip code cost
+              // 0.06 R² against the same booster on one-hot columns. A default past
+              // any real column splits one category from the rest, as one-hot does.
+              int_param("max_cat_to_onehot", 1000000, 1,
+                        "a categorical column with fewer levels is split one category against the rest; "
+                        "one with more into two sets of categories"),
               int_param("seed", 0, 0, "random seed"),
               int_param("n_jobs", 0, 0, "threads for training (0 = all cores; 1 inside a search)"),
           },
