@@ -107,6 +107,18 @@ def error_text(proc, what):
     return f"{what} exited {proc.returncode}: {msg}"
 
 
+def timed(cmd, what, timeout):
+    """Runs one shipml command: (seconds, None), or (None, the error as a user would read it)."""
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, f"{what} timed out after {timeout} s"
+    if proc.returncode != 0:
+        return None, error_text(proc, what)
+    return time.perf_counter() - t0, None
+
+
 def run_shipml(shipml, learner, task, target, fold_dir, threads, timeout):
     model = os.path.join(fold_dir, f"{learner}.shipml")
     pred = os.path.join(fold_dir, f"{learner}.pred.csv")
@@ -114,25 +126,15 @@ def run_shipml(shipml, learner, task, target, fold_dir, threads, timeout):
            "--task", "regression" if task == "regression" else "classification", "-o", model, "--no-track"]
     for p in shipml_params(shipml, learner, threads):
         cmd += ["--set", p]
-    t0 = time.perf_counter()
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"error": f"shipml train timed out after {timeout} s"}
-    fit_s = time.perf_counter() - t0
-    if proc.returncode != 0:
-        return {"error": error_text(proc, "shipml train")}
+    fit_s, error = timed(cmd, "shipml train", timeout)
+    if error:
+        return {"error": error}
     cmd = [shipml, "predict", "-m", model, "--data", os.path.join(fold_dir, "test.csv"), "-o", pred]
     if task != "regression":
         cmd.append("--proba")
-    t0 = time.perf_counter()
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"error": f"shipml predict timed out after {timeout} s"}
-    predict_s = time.perf_counter() - t0
-    if proc.returncode != 0:
-        return {"error": error_text(proc, "shipml predict")}
+    predict_s, error = timed(cmd, "shipml predict", timeout)
+    if error:
+        return {"error": error}
     out = pd.read_csv(pred, dtype={"prediction": str} if task != "regression" else None,
                       keep_default_na=False, na_values=[""])
     os.remove(model)

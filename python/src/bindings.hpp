@@ -76,8 +76,7 @@ struct SplitRoles {
 };
 SplitRoles split_roles(const py::dict& o);
 /// The same data, from roles already read: safe without the GIL (run_long).
-Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source,
-                     const SplitRoles& roles);
+Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source, const SplitRoles& roles);
 
 /// Validation settings from keyword arguments (test_size, cv, seed, task, threads).
 Validation make_validation(const py::dict& options);

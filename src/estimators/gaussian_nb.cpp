@@ -137,7 +137,8 @@ EstimatorInfo gaussian_nb_info() {
       .summary = "Gaussian naive Bayes: a normal distribution per class and feature",
       .tasks = {Task::classification},
       .encoding = InputEncoding::one_hot_scaled,
-      .params = {real_param("var_smoothing", 0.1, 0.0, "added to every variance, as a share of the largest (of standardised features)")},
+      .params = {real_param("var_smoothing", 0.1, 0.0,
+                            "added to every variance, as a share of the largest (of standardised features)")},
       .create = [](const Params& p, Task) { return std::make_unique<GaussianNb>(p); },
   };
 }
