@@ -51,13 +51,13 @@ struct SHIPML_API ExperimentSpec {
   std::string file;  ///< where it was read from
   std::string name;  ///< groups its runs (the experiment name of every run it records)
   /// The data file (CSV).
-  std::string data, target;           ///< the target column
-  CsvOptions csv;                     ///< how to read the data file
-  std::optional<Task> task;           ///< inferred from the target when not given
-  Validation validation{.folds = 5};  ///< how every model is scored (default: 5-fold CV)
-  std::string group;  ///< validation.group: a role column of the data (Dataset::group)
-  std::string time;   ///< validation.time: a role column of the data (Dataset::time)
-  std::string fold;   ///< validation.fold_column: a role column of the data (Dataset::fold)
+  std::string data, target;                 ///< the target column
+  CsvOptions csv;                           ///< how to read the data file
+  std::optional<Task> task;                 ///< inferred from the target when not given
+  Validation validation{.folds = 5};        ///< how every model is scored (default: 5-fold CV)
+  std::string group;                        ///< validation.group: a role column of the data (Dataset::group)
+  std::string time;                         ///< validation.time: a role column of the data (Dataset::time)
+  std::string fold;                         ///< validation.fold_column: a role column of the data (Dataset::fold)
   std::vector<std::string> metrics;         ///< default: the task's usual set
   std::string sort;                         ///< the metric that ranks (default: the first)
   std::vector<EstimatorSpec> estimators;    ///< compared when there are several
