@@ -29,9 +29,10 @@ run() {  # dataset target label shipml-estimator "shipml params" peer "peer para
 }
 
 # The same boosting hyperparameters for all three. L2 is XGBoost's default
-# (lambda 1) everywhere; a category needs 10 rows in a node to be split off on
-# its own, the support scikit-learn hard-codes (XGBoost has no such minimum).
-boost="n_estimators=100 max_depth=6 max_leaves=64 learning_rate=0.1 min_samples_leaf=1 min_child_weight=1 early_stopping=false l2_regularization=1 min_category_rows=10"
+# (lambda 1) everywhere, and no leaf step is held (XGBoost's max_delta_step 0);
+# a category needs 10 rows in a node to be split off on its own, the support
+# scikit-learn hard-codes (XGBoost has no such minimum).
+boost="n_estimators=100 max_depth=6 max_leaves=64 learning_rate=0.1 min_samples_leaf=1 min_child_weight=1 early_stopping=false l2_regularization=1 max_delta_step=0 min_category_rows=10"
 xgb="n_estimators=100 max_depth=6 learning_rate=0.1 min_child_weight=1 max_bin=255 reg_lambda=1"
 skhgb="max_iter=100 max_depth=6 max_leaf_nodes=64 learning_rate=0.1 min_samples_leaf=1 early_stopping=false max_bins=255 l2_regularization=1"
 synth=synthetic_$rows

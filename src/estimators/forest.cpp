@@ -23,10 +23,11 @@ class Forest final : public Estimator {
  public:
   Forest(const Params& p, bool extra)
       : extra_(extra), trees_(p.integer("n_estimators")), max_depth_(p.integer("max_depth")),
-        min_samples_leaf_(p.integer("min_samples_leaf")), max_features_(p.text("max_features")),
-        bootstrap_(p.boolean("bootstrap")), oob_(p.boolean("oob_score")), class_weight_(p.text("class_weight")),
-        criterion_(p.text("criterion")), max_bins_(static_cast<int>(p.integer("max_bins"))),
-        seed_(static_cast<std::uint64_t>(p.integer("seed"))), threads_(static_cast<int>(p.integer("threads"))) {}
+        min_samples_leaf_(p.integer("min_samples_leaf")), min_category_rows_(p.integer("min_category_rows")),
+        max_features_(p.text("max_features")), bootstrap_(p.boolean("bootstrap")), oob_(p.boolean("oob_score")),
+        class_weight_(p.text("class_weight")), criterion_(p.text("criterion")),
+        max_bins_(static_cast<int>(p.integer("max_bins"))), seed_(static_cast<std::uint64_t>(p.integer("seed"))),
+        threads_(static_cast<int>(p.integer("threads"))) {}
 
   void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
     k_ = n_classes;
@@ -42,6 +43,7 @@ class Forest final : public Estimator {
                                 .min_samples_leaf = static_cast<double>(min_samples_leaf_),
                                 .min_child_weight = 0,
                                 .features_per_split = features_to_try(mf, static_cast<int>(features_)),
+                                .min_category_rows = static_cast<double>(min_category_rows_),
                                 .random_splits = extra_,
                                 .threads = 1};
     std::unique_ptr<hist::Criterion> criterion;
@@ -181,7 +183,7 @@ class Forest final : public Estimator {
   }
 
   bool extra_;
-  std::int64_t trees_, max_depth_, min_samples_leaf_;
+  std::int64_t trees_, max_depth_, min_samples_leaf_, min_category_rows_;
   std::string max_features_;
   bool bootstrap_, oob_;
   std::string class_weight_;
@@ -202,6 +204,8 @@ std::vector<ParamSpec> forest_params(bool extra) {
       int_param("max_depth", 0, 0, "deepest level a node may reach (0 = grow until pure)"),
       int_param("min_samples_leaf", 1, 1, "fewest samples each leaf keeps"),
       max_features_param("auto", "features tried at each split; auto = sqrt for classes, all for values"),
+      int_param("min_category_rows", 5, 1,
+                "fewest rows a category needs in a node to be split off on its own (rarer ones stay together)"),
       bool_param("bootstrap", !extra, "train each tree on a bootstrap sample of the rows"),
       bool_param("oob_score", false, "measure accuracy or R² on the rows each tree did not see"),
       class_weight_param(),

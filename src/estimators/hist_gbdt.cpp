@@ -4,6 +4,7 @@
 // categorical splits. Early stopping on a held-out validation fraction keeps the
 // best round.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <numeric>
 
@@ -33,6 +34,25 @@ Loss parse_loss(const std::string& name, int n_classes) {
   return Loss::poisson;
 }
 
+// A max_delta_step other than "auto": a finite number >= 0.
+bool read_delta_step(const std::string& s, double& v) {
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() && v >= 0 && std::isfinite(v);
+}
+
+ParamSpec max_delta_step_param() {
+  ParamSpec p{.name = "max_delta_step",
+              .type = ParamType::text,
+              .default_value = "auto",
+              .doc = "largest leaf value before the learning rate; auto = 10 for log loss, no limit otherwise"};
+  p.accepts = [](const std::string& s) {
+    double v = 0;
+    return s == "auto" || read_delta_step(s, v);
+  };
+  p.allowed_text = "auto, or a number >= 0 (0 = no limit)";
+  return p;
+}
+
 double weighted_median(std::vector<std::pair<double, double>>& v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -50,8 +70,9 @@ class HistGradientBoosting final : public Estimator {
       : loss_name_(p.text("loss")), learning_rate_(p.real("learning_rate")), rounds_(p.integer("n_estimators")),
         max_leaves_(p.integer("max_leaves")), max_depth_(p.integer("max_depth")),
         min_samples_leaf_(p.integer("min_samples_leaf")), min_child_weight_(p.real("min_child_weight")),
-        l2_(p.real("l2_regularization")), max_bins_(static_cast<int>(p.integer("max_bins"))),
-        subsample_(p.real("subsample")), colsample_(p.real("colsample")), early_stopping_(p.text("early_stopping")),
+        l2_(p.real("l2_regularization")), max_delta_step_(p.text("max_delta_step")),
+        max_bins_(static_cast<int>(p.integer("max_bins"))), subsample_(p.real("subsample")),
+        colsample_(p.real("colsample")), early_stopping_(p.text("early_stopping")),
         validation_fraction_(p.real("validation_fraction")), patience_(p.integer("n_iter_no_change")),
         tol_(p.real("tol")), class_weight_(p.text("class_weight")), huber_delta_(p.real("huber_delta")),
         cat_smooth_(p.real("cat_smooth")), cat_l2_(p.real("cat_l2")),
@@ -69,7 +90,7 @@ class HistGradientBoosting final : public Estimator {
       std::copy(baseline_.begin(), baseline_.end(), t.raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
     t.grad.resize(t.n * K_), t.hess.resize(t.n * K_);
 
-    const hist::BoostingCriterion criterion(l2_, cat_smooth_, cat_l2_);
+    const hist::BoostingCriterion criterion(l2_, cat_smooth_, cat_l2_, delta_step());
     const hist::GrowerOptions options{.max_leaves = static_cast<int>(max_leaves_),
                                       .max_depth = static_cast<int>(max_depth_),
                                       .min_samples_leaf = static_cast<double>(min_samples_leaf_),
@@ -201,6 +222,17 @@ class HistGradientBoosting final : public Estimator {
       for (double v : y)
         if (v < 0) throw DataError("hist_gbdt: loss=poisson needs a target >= 0, found " + format_number(v));
     K_ = k_ > 2 ? static_cast<std::size_t>(k_) : 1;
+  }
+
+  // The largest leaf value before the learning rate (0: no limit). Log loss
+  // is held to 10 unless told otherwise: where a class's probabilities are
+  // near 0 or 1 its hessians vanish, and a Newton step of thousands of logits
+  // (a rare class's first trees, rows the model is sure of and wrong about)
+  // throws every row of its leaf to the wrong end. Healthy steps stay far below.
+  double delta_step() const {
+    double v = 0;
+    if (max_delta_step_ == "auto") return loss_ == Loss::log_loss ? 10.0 : 0.0;
+    return read_delta_step(max_delta_step_, v) ? v : 0.0;
   }
 
   // Rows held out for early stopping (stratified for classes), or none.
@@ -420,6 +452,7 @@ class HistGradientBoosting final : public Estimator {
   double learning_rate_;
   std::int64_t rounds_, max_leaves_, max_depth_, min_samples_leaf_;
   double min_child_weight_, l2_;
+  std::string max_delta_step_;
   int max_bins_;
   double subsample_, colsample_;
   std::string early_stopping_;
@@ -457,7 +490,8 @@ EstimatorInfo hist_gbdt_info() {
               int_param("max_depth", 0, 0, "deepest level a leaf may reach (0 = no limit)"),
               int_param("min_samples_leaf", 20, 1, "fewest training rows in a leaf"),
               real_param("min_child_weight", 1e-3, 0.0, "smallest hessian sum in a leaf"),
-              real_param("l2_regularization", 0.0, 0.0, "L2 penalty on leaf values"),
+              real_param("l2_regularization", 1.0, 0.0, "L2 penalty on leaf values (XGBoost's lambda)"),
+              max_delta_step_param(),
               max_bins_param(),
               real_param("subsample", 1.0, 0.0, "fraction of rows each round trains on", true, 1.0),
               real_param("colsample", 1.0, 0.0, "fraction of features each round may use", true, 1.0),
@@ -471,7 +505,7 @@ EstimatorInfo hist_gbdt_info() {
               real_param("cat_smooth", 10.0, 0.0,
                          "smoothing of category statistics when ordering categories for a split"),
               real_param("cat_l2", 10.0, 0.0, "extra L2 penalty in the gain of category-subset splits"),
-              int_param("min_category_rows", 100, 1,
+              int_param("min_category_rows", 20, 1,
                         "fewest rows a category needs in a node to be split off on its own"),
               int_param("seed", 0, 0, "seed for validation split and row/column subsampling"),
               int_param("threads", 0, 0, "threads (0 = all cores)"),

@@ -69,7 +69,7 @@ void FeatureEncoder::describe_columns(const std::vector<std::size_t>& categories
       continue;
     }
     const std::size_t width = p.categorical ? p.categories : 1 + p.indicator;
-    for (std::size_t k = 0; k < width; ++k) infos->push_back({names_[out++]});
+    for (std::size_t k = 0; k < width; ++k) infos->push_back({.name = names_[out++], .one_hot = p.categorical});
   }
   infos_ = std::move(infos);
 }

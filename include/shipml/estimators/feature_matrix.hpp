@@ -20,6 +20,10 @@ struct SHIPML_API FeatureInfo {
   std::string name;          ///< the encoded column's name
   bool categorical = false;  ///< values are category codes 0..categories-1 (NaN = missing)
   int categories = 0;        ///< number of categories, for a categorical column
+  /// A 0/1 column of one category of a one-hot encoded column (linear models
+  /// penalise these: a category seen in a few rows, or in none, is not to be
+  /// fitted as if it were a measured number).
+  bool one_hot = false;
 };
 
 /// A read-only, column-major view of encoded features: what a learner sees.

@@ -1,5 +1,6 @@
 #pragma once
 // The node statistics and scores of each histogram learner (see Criterion).
+#include <algorithm>
 #include <cmath>
 
 #include "grower.hpp"
@@ -8,20 +9,34 @@ namespace shipml::hist {
 
 /// Gradient boosting: stats (gradient, hessian, rows, and a zero that pads a
 /// bin to four doubles, one vector register); the second-order gain
-/// G²/(H + λ) and leaf -G/(H + λ), as XGBoost and LightGBM.
+/// G²/(H + λ) and leaf -G/(H + λ), as XGBoost and LightGBM. With a max delta
+/// step the leaf is held within ±max_delta_step and the gain is the loss
+/// reduction of that held step, -(2Gw + (H + λ)w²), as XGBoost's: where the
+/// hessian vanishes (log loss at probabilities near 0 or 1) the Newton step
+/// -G/H is not to be trusted, nor is the gain G²/H that would pick it.
 class BoostingCriterion final : public Criterion {
  public:
-  BoostingCriterion(double l2, double cat_smooth, double cat_l2) : l2_(l2), cat_smooth_(cat_smooth), cat_l2_(cat_l2) {}
+  BoostingCriterion(double l2, double cat_smooth, double cat_l2, double max_delta_step = 0)
+      : l2_(l2), cat_smooth_(cat_smooth), cat_l2_(cat_l2), max_delta_(max_delta_step) {}
   int width() const override { return 4; }
-  double score(const double* s) const override { return s[0] * s[0] / (s[1] + l2_); }
-  double score_categorical(const double* s) const override { return s[0] * s[0] / (s[1] + l2_ + cat_l2_); }
+  double score(const double* s) const override { return gain(s[0], s[1] + l2_); }
+  double score_categorical(const double* s) const override { return gain(s[0], s[1] + l2_ + cat_l2_); }
   double count(const double* s) const override { return s[2]; }
   double weight(const double* s) const override { return s[1]; }
   double order(const double* s, const double*) const override { return s[0] / (s[1] + cat_smooth_); }
-  void leaf(const double* s, double* out) const override { *out = s[1] + l2_ > 0 ? -s[0] / (s[1] + l2_) : 0.0; }
+  void leaf(const double* s, double* out) const override { *out = s[1] + l2_ > 0 ? step(s[0], s[1] + l2_) : 0.0; }
 
  private:
-  double l2_, cat_smooth_, cat_l2_;
+  double step(double g, double h) const {
+    const double w = -g / h;
+    return max_delta_ > 0 ? std::clamp(w, -max_delta_, max_delta_) : w;
+  }
+  double gain(double g, double h) const {
+    if (max_delta_ <= 0) return g * g / h;
+    const double w = step(g, h);
+    return -(2 * g * w + h * w * w);
+  }
+  double l2_, cat_smooth_, cat_l2_, max_delta_;
 };
 
 /// Classification forests: stats (weight per class..., rows). Gini or entropy;
