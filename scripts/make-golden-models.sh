@@ -3,7 +3,7 @@
 # with the predictions they must keep giving. Existing files are never
 # overwritten (old files must keep loading as they are); a model listed here
 # that the folder lacks (a new estimator or transformer) is added.
-#   v1: an estimator alone; v2: a pipeline of steps before it.
+#   v1: an estimator alone; v2: a pipeline of steps before it; v3: a knn with row weights.
 set -euo pipefail
 shipml=${1:?usage: make-golden-models.sh path/to/shipml}
 export SHIPML_TRACKING=off
@@ -36,3 +36,4 @@ make_one 2 pipeline_regression_ames ames.csv Sale_Price --pipeline docs/examples
 make_one 2 pipeline_regression_concrete concrete.csv compressive_strength --pipeline docs/examples/pipelines/concrete.yaml
 make_one 2 pipeline_regression_dates sales_dates.csv Sale_Price --pipeline tests/golden/v2/dates.yaml
 make_one 2 pipeline_kbest_breast_cancer breast_cancer.csv diagnosis --pipeline tests/golden/v2/kbest.yaml
+make_one 3 knn_weighted_penguins penguins_weighted.csv species -e knn --set n_neighbors=7 --weight w

@@ -73,7 +73,7 @@ def chart_kinds() -> pd.DataFrame:
 def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any = None, data: Any = None,
          y: Any = None, target: Optional[str] = None, estimator: Any = None, param: Optional[str] = None,
          values: Optional[Sequence[Any]] = None, cv: int = 5, seed: int = 42, top: int = 20,
-         bins: Optional[int] = None, store: Optional[str] = None) -> Chart:
+         bins: Optional[int] = None, store: Optional[str] = None, weight: Optional[str] = None) -> Chart:
     """A chart of one kind (see chart_kinds()), from what it needs:
 
     - prediction charts (roc, pr, confusion, calibration, lift, residuals, ...):
@@ -85,11 +85,13 @@ def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any
     - missing, correlation: `data` (correlation with its target).
 
     `model` may be a file path or ``models:/NAME/STAGE``; `data` a DataFrame,
-    an array with `y`, or a CSV path.
+    an array with `y`, or a CSV path. `weight` names a column of `data` whose
+    row weights the curves' fits and metric, and permutation's metric, use
+    (the other charts are unweighted).
     """
     from .model import Model
     options: dict = {"run": run, "target": target, "cv": cv, "seed": seed, "top": top, "bins": bins,
-                     "param": param, "uri": store or ""}
+                     "param": param, "uri": store or "", "weight": weight}
     if result is not None:
         options["predictions"] = result._core.held_out()
     if model is not None:

@@ -82,6 +82,7 @@ Dataset make_dataset(const Frame& frame, const std::string& target, const std::s
   d.group = role("group");
   d.time = role("time");
   d.fold = role("fold_column");
+  d.weight = role("weight");
   d.check_roles();
   return d;
 }

@@ -120,6 +120,7 @@ void bind_records(py::module_& m) {
     const auto* frame = o.contains("data") && !o["data"].is_none() ? o["data"].cast<const Frame*>() : nullptr;
     const std::string target = !o.contains("target") || o["target"].is_none() ? "" : o["target"].cast<std::string>();
     const std::string source_name = o.contains("source") ? o["source"].cast<std::string>() : "";
+    const std::string weight = !o.contains("weight") || o["weight"].is_none() ? "" : o["weight"].cast<std::string>();
     source.predictions = [=] {
       if (predictions) return *predictions;
       if (!run.empty()) return run_predictions(RunStore::open(uri)->get(run));
@@ -143,7 +144,10 @@ void bind_records(py::module_& m) {
       if (!frame) throw UsageError("the " + kind + " chart needs data=");
       const std::string t = !target.empty() ? target : model_target;
       if (t.empty()) throw UsageError("the " + kind + " chart needs target= (the column the model predicts)");
-      return make_dataset(*frame, t, source_name);
+      Dataset d = make_dataset(*frame, t, source_name);
+      d.weight = weight;  // the curves' fits and metric, and permutation's metric, are weighted by it
+      d.check_roles();
+      return d;
     };
     source.table = [=] {
       if (!frame) throw UsageError("the " + kind + " chart needs data=");

@@ -55,10 +55,10 @@ struct ModelFile {
         {"preprocessing", m.encoder_.describe()},
         {"metadata", m.metadata_},
     };
-    // Format 2 adds the pipeline; a model without one stays format 1, which
-    // every shipml reads. A format-1 reader refuses a pipeline model rather
-    // than predict without its steps.
-    const std::uint32_t version = m.pipeline_.empty() ? 1 : 2;
+    // Format 2 adds the pipeline, format 3 a knn's row weights; a model
+    // without either stays format 1, which every shipml reads. An older reader
+    // refuses a newer file rather than predict without its steps or weights.
+    const std::uint32_t version = std::max(m.pipeline_.empty() ? 1u : 2u, m.learner_->format_version());
     header["format_version"] = version;
     if (!m.pipeline_.empty()) {
       header["pipeline"] = m.pipeline_.to_json();
@@ -181,6 +181,10 @@ struct ModelFile {
       auto learner = m.info_->create(m.params_, m.task_);
       learner->load(in);
       if (!in.at_end()) throw fail("corrupted model file (unexpected bytes after the fitted state)");
+      if (learner->format_version() > version)  // state an older format's layout does not have
+        throw fail("corrupted model file (unexpected bytes after the fitted state: " + m.info_->name +
+                   " state of format " + std::to_string(learner->format_version()) + " in a file of format " +
+                   std::to_string(version) + ")");
       m.learner_ = std::move(learner);
       if (!m.pipeline_.empty()) check_pipeline(m);
       check_learner(m);

@@ -72,7 +72,7 @@ TEST(ModelFile, ForeignFileIsRecognised) {
 TEST(ModelFile, NewerFormatAsksForAnUpgrade) {
   std::string bytes = saved_bytes();
   bytes[8] = 9;  // the format version follows the 8 magic bytes
-  EXPECT_EQ(load_error(bytes), "m.shipml: model format version 9 is newer than this shipml reads (2); upgrade shipml");
+  EXPECT_EQ(load_error(bytes), "m.shipml: model format version 9 is newer than this shipml reads (3); upgrade shipml");
 }
 
 TEST(ModelFile, SaveIsAtomicAndLeavesNoTemporaryFiles) {

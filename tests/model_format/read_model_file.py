@@ -11,7 +11,7 @@ random_forest, extra_trees, hist_gbdt. The others (gaussian_nb, knn, xgboost) ar
 import csv, json, math, os, re, signal, struct, sys
 import numpy as np
 
-MAGIC, NEWEST = b"\x89SHIPML\n", 2
+MAGIC, NEWEST = b"\x89SHIPML\n", 3
 SIGNATURE_MAGIC, SIGNATURE_BLOCK = b"\x89SHIPSIG", 104
 ESTIMATORS = ["linear", "elastic_net", "lasso", "logistic", "gaussian_nb", "knn", "decision_tree",
               "random_forest", "extra_trees", "hist_gbdt", "xgboost"]                  # §9 table
@@ -50,7 +50,7 @@ def read_frame(b):
         raise Refuse(f"truncated model file ({len(b)} bytes)")
     V = struct.unpack_from("<I", b, 8)[0]
     if V > NEWEST:
-        raise Refuse(f"model format version {V} is newer than this shipml reads (2); upgrade shipml")
+        raise Refuse(f"model format version {V} is newer than this shipml reads (3); upgrade shipml")
     if V == 0:
         raise Refuse("invalid model format version 0")
     end, pos, parts = len(b) - 8, 12, []

@@ -49,6 +49,7 @@ struct SHIPML_API ExperimentSpec {
   std::string data, target;                 ///< the target column
   CsvOptions csv;                           ///< how to read the data file
   std::optional<Task> task;                 ///< inferred from the target when not given
+  std::string weight;                       ///< data.weight: the column of row weights (empty: none)
   Validation validation{.folds = 5};        ///< how every model is scored (default: 5-fold CV)
   /// validation.group, .time, .fold_column: the data's role columns (Dataset).
   std::string group, time, fold;

@@ -14,9 +14,9 @@ namespace shipml {
 class Model;
 
 /// The format version this build writes; it reads this and every older one.
-/// 1: estimator and default preprocessing; 2: with a pipeline of steps (files
-/// without one are still written as 1).
-inline constexpr std::uint32_t kModelFormatVersion = 2;
+/// 1: estimator and default preprocessing; 2: with a pipeline of steps; 3: a
+/// knn's row weights (a file is written in the oldest format that holds it).
+inline constexpr std::uint32_t kModelFormatVersion = 3;
 
 /// A model file's bytes, as Model::save writes them.
 SHIPML_API std::string encode_model(const Model& model);
