@@ -42,11 +42,16 @@ struct Duplication {
 Duplication duplication(const std::string& estimator) {
   if (estimator == "logistic") return {{{"tol", "1e-10"}}, 1e-6};
   if (estimator == "elastic_net" || estimator == "lasso") return {{{"tol", "1e-12"}, {"max_iter", "100000"}}, 1e-7};
-  // Bootstrap draws are of rows, not weight: without them a tree sees each row's weight.
-  if (estimator == "random_forest" || estimator == "extra_trees") return {{{"bootstrap", "false"}}, 1e-9};
+  // Bootstrap draws are of rows, not weight: without them a tree sees each row's
+  // weight. Every feature at every node: the random feature draws happen at each
+  // node big enough to try (counted in rows), so a node of three duplicates
+  // draws where the one row of weight 3 does not, and the draws drift apart.
+  if (estimator == "random_forest" || estimator == "extra_trees")
+    return {{{"bootstrap", "false"}, {"max_features", "all"}}, 1e-9};
   // min_samples_leaf counts rows (as scikit-learn's), so a duplicate would count
-  // twice where a weight counts once; rows of weight 0 still count.
-  if (estimator == "hist_gbdt") return {{{"min_samples_leaf", "1"}}, 1e-9, false};
+  // twice where a weight counts once; rows of weight 0 still count. Gradients
+  // and hessians are summed in float32: 3·g rounds unlike g + g + g.
+  if (estimator == "hist_gbdt") return {{{"min_samples_leaf", "1"}}, 1e-6, false};
   // var_smoothing is a share of the largest unweighted variance, as scikit-learn's.
   if (estimator == "gaussian_nb") return {{}, 1e-6, false};
   // float32, and weights enter libxgboost's quantile sketch.
@@ -55,7 +60,11 @@ Duplication duplication(const std::string& estimator) {
 }
 
 // Features of a few distinct values each (so binned learners bin a duplicated
-// set exactly as the original), and a target that depends on them.
+// set exactly as the original), and a target that depends on them. Regression
+// targets are multiples of 1/8, so that sums of them are exact in float32 and
+// float64 alike: 3·y is then y + y + y, and a tie between two splits is a tie
+// for the weighted rows and their duplicates alike (with rounding, a tree
+// breaks it one way for one and the other way for the other).
 struct Data {
   Matrix X;
   std::vector<double> y;
@@ -71,7 +80,7 @@ Data make_data(Task task, std::size_t n, std::uint64_t seed) {
     const auto r = static_cast<Eigen::Index>(i);
     for (int j = 0; j < 3; ++j) d.X(r, j) = std::round((rng.uniform() - 0.5) * 12) / 2;  // -3, -2.5, ..., 3
     const double signal = d.X(r, 0) - 0.7 * d.X(r, 1) + 0.3 * d.X(r, 2) + 2 * (rng.uniform() - 0.5);
-    d.y.push_back(task == Task::regression ? signal : signal < -1 ? 0 : signal < 1 ? 1 : 2);
+    d.y.push_back(task == Task::regression ? std::round(signal * 8) / 8 : signal < -1 ? 0 : signal < 1 ? 1 : 2);
   }
   return d;
 }

@@ -72,8 +72,10 @@ TEST(WeightedOracle, UnitWeightsGiveTheUnweightedMetricExactly) {
                    c["y_pred"].get<std::vector<double>>(), proba};
   Evaluation ones = plain;
   ones.weights.assign(plain.truth.size(), 1.0);
-  for (const auto& m : metrics())
-    if (m.task == Task::classification) EXPECT_EQ(m.compute(plain), m.compute(ones)) << m.name;
+  for (const auto& m : metrics()) {
+    if (m.task != Task::classification) continue;
+    EXPECT_EQ(m.compute(plain), m.compute(ones)) << m.name;
+  }
 }
 
 struct Fitted {
@@ -151,7 +153,7 @@ TEST(WeightedOracle, DecisionTreeWeighsImpurityAndLeaves) {
 
 TEST(WeightedOracle, ForestsWithoutBootstrapMatchScikitLearnsForests) {
   expect_same_proba("forest_wine", 1e-12);
-  expect_same_values("forest_diabetes", 1e-9);
+  expect_same_values("forest_diabetes", 1e-7);  // the forest sums w and w·y in float32
 }
 
 TEST(WeightedOracle, GaussianNbWeighsMeansVariancesAndPriors) { expect_same_proba("gaussian_nb_wine", 1e-9); }
