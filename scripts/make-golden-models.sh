@@ -3,7 +3,8 @@
 # with the predictions they must keep giving. Existing files are never
 # overwritten (old files must keep loading as they are); a model listed here
 # that the folder lacks (a new estimator or transformer) is added.
-#   v1: an estimator alone; v2: a pipeline of steps before it; v3: a knn with row weights.
+#   v1: an estimator alone; v2: a pipeline of steps before it; v3: calibration or a
+#   decision threshold (with or without steps), or a knn with row weights.
 set -euo pipefail
 shipml=${1:?usage: make-golden-models.sh path/to/shipml}
 export SHIPML_TRACKING=off
@@ -37,3 +38,11 @@ make_one 2 pipeline_regression_concrete concrete.csv compressive_strength --pipe
 make_one 2 pipeline_regression_dates sales_dates.csv Sale_Price --pipeline tests/golden/v2/dates.yaml
 make_one 2 pipeline_kbest_breast_cancer breast_cancer.csv diagnosis --pipeline tests/golden/v2/kbest.yaml
 make_one 3 knn_weighted_penguins penguins_weighted.csv species -e knn --set n_neighbors=7 --weight w
+make_one 3 calibrated_sigmoid_logistic_breast_cancer breast_cancer.csv diagnosis -e logistic --calibrate sigmoid
+make_one 3 calibrated_isotonic_tree_wine wine.csv cultivar -e decision_tree --set max_depth=3 --calibrate isotonic \
+  --calibration-cv 4
+make_one 3 calibrated_sigmoid_hist_gbdt_iris iris.csv species -e hist_gbdt --set n_estimators=15 --calibrate sigmoid
+make_one 3 threshold_tuned_random_forest_churn churn.csv churn -e random_forest --set n_estimators=10 --set max_depth=5 \
+  --threshold tune:f1 --threshold-cv 3
+make_one 3 calibrated_threshold_pipeline_credit credit_data.csv Status --pipeline docs/examples/pipelines/credit.yaml \
+  --calibrate isotonic --threshold 0.35

@@ -57,12 +57,53 @@ struct DataArgs {
   std::optional<Task> task_override() const { return task.empty() ? std::nullopt : std::optional(parse_task(task)); }
 };
 
-/// -e NAME, or --pipeline FILE; --step and --set shape either.
+/// --calibrate METHOD [--calibration-cv K], --threshold 0.3|tune:METRIC
+/// [--threshold-cv K]: what wraps a classifier's learner (Model::calibrated,
+/// Model::with_threshold). A spec file's own settings hold unless a flag is given.
+struct DecisionArgs {
+  std::string calibrate, threshold;
+  int calibration_cv = 5, threshold_cv = 5;
+  CLI::Option *calibration_cv_given = nullptr, *threshold_cv_given = nullptr;
+
+  void add(CLI::App* cmd) {
+    auto* c = cmd->add_option("--calibrate", calibrate,
+                              "calibrate the probabilities: sigmoid (Platt) or isotonic, fitted on out-of-fold "
+                              "predictions (docs/calibration.md)");
+    calibration_cv_given = cmd->add_option("--calibration-cv", calibration_cv, "folds of those predictions (default 5)")
+                               ->check(CLI::Range(2, 1000))
+                               ->needs(c);
+    auto* t = cmd->add_option("--threshold", threshold,
+                              "binary: predict the positive (second) class from this probability (0.3), or tune "
+                              "the threshold by cross-validation to maximise a metric (tune:f1)");
+    threshold_cv_given = cmd->add_option("--threshold-cv", threshold_cv, "folds for tune: (default 5)")
+                             ->check(CLI::Range(2, 1000))
+                             ->needs(t);
+  }
+  Model apply(Model m) const {
+    if (!calibrate.empty()) {
+      CalibrationSpec spec{parse_calibration_method(calibrate), calibration_cv};
+      if (m.calibration() && !*calibration_cv_given) spec.folds = m.calibration()->folds;
+      m = m.calibrated(spec);
+    } else if (m.calibration() && *calibration_cv_given) {
+      m = m.calibrated({m.calibration()->method, calibration_cv});
+    }
+    if (!threshold.empty()) {
+      ThresholdSpec spec = ThresholdSpec::parse(threshold);
+      spec.folds = threshold_cv;
+      spec.check();
+      m = m.with_threshold(spec);
+    }
+    return m;
+  }
+};
+
+/// -e NAME, or --pipeline FILE; --step and --set shape either; DecisionArgs wrap either.
 struct EstimatorArgs {
   std::string name;
   std::vector<std::string> settings;
   std::string pipeline;
   std::vector<std::string> steps;
+  DecisionArgs decision;
 
   /// `optional`: the command works without a model (select --method kbest).
   void add(CLI::App* cmd, bool optional = false) {
@@ -73,9 +114,13 @@ struct EstimatorArgs {
     cmd->add_option("--step", steps,
                     "a pipeline step TRANSFORMER[:COLUMN,...] before the estimator (repeatable, in order)");
     cmd->add_option("--set", settings, "parameter NAME=VALUE, or STEP.NAME=VALUE for a step (repeatable)");
+    decision.add(cmd);
   }
   bool given() const { return !name.empty() || !pipeline.empty(); }
-  Model model() const {
+  /// The model named, calibrated and thresholded as the flags say.
+  Model model() const { return decision.apply(named_model()); }
+  /// The model -e or --pipeline names (with a spec file's own calibration and threshold).
+  Model named_model() const {
     std::map<std::string, std::string> params;
     for (const auto& s : settings) {
       auto [k, v] = parse_assignment(s);

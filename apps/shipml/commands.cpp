@@ -107,6 +107,13 @@ void add_train(CLI::App& app) {
                 << " features, " << describe_task(model.task(), model.classes()) << ", in " << std::fixed
                 << std::setprecision(2) << model.metadata()["training"]["fit_seconds"].get<double>() << " s\n"
                 << "saved " << *out << (run.active() ? " (run " + run.id().substr(0, 8) + ")" : "") << '\n';
+      if (const auto& c = model.calibration())
+        std::cout << "calibrated: " << to_string(c->method) << ", fitted on out-of-fold predictions of " << c->folds
+                  << " folds\n";
+      if (const auto t = model.decision_threshold())
+        std::cout << "threshold: " << model.classes().at(1) << " from probability " << std::defaultfloat
+                  << std::setprecision(4) << *t
+                  << (model.threshold()->tuned() ? " (tuned for " + model.threshold()->metric + ")" : "") << '\n';
     } catch (const std::exception& e) {
       run.fail(e);
       throw;
@@ -275,6 +282,17 @@ void add_inspect(CLI::App& app) {
     if (const auto& t = model.metadata().value("training", nlohmann::json::object()); !t.empty())
       std::cout << "  trained on " << t.value("source", std::string("(in memory)")) << ": " << t.value("rows", 0)
                 << " rows, fingerprint " << t.value("fingerprint", std::string("?")) << "\n";
+    if (const auto& c = model.calibration())
+      std::cout << "  calibrated " << to_string(c->method) << ", on out-of-fold "
+                << header["calibration"]["input"].get<std::string>() << " of " << c->folds << " folds\n";
+    if (const auto t = model.decision_threshold()) {
+      std::cout << "  threshold  " << std::defaultfloat << std::setprecision(4) << *t << ": predicts "
+                << model.classes().at(1) << " from that probability";
+      if (model.threshold()->tuned())
+        std::cout << " (tuned for " << model.threshold()->metric << " by " << model.threshold()->folds
+                  << "-fold CV: " << std::setprecision(4) << model.threshold_score() << ")";
+      std::cout << '\n';
+    }
     std::cout << "  schema     " << model.schema().fields().size() << " features\n";
     std::size_t width = 0;
     for (const auto& f : model.schema().fields()) width = std::max(width, f.name.size());

@@ -34,6 +34,8 @@ void add_compare(CLI::App& app) {
                   "an estimator to compare (repeat: -e logistic -e hist_gbdt; default: a linear model, "
                   "random_forest, hist_gbdt and knn)");
   cmd->add_option("--set", *settings, "ESTIMATOR.param=value for one of them (repeatable)");
+  auto decision = std::make_shared<DecisionArgs>();
+  decision->add(cmd);  // every estimator compared is calibrated or thresholded alike
   validation->add(cmd, 5);
   cmd->add_option("--metric,-m", *metrics, "metric to report (repeatable; default: the task's usual set)");
   cmd->add_option("--sort", *sort, "metric that ranks them (default: the first metric)");
@@ -63,10 +65,10 @@ void add_compare(CLI::App& app) {
     }
     for (const auto& [name, p] : params)
       if (std::find(chosen.begin(), chosen.end(), name) == chosen.end())
-        throw UsageError("--set " + name + ".*: '" + name + "' is not one of the estimators compared (" +
-                         join(chosen) + ")");
+        throw UsageError("--set " + name + ".*: '" + name + "' is not one of the estimators compared (" + join(chosen) +
+                         ")");
     std::vector<Model> models;
-    for (const auto& n : chosen) models.emplace_back(n, params[n]);
+    for (const auto& n : chosen) models.push_back(decision->apply(Model(n, params[n])));
     const Leaderboard board = compare(models, d, validation->get(*data), *metrics, *sort, !refit->empty());
     if (board.best_model) board.best_model->save(*refit);
     if (!report->empty()) write_run_report(board.run_id, *report);

@@ -25,6 +25,9 @@
 ///   shipml::Dataset.
 /// - shipml/model/scoring.hpp: hold-out and cross-validated scores (shipml::score(),
 ///   shipml::Validation, shipml::Result).
+/// - shipml/model/calibration.hpp, shipml/model/threshold.hpp: calibrated
+///   probabilities and decision thresholds (shipml::Model::calibrated,
+///   shipml::Model::with_threshold).
 /// - shipml/track/recorded.hpp: training and scoring recorded as runs.
 /// - shipml/experiment/search.hpp: hyperparameter search.
 /// - shipml/serve/server.hpp: the HTTP server behind `shipml serve`.
@@ -39,8 +42,10 @@
 #include "shipml/estimators/estimator.hpp"
 #include "shipml/io/csv.hpp"
 #include "shipml/metrics/metrics.hpp"
+#include "shipml/model/calibration.hpp"
 #include "shipml/model/model.hpp"
 #include "shipml/model/model_file.hpp"
 #include "shipml/model/model_spec.hpp"
 #include "shipml/model/scoring.hpp"
+#include "shipml/model/threshold.hpp"
 #include "shipml/preprocess/pipeline.hpp"

@@ -73,7 +73,9 @@ def chart_kinds() -> pd.DataFrame:
 def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any = None, data: Any = None,
          y: Any = None, target: Optional[str] = None, estimator: Any = None, param: Optional[str] = None,
          values: Optional[Sequence[Any]] = None, cv: int = 5, seed: int = 42, top: int = 20,
-         bins: Optional[int] = None, store: Optional[str] = None, weight: Optional[str] = None) -> Chart:
+         bins: Optional[int] = None, store: Optional[str] = None, group: Optional[str] = None,
+         time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
+         weight: Optional[str] = None) -> Chart:
     """A chart of one kind (see chart_kinds()), from what it needs:
 
     - prediction charts (roc, pr, confusion, calibration, lift, residuals, ...):
@@ -81,7 +83,8 @@ def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any
       `model` with `data` (and its target);
     - importance: a fitted `model` or a `run` that saved one; permutation: with `data`;
     - learning_curve, validation_curve (`param` and its `values`): an `estimator`
-      (a name or unfitted Model) and `data`;
+      (a name or unfitted Model) and `data`; their folds keep each `group` whole,
+      follow `time` (with a `gap`) or come from `fold_column`, as in score();
     - missing, correlation: `data` (correlation with its target).
 
     `model` may be a file path or ``models:/NAME/STAGE``; `data` a DataFrame,
@@ -91,7 +94,8 @@ def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any
     """
     from .model import Model
     options: dict = {"run": run, "target": target, "cv": cv, "seed": seed, "top": top, "bins": bins,
-                     "param": param, "uri": store or "", "weight": weight}
+                     "param": param, "uri": store or "",
+                     **_data.split_roles(group, time, gap, fold_column, None, weight)}
     if result is not None:
         options["predictions"] = result._core.held_out()
     if model is not None:

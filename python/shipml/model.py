@@ -33,10 +33,18 @@ class Model:
     ``Model("logistic", steps=["standard_scaler", {"one_hot": {"columns": ["state"]}}], C=0.5)``.
     Parameters are the estimator's (``shipml.estimators("hist_gbdt")``) and, for
     steps, ``"step.param"`` as in spec files (pass them with ``**{"one_hot.unseen": "error"}``).
+
+    A classifier can be calibrated, ``calibrate="sigmoid"`` or ``"isotonic"``
+    (fitted on out-of-fold predictions of `calibration_cv` folds), and a binary
+    one can decide by a threshold on the positive class's probability:
+    ``threshold=0.3``, or ``threshold="tune:f1"`` to tune it by `threshold_cv`-fold
+    cross-validation (docs/calibration.md).
     """
 
-    def __init__(self, estimator: str, steps: Optional[Sequence[Any]] = None, **params: Any):
-        self._model = _core.Model(estimator, _params.texts(params), _params.steps(list(steps or [])))
+    def __init__(self, estimator: str, steps: Optional[Sequence[Any]] = None, *, calibrate: Optional[str] = None,
+                 calibration_cv: int = 5, threshold: Any = None, threshold_cv: int = 5, **params: Any):
+        core = _core.Model(estimator, _params.texts(params), _params.steps(list(steps or [])))
+        self._model = _decided(core, calibrate, calibration_cv, threshold, threshold_cv)
 
     @classmethod
     def _wrap(cls, core: _core.Model) -> "Model":
@@ -72,6 +80,23 @@ class Model:
     @property
     def fitted(self) -> bool:
         return self._model.fitted
+
+    @property
+    def calibration(self) -> Optional[dict]:
+        """How it is calibrated ({"method": "isotonic", "cv": 5}), or None."""
+        d = self._model.decision_params()
+        return {"method": d["calibrate"], "cv": int(d["calibration_cv"])} if "calibrate" in d else None
+
+    @property
+    def threshold(self) -> Any:
+        """The threshold as given: a probability (0.3), "tune:METRIC", or None."""
+        t = self._model.decision_params().get("threshold")
+        return None if t is None else t if t.startswith("tune:") else float(t)
+
+    @property
+    def decision_threshold(self) -> Optional[float]:
+        """The threshold a fitted binary model decides by (a tuned one as found), or None."""
+        return self._model.decision_threshold
 
     def clone(self, **changes: Any) -> "Model":
         """An unfitted copy, with some parameters changed."""
@@ -203,20 +228,34 @@ class Model:
     # Python's protocols.
     def __reduce__(self):
         return (_from_bytes, (self._model.to_bytes(),)) if self.fitted else \
-            (_unfitted, (self.estimator, self._model.all_params(), self.steps))
+            (_unfitted, (self.estimator, self._model.all_params(), self.steps, self._model.decision_params()))
 
     def __repr__(self) -> str:
         state = f"fitted, {self.task}" if self.fitted else "unfitted"
         steps = "".join(f"{s['name']} -> " for s in self.steps)
-        return f"<shipml.Model {steps}{self.estimator} ({state})>"
+        decision = self._model.decision_params()
+        wraps = "".join(f", {k} {v}" for k, v in decision.items() if k in ("calibrate", "threshold"))
+        return f"<shipml.Model {steps}{self.estimator} ({state}{wraps})>"
+
+
+def _decided(core, calibrate, calibration_cv, threshold, threshold_cv):
+    """`core` calibrated and thresholded as asked (unchanged when neither is)."""
+    if calibrate is not None:
+        core = core.calibrated(str(calibrate), int(calibration_cv))
+    if threshold is not None:
+        core = core.with_threshold(threshold if isinstance(threshold, str) else _params.text(threshold),
+                                   int(threshold_cv))
+    return core
 
 
 def _from_bytes(data: bytes) -> Model:
     return Model._wrap(_core.Model.from_bytes(data, "(pickled model)"))
 
 
-def _unfitted(estimator: str, params: Dict[str, str], steps: List[dict]) -> Model:
-    return Model._wrap(_core.Model(estimator, params, steps))
+def _unfitted(estimator: str, params: Dict[str, str], steps: List[dict], decision: Optional[dict] = None) -> Model:
+    d = decision or {}
+    return Model._wrap(_decided(_core.Model(estimator, params, steps), d.get("calibrate"),
+                                d.get("calibration_cv", 5), d.get("threshold"), d.get("threshold_cv", 5)))
 
 
 def _csv(categorical, numeric, missing) -> dict:

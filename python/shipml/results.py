@@ -75,7 +75,8 @@ class ScoreResult(_Printed):
 
     def predictions(self) -> pd.DataFrame:
         """The held-out predictions: row, fold, truth, predicted and, for
-        classification, the probability of each class."""
+        classification, the probability of each class (``proba:CLASS``; a
+        calibrated model's also before calibration, ``uncalibrated:CLASS``)."""
         return pd.read_csv(io.StringIO(self._core.held_out().to_csv()))
 
     def plot(self, kind: str, **options: Any):

@@ -69,6 +69,16 @@ py::array_t<double> to_array(std::vector<double>&& values);
 Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source,
                      const py::dict& roles = py::dict());
 
+/// The role columns of a call's keyword arguments (group, time, fold_column,
+/// weight), read while the GIL is held.
+struct SplitRoles {
+  std::string group, time, fold;
+  std::string weight;  ///< row weights of fits and metrics, not of the split
+};
+SplitRoles split_roles(const py::dict& o);
+/// The same data, from roles already read: safe without the GIL (run_long).
+Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source, const SplitRoles& roles);
+
 /// Validation settings from keyword arguments (test_size, cv, seed, task, threads).
 Validation make_validation(const py::dict& options);
 

@@ -72,19 +72,27 @@ py::array_t<double> to_array(std::vector<double>&& values) {
   return py::array_t<double>(static_cast<py::ssize_t>(owned->size()), owned->data(), free_it);
 }
 
+SplitRoles split_roles(const py::dict& o) {
+  auto role = [&](const char* key) {
+    return o.contains(key) && !o[key].is_none() ? o[key].cast<std::string>() : std::string();
+  };
+  return {role("group"), role("time"), role("fold_column"), role("weight")};
+}
+
 Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source,
-                     const py::dict& roles) {
+                     const SplitRoles& roles) {
   frame.column(target);  // a DataError naming the columns when it is not there
   Dataset d{frame, target, source};
-  auto role = [&](const char* key) {
-    return roles.contains(key) && !roles[key].is_none() ? roles[key].cast<std::string>() : std::string();
-  };
-  d.group = role("group");
-  d.time = role("time");
-  d.fold = role("fold_column");
-  d.weight = role("weight");
+  d.group = roles.group;
+  d.time = roles.time;
+  d.fold = roles.fold;
+  d.weight = roles.weight;
   d.check_roles();
   return d;
+}
+
+Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source, const py::dict& roles) {
+  return make_dataset(frame, target, source, split_roles(roles));
 }
 
 Validation make_validation(const py::dict& o) {

@@ -86,7 +86,8 @@ void bind_experiment(py::module_& m) {
       .def("json", [](const PermutationImportance& p) { return to_python(p.to_json()); });
 
   m.def("folds", [](const Frame& frame, const std::string& target, const py::dict& validation) {
-    const ScoringPlan plan = ScoringPlan::make(make_dataset(frame, target, "", validation), make_validation(validation));
+    const ScoringPlan plan =
+        ScoringPlan::make(make_dataset(frame, target, "", validation), make_validation(validation));
     py::list out;
     for (const Fold& f : plan.folds) {
       auto indices = [](const std::vector<std::size_t>& rows) {

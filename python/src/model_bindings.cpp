@@ -185,6 +185,26 @@ void bind_model(py::module_& m) {
              return std::make_unique<PyModel>(self.get()->with(changes));
            })
       .def(
+          "calibrated",
+          [](const PyModel& self, const std::string& method, int folds) {
+            return std::make_unique<PyModel>(self.get()->calibrated({parse_calibration_method(method), folds}));
+          },
+          py::arg("method"), py::arg("folds") = 5)
+      .def(
+          "with_threshold",
+          [](const PyModel& self, const std::string& threshold, int folds) {
+            ThresholdSpec spec = ThresholdSpec::parse(threshold);
+            spec.folds = folds;
+            return std::make_unique<PyModel>(self.get()->with_threshold(spec));
+          },
+          py::arg("threshold"), py::arg("folds") = 5)
+      .def("decision_params", [](const PyModel& self) { return self.get()->decision_params(); })
+      .def_property_readonly("decision_threshold",
+                             [](const PyModel& self) -> py::object {
+                               const auto t = self.get()->decision_threshold();
+                               return t ? py::object(py::float_(*t)) : py::none();
+                             })
+      .def(
           "fit_dataset",
           [](PyModel& self, const Frame& frame, const std::string& target, const std::optional<std::string>& task,
              const std::string& source, bool record, const std::optional<std::string>& weight) {

@@ -120,13 +120,16 @@ void bind_records(py::module_& m) {
     const auto* frame = o.contains("data") && !o["data"].is_none() ? o["data"].cast<const Frame*>() : nullptr;
     const std::string target = !o.contains("target") || o["target"].is_none() ? "" : o["target"].cast<std::string>();
     const std::string source_name = o.contains("source") ? o["source"].cast<std::string>() : "";
-    const std::string weight = !o.contains("weight") || o["weight"].is_none() ? "" : o["weight"].cast<std::string>();
+    // The columns that shape the curves' folds, and the weight column of their
+    // fits and metric (never features), read here:
+    // the providers run in run_long, without the GIL.
+    const SplitRoles roles = split_roles(o);
     source.predictions = [=] {
       if (predictions) return *predictions;
       if (!run.empty()) return run_predictions(RunStore::open(uri)->get(run));
       if (model && frame) {
         const std::string t = target.empty() ? model->target() : target;
-        return predictions_on(*model, make_dataset(*frame, t, source_name));
+        return predictions_on(*model, make_dataset(*frame, t, source_name, roles));
       }
       throw UsageError("the " + kind +
                        " chart needs held-out predictions: a score result, run=ID, or model= with data=");
@@ -144,10 +147,7 @@ void bind_records(py::module_& m) {
       if (!frame) throw UsageError("the " + kind + " chart needs data=");
       const std::string t = !target.empty() ? target : model_target;
       if (t.empty()) throw UsageError("the " + kind + " chart needs target= (the column the model predicts)");
-      Dataset d = make_dataset(*frame, t, source_name);
-      d.weight = weight;  // the curves' fits and metric, and permutation's metric, are weighted by it
-      d.check_roles();
-      return d;
+      return make_dataset(*frame, t, source_name, roles);
     };
     source.table = [=] {
       if (!frame) throw UsageError("the " + kind + " chart needs data=");
@@ -163,6 +163,7 @@ void bind_records(py::module_& m) {
     if (o.contains("seed") && !o["seed"].is_none()) source.seed = o["seed"].cast<std::uint64_t>();
     if (o.contains("top") && !o["top"].is_none()) source.top = o["top"].cast<std::size_t>();
     if (o.contains("bins") && !o["bins"].is_none()) source.bins = o["bins"].cast<int>();
+    if (o.contains("gap") && !o["gap"].is_none()) source.gap = TimeGap::parse(o["gap"].cast<std::string>());
     return run_long([&] { return make_chart(kind, source); });
   });
   m.def("render_inline_svg", [](const Chart& chart, const std::string& prefix, int width, int height,

@@ -58,14 +58,15 @@ void Dataset::check_roles() const {
     const auto& [option, column] = named[i];
     if (column->empty()) continue;
     if (!frame.find(*column))
-      throw UsageError(std::string(option) + " " + echoed(*column) + ": no such column (columns: " +
-                       listed(frame.names()) + ")");
+      throw UsageError(std::string(option) + " " + echoed(*column) +
+                       ": no such column (columns: " + listed(frame.names()) + ")");
     for (std::size_t j = 0; j < i; ++j)
       if (*named[j].second == *column)
         throw UsageError(std::string(option) + " " + echoed(*column) + " is also the " + named[j].first +
                          " column; a column has one role");
   }
-  if (frame.cols() <= 1 + roles().size()) throw DataError("no feature columns: every column is the target or has a role");
+  if (frame.cols() <= 1 + roles().size())
+    throw DataError("no feature columns: every column is the target or has a role");
 }
 
 void check_weights(std::span<const double> weights, std::size_t rows, const std::string& what) {

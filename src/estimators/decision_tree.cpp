@@ -82,8 +82,7 @@ class DecisionTree final : public Estimator {
         min_samples_split_(p.integer("min_samples_split")), min_samples_leaf_(p.integer("min_samples_leaf")),
         max_features_(p.text("max_features")), seed_(static_cast<std::uint64_t>(p.integer("seed"))) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes,
-           std::span<const double> weights) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     n_classes_ = n_classes;
     n_features_ = X.cols();
     const std::string criterion = resolve_criterion("decision_tree", criterion_name_, n_classes);

@@ -31,8 +31,7 @@ class Forest final : public Estimator {
         max_bins_(static_cast<int>(p.integer("max_bins"))), seed_(static_cast<std::uint64_t>(p.integer("seed"))),
         threads_(static_cast<int>(p.integer("threads"))) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes,
-           std::span<const double> weights) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     k_ = n_classes;
     features_ = X.cols();
     const std::string split_quality = resolve_criterion(name(), criterion_, k_);

@@ -1,9 +1,19 @@
 // Gaussian naive Bayes, as scikit-learn's GaussianNB: per class, each encoded
 // feature is a normal distribution (its mean and variance in that class, plus
-// var_smoothing x the largest feature variance, for stability); the class prior
-// is its share of the training rows. With weights, as scikit-learn: weighted
-// means, variances and shares; var_smoothing stays a share of the largest
-// unweighted variance, as there.
+// var_smoothing x the largest feature variance); the class prior is its share
+// of the training rows. With weights, as scikit-learn: weighted means,
+// variances and shares; var_smoothing stays a share of the largest unweighted
+// variance, as there.
+//
+// var_smoothing defaults to 0.1, not scikit-learn's 1e-9. The features arrive
+// standardised (the largest variance is about 1), and a feature constant within
+// a class (a pixel always blank in one digit, a one-hot column absent from a
+// rare class) would get a variance of 1e-9: any other value is then a veto
+// worth millions of log units, so the class is chosen by counting vetoes, not
+// by likelihood. A floor of a tenth of a feature's spread keeps rare values
+// unlikely rather than impossible. In 5-fold CV (bench/quality.sh) accuracy
+// rose on digits 0.79 -> 0.91, shuttle 0.73 -> 0.91, soybean 0.82 -> 0.91;
+// anything from 0.03 to 0.1 did about as well, 1 was too smooth.
 #include <cmath>
 
 #include "builtin.hpp"
@@ -16,14 +26,13 @@ class GaussianNb final : public Estimator {
  public:
   explicit GaussianNb(const Params& p) : smoothing_(p.real("var_smoothing")) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes,
-           std::span<const double> weights) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     const std::size_t n = X.rows(), d = X.cols(), k = static_cast<std::size_t>(n_classes);
     mean_ = Matrix::Zero(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(d));
     var_ = Matrix::Zero(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(d));
     // 1 per row without weights: products with 1 are exact, so unweighted fits are as before.
-    const std::vector<double> w = weights.empty() ? std::vector<double>(n, 1.0)
-                                                  : std::vector<double>(weights.begin(), weights.end());
+    const std::vector<double> w =
+        weights.empty() ? std::vector<double>(n, 1.0) : std::vector<double>(weights.begin(), weights.end());
     std::vector<double> count(k, 0);  // the weight of each class
     for (std::size_t i = 0; i < n; ++i) count[static_cast<std::size_t>(y[i])] += w[i];
     double total = 0;
@@ -136,7 +145,8 @@ EstimatorInfo gaussian_nb_info() {
       .summary = "Gaussian naive Bayes: a normal distribution per class and feature",
       .tasks = {Task::classification},
       .encoding = InputEncoding::one_hot_scaled,
-      .params = {real_param("var_smoothing", 1e-9, 0.0, "added to every variance, as a share of the largest")},
+      .params = {real_param("var_smoothing", 0.1, 0.0,
+                            "added to every variance, as a share of the largest (of standardised features)")},
       .create = [](const Params& p, Task) { return std::make_unique<GaussianNb>(p); },
   };
 }

@@ -82,8 +82,7 @@ class HistGradientBoosting final : public Estimator {
         min_category_rows_(p.integer("min_category_rows")), seed_(static_cast<std::uint64_t>(p.integer("seed"))),
         threads_(static_cast<int>(p.integer("threads"))) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes,
-           std::span<const double> weights) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     check_target(y, n_classes, X.cols());
     ensemble_.binner.fit(X, max_bins_);
     std::vector<double> weight = row_weights(y, k_, class_weight_);

@@ -10,7 +10,7 @@
 // on top of the distance weight; the k neighbours are still the k nearest
 // rows, so a row of weight 2 is not two rows (it takes one place among the k).
 // Rows of weight 0 are left out of the search altogether. Unequal weights are
-// kept in the model file (format 3); equal ones change nothing and are not.
+// kept in the model file (format 3 on); equal ones change nothing and are not.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -150,8 +150,7 @@ class Knn final : public Estimator {
       : k_(static_cast<std::size_t>(p.integer("n_neighbors"))), distance_weights_(p.text("weights") == "distance"),
         algorithm_(p.text("algorithm")), leaf_size_(static_cast<std::size_t>(p.integer("leaf_size"))), task_(task) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes,
-           std::span<const double> weights) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     if (X.rows() > std::numeric_limits<std::uint32_t>::max()) throw DataError("knn: more than 4 billion training rows");
     points_ = RowMatrix(X.dense());
     y_.assign(y.begin(), y.end());
@@ -196,7 +195,10 @@ class Knn final : public Estimator {
     out.array(std::vector<double>(points_.data(), points_.data() + points_.size()));
     out.array(y_);
     out.u64(static_cast<std::uint64_t>(n_classes_));
-    if (!weights_.empty()) out.array(weights_);  // format 3 (format_version())
+    // From format 3 on: the row weights, none when they are all alike (a
+    // calibrated knn is format 3 without them). format_version() asks for 3
+    // when there are some.
+    if (out.format_version >= 3) out.array(weights_);
   }
 
   void load(BinaryReader& in) override {
@@ -210,9 +212,8 @@ class Knn final : public Estimator {
     y_ = in.array<double>();
     if (y_.size() != rows) BinaryReader::fail("knn: one target per training point expected");
     n_classes_ = stored_class_count(in.u64(), "knn");
-    // Format 3: the row weights, when they differ (the model file checks the
-    // version: a file of format 1 or 2 with them is refused).
-    weights_ = in.at_end() ? std::vector<double>() : in.array<double>();
+    // From format 3 on: the row weights, none when they were all alike.
+    weights_ = in.format_version >= 3 ? in.array<double>() : std::vector<double>();
     if (!weights_.empty() && weights_.size() != rows) BinaryReader::fail("knn: one weight per training point expected");
     for (double w : weights_)
       if (!(w > 0 && std::isfinite(w))) BinaryReader::fail("knn: a row weight is not a positive number");

@@ -30,8 +30,7 @@ class Linear final : public Estimator {
   // weighted means are the centre, and each centred row is scaled by the square
   // root of its weight, so the squared residuals are summed with the weights.
   // The penalties are not scaled: a row of weight 2 is two rows.
-  void fit(const FeatureMatrix& features, std::span<const double> y_in, int,
-           std::span<const double> weights) override {
+  void fit(const FeatureMatrix& features, std::span<const double> y_in, int, std::span<const double> weights) override {
     const Matrix X = features.dense();
     const Eigen::Map<const Eigen::VectorXd> y(y_in.data(), static_cast<Eigen::Index>(y_in.size()));
     const Eigen::Map<const Eigen::VectorXd> w(weights.data(), static_cast<Eigen::Index>(weights.size()));

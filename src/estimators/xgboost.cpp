@@ -65,8 +65,7 @@ class XGBoost final : public Estimator {
  public:
   XGBoost(const Params& p, Task task) : params_(p), task_(task) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes,
-           std::span<const double> weights) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     n_classes_ = n_classes;
     features_ = X.cols();
     DMatrix data = to_dmatrix(X);

@@ -15,13 +15,21 @@ namespace shipml {
 
 namespace {
 
-// Best first by `metric`; ties keep the order given.
-void rank(std::vector<Result>& entries, const std::string& metric, bool greater) {
-  std::stable_sort(entries.begin(), entries.end(), [&](const Result& a, const Result& b) {
-    const double x = a.mean(metric), y = b.mean(metric);
+// Best first by `metric`; ties keep the order given. Returns where each ranked
+// entry was, so the best one's model (with its steps, calibration and
+// threshold) is the one refit.
+std::vector<std::size_t> rank(std::vector<Result>& entries, const std::string& metric, bool greater) {
+  std::vector<std::size_t> order(entries.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const double x = entries[a].mean(metric), y = entries[b].mean(metric);
     if (std::isnan(x) != std::isnan(y)) return std::isnan(y);  // NaN last
     return greater ? x > y : x < y;
   });
+  std::vector<Result> ranked;
+  for (std::size_t i : order) ranked.push_back(std::move(entries[i]));
+  entries = std::move(ranked);
+  return order;
 }
 
 }  // namespace
@@ -57,7 +65,7 @@ Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const
       board.entries[job / folds].folds[job % folds] = plan.run_fold(models[job / folds], job % folds);
       progress.tick();
     });
-    rank(board.entries, metric, board.greater_is_better);
+    const std::vector<std::size_t> order = rank(board.entries, metric, board.greater_is_better);
     const Result& best = board.entries.front();
     run.tag("best_estimator", best.estimator);
     std::map<std::string, std::string> params = {{"estimators", ""}, {"sort_metric", metric}};
@@ -67,7 +75,7 @@ Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const
     run.result(best);
     run.json_artifact("leaderboard.json", board.to_json());
     if (refit) {
-      Model best(board.entries.front().estimator, board.entries.front().params);
+      Model best = models[order.front()].clone();
       best.fit(data, {.task = plan.task});
       run.model_artifact("model.shipml", best);
       board.best_model = std::move(best);

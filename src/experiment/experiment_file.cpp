@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "model/decision_reader.hpp"
 #include "model/step_reader.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/names.hpp"
@@ -23,7 +24,10 @@ EstimatorSpec read_estimator(const Reader& r, const YAML::Node& n) {
   if (n.IsScalar()) {
     e.name = n.Scalar();  // - logistic
   } else if (n.IsMap() && n["name"]) {
-    r.keys(n, {"name", "params", "steps"}, "an estimator");  // - name: hist_gbdt / params: {...} / steps: [...]
+    // - name: hist_gbdt / params: {...} / steps: [...] / calibrate: isotonic / threshold: tune:f1
+    std::vector<std::string> keys = {"name", "params", "steps"};
+    keys.insert(keys.end(), kDecisionKeys.begin(), kDecisionKeys.end());
+    r.keys(n, keys, "an estimator");
     e.name = r.text(n["name"], "name");
     if (n["params"]) e.params = r.params(n["params"], e.name);
     if (n["steps"]) e.steps = read_steps(r, n["steps"]);
@@ -33,7 +37,13 @@ EstimatorSpec read_estimator(const Reader& r, const YAML::Node& n) {
   } else {
     r.fail(n, "an estimator is a name, {NAME: {params}} or {name: NAME, params: {...}}");
   }
-  r.at(n, [&] { Model(e.name, e.params, e.steps); });  // known estimator and steps, valid parameters
+  std::optional<Model> m;
+  r.at(n, [&] { m.emplace(e.name, e.params, e.steps); });  // known estimator and steps, valid parameters
+  if (n.IsMap() && n["name"]) {
+    const Model decided = read_decision(r, n, std::move(*m));
+    e.calibration = decided.calibration();
+    e.threshold = decided.threshold();
+  }
   return e;
 }
 
@@ -115,6 +125,13 @@ void read_select(const Reader& r, const YAML::Node& n, ExperimentSpec& s) {
 
 }  // namespace
 
+Model EstimatorSpec::model() const {
+  Model m(name, params, steps);
+  if (calibration) m = m.calibrated(*calibration);
+  if (threshold) m = m.with_threshold(*threshold);
+  return m;
+}
+
 ExperimentSpec ExperimentSpec::read(const std::string& path) {
   const YAML::Node root = load_yaml(path);
   const Reader r(path);
@@ -156,7 +173,8 @@ ExperimentSpec ExperimentSpec::read(const std::string& path) {
     if (v["threads"]) s.validation.threads = static_cast<int>(r.count(v["threads"], "validation.threads"));
     if (v["repeats"]) {
       s.validation.repeats = static_cast<int>(r.count(v["repeats"], "validation.repeats"));
-      if (s.validation.repeats < 1 || !v["cv"]) r.fail(v["repeats"], "validation.repeats needs cv and is at least 1");
+      if (s.validation.repeats < 1 || s.validation.folds < 2)
+        r.fail(v["repeats"], "validation.repeats is at least 1 and needs cv (not test_size)");
     }
     const char* roles[] = {"group", "time", "fold_column"};
     std::string* columns[] = {&s.group, &s.time, &s.fold};
@@ -247,7 +265,7 @@ class Experiment {
   void compare_estimators() {
     if (s_.estimators.size() <= 1) return;
     std::vector<Model> models;
-    for (const auto& e : s_.estimators) models.emplace_back(e.name, e.params, e.steps);
+    for (const auto& e : s_.estimators) models.push_back(e.model());
     Leaderboard board = compare(models, data_, v_, s_.metrics, s_.sort, !s_.search_space);
     write("leaderboard.json", board.to_json().dump(2) + "\n");
     if (!board.run_id.empty()) outcome_.run_ids.push_back(board.run_id);
@@ -304,7 +322,7 @@ class Experiment {
   Model model_of(const std::string& name) const {
     const auto it = std::find_if(s_.estimators.begin(), s_.estimators.end(),
                                  [&](const EstimatorSpec& e) { return e.name == name; });
-    return it == s_.estimators.end() ? Model(name) : Model(name, it->params, it->steps);
+    return it == s_.estimators.end() ? Model(name) : it->model();
   }
   Model selection_model() const {
     const SelectSpec& sel = *s_.select;

@@ -30,14 +30,15 @@ MetricInfo checked(MetricInfo m) {
 
 MetricInfo labels(std::string name, std::string doc, LabelFn fn) {
   return checked({std::move(name), std::move(doc), Task::classification, true, false,
-                  [fn](const Evaluation& e) { return fn(as_classes(e.truth), as_classes(e.predicted), e.weights); }});
+                  [fn](const Evaluation& e) { return fn(as_classes(e.truth), as_classes(e.predicted), e.weights); },
+                  true});
 }
 MetricInfo averaged(std::string name, std::string doc, AveragedFn fn, Average average) {
-  return checked(
-      {std::move(name), std::move(doc), Task::classification, true, average == Average::binary,
-       [fn, average](const Evaluation& e) {
-         return fn(as_classes(e.truth), as_classes(e.predicted), average, e.weights);
-       }});
+  return checked({std::move(name), std::move(doc), Task::classification, true, average == Average::binary,
+                  [fn, average](const Evaluation& e) {
+                    return fn(as_classes(e.truth), as_classes(e.predicted), average, e.weights);
+                  },
+                  true});
 }
 MetricInfo proba(std::string name, std::string doc, ProbaFn fn, bool greater_is_better, bool binary_only) {
   return checked({std::move(name), std::move(doc), Task::classification, greater_is_better, binary_only,

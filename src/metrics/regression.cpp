@@ -33,8 +33,7 @@ double mean_absolute_error(std::span<const double> y, std::span<const double> p,
   return weighted_mean(w, y.size(), "mae", [&](std::size_t i) { return std::abs(y[i] - p[i]); });
 }
 
-double mean_absolute_percentage_error(std::span<const double> y, std::span<const double> p,
-                                      std::span<const double> w) {
+double mean_absolute_percentage_error(std::span<const double> y, std::span<const double> p, std::span<const double> w) {
   const double eps = std::numeric_limits<double>::epsilon();
   return weighted_mean(w, y.size(), "mape",
                        [&](std::size_t i) { return std::abs(y[i] - p[i]) / std::max(std::abs(y[i]), eps); });

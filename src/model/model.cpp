@@ -30,6 +30,13 @@ Model& Model::operator=(Model&&) noexcept = default;
 Model::~Model() = default;
 
 Model Model::clone() const {
+  Model m = unwrapped();
+  m.calibration_spec_ = calibration_spec_;
+  m.threshold_spec_ = threshold_spec_;
+  return m;
+}
+
+Model Model::unwrapped() const {
   Model m;
   m.info_ = info_;
   m.params_ = params_;
@@ -40,7 +47,43 @@ Model Model::clone() const {
 Model Model::with(const std::map<std::string, std::string>& changes) const {
   auto params = params_.values();
   for (const auto& [k, v] : changes) params[k] = v;
-  return Model(info_->name, params, pipeline_.specs());
+  Model m(info_->name, params, pipeline_.specs());
+  m.calibration_spec_ = calibration_spec_;
+  m.threshold_spec_ = threshold_spec_;
+  return m;
+}
+
+Model Model::calibrated(const CalibrationSpec& spec) const {
+  if (spec.folds < 2)
+    throw UsageError("calibration needs at least 2 folds of out-of-fold predictions, got " +
+                     std::to_string(spec.folds));
+  if (!info_->supports(Task::classification))
+    throw UsageError(info_->name + " does not do classification: only a classifier's probabilities are calibrated");
+  Model m = clone();
+  m.calibration_spec_ = spec;
+  return m;
+}
+
+Model Model::with_threshold(const ThresholdSpec& spec) const {
+  spec.check();
+  if (!info_->supports(Task::classification))
+    throw UsageError(info_->name + " does not do classification: a decision threshold is a binary classifier's");
+  Model m = clone();
+  m.threshold_spec_ = spec;
+  return m;
+}
+
+std::map<std::string, std::string> Model::decision_params() const {
+  std::map<std::string, std::string> out;
+  if (calibration_spec_) {
+    out["calibrate"] = to_string(calibration_spec_->method);
+    out["calibration_cv"] = std::to_string(calibration_spec_->folds);
+  }
+  if (threshold_spec_) {
+    out["threshold"] = threshold_spec_->to_string();
+    if (threshold_spec_->tuned()) out["threshold_cv"] = std::to_string(threshold_spec_->folds);
+  }
+  return out;
 }
 
 std::map<std::string, std::string> Model::all_params() const {
@@ -101,6 +144,7 @@ void Model::fit(const Dataset& data, const FitOptions& options) {
 }
 
 void Model::fit(const Frame& features, const Column& target, const FitOptions& options) {
+  if (calibration_spec_ || threshold_spec_) return fit_with_decision(features, target, options);
   if (features.cols() == 0) throw DataError("no feature columns to train on");
   if (features.rows() == 0) throw DataError("no rows to train on");
   check_weights(options.weights, features.rows(), "the weights");
@@ -125,10 +169,11 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
     }
     if (std::count(seen.begin(), seen.end(), true) < 2) {
       const auto first = std::find(seen.begin(), seen.end(), true);
-      throw DataError("target '" + target.name() + "' has one class in the training rows" +
-                      (weights.empty() ? "" : " of positive weight") +
-                      (first == seen.end() ? "" : " ('" + classes[static_cast<std::size_t>(first - seen.begin())] + "')") +
-                      "; a classifier needs at least two");
+      throw DataError(
+          "target '" + target.name() + "' has one class in the training rows" +
+          (weights.empty() ? "" : " of positive weight") +
+          (first == seen.end() ? "" : " ('" + classes[static_cast<std::size_t>(first - seen.begin())] + "')") +
+          "; a classifier needs at least two");
     }
   } else {
     y = target_values(target);
@@ -186,6 +231,11 @@ FeatureMatrix Model::encode(const Frame& features) const {
   return encoder_.transform(pipeline_.empty() ? conformed : pipeline_.transform(conformed));
 }
 
+Matrix Model::decided_proba(const FeatureMatrix& X) const {
+  Matrix proba = learner_->predict_proba(X);
+  return calibrator_ ? calibrator_->apply(proba) : proba;
+}
+
 Predictions Model::predict(const Frame& features) const {
   require_fitted("predict");
   const FeatureMatrix X = encode(features);
@@ -193,11 +243,12 @@ Predictions Model::predict(const Frame& features) const {
   p.task = task_;
   if (task_ == Task::classification) {
     p.classes = classes_;
-    p.proba = learner_->predict_proba(X);
+    p.proba = decided_proba(X);
     p.values.resize(X.rows());
     for (Eigen::Index i = 0; i < p.proba.rows(); ++i) {
       Eigen::Index best = 0;
-      p.proba.row(i).maxCoeff(&best);
+      if (threshold_) best = p.proba(i, 1) >= *threshold_ ? 1 : 0;  // the second class is the positive one
+      else p.proba.row(i).maxCoeff(&best);
       p.values[static_cast<std::size_t>(i)] = static_cast<double>(best);
     }
   } else {
@@ -209,6 +260,14 @@ Predictions Model::predict(const Frame& features) const {
 }
 
 Matrix Model::predict_proba(const Frame& features) const {
+  require_fitted("predict probabilities");
+  if (task_ != Task::classification) throw UsageError(info_->name + ": a regression model has no class probabilities");
+  Matrix proba = decided_proba(encode(features));
+  refuse_not_finite(proba.data(), static_cast<std::size_t>(proba.rows()), static_cast<std::size_t>(proba.cols()));
+  return proba;
+}
+
+Matrix Model::predict_proba_uncalibrated(const Frame& features) const {
   require_fitted("predict probabilities");
   if (task_ != Task::classification) throw UsageError(info_->name + ": a regression model has no class probabilities");
   Matrix proba = learner_->predict_proba(encode(features));
@@ -247,6 +306,18 @@ nlohmann::json Model::inspect() const {
   nlohmann::json j = learner_->inspect(encoder_.output_names(), classes_);
   j["preprocessing"] = encoder_.describe();
   if (!pipeline_.empty()) j["pipeline"] = pipeline_.to_json();
+  if (calibrator_) {
+    j["calibration"] = calibrator_->describe(classes_);
+    j["calibration"]["cv"] = calibration_spec_ ? calibration_spec_->folds : 0;
+  }
+  if (threshold_) {
+    j["threshold"] = {{"value", *threshold_}, {"positive_class", classes_.at(1)}};
+    if (threshold_spec_ && threshold_spec_->tuned()) {
+      j["threshold"]["tuned_for"] = threshold_spec_->metric;
+      j["threshold"]["cv"] = threshold_spec_->folds;
+      j["threshold"]["cv_score"] = std::isfinite(threshold_score_) ? nlohmann::json(threshold_score_) : nullptr;
+    }
+  }
   return j;
 }
 

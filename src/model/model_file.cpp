@@ -9,12 +9,14 @@
 //              u64 LE    FNV-1a 64 of every byte before it
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
 
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/hash.hpp"
+#include "shipml/core/names.hpp"
 #include "shipml/io/file.hpp"
 #include "shipml/model/model.hpp"
 #include "shipml/model/model_file.hpp"
@@ -55,19 +57,37 @@ struct ModelFile {
         {"preprocessing", m.encoder_.describe()},
         {"metadata", m.metadata_},
     };
-    // Format 2 adds the pipeline, format 3 a knn's row weights; a model
-    // without either stays format 1, which every shipml reads. An older reader
-    // refuses a newer file rather than predict without its steps or weights.
-    const std::uint32_t version = std::max(m.pipeline_.empty() ? 1u : 2u, m.learner_->format_version());
+    // Format 2 adds the pipeline, format 3 calibration, a decision threshold
+    // and a knn's row weights; a model is written in the oldest format that
+    // holds it, which every shipml since reads. An older reader refuses a newer
+    // file rather than predict without its steps, its calibration, its
+    // threshold or its weights.
+    const bool decided = m.calibrator_ || m.threshold_;
+    const std::uint32_t version =
+        std::max({decided ? 3u : 1u, m.pipeline_.empty() ? 1u : 2u, m.learner_->format_version()});
     header["format_version"] = version;
     if (!m.pipeline_.empty()) {
       header["pipeline"] = m.pipeline_.to_json();
       header["pipeline_output_schema"] = m.pipeline_schema_.to_json();
     }
+    if (m.calibrator_)
+      header["calibration"] = {{"method", to_string(m.calibrator_->method())},
+                               {"input", to_string(m.calibrator_->input())},
+                               {"cv", m.calibration_spec_ ? m.calibration_spec_->folds : 5}};
+    if (m.threshold_) {
+      header["threshold"] = {{"value", *m.threshold_}};
+      if (m.threshold_spec_ && m.threshold_spec_->tuned()) {
+        header["threshold"]["metric"] = m.threshold_spec_->metric;
+        header["threshold"]["cv"] = m.threshold_spec_->folds;
+        header["threshold"]["score"] = std::isfinite(m.threshold_score_) ? nlohmann::json(m.threshold_score_) : nullptr;
+      }
+    }
     BinaryWriter body;
+    body.format_version = version;  // a knn's state has row weights from format 3 on
     m.encoder_.save(body);
     if (!m.pipeline_.empty()) m.pipeline_.save(body);
     m.learner_->save(body);
+    if (m.calibrator_) m.calibrator_->save(body);
 
     BinaryWriter file;
     const std::string header_text = header.dump();
@@ -128,6 +148,40 @@ struct ModelFile {
                        " predicts " + classes_text(shape.classes));
   }
 
+  // Format 3's header blocks: how the model was calibrated (the maps follow
+  // the learner in the body) and its threshold. Both are a classifier's, the
+  // threshold a binary one's, and each rebuilds the settings a refit uses.
+  static void read_decision(Model& m, const nlohmann::json& header) {
+    const bool binary = m.task_ == Task::classification && m.classes_.size() == 2;
+    if (header.contains("calibration")) {
+      const auto& c = header.at("calibration");
+      if (m.task_ != Task::classification) throw ModelError("the header calibrates a regression model");
+      const int folds = c.at("cv").get<int>();
+      if (folds < 2) throw ModelError("the header's calibration cv is " + std::to_string(folds) + " (at least 2)");
+      m.calibration_spec_ = CalibrationSpec{parse_calibration_method(c.at("method").get<std::string>()), folds};
+      parse_calibration_input(c.at("input").get<std::string>());
+    }
+    if (header.contains("threshold")) {
+      const auto& t = header.at("threshold");
+      if (!binary)
+        throw ModelError("the header's threshold is for two classes, and it names " + classes_text(m.classes_.size()));
+      const double value = t.at("value").get<double>();
+      if (!(value >= 0 && value <= 1))
+        throw ModelError("the header's threshold " + format_number(value) + " is not a probability (0 to 1)");
+      ThresholdSpec spec;
+      if (t.contains("metric")) {
+        spec.metric = t.at("metric").get<std::string>();
+        spec.folds = t.at("cv").get<int>();
+        if (t.contains("score") && t.at("score").is_number()) m.threshold_score_ = t.at("score").get<double>();
+      } else {
+        spec.value = value;
+      }
+      spec.check();
+      m.threshold_spec_ = spec;
+      m.threshold_ = value;
+    }
+  }
+
   static Model decode(std::string_view bytes, const std::string& name) {
     auto fail = [&](const std::string& why) -> ModelError { return ModelError(name + ": " + why); };
     if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
@@ -171,20 +225,24 @@ struct ModelFile {
         m.pipeline_ = Pipeline(Pipeline::specs_from_json(header.at("pipeline")));
         m.pipeline_schema_ = Schema::from_json(header.at("pipeline_output_schema"));
       }
+      if (version >= 3) read_decision(m, header);
       check_header(m);
       const Schema& encoded = m.pipeline_.empty() ? m.schema_ : m.pipeline_schema_;
       BinaryReader in(body);
+      in.format_version = version;  // a knn's state has row weights from format 3 on
       m.encoder_.load(in);
       if (!m.encoder_.matches(encoded)) throw fail("corrupted model file (preprocessing does not match the schema)");
       m.encoder_.bind(encoded);
       if (!m.pipeline_.empty()) m.pipeline_.load(in);
       auto learner = m.info_->create(m.params_, m.task_);
       learner->load(in);
+      if (m.calibration_spec_) {
+        const auto& c = header.at("calibration");
+        m.calibrator_.emplace();
+        m.calibrator_->load(in, m.calibration_spec_->method, parse_calibration_input(c.at("input").get<std::string>()),
+                            m.classes_.size());
+      }
       if (!in.at_end()) throw fail("corrupted model file (unexpected bytes after the fitted state)");
-      if (learner->format_version() > version)  // state an older format's layout does not have
-        throw fail("corrupted model file (unexpected bytes after the fitted state: " + m.info_->name +
-                   " state of format " + std::to_string(learner->format_version()) + " in a file of format " +
-                   std::to_string(version) + ")");
       m.learner_ = std::move(learner);
       if (!m.pipeline_.empty()) check_pipeline(m);
       check_learner(m);

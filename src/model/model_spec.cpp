@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "model/decision_reader.hpp"
 #include "model/step_reader.hpp"
 
 namespace shipml {
@@ -9,7 +10,9 @@ namespace shipml {
 Model read_model_spec(const std::string& path, const std::map<std::string, std::string>& changes) {
   const YAML::Node root = load_yaml(path);
   const Reader r(path);
-  r.keys(root, {"steps", "estimator", "params"}, "the model spec");
+  std::vector<std::string> keys = {"steps", "estimator", "params"};
+  keys.insert(keys.end(), kDecisionKeys.begin(), kDecisionKeys.end());
+  r.keys(root, keys, "the model spec");
   if (!root["estimator"]) r.fail(root, "the model spec needs an estimator");
   std::string estimator;
   std::map<std::string, std::string> params;
@@ -28,7 +31,7 @@ Model read_model_spec(const std::string& path, const std::map<std::string, std::
   for (const auto& [k, v] : changes) params[k] = v;
   std::optional<Model> m;
   r.at(est, [&] { m.emplace(estimator, params, steps); });
-  return std::move(*m);
+  return read_decision(r, root, std::move(*m));
 }
 
 }  // namespace shipml

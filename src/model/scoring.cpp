@@ -50,6 +50,7 @@ Result ScoringPlan::result_for(const Model& prototype) const {
   Result result;
   result.estimator = prototype.estimator();
   result.params = prototype.all_params();
+  for (const auto& [k, v] : prototype.decision_params()) result.params[k] = v;  // calibration, threshold
   result.task = task;
   result.classes = classes;
   result.seed = seed;
@@ -90,8 +91,10 @@ FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::siz
   model.fit(features.take(train), target.take(train), options);
   out.fit_seconds = seconds_since(start);
   start = std::chrono::steady_clock::now();
-  Predictions p = model.predict(features.take(fold.test));
+  const Frame test = features.take(fold.test);
+  Predictions p = model.predict(test);
   out.predict_seconds = seconds_since(start);
+  if (keep_predictions && model.calibration()) out.uncalibrated = model.predict_proba_uncalibrated(test);
   Evaluation e{task, static_cast<int>(classes.size()), {}, std::move(p.values), std::move(p.proba)};
   for (std::size_t i : fold.test) e.truth.push_back(truth[i]);
   if (!weights.empty())
@@ -138,9 +141,18 @@ HeldOutPredictions Result::held_out() const {
   for (const auto& f : folds) n += f.rows.size();
   if (task == Task::classification)
     e.proba.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(classes.size()));
+  // Before calibration too, when every fold kept it (a calibrated model's).
+  const bool uncalibrated =
+      task == Task::classification && n > 0 && std::all_of(folds.begin(), folds.end(), [](const FoldResult& f) {
+        return f.uncalibrated.rows() == static_cast<Eigen::Index>(f.rows.size());
+      });
+  if (uncalibrated) out.uncalibrated.resize(e.proba.rows(), e.proba.cols());
   for (std::size_t k = 0; k < folds.size(); ++k) {
     const FoldResult& f = folds[k];
     for (std::size_t i = 0; i < f.rows.size(); ++i) {
+      if (uncalibrated)
+        out.uncalibrated.row(static_cast<Eigen::Index>(out.rows.size())) =
+            f.uncalibrated.row(static_cast<Eigen::Index>(i));
       if (task == Task::classification)
         e.proba.row(static_cast<Eigen::Index>(out.rows.size())) = f.held_out.proba.row(static_cast<Eigen::Index>(i));
       out.rows.push_back(f.rows[i]);
@@ -170,6 +182,11 @@ std::string HeldOutPredictions::to_csv() const {
     for (std::size_t c = 0; c < classes.size(); ++c) {
       const auto col = e.proba.col(static_cast<Eigen::Index>(c));
       table.add(Column::numeric("proba:" + classes[c], std::vector<double>(col.begin(), col.end())));
+    }
+    for (Eigen::Index c = 0; c < uncalibrated.cols(); ++c) {
+      const auto col = uncalibrated.col(c);
+      table.add(Column::numeric("uncalibrated:" + classes[static_cast<std::size_t>(c)],
+                                std::vector<double>(col.begin(), col.end())));
     }
   } else {
     table.add(Column::numeric("truth", e.truth));
@@ -209,16 +226,23 @@ HeldOutPredictions HeldOutPredictions::from_csv(const std::string& text, const s
   const auto predicted = labels("predicted");
   e.truth.assign(truth.begin(), truth.end());
   e.predicted.assign(predicted.begin(), predicted.end());
-  e.proba.resize(static_cast<Eigen::Index>(table.rows()), static_cast<Eigen::Index>(out.classes.size()));
-  for (std::size_t c = 0; c < out.classes.size(); ++c) {
-    const auto values = table.column("proba:" + out.classes[c]).values();
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (std::isnan(values[i]))
-        throw DataError(source + ": line " + std::to_string(i + 2) + ", column proba:" + out.classes[c] +
-                        ": a probability is missing");
-      e.proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = values[i];
+  // Probabilities per class: calibrated (or the model's own), and a calibrated
+  // model's before calibration when the file has them.
+  auto read_proba = [&](const std::string& prefix, Matrix& into) {
+    into.resize(static_cast<Eigen::Index>(table.rows()), static_cast<Eigen::Index>(out.classes.size()));
+    for (std::size_t c = 0; c < out.classes.size(); ++c) {
+      const auto values = table.column(prefix + out.classes[c]).values();
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        if (std::isnan(values[i]))
+          throw DataError(source + ": line " + std::to_string(i + 2) + ", column " + prefix + out.classes[c] +
+                          ": a probability is missing");
+        into(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = values[i];
+      }
     }
-  }
+  };
+  read_proba("proba:", e.proba);
+  if (!out.classes.empty() && table.find("uncalibrated:" + out.classes.front()))
+    read_proba("uncalibrated:", out.uncalibrated);
   return out;
 }
 

@@ -62,8 +62,7 @@ Splits make_splits(const Dataset& data, const Validation& v, std::span<const int
   } else if (!data.fold.empty()) {
     refuse(v.repeats > 1, "folds given by a column are the same every time: repeats need shuffled folds");
     s.folds = folds_from_column(data.frame.column(data.fold));
-    how << s.folds.size() << (s.folds.size() == 1 ? " fold" : " folds") << " from column '" << echoed(data.fold)
-        << "'";
+    how << s.folds.size() << (s.folds.size() == 1 ? " fold" : " folds") << " from column '" << echoed(data.fold) << "'";
     return {std::move(s.folds), how.str()};
   } else if (!data.time.empty()) {
     refuse(v.repeats > 1, "time-ordered folds are the same every time: repeats need shuffled folds");

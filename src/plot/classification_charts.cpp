@@ -209,26 +209,69 @@ Chart lift_chart(const HeldOutPredictions& p) {
 Chart calibration_chart(const HeldOutPredictions& p, int bins) {
   const Evaluation& e = classification(p, "calibration");
   if (bins < 2) throw UsageError("calibration needs at least 2 bins");
-  Chart c{.title = "Calibration",
+  // A calibrated model's run keeps its probabilities before calibration too:
+  // then each curve is drawn twice, after (solid) and before (dashed), with
+  // the scores that say which is better calibrated.
+  const bool before_after = p.uncalibrated.rows() == e.proba.rows() && p.uncalibrated.cols() == e.proba.cols();
+  const bool binary = p.classes.size() == 2;
+  Chart c{.title = before_after ? "Calibration, before and after" : "Calibration",
           .subtitle = rows_note(p) + ", " + std::to_string(bins) + " bins",
           .x_label = "Mean predicted probability",
           .y_label = "Observed frequency"};
   unit_square(c);
   c.legend = Chart::Corner::top_left;
-  for (std::size_t k : curve_classes(p)) {
+  c.wide_legend = before_after;
+  const std::vector<int> truth(e.truth.begin(), e.truth.end());
+  auto curve = [&](const Matrix& proba, std::size_t k) {
     const auto positive = is_class(e, k);
-    const auto score = proba_of(e, k);
     std::vector<double> sum_p(static_cast<std::size_t>(bins), 0), sum_y(sum_p), count(sum_p);
-    for (std::size_t i = 0; i < score.size(); ++i) {
-      const auto b =
-          std::min<std::size_t>(static_cast<std::size_t>(bins) - 1, static_cast<std::size_t>(score[i] * bins));
-      sum_p[b] += score[i], sum_y[b] += positive[i], count[b] += 1;
+    for (Eigen::Index i = 0; i < proba.rows(); ++i) {
+      const double score = proba(i, static_cast<Eigen::Index>(k));
+      const auto b = std::min<std::size_t>(static_cast<std::size_t>(bins) - 1, static_cast<std::size_t>(score * bins));
+      sum_p[b] += score, sum_y[b] += positive[static_cast<std::size_t>(i)], count[b] += 1;
     }
-    Series s{.kind = Series::Kind::line, .name = p.classes.size() == 2 ? "model" : p.classes[k]};
+    Series s{.kind = Series::Kind::line};
     for (std::size_t b = 0; b < count.size(); ++b)
       if (count[b] > 0) s.x.push_back(sum_p[b] / count[b]), s.y.push_back(sum_y[b] / count[b]);
-    c.series.push_back(s);
+    return s;
+  };
+  // The class's Brier score against the rest (the binary Brier score for the positive class).
+  auto brier = [&](const Matrix& proba, std::size_t k) {
+    double total = 0;
+    for (std::size_t i = 0; i < truth.size(); ++i) {
+      const double d =
+          proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) - (truth[i] == static_cast<int>(k));
+      total += d * d;
+    }
+    return total / static_cast<double>(truth.size());
+  };
+  int color = 0;
+  for (std::size_t k : curve_classes(p)) {
+    Series after = curve(e.proba, k);
+    after.name = binary ? "model" : p.classes[k];
+    if (before_after) {
+      Series before = curve(p.uncalibrated, k);
+      if (binary) {  // two colours, each curve named with its scores
+        after.name = "calibrated: Brier " + fixed(brier(e.proba, k)) + ", log loss " + fixed(log_loss(truth, e.proba));
+        before.name = "uncalibrated: Brier " + fixed(brier(p.uncalibrated, k)) + ", log loss " +
+                      fixed(log_loss(truth, p.uncalibrated));
+        after.color = color++;
+        before.color = color++;
+      } else {  // a colour per class, dashed before: one legend entry per class keeps the legend off the curves
+        after.name =
+            p.classes[k] + ": Brier " + fixed(brier(e.proba, k)) + " (" + fixed(brier(p.uncalibrated, k)) + " before)";
+        after.color = before.color = color++;
+      }
+      before.dashed = true;
+      c.series.push_back(std::move(after));
+      c.series.push_back(std::move(before));
+    } else {
+      c.series.push_back(std::move(after));
+    }
   }
+  if (before_after && !binary)
+    c.subtitle += "; dashed: before calibration; log loss " + fixed(log_loss(truth, e.proba)) + " after, " +
+                  fixed(log_loss(truth, p.uncalibrated)) + " before";
   c.series.push_back(reference({0, 1}, {0, 1}, "perfectly calibrated"));
   return c;
 }

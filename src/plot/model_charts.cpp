@@ -107,6 +107,7 @@ HeldOutPredictions predictions_on(const Model& model, const Dataset& data) {
                         "' was not seen in training (classes: " + listed(out.classes) + ")");
     e.truth.assign(idx.begin(), idx.end());
     e.proba = pred.proba;
+    if (model.calibration()) out.uncalibrated = model.predict_proba_uncalibrated(data.features());
   } else {
     e.truth = target_values(data.labels());
   }

@@ -189,7 +189,7 @@ class Painter {
   }
 
   // One series: a filled band, markers, a line or a histogram outline (dashed
-  // grey when it is a reference guide).
+  // grey when it is a reference guide, dashed in its colour for comparison).
   void draw_series(const Series& s, Rgb rgb, const Plot& p) {
     cairo_t* cr = c_.cr();
     cairo_new_path(cr);
@@ -222,7 +222,7 @@ class Painter {
     c_.color(rgb);
     cairo_set_line_width(cr, s.reference ? 1.2 : 2);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    if (s.reference) {
+    if (s.reference || s.dashed) {
       const double dash[] = {5, 4};
       cairo_set_dash(cr, dash, 2, 0);
     }
@@ -237,7 +237,7 @@ class Painter {
     if (entries.empty()) return;
     c_.font(kTickSize);
     const double row = c_.text_height() + 7, swatch = 18, pad = 8;
-    const double max_text = (right - left) * 0.55 - swatch - 3 * pad;
+    const double max_text = (right - left) * (chart_.wide_legend ? 0.85 : 0.55) - swatch - 3 * pad;
     double text_w = 0;
     for (auto i : entries) text_w = std::max(text_w, c_.text_width(c_.fit(chart_.series[i].name, max_text)));
     const double w = swatch + text_w + 3 * pad, h = static_cast<double>(entries.size()) * row + pad;
@@ -258,7 +258,7 @@ class Painter {
         c_.rect(x + pad, cy - 5, swatch, 10);
       } else {
         c_.color(colors[entries[e]]);
-        c_.line(x + pad, cy, x + pad + swatch, cy, s.reference ? 1.2 : 2.5, s.reference);
+        c_.line(x + pad, cy, x + pad + swatch, cy, s.reference ? 1.2 : 2.5, s.reference || s.dashed);
       }
       c_.color(kInk);
       c_.text(c_.fit(s.name, max_text), x + 2 * pad + swatch, cy + c_.text_height() / 2 - 1);

@@ -67,6 +67,12 @@ class StandardScaler final : public AffineScaler {
       double mean = 0, var = 0;
       for (double x : v) mean += x / static_cast<double>(v.size());
       for (double x : v) var += (x - mean) * (x - mean) / static_cast<double>(v.size());
+      // Values near the double's limit (1e308) overflow the spread: the column
+      // would pass unscaled with no word, so it is refused as the encoder does.
+      if (with_std_ && !std::isfinite(var))
+        throw DataError("standard_scaler: column '" + c.name() +
+                        "' holds numbers too large to standardise: their spread overflows; divide them by a power "
+                        "of ten or clip them");
       center_.push_back(with_mean_ && !v.empty() ? mean : 0.0);
       scale_.push_back(with_std_ ? safe(std::sqrt(var)) : 1.0);
     }

@@ -132,6 +132,7 @@ void TrackedRun::model(const Model& model) {
   if (!active()) return;
   std::map<std::string, std::string> params = model.all_params();
   params["estimator"] = model.estimator();
+  for (const auto& [k, v] : model.decision_params()) params[k] = v;  // calibration and threshold
   std::string steps;
   for (const auto& step : model.pipeline().specs()) steps += (steps.empty() ? "" : ",") + step.name;
   if (!steps.empty()) params["pipeline"] = steps;
@@ -141,6 +142,10 @@ void TrackedRun::model(const Model& model) {
 void TrackedRun::trained(const Model& model) {
   if (!active()) return;
   store_->log_metrics(run_.id, {{"fit_seconds", model.metadata()["training"].value("fit_seconds", 0.0)}});
+  // The threshold a fit chose (a tuned one, with its cross-validated score).
+  if (const auto t = model.decision_threshold()) store_->log_metrics(run_.id, {{"decision_threshold", *t}});
+  if (std::isfinite(model.threshold_score()))
+    store_->log_metrics(run_.id, {{"threshold_cv_" + model.threshold()->metric, model.threshold_score()}});
   const nlohmann::json learned = model.inspect();
   for (const auto& [key, series] : learned.items()) {
     if (!key.ends_with("_per_round") || !series.is_array()) continue;

@@ -93,7 +93,8 @@ TEST(Cli, CompareWithNoEstimatorScoresABaselineOfEachFamily) {
   const auto r = run_cli("compare --data " + data("iris.csv") + " --target species --cv 3 --json -q --no-track");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::set<std::string> names;
-  for (const auto& e : nlohmann::json::parse(r.out)["entries"]) names.insert(e["estimator"]);
+  const auto board = nlohmann::json::parse(r.out);
+  for (const auto& e : board["entries"]) names.insert(e["estimator"]);
   EXPECT_EQ(names, (std::set<std::string>{"logistic", "random_forest", "hist_gbdt", "knn"}));
   const auto regression = run_cli("compare --data " + data("diabetes.csv") +
                                   " --target progression --cv 3 --set knn.n_neighbors=9 --json -q --no-track");

@@ -59,8 +59,9 @@ TEST(WeightCli, TrainWithWholeNumberWeightsIsTrainOnRepeatedRows) {
   const auto weighted = run_cli("train --data " + files.weighted + " --target progression -e decision_tree --set " +
                                 "max_depth=4 --weight w -q -o " + tmp.file("w.shipml"));
   ASSERT_EQ(weighted.exit_code, 0) << weighted.err;
-  const auto repeated = run_cli("train --data " + files.repeated +
-                                " --target progression -e decision_tree --set max_depth=4 -q -o " + tmp.file("r.shipml"));
+  const auto repeated =
+      run_cli("train --data " + files.repeated + " --target progression -e decision_tree --set max_depth=4 -q -o " +
+              tmp.file("r.shipml"));
   ASSERT_EQ(repeated.exit_code, 0) << repeated.err;
   const auto a = run_cli("predict -m " + tmp.file("w.shipml") + " --data " + test::data_path("diabetes.csv"));
   const auto b = run_cli("predict -m " + tmp.file("r.shipml") + " --data " + test::data_path("diabetes.csv"));
@@ -116,8 +117,8 @@ TEST(WeightCli, ExperimentFilesNameItUnderData) {
   const test::TempDir tmp;
   const std::string spec = tmp.file("weighted.yaml");
   write_file_atomic(spec, "name: weighted\ndata: {path: " + files.weighted +
-                       ", target: progression, weight: w}\nvalidation: {cv: 3}\nestimators: [linear]\nout: " +
-                       tmp.file("out") + "\n");
+                              ", target: progression, weight: w}\nvalidation: {cv: 3}\nestimators: [linear]\nout: " +
+                              tmp.file("out") + "\n");
   const auto r = run_cli("run " + spec + " -q");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("rows weighted by 'w'"), std::string::npos) << r.out;

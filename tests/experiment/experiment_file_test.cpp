@@ -102,6 +102,29 @@ TEST(ExperimentFile, ErrorsNameTheLineAndColumn) {
   expect_error(data + "estimators: [logistic]\nselect: {method: lasso}\n", "line 3", "select.method must be");
   expect_error("estimators: [logistic]\n", "line 1", "needs data");
   expect_error(data + "estimators: [logistic\n", "line 3", "");  // YAML syntax
+  expect_error(data + "estimators: [logistic]\nvalidation: {group: a, time: b}\n", "line 3",
+               "validation takes one of group, time and fold_column");
+  expect_error(data + "estimators: [logistic]\nvalidation: {gap: 7d}\n", "line 3",
+               "validation.gap needs validation.time");
+  expect_error(data + "estimators: [logistic]\nvalidation: {time: t, gap: 7y}\n", "line 3", "gap '7y'");
+  expect_error(data + "estimators: [logistic]\nvalidation: {test_size: 0.2, repeats: 2}\n", "line 3",
+               "validation.repeats");
+}
+
+TEST(ExperimentFile, AGroupedValidationKeepsGroupsWholeAndTheGroupIsNoFeature) {
+  TempDir tmp;
+  const std::string file = write(tmp, "grouped.yaml",
+                                 "data: {path: " + data_path("churn.csv") +
+                                     ", target: churn}\nvalidation: {cv: 3, group: state, repeats: 2}\n"
+                                     "estimators: [logistic]\nout: " +
+                                     tmp.file("out") + "\n");
+  const ExperimentSpec spec = ExperimentSpec::read(file);
+  EXPECT_EQ(spec.group, "state");
+  EXPECT_EQ(spec.validation.repeats, 2);
+  const ExperimentOutcome o = run_experiment(spec);
+  EXPECT_NE(o.report.find("3-fold CV x 2, grouped by 'state', stratified"), std::string::npos) << o.report;
+  const Model best = Model::load(tmp.file("out/best.shipml"));
+  for (const auto& name : best.schema().names()) EXPECT_NE(name, "state");
 }
 
 TEST(ExperimentFile, RunCommandChecksAndRuns) {

@@ -110,6 +110,12 @@ TEST(NonFinite, AColumnTooLargeToStandardiseIsNamed) {
   // Trees take such numbers as they are.
   const auto tree = run_cli("score --data " + dir.file("huge.csv") + " -t y -e hist_gbdt", "SHIPML_TRACKING=off");
   EXPECT_EQ(tree.exit_code, 0) << tree.err;
+  // A pipeline's scaler refuses them too, rather than pass them on unscaled to a tree.
+  const auto scaled = run_cli("score --data " + dir.file("huge.csv") + " -t y -e hist_gbdt --step standard_scaler",
+                              "SHIPML_TRACKING=off");
+  EXPECT_EQ(scaled.exit_code, 1) << scaled.err;
+  EXPECT_NE(scaled.err.find("standard_scaler: column 'x' holds numbers too large to standardise"), std::string::npos)
+      << scaled.err;
 }
 
 TEST(NonFinite, TheServerRefusesInfinityNamingTheColumn) {
@@ -170,12 +176,17 @@ TEST(MetricsOnNaN, ScoringAModelThatAnswersNaNEndsWithAnError) {
 }
 
 // 3. Memory: a dense encoding larger than the machine is refused before it is allocated.
+// `rows` rows, each of its own city: as many categories as rows.
+std::string a_city_per_row(int rows) {
+  std::string csv = "city,x,y\n";
+  for (int i = 0; i < rows; ++i)
+    csv += "c" + std::to_string(i) + "," + std::to_string(i % 13) + "," + (i % 2 ? "a" : "b") + "\n";
+  return csv;
+}
+
 TEST(Memory, OneHotOfAHundredThousandCategoriesIsRefusedNamingTheColumn) {
   TempDir dir;
-  std::string csv = "city,x,y\n";
-  for (int i = 0; i < 100000; ++i)
-    csv += "c" + std::to_string(i) + "," + std::to_string(i % 13) + "," + (i % 2 ? "a" : "b") + "\n";
-  write(dir.file("cities.csv"), csv);
+  write(dir.file("cities.csv"), a_city_per_row(100000));
   // The same limit on every machine, however much memory it has.
   const auto r = run_cli("train --data " + dir.file("cities.csv") + " -t y -e logistic -o " + dir.file("m.shipml"),
                          "SHIPML_TRACKING=off SHIPML_MEMORY_LIMIT=8G timeout 120");
@@ -191,10 +202,7 @@ TEST(Memory, OneHotOfAHundredThousandCategoriesIsRefusedNamingTheColumn) {
 
 TEST(Memory, APipelinesOneHotStepIsCheckedToo) {
   TempDir dir;
-  std::string csv = "city,x,y\n";
-  for (int i = 0; i < 100000; ++i)
-    csv += "c" + std::to_string(i) + "," + std::to_string(i % 13) + "," + (i % 2 ? "a" : "b") + "\n";
-  write(dir.file("cities.csv"), csv);
+  write(dir.file("cities.csv"), a_city_per_row(100000));
   write(dir.file("pipeline.yaml"), "steps:\n  - one_hot\nestimator: logistic\n");
   const auto r = run_cli("train --data " + dir.file("cities.csv") + " -t y --pipeline " + dir.file("pipeline.yaml") +
                              " -o " + dir.file("m.shipml"),
@@ -218,15 +226,17 @@ TEST(Memory, ALimitOfItsOwnFromTheEnvironment) {
   EXPECT_EQ(parse_memory_size("1048576"), std::uint64_t{1} << 20);
   EXPECT_EQ(parse_memory_size("512M"), std::uint64_t{512} << 20);
   EXPECT_EQ(parse_memory_size("1.5g"), std::uint64_t{3} << 29);
-  for (const char* bad : {"", "lots", "-1G", "0", "8GB", "1e30T"}) EXPECT_THROW(parse_memory_size(bad), UsageError) << bad;
+  for (const char* bad : {"", "lots", "-1G", "0", "8GB", "1e30T"})
+    EXPECT_THROW(parse_memory_size(bad), UsageError) << bad;
 
   TempDir dir;
   // 20,000 categories over 20,000 rows: a 3.0 GB block this machine could give, but not a 200 MB budget.
   std::string csv = "city,y\n";
   for (int i = 0; i < 20000; ++i) csv += "c" + std::to_string(i) + "," + (i % 2 ? "a" : "b") + "\n";
   write(dir.file("cities.csv"), csv);
-  const auto limited = run_cli("train --data " + dir.file("cities.csv") + " -t y -e logistic -o " + dir.file("m.shipml"),
-                               "SHIPML_TRACKING=off SHIPML_MEMORY_LIMIT=200M timeout 120");
+  const auto limited =
+      run_cli("train --data " + dir.file("cities.csv") + " -t y -e logistic -o " + dir.file("m.shipml"),
+              "SHIPML_TRACKING=off SHIPML_MEMORY_LIMIT=200M timeout 120");
   EXPECT_EQ(limited.exit_code, 1) << limited.err;
   EXPECT_NE(limited.err.find("more than the 200.0 MB of memory available"), std::string::npos) << limited.err;
   const auto bad = run_cli("train --data " + dir.file("cities.csv") + " -t y -e logistic -o " + dir.file("m.shipml"),

@@ -487,5 +487,101 @@ TEST(LyingModelFile, BinningRefusesEdgesOutOfOrder) {
   }
 }
 
+// ---- calibration and threshold (format 3): the header's blocks and the calibrator's maps
+
+Parts calibrated(const std::string& data, const std::string& target, CalibrationMethod method) {
+  Model m = Model("gaussian_nb").calibrated({method, 3});
+  m.fit(read_dataset(test::data_path(data), target));
+  return take_apart(encode_model(m));
+}
+
+// Where a binary isotonic calibrator's n thresholds start (after its count):
+// the body ends with u64 1, then n thresholds and n values, each an array.
+std::size_t isotonic_thresholds_at(const std::string& body, std::uint64_t& n) {
+  auto u64_at = [&](std::size_t at) {
+    std::uint64_t v;
+    std::memcpy(&v, body.data() + at, 8);
+    return v;
+  };
+  for (n = 1; 16 * n + 24 <= body.size(); ++n) {
+    const std::size_t start = body.size() - 16 * n - 24;
+    if (u64_at(start) == 1 && u64_at(start + 8) == n && u64_at(body.size() - 8 * n - 8) == n) return start + 16;
+  }
+  ADD_FAILURE() << "no isotonic calibrator at the end of the body";
+  return 0;
+}
+
+TEST(LyingModelFile, ACalibratorForAnotherClassCountIsRefused) {
+  Parts p = calibrated("iris.csv", "species", CalibrationMethod::sigmoid);
+  overwrite<std::uint64_t>(p.body, p.body.size() - 3 * 16 - 8, 2);  // 3 maps of (a, b), one per class
+  EXPECT_EQ(load_error(put_together(p)),
+            "model.shipml: model body is corrupted: calibration: 2 calibrators for 3 classes (3 expected: one per "
+            "class)");
+}
+
+TEST(LyingModelFile, ASigmoidParameterThatIsNotANumberIsRefused) {
+  Parts p = calibrated("breast_cancer.csv", "diagnosis", CalibrationMethod::sigmoid);
+  overwrite<double>(p.body, p.body.size() - 8, NAN);
+  EXPECT_EQ(load_error(put_together(p)),
+            "model.shipml: model body is corrupted: calibration: calibrator 1: a sigmoid parameter is not a number");
+}
+
+TEST(LyingModelFile, IsotonicThresholdsNotIncreasingAreRefused) {
+  Parts p = calibrated("breast_cancer.csv", "diagnosis", CalibrationMethod::isotonic);
+  std::uint64_t n = 0;
+  const std::size_t at = isotonic_thresholds_at(p.body, n);
+  ASSERT_GE(n, 2u);
+  double first, second;
+  std::memcpy(&first, p.body.data() + at, 8);
+  std::memcpy(&second, p.body.data() + at + 8, 8);
+  overwrite<double>(p.body, at, second);
+  overwrite<double>(p.body, at + 8, first);
+  EXPECT_EQ(load_error(put_together(p)),
+            "model.shipml: model body is corrupted: calibration: calibrator 1: thresholds not increasing (at 2)");
+  Parts q = calibrated("breast_cancer.csv", "diagnosis", CalibrationMethod::isotonic);
+  const std::size_t values_at = isotonic_thresholds_at(q.body, n) + 8 * n + 8;
+  overwrite<double>(q.body, values_at, 1.5);  // a probability above 1
+  EXPECT_EQ(load_error(put_together(q)),
+            "model.shipml: model body is corrupted: calibration: calibrator 1: values not non-decreasing "
+            "probabilities (at 1)");
+}
+
+TEST(LyingModelFile, ACalibrationHeaderWithoutItsMapsIsRefused) {
+  Parts p = calibrated("breast_cancer.csv", "diagnosis", CalibrationMethod::sigmoid);
+  p.body.resize(p.body.size() - 24);  // the count and (a, b) gone
+  EXPECT_EQ(load_error(put_together(p)), "model.shipml: model body is corrupted: unexpected end of data");
+  // The maps without the header's block: a format-2 reading sees bytes it does not know.
+  Parts q = calibrated("breast_cancer.csv", "diagnosis", CalibrationMethod::sigmoid);
+  q.version = 2;
+  EXPECT_EQ(load_error(put_together(q)),
+            "model.shipml: corrupted model file (unexpected bytes after the fitted state)");
+}
+
+TEST(LyingModelFile, ACalibratedRegressionIsRefused) {
+  Parts p = trained("linear", "diabetes.csv", "progression");
+  p.version = 3;
+  p.header["calibration"] = {{"method", "sigmoid"}, {"input", "probability"}, {"cv", 5}};
+  EXPECT_EQ(load_error(put_together(p)), "model.shipml: the header calibrates a regression model");
+}
+
+TEST(LyingModelFile, AThresholdOnThreeClassesOrOutsideZeroToOneIsRefused) {
+  Parts p = trained("decision_tree", "iris.csv", "species");
+  p.version = 3;
+  p.header["threshold"] = {{"value", 0.3}};
+  EXPECT_EQ(load_error(put_together(p)),
+            "model.shipml: the header's threshold is for two classes, and it names 3 classes");
+  Parts q = trained("decision_tree", "breast_cancer.csv", "diagnosis");
+  q.version = 3;
+  q.header["threshold"] = {{"value", 1.5}};
+  EXPECT_EQ(load_error(put_together(q)), "model.shipml: the header's threshold 1.5 is not a probability (0 to 1)");
+  q.header["threshold"] = {{"value", 0.4}, {"metric", "roc_auc"}, {"cv", 5}};
+  EXPECT_NE(load_error(put_together(q))
+                .find("cannot load: threshold tune:roc_auc: roc_auc does not depend on the "
+                      "threshold"),
+            std::string::npos);
+  q.header["threshold"] = {{"value", 0.4}};  // and as it should be: it loads
+  EXPECT_EQ(load_error(put_together(q)), "no error");
+}
+
 }  // namespace
 }  // namespace shipml

@@ -50,8 +50,8 @@ TEST(GroupSplits, NoGroupOnBothSidesInAnyFoldRepeatOrHoldOut) {
   Dataset d = customers();
   d.group = "customer";
   const auto classes = strata(d);
-  for (const Validation& v : {Validation{.folds = 5}, Validation{.folds = 4, .repeats = 3}, Validation{.test_size = 0.2},
-                              Validation{.folds = 5, .seed = 9}}) {
+  for (const Validation& v : {Validation{.folds = 5}, Validation{.folds = 4, .repeats = 3},
+                              Validation{.test_size = 0.2}, Validation{.folds = 5, .seed = 9}}) {
     const Splits stratified = make_splits(d, v, classes), plain = make_splits(d, v);
     expect_no_group_crosses(d, stratified.folds);
     expect_no_group_crosses(d, plain.folds);
@@ -83,7 +83,9 @@ TEST(GroupSplits, TooFewGroupsOrAMissingGroupIsRefusedByName) {
   g[7] = "";
   Frame with_missing;
   with_missing.add(f.column("x"));
-  with_missing.add(Column::from_strings("customer", g));
+  std::vector<bool> none(50, false);
+  none[7] = true;
+  with_missing.add(Column::from_strings("customer", g, none));
   with_missing.add(f.column("y"));
   Dataset m{with_missing, "y", "m"};
   m.group = "customer";
@@ -103,8 +105,9 @@ TEST(TimeSplits, NoTrainingRowIsAsLateAsATestRowEvenWithTiesAndShuffledRows) {
   Dataset d = customers();
   d.time = "stamp";
   const auto& stamp = d.frame.column("stamp").values();
-  for (const Validation& v : {Validation{.folds = 5}, Validation{.test_size = 0.3}, Validation{.folds = 3, .gap = {.rows = 10}},
-                              Validation{.folds = 4, .gap = {.seconds = 5}}}) {
+  for (const Validation& v :
+       {Validation{.folds = 5}, Validation{.test_size = 0.3}, Validation{.folds = 3, .gap = {.rows = 10}},
+        Validation{.folds = 4, .gap = {.seconds = 5}}}) {
     const Splits s = make_splits(d, v, strata(d));
     for (const auto& f : s.folds) {
       double latest_train = -1, earliest_test = 1e300;
@@ -118,12 +121,20 @@ TEST(TimeSplits, NoTrainingRowIsAsLateAsATestRowEvenWithTiesAndShuffledRows) {
   }
   EXPECT_EQ(make_splits(d, {.folds = 3, .gap = {.rows = 10}}).description,
             "3-fold time-ordered CV by 'stamp' (expanding window), gap 10 rows");
-  EXPECT_EQ(make_splits(d, {.folds = 3, .gap = TimeGap::parse("7d")}).description.substr(0), 
-            "3-fold time-ordered CV by 'stamp' (expanding window), gap 7d");
+  EXPECT_EQ(make_splits(d, {.folds = 3, .gap = TimeGap::parse("3s")}).description,
+            "3-fold time-ordered CV by 'stamp' (expanding window), gap 3s");
+  try {  // a gap that leaves nothing to train on says so
+    make_splits(d, {.folds = 3, .gap = TimeGap::parse("7d")});
+    ADD_FAILURE();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("has no rows to train on: the gap of 1w takes them all"), std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(TimeSplits, DatesAreReadAsTimesAndABadOneIsNamedByRow) {
-  const Column dates = Column::from_strings("day", {"2024-03-01", "2023-12-31T23:59:59", "2024-03-01 10:30", "1970-01-02"});
+  const Column dates =
+      Column::from_strings("day", {"2024-03-01", "2023-12-31T23:59:59", "2024-03-01 10:30", "1970-01-02"});
   EXPECT_EQ(time_values(dates), (std::vector<double>{1709251200, 1704067199, 1709289000, 86400}));
   try {
     time_values(Column::from_strings("day", {"2024-03-01", "2024-02-30"}));
@@ -141,7 +152,8 @@ TEST(TimeSplits, DatesAreReadAsTimesAndABadOneIsNamedByRow) {
 TEST(FoldColumn, EachValueIsATestFoldAndMissingRowsAreAlwaysTrainedOn) {
   Frame f;
   f.add(Column::numeric("x", {1, 2, 3, 4, 5, 6, 7}));
-  f.add(Column::from_strings("fold", {"b", "a", "", "b", "a", "c", ""}));
+  f.add(
+      Column::from_strings("fold", {"b", "a", "", "b", "a", "c", ""}, {false, false, true, false, false, false, true}));
   f.add(Column::numeric("y", {1, 2, 3, 4, 5, 6, 7}));
   Dataset d{f, "y", "t"};
   d.fold = "fold";

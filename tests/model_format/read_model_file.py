@@ -6,7 +6,10 @@ usage: read_model_file.py MODEL.shipml DATA.csv   one line per row: value, or la
 
 "§" refers to a section of docs/model-format.md. Standard library and numpy only.
 Implemented: every transformer; estimators linear, elastic_net, lasso, logistic, decision_tree,
-random_forest, extra_trees, hist_gbdt. The others (gaussian_nb, knn, xgboost) are refused.
+random_forest, extra_trees, hist_gbdt, knn (directly computed distances). The others
+(gaussian_nb, xgboost) are refused.
+Format 3: calibration (sigmoid, isotonic; probability or log_odds input), the threshold, and a
+knn's row weights.
 """
 import csv, json, math, os, re, signal, struct, sys
 import numpy as np
@@ -15,7 +18,7 @@ MAGIC, NEWEST = b"\x89SHIPML\n", 3
 SIGNATURE_MAGIC, SIGNATURE_BLOCK = b"\x89SHIPSIG", 104
 ESTIMATORS = ["linear", "elastic_net", "lasso", "logistic", "gaussian_nb", "knn", "decision_tree",
               "random_forest", "extra_trees", "hist_gbdt", "xgboost"]                  # §9 table
-IMPLEMENTED = set(ESTIMATORS) - {"gaussian_nb", "knn", "xgboost"}
+IMPLEMENTED = set(ESTIMATORS) - {"gaussian_nb", "xgboost"}
 TRANSFORMERS = ["standard_scaler", "robust_scaler", "minmax_scaler", "imputer", "one_hot", "ordinal",
                 "frequency", "target_encoder", "binning", "date_parts", "polynomial",
                 "drop_columns", "select_columns", "select_k_best"]                       # §7.2
@@ -111,10 +114,37 @@ def parse_header(raw, V):
                                      "columns": need(s, "columns", list, True, str)}, steps))
         if steps:
             out_schema = parse_fields(need(h, "pipeline_output_schema", list))
+    calibration, threshold = (parse_decision(h, task, classes) if V >= 3 else (None, None))  # §3.6
     if name not in IMPLEMENTED:
         raise NotImplementedHere(f"estimator '{name}' is not implemented by this reader")
     return {"name": name, "params": params, "task": task, "classes": classes, "schema": schema,
-            "steps": steps, "out_schema": out_schema}
+            "steps": steps, "out_schema": out_schema, "calibration": calibration, "threshold": threshold}
+
+def parse_decision(h, task, classes):
+    """§3.6: the calibration and threshold blocks of a format-3 header (None when absent)."""
+    cal = need(h, "calibration", dict, optional=True)
+    if cal is not None:
+        method, inp, cv = need(cal, "method", str), need(cal, "input", str), need(cal, "cv", int)
+        if task != "classification":
+            raise Refuse("the header calibrates a regression model")
+        if method not in ("sigmoid", "isotonic"):
+            raise Refuse(f"cannot load: unknown calibration method '{method}' (methods: sigmoid, isotonic)")
+        if inp not in ("probability", "log_odds"):
+            raise Refuse(f"unknown calibration input '{inp}' (inputs: probability, log_odds)")
+        if cv < 2:
+            raise Refuse(f"the header's calibration cv is {cv} (at least 2)")
+        cal = {"method": method, "input": inp}
+    th = need(h, "threshold", dict, optional=True)
+    if th is not None:
+        value = need(th, "value", (int, float))
+        if task != "classification" or len(classes) != 2:
+            raise Refuse(f"the header's threshold is for two classes, and it names {len(classes)} classes")
+        if not 0 <= value <= 1:
+            raise Refuse(f"the header's threshold {value} is not a probability (0 to 1)")
+        if "metric" in th and (need(th, "metric", str) == "" or need(th, "cv", int) < 2):
+            raise Refuse("cannot load: the header's tuned threshold names no metric or fewer than 2 folds")
+        th = float(value)
+    return cal, th
 
 def check_step(st, earlier):                         # §3.4 step objects, §12 load refusals
     t, p = st["transformer"], st["params"]
@@ -281,8 +311,56 @@ def read_ensemble(r, n_features, width):             # §9.7: binning record, th
         trees.append({"w": w, "nodes": nodes, "bits": bits, "values": values})
     return {"code_to_bin": code_to_bin, "trees": trees}
 
-def read_estimator(r, name, W, K):
-    if name in ("linear", "elastic_net", "lasso"):   # §9.1, §9.2
+def read_knn(r, V, W):                               # §9.5
+    R, D = r.scalar("Q"), r.scalar("Q")
+    points, y, K = r.array("<f8"), r.array("<f8"), r.scalar("Q")
+    row_weights = r.array("<f8") if V >= 3 else np.zeros(0)  # format 3 on; empty: none
+    if R < 1 or D != W or len(points) != R * D or len(y) != R:
+        raise corrupt("knn: the points do not fit together")
+    if len(row_weights) not in (0, R):
+        raise corrupt("knn: one weight per training point expected")
+    if not all(math.isfinite(w) and w > 0 for w in row_weights):
+        raise corrupt("knn: a row weight is not a positive number")
+    if K and not all(0 <= v < K and v == math.floor(v) for v in y):
+        raise corrupt("knn: a class index out of range")
+    return {"K": K, "points": points.reshape(R, D), "y": y, "row_weights": row_weights}
+
+def estimate_knn(s, params, task, X):               # §9.5
+    k = min(int(params.get("n_neighbors", "5")), len(s["y"]))
+    algorithm = params.get("algorithm", "auto")
+    brute = algorithm == "brute" or (algorithm == "auto" and X.shape[1] > 12)
+    P, out = s["points"], []
+    for x in X:
+        if brute:                                    # max(0, |x|² + |p|² − 2 x·p); order unspecified (§11)
+            d2 = np.maximum(0.0, x @ x + (P * P).sum(axis=1) - 2 * (P @ x))
+        else:
+            d2 = np.zeros(len(P))
+            for j in range(X.shape[1]):              # Σ_j in feature order
+                d2 += (x[j] - P[:, j]) ** 2
+        near = np.argsort(d2, kind="stable")[:k]     # ties to the lower point index
+        if params.get("weights", "uniform") == "distance":
+            exact = d2[near] == 0
+            w = exact.astype(float) if exact.any() else 1 / np.sqrt(d2[near])
+        else:
+            w = np.ones(k)
+        if len(s["row_weights"]):
+            w = w * s["row_weights"][near]
+        if task == "regression":
+            acc = tot = 0.0
+            for m in range(k):
+                acc += w[m] * s["y"][near[m]]; tot += w[m]
+            out.append(acc / tot)
+        else:
+            p, tot = np.zeros(s["K"]), 0.0
+            for m in range(k):
+                p[int(s["y"][near[m]])] += w[m]; tot += w[m]
+            out.append(p / tot)
+    return np.array(out)
+
+def read_estimator(r, name, W, K, V):
+    if name == "knn":
+        s = read_knn(r, V, W)
+    elif name in ("linear", "elastic_net", "lasso"):   # §9.1, §9.2
         s = {"coef": r.array("<f8"), "intercept": r.scalar("d")}
         if name != "linear":
             r.scalar("Q"), r.scalar("d")             # iterations, duality gap (informational)
@@ -326,10 +404,35 @@ def load_model(path):
     enc = read_encoder(r, hdr["out_schema"] if hdr["steps"] else hdr["schema"])
     if hdr["steps"]:
         read_pipeline(r, hdr["steps"])
-    est = read_estimator(r, hdr["name"], enc["W"], len(hdr["classes"]))
+    est = read_estimator(r, hdr["name"], enc["W"], len(hdr["classes"]), V)
+    cal = read_calibrator(r, hdr["calibration"], len(hdr["classes"])) if hdr["calibration"] else None
     if r.left():
         raise Refuse("corrupted model file (unexpected bytes after the fitted state)")
-    return {"hdr": hdr, "enc": enc, "est": est}
+    return {"hdr": hdr, "enc": enc, "est": est, "cal": cal}
+
+def read_calibrator(r, cal, K):                      # §10.1 calibrator state
+    C, expected = r.scalar("Q"), 1 if K == 2 else K
+    if C != expected:
+        raise corrupt(f"calibration: {C} calibrators for {K} classes ({expected} expected: "
+                      + ("one, for the second class)" if K == 2 else "one per class)"))
+    maps = []
+    for c in range(C):
+        which = f"calibration: calibrator {c + 1}: "
+        if cal["method"] == "sigmoid":
+            a, b = r.scalar("d"), r.scalar("d")
+            if not (math.isfinite(a) and math.isfinite(b)):
+                raise corrupt(which + "a sigmoid parameter is not a number")
+            maps.append((a, b))
+            continue
+        x, y = r.array("<f8"), r.array("<f8")
+        if len(x) == 0 or len(x) != len(y):
+            raise corrupt(which + f"{len(x)} thresholds but {len(y)} values (as many, at least one)")
+        if not np.all(np.isfinite(x)) or np.any(np.diff(x) <= 0):
+            raise corrupt(which + "thresholds not increasing")
+        if np.any(~((y >= 0) & (y <= 1))) or np.any(np.diff(y) < 0):
+            raise corrupt(which + "values not non-decreasing probabilities")
+        maps.append((x, y))
+    return {"method": cal["method"], "input": cal["input"], "maps": maps}
 
 
 # ----------------------------------------------------------------- §5 input columns from CSV
@@ -511,6 +614,37 @@ def sigmoid_pair(z):                                 # p1 = 1/(1+exp(-z)), p0 = 
     p1 = 1.0 / (1.0 + np.exp(-z))
     return np.column_stack([1.0 - p1, p1])
 
+def calibration_scores(inp, P):                       # §10.1 scores S from P
+    K = P.shape[1]
+    if inp == "probability":
+        return P[:, 1:2] if K == 2 else P
+    ln = np.log(np.maximum(P, 2.0 ** -52))
+    if K == 2:
+        return (ln[:, 1] - ln[:, 0])[:, None]
+    total = ln[:, 0].copy()
+    for k in range(1, K):                            # summed in class order
+        total += ln[:, k]
+    return ln - (total / K)[:, None]
+
+def isotonic_map(x, y, s):                           # numpy.interp of the clipped score
+    return np.full_like(s, y[0]) if len(x) == 1 else np.interp(np.clip(s, x[0], x[-1]), x, y)
+
+def calibrate(cal, P):
+    S, K = calibration_scores(cal["input"], P), P.shape[1]
+    Q = np.zeros_like(P)
+    for j, m in enumerate(cal["maps"]):
+        s = S[:, j]
+        q = 1.0 / (1.0 + np.exp(m[0] * s + m[1])) if cal["method"] == "sigmoid" else isotonic_map(*m, s)
+        Q[:, 1 if K == 2 else j] = q
+    if K == 2:
+        Q[:, 0] = 1.0 - Q[:, 1]
+    else:
+        total = Q[:, 0].copy()
+        for k in range(1, K):
+            total += Q[:, k]
+        Q = np.where(total[:, None] != 0, Q / np.where(total == 0, 1.0, total)[:, None], 1.0 / K)
+    return np.where((Q > 1.0) & (Q <= 1.0 + 1e-5), 1.0, Q)
+
 def walk_cart(t, X):                                 # §9.6 traversal of all rows at once
     node = np.zeros(len(X), dtype=np.int64)
     while True:
@@ -539,9 +673,11 @@ def walk_hist(tree, code_to_bin, X):                 # §9.7 traversal; returns 
     leaf = nodes["payload"][node].astype(np.int64)
     return tree["values"][leaf[:, None] * tree["w"] + np.arange(tree["w"])]
 
-def estimate(name, s, task, X):
+def estimate(name, s, task, X, params):
     """§9: values (N,) for regression, probabilities (N, K) for classification."""
     N, W = X.shape
+    if name == "knn":
+        return estimate_knn(s, params, task, X)
     if name in ("linear", "elastic_net", "lasso") and len(s["coef"]) != W:
         raise Refuse(f"{name}: {len(s['coef'])} coefficients for {W} encoded columns")
     if name == "linear":                             # §9.1; Eigen's summation order (§11)
@@ -586,11 +722,15 @@ def predict(model, inputs):
         cols = run_pipeline(hdr["steps"], cols)
         if [(c[0], c[1]) for c in cols] != [(f["name"], f["type"]) for f in hdr["out_schema"]]:
             raise Refuse("the pipeline output does not match pipeline_output_schema")
-    out = estimate(hdr["name"], model["est"], hdr["task"], encode(model["enc"], cols, N))
+    out = estimate(hdr["name"], model["est"], hdr["task"], encode(model["enc"], cols, N), hdr["params"])
     if hdr["task"] == "regression":
         return None, out
     if out.shape[1] != len(hdr["classes"]):
         raise corrupt("the estimator's class count does not match the header's classes")
+    if model["cal"]:
+        out = calibrate(model["cal"], out)           # §10.1
+    if hdr["threshold"] is not None:                 # §10.2: classes[1] from the threshold on
+        return [hdr["classes"][int(p >= hdr["threshold"])] for p in out[:, 1]], out
     return [hdr["classes"][i] for i in np.argmax(out, axis=1)], out   # §10: ties to lowest index
 
 

@@ -5,9 +5,10 @@ Usage: sklearn_reference.py DATA_DIR OUT_DIR
 
 Writes OUT_DIR/metrics.json (metric cases with scikit-learn's values) and, per
 model case, the train/test CSV files both sides use plus scikit-learn's
-predictions on the test rows (OUT_DIR/models.json); OUT_DIR/weighted.json holds
-the same with sample weights (weighted_reference.py). The C++ oracle tests read
-these and compare shipml's numbers.
+predictions on the test rows (OUT_DIR/models.json); calibration and decision
+thresholds in OUT_DIR/calibration.json (calibration_reference.py); the same
+with sample weights in OUT_DIR/weighted.json (weighted_reference.py). The C++
+oracle tests read these and compare shipml's numbers.
 """
 import json
 import os
@@ -170,7 +171,7 @@ def model_cases(data_dir, out_dir, rng):
          make_pipeline(StandardScaler(), KNeighborsRegressor(10, weights="distance")), False)
     from sklearn.naive_bayes import GaussianNB
     case("gaussian_nb_wine", "wine.csv", "cultivar", "gaussian_nb", {},
-         make_pipeline(StandardScaler(), GaussianNB()), True)
+         make_pipeline(StandardScaler(), GaussianNB(var_smoothing=0.1)), True)
     import xgboost as xgb
     case("xgboost_breast_cancer", "breast_cancer.csv", "diagnosis", "xgboost",
          {"n_estimators": "30", "max_depth": "3", "learning_rate": "0.2", "n_jobs": "1"},
@@ -356,6 +357,10 @@ def main():
     from weighted_reference import weighted_cases  # beside this file; its own generator
     with open(os.path.join(out_dir, "weighted.json"), "w") as f:
         json.dump(weighted_cases(data_dir, out_dir), f)
+    from calibration_reference import calibration_cases, threshold_cases  # beside this file
+    with open(os.path.join(out_dir, "calibration.json"), "w") as f:
+        json.dump({"calibration": calibration_cases(data_dir, out_dir),
+                   "threshold": threshold_cases(data_dir, out_dir)}, f)
     print(f"scikit-learn and XGBoost reference written to {out_dir}")
 
 

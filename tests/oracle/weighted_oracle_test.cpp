@@ -53,8 +53,12 @@ TEST(WeightedOracle, EveryClassificationMetricMatchesScikitLearnWithSampleWeight
 
 TEST(WeightedOracle, EveryRegressionMetricMatchesScikitLearnWithSampleWeight) {
   for (const auto& c : weighted()["regression"]) {
-    const Evaluation e{Task::regression, 0, c["y_true"].get<std::vector<double>>(),
-                       c["y_pred"].get<std::vector<double>>(), Matrix(), c["weights"].get<std::vector<double>>()};
+    const Evaluation e{Task::regression,
+                       0,
+                       c["y_true"].get<std::vector<double>>(),
+                       c["y_pred"].get<std::vector<double>>(),
+                       Matrix(),
+                       c["weights"].get<std::vector<double>>()};
     for (const auto& m : metrics())
       if (m.task == Task::regression) {
         ASSERT_TRUE(c["expected"].contains(m.name)) << "no reference for " << m.name;
@@ -108,8 +112,8 @@ void expect_same_values(const std::string& name, double tolerance) {
   EXPECT_LT(worst, tolerance) << name;
   const double r2 = r2_score(target_values(f.test.labels()), f.predictions.values, f.test.weights());
   EXPECT_NEAR(r2, c["weighted_r2"].get<double>(), 1e-6) << name;
-  std::cout << name << ": largest relative difference " << worst << "; weighted R2 shipml " << r2
-            << ", scikit-learn " << c["weighted_r2"] << '\n';
+  std::cout << name << ": largest relative difference " << worst << "; weighted R2 shipml " << r2 << ", scikit-learn "
+            << c["weighted_r2"] << '\n';
 }
 
 void expect_same_proba(const std::string& name, double tolerance) {

@@ -158,7 +158,7 @@ def model_cases(data_dir, out_dir, rng):
          RandomForestRegressor(n_estimators=3, bootstrap=False, max_features=None, max_depth=4, random_state=0),
          False, drop=["s2"])  # s2 has more distinct values than bins
     case("gaussian_nb_wine", "wine.csv", "cultivar", "gaussian_nb", {},
-         make_pipeline(StandardScaler(), GaussianNB()), True, "gaussiannb__sample_weight")
+         make_pipeline(StandardScaler(), GaussianNB(var_smoothing=0.1)), True, "gaussiannb__sample_weight")
     # One round with a vanishing learning rate: the probabilities are the
     # initial score's, the weighted share of each class.
     case("hist_gbdt_prior_breast_cancer", "breast_cancer.csv", "diagnosis", "hist_gbdt",

@@ -113,6 +113,44 @@ TEST(Charts, GainsLiftCalibrationAndHistogramsAreConsistent) {
   EXPECT_THROW(residuals_chart(p), UsageError);
 }
 
+TEST(Charts, ACalibratedModelsCalibrationChartShowsBeforeAndAfter) {
+  const Dataset d = read_dataset(data_path("breast_cancer.csv"), "diagnosis");
+  const HeldOutPredictions p =
+      score(Model("gaussian_nb").calibrated({CalibrationMethod::isotonic, 5}), d, {.folds = 3, .seed = 1}).held_out();
+  ASSERT_EQ(p.uncalibrated.rows(), static_cast<Eigen::Index>(p.size()));
+  const Chart c = calibration_chart(p);
+  EXPECT_EQ(c.title, "Calibration, before and after");
+  ASSERT_EQ(c.series.size(), 3u);  // calibrated, uncalibrated, the diagonal
+  const std::vector<int> truth(p.evaluation.truth.begin(), p.evaluation.truth.end());
+  auto fixed3 = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", v);
+    return std::string(buf);
+  };
+  EXPECT_EQ(c.series[0].name, "calibrated: Brier " + fixed3(brier_score(truth, p.evaluation.proba)) + ", log loss " +
+                                  fixed3(log_loss(truth, p.evaluation.proba)));
+  EXPECT_EQ(c.series[1].name, "uncalibrated: Brier " + fixed3(brier_score(truth, p.uncalibrated)) + ", log loss " +
+                                  fixed3(log_loss(truth, p.uncalibrated)));
+  EXPECT_TRUE(c.series[1].dashed);
+  EXPECT_NE(c.series[0].color, c.series[1].color);  // two classes: a colour each
+  EXPECT_TRUE(c.wide_legend);                       // the scores are read whole
+  // Naive Bayes is overconfident; its calibration shows in both scores.
+  EXPECT_LT(log_loss(truth, p.evaluation.proba), log_loss(truth, p.uncalibrated));
+  // Multiclass: each class twice, the log losses in the subtitle.
+  const HeldOutPredictions wine = score(Model("gaussian_nb").calibrated({CalibrationMethod::sigmoid, 3}),
+                                        read_dataset(data_path("wine.csv"), "cultivar"), {.folds = 3})
+                                      .held_out();
+  const Chart w = calibration_chart(wine);
+  EXPECT_EQ(w.series.size(), 7u);
+  EXPECT_EQ(w.series[0].name.rfind("class_0: Brier ", 0), 0u) << w.series[0].name;
+  EXPECT_NE(w.series[0].name.find(" before)"), std::string::npos) << w.series[0].name;
+  EXPECT_EQ(w.series[1].name, "");  // one legend entry per class
+  EXPECT_TRUE(w.series[1].dashed);
+  EXPECT_EQ(w.series[0].color, w.series[1].color);  // more classes: a colour per class, dashed before
+  EXPECT_NE(w.subtitle.find("dashed: before calibration; log loss "), std::string::npos) << w.subtitle;
+  EXPECT_FALSE(render(c, ImageFormat::svg).empty());
+}
+
 TEST(Charts, RegressionChartsShareTheAxesAndShowEveryResidual) {
   const HeldOutPredictions p = scored("diabetes.csv", "progression", "linear");
   const Chart pe = prediction_error_chart(p);

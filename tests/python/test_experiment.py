@@ -1,6 +1,7 @@
 """Scoring, comparing, searching and selecting from Python: the numbers the
 command line gives on the same data, results that turn into DataFrames, and
 run records written exactly as the command line writes them."""
+import functools
 import json
 
 import numpy as np
@@ -44,6 +45,13 @@ def test_group_and_time_splits_reach_python_as_on_the_command_line(credit):
     assert result.json()["validation"] == "3-fold CV x 2, grouped by 'branch', stratified"
     with pytest.raises(shipml.UsageError, match="--group nope: no such column"):
         shipml.score("logistic", df, target="Status", cv=3, group="nope")
+    # The curves' folds take the same roles: a group column that is not there is named,
+    # and grouping changes the folds, so the curve.
+    with pytest.raises(shipml.UsageError, match="--group nope: no such column"):
+        shipml.plot("learning_curve", estimator="logistic", data=df, target="Status", cv=3, group="nope")
+    curve = functools.partial(shipml.plot, "learning_curve", estimator="logistic", data=df, target="Status", cv=3)
+    assert curve(group="branch").svg() != curve().svg()
+    assert curve(time="day", gap=2).svg() != curve().svg()
 
 
 def test_weight_column_reaches_python_as_on_the_command_line(credit):

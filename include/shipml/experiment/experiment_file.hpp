@@ -26,9 +26,14 @@ namespace shipml {
 
 /// One estimator of an experiment, with its parameters and pipeline.
 struct SHIPML_API EstimatorSpec {
-  std::string name;                           ///< a registered estimator's name
-  std::map<std::string, std::string> params;  ///< the estimator's, and "step.param"
-  std::vector<StepSpec> steps;                ///< a pipeline before it (none: the estimator alone)
+  std::string name;                            ///< a registered estimator's name
+  std::map<std::string, std::string> params;   ///< the estimator's, and "step.param"
+  std::vector<StepSpec> steps;                 ///< a pipeline before it (none: the estimator alone)
+  std::optional<CalibrationSpec> calibration;  ///< calibrated, when given
+  std::optional<ThresholdSpec> threshold;      ///< a binary decision threshold, when given
+
+  /// The unfitted model it declares.
+  Model model() const;
 };
 
 /// The feature selection of an experiment (its `select` section).
@@ -46,11 +51,11 @@ struct SHIPML_API ExperimentSpec {
   std::string file;  ///< where it was read from
   std::string name;  ///< groups its runs (the experiment name of every run it records)
   /// The data file (CSV).
-  std::string data, target;                 ///< the target column
-  CsvOptions csv;                           ///< how to read the data file
-  std::optional<Task> task;                 ///< inferred from the target when not given
-  std::string weight;                       ///< data.weight: the column of row weights (empty: none)
-  Validation validation{.folds = 5};        ///< how every model is scored (default: 5-fold CV)
+  std::string data, target;           ///< the target column
+  CsvOptions csv;                     ///< how to read the data file
+  std::optional<Task> task;           ///< inferred from the target when not given
+  std::string weight;                 ///< data.weight: the column of row weights (empty: none)
+  Validation validation{.folds = 5};  ///< how every model is scored (default: 5-fold CV)
   /// validation.group, .time, .fold_column: the data's role columns (Dataset).
   std::string group, time, fold;
   std::vector<std::string> metrics;         ///< default: the task's usual set

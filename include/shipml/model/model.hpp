@@ -4,18 +4,22 @@
 /// Python, the command line and REST. It is an estimator plus everything needed to
 /// use it on new data: the input schema, the fitted default preprocessing, the
 /// task and classes, and metadata.
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "shipml/core/export.hpp"
 #include "shipml/data/dataset.hpp"
 #include "shipml/estimators/estimator.hpp"
+#include "shipml/model/calibration.hpp"
 #include "shipml/model/encoder.hpp"
 #include "shipml/model/schema.hpp"
+#include "shipml/model/threshold.hpp"
 #include "shipml/preprocess/pipeline.hpp"
 
 namespace shipml {
@@ -43,7 +47,9 @@ struct SHIPML_API FitOptions {
 
 /// A trained (or still untrained) estimator plus everything needed to use it on
 /// new data: the input schema, the fitted default preprocessing, the task and
-/// classes, and metadata.
+/// classes, and metadata. A classifier may be calibrated and, with two
+/// classes, decide by a threshold: both wrap the learner here, at the model,
+/// so every estimator gets them and the estimator contract does not change.
 class SHIPML_API Model {
  public:
   /// An unfitted model of the named estimator, after the pipeline `steps` (none:
@@ -71,7 +77,34 @@ class SHIPML_API Model {
   /// An unfitted copy with the same parameters.
   Model clone() const;
   /// An unfitted copy with some parameters changed (estimator's, or "step.param").
+  /// Calibration and threshold carry over.
   Model with(const std::map<std::string, std::string>& changes) const;
+
+  /// An unfitted copy whose class probabilities are calibrated, as scikit-learn's
+  /// CalibratedClassifierCV(method, cv=folds, ensemble=False): fit() predicts
+  /// each of `spec.folds` stratified folds of the training rows (seeded by the
+  /// estimator's `seed` parameter, or 0) with a copy fitted on the others,
+  /// fits the calibrator on those out-of-fold predictions, then fits the
+  /// estimator on every row. Classification only (refused at fit otherwise).
+  Model calibrated(const CalibrationSpec& spec) const;
+  /// An unfitted copy that predicts the positive class (the second) when its
+  /// probability is at least a threshold: `spec.value`, or the one that
+  /// maximises `spec.metric` over `spec.folds` folds (tune_threshold), chosen at
+  /// fit. Probabilities do not change. Binary classification only.
+  Model with_threshold(const ThresholdSpec& spec) const;
+  /// An unfitted copy without calibration or threshold: the estimator (after its pipeline) alone.
+  Model unwrapped() const;
+  /// How it is calibrated, if it is.
+  const std::optional<CalibrationSpec>& calibration() const { return calibration_spec_; }
+  /// How its threshold is chosen, if it has one.
+  const std::optional<ThresholdSpec>& threshold() const { return threshold_spec_; }
+  /// The fitted threshold, if it has one (after fit or load).
+  std::optional<double> decision_threshold() const { return threshold_; }
+  /// A tuned threshold's cross-validated score (NaN when fixed or unknown).
+  double threshold_score() const { return threshold_score_; }
+  /// Calibration and threshold as run-record parameters: "calibrate",
+  /// "calibration_cv", "threshold", "threshold_cv" (empty without them).
+  std::map<std::string, std::string> decision_params() const;
 
   /// Trains on all rows. Nothing else happens: recording the training as a
   /// run is the caller's choice (shipml/track/recorded.hpp does it).
@@ -86,6 +119,9 @@ class SHIPML_API Model {
   Predictions predict(const Frame& features) const;
   /// Class probabilities for `features`, rows x classes in the order of classes(). Thread-safe.
   Matrix predict_proba(const Frame& features) const;
+  /// The learner's own probabilities, before calibration (what a calibration
+  /// chart compares with); predict_proba() for a model without calibration.
+  Matrix predict_proba_uncalibrated(const Frame& features) const;
 
   /// Classification or regression; a ModelError before fitting.
   Task task() const;
@@ -122,6 +158,11 @@ class SHIPML_API Model {
   Model() = default;
   void require_fitted(const char* what) const;
   FeatureMatrix encode(const Frame& features) const;
+  Matrix decided_proba(const FeatureMatrix& X) const;
+  void fit_with_decision(const Frame& features, const Column& target, const FitOptions& options);
+  void cross_fit_calibrator(const Frame& features, const Column& target, std::span<const int> y);
+  void choose_threshold(const Frame& features, const Column& target, std::span<const int> y);
+  std::uint64_t fold_seed() const;
 
   const EstimatorInfo* info_ = nullptr;
   Params params_;
@@ -134,6 +175,11 @@ class SHIPML_API Model {
   Schema pipeline_schema_;  // what the steps give the encoder (with a pipeline)
   FeatureEncoder encoder_;
   nlohmann::json metadata_ = nlohmann::json::object();
+  std::optional<CalibrationSpec> calibration_spec_;
+  std::optional<ThresholdSpec> threshold_spec_;
+  std::optional<Calibrator> calibrator_;  // fitted
+  std::optional<double> threshold_;       // fitted
+  double threshold_score_ = std::numeric_limits<double>::quiet_NaN();
 };
 
 }  // namespace shipml

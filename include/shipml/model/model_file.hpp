@@ -14,8 +14,9 @@ namespace shipml {
 class Model;
 
 /// The format version this build writes; it reads this and every older one.
-/// 1: estimator and default preprocessing; 2: with a pipeline of steps; 3: a
-/// knn's row weights (a file is written in the oldest format that holds it).
+/// 1: estimator and default preprocessing; 2: with a pipeline of steps; 3: with
+/// calibration, a decision threshold or a knn's row weights. Each model is written in the oldest
+/// version that holds it (without steps, calibration, threshold or row weights: 1).
 inline constexpr std::uint32_t kModelFormatVersion = 3;
 
 /// A model file's bytes, as Model::save writes them.

@@ -10,6 +10,8 @@
 ///   - {name: scale, transformer: standard_scaler}
 /// estimator: logistic          # or {logistic: {C: 0.5}}
 /// params: {C: 0.5}             # the estimator's, and "step.param" overrides
+/// calibrate: isotonic          # or sigmoid; calibration_cv: 5 (docs/calibration.md)
+/// threshold: tune:f1           # or a probability such as 0.3; threshold_cv: 5
 /// ```
 ///
 /// Mistakes are UsageErrors naming the file, line and column.

@@ -26,6 +26,8 @@ struct SHIPML_API FoldResult {
   /// The data rows predicted, when held-out predictions are kept (searches keep only scores).
   std::vector<std::size_t> rows;
   Evaluation held_out;  ///< their truth, predictions and probabilities
+  /// A calibrated model's: the same rows' probabilities before calibration (empty otherwise).
+  Matrix uncalibrated;
 };
 
 /// Every kept held-out prediction of a result, folds one after another: what
@@ -35,11 +37,15 @@ struct SHIPML_API HeldOutPredictions {
   std::vector<std::size_t> fold;     ///< the fold it was held out in
   std::vector<std::string> classes;  ///< class labels (classification)
   Evaluation evaluation;             ///< their truth, predictions and probabilities, in the same order
+  /// A calibrated model's probabilities before calibration, in the same order
+  /// (empty otherwise): what a calibration chart shows the calibration against.
+  Matrix uncalibrated;
 
   /// Number of predictions.
   std::size_t size() const { return rows.size(); }
   /// One line per prediction: row, fold, truth, predicted (labels by name) and,
-  /// for classification, `proba:<class>` per class.
+  /// for classification, `proba:<class>` per class (then `uncalibrated:<class>`
+  /// per class for a calibrated model).
   std::string to_csv() const;
   /// Reads what to_csv() wrote; a DataError naming the line and column otherwise.
   static HeldOutPredictions from_csv(const std::string& text, const std::string& source);
@@ -103,9 +109,9 @@ struct SHIPML_API ScoringPlan {
   static ScoringPlan make(const Dataset& data, const Validation& validation,
                           std::vector<std::string> metric_names = {});
   /// Fits a copy of `prototype` on fold `f`'s training rows and measures it on
-  /// its test rows, both weighted by the rows' weights when the plan has them. With `max_train_rows`, on that many of the training rows,
-  /// drawn with `seed` (successive halving).
-  /// `fitted`, when given, receives the fitted model (feature elimination reads it).
+  /// its test rows, both weighted by the rows' weights when the plan has them. With `max_train_rows`, on that many of
+  /// the training rows, drawn with `seed` (successive halving). `fitted`, when given, receives the fitted model
+  /// (feature elimination reads it).
   FoldResult run_fold(const Model& prototype, std::size_t f, std::size_t max_train_rows = 0, std::uint64_t seed = 0,
                       Model* fitted = nullptr) const;
   /// The same plan (rows, folds, truth) seeing only these feature columns.

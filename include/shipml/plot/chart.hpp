@@ -34,6 +34,7 @@ struct SHIPML_API Series {
   std::vector<double> low, high;  ///< band: the upper edge at each x
   int color = -1;                 ///< palette index; -1 = the next one
   bool reference = false;         ///< a dashed grey guide (chance line, identity line)
+  bool dashed = false;            ///< dashed in its own colour: a curve shown to compare with (before calibration)
 };
 
 /// One bar of a horizontal bar chart (importances): top to bottom in order.
@@ -75,6 +76,9 @@ struct SHIPML_API Chart {
   /// Fixed lower bound of the vertical axis; unset, the data decides.
   bool square = false;                   ///< equal axes (ROC, calibration)
   Corner legend = Corner::bottom_right;  ///< where the legend sits
+  /// Legend names may take most of the plot's width (85%, not 55%): for a few
+  /// long names worth reading whole, such as the scores of a calibration.
+  bool wide_legend = false;
 
   // bars: negative values (coefficients) drawn in the second colour
   std::vector<Bar> bars;  ///< bars: top to bottom
