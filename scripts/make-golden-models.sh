@@ -4,7 +4,7 @@
 # overwritten (old files must keep loading as they are); a model listed here
 # that the folder lacks (a new estimator or transformer) is added.
 #   v1: an estimator alone; v2: a pipeline of steps before it; v3: calibration or a
-#   decision threshold (with or without steps).
+#   decision threshold (with or without steps), or a knn with row weights.
 set -euo pipefail
 shipml=${1:?usage: make-golden-models.sh path/to/shipml}
 export SHIPML_TRACKING=off
@@ -37,6 +37,7 @@ make_one 2 pipeline_regression_ames ames.csv Sale_Price --pipeline docs/examples
 make_one 2 pipeline_regression_concrete concrete.csv compressive_strength --pipeline docs/examples/pipelines/concrete.yaml
 make_one 2 pipeline_regression_dates sales_dates.csv Sale_Price --pipeline tests/golden/v2/dates.yaml
 make_one 2 pipeline_kbest_breast_cancer breast_cancer.csv diagnosis --pipeline tests/golden/v2/kbest.yaml
+make_one 3 knn_weighted_penguins penguins_weighted.csv species -e knn --set n_neighbors=7 --weight w
 make_one 3 calibrated_sigmoid_logistic_breast_cancer breast_cancer.csv diagnosis -e logistic --calibrate sigmoid
 make_one 3 calibrated_isotonic_tree_wine wine.csv cultivar -e decision_tree --set max_depth=3 --calibrate isotonic \
   --calibration-cv 4

@@ -14,14 +14,20 @@
 
 namespace shipml::cli {
 
-// Options every command that reads training data shares.
+// Options every command that reads training data shares. --weight is here, not
+// with the split's roles: a weight says how much a row counts in fitting and in
+// every metric, which train needs as much as the scoring commands.
 struct DataArgs {
-  std::string path, target, task;
+  std::string path, target, task, weight;
   std::vector<std::string> categorical, numeric, missing;
 
   void add(CLI::App* cmd, bool with_target = true) {
     cmd->add_option("--data", path, "CSV file with a header row")->required()->check(CLI::ExistingFile);
     if (with_target) cmd->add_option("--target,-t", target, "column to predict")->required();
+    if (with_target)
+      cmd->add_option("--weight", weight,
+                      "column of row weights (numbers >= 0): how much each row counts in fitting and in every "
+                      "metric, as scikit-learn's sample_weight (not a feature)");
     cmd->add_option("--categorical", categorical, "read this column as categories (repeatable)");
     cmd->add_option("--numeric", numeric, "read this column as numbers (repeatable)");
     cmd->add_option("--missing", missing, "extra token meaning a missing value (repeatable)");
@@ -35,7 +41,13 @@ struct DataArgs {
     o.missing_values.insert(o.missing_values.end(), missing.begin(), missing.end());
     return o;
   }
-  Dataset read() const { return read_dataset(path, target, csv()); }
+  /// The data, with its weight column (if any) set and checked.
+  Dataset read() const {
+    Dataset d = read_dataset(path, target, csv());
+    d.weight = weight;
+    if (!weight.empty()) d.check_roles();
+    return d;
+  }
   // An output written over the input would replace the user's data with ours.
   void refuse_as_output(const std::string& out, std::string_view option = "--out") const {
     if (!out.empty() && same_file(out, path))

@@ -163,7 +163,7 @@ void add_score(CLI::App& app) {
       std::cout << j.dump(2) << '\n';
       return;
     }
-    std::cout << r.estimator << " on " << d.source << ": " << d.rows() << " rows, " << d.frame.cols() - 1
+    std::cout << r.estimator << " on " << d.source << ": " << d.rows() << " rows, " << d.features().cols()
               << " features, " << describe_task(r.task, r.classes) << '\n'
               << r.validation << ", seed " << r.seed << (run.active() ? ", run " + run.id().substr(0, 8) : "") << "\n\n"
               << r.table();

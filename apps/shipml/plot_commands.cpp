@@ -17,7 +17,7 @@ namespace shipml::cli {
 namespace {
 
 struct PlotSource {
-  std::string run, model_path, data_path, target, estimator, param;
+  std::string run, model_path, data_path, target, estimator, param, weight;
   std::vector<std::string> settings;
   int folds = 5;
   std::uint64_t seed = 42;
@@ -32,6 +32,7 @@ struct PlotSource {
     DataArgs args;
     args.path = data_path;
     args.target = t;
+    args.weight = weight;
     return split.read(args);
   }
   Model model() const {
@@ -95,6 +96,9 @@ void add_plot(CLI::App& app) {
   cmd->add_option("--cv", s->folds, "folds for the curves")->check(CLI::Range(2, 100))->capture_default_str();
   cmd->add_option("--seed", s->seed, "seed for folds and shuffles")->capture_default_str();
   s->split.add(cmd, false);
+  cmd->add_option("--weight", s->weight,
+                  "learning_curve, validation_curve, permutation: column of row weights for the fits and the metric "
+                  "(not a feature; the other charts are unweighted)");
   cmd->add_option("--top", s->top, "bars shown (importance, permutation, missing, correlation)")->capture_default_str();
   cmd->add_option("--bins", s->bins, "bins (calibration: 10, proba: 20)")->check(CLI::Range(2, 1000));
   cmd->add_option("--out,-o", *out, "the image file: .svg, .png or .pdf (default KIND.svg)");

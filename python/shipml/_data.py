@@ -213,11 +213,12 @@ def dataset(data: Any, y: Any = None, target: Optional[str] = None, names: Optio
 
 
 def split_roles(group: Optional[str], time: Optional[str], gap: Any, fold_column: Optional[str],
-                cv_repeats: Optional[int]) -> dict:
+                cv_repeats: Optional[int], weight: Optional[str] = None) -> dict:
     """The split's settings as the core reads them: the columns that keep
-    groups whole, order rows in time or give the folds (never features)."""
+    groups whole, order rows in time or give the folds, and the column of row
+    weights for fits and metrics (never features)."""
     return {"group": group, "time": time, "gap": None if gap is None else str(gap), "fold_column": fold_column,
-            "cv_repeats": cv_repeats}
+            "cv_repeats": cv_repeats, "weight": weight}
 
 
 def to_dataframe(f: _core.Frame) -> pd.DataFrame:

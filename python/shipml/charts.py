@@ -74,7 +74,8 @@ def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any
          y: Any = None, target: Optional[str] = None, estimator: Any = None, param: Optional[str] = None,
          values: Optional[Sequence[Any]] = None, cv: int = 5, seed: int = 42, top: int = 20,
          bins: Optional[int] = None, store: Optional[str] = None, group: Optional[str] = None,
-         time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None) -> Chart:
+         time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
+         weight: Optional[str] = None) -> Chart:
     """A chart of one kind (see chart_kinds()), from what it needs:
 
     - prediction charts (roc, pr, confusion, calibration, lift, residuals, ...):
@@ -87,11 +88,14 @@ def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any
     - missing, correlation: `data` (correlation with its target).
 
     `model` may be a file path or ``models:/NAME/STAGE``; `data` a DataFrame,
-    an array with `y`, or a CSV path.
+    an array with `y`, or a CSV path. `weight` names a column of `data` whose
+    row weights the curves' fits and metric, and permutation's metric, use
+    (the other charts are unweighted).
     """
     from .model import Model
     options: dict = {"run": run, "target": target, "cv": cv, "seed": seed, "top": top, "bins": bins,
-                     "param": param, "uri": store or "", **_data.split_roles(group, time, gap, fold_column, None)}
+                     "param": param, "uri": store or "",
+                     **_data.split_roles(group, time, gap, fold_column, None, weight)}
     if result is not None:
         options["predictions"] = result._core.held_out()
     if model is not None:

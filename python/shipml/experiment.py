@@ -22,7 +22,8 @@ def _csv(kw: Dict[str, Any]) -> dict:
 
 def folds(data: Any, y: Any = None, *, target: Optional[str] = None, cv: Optional[int] = 5, test_size: float = 0.25,
           seed: int = 42, task: Optional[str] = None, group: Optional[str] = None, time: Optional[str] = None,
-          gap: Any = None, fold_column: Optional[str] = None, cv_repeats: Optional[int] = None) -> list:
+          gap: Any = None, fold_column: Optional[str] = None, cv_repeats: Optional[int] = None,
+          weight: Optional[str] = None) -> list:
     """The (train rows, test rows) index arrays shipml scores on: K folds
     (cv=K), or a hold-out split (cv=None), stratified by class for
     classification, from `seed`. Pass them as ``cv=`` to scikit-learn's
@@ -30,10 +31,12 @@ def folds(data: Any, y: Any = None, *, target: Optional[str] = None, cv: Optiona
     Splits keep rows apart by the data's columns: `group` (no group on both
     sides), `time` (test rows later than training rows, less `gap`: rows, or a
     span such as "7d") or `fold_column` (each value one fold's test rows);
-    `cv_repeats` draws the K folds several times."""
+    `cv_repeats` draws the K folds several times.
+    `weight` names a column of row weights (numbers >= 0, scikit-learn's
+    sample_weight): every fit and every metric counts each row that many times."""
     frame, name, _ = _data.dataset(data, y, target)
     return _core.folds(frame, name, {"cv": cv, "test_size": test_size, "seed": seed, "task": task,
-                                     **_data.split_roles(group, time, gap, fold_column, cv_repeats)})
+                                     **_data.split_roles(group, time, gap, fold_column, cv_repeats, weight)})
 
 
 def score(model: ModelLike, data: Any, y: Any = None, **options: Any) -> ScoreResult:
@@ -46,7 +49,7 @@ def compare(models: Optional[Sequence[ModelLike]], data: Any, y: Any = None, *, 
             cv: int = 5, seed: int = 42, metrics: Optional[Sequence[str]] = None, sort: Optional[str] = None,
             refit: bool = False, task: Optional[str] = None, threads: int = 0, group: Optional[str] = None,
             time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
-            cv_repeats: Optional[int] = None, **csv: Any) -> Leaderboard:
+            cv_repeats: Optional[int] = None, weight: Optional[str] = None, **csv: Any) -> Leaderboard:
     """Scores every model on the same folds and ranks them by `sort` (default:
     the first metric), as ``shipml compare``; with refit, the best is then fit
     on all rows (Leaderboard.best_model). Recorded as a "compare" run. With
@@ -54,11 +57,13 @@ def compare(models: Optional[Sequence[ModelLike]], data: Any, y: Any = None, *, 
     Splits keep rows apart by the data's columns: `group` (no group on both
     sides), `time` (test rows later than training rows, less `gap`: rows, or a
     span such as "7d") or `fold_column` (each value one fold's test rows);
-    `cv_repeats` draws the K folds several times."""
+    `cv_repeats` draws the K folds several times.
+    `weight` names a column of row weights (numbers >= 0, scikit-learn's
+    sample_weight): every fit and every metric counts each row that many times."""
     frame, name, source = _data.dataset(data, y, target, csv=_csv(csv))
     cores = [_model(m)._model for m in (models or [])]
     validation = {"cv": cv, "seed": seed, "task": task, "threads": threads,
-                  **_data.split_roles(group, time, gap, fold_column, cv_repeats)}
+                  **_data.split_roles(group, time, gap, fold_column, cv_repeats, weight)}
     return Leaderboard(_core.compare(cores, frame, name, source, validation, list(metrics or []), sort or "", refit))
 
 
@@ -74,7 +79,7 @@ def search(model: ModelLike, data: Any, y: Any = None, *, grid: Optional[Dict[st
            halving: bool = False, halving_resource: str = "rows", time_budget: float = 0,
            max_candidates: int = 0, search_seed: int = 0, refit: bool = True, task: Optional[str] = None,
            threads: int = 0, group: Optional[str] = None, time: Optional[str] = None, gap: Any = None,
-           fold_column: Optional[str] = None, cv_repeats: Optional[int] = None, **csv: Any) -> SearchResult:
+           fold_column: Optional[str] = None, cv_repeats: Optional[int] = None, weight: Optional[str] = None, **csv: Any) -> SearchResult:
     """Hyperparameter search, as ``shipml search``: a grid ({"learning_rate":
     [0.05, 0.1]}; the product of the lists), or n_random candidates drawn from
     the grid's lists and `distributions` ({"C": "loguniform:0.01:100"};
@@ -86,7 +91,9 @@ def search(model: ModelLike, data: Any, y: Any = None, *, grid: Optional[Dict[st
     Splits keep rows apart by the data's columns: `group` (no group on both
     sides), `time` (test rows later than training rows, less `gap`: rows, or a
     span such as "7d") or `fold_column` (each value one fold's test rows);
-    `cv_repeats` draws the K folds several times."""
+    `cv_repeats` draws the K folds several times.
+    `weight` names a column of row weights (numbers >= 0, scikit-learn's
+    sample_weight): every fit and every metric counts each row that many times."""
     frame, name, source = _data.dataset(data, y, target, csv=_csv(csv))
     prototype = _model(model)
     pairs = [(str(k), _grid_values(v)) for k, v in (grid or {}).items()]
@@ -94,7 +101,7 @@ def search(model: ModelLike, data: Any, y: Any = None, *, grid: Optional[Dict[st
     options = {"cv": cv, "seed": seed, "task": task, "threads": threads, "metrics": list(metrics or []),
                "sort": sort or "", "random": n_random, "halving": halving, "halving_resource": halving_resource,
                "time_budget": time_budget, "max_candidates": max_candidates, "search_seed": search_seed,
-               "refit": refit, **_data.split_roles(group, time, gap, fold_column, cv_repeats)}
+               "refit": refit, **_data.split_roles(group, time, gap, fold_column, cv_repeats, weight)}
     return SearchResult(_core.search(prototype._model, frame, name, source, pairs, draws, options), prototype.estimator)
 
 
@@ -104,7 +111,7 @@ def select(data: Any, y: Any = None, *, method: str = "permutation", model: Opti
            n_features: int = 0, step: int = 1, min_features: int = 1, direction: str = "forward", cv: int = 5,
            seed: int = 42, task: Optional[str] = None, threads: int = 0, group: Optional[str] = None,
            time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
-           cv_repeats: Optional[int] = None, **csv: Any) -> Selection:
+           cv_repeats: Optional[int] = None, weight: Optional[str] = None, **csv: Any) -> Selection:
     """Ranks and selects input columns, as ``shipml select``: permutation
     (held-out score drop of a model fit on the rest), rfe and rfecv (recursive
     elimination by coefficients or gain; rfecv picks the size by CV), kbest
@@ -113,12 +120,14 @@ def select(data: Any, y: Any = None, *, method: str = "permutation", model: Opti
     Splits keep rows apart by the data's columns: `group` (no group on both
     sides), `time` (test rows later than training rows, less `gap`: rows, or a
     span such as "7d") or `fold_column` (each value one fold's test rows);
-    `cv_repeats` draws the K folds several times."""
+    `cv_repeats` draws the K folds several times.
+    `weight` names a column of row weights (numbers >= 0, scikit-learn's
+    sample_weight): every fit and every metric counts each row that many times."""
     frame, name, source = _data.dataset(data, y, target, csv=_csv(csv))
     options = {"metric": metric or "", "n_repeats": n_repeats, "test_size": test_size, "test": test, "k": k,
                "percentile": percentile, "n_features": n_features, "step": step, "min_features": min_features,
                "direction": direction, "cv": cv, "seed": seed, "task": task, "threads": threads,
-               **_data.split_roles(group, time, gap, fold_column, cv_repeats)}
+               **_data.split_roles(group, time, gap, fold_column, cv_repeats, weight)}
     core = None if model is None else _model(model)._model
     return Selection(_core.select(method, core, frame, name, source, options))
 

@@ -147,14 +147,17 @@ class Model:
 
     # The work.
     def fit(self, data: Any, y: Any = None, *, target: Optional[str] = None, task: Optional[str] = None,
-            categorical: Sequence[str] = (), numeric: Sequence[str] = (), missing: Sequence[str] = ()) -> "Model":
+            categorical: Sequence[str] = (), numeric: Sequence[str] = (), missing: Sequence[str] = (),
+            weight: Optional[str] = None) -> "Model":
         """Trains on every row: ``fit(X, y)``, ``fit(df, target="churn")`` or
         ``fit("churn.csv", target="churn")``. Recorded as a "train" run, with the
         model, as ``shipml train`` records one (unless tracking is off).
-        `task` forces classification or regression; the CSV options read a path."""
+        `task` forces classification or regression; the CSV options read a path.
+        `weight` names a column of row weights (numbers >= 0, scikit-learn's
+        sample_weight; not a feature): each row counts that many times."""
         frame, name, source = _data.dataset(data, y, target, csv=_csv(categorical, numeric, missing))
         record = _data.is_path(data) or not _sklearn_model_selection_fit()
-        self._model.fit_dataset(frame, name, task, source, record)
+        self._model.fit_dataset(frame, name, task, source, record, weight)
         return self
 
     def _predict(self, data: Any, proba: bool) -> tuple:
@@ -194,18 +197,20 @@ class Model:
               task: Optional[str] = None, threads: int = 0, categorical: Sequence[str] = (),
               numeric: Sequence[str] = (), missing: Sequence[str] = (), group: Optional[str] = None,
               time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
-              cv_repeats: Optional[int] = None):
+              cv_repeats: Optional[int] = None, weight: Optional[str] = None):
         """Measures an unfitted copy on held-out rows (a stratified 25% hold-out)
         or by K-fold cross-validation (cv=K), as ``shipml score``; recorded as
         a "score" run. This model stays as it is.
     Splits keep rows apart by the data's columns: `group` (no group on both
     sides), `time` (test rows later than training rows, less `gap`: rows, or a
     span such as "7d") or `fold_column` (each value one fold's test rows);
-    `cv_repeats` draws the K folds several times."""
+    `cv_repeats` draws the K folds several times.
+    `weight` names a column of row weights (numbers >= 0, scikit-learn's
+    sample_weight): every fit and every metric counts each row that many times."""
         from .results import ScoreResult
         frame, name, source = _data.dataset(data, y, target, csv=_csv(categorical, numeric, missing))
         validation = {"cv": cv, "test_size": test_size, "seed": seed, "task": task, "threads": threads,
-                      **_data.split_roles(group, time, gap, fold_column, cv_repeats)}
+                      **_data.split_roles(group, time, gap, fold_column, cv_repeats, weight)}
         return ScoreResult(_core.score(self._model, frame, name, source, validation, list(metrics or [])))
 
     def save(self, path: str, force: bool = False) -> None:

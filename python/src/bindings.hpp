@@ -69,10 +69,11 @@ py::array_t<double> to_array(std::vector<double>&& values);
 Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source,
                      const py::dict& roles = py::dict());
 
-/// The role columns of a call's keyword arguments (group, time, fold_column),
-/// read while the GIL is held.
+/// The role columns of a call's keyword arguments (group, time, fold_column,
+/// weight), read while the GIL is held.
 struct SplitRoles {
   std::string group, time, fold;
+  std::string weight;  ///< row weights of fits and metrics, not of the split
 };
 SplitRoles split_roles(const py::dict& o);
 /// The same data, from roles already read: safe without the GIL (run_long).

@@ -76,7 +76,7 @@ SplitRoles split_roles(const py::dict& o) {
   auto role = [&](const char* key) {
     return o.contains(key) && !o[key].is_none() ? o[key].cast<std::string>() : std::string();
   };
-  return {role("group"), role("time"), role("fold_column")};
+  return {role("group"), role("time"), role("fold_column"), role("weight")};
 }
 
 Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source,
@@ -86,6 +86,7 @@ Dataset make_dataset(const Frame& frame, const std::string& target, const std::s
   d.group = roles.group;
   d.time = roles.time;
   d.fold = roles.fold;
+  d.weight = roles.weight;
   d.check_roles();
   return d;
 }

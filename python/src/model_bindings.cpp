@@ -207,10 +207,12 @@ void bind_model(py::module_& m) {
       .def(
           "fit_dataset",
           [](PyModel& self, const Frame& frame, const std::string& target, const std::optional<std::string>& task,
-             const std::string& source, bool record) {
+             const std::string& source, bool record, const std::optional<std::string>& weight) {
             FitOptions options;
             if (task) options.task = parse_task(*task);
-            const Dataset data = make_dataset(frame, target, source);
+            py::dict roles;
+            if (weight) roles["weight"] = *weight;
+            const Dataset data = make_dataset(frame, target, source, roles);
             Model fitted = self.get()->clone();
             run_long([&] {
               if (record) fit_recorded(fitted, data, options);  // as `shipml train` records it
@@ -219,7 +221,7 @@ void bind_model(py::module_& m) {
             self.set(std::move(fitted));
           },
           py::arg("frame"), py::arg("target"), py::arg("task") = std::nullopt, py::arg("source") = "",
-          py::arg("record") = true)
+          py::arg("record") = true, py::arg("weight") = std::nullopt)
       .def(
           "predict",
           [](const PyModel& self, const Frame& features, bool proba) {

@@ -120,7 +120,8 @@ void bind_records(py::module_& m) {
     const auto* frame = o.contains("data") && !o["data"].is_none() ? o["data"].cast<const Frame*>() : nullptr;
     const std::string target = !o.contains("target") || o["target"].is_none() ? "" : o["target"].cast<std::string>();
     const std::string source_name = o.contains("source") ? o["source"].cast<std::string>() : "";
-    // The columns that shape the curves' folds (never features), read here:
+    // The columns that shape the curves' folds, and the weight column of their
+    // fits and metric (never features), read here:
     // the providers run in run_long, without the GIL.
     const SplitRoles roles = split_roles(o);
     source.predictions = [=] {

@@ -37,7 +37,7 @@ std::string Dataset::fingerprint() const { return shipml::fingerprint(features()
 
 std::vector<std::string> Dataset::roles() const {
   std::vector<std::string> out;
-  for (const std::string* role : {&group, &time, &fold})
+  for (const std::string* role : {&group, &time, &fold, &weight})
     if (!role->empty()) out.push_back(*role);
   return out;
 }
@@ -53,7 +53,7 @@ Frame Dataset::features() const {
 
 void Dataset::check_roles() const {
   const std::pair<const char*, const std::string*> named[] = {
-      {"--target", &target}, {"--group", &group}, {"--time", &time}, {"--fold-column", &fold}};
+      {"--target", &target}, {"--group", &group}, {"--time", &time}, {"--fold-column", &fold}, {"--weight", &weight}};
   for (std::size_t i = 0; i < std::size(named); ++i) {
     const auto& [option, column] = named[i];
     if (column->empty()) continue;
@@ -67,6 +67,38 @@ void Dataset::check_roles() const {
   }
   if (frame.cols() <= 1 + roles().size())
     throw DataError("no feature columns: every column is the target or has a role");
+}
+
+void check_weights(std::span<const double> weights, std::size_t rows, const std::string& what) {
+  if (weights.empty()) return;
+  if (weights.size() != rows)
+    throw DataError(what + ": " + std::to_string(weights.size()) + " weights for " + std::to_string(rows) +
+                    " rows; give one per row");
+  bool any = false;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const double w = weights[i];
+    if (std::isnan(w)) throw DataError(what + ": row " + std::to_string(i + 1) + " has no weight; give every row one");
+    if (!std::isfinite(w) || w < 0)
+      throw DataError(what + ": row " + std::to_string(i + 1) + " has weight " + format_number(w) +
+                      "; a weight is a finite number >= 0");
+    any = any || w > 0;
+  }
+  if (!any) throw DataError(what + ": every weight is 0; at least one row must count");
+}
+
+std::vector<double> Dataset::weights() const {
+  if (weight.empty()) return {};
+  const Column& c = frame.column(weight);
+  const std::string what = "weight column '" + echoed(weight) + "'";
+  if (!c.is_numeric()) {
+    std::size_t row = 0;
+    while (row + 1 < c.size() && c.is_missing(row)) ++row;
+    throw DataError(what + " holds text ('" + echoed(c.text(row)) + "' at row " + std::to_string(row + 1) +
+                    "); a weight is a number");
+  }
+  std::vector<double> out(c.values().begin(), c.values().end());
+  check_weights(out, rows(), what);
+  return out;
 }
 
 Task infer_task(const Column& target) {

@@ -1,7 +1,9 @@
 // CART decision tree for classification (gini, entropy) and regression (squared
 // error). Exact splits over sorted values; missing values are routed to whichever
 // side gives the better split, and unseen-at-training missing values follow the
-// larger child.
+// larger child. Weights as scikit-learn's: impurities and leaf values are
+// weighted, min_samples_leaf and min_samples_split count rows, and rows of
+// weight 0 take no part.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -18,19 +20,23 @@ namespace {
 
 enum class Criterion { gini, entropy, squared_error };
 
-// Sufficient statistics of a set of rows: class counts, or count/sum/sum of squares.
+// Sufficient statistics of a set of rows: class weights, or weight/sum/sum of
+// squares (weighted), and the number of rows.
 struct Stats {
-  std::vector<double> counts;  // classification
+  std::vector<double> counts;  // classification: the weight of each class
   double n = 0, sum = 0, sum_sq = 0;
+  double rows = 0;
 
   explicit Stats(int n_classes = 0) : counts(static_cast<std::size_t>(n_classes), 0.0) {}
-  void add(double y, double sign = 1) {
-    n += sign;
-    if (!counts.empty()) counts[static_cast<std::size_t>(y)] += sign;
-    else sum += sign * y, sum_sq += sign * y * y;
+  void add(double y, double w, double sign = 1) {
+    n += sign * w;
+    rows += sign;
+    if (!counts.empty()) counts[static_cast<std::size_t>(y)] += sign * w;
+    else sum += sign * w * y, sum_sq += sign * w * y * y;
   }
   void merge(const Stats& o, double sign = 1) {
     n += sign * o.n;
+    rows += sign * o.rows;
     sum += sign * o.sum;
     sum_sq += sign * o.sum_sq;
     for (std::size_t c = 0; c < counts.size(); ++c) counts[c] += sign * o.counts[c];
@@ -76,14 +82,14 @@ class DecisionTree final : public Estimator {
         min_samples_split_(p.integer("min_samples_split")), min_samples_leaf_(p.integer("min_samples_leaf")),
         max_features_(p.text("max_features")), seed_(static_cast<std::uint64_t>(p.integer("seed"))) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     n_classes_ = n_classes;
     n_features_ = X.cols();
     const std::string criterion = resolve_criterion("decision_tree", criterion_name_, n_classes);
     criterion_ = criterion == "gini"      ? Criterion::gini
                  : criterion == "entropy" ? Criterion::entropy
                                           : Criterion::squared_error;
-    Builder(*this, X, y).build();
+    Builder(*this, X, y, weights).build();
   }
 
   Matrix predict_proba(const FeatureMatrix& X) const override {
@@ -153,9 +159,10 @@ class DecisionTree final : public Estimator {
   // Grows the tree depth first; rows of a node are a contiguous range of `rows_`.
   class Builder {
    public:
-    Builder(DecisionTree& owner, const FeatureMatrix& X, std::span<const double> y)
-        : t_(owner), X_(X), y_(y), rng_(owner.seed_), rows_(X.rows()) {
-      std::iota(rows_.begin(), rows_.end(), 0u);
+    Builder(DecisionTree& owner, const FeatureMatrix& X, std::span<const double> y, std::span<const double> weights)
+        : t_(owner), X_(X), y_(y), w_(weights), rng_(owner.seed_) {
+      for (std::size_t i = 0; i < X.rows(); ++i)
+        if (w_.empty() || w_[i] > 0) rows_.push_back(static_cast<std::uint32_t>(i));
       features_.resize(static_cast<std::size_t>(X.cols()));
       std::iota(features_.begin(), features_.end(), 0);
       n_try_ = features_to_try(t_.max_features_, static_cast<int>(X.cols()));
@@ -174,7 +181,7 @@ class DecisionTree final : public Estimator {
         throw_if_stopped("decision_tree training");
         const Pending p = stack.back();
         stack.pop_back();
-        const std::size_t n = p.end - p.begin;
+        const std::size_t n = p.end - p.begin;  // rows, whatever their weights
         const Stats stats = stats_of(p.begin, p.end);
         const double impurity = stats.weighted_impurity(t_.criterion_);
         if ((t_.max_depth_ > 0 && p.depth >= t_.max_depth_) || static_cast<std::int64_t>(n) < t_.min_samples_split_ ||
@@ -198,7 +205,7 @@ class DecisionTree final : public Estimator {
    private:
     Stats stats_of(std::size_t begin, std::size_t end) const {
       Stats s(t_.n_classes_);
-      for (std::size_t i = begin; i < end; ++i) s.add(y_[rows_[i]]);
+      for (std::size_t i = begin; i < end; ++i) s.add(y_[rows_[i]], weight(rows_[i]));
       return s;
     }
 
@@ -230,7 +237,7 @@ class DecisionTree final : public Estimator {
         Stats missing(t_.n_classes_);
         for (std::size_t i = begin; i < end; ++i) {
           const double x = X_(rows_[i], f);
-          if (std::isnan(x)) missing.add(y_[rows_[i]]);
+          if (std::isnan(x)) missing.add(y_[rows_[i]], weight(rows_[i]));
           else sorted_.emplace_back(x, rows_[i]);
         }
         if (sorted_.size() < 2) continue;
@@ -238,22 +245,24 @@ class DecisionTree final : public Estimator {
         Stats left(t_.n_classes_), right = total;
         right.merge(missing, -1);
         for (std::size_t i = 0; i + 1 < sorted_.size(); ++i) {
-          const double yi = y_[sorted_[i].second];
-          left.add(yi);
-          right.add(yi, -1);
+          const double yi = y_[sorted_[i].second], wi = weight(sorted_[i].second);
+          left.add(yi, wi);
+          right.add(yi, wi, -1);
           if (sorted_[i].first == sorted_[i + 1].first) continue;
-          for (int side = 0; side < (missing.n > 0 ? 2 : 1); ++side) {
+          for (int side = 0; side < (missing.rows > 0 ? 2 : 1); ++side) {
             const Stats* to_left = side == 1 ? &missing : nullptr;
-            const Stats* to_right = side == 0 && missing.n > 0 ? &missing : nullptr;
+            const Stats* to_right = side == 0 && missing.rows > 0 ? &missing : nullptr;
+            const double rows_left = left.rows + (to_left ? missing.rows : 0),
+                         rows_right = right.rows + (to_right ? missing.rows : 0);
+            if (rows_left < min_leaf || rows_right < min_leaf) continue;
             const double n_left = left.n + (to_left ? missing.n : 0), n_right = right.n + (to_right ? missing.n : 0);
-            if (n_left < min_leaf || n_right < min_leaf) continue;
             const double children =
                 left.weighted_impurity(t_.criterion_, to_left) + right.weighted_impurity(t_.criterion_, to_right);
             if (children < best.children_impurity) {
               double threshold = 0.5 * (sorted_[i].first + sorted_[i + 1].first);
               if (threshold >= sorted_[i + 1].first) threshold = sorted_[i].first;  // rounding between neighbours
               // No missing values seen here: send future ones to the larger child.
-              const bool missing_left = missing.n > 0 ? side == 1 : n_left >= n_right;
+              const bool missing_left = missing.rows > 0 ? side == 1 : n_left >= n_right;
               best = {f, threshold, missing_left, children};
             }
           }
@@ -273,8 +282,11 @@ class DecisionTree final : public Estimator {
     }
 
     DecisionTree& t_;
+    // A row's weight: 1 when the fit has none.
+    double weight(std::uint32_t row) const { return w_.empty() ? 1.0 : w_[row]; }
+
     const FeatureMatrix& X_;
-    std::span<const double> y_;
+    std::span<const double> y_, w_;
     Random rng_;
     std::vector<std::uint32_t> rows_;
     std::vector<int> features_;

@@ -4,7 +4,10 @@
 // with the same stopping rule (the duality gap below tol·||y||²). The path from
 // the smallest alpha that zeroes every coefficient down to the one asked for is
 // walked with warm starts: each solution starts the next, which is how
-// coordinate descent is fast for small penalties.
+// coordinate descent is fast for small penalties. Weights follow scikit-learn's
+// ElasticNet: rescaled to sum to n, then the weighted means centre the data
+// and each row is scaled by the root of its weight, so the squared error is
+// weighted and alpha keeps its meaning whatever the weights' scale.
 #include <cmath>
 
 #include "builtin.hpp"
@@ -21,23 +24,31 @@ class ElasticNet final : public Estimator {
         max_iter_(static_cast<int>(p.integer("max_iter"))), tol_(p.real("tol")),
         path_steps_(static_cast<int>(p.integer("path_steps"))) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y_in, int) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y_in, int, std::span<const double> weights) override {
     const std::size_t n = X.rows(), d = X.cols();
     const double nn = static_cast<double>(n);
-    // Centred copies of the columns and the target: the intercept is not penalised.
+    // Weights summing to n (1 each when none are given: products with 1 are
+    // exact, so unweighted fits are as before), and their roots.
+    std::vector<double> w(n, 1.0), root(n, 1.0);
+    if (!weights.empty()) {
+      double total = 0;
+      for (double v : weights) total += v;
+      for (std::size_t i = 0; i < n; ++i) w[i] = weights[i] * (nn / total), root[i] = std::sqrt(w[i]);
+    }
+    // Centred, row-scaled copies of the columns and the target: the intercept is not penalised.
     std::vector<std::vector<double>> cols(d, std::vector<double>(n));
     mean_.assign(d, 0.0);
     double y_mean = 0;
     for (std::size_t j = 0; j < d; ++j) {
       const double* c = X.column(j);
       if (intercept_on_)
-        for (std::size_t i = 0; i < n; ++i) mean_[j] += c[i] / nn;
-      for (std::size_t i = 0; i < n; ++i) cols[j][i] = c[i] - mean_[j];
+        for (std::size_t i = 0; i < n; ++i) mean_[j] += w[i] * c[i] / nn;
+      for (std::size_t i = 0; i < n; ++i) cols[j][i] = (c[i] - mean_[j]) * root[i];
     }
     std::vector<double> y(y_in.begin(), y_in.end());
     if (intercept_on_)
-      for (double v : y) y_mean += v / nn;
-    for (double& v : y) v -= y_mean;
+      for (std::size_t i = 0; i < n; ++i) y_mean += w[i] * y[i] / nn;
+    for (std::size_t i = 0; i < n; ++i) y[i] = (y[i] - y_mean) * root[i];
     std::vector<double> norm(d, 0.0);
     for (std::size_t j = 0; j < d; ++j)
       for (double v : cols[j]) norm[j] += v * v;

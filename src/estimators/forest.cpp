@@ -2,6 +2,8 @@
 // grown to purity on random feature subsets, averaged. Extra trees cut each
 // candidate feature at one random place. Trees are grown in parallel, each with
 // its own seeded generator, so a seed gives the same forest on any thread count.
+// Weights as scikit-learn's forests: a tree sees each row's bootstrap count
+// times its weight (times its class weight); rows of weight 0 take no part.
 #include <cmath>
 #include <numeric>
 
@@ -29,14 +31,15 @@ class Forest final : public Estimator {
         max_bins_(static_cast<int>(p.integer("max_bins"))), seed_(static_cast<std::uint64_t>(p.integer("seed"))),
         threads_(static_cast<int>(p.integer("threads"))) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     k_ = n_classes;
     features_ = X.cols();
     const std::string split_quality = resolve_criterion(name(), criterion_, k_);
     ensemble_.binner.fit(X, max_bins_);
     const hist::BinnedRows rows = ensemble_.binner.transform(X, threads_);
     const std::size_t n = X.rows();
-    const std::vector<double> base_weight = row_weights(y, k_, class_weight_);
+    std::vector<double> base_weight = row_weights(y, k_, class_weight_);
+    for (std::size_t i = 0; i < weights.size(); ++i) base_weight[i] *= weights[i];
     const std::string mf = max_features_ == "auto" ? (k_ ? "sqrt" : "all") : max_features_;
     hist::GrowerOptions options{.max_leaves = 0,
                                 .max_depth = static_cast<int>(max_depth_),
@@ -60,7 +63,7 @@ class Forest final : public Estimator {
       std::vector<float> stats(n * W, 0.0f);
       std::vector<std::uint32_t> used;
       for (std::size_t i = 0; i < n; ++i) {
-        if (draws[i] == 0) continue;
+        if (draws[i] == 0 || base_weight[i] == 0) continue;
         used.push_back(static_cast<std::uint32_t>(i));
         const double w = draws[i] * base_weight[i];
         float* s = stats.data() + i * W;

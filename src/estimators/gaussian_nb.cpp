@@ -1,7 +1,9 @@
 // Gaussian naive Bayes, as scikit-learn's GaussianNB: per class, each encoded
 // feature is a normal distribution (its mean and variance in that class, plus
 // var_smoothing x the largest feature variance); the class prior is its share
-// of the training rows.
+// of the training rows. With weights, as scikit-learn: weighted means,
+// variances and shares; var_smoothing stays a share of the largest unweighted
+// variance, as there.
 //
 // var_smoothing defaults to 0.1, not scikit-learn's 1e-9. The features arrive
 // standardised (the largest variance is about 1), and a feature constant within
@@ -24,12 +26,17 @@ class GaussianNb final : public Estimator {
  public:
   explicit GaussianNb(const Params& p) : smoothing_(p.real("var_smoothing")) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     const std::size_t n = X.rows(), d = X.cols(), k = static_cast<std::size_t>(n_classes);
     mean_ = Matrix::Zero(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(d));
     var_ = Matrix::Zero(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(d));
-    std::vector<double> count(k, 0);
-    for (double c : y) count[static_cast<std::size_t>(c)] += 1;
+    // 1 per row without weights: products with 1 are exact, so unweighted fits are as before.
+    const std::vector<double> w =
+        weights.empty() ? std::vector<double>(n, 1.0) : std::vector<double>(weights.begin(), weights.end());
+    std::vector<double> count(k, 0);  // the weight of each class
+    for (std::size_t i = 0; i < n; ++i) count[static_cast<std::size_t>(y[i])] += w[i];
+    double total = 0;
+    for (double c : count) total += c;
     double largest = 0;  // the largest variance of any feature over all rows
     for (std::size_t j = 0; j < d; ++j) {
       const double* x = X.column(j);
@@ -37,13 +44,14 @@ class GaussianNb final : public Estimator {
       for (std::size_t i = 0; i < n; ++i) m += x[i] / static_cast<double>(n);
       for (std::size_t i = 0; i < n; ++i) v += (x[i] - m) * (x[i] - m) / static_cast<double>(n);
       largest = std::max(largest, v);
-      for (std::size_t i = 0; i < n; ++i) mean_(static_cast<Eigen::Index>(y[i]), static_cast<Eigen::Index>(j)) += x[i];
+      for (std::size_t i = 0; i < n; ++i)
+        mean_(static_cast<Eigen::Index>(y[i]), static_cast<Eigen::Index>(j)) += w[i] * x[i];
       for (std::size_t c = 0; c < k; ++c)
         if (count[c] > 0) mean_(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(j)) /= count[c];
       for (std::size_t i = 0; i < n; ++i) {
         const auto c = static_cast<Eigen::Index>(y[i]);
         const double diff = x[i] - mean_(c, static_cast<Eigen::Index>(j));
-        var_(c, static_cast<Eigen::Index>(j)) += diff * diff;
+        var_(c, static_cast<Eigen::Index>(j)) += w[i] * diff * diff;
       }
       for (std::size_t c = 0; c < k; ++c)
         if (count[c] > 0) var_(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(j)) /= count[c];
@@ -52,7 +60,7 @@ class GaussianNb final : public Estimator {
     var_.array() += epsilon_;
     log_prior_.assign(k, -INFINITY);  // a class absent from these rows (a CV fold) is never predicted
     for (std::size_t c = 0; c < k; ++c)
-      if (count[c] > 0) log_prior_[c] = std::log(count[c] / static_cast<double>(n));
+      if (count[c] > 0) log_prior_[c] = std::log(count[c] / total);
   }
 
   Matrix predict_proba(const FeatureMatrix& X) const override {

@@ -2,7 +2,10 @@
 // multiclass) to the gradient and hessian of the loss, grown leaf-wise under
 // max_leaves / max_depth on binned features, with native missing values and
 // categorical splits. Early stopping on a held-out validation fraction keeps the
-// best round.
+// best round. Weights as scikit-learn's HistGradientBoosting: each row's weight
+// (times its class weight) multiplies its gradients and hessians, the initial
+// score and the validation loss; min_samples_leaf counts rows, and the bins
+// are drawn from the rows unweighted.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -79,10 +82,12 @@ class HistGradientBoosting final : public Estimator {
         min_category_rows_(p.integer("min_category_rows")), seed_(static_cast<std::uint64_t>(p.integer("seed"))),
         threads_(static_cast<int>(p.integer("threads"))) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     check_target(y, n_classes, X.cols());
     ensemble_.binner.fit(X, max_bins_);
-    Training t(ensemble_.binner.transform(X, threads_), y, row_weights(y, k_, class_weight_));
+    std::vector<double> weight = row_weights(y, k_, class_weight_);
+    for (std::size_t i = 0; i < weights.size(); ++i) weight[i] *= weights[i];
+    Training t(ensemble_.binner.transform(X, threads_), y, std::move(weight));
     hold_out(t);
     baseline_ = initial_scores(y, t.weight, t.train);
     t.raw.resize(t.n * K_);

@@ -4,6 +4,13 @@
 // many dimensions), and a k-d tree (fast in few). "auto" picks the tree up to
 // 12 dimensions. Ties in distance go to the earlier training row, so the answer
 // never depends on the search or the thread count.
+//
+// scikit-learn's KNeighbors take no sample_weight. Here a row's weight
+// multiplies its vote (classification) or its share of the mean (regression),
+// on top of the distance weight; the k neighbours are still the k nearest
+// rows, so a row of weight 2 is not two rows (it takes one place among the k).
+// Rows of weight 0 are left out of the search altogether. Unequal weights are
+// kept in the model file (format 3 on); equal ones change nothing and are not.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -143,10 +150,12 @@ class Knn final : public Estimator {
       : k_(static_cast<std::size_t>(p.integer("n_neighbors"))), distance_weights_(p.text("weights") == "distance"),
         algorithm_(p.text("algorithm")), leaf_size_(static_cast<std::size_t>(p.integer("leaf_size"))), task_(task) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     if (X.rows() > std::numeric_limits<std::uint32_t>::max()) throw DataError("knn: more than 4 billion training rows");
     points_ = RowMatrix(X.dense());
     y_.assign(y.begin(), y.end());
+    weights_.clear();
+    if (!weights.empty()) keep_weighted(weights);
     n_classes_ = n_classes;
     index();
   }
@@ -186,6 +195,10 @@ class Knn final : public Estimator {
     out.array(std::vector<double>(points_.data(), points_.data() + points_.size()));
     out.array(y_);
     out.u64(static_cast<std::uint64_t>(n_classes_));
+    // From format 3 on: the row weights, none when they are all alike (a
+    // calibrated knn is format 3 without them). format_version() asks for 3
+    // when there are some.
+    if (out.format_version >= 3) out.array(weights_);
   }
 
   void load(BinaryReader& in) override {
@@ -199,6 +212,11 @@ class Knn final : public Estimator {
     y_ = in.array<double>();
     if (y_.size() != rows) BinaryReader::fail("knn: one target per training point expected");
     n_classes_ = stored_class_count(in.u64(), "knn");
+    // From format 3 on: the row weights, none when they were all alike.
+    weights_ = in.format_version >= 3 ? in.array<double>() : std::vector<double>();
+    if (!weights_.empty() && weights_.size() != rows) BinaryReader::fail("knn: one weight per training point expected");
+    for (double w : weights_)
+      if (!(w > 0 && std::isfinite(w))) BinaryReader::fail("knn: a row weight is not a positive number");
     // Votes go to out(row, y): a class index must be a whole number in range (NaN is not).
     for (double v : y_)
       if (task_ == Task::classification && !(v >= 0 && v < n_classes_ && v == std::floor(v)))
@@ -210,11 +228,15 @@ class Knn final : public Estimator {
     return {static_cast<std::size_t>(points_.cols()), static_cast<std::size_t>(n_classes_)};
   }
 
+  std::uint32_t format_version() const override { return weights_.empty() ? 1 : 3; }
+
   nlohmann::json inspect(const std::vector<std::string>&, const std::vector<std::string>&) const override {
-    return {{"training_rows", points_.rows()},
-            {"dimensions", points_.cols()},
-            {"n_neighbors", k_},
-            {"search", use_tree_ ? "kd_tree" : "brute"}};
+    nlohmann::json j = {{"training_rows", points_.rows()},
+                        {"dimensions", points_.cols()},
+                        {"n_neighbors", k_},
+                        {"search", use_tree_ ? "kd_tree" : "brute"}};
+    if (!weights_.empty()) j["row_weights"] = "kept: each neighbour's vote is multiplied by its row's weight";
+    return j;
   }
 
  private:
@@ -223,14 +245,38 @@ class Knn final : public Estimator {
     tree_ = use_tree_ ? KdTree(points_, leaf_size_) : KdTree();
   }
 
+  // Each neighbour's weight: 1 or 1/distance, times its row weight (if any).
   std::vector<double> weights(const std::vector<Neighbour>& n) const {
     std::vector<double> w(n.size(), 1.0);
-    if (!distance_weights_) return w;
-    // 1/distance; a neighbour at distance 0 takes all the weight (scikit-learn's rule).
-    const bool exact = std::any_of(n.begin(), n.end(), [](const Neighbour& x) { return x.dist2 == 0; });
-    for (std::size_t m = 0; m < n.size(); ++m)
-      w[m] = exact ? (n[m].dist2 == 0 ? 1.0 : 0.0) : 1.0 / std::sqrt(n[m].dist2);
+    if (distance_weights_) {
+      // 1/distance; a neighbour at distance 0 takes all the weight (scikit-learn's rule).
+      const bool exact = std::any_of(n.begin(), n.end(), [](const Neighbour& x) { return x.dist2 == 0; });
+      for (std::size_t m = 0; m < n.size(); ++m)
+        w[m] = exact ? (n[m].dist2 == 0 ? 1.0 : 0.0) : 1.0 / std::sqrt(n[m].dist2);
+    }
+    if (!weights_.empty())
+      for (std::size_t m = 0; m < n.size(); ++m) w[m] *= weights_[n[m].row];
     return w;
+  }
+
+  // Keeps the rows of positive weight, and their weights when they differ.
+  void keep_weighted(std::span<const double> weights) {
+    std::vector<Eigen::Index> kept;
+    for (std::size_t i = 0; i < weights.size(); ++i)
+      if (weights[i] > 0) kept.push_back(static_cast<Eigen::Index>(i));
+    if (kept.size() < weights.size()) {
+      RowMatrix points(static_cast<Eigen::Index>(kept.size()), points_.cols());
+      std::vector<double> y;
+      for (std::size_t r = 0; r < kept.size(); ++r) {
+        points.row(static_cast<Eigen::Index>(r)) = points_.row(kept[r]);
+        y.push_back(y_[static_cast<std::size_t>(kept[r])]);
+      }
+      points_ = std::move(points);
+      y_ = std::move(y);
+    }
+    for (auto i : kept) weights_.push_back(weights[static_cast<std::size_t>(i)]);
+    if (std::all_of(weights_.begin(), weights_.end(), [&](double w) { return w == weights_.front(); }))
+      weights_.clear();  // equal weights scale every vote alike: the same predictions as none
   }
 
   std::vector<std::vector<Neighbour>> query(const FeatureMatrix& X) const {
@@ -282,6 +328,7 @@ class Knn final : public Estimator {
   Task task_;
   RowMatrix points_;
   std::vector<double> y_;
+  std::vector<double> weights_;  // per training point; empty: all alike
   int n_classes_ = 0;
   bool use_tree_ = false;
   KdTree tree_;

@@ -26,17 +26,30 @@ class Linear final : public Estimator {
   explicit Linear(const Params& p)
       : alpha_(p.real("alpha")), category_l2_(p.real("category_l2")), intercept_on_(p.boolean("fit_intercept")) {}
 
-  void fit(const FeatureMatrix& features, std::span<const double> y_in, int) override {
+  // Weighted least squares as scikit-learn's LinearRegression and Ridge: the
+  // weighted means are the centre, and each centred row is scaled by the square
+  // root of its weight, so the squared residuals are summed with the weights.
+  // The penalties are not scaled: a row of weight 2 is two rows.
+  void fit(const FeatureMatrix& features, std::span<const double> y_in, int, std::span<const double> weights) override {
     const Matrix X = features.dense();
     const Eigen::Map<const Eigen::VectorXd> y(y_in.data(), static_cast<Eigen::Index>(y_in.size()));
+    const Eigen::Map<const Eigen::VectorXd> w(weights.data(), static_cast<Eigen::Index>(weights.size()));
     Eigen::RowVectorXd x_mean = Eigen::RowVectorXd::Zero(X.cols());
     double y_mean = 0;
-    if (intercept_on_) {
+    if (intercept_on_ && weights.empty()) {
       x_mean = X.colwise().mean();
       y_mean = y.mean();
+    } else if (intercept_on_) {
+      x_mean = (w.transpose() * X) / w.sum();
+      y_mean = w.dot(y) / w.sum();
     }
-    const Matrix Xc = X.rowwise() - x_mean;
-    const Eigen::VectorXd yc = y.array() - y_mean;
+    Matrix Xc = X.rowwise() - x_mean;
+    Eigen::VectorXd yc = y.array() - y_mean;
+    if (!weights.empty()) {
+      const Eigen::VectorXd root = w.cwiseSqrt();
+      Xc = root.asDiagonal() * Xc;
+      yc = yc.cwiseProduct(root);
+    }
     // The penalty on each coefficient.
     Eigen::VectorXd penalty = Eigen::VectorXd::Constant(X.cols(), alpha_);
     for (Eigen::Index j = 0; j < X.cols(); ++j)

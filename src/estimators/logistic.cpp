@@ -1,6 +1,9 @@
 // L2-penalised logistic regression: sigmoid for two classes, softmax (multinomial)
 // for more, solved with L-BFGS. Same objective as scikit-learn's lbfgs solver:
-// mean log loss + ||W||² / (2·C·n), intercept not penalised.
+// mean log loss + ||W||² / (2·C·n), intercept not penalised. With weights each
+// row's loss counts its weight times (Σ w·loss / n + ||W||² / (2·C·n)), as
+// scikit-learn's sum of weighted losses + ||W||² / (2·C): the penalty does not
+// change, so a row of weight 2 is two rows.
 #include <cmath>
 
 #include "builtin.hpp"
@@ -17,9 +20,13 @@ class Logistic final : public Estimator {
         intercept_on_(p.boolean("fit_intercept")), options_{.max_iter = static_cast<int>(p.integer("max_iter")),
                                                             .tol = p.real("tol")} {}
 
-  void fit(const FeatureMatrix& features, std::span<const double> y, int n_classes) override {
+  void fit(const FeatureMatrix& features, std::span<const double> y, int n_classes,
+           std::span<const double> weights) override {
     const Matrix X = features.dense();
     const Eigen::Index n = X.rows(), d = X.cols();
+    // Unweighted rows weigh 1: products with 1 are exact, so unweighted fits are as before.
+    Eigen::VectorXd row_weight = Eigen::VectorXd::Ones(n);
+    if (!weights.empty()) row_weight = Eigen::Map<const Eigen::VectorXd>(weights.data(), n);
     n_classes_ = n_classes;
     const Eigen::Index k = n_classes == 2 ? 1 : n_classes;  // binary: one weight vector
     Matrix target = Matrix::Zero(n, k);
@@ -39,15 +46,15 @@ class Logistic final : public Estimator {
       if (k == 1) {
         for (Eigen::Index i = 0; i < n; ++i) {
           const double z = Z(i, 0);
-          loss += (z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z))) - target(i, 0) * z;
-          residual(i, 0) = 1.0 / (1.0 + std::exp(-z)) - target(i, 0);
+          loss += row_weight[i] * ((z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z))) - target(i, 0) * z);
+          residual(i, 0) = row_weight[i] * (1.0 / (1.0 + std::exp(-z)) - target(i, 0));
         }
       } else {
         for (Eigen::Index i = 0; i < n; ++i) {
           const double top = Z.row(i).maxCoeff();
           const double lse = top + std::log((Z.row(i).array() - top).exp().sum());
-          loss += lse - (Z.row(i).array() * target.row(i).array()).sum();
-          residual.row(i) = (Z.row(i).array() - lse).exp().matrix() - target.row(i);
+          loss += row_weight[i] * (lse - (Z.row(i).array() * target.row(i).array()).sum());
+          residual.row(i) = row_weight[i] * ((Z.row(i).array() - lse).exp().matrix() - target.row(i));
         }
       }
       const double inv_n = 1.0 / static_cast<double>(n);

@@ -65,12 +65,18 @@ class XGBoost final : public Estimator {
  public:
   XGBoost(const Params& p, Task task) : params_(p), task_(task) {}
 
-  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) override {
+  void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
     n_classes_ = n_classes;
     features_ = X.cols();
     DMatrix data = to_dmatrix(X);
     const std::vector<float> labels(y.begin(), y.end());
     check(XGDMatrixSetFloatInfo(data.get(), "label", labels.data(), labels.size()), "setting the labels");
+    // XGBoost's own sample weights (its sklearn wrapper's sample_weight): they
+    // scale gradients and hessians, and weigh the quantile sketch of the bins.
+    if (!weights.empty()) {
+      const std::vector<float> w(weights.begin(), weights.end());
+      check(XGDMatrixSetFloatInfo(data.get(), "weight", w.data(), w.size()), "setting the weights");
+    }
     BoosterHandle h = nullptr;
     DMatrixHandle train[] = {data.get()};
     check(XGBoosterCreate(train, 1, &h), "creating the booster");

@@ -120,7 +120,8 @@ FeatureSelection recursive_elimination(const Model& prototype, const Dataset& da
       Model m = prototype.clone();
       std::vector<Column> kept;
       for (std::size_t j : columns) kept.push_back(features[j]);
-      m.fit(Frame(std::move(kept), Frame::Trusted{}), plan.target, {.task = plan.task, .classes = plan.classes});
+      m.fit(Frame(std::move(kept), Frame::Trusted{}), plan.target,
+            {.task = plan.task, .classes = plan.classes, .weights = plan.weights});
       return m;
     });
     int rounds = 0;

@@ -146,7 +146,7 @@ ExperimentSpec ExperimentSpec::read(const std::string& path) {
 
   const YAML::Node data = root["data"];
   if (!data) r.fail(root, "the experiment needs data: {path: FILE, target: COLUMN}");
-  r.keys(data, {"path", "target", "categorical", "numeric", "missing", "task"}, "data");
+  r.keys(data, {"path", "target", "categorical", "numeric", "missing", "task", "weight"}, "data");
   if (!data["path"] || !data["target"]) r.fail(data, "data needs a path and a target");
   s.data = r.text(data["path"], "data.path");
   s.target = r.text(data["target"], "data.target");
@@ -155,6 +155,7 @@ ExperimentSpec ExperimentSpec::read(const std::string& path) {
   if (data["missing"])
     for (const auto& m : r.list(data["missing"], "data.missing")) s.csv.missing_values.push_back(m);
   if (data["task"]) r.at(data["task"], [&] { s.task = parse_task(r.text(data["task"], "data.task")); });
+  if (data["weight"]) s.weight = r.text(data["weight"], "data.weight");
 
   if (const auto v = root["validation"]) {
     r.keys(v, {"cv", "test_size", "threads", "repeats", "group", "time", "gap", "fold_column"}, "validation");
@@ -226,6 +227,7 @@ class Experiment {
     data_.group = s.group;
     data_.time = s.time;
     data_.fold = s.fold;
+    data_.weight = s.weight;
     data_.check_roles();
     report_ << s.name << ": " << data_.source << ", " << data_.rows() << " rows, target " << s.target << "\n";
   }

@@ -19,9 +19,13 @@
 namespace shipml {
 namespace {
 
-double evaluate(const Model& model, const Frame& features, const std::vector<double>& truth, const MetricInfo& metric) {
+// The metric on these rows, weighted by `weights` (empty: unweighted), as
+// scikit-learn's permutation_importance with sample_weight.
+double evaluate(const Model& model, const Frame& features, const std::vector<double>& truth,
+                const std::vector<double>& weights, const MetricInfo& metric) {
   Predictions p = model.predict(features);
-  Evaluation e{model.task(), static_cast<int>(model.classes().size()), truth, std::move(p.values), std::move(p.proba)};
+  Evaluation e{model.task(), static_cast<int>(model.classes().size()), truth, std::move(p.values), std::move(p.proba),
+               weights};
   return metric.compute(e);
 }
 
@@ -47,10 +51,11 @@ PermutationImportance permutation_importance(const Model& model, const Dataset& 
       truth = target_values(data.labels());
     }
     const Frame features = data.features();
+    const std::vector<double> weights = data.weights();
     PermutationImportance out;
     out.metric = metric;
     out.greater_is_better = info.greater_is_better;
-    out.baseline = evaluate(model, features, truth, info);
+    out.baseline = evaluate(model, features, truth, weights, info);
     const std::size_t cols = features.cols(), reps = static_cast<std::size_t>(repeats);
     std::vector<double> drops(cols * reps);
     Progress progress("permutation importance", cols * reps);
@@ -63,7 +68,7 @@ PermutationImportance permutation_importance(const Model& model, const Dataset& 
       rng.shuffle(std::span(order));
       std::vector<Column> shuffled = features.columns();
       shuffled[j] = shuffled[j].take(order);
-      const double score = evaluate(model, Frame(std::move(shuffled), Frame::Trusted{}), truth, info);
+      const double score = evaluate(model, Frame(std::move(shuffled), Frame::Trusted{}), truth, weights, info);
       drops[j * reps + r] = out.greater_is_better ? out.baseline - score : score - out.baseline;
       progress.tick();
     });

@@ -7,24 +7,29 @@
 #include <numeric>
 
 #include "metrics/finite.hpp"
+#include "metrics/weights.hpp"
 
 namespace shipml {
 namespace {
 
-// Cumulative false and true positives at each distinct score, highest first.
+// Cumulative false and true positives (weighted: their weights) at each
+// distinct score, highest first.
 struct Counts {
   std::vector<double> fps, tps, thresholds;
 };
 
-Counts binary_counts(std::span<const int> positive, std::span<const double> score) {
+Counts binary_counts(std::span<const int> positive, std::span<const double> score, std::span<const double> weights) {
   require_finite(score, "a threshold curve's scores");
-  std::vector<std::size_t> order(score.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
+  total_weight(weights, score.size(), "a threshold curve");
+  // Rows of weight 0 are left out, as scikit-learn leaves them: they add no threshold.
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < score.size(); ++i)
+    if (row_weight(weights, i) != 0) order.push_back(i);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
   Counts c;
   double tp = 0, fp = 0;
   for (std::size_t k = 0; k < order.size(); ++k) {
-    (positive[order[k]] ? tp : fp) += 1;
+    (positive[order[k]] ? tp : fp) += row_weight(weights, order[k]);
     if (k + 1 == order.size() || score[order[k + 1]] != score[order[k]]) {
       c.tps.push_back(tp);
       c.fps.push_back(fp);
@@ -36,8 +41,9 @@ Counts binary_counts(std::span<const int> positive, std::span<const double> scor
 
 }  // namespace
 
-ThresholdCurve roc_curve(std::span<const int> positive, std::span<const double> score) {
-  const Counts c = binary_counts(positive, score);
+ThresholdCurve roc_curve(std::span<const int> positive, std::span<const double> score,
+                         std::span<const double> weights) {
+  const Counts c = binary_counts(positive, score, weights);
   ThresholdCurve out;
   if (c.thresholds.empty()) return out;
   const double p = c.tps.back(), n = c.fps.back();
@@ -52,8 +58,9 @@ ThresholdCurve roc_curve(std::span<const int> positive, std::span<const double> 
   return out;
 }
 
-ThresholdCurve precision_recall_curve(std::span<const int> positive, std::span<const double> score) {
-  const Counts c = binary_counts(positive, score);
+ThresholdCurve precision_recall_curve(std::span<const int> positive, std::span<const double> score,
+                                      std::span<const double> weights) {
+  const Counts c = binary_counts(positive, score, weights);
   ThresholdCurve out;
   if (c.thresholds.empty()) return out;
   const double p = c.tps.back();
@@ -68,20 +75,23 @@ ThresholdCurve precision_recall_curve(std::span<const int> positive, std::span<c
   return out;
 }
 
-double average_precision(std::span<const int> positive, std::span<const double> score) {
-  const ThresholdCurve pr = precision_recall_curve(positive, score);
+double average_precision(std::span<const int> positive, std::span<const double> score,
+                         std::span<const double> weights) {
+  const ThresholdCurve pr = precision_recall_curve(positive, score, weights);
   double ap = 0;
   for (std::size_t k = 0; k + 1 < pr.x.size(); ++k) ap += (pr.x[k] - pr.x[k + 1]) * pr.y[k];
   return ap;
 }
 
-double average_precision_score(std::span<const int> y_true, const Matrix& proba) {
+double average_precision_score(std::span<const int> y_true, const Matrix& proba, std::span<const double> weights) {
   std::vector<int> positive;
   for (int y : y_true) positive.push_back(y == 1 ? 1 : 0);
   const auto col = proba.col(1);
   const std::vector<double> score(col.begin(), col.end());
-  if (std::find(positive.begin(), positive.end(), 1) == positive.end()) return std::nan("");  // no positives: undefined
-  return average_precision(positive, score);
+  double positive_weight = 0;
+  for (std::size_t i = 0; i < positive.size(); ++i) positive_weight += positive[i] * row_weight(weights, i);
+  if (positive_weight == 0) return std::nan("");  // no positives (of any weight): undefined
+  return average_precision(positive, score, weights);
 }
 
 }  // namespace shipml

@@ -8,18 +8,21 @@ namespace {
 
 std::vector<int> as_classes(const std::vector<double>& v) { return {v.begin(), v.end()}; }
 
-using LabelFn = double (*)(std::span<const int>, std::span<const int>);
-using AveragedFn = double (*)(std::span<const int>, std::span<const int>, Average);
-using ProbaFn = double (*)(std::span<const int>, const Matrix&);
-using ValueFn = double (*)(std::span<const double>, std::span<const double>);
+using Weights = std::span<const double>;
+using LabelFn = double (*)(std::span<const int>, std::span<const int>, Weights);
+using AveragedFn = double (*)(std::span<const int>, std::span<const int>, Average, Weights);
+using ProbaFn = double (*)(std::span<const int>, const Matrix&, Weights);
+using ValueFn = double (*)(std::span<const double>, std::span<const double>, Weights);
 
 // Every metric refuses what is not a finite number (NaN from a diverged model, an
-// infinite target) with a message naming it, rather than hang or answer NaN.
+// infinite target, a weight) with a message naming it, rather than hang or
+// answer NaN. Weights, when the evaluation has them, weigh every metric.
 MetricInfo checked(MetricInfo m) {
   m.compute = [name = m.name, compute = std::move(m.compute)](const Evaluation& e) {
     require_finite(e.truth, name + ": the true values");
     require_finite(e.predicted, name + ": the model's predictions");
     require_finite({e.proba.data(), static_cast<std::size_t>(e.proba.size())}, name + ": the model's probabilities");
+    require_finite(e.weights, name + ": the weights");
     return compute(e);
   };
   return m;
@@ -27,20 +30,23 @@ MetricInfo checked(MetricInfo m) {
 
 MetricInfo labels(std::string name, std::string doc, LabelFn fn) {
   return checked({std::move(name), std::move(doc), Task::classification, true, false,
-                  [fn](const Evaluation& e) { return fn(as_classes(e.truth), as_classes(e.predicted)); }, true});
+                  [fn](const Evaluation& e) { return fn(as_classes(e.truth), as_classes(e.predicted), e.weights); },
+                  true});
 }
 MetricInfo averaged(std::string name, std::string doc, AveragedFn fn, Average average) {
-  return checked(
-      {std::move(name), std::move(doc), Task::classification, true, average == Average::binary,
-       [fn, average](const Evaluation& e) { return fn(as_classes(e.truth), as_classes(e.predicted), average); }, true});
+  return checked({std::move(name), std::move(doc), Task::classification, true, average == Average::binary,
+                  [fn, average](const Evaluation& e) {
+                    return fn(as_classes(e.truth), as_classes(e.predicted), average, e.weights);
+                  },
+                  true});
 }
 MetricInfo proba(std::string name, std::string doc, ProbaFn fn, bool greater_is_better, bool binary_only) {
   return checked({std::move(name), std::move(doc), Task::classification, greater_is_better, binary_only,
-                  [fn](const Evaluation& e) { return fn(as_classes(e.truth), e.proba); }});
+                  [fn](const Evaluation& e) { return fn(as_classes(e.truth), e.proba, e.weights); }});
 }
 MetricInfo values(std::string name, std::string doc, ValueFn fn, bool greater_is_better) {
   return checked({std::move(name), std::move(doc), Task::regression, greater_is_better, false,
-                  [fn](const Evaluation& e) { return fn(e.truth, e.predicted); }});
+                  [fn](const Evaluation& e) { return fn(e.truth, e.predicted, e.weights); }});
 }
 
 }  // namespace

@@ -132,7 +132,14 @@ void refuse_not_finite(const double* values, std::size_t rows, std::size_t per_r
 }  // namespace
 
 void Model::fit(const Dataset& data, const FitOptions& options) {
-  fit(data.features(), data.labels(), options);
+  if (options.weights.empty() && !data.weight.empty()) {
+    FitOptions weighted = options;
+    weighted.weights = data.weights();
+    fit(data.features(), data.labels(), weighted);
+    metadata_["training"]["weight"] = data.weight;
+  } else {
+    fit(data.features(), data.labels(), options);
+  }
   if (!data.source.empty()) metadata_["training"]["source"] = data.source;
 }
 
@@ -140,6 +147,8 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
   if (calibration_spec_ || threshold_spec_) return fit_with_decision(features, target, options);
   if (features.cols() == 0) throw DataError("no feature columns to train on");
   if (features.rows() == 0) throw DataError("no rows to train on");
+  check_weights(options.weights, features.rows(), "the weights");
+  const std::span<const double> weights = options.weights;
   const Task task = options.task ? *options.task : infer_task(target);
   if (!info_->supports(task))
     throw UsageError(info_->name + " does not do " + std::string(to_string(task)) + " (target '" + target.name() +
@@ -154,13 +163,18 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
       if (idx[i] < 0)
         throw DataError("target value '" + target.text(i) + "' at row " + std::to_string(i + 1) +
                         " is not one of the classes");
-      seen[static_cast<std::size_t>(idx[i])] = true;
+      // A class whose rows all weigh 0 is not learned from: it is not seen.
+      if (weights.empty() || weights[i] > 0) seen[static_cast<std::size_t>(idx[i])] = true;
       y.push_back(idx[i]);
     }
-    if (std::count(seen.begin(), seen.end(), true) < 2)
-      throw DataError("target '" + target.name() + "' has one class in the training rows" +
-                      (y.empty() ? "" : " ('" + classes[static_cast<std::size_t>(y[0])] + "')") +
-                      "; a classifier needs at least two");
+    if (std::count(seen.begin(), seen.end(), true) < 2) {
+      const auto first = std::find(seen.begin(), seen.end(), true);
+      throw DataError(
+          "target '" + target.name() + "' has one class in the training rows" +
+          (weights.empty() ? "" : " of positive weight") +
+          (first == seen.end() ? "" : " ('" + classes[static_cast<std::size_t>(first - seen.begin())] + "')") +
+          "; a classifier needs at least two");
+    }
   } else {
     y = target_values(target);
   }
@@ -182,7 +196,7 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
   const FeatureMatrix X = encoder.transform(prepared);
   auto learner = info_->create(params_, task);
   const auto start = std::chrono::steady_clock::now();
-  learner->fit(X, y, task == Task::classification ? static_cast<int>(classes.size()) : 0);
+  learner->fit(X, y, task == Task::classification ? static_cast<int>(classes.size()) : 0, weights);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   refuse_diverged(*learner, X, task);
 
@@ -200,6 +214,7 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
                            {"target_type", to_string(target.type())},
                            {"fingerprint", fingerprint(features, target)},
                            {"fit_seconds", seconds}};
+  if (!weights.empty()) metadata_["training"]["weighted"] = true;
 }
 
 void Model::require_fitted(const char* what) const {

@@ -57,12 +57,14 @@ struct ModelFile {
         {"preprocessing", m.encoder_.describe()},
         {"metadata", m.metadata_},
     };
-    // Format 2 adds the pipeline, format 3 calibration and a decision
-    // threshold; a model is written in the oldest format that holds it, which
-    // every shipml since reads. An older reader refuses a newer file rather
-    // than predict without its steps, its calibration or its threshold.
+    // Format 2 adds the pipeline, format 3 calibration, a decision threshold
+    // and a knn's row weights; a model is written in the oldest format that
+    // holds it, which every shipml since reads. An older reader refuses a newer
+    // file rather than predict without its steps, its calibration, its
+    // threshold or its weights.
     const bool decided = m.calibrator_ || m.threshold_;
-    const std::uint32_t version = decided ? 3 : m.pipeline_.empty() ? 1 : 2;
+    const std::uint32_t version =
+        std::max({decided ? 3u : 1u, m.pipeline_.empty() ? 1u : 2u, m.learner_->format_version()});
     header["format_version"] = version;
     if (!m.pipeline_.empty()) {
       header["pipeline"] = m.pipeline_.to_json();
@@ -81,6 +83,7 @@ struct ModelFile {
       }
     }
     BinaryWriter body;
+    body.format_version = version;  // a knn's state has row weights from format 3 on
     m.encoder_.save(body);
     if (!m.pipeline_.empty()) m.pipeline_.save(body);
     m.learner_->save(body);
@@ -226,6 +229,7 @@ struct ModelFile {
       check_header(m);
       const Schema& encoded = m.pipeline_.empty() ? m.schema_ : m.pipeline_schema_;
       BinaryReader in(body);
+      in.format_version = version;  // a knn's state has row weights from format 3 on
       m.encoder_.load(in);
       if (!m.encoder_.matches(encoded)) throw fail("corrupted model file (preprocessing does not match the schema)");
       m.encoder_.bind(encoded);

@@ -22,6 +22,8 @@ ScoringPlan ScoringPlan::make(const Dataset& data, const Validation& v, std::vec
   ScoringPlan plan;
   plan.target = data.labels();
   plan.features = data.features();
+  plan.weights = data.weights();
+  plan.weight = data.weight;
   plan.task = v.task ? *v.task : infer_task(plan.target);
   plan.seed = v.seed;
   std::vector<int> class_of_row;
@@ -39,6 +41,8 @@ ScoringPlan ScoringPlan::make(const Dataset& data, const Validation& v, std::vec
   Splits splits = make_splits(data, v, class_of_row);  // empty for regression: not stratified
   plan.folds = std::move(splits.folds);
   plan.validation = std::move(splits.description);
+  // Said wherever the scores are shown: they are weighted means, not plain ones.
+  if (!plan.weight.empty()) plan.validation += ", rows weighted by '" + echoed(plan.weight) + "'";
   return plan;
 }
 
@@ -52,6 +56,7 @@ Result ScoringPlan::result_for(const Model& prototype) const {
   result.seed = seed;
   result.metric_names = metric_names;
   result.validation = validation;
+  result.weight = weight;
   result.folds.resize(folds.size());
   return result;
 }
@@ -80,7 +85,10 @@ FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::siz
   out.train_rows = train.size();
   out.test_rows = fold.test.size();
   auto start = std::chrono::steady_clock::now();
-  model.fit(features.take(train), target.take(train), {.task = task, .classes = classes});
+  FitOptions options{.task = task, .classes = classes};
+  if (!weights.empty())
+    for (std::size_t i : train) options.weights.push_back(weights[i]);
+  model.fit(features.take(train), target.take(train), options);
   out.fit_seconds = seconds_since(start);
   start = std::chrono::steady_clock::now();
   const Frame test = features.take(fold.test);
@@ -89,6 +97,8 @@ FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::siz
   if (keep_predictions && model.calibration()) out.uncalibrated = model.predict_proba_uncalibrated(test);
   Evaluation e{task, static_cast<int>(classes.size()), {}, std::move(p.values), std::move(p.proba)};
   for (std::size_t i : fold.test) e.truth.push_back(truth[i]);
+  if (!weights.empty())
+    for (std::size_t i : fold.test) e.weights.push_back(weights[i]);
   for (const auto& name : metric_names) out.metrics[name] = find_metric(name).compute(e);
   if (keep_predictions) {
     out.rows = fold.test;
@@ -150,6 +160,7 @@ HeldOutPredictions Result::held_out() const {
     }
     e.truth.insert(e.truth.end(), f.held_out.truth.begin(), f.held_out.truth.end());
     e.predicted.insert(e.predicted.end(), f.held_out.predicted.begin(), f.held_out.predicted.end());
+    e.weights.insert(e.weights.end(), f.held_out.weights.begin(), f.held_out.weights.end());
   }
   return out;
 }
@@ -303,6 +314,7 @@ std::string Result::table() const {
 nlohmann::json Result::to_json() const {
   nlohmann::json j = {{"estimator", estimator},   {"params", params}, {"task", to_string(task)},
                       {"validation", validation}, {"seed", seed},     {"classes", classes}};
+  if (!weight.empty()) j["weight"] = weight;
   nlohmann::json fold_list = nlohmann::json::array();
   for (const auto& f : folds) {
     nlohmann::json metrics = nlohmann::json::object();

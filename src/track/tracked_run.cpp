@@ -102,9 +102,11 @@ TrackedRun::~TrackedRun() {
 void TrackedRun::data(const Dataset& data) {
   if (!active()) return;
   this->data(data.features(), data.labels(), data.source);
-  // The columns that shaped the split, so a record says how its scores were kept honest.
+  // The columns that shaped the split, so a record says how its scores were
+  // kept honest, and the one that weighed the rows in fits and metrics.
   nlohmann::json roles = nlohmann::json::object();
-  for (const auto& [role, column] : {std::pair{"group", &data.group}, {"time", &data.time}, {"fold", &data.fold}})
+  for (const auto& [role, column] :
+       {std::pair{"group", &data.group}, {"time", &data.time}, {"fold", &data.fold}, {"weight", &data.weight}})
     if (!column->empty()) roles[role] = *column;
   if (roles.empty()) return;
   run_.info["data"]["roles"] = roles;

@@ -6,8 +6,10 @@ usage: read_model_file.py MODEL.shipml DATA.csv   one line per row: value, or la
 
 "§" refers to a section of docs/model-format.md. Standard library and numpy only.
 Implemented: every transformer; estimators linear, elastic_net, lasso, logistic, decision_tree,
-random_forest, extra_trees, hist_gbdt. The others (gaussian_nb, knn, xgboost) are refused.
-Format 3: calibration (sigmoid, isotonic; probability or log_odds input) and the threshold.
+random_forest, extra_trees, hist_gbdt, knn (directly computed distances). The others
+(gaussian_nb, xgboost) are refused.
+Format 3: calibration (sigmoid, isotonic; probability or log_odds input), the threshold, and a
+knn's row weights.
 """
 import csv, json, math, os, re, signal, struct, sys
 import numpy as np
@@ -16,7 +18,7 @@ MAGIC, NEWEST = b"\x89SHIPML\n", 3
 SIGNATURE_MAGIC, SIGNATURE_BLOCK = b"\x89SHIPSIG", 104
 ESTIMATORS = ["linear", "elastic_net", "lasso", "logistic", "gaussian_nb", "knn", "decision_tree",
               "random_forest", "extra_trees", "hist_gbdt", "xgboost"]                  # §9 table
-IMPLEMENTED = set(ESTIMATORS) - {"gaussian_nb", "knn", "xgboost"}
+IMPLEMENTED = set(ESTIMATORS) - {"gaussian_nb", "xgboost"}
 TRANSFORMERS = ["standard_scaler", "robust_scaler", "minmax_scaler", "imputer", "one_hot", "ordinal",
                 "frequency", "target_encoder", "binning", "date_parts", "polynomial",
                 "drop_columns", "select_columns", "select_k_best"]                       # §7.2
@@ -309,8 +311,56 @@ def read_ensemble(r, n_features, width):             # §9.7: binning record, th
         trees.append({"w": w, "nodes": nodes, "bits": bits, "values": values})
     return {"code_to_bin": code_to_bin, "trees": trees}
 
-def read_estimator(r, name, W, K):
-    if name in ("linear", "elastic_net", "lasso"):   # §9.1, §9.2
+def read_knn(r, V, W):                               # §9.5
+    R, D = r.scalar("Q"), r.scalar("Q")
+    points, y, K = r.array("<f8"), r.array("<f8"), r.scalar("Q")
+    row_weights = r.array("<f8") if V >= 3 else np.zeros(0)  # format 3 on; empty: none
+    if R < 1 or D != W or len(points) != R * D or len(y) != R:
+        raise corrupt("knn: the points do not fit together")
+    if len(row_weights) not in (0, R):
+        raise corrupt("knn: one weight per training point expected")
+    if not all(math.isfinite(w) and w > 0 for w in row_weights):
+        raise corrupt("knn: a row weight is not a positive number")
+    if K and not all(0 <= v < K and v == math.floor(v) for v in y):
+        raise corrupt("knn: a class index out of range")
+    return {"K": K, "points": points.reshape(R, D), "y": y, "row_weights": row_weights}
+
+def estimate_knn(s, params, task, X):               # §9.5
+    k = min(int(params.get("n_neighbors", "5")), len(s["y"]))
+    algorithm = params.get("algorithm", "auto")
+    brute = algorithm == "brute" or (algorithm == "auto" and X.shape[1] > 12)
+    P, out = s["points"], []
+    for x in X:
+        if brute:                                    # max(0, |x|² + |p|² − 2 x·p); order unspecified (§11)
+            d2 = np.maximum(0.0, x @ x + (P * P).sum(axis=1) - 2 * (P @ x))
+        else:
+            d2 = np.zeros(len(P))
+            for j in range(X.shape[1]):              # Σ_j in feature order
+                d2 += (x[j] - P[:, j]) ** 2
+        near = np.argsort(d2, kind="stable")[:k]     # ties to the lower point index
+        if params.get("weights", "uniform") == "distance":
+            exact = d2[near] == 0
+            w = exact.astype(float) if exact.any() else 1 / np.sqrt(d2[near])
+        else:
+            w = np.ones(k)
+        if len(s["row_weights"]):
+            w = w * s["row_weights"][near]
+        if task == "regression":
+            acc = tot = 0.0
+            for m in range(k):
+                acc += w[m] * s["y"][near[m]]; tot += w[m]
+            out.append(acc / tot)
+        else:
+            p, tot = np.zeros(s["K"]), 0.0
+            for m in range(k):
+                p[int(s["y"][near[m]])] += w[m]; tot += w[m]
+            out.append(p / tot)
+    return np.array(out)
+
+def read_estimator(r, name, W, K, V):
+    if name == "knn":
+        s = read_knn(r, V, W)
+    elif name in ("linear", "elastic_net", "lasso"):   # §9.1, §9.2
         s = {"coef": r.array("<f8"), "intercept": r.scalar("d")}
         if name != "linear":
             r.scalar("Q"), r.scalar("d")             # iterations, duality gap (informational)
@@ -354,7 +404,7 @@ def load_model(path):
     enc = read_encoder(r, hdr["out_schema"] if hdr["steps"] else hdr["schema"])
     if hdr["steps"]:
         read_pipeline(r, hdr["steps"])
-    est = read_estimator(r, hdr["name"], enc["W"], len(hdr["classes"]))
+    est = read_estimator(r, hdr["name"], enc["W"], len(hdr["classes"]), V)
     cal = read_calibrator(r, hdr["calibration"], len(hdr["classes"])) if hdr["calibration"] else None
     if r.left():
         raise Refuse("corrupted model file (unexpected bytes after the fitted state)")
@@ -623,9 +673,11 @@ def walk_hist(tree, code_to_bin, X):                 # §9.7 traversal; returns 
     leaf = nodes["payload"][node].astype(np.int64)
     return tree["values"][leaf[:, None] * tree["w"] + np.arange(tree["w"])]
 
-def estimate(name, s, task, X):
+def estimate(name, s, task, X, params):
     """§9: values (N,) for regression, probabilities (N, K) for classification."""
     N, W = X.shape
+    if name == "knn":
+        return estimate_knn(s, params, task, X)
     if name in ("linear", "elastic_net", "lasso") and len(s["coef"]) != W:
         raise Refuse(f"{name}: {len(s['coef'])} coefficients for {W} encoded columns")
     if name == "linear":                             # §9.1; Eigen's summation order (§11)
@@ -670,7 +722,7 @@ def predict(model, inputs):
         cols = run_pipeline(hdr["steps"], cols)
         if [(c[0], c[1]) for c in cols] != [(f["name"], f["type"]) for f in hdr["out_schema"]]:
             raise Refuse("the pipeline output does not match pipeline_output_schema")
-    out = estimate(hdr["name"], model["est"], hdr["task"], encode(model["enc"], cols, N))
+    out = estimate(hdr["name"], model["est"], hdr["task"], encode(model["enc"], cols, N), hdr["params"])
     if hdr["task"] == "regression":
         return None, out
     if out.shape[1] != len(hdr["classes"]):

@@ -6,7 +6,8 @@ Usage: sklearn_reference.py DATA_DIR OUT_DIR
 Writes OUT_DIR/metrics.json (metric cases with scikit-learn's values) and, per
 model case, the train/test CSV files both sides use plus scikit-learn's
 predictions on the test rows (OUT_DIR/models.json); calibration and decision
-thresholds in OUT_DIR/calibration.json (calibration_reference.py). The C++
+thresholds in OUT_DIR/calibration.json (calibration_reference.py); the same
+with sample weights in OUT_DIR/weighted.json (weighted_reference.py). The C++
 oracle tests read these and compare shipml's numbers.
 """
 import json
@@ -353,6 +354,9 @@ def main():
         json.dump(selection_cases(data_dir), f)
     with open(os.path.join(out_dir, "splits.json"), "w") as f:
         json.dump(split_cases(rng), f)
+    from weighted_reference import weighted_cases  # beside this file; its own generator
+    with open(os.path.join(out_dir, "weighted.json"), "w") as f:
+        json.dump(weighted_cases(data_dir, out_dir), f)
     from calibration_reference import calibration_cases, threshold_cases  # beside this file
     with open(os.path.join(out_dir, "calibration.json"), "w") as f:
         json.dump({"calibration": calibration_cases(data_dir, out_dir),

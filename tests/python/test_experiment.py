@@ -54,6 +54,30 @@ def test_group_and_time_splits_reach_python_as_on_the_command_line(credit):
     assert curve(time="day", gap=2).svg() != curve().svg()
 
 
+def test_weight_column_reaches_python_as_on_the_command_line(credit):
+    # Each application counts as much as the amount lent: the numbers `shipml score --weight Amount` gives.
+    result = shipml.score("logistic", credit, target="Status", cv=3, weight="Amount", metrics=["roc_auc"])
+    from_cli = json.loads(cli("score", "--data", data_path("credit_data.csv"), "--target", "Status", "-e", "logistic",
+                              "--cv", "3", "-m", "roc_auc", "--weight", "Amount", "--json", "-q",
+                              "--no-track").stdout)
+    assert result.metrics["roc_auc"] == from_cli["metrics"]["roc_auc"]["mean"]
+    assert result.json()["validation"] == "3-fold CV, stratified, rows weighted by 'Amount'"
+    unweighted = shipml.score("logistic", credit, target="Status", cv=3, metrics=["roc_auc"])
+    assert unweighted.metrics["roc_auc"] != result.metrics["roc_auc"]
+    board = shipml.compare(["logistic", "decision_tree"], credit, target="Status", cv=3, weight="Amount")
+    assert "rows weighted by 'Amount'" in board.json()["validation"]
+    # Whole-number weights are duplicated rows, for a tree.
+    df = credit.assign(w=[1 + i % 3 for i in range(len(credit))])
+    weighted = shipml.Model("decision_tree", max_depth=5).fit(df, target="Status", weight="w")
+    repeated = shipml.Model("decision_tree", max_depth=5).fit(
+        credit.loc[credit.index.repeat(df["w"])], target="Status")
+    assert "w" not in weighted.feature_names
+    assert weighted.metadata["training"]["weight"] == "w"
+    np.testing.assert_array_equal(weighted.predict_proba(credit), repeated.predict_proba(credit))
+    with pytest.raises(shipml.DataError, match="row 2 has weight -1"):
+        shipml.Model("logistic").fit(df.assign(w=[1, -1] + [1] * (len(df) - 2)), target="Status", weight="w")
+
+
 def test_compare_ranks_on_the_same_folds_and_refits_the_best(credit):
     board = shipml.compare(["logistic", shipml.Model("hist_gbdt", n_estimators=50), "random_forest"], credit,
                            target="Status", cv=3, metrics=["roc_auc"], refit=True)

@@ -19,6 +19,9 @@ namespace shipml {
 /// Writes fitted state as little-endian bytes: the body of a model file.
 class SHIPML_API BinaryWriter {
  public:
+  /// The model-file format version the bytes are written in (0: not a model
+  /// file's body). A state whose layout grew in a later version writes by it.
+  std::uint32_t format_version = 0;
   /// Appends one byte.
   void u8(std::uint8_t v) { raw(&v, 1); }
   /// Appends a 32-bit unsigned integer (4 bytes).
@@ -60,6 +63,9 @@ class SHIPML_API BinaryReader {
  public:
   /// Reads `data`, which must outlive the reader.
   explicit BinaryReader(std::string_view data) : data_(data) {}
+  /// The model-file format version of the bytes (0: not a model file's body).
+  /// A state whose layout grew in a later version reads by it.
+  std::uint32_t format_version = 0;
   /// Reads one byte.
   std::uint8_t u8() { return scalar<std::uint8_t>(); }
   /// Reads a 32-bit unsigned integer.

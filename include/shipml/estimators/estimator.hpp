@@ -45,8 +45,13 @@ class SHIPML_API Estimator {
   /// Estimators are owned and used through this interface.
   virtual ~Estimator() = default;
   /// `y` holds class indices in [0, n_classes) for classification, values for
-  /// regression (n_classes == 0).
-  virtual void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes) = 0;
+  /// regression (n_classes == 0). `weights` holds one weight per row, each
+  /// finite and >= 0, not all 0 (the caller checks: check_weights in
+  /// data/dataset.hpp), as scikit-learn's `sample_weight`; empty: every row
+  /// counts once. A learner honours them in fitting; what that means for each
+  /// is in docs/weights.md.
+  virtual void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes,
+                   std::span<const double> weights) = 0;
   /// Class index (classification) or value (regression) per row. Thread-safe.
   virtual std::vector<double> predict(const FeatureMatrix& X) const;
   /// Class probabilities (rows x classes). Thread-safe. Classifiers only.
@@ -65,6 +70,11 @@ class SHIPML_API Estimator {
   /// What it reads and gives, once fitted or loaded. Last in the class, so the
   /// virtual functions before it keep their places.
   virtual EstimatorShape shape() const = 0;
+  /// The oldest model-file format that holds what save() writes: 1, unless the
+  /// state needs a later format's layout (format 3: a knn fitted with unequal
+  /// weights keeps them). A model file is written in the newest format its
+  /// parts need, so older readers keep reading every file they can.
+  virtual std::uint32_t format_version() const { return 1; }
 };
 
 /// The declaration of an estimator: its name, what it does, the tasks it solves,

@@ -54,6 +54,7 @@ struct SHIPML_API ExperimentSpec {
   std::string data, target;                 ///< the target column
   CsvOptions csv;                           ///< how to read the data file
   std::optional<Task> task;                 ///< inferred from the target when not given
+  std::string weight;                       ///< data.weight: the column of row weights (empty: none)
   Validation validation{.folds = 5};        ///< how every model is scored (default: 5-fold CV)
   std::string group;                        ///< validation.group: a role column of the data (Dataset::group)
   std::string time;                         ///< validation.time: a role column of the data (Dataset::time)

@@ -1,7 +1,8 @@
 #pragma once
 /// \file
 /// Threshold curves of a binary score, as scikit-learn computes them: one point
-/// per distinct score, so ties are one step. What the ROC and precision-recall
+/// per distinct score, so ties are one step. Optional weights, one per row
+/// (scikit-learn's sample_weight), count each row that many times. What the ROC and precision-recall
 /// charts draw, and average precision, the area the latter summarises.
 #include <span>
 #include <vector>
@@ -19,11 +20,14 @@ struct SHIPML_API ThresholdCurve {
 
 /// `positive` holds 1 for positive rows, 0 otherwise. roc_curve(..., drop_intermediate=False):
 /// from (0, 0), highest threshold first, to (1, 1).
-SHIPML_API ThresholdCurve roc_curve(std::span<const int> positive, std::span<const double> score);
+SHIPML_API ThresholdCurve roc_curve(std::span<const int> positive, std::span<const double> score,
+                                    std::span<const double> weights = {});
 /// precision_recall_curve (scikit-learn 1.2): every threshold from the lowest
 /// to the highest, then the (recall 0, precision 1) end point.
-SHIPML_API ThresholdCurve precision_recall_curve(std::span<const int> positive, std::span<const double> score);
+SHIPML_API ThresholdCurve precision_recall_curve(std::span<const int> positive, std::span<const double> score,
+                                                 std::span<const double> weights = {});
 /// average_precision_score: sum over thresholds of (R_n - R_{n-1}) P_n.
-SHIPML_API double average_precision(std::span<const int> positive, std::span<const double> score);
+SHIPML_API double average_precision(std::span<const int> positive, std::span<const double> score,
+                                    std::span<const double> weights = {});
 
 }  // namespace shipml

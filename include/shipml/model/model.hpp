@@ -35,10 +35,14 @@ struct SHIPML_API Predictions {
   std::string label(std::size_t i) const;
 };
 
-/// How Model::fit reads the target.
+/// How Model::fit reads the target, and how much each row counts.
 struct SHIPML_API FitOptions {
   std::optional<Task> task;          ///< inferred from the target when not given
   std::vector<std::string> classes;  ///< all classes, when training on a subset (CV folds)
+  /// One weight per row (scikit-learn's sample_weight): finite, >= 0, not all
+  /// 0. Empty: every row counts once. Fitting from a Dataset takes them from
+  /// its weight column when this is empty.
+  std::vector<double> weights;
 };
 
 /// A trained (or still untrained) estimator plus everything needed to use it on
@@ -105,7 +109,8 @@ class SHIPML_API Model {
   /// Trains on all rows. Nothing else happens: recording the training as a
   /// run is the caller's choice (shipml/track/recorded.hpp does it).
   void fit(const Frame& features, const Column& target, const FitOptions& options = {});
-  /// The same, noting where the data came from in the metadata.
+  /// The same, noting where the data came from in the metadata; rows are
+  /// weighted by the data's weight column, if it has one.
   void fit(const Dataset& data, const FitOptions& options = {});
   /// Whether it has been fitted (or loaded).
   bool fitted() const { return learner_ != nullptr; }

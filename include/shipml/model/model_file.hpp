@@ -15,8 +15,8 @@ class Model;
 
 /// The format version this build writes; it reads this and every older one.
 /// 1: estimator and default preprocessing; 2: with a pipeline of steps; 3: with
-/// calibration or a decision threshold. Each model is written in the oldest
-/// version that holds it (a model without steps, calibration or threshold is 1).
+/// calibration, a decision threshold or a knn's row weights. Each model is written in the oldest
+/// version that holds it (without steps, calibration, threshold or row weights: 1).
 inline constexpr std::uint32_t kModelFormatVersion = 3;
 
 /// A model file's bytes, as Model::save writes them.

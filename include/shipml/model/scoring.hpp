@@ -64,6 +64,7 @@ struct SHIPML_API Result {
   std::uint64_t seed = 0;                     ///< the seed of the split or folds
   std::vector<std::string> metric_names;      ///< the metrics, in report order
   std::vector<FoldResult> folds;              ///< one per fold (one for a hold-out split)
+  std::string weight;                         ///< the weight column fits and metrics used (empty: none)
   std::string run_id;                         ///< its run record, when one was recorded (score_recorded)
 
   /// Mean of a metric over the folds.
@@ -100,15 +101,17 @@ struct SHIPML_API ScoringPlan {
   std::uint64_t seed = 0;                 ///< the seed of the split or folds
   Frame features;                         ///< the feature columns
   Column target;                          ///< the target column
+  std::vector<double> weights;            ///< per row, from the weight column; empty: unweighted
+  std::string weight;                     ///< the weight column (empty: none)
   bool keep_predictions = true;           ///< FoldResult::held_out filled by run_fold
 
   /// Works out the plan for `data` under `validation` (`metric_names` empty: the task's usual set).
   static ScoringPlan make(const Dataset& data, const Validation& validation,
                           std::vector<std::string> metric_names = {});
   /// Fits a copy of `prototype` on fold `f`'s training rows and measures it on
-  /// its test rows. With `max_train_rows`, on that many of the training rows,
-  /// drawn with `seed` (successive halving).
-  /// `fitted`, when given, receives the fitted model (feature elimination reads it).
+  /// its test rows, both weighted by the rows' weights when the plan has them. With `max_train_rows`, on that many of
+  /// the training rows, drawn with `seed` (successive halving). `fitted`, when given, receives the fitted model
+  /// (feature elimination reads it).
   FoldResult run_fold(const Model& prototype, std::size_t f, std::size_t max_train_rows = 0, std::uint64_t seed = 0,
                       Model* fitted = nullptr) const;
   /// The same plan (rows, folds, truth) seeing only these feature columns.
