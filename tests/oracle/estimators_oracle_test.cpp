@@ -42,12 +42,7 @@ void expect_same_values(const nlohmann::json& c, double tolerance) {
 void expect_same_proba(const nlohmann::json& c, double tolerance) {
   const Fitted f = fit_case(c);
   ASSERT_EQ(f.predictions.classes, c["classes"].get<std::vector<std::string>>());
-  const auto expected = c["proba"].get<std::vector<std::vector<double>>>();
-  double worst = 0;
-  for (std::size_t i = 0; i < expected.size(); ++i)
-    for (std::size_t k = 0; k < expected[i].size(); ++k)
-      worst = std::max(worst, std::abs(f.predictions.proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) -
-                                       expected[i][k]));
+  const double worst = largest_proba_difference(f.predictions.proba, c["proba"]);
   EXPECT_LT(worst, tolerance) << c["name"];
   const auto truth = class_indices(f.test.labels(), f.predictions.classes);
   const std::vector<int> pred(f.predictions.values.begin(), f.predictions.values.end());

@@ -1,9 +1,12 @@
 #pragma once
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "shipml/core/matrix.hpp"
 #include "shipml/data/split.hpp"
 
 namespace shipml::test {
@@ -31,6 +34,18 @@ inline std::vector<Fold> given_folds(const nlohmann::json& test_folds, std::size
     out.push_back(fold);
   }
   return out;
+}
+
+/// The largest absolute difference between shipml's probabilities and a
+/// reference's ("proba": one row of class probabilities per test row).
+inline double largest_proba_difference(const Matrix& proba, const nlohmann::json& expected_json) {
+  const auto expected = expected_json.get<std::vector<std::vector<double>>>();
+  double worst = 0;
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    for (std::size_t k = 0; k < expected[i].size(); ++k)
+      worst =
+          std::max(worst, std::abs(proba(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) - expected[i][k]));
+  return worst;
 }
 
 }  // namespace shipml::test

@@ -23,6 +23,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
+from random_probabilities import random_probabilities  # beside this file
+
 warnings.filterwarnings("ignore")
 
 
@@ -63,15 +65,7 @@ def classification_cases(rng):
             cases[-1]["curves"] = curves
 
     def random_case(name, n, k, ties=False, weights=None):
-        y = rng.choice(k, size=n, p=weights)
-        logits = rng.normal(size=(n, k)) + 1.5 * np.eye(k)[y]
-        if ties:
-            logits = np.round(logits)
-        p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-        if ties:
-            p = np.round(p, 1)
-            p[:, -1] = 1 - p[:, :-1].sum(axis=1)
-            p = np.clip(p, 0, 1)
+        y, p = random_probabilities(rng, n, k, ties, weights)
         add(name, y, p.argmax(axis=1), p, k)
 
     random_case("binary", 200, 2)

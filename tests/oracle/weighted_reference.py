@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics as skm
 
+from random_probabilities import random_probabilities  # beside this file
+
 WEIGHT = "w"
 
 
@@ -52,15 +54,7 @@ def classification_metric_cases(rng):
                       "proba": proba.tolist(), "weights": w.tolist(), "expected": exp})
 
     def random_case(name, n, k, ties=False, p_class=None):
-        y = rng.choice(k, size=n, p=p_class)
-        logits = rng.normal(size=(n, k)) + 1.5 * np.eye(k)[y]
-        if ties:
-            logits = np.round(logits)
-        proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-        if ties:
-            proba = np.round(proba, 1)
-            proba[:, -1] = 1 - proba[:, :-1].sum(axis=1)
-            proba = np.clip(proba, 0, 1)
+        y, proba = random_probabilities(rng, n, k, ties, p_class)
         add(name, y, proba.argmax(axis=1), proba, k, draw_weights(rng, n))
 
     random_case("binary", 200, 2)
