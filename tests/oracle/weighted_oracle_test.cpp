@@ -120,7 +120,7 @@ void expect_same_proba(const std::string& name, double tolerance) {
   const nlohmann::json c = model_case(name);
   const Fitted f = fit_case(c);
   ASSERT_EQ(f.predictions.classes, c["classes"].get<std::vector<std::string>>());
-  const double worst = largest_proba_difference(f.predictions.proba, c["proba"]);
+  const double worst = test::largest_proba_difference(f.predictions.proba, c["proba"]);
   EXPECT_LT(worst, tolerance) << name;
   const auto truth = class_indices(f.test.labels(), f.predictions.classes);
   const std::vector<int> pred(f.predictions.values.begin(), f.predictions.values.end());
