@@ -212,6 +212,24 @@ def dataset(data: Any, y: Any = None, target: Optional[str] = None, names: Optio
     return _core.with_column(features, labels, name), name, source
 
 
+SPLIT_OPTIONS = """Splits keep rows apart by the data's columns: `group` (no group on both
+sides), `time` (test rows later than training rows, less `gap`: rows, or a
+span such as "7d") or `fold_column` (each value one fold's test rows);
+`cv_repeats` draws the K folds several times.
+`weight` names a column of row weights (numbers >= 0, scikit-learn's
+sample_weight): every fit and every metric counts each row that many times."""
+
+
+def documents_split_options(function):
+    """Appends SPLIT_OPTIONS to a function's docstring, at its indentation
+    (every function that takes the split's columns says the same)."""
+    doc = function.__doc__ or ""
+    lines = doc.splitlines()
+    indent = next((line[:len(line) - len(line.lstrip())] for line in lines[1:] if line.strip()), "")
+    function.__doc__ = doc.rstrip() + "\n" + "\n".join(indent + line for line in SPLIT_OPTIONS.splitlines())
+    return function
+
+
 def split_roles(group: Optional[str], time: Optional[str], gap: Any, fold_column: Optional[str],
                 cv_repeats: Optional[int], weight: Optional[str] = None) -> dict:
     """The split's settings as the core reads them: the columns that keep

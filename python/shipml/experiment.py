@@ -20,6 +20,7 @@ def _csv(kw: Dict[str, Any]) -> dict:
     return {k: list(kw.pop(k, ())) for k in ("categorical", "numeric", "missing")}
 
 
+@_data.documents_split_options
 def folds(data: Any, y: Any = None, *, target: Optional[str] = None, cv: Optional[int] = 5, test_size: float = 0.25,
           seed: int = 42, task: Optional[str] = None, group: Optional[str] = None, time: Optional[str] = None,
           gap: Any = None, fold_column: Optional[str] = None, cv_repeats: Optional[int] = None,
@@ -27,13 +28,7 @@ def folds(data: Any, y: Any = None, *, target: Optional[str] = None, cv: Optiona
     """The (train rows, test rows) index arrays shipml scores on: K folds
     (cv=K), or a hold-out split (cv=None), stratified by class for
     classification, from `seed`. Pass them as ``cv=`` to scikit-learn's
-    GridSearchCV or cross_val_score to measure on exactly shipml's folds.
-    Splits keep rows apart by the data's columns: `group` (no group on both
-    sides), `time` (test rows later than training rows, less `gap`: rows, or a
-    span such as "7d") or `fold_column` (each value one fold's test rows);
-    `cv_repeats` draws the K folds several times.
-    `weight` names a column of row weights (numbers >= 0, scikit-learn's
-    sample_weight): every fit and every metric counts each row that many times."""
+    GridSearchCV or cross_val_score to measure on exactly shipml's folds."""
     frame, name, _ = _data.dataset(data, y, target)
     return _core.folds(frame, name, {"cv": cv, "test_size": test_size, "seed": seed, "task": task,
                                      **_data.split_roles(group, time, gap, fold_column, cv_repeats, weight)})
@@ -45,6 +40,7 @@ def score(model: ModelLike, data: Any, y: Any = None, **options: Any) -> ScoreRe
     return _model(model).score(data, y, **options)
 
 
+@_data.documents_split_options
 def compare(models: Optional[Sequence[ModelLike]], data: Any, y: Any = None, *, target: Optional[str] = None,
             cv: int = 5, seed: int = 42, metrics: Optional[Sequence[str]] = None, sort: Optional[str] = None,
             refit: bool = False, task: Optional[str] = None, threads: int = 0, group: Optional[str] = None,
@@ -53,13 +49,7 @@ def compare(models: Optional[Sequence[ModelLike]], data: Any, y: Any = None, *, 
     """Scores every model on the same folds and ranks them by `sort` (default:
     the first metric), as ``shipml compare``; with refit, the best is then fit
     on all rows (Leaderboard.best_model). Recorded as a "compare" run. With
-    models=None, the baseline: a linear model, random_forest, hist_gbdt and knn.
-    Splits keep rows apart by the data's columns: `group` (no group on both
-    sides), `time` (test rows later than training rows, less `gap`: rows, or a
-    span such as "7d") or `fold_column` (each value one fold's test rows);
-    `cv_repeats` draws the K folds several times.
-    `weight` names a column of row weights (numbers >= 0, scikit-learn's
-    sample_weight): every fit and every metric counts each row that many times."""
+    models=None, the baseline: a linear model, random_forest, hist_gbdt and knn."""
     frame, name, source = _data.dataset(data, y, target, csv=_csv(csv))
     cores = [_model(m)._model for m in (models or [])]
     validation = {"cv": cv, "seed": seed, "task": task, "threads": threads,
@@ -73,6 +63,7 @@ def _grid_values(values: Any) -> list:
     return [_params.text(v) for v in values]
 
 
+@_data.documents_split_options
 def search(model: ModelLike, data: Any, y: Any = None, *, grid: Optional[Dict[str, Sequence[Any]]] = None,
            distributions: Optional[Dict[str, str]] = None, n_random: int = 0, target: Optional[str] = None,
            cv: int = 5, seed: int = 42, metrics: Optional[Sequence[str]] = None, sort: Optional[str] = None,
@@ -87,13 +78,7 @@ def search(model: ModelLike, data: Any, y: Any = None, *, grid: Optional[Dict[st
     halving over rows or a count parameter such as n_estimators. Every
     candidate meets the same folds; the best is refit on all rows
     (SearchResult.best_model). Ctrl-C stops it (KeyboardInterrupt); the run
-    record keeps the candidates that finished.
-    Splits keep rows apart by the data's columns: `group` (no group on both
-    sides), `time` (test rows later than training rows, less `gap`: rows, or a
-    span such as "7d") or `fold_column` (each value one fold's test rows);
-    `cv_repeats` draws the K folds several times.
-    `weight` names a column of row weights (numbers >= 0, scikit-learn's
-    sample_weight): every fit and every metric counts each row that many times."""
+    record keeps the candidates that finished."""
     frame, name, source = _data.dataset(data, y, target, csv=_csv(csv))
     prototype = _model(model)
     pairs = [(str(k), _grid_values(v)) for k, v in (grid or {}).items()]
@@ -105,6 +90,7 @@ def search(model: ModelLike, data: Any, y: Any = None, *, grid: Optional[Dict[st
     return SearchResult(_core.search(prototype._model, frame, name, source, pairs, draws, options), prototype.estimator)
 
 
+@_data.documents_split_options
 def select(data: Any, y: Any = None, *, method: str = "permutation", model: Optional[ModelLike] = None,
            target: Optional[str] = None, metric: Optional[str] = None, n_repeats: int = 5,
            test_size: float = 0.25, test: str = "f_test", k: int = 10, percentile: float = 0,
@@ -116,13 +102,7 @@ def select(data: Any, y: Any = None, *, method: str = "permutation", model: Opti
     (held-out score drop of a model fit on the rest), rfe and rfecv (recursive
     elimination by coefficients or gain; rfecv picks the size by CV), kbest
     (each column tested alone: f_test, chi2, mutual_info; no model) and
-    sequential (forward or backward by CV score).
-    Splits keep rows apart by the data's columns: `group` (no group on both
-    sides), `time` (test rows later than training rows, less `gap`: rows, or a
-    span such as "7d") or `fold_column` (each value one fold's test rows);
-    `cv_repeats` draws the K folds several times.
-    `weight` names a column of row weights (numbers >= 0, scikit-learn's
-    sample_weight): every fit and every metric counts each row that many times."""
+    sequential (forward or backward by CV score)."""
     frame, name, source = _data.dataset(data, y, target, csv=_csv(csv))
     options = {"metric": metric or "", "n_repeats": n_repeats, "test_size": test_size, "test": test, "k": k,
                "percentile": percentile, "n_features": n_features, "step": step, "min_features": min_features,

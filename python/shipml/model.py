@@ -192,6 +192,7 @@ class Model:
             raise _core.UsageError(f"{self.estimator}: a regression model has no class probabilities")
         return self._predict(data, True)[1]
 
+    @_data.documents_split_options
     def score(self, data: Any, y: Any = None, *, target: Optional[str] = None, cv: Optional[int] = None,
               test_size: float = 0.25, seed: int = 42, metrics: Optional[Sequence[str]] = None,
               task: Optional[str] = None, threads: int = 0, categorical: Sequence[str] = (),
@@ -200,13 +201,7 @@ class Model:
               cv_repeats: Optional[int] = None, weight: Optional[str] = None):
         """Measures an unfitted copy on held-out rows (a stratified 25% hold-out)
         or by K-fold cross-validation (cv=K), as ``shipml score``; recorded as
-        a "score" run. This model stays as it is.
-    Splits keep rows apart by the data's columns: `group` (no group on both
-    sides), `time` (test rows later than training rows, less `gap`: rows, or a
-    span such as "7d") or `fold_column` (each value one fold's test rows);
-    `cv_repeats` draws the K folds several times.
-    `weight` names a column of row weights (numbers >= 0, scikit-learn's
-    sample_weight): every fit and every metric counts each row that many times."""
+        a "score" run. This model stays as it is."""
         from .results import ScoreResult
         frame, name, source = _data.dataset(data, y, target, csv=_csv(categorical, numeric, missing))
         validation = {"cv": cv, "test_size": test_size, "seed": seed, "task": task, "threads": threads,
