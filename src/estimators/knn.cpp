@@ -245,8 +245,9 @@ class Knn final : public Estimator {
     for (Eigen::Index b = 0; b < B; ++b) {
       const Eigen::Index row = b * n / B;
       background.rows.row(b) = points_.row(row);
-      total += background.weights[static_cast<std::size_t>(b)] =
-          weights_.empty() ? 1.0 : weights_[static_cast<std::size_t>(row)];
+      const double weight = weights_.empty() ? 1.0 : weights_[static_cast<std::size_t>(row)];
+      background.weights[static_cast<std::size_t>(b)] = weight;
+      total += weight;
     }
     for (double& w : background.weights) w /= total;
     return explain::permutation_shapley(
