@@ -177,10 +177,14 @@ void add_predict(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto id = std::make_shared<std::string>();
   auto proba = std::make_shared<bool>(false);
+  auto explain = std::make_shared<bool>(false);
   cmd->add_option("--model,-m", *model_path, "model file, or models:/NAME/STAGE|VERSION from the registry")->required();
   data->add(cmd, false);
   cmd->add_option("--id", *id, "copy this column into the output to identify rows");
   cmd->add_flag("--proba", *proba, "add one probability column per class");
+  cmd->add_flag("--explain", *explain,
+                "add each input column's contribution to the raw output, the expected value and the raw output "
+                "(as shipml explain; docs/explain.md)");
   cmd->add_option("--out,-o", *out, "CSV file to write (default: standard output)");
   cmd->callback([=] {
     data->refuse_as_output(*out);
@@ -201,6 +205,10 @@ void add_predict(CLI::App& app) {
     } else {
       if (*proba) throw UsageError("--proba needs a classification model; this one does regression");
       result.add(Column::numeric("prediction", p.values));
+    }
+    if (*explain) {
+      const Frame explained = contribution_columns(model.contributions(input), model.raw_output(input));
+      for (const Column& c : explained.columns()) result.add(c);
     }
     if (out->empty()) std::cout << to_csv(result);
     else write_csv(*out, result);
@@ -320,6 +328,7 @@ void add_commands(CLI::App& app) {
   add_transformers(app);
   add_score(app);
   add_predict(app);
+  add_explain(app);
   add_inspect(app);
   add_signing(app);
   add_serve(app);

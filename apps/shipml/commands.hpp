@@ -9,6 +9,8 @@ namespace shipml::cli {
 /// Registers every subcommand; each runs from its callback during parse.
 void add_commands(CLI::App& app);
 
+/// `shipml explain` (in explain_command.cpp).
+void add_explain(CLI::App& app);
 /// `shipml serve` (in serve_command.cpp).
 void add_serve(CLI::App& app);
 // sign and verify: signatures on model files.

@@ -28,6 +28,8 @@
 /// - shipml/model/calibration.hpp, shipml/model/threshold.hpp: calibrated
 ///   probabilities and decision thresholds (shipml::Model::calibrated,
 ///   shipml::Model::with_threshold).
+/// - shipml/model/contributions.hpp: each prediction's contribution per input
+///   column (shipml::Model::contributions).
 /// - shipml/track/recorded.hpp: training and scoring recorded as runs.
 /// - shipml/experiment/search.hpp: hyperparameter search.
 /// - shipml/serve/server.hpp: the HTTP server behind `shipml serve`.
@@ -43,6 +45,7 @@
 #include "shipml/io/csv.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/model/calibration.hpp"
+#include "shipml/model/contributions.hpp"
 #include "shipml/model/model.hpp"
 #include "shipml/model/model_file.hpp"
 #include "shipml/model/model_spec.hpp"

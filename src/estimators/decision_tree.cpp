@@ -126,6 +126,18 @@ class DecisionTree final : public Estimator {
 
   EstimatorShape shape() const override { return {n_features_, static_cast<std::size_t>(n_classes_)}; }
 
+  nlohmann::json dump_trees(const std::vector<std::string>& names) const override { return tree_.dump(names); }
+
+  // Path-dependent TreeSHAP of the probabilities or the value (the leaf values).
+  std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
+                                                    const ContributionRequest& request) const override {
+    check(X);
+    const std::vector<int> columns = explain::explained_values(n_classes_);
+    return explain::tree_shap(
+        {tree_.shap_tree(columns)}, 1.0, std::vector<double>(columns.size(), 0.0), X, request,
+        [&](std::size_t, std::size_t row, std::vector<std::uint8_t>& goes_left) { tree_.route(X, row, goes_left); });
+  }
+
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     std::vector<double> importance(n_features_, 0.0);
     std::size_t leaves = 0;

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "builtin.hpp"
+#include "explain/linear_contributions.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/interrupt.hpp"
 
@@ -100,6 +101,12 @@ class ElasticNet final : public Estimator {
   }
 
   EstimatorShape shape() const override { return {coef_.size(), 0}; }
+
+  std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
+                                                    const ContributionRequest& request) const override {
+    const Matrix coef = Eigen::Map<const Eigen::VectorXd>(coef_.data(), static_cast<Eigen::Index>(coef_.size()));
+    return explain::linear_contributions(X, coef, {intercept_}, request, "elastic_net");
+  }
 
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     nlohmann::json coef = nlohmann::json::object();

@@ -9,6 +9,7 @@
 
 #include "builtin.hpp"
 #include "class_weight.hpp"
+#include "explain/tree_shap.hpp"
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
@@ -129,6 +130,17 @@ class Forest final : public Estimator {
   }
 
   nlohmann::json dump_trees(const std::vector<std::string>& names) const override { return ensemble_.dump(names); }
+
+  // The mean of every tree's path-dependent TreeSHAP values, of the
+  // probabilities or the value (the mean of the trees' leaf values).
+  std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
+                                                    const ContributionRequest& request) const override {
+    if (X.cols() != features_)
+      throw ModelError(name() + ": expected " + std::to_string(features_) + " encoded features");
+    const std::vector<int> columns = explain::explained_values(k_);
+    return ensemble_.contributions(X, request, columns, 1, 1.0 / static_cast<double>(ensemble_.trees.size()),
+                                   std::vector<double>(columns.size(), 0.0));
+  }
 
  private:
   std::string name() const { return extra_ ? "extra_trees" : "random_forest"; }

@@ -17,6 +17,7 @@
 #include <cmath>
 
 #include "builtin.hpp"
+#include "explain/permutation_shapley.hpp"
 #include "shipml/core/error.hpp"
 
 namespace shipml::builtin {
@@ -109,6 +110,28 @@ class GaussianNb final : public Estimator {
       if (!(v > 0)) BinaryReader::fail("gaussian_nb: a variance is not positive");
     mean_ = Eigen::Map<const Matrix>(mean.data(), k, d);
     var_ = Eigen::Map<const Matrix>(var.data(), k, d);
+  }
+
+  // Sampled, against a background of each class's mean row weighted by the
+  // class's prior: the model's own summary of its training rows (it keeps no rows).
+  std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
+                                                    const ContributionRequest& request) const override {
+    if (static_cast<Eigen::Index>(X.cols()) != mean_.cols())
+      throw ModelError("gaussian_nb: expected " + std::to_string(mean_.cols()) + " encoded features");
+    explain::Background background;
+    std::vector<Eigen::Index> seen;
+    for (Eigen::Index c = 0; c < mean_.rows(); ++c)
+      if (std::isfinite(log_prior_[static_cast<std::size_t>(c)])) seen.push_back(c);
+    background.rows.resize(static_cast<Eigen::Index>(seen.size()), mean_.cols());
+    double total = 0;
+    for (std::size_t b = 0; b < seen.size(); ++b) {
+      background.rows.row(static_cast<Eigen::Index>(b)) = mean_.row(seen[b]);
+      background.weights.push_back(std::exp(log_prior_[static_cast<std::size_t>(seen[b])]));
+      total += background.weights.back();
+    }
+    for (double& w : background.weights) w /= total;
+    return explain::permutation_shapley(
+        X, background, [this](const FeatureMatrix& rows) { return raw_output(rows); }, request);
   }
 
   EstimatorShape shape() const override {

@@ -196,6 +196,27 @@ class HistGradientBoosting final : public Estimator {
 
   nlohmann::json dump_trees(const std::vector<std::string>& names) const override { return ensemble_.dump(names); }
 
+  // The margin: log-odds (two classes), the softmax's scores (more), the value,
+  // or its log for the poisson loss.
+  Matrix raw_output(const FeatureMatrix& X) const override {
+    const std::vector<double> raw = raw_scores(X);
+    Matrix out(static_cast<Eigen::Index>(X.rows()), static_cast<Eigen::Index>(K_));
+    for (std::size_t i = 0; i < X.rows(); ++i)
+      for (std::size_t k = 0; k < K_; ++k)
+        out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = raw[i * K_ + k];
+    return out;
+  }
+
+  // Every tree's path-dependent TreeSHAP values (its leaves hold the learning
+  // rate already), each class's trees to its margin; the baseline starts the
+  // expected value.
+  std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
+                                                    const ContributionRequest& request) const override {
+    if (X.cols() != features_)
+      throw ModelError("hist_gbdt: expected " + std::to_string(features_) + " encoded features");
+    return ensemble_.contributions(X, request, {0}, K_, 1.0, baseline_);
+  }
+
  private:
   // What one fit works with: the binned rows, the training and validation
   // rows, and per row the raw scores, gradients and hessians (K_ per row).

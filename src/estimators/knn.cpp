@@ -16,6 +16,7 @@
 #include <numeric>
 
 #include "builtin.hpp"
+#include "explain/permutation_shapley.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
 
@@ -229,6 +230,29 @@ class Knn final : public Estimator {
   }
 
   std::uint32_t format_version() const override { return weights_.empty() ? 1 : 3; }
+
+  // Sampled: a neighbour vote has no structure an exact method could use. The
+  // background is up to kBackgroundRows training points, evenly spread over
+  // the training rows, weighted as the fit weighted them.
+  std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
+                                                    const ContributionRequest& request) const override {
+    if (static_cast<Eigen::Index>(X.cols()) != points_.cols())
+      throw ModelError("knn: expected " + std::to_string(points_.cols()) + " encoded features");
+    constexpr Eigen::Index kBackgroundRows = 32;
+    const Eigen::Index n = points_.rows(), B = std::min(n, kBackgroundRows);
+    explain::Background background{Matrix(B, points_.cols()), std::vector<double>(static_cast<std::size_t>(B))};
+    double total = 0;
+    for (Eigen::Index b = 0; b < B; ++b) {
+      const Eigen::Index row = b * n / B;
+      background.rows.row(b) = points_.row(row);
+      const double weight = weights_.empty() ? 1.0 : weights_[static_cast<std::size_t>(row)];
+      background.weights[static_cast<std::size_t>(b)] = weight;
+      total += weight;
+    }
+    for (double& w : background.weights) w /= total;
+    return explain::permutation_shapley(
+        X, background, [this](const FeatureMatrix& rows) { return raw_output(rows); }, request);
+  }
 
   nlohmann::json inspect(const std::vector<std::string>&, const std::vector<std::string>&) const override {
     nlohmann::json j = {{"training_rows", points_.rows()},

@@ -16,6 +16,7 @@
 #include <Eigen/QR>
 
 #include "builtin.hpp"
+#include "explain/linear_contributions.hpp"
 #include "shipml/core/error.hpp"
 
 namespace shipml::builtin {
@@ -95,6 +96,11 @@ class Linear final : public Estimator {
   }
 
   EstimatorShape shape() const override { return {static_cast<std::size_t>(coef_.size()), 0}; }
+
+  std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
+                                                    const ContributionRequest& request) const override {
+    return explain::linear_contributions(X, coef_, {intercept_}, request, "linear");
+  }
 
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     nlohmann::json coef = nlohmann::json::object();

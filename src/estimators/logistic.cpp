@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "builtin.hpp"
+#include "explain/linear_contributions.hpp"
 #include "lbfgs.hpp"
 #include "shipml/core/error.hpp"
 
@@ -109,6 +110,25 @@ class Logistic final : public Estimator {
         static_cast<Eigen::Index>(w.size() / static_cast<std::size_t>(k)) != rows)
       BinaryReader::fail("logistic weights do not match their shape");
     weights_ = Eigen::Map<const Matrix>(w.data(), rows, k);
+  }
+
+  // The margins: log-odds of the second class (two classes), each class's
+  // softmax score (more).
+  Matrix raw_output(const FeatureMatrix& features) const override {
+    const Eigen::Index d = weights_.rows() - 1;
+    if (static_cast<Eigen::Index>(features.cols()) != d)
+      throw ModelError("logistic: expected " + std::to_string(d) + " encoded features");
+    Matrix Z = features.dense() * weights_.topRows(d);
+    Z.rowwise() += weights_.row(d);
+    return Z;
+  }
+
+  std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
+                                                    const ContributionRequest& request) const override {
+    const Eigen::Index d = weights_.rows() - 1;
+    const Eigen::RowVectorXd intercepts = weights_.row(d);
+    return explain::linear_contributions(
+        X, weights_.topRows(d), {intercepts.data(), intercepts.data() + intercepts.size()}, request, "logistic");
   }
 
   EstimatorShape shape() const override {

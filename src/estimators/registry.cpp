@@ -25,6 +25,21 @@ Matrix Estimator::predict_proba(const FeatureMatrix&) const {
   throw UsageError("this estimator is a regressor: it has no class probabilities");
 }
 
+Matrix Estimator::raw_output(const FeatureMatrix& X) const {
+  const std::size_t classes = shape().classes;
+  if (classes == 0) {
+    const std::vector<double> values = predict(X);
+    return Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
+  }
+  Matrix proba = predict_proba(X);
+  if (classes == 2) return proba.col(1);  // the second class's probability: the first is 1 minus it
+  return proba;
+}
+
+std::optional<FeatureContributions> Estimator::contributions(const FeatureMatrix&, const ContributionRequest&) const {
+  return std::nullopt;
+}
+
 const std::vector<EstimatorInfo>& estimators() {
   static const std::vector<EstimatorInfo> all = {
       builtin::linear_info(),        builtin::logistic_info(),    builtin::decision_tree_info(),

@@ -1,6 +1,7 @@
 #include "tree.hpp"
 
 #include <cmath>
+#include <functional>
 
 namespace shipml {
 
@@ -12,6 +13,48 @@ std::size_t Tree::leaf(const FeatureMatrix& X, std::size_t row) const {
     node = static_cast<std::size_t>(go_left ? left[node] : right[node]);
   }
   return node;
+}
+
+void Tree::route(const FeatureMatrix& X, std::size_t row, std::vector<std::uint8_t>& goes_left) const {
+  for (std::size_t node = 0; node < size(); ++node) {
+    if (feature[node] == kLeaf) continue;
+    const double x = X(row, feature[node]);
+    goes_left[node] = std::isnan(x) ? missing_left[node] : x <= threshold[node];
+  }
+}
+
+explain::ShapTree Tree::shap_tree(const std::vector<int>& columns) const {
+  explain::ShapTree t;
+  t.left = left;
+  t.right = right;
+  t.feature = feature;
+  t.cover = samples;
+  t.width = static_cast<int>(columns.size());
+  t.value.reserve(size() * columns.size());
+  for (std::size_t node = 0; node < size(); ++node)
+    for (int c : columns) t.value.push_back(leaf_value(node)[c]);
+  t.finish();
+  return t;
+}
+
+nlohmann::json Tree::dump(const std::vector<std::string>& names) const {
+  std::function<nlohmann::json(std::size_t)> at = [&](std::size_t i) -> nlohmann::json {
+    if (feature[i] == kLeaf) {
+      const double* v = leaf_value(i);
+      return {
+          {"leaf", value_width == 1 ? nlohmann::json(v[0]) : nlohmann::json(std::vector<double>(v, v + value_width))},
+          {"cover", samples[i]}};
+    }
+    const auto f = static_cast<std::size_t>(feature[i]);
+    return {{"feature", f < names.size() ? names[f] : std::to_string(f)},
+            {"threshold", threshold[i]},
+            {"missing_goes", missing_left[i] ? "left" : "right"},
+            {"gain", gain[i]},
+            {"cover", samples[i]},
+            {"left", at(static_cast<std::size_t>(left[i]))},
+            {"right", at(static_cast<std::size_t>(right[i]))}};
+  };
+  return nlohmann::json::array({at(0)});
 }
 
 void Tree::save(BinaryWriter& out) const {

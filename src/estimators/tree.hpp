@@ -3,8 +3,10 @@
 // saved). Row goes left when x[feature] <= threshold; a missing (NaN) value goes
 // the way the split learned for it.
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <vector>
 
+#include "explain/tree_shap.hpp"
 #include "shipml/core/binary.hpp"
 #include "shipml/estimators/estimator.hpp"
 
@@ -25,6 +27,12 @@ struct Tree {
   /// The leaf a row of X reaches.
   std::size_t leaf(const FeatureMatrix& X, std::size_t row) const;
   const double* leaf_value(std::size_t node) const { return value.data() + node * value_width; }
+  /// For every split node, whether row `row` goes left: the decisions leaf() makes.
+  void route(const FeatureMatrix& X, std::size_t row, std::vector<std::uint8_t>& goes_left) const;
+  /// The tree for TreeSHAP: its leaf values `columns`, its samples as the cover.
+  explain::ShapTree shap_tree(const std::vector<int>& columns) const;
+  /// Nested JSON: splits by feature name, threshold and missing direction; leaves; each node's cover.
+  nlohmann::json dump(const std::vector<std::string>& names) const;
 
   void save(BinaryWriter& out) const;
   /// Loads and checks every index, so a corrupted file cannot send prediction astray.

@@ -151,6 +151,42 @@ class XGBoost final : public Estimator {
 
   EstimatorShape shape() const override { return {features_, static_cast<std::size_t>(n_classes_)}; }
 
+  // XGBoost's margin: log-odds (binary:logistic), the softmax's scores
+  // (multi:softprob), the value (reg:squarederror). In float32, as XGBoost computes it.
+  Matrix raw_output(const FeatureMatrix& X) const override {
+    const std::vector<float> margin = run(X, 1);
+    Matrix out(static_cast<Eigen::Index>(X.rows()), static_cast<Eigen::Index>(groups()));
+    for (std::size_t i = 0; i < X.rows(); ++i)
+      for (std::size_t k = 0; k < groups(); ++k)
+        out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = margin[i * groups() + k];
+    return out;
+  }
+
+  // XGBoost's own TreeSHAP (pred_contribs): per row and output group, one value
+  // per feature and a last one, the bias, which is the expected value. float32.
+  std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
+                                                    const ContributionRequest& request) const override {
+    if (X.cols() != features_) throw ModelError("xgboost: expected " + std::to_string(features_) + " encoded features");
+    // The bias is the same for every row: one row of missing values gives it when there are none.
+    const FeatureMatrix none(Matrix::Constant(1, static_cast<Eigen::Index>(features_), NAN));
+    const FeatureMatrix& rows = X.rows() ? X : none;
+    const std::vector<float> contribs = run(rows, 2);  // rows x groups x (features + 1)
+    const std::size_t width = features_ + 1, groups_out = groups();
+    const std::size_t group_count = request.group_of.empty() ? features_ : request.groups;
+    FeatureContributions out;
+    out.method = "xgboost";
+    for (std::size_t k = 0; k < groups_out; ++k) {
+      Matrix values = Matrix::Zero(static_cast<Eigen::Index>(X.rows()), static_cast<Eigen::Index>(group_count));
+      for (std::size_t i = 0; i < X.rows(); ++i)
+        for (std::size_t f = 0; f < features_; ++f)
+          values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(request.group(f))) +=
+              contribs[(i * groups_out + k) * width + f];
+      out.values.push_back(std::move(values));
+      out.expected.push_back(contribs[k * width + features_]);
+    }
+    return out;
+  }
+
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {
     // Gain shares, named like shipml's own trees, so importances and RFE work unchanged.
     bst_ulong n_features = 0, dim = 0;
@@ -217,22 +253,25 @@ class XGBoost final : public Estimator {
 
   // Prediction through one booster is serialised: XGBoost's prediction buffer
   // belongs to the booster, so concurrent callers would share it.
-  std::vector<float> run(const FeatureMatrix& X) const {
+  // `type`: 0 the prediction, 1 the margin, 2 the contributions (groups() x
+  // (features + 1) per row, the last one the bias), in XGBoost's own layout.
+  std::vector<float> run(const FeatureMatrix& X, int type = 0) const {
     if (!booster_) throw ModelError("xgboost: the model is not fitted");
     DMatrix data = to_dmatrix(X);
     const bst_ulong* shape = nullptr;
     bst_ulong dim = 0;
     const float* result = nullptr;
+    const std::string config =
+        R"({"type": )" + std::to_string(type) +
+        R"(, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})";
     std::lock_guard lock(mutex_);
-    check(XGBoosterPredictFromDMatrix(
-              booster_.get(), data.get(),
-              R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false})",
-              &shape, &dim, &result),
-          "predicting");
+    check(XGBoosterPredictFromDMatrix(booster_.get(), data.get(), config.c_str(), &shape, &dim, &result),
+          type == 2 ? "computing contributions" : "predicting");
     bst_ulong size = 1;
     for (bst_ulong k = 0; k < dim; ++k) size *= shape[k];
-    // Callers read groups() values per row; load() checked the booster gives that many.
-    if (size != X.rows() * groups())
+    // Callers read groups() values per row (times features + 1 for contributions);
+    // load() checked the booster gives that many.
+    if (size != X.rows() * groups() * (type == 2 ? features_ + 1 : 1))
       throw ModelError("xgboost: the booster gave " + std::to_string(size) + " values for " + std::to_string(X.rows()) +
                        " rows");
     return {result, result + size};

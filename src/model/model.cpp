@@ -129,6 +129,20 @@ void refuse_not_finite(const double* values, std::size_t rows, std::size_t per_r
                     "are beyond what the model's arithmetic holds, such as 1e308; scale or clip them)");
 }
 
+// The mean of each encoded column over the training rows, weighted as the fit is.
+std::vector<double> column_means(const FeatureMatrix& X, std::span<const double> weights) {
+  std::vector<double> means(X.cols(), 0.0);
+  double total = 0;
+  for (std::size_t i = 0; i < X.rows(); ++i) total += weights.empty() ? 1.0 : weights[i];
+  for (std::size_t j = 0; j < X.cols(); ++j) {
+    const double* x = X.column(j);
+    double sum = 0;
+    for (std::size_t i = 0; i < X.rows(); ++i) sum += (weights.empty() ? 1.0 : weights[i]) * x[i];
+    means[j] = sum / total;
+  }
+  return means;
+}
+
 }  // namespace
 
 void Model::fit(const Dataset& data, const FitOptions& options) {
@@ -199,6 +213,9 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
   learner->fit(X, y, task == Task::classification ? static_cast<int>(classes.size()) : 0, weights);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   refuse_diverged(*learner, X, task);
+  // Linear learners explain from the training mean; one-hot encodings are theirs (and knn's, gaussian_nb's).
+  std::vector<double> encoded_means =
+      info_->encoding == InputEncoding::one_hot_scaled ? column_means(X, weights) : std::vector<double>();
 
   task_ = task;
   classes_ = std::move(classes);
@@ -207,6 +224,7 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
   pipeline_ = std::move(pipeline);
   pipeline_schema_ = std::move(pipeline_schema);
   encoder_ = std::move(encoder);
+  encoded_means_ = std::move(encoded_means);
   learner_ = std::move(learner);
   metadata_ = nlohmann::json::object();
   metadata_["training"] = {{"rows", features.rows()},

@@ -66,6 +66,8 @@ struct ModelFile {
     const std::uint32_t version =
         std::max({decided ? 3u : 1u, m.pipeline_.empty() ? 1u : 2u, m.learner_->format_version()});
     header["format_version"] = version;
+    // Any version: a reader ignores what it does not know, and predictions never read it.
+    if (!m.encoded_means_.empty()) header["preprocessing"]["encoded_means"] = m.encoded_means_;
     if (!m.pipeline_.empty()) {
       header["pipeline"] = m.pipeline_.to_json();
       header["pipeline_output_schema"] = m.pipeline_schema_.to_json();
@@ -182,6 +184,18 @@ struct ModelFile {
     }
   }
 
+  // The training means of the encoded features (explanations of linear
+  // learners start from them): one number per encoded feature, when present.
+  static void read_encoded_means(Model& m, const nlohmann::json& header) {
+    const auto& pre = header.value("preprocessing", nlohmann::json::object());
+    if (!pre.is_object() || !pre.contains("encoded_means")) return;
+    m.encoded_means_ = pre.at("encoded_means").get<std::vector<double>>();
+    const std::size_t width = m.encoder_.output_names().size();
+    if (m.encoded_means_.size() != width)
+      throw ModelError("the header's encoded_means has " + std::to_string(m.encoded_means_.size()) + " numbers for " +
+                       std::to_string(width) + " encoded features");
+  }
+
   static Model decode(std::string_view bytes, const std::string& name) {
     auto fail = [&](const std::string& why) -> ModelError { return ModelError(name + ": " + why); };
     if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
@@ -233,6 +247,7 @@ struct ModelFile {
       m.encoder_.load(in);
       if (!m.encoder_.matches(encoded)) throw fail("corrupted model file (preprocessing does not match the schema)");
       m.encoder_.bind(encoded);
+      read_encoded_means(m, header);
       if (!m.pipeline_.empty()) m.pipeline_.load(in);
       auto learner = m.info_->create(m.params_, m.task_);
       learner->load(in);

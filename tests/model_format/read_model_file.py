@@ -9,7 +9,7 @@ Implemented: every transformer; estimators linear, elastic_net, lasso, logistic,
 random_forest, extra_trees, hist_gbdt, knn (directly computed distances). The others
 (gaussian_nb, xgboost) are refused.
 Format 3: calibration (sigmoid, isotonic; probability or log_odds input), the threshold, and a
-knn's row weights.
+knn's row weights. Any version: the header's encoded_means (read and checked; explanations only).
 """
 import csv, json, math, os, re, signal, struct, sys
 import numpy as np
@@ -115,10 +115,15 @@ def parse_header(raw, V):
         if steps:
             out_schema = parse_fields(need(h, "pipeline_output_schema", list))
     calibration, threshold = (parse_decision(h, task, classes) if V >= 3 else (None, None))  # §3.6
+    pre = need(h, "preprocessing", dict, optional=True) or {}
+    means = need(pre, "encoded_means", list, optional=True)   # §3.6, any version: explanations only
+    if means is not None and not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in means):
+        raise Refuse("corrupted model header: encoded_means holds something other than numbers")
     if name not in IMPLEMENTED:
         raise NotImplementedHere(f"estimator '{name}' is not implemented by this reader")
     return {"name": name, "params": params, "task": task, "classes": classes, "schema": schema,
-            "steps": steps, "out_schema": out_schema, "calibration": calibration, "threshold": threshold}
+            "steps": steps, "out_schema": out_schema, "calibration": calibration, "threshold": threshold,
+            "encoded_means": means}
 
 def parse_decision(h, task, classes):
     """§3.6: the calibration and threshold blocks of a format-3 header (None when absent)."""
@@ -402,6 +407,9 @@ def load_model(path):
     hdr = parse_header(raw_header, V)
     r = Body(raw_body)                               # §4: encoder, pipeline, estimator
     enc = read_encoder(r, hdr["out_schema"] if hdr["steps"] else hdr["schema"])
+    if hdr["encoded_means"] is not None and len(hdr["encoded_means"]) != enc["W"]:
+        raise Refuse(f"the header's encoded_means has {len(hdr['encoded_means'])} numbers for {enc['W']} "
+                     "encoded features")
     if hdr["steps"]:
         read_pipeline(r, hdr["steps"])
     est = read_estimator(r, hdr["name"], enc["W"], len(hdr["classes"]), V)

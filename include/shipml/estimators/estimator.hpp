@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "shipml/core/export.hpp"
 #include "shipml/core/params.hpp"
 #include "shipml/core/task.hpp"
+#include "shipml/estimators/feature_contributions.hpp"
 #include "shipml/estimators/feature_matrix.hpp"
 
 namespace shipml {
@@ -75,6 +77,22 @@ class SHIPML_API Estimator {
   /// weights keeps them). A model file is written in the newest format its
   /// parts need, so older readers keep reading every file they can.
   virtual std::uint32_t format_version() const { return 1; }
+  // Explanations: added after every earlier virtual function, so those keep their places.
+  /// The raw output that contributions() explains, rows x outputs: one output
+  /// for a regressor and for a binary classifier (the second class), one per
+  /// class otherwise. The default is the prediction itself: the value, or the
+  /// class probabilities (forests, decision_tree, knn, gaussian_nb). A learner
+  /// with a margin gives it instead: log-odds for two classes, the softmax's
+  /// scores for more (logistic, hist_gbdt, xgboost); hist_gbdt's poisson loss
+  /// gives the log of the value. Thread-safe.
+  virtual Matrix raw_output(const FeatureMatrix& X) const;
+  /// Each row's raw_output() split into one contribution per group of encoded
+  /// features (request.group_of), which sum with the expected value to it:
+  /// exactly, or within rounding of the sampled estimate (whose values are
+  /// within `error_bound` of the exact ones, at 99%). nullopt: this learner
+  /// does not explain its predictions. Thread-safe.
+  virtual std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
+                                                            const ContributionRequest& request) const;
 };
 
 /// The declaration of an estimator: its name, what it does, the tasks it solves,

@@ -17,6 +17,7 @@
 #include "shipml/data/dataset.hpp"
 #include "shipml/estimators/estimator.hpp"
 #include "shipml/model/calibration.hpp"
+#include "shipml/model/contributions.hpp"
 #include "shipml/model/encoder.hpp"
 #include "shipml/model/schema.hpp"
 #include "shipml/model/threshold.hpp"
@@ -123,6 +124,20 @@ class SHIPML_API Model {
   /// chart compares with); predict_proba() for a model without calibration.
   Matrix predict_proba_uncalibrated(const Frame& features) const;
 
+  /// The raw output that contributions() explains, rows x outputs (one output
+  /// for regression and two classes, one per class otherwise): the value (its
+  /// log for hist_gbdt's poisson loss); log-odds of the second class for
+  /// logistic, hist_gbdt and xgboost, their softmax's scores with more
+  /// classes; the probabilities for forests, decision_tree, knn and
+  /// gaussian_nb. Before calibration. Thread-safe.
+  Matrix raw_output(const Frame& features) const;
+  /// Each row's raw output split into one contribution per input column
+  /// (docs/explain.md): exact TreeSHAP for tree learners, exact linear
+  /// contributions for linear ones, XGBoost's own for xgboost, sampled for knn
+  /// and gaussian_nb. The rows go through the schema, the pipeline and the
+  /// encoder as predict() sends them. Thread-safe.
+  Contributions contributions(const Frame& features, const ExplainOptions& options = {}) const;
+
   /// Classification or regression; a ModelError before fitting.
   Task task() const;
   /// Class labels, in the order of the probability columns (classification).
@@ -174,6 +189,10 @@ class SHIPML_API Model {
   Pipeline pipeline_;
   Schema pipeline_schema_;  // what the steps give the encoder (with a pipeline)
   FeatureEncoder encoder_;
+  // The training mean of each encoded feature (weighted as the fit was), which
+  // linear learners explain from; kept for one-hot encodings. Empty when the
+  // model file predates them.
+  std::vector<double> encoded_means_;
   nlohmann::json metadata_ = nlohmann::json::object();
   std::optional<CalibrationSpec> calibration_spec_;
   std::optional<ThresholdSpec> threshold_spec_;

@@ -7,6 +7,7 @@
 #include "binning.hpp"
 #include "flat_forest.hpp"
 #include "hist_tree.hpp"
+#include "shipml/estimators/feature_contributions.hpp"
 
 namespace shipml::hist {
 
@@ -22,6 +23,14 @@ struct Ensemble {
   /// tree t's value k, for the trees t with t % stride == offset (stride =
   /// trees per boosting round). Thread-safe.
   void accumulate(const FeatureMatrix& X, std::size_t stride, std::size_t offset, std::size_t width, double* out) const;
+
+  /// Path-dependent TreeSHAP contributions (explain/tree_shap.hpp) of outputs
+  /// that are base[o] plus `scale` x leaf values: tree t adds its leaf values
+  /// `columns` to outputs (t % stride) x columns.size() + k (stride: trees per
+  /// boosting round). Splits send rows exactly as accumulate() does.
+  FeatureContributions contributions(const FeatureMatrix& X, const ContributionRequest& request,
+                                     const std::vector<int>& columns, std::size_t stride, double scale,
+                                     const std::vector<double>& base) const;
 
   /// Gain and split count per feature, summed over trees.
   nlohmann::json importances(const std::vector<std::string>& names) const;
