@@ -256,6 +256,10 @@ TEST(ContributionCharts, EveryContributionChartRendersToSvgPngAndPdf) {
   EXPECT_NE(estimate.subtitle.find("sampling estimates (row sums within ± 0.01)"), std::string::npos)
       << estimate.subtitle;
   expect_renders(estimate, "waterfall_sampled");
+  // A palette of two colours still gives a colour scale: from the first to the last.
+  const std::string two = render(contributions_summary(c, data), ImageFormat::png, {.palette = {"#1b9e77", "#7570b3"}});
+  EXPECT_GT(two.size(), 2000u);
+  EXPECT_NE(two, render(contributions_summary(c, data), ImageFormat::png)) << "the palette colours the dots";
 }
 
 }  // namespace
