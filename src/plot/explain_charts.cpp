@@ -153,6 +153,33 @@ std::string method_note(const Contributions& c) {
          (c.exact ? " contributions" : " estimates (row sums within ± " + number(c.error_bound, "%.3g") + ")");
 }
 
+// The corner of the plot that the series cross least, for the legend: points
+// (and lines, sampled along each segment) are counted in each corner's box.
+Chart::Corner emptiest_corner(const std::vector<Series>& series) {
+  std::vector<std::pair<double, double>> points;
+  for (const auto& s : series) {
+    if (s.reference) continue;
+    for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
+      points.emplace_back(s.x[k], s.y[k]);
+      if (s.kind == Series::Kind::line && k + 1 < s.x.size())
+        for (double t = 0.125; t < 1; t += 0.125)
+          points.emplace_back(s.x[k] + t * (s.x[k + 1] - s.x[k]), s.y[k] + t * (s.y[k + 1] - s.y[k]));
+    }
+  }
+  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  for (const auto& [x, y] : points)
+    x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+  const Chart::Corner corners[] = {Chart::Corner::top_left, Chart::Corner::top_right, Chart::Corner::bottom_right,
+                                   Chart::Corner::bottom_left};
+  std::size_t count[4] = {0, 0, 0, 0};
+  for (const auto& [x, y] : points) {
+    const bool left = x <= x0 + 0.45 * (x1 - x0), right = x >= x0 + 0.55 * (x1 - x0);
+    const bool top = y >= y0 + 0.7 * (y1 - y0), bottom = y <= y0 + 0.3 * (y1 - y0);
+    count[0] += top && left, count[1] += top && right, count[2] += bottom && right, count[3] += bottom && left;
+  }
+  return corners[std::min_element(count, count + 4) - count];
+}
+
 }  // namespace
 
 std::vector<std::string> contribution_ranking(const Contributions& c, const std::string& output) {
@@ -262,7 +289,7 @@ Chart contribution_dependence(const Contributions& c, const Frame& data, const s
     chart.series.push_back({.kind = Series::Kind::line, .x = {lo, hi}, .y = {0, 0}, .reference = true});
   for (auto& s : series) chart.series.push_back(std::move(s));
   if (!shade.empty()) chart.color_scale = ColorScale{.label = o.color_by};
-  chart.legend = Chart::Corner::top_left;
+  chart.legend = emptiest_corner(chart.series);
   chart.subtitle = method_note(c) + " of " + std::to_string(data.rows()) + " rows" +
                    (rows.size() < data.rows() ? " (" + std::to_string(rows.size()) + " drawn)" : "") +
                    (missing ? "; " + std::to_string(missing) + " with " + feature + " missing not shown" : "") +
@@ -344,7 +371,7 @@ Chart partial_dependence_chart(const PartialDependence& pd) {
                           .y = pd.average,
                           .color = 3,
                           .width = 3.5});
-  chart.legend = Chart::Corner::top_left;
+  chart.legend = emptiest_corner(chart.series);
   // The column is named in the title and on the axis; the subtitle says how the lines were made.
   chart.subtitle = "each row predicted at " + std::to_string(pd.size()) + (pd.categorical ? " levels" : " values") +
                    " of the column, its other columns unchanged" + (pd.output.empty() ? "" : "; class " + pd.output);
