@@ -18,6 +18,8 @@ namespace {
 
 struct PlotSource {
   std::string run, model_path, data_path, target, estimator, param, weight;
+  std::string feature, color_by, output;  // the explanation charts' column, colouring and class
+  std::size_t row = 1;                    // waterfall: counting from 1, as error messages count rows
   std::vector<std::string> settings;
   int folds = 5;
   std::uint64_t seed = 42;
@@ -60,13 +62,20 @@ struct PlotSource {
 
 // What was given on the command line, as the providers make_chart asks.
 ChartSource chart_source(const PlotSource& s) {
-  ChartSource c{.folds = s.folds, .seed = s.seed, .top = s.top, .bins = s.bins};
+  ChartSource c{.feature = s.feature,
+                .color_by = s.color_by,
+                .row = s.row - 1,
+                .output = s.output,
+                .folds = s.folds,
+                .seed = s.seed,
+                .top = s.top,
+                .bins = s.bins};
   if (!s.split.gap.empty()) c.gap = TimeGap::parse(s.split.gap);
   c.predictions = [&s] { return s.predictions(); };
   c.model = [&s] { return std::make_shared<const Model>(s.model()); };
   c.data = [&s](const std::string& model_target) { return s.data(model_target); };
   c.table = [&s] {
-    if (s.data_path.empty()) throw UsageError("missing needs --data");
+    if (s.data_path.empty()) throw UsageError("this chart needs --data");
     return read_csv(s.data_path);
   };
   c.unfitted = [&s] { return s.unfitted(); };
@@ -99,8 +108,18 @@ void add_plot(CLI::App& app) {
   cmd->add_option("--weight", s->weight,
                   "learning_curve, validation_curve, permutation: column of row weights for the fits and the metric "
                   "(not a feature; the other charts are unweighted)");
-  cmd->add_option("--top", s->top, "bars shown (importance, permutation, missing, correlation)")->capture_default_str();
-  cmd->add_option("--bins", s->bins, "bins (calibration: 10, proba: 20)")->check(CLI::Range(2, 1000));
+  cmd->add_option("--top", s->top,
+                  "bars or rows shown (importance, permutation, missing, correlation, summary, waterfall)")
+      ->capture_default_str();
+  cmd->add_option("--bins", s->bins, "bins (calibration: 10, proba: 20); pdp: points on the grid (20)")
+      ->check(CLI::Range(2, 1000));
+  cmd->add_option("--feature", s->feature, "dependence, pdp: the input column shown");
+  cmd->add_option("--color-by", s->color_by, "dependence: colour the dots by this column's value");
+  cmd->add_option("--row", s->row, "waterfall: the row explained, counting from 1 (the first data row)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--class", s->output,
+                  "summary, dependence, waterfall, pdp: the class shown (default: the first; pdp: the positive one)");
   cmd->add_option("--out,-o", *out, "the image file: .svg, .png or .pdf (default KIND.svg)");
   cmd->add_option("--title", style->title, "replace the chart's title");
   cmd->add_option("--width", style->width, "width in points or pixels")->capture_default_str();

@@ -49,6 +49,7 @@
 #include "shipml/model/model.hpp"
 #include "shipml/model/model_file.hpp"
 #include "shipml/model/model_spec.hpp"
+#include "shipml/model/partial_dependence.hpp"
 #include "shipml/model/scoring.hpp"
 #include "shipml/model/threshold.hpp"
 #include "shipml/preprocess/pipeline.hpp"

@@ -75,7 +75,8 @@ def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any
          values: Optional[Sequence[Any]] = None, cv: int = 5, seed: int = 42, top: int = 20,
          bins: Optional[int] = None, store: Optional[str] = None, group: Optional[str] = None,
          time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
-         weight: Optional[str] = None) -> Chart:
+         weight: Optional[str] = None, feature: Optional[str] = None, color_by: Optional[str] = None,
+         row: Optional[int] = None, output: Optional[str] = None) -> Chart:
     """A chart of one kind (see chart_kinds()), from what it needs:
 
     - prediction charts (roc, pr, confusion, calibration, lift, residuals, ...):
@@ -85,7 +86,11 @@ def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any
     - learning_curve, validation_curve (`param` and its `values`): an `estimator`
       (a name or unfitted Model) and `data`; their folds keep each `group` whole,
       follow `time` (with a `gap`) or come from `fold_column`, as in score();
-    - missing, correlation: `data` (correlation with its target).
+    - missing, correlation: `data` (correlation with its target);
+    - pdp: a fitted `model`, `data` and the `feature` to vary (`bins` grid
+      points, 20 by default; `output` the class for a classifier);
+    - summary, dependence (`feature`, `color_by`), waterfall (`row`, counting
+      from 0 as pandas' iloc): contributions from shipml explain, and `data`.
 
     `model` may be a file path or ``models:/NAME/STAGE``; `data` a DataFrame,
     an array with `y`, or a CSV path. `weight` names a column of `data` whose
@@ -94,7 +99,8 @@ def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any
     """
     from .model import Model
     options: dict = {"run": run, "target": target, "cv": cv, "seed": seed, "top": top, "bins": bins,
-                     "param": param, "uri": store or "",
+                     "param": param, "uri": store or "", "feature": feature, "color_by": color_by,
+                     "row": row, "output": output,
                      **_data.split_roles(group, time, gap, fold_column, None, weight)}
     if result is not None:
         options["predictions"] = result._core.held_out()

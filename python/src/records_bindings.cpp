@@ -164,6 +164,10 @@ void bind_records(py::module_& m) {
     if (o.contains("top") && !o["top"].is_none()) source.top = o["top"].cast<std::size_t>();
     if (o.contains("bins") && !o["bins"].is_none()) source.bins = o["bins"].cast<int>();
     if (o.contains("gap") && !o["gap"].is_none()) source.gap = TimeGap::parse(o["gap"].cast<std::string>());
+    if (o.contains("feature") && !o["feature"].is_none()) source.feature = o["feature"].cast<std::string>();
+    if (o.contains("color_by") && !o["color_by"].is_none()) source.color_by = o["color_by"].cast<std::string>();
+    if (o.contains("row") && !o["row"].is_none()) source.row = o["row"].cast<std::size_t>();
+    if (o.contains("output") && !o["output"].is_none()) source.output = o["output"].cast<std::string>();
     return run_long([&] { return make_chart(kind, source); });
   });
   m.def("render_inline_svg", [](const Chart& chart, const std::string& prefix, int width, int height,

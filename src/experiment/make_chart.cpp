@@ -46,6 +46,23 @@ Chart make_chart(const std::string& kind, const ChartSource& s) {
       throw UsageError("the validation_curve chart needs a parameter and its values");
     return curve_chart(validation_curve(need(s.unfitted, kind)(), need(s.data, kind)(""), s.param, s.values, v));
   }
+  if (kind == "summary" || kind == "dependence" || kind == "waterfall") {
+    if (kind == "dependence" && s.feature.empty())
+      throw UsageError("the dependence chart needs a feature: the input column to show");
+    const Contributions contributions = need(s.contributions, kind)();
+    const Frame data = need(s.table, kind)();
+    const ContributionChartOptions o{.output = s.output, .top = s.top, .color_by = s.color_by};
+    if (kind == "summary") return contributions_summary(contributions, data, o);
+    if (kind == "waterfall") return contribution_waterfall(contributions, s.row, data, o);
+    return contribution_dependence(contributions, data, s.feature, o);
+  }
+  if (kind == "pdp") {
+    if (s.feature.empty()) throw UsageError("the pdp chart needs a feature: the input column to vary");
+    const auto m = need(s.model, kind)();
+    const PartialDependenceOptions o{
+        .grid = s.bins ? static_cast<std::size_t>(s.bins) : 20, .seed = s.seed, .output = s.output};
+    return partial_dependence_chart(partial_dependence(*m, need(s.table, kind)(), s.feature, o));
+  }
   if (kind == "missing") return missing_values_chart({need(s.table, kind)(), "", ""}, s.top);
   if (kind == "correlation") return target_correlation_chart(need(s.data, kind)(""), s.top);
   std::vector<std::string> names;

@@ -24,7 +24,8 @@ using Align = Canvas::Align;
 const std::vector<std::string> kPalette = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
                                            "#CC79A7", "#56B4E9", "#F0E442", "#000000"};
 const Rgb kInk = Rgb::parse("#222222"), kMuted = Rgb::parse("#666666"), kGrid = Rgb::parse("#e6e6e6"),
-          kFrame = Rgb::parse("#bbbbbb"), kGuide = Rgb::parse("#888888"), kWhite{1, 1, 1};
+          kFrame = Rgb::parse("#bbbbbb"), kGuide = Rgb::parse("#888888"), kWhite{1, 1, 1},
+          kNoValue = Rgb::parse("#aaaaaa");  // a shaded point with no value on the scale
 constexpr double kMargin = 14, kTitleSize = 15, kTextSize = 11.5, kTickSize = 10.5;
 
 struct Range {
@@ -48,6 +49,13 @@ Range axis(std::vector<double> values, std::optional<double> lo, std::optional<d
   std::erase_if(r.ticks, [&](double t) {
     return t < r.low - 1e-12 * std::abs(r.step()) || t > r.high + 1e-12 * std::abs(r.step());
   });
+  return r;
+}
+
+// A categorical axis: position i is category i, with half a step of room either side.
+Range category_axis(std::size_t count) {
+  Range r{-0.5, static_cast<double>(count) - 0.5, {}};
+  for (std::size_t i = 0; i < count; ++i) r.ticks.push_back(static_cast<double>(i));
   return r;
 }
 
@@ -87,6 +95,17 @@ class Painter {
  private:
   Rgb color(int index) const { return palette_[static_cast<std::size_t>(index) % palette_.size()]; }
 
+  // The colour scale of shaded points: the palette's first colour (blue) for
+  // low, through its fifth (reddish purple) to its fourth (vermillion) for
+  // high, as SHAP's blue-to-red, from colours every reader tells apart.
+  Rgb scale_color(double t) const {
+    if (std::isnan(t)) return kNoValue;
+    t = std::clamp(t, 0.0, 1.0);
+    const Rgb low = palette_.front(), high = palette_.size() >= 4 ? palette_[3] : palette_.back();
+    const Rgb middle = palette_.size() >= 5 ? palette_[4] : low.mix(high, 0.5);
+    return t < 0.5 ? low.mix(middle, 2 * t) : middle.mix(high, 2 * t - 1);
+  }
+
   // Axis titles: x centred under the plot, y rotated beside the tick labels
   // (`labels_width` wide) on the plot's left.
   void axis_titles(double left, double right, double top, double bottom, double labels_width, double x_title_y = 0) {
@@ -100,16 +119,27 @@ class Painter {
               -M_PI / 2);
   }
 
-  // Grid lines at the x ticks, with their labels under the plot.
+  // Grid lines at the x ticks, with their labels under the plot: the numbers,
+  // or the category names (each shortened to its slot).
   template <typename ToX>
-  void vertical_grid(const Range& rx, ToX px, double top, double bottom, double tick_h) {
+  void vertical_grid(const Range& rx, ToX px, double top, double bottom, double tick_h,
+                     const std::vector<std::string>& names = {}) {
     c_.font(kTickSize);
-    for (double t : rx.ticks) {
+    const double slot = rx.ticks.size() > 1 ? px(rx.ticks[1]) - px(rx.ticks[0]) : style_.width / 2.0;
+    for (std::size_t i = 0; i < rx.ticks.size(); ++i) {
+      const double t = rx.ticks[i];
       c_.color(kGrid);
       c_.line(px(t), top, px(t), bottom);
       c_.color(kMuted);
-      c_.text(tick_label(t, rx.step()), px(t), bottom + tick_h + 5, Align::center);
+      const std::string label = i < names.size() ? c_.fit(names[i], slot - 6) : tick_label(t, rx.step());
+      c_.text(label, px(t), bottom + tick_h + 5, Align::center);
     }
+  }
+
+  // A y tick's label: its number, or its category's name.
+  std::string y_tick(const Range& ry, std::size_t i) const {
+    return i < chart_.y_categories.size() ? c_.fit(chart_.y_categories[i], style_.width * 0.3)
+                                          : tick_label(ry.ticks[i], ry.step());
   }
 
   // An xy chart's plot area: where it sits and how data maps into it.
@@ -137,6 +167,7 @@ class Painter {
           draw_series(chart_.series[i], colors[i], plot);
     cairo_restore(c_.cr());
     legend(colors, plot.left, plot.right, plot.top, plot.bottom);
+    color_legend(plot);
   }
 
   // The ranges of the data (or the chart's natural bounds) and the room the
@@ -150,15 +181,17 @@ class Painter {
       ys.insert(ys.end(), s.high.begin(), s.high.end());
     }
     Plot p;
-    p.rx = axis(xs, chart_.x_min, chart_.x_max);
-    p.ry = axis(ys, chart_.y_min, chart_.y_max);
+    p.rx =
+        chart_.x_categories.empty() ? axis(xs, chart_.x_min, chart_.x_max) : category_axis(chart_.x_categories.size());
+    p.ry =
+        chart_.y_categories.empty() ? axis(ys, chart_.y_min, chart_.y_max) : category_axis(chart_.y_categories.size());
     c_.font(kTickSize);
-    for (double t : p.ry.ticks) p.tick_w = std::max(p.tick_w, c_.text_width(tick_label(t, p.ry.step())));
+    for (std::size_t i = 0; i < p.ry.ticks.size(); ++i) p.tick_w = std::max(p.tick_w, c_.text_width(y_tick(p.ry, i)));
     p.tick_h = c_.text_height();
     c_.font(kTextSize);
     const double label_h = c_.text_height();
     p.left = kMargin + (chart_.y_label.empty() ? 0 : label_h + 8) + p.tick_w + 6;
-    p.right = style_.width - kMargin - 4;
+    p.right = style_.width - kMargin - 4 - color_legend_width();
     p.bottom = style_.height - kMargin - (chart_.x_label.empty() ? 0 : label_h + 8) - p.tick_h - 6;
     p.top = top_;
     if (chart_.square) {  // equal scales: the plot is as wide as it is tall, centred
@@ -173,13 +206,14 @@ class Painter {
   // Grid lines with their tick labels, the frame and the axis titles.
   void xy_axes(const Plot& p) {
     vertical_grid(
-        p.rx, [&](double x) { return p.px(x); }, p.top, p.bottom, p.tick_h);
+        p.rx, [&](double x) { return p.px(x); }, p.top, p.bottom, p.tick_h, chart_.x_categories);
     c_.font(kTickSize);
-    for (double t : p.ry.ticks) {
+    for (std::size_t i = 0; i < p.ry.ticks.size(); ++i) {
+      const double t = p.ry.ticks[i];
       c_.color(kGrid);
       c_.line(p.left, p.py(t), p.right, p.py(t));
-      c_.color(kMuted);
-      c_.text(tick_label(t, p.ry.step()), p.left - 6, p.py(t) + p.tick_h / 2 - 1, Align::right);
+      c_.color(i < chart_.y_categories.size() ? kInk : kMuted);
+      c_.text(y_tick(p.ry, i), p.left - 6, p.py(t) + p.tick_h / 2 - 1, Align::right);
     }
     c_.color(kFrame);
     cairo_rectangle(c_.cr(), p.left, p.top, p.right - p.left, p.bottom - p.top);
@@ -202,6 +236,7 @@ class Painter {
         cairo_fill(cr);
         return;
       case Series::Kind::points:
+        if (!s.shade.empty()) return shaded_points(s, p);
         for (std::size_t k = 0; k < s.x.size(); ++k) {
           cairo_new_sub_path(cr);
           cairo_arc(cr, p.px(s.x[k]), p.py(s.y[k]), 2.4, 0, 2 * M_PI);
@@ -219,8 +254,8 @@ class Painter {
         }
         break;
     }
-    c_.color(rgb);
-    cairo_set_line_width(cr, s.reference ? 1.2 : 2);
+    c_.color(rgb, s.opacity);
+    cairo_set_line_width(cr, s.reference ? 1.2 : s.width);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     if (s.reference || s.dashed) {
       const double dash[] = {5, 4};
@@ -228,6 +263,65 @@ class Painter {
     }
     cairo_stroke(cr);
     cairo_set_dash(cr, nullptr, 0, 0);
+  }
+
+  // Points each in their colour on the scale: grouped into 48 shades, each
+  // filled at once, so a file of thousands of points stays small (the grey of
+  // no value first, then low to high).
+  void shaded_points(const Series& s, const Plot& p) {
+    constexpr int kShades = 48;
+    std::vector<std::vector<std::size_t>> groups(kShades + 1);
+    for (std::size_t k = 0; k < s.x.size() && k < s.shade.size(); ++k)
+      groups[std::isnan(s.shade[k])
+                 ? 0
+                 : 1 + static_cast<std::size_t>(std::lround(std::clamp(s.shade[k], 0.0, 1.0) * (kShades - 1)))]
+          .push_back(k);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      if (groups[g].empty()) continue;
+      cairo_new_path(c_.cr());
+      for (std::size_t k : groups[g]) {
+        cairo_new_sub_path(c_.cr());
+        cairo_arc(c_.cr(), p.px(s.x[k]), p.py(s.y[k]), 2.2, 0, 2 * M_PI);
+      }
+      c_.color(g == 0 ? kNoValue : scale_color(static_cast<double>(g - 1) / (kShades - 1)), 0.85);
+      cairo_fill(c_.cr());
+    }
+  }
+
+  // Room right of the plot for the colour scale's legend.
+  double color_legend_width() {
+    if (!chart_.color_scale) return 0;
+    c_.font(kTickSize);
+    const double text_w =
+        std::max({c_.text_width(chart_.color_scale->low), c_.text_width(chart_.color_scale->high), 10.0});
+    return 12 + text_w + 6 + c_.text_height() + 4;
+  }
+
+  // The colour scale: a gradient bar, "high" above it and "low" below, and
+  // what the colour shows written up its side.
+  void color_legend(const Plot& p) {
+    if (!chart_.color_scale) return;
+    const ColorScale& scale = *chart_.color_scale;
+    c_.font(kTickSize);
+    const double text_h = c_.text_height();
+    const double text_w = std::max({c_.text_width(scale.low), c_.text_width(scale.high), 10.0});
+    const double cx = p.right + 12 + text_w / 2, bar_w = 10;
+    const double top = p.top + text_h + 8, bottom = p.bottom - text_h - 8;
+    if (bottom - top < 20) return;
+    cairo_pattern_t* ramp = cairo_pattern_create_linear(0, bottom, 0, top);
+    for (double t : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+      const Rgb c = scale_color(t);
+      cairo_pattern_add_color_stop_rgb(ramp, t, c.r, c.g, c.b);
+    }
+    cairo_rectangle(c_.cr(), cx - bar_w / 2, top, bar_w, bottom - top);
+    cairo_set_source(c_.cr(), ramp);
+    cairo_fill(c_.cr());
+    cairo_pattern_destroy(ramp);
+    c_.color(kInk);
+    c_.text(scale.high, cx, top - 5, Align::center);
+    c_.text(scale.low, cx, bottom + text_h + 4, Align::center);
+    c_.text(c_.fit(scale.label, bottom - top), cx + text_w / 2 + 4 + text_h, (top + bottom) / 2, Align::center,
+            -M_PI / 2);
   }
 
   void legend(const std::vector<Rgb>& colors, double left, double right, double top, double bottom) {
@@ -256,24 +350,36 @@ class Painter {
       if (s.kind == Series::Kind::band) {
         c_.color(colors[entries[e]], 0.25);
         c_.rect(x + pad, cy - 5, swatch, 10);
+      } else if (s.kind == Series::Kind::points) {
+        c_.color(colors[entries[e]], 0.85);
+        cairo_new_path(c_.cr());
+        cairo_arc(c_.cr(), x + pad + swatch / 2, cy, 3.5, 0, 2 * M_PI);
+        cairo_fill(c_.cr());
       } else {
-        c_.color(colors[entries[e]]);
-        c_.line(x + pad, cy, x + pad + swatch, cy, s.reference ? 1.2 : 2.5, s.reference || s.dashed);
+        c_.color(colors[entries[e]], std::max(0.6, s.opacity));
+        c_.line(x + pad, cy, x + pad + swatch, cy, s.reference ? 1.2 : std::clamp(s.width + 0.5, 1.5, 3.5),
+                s.reference || s.dashed);
       }
       c_.color(kInk);
       c_.text(c_.fit(s.name, max_text), x + 2 * pad + swatch, cy + c_.text_height() / 2 - 1);
     }
   }
 
+  // Horizontal bars from each bar's base (0, or a waterfall's running total),
+  // with their labels left of the plot, any text past their ends, and the
+  // markers' lines with their labels above the plot.
   void bars() {
     const auto& bars = chart_.bars;
-    std::vector<double> values = {0.0};
+    const bool from_zero = std::all_of(bars.begin(), bars.end(), [](const Bar& b) { return b.base == 0; });
+    std::vector<double> values;
+    if (from_zero) values.push_back(0.0);
     for (const auto& b : bars) {
       const double e = std::isnan(b.error) ? 0 : b.error;
-      values.push_back(b.value - e);
-      values.push_back(b.value + e);
+      values.push_back(b.base);
+      values.push_back(b.base + b.value - e);
+      values.push_back(b.base + b.value + e);
     }
-    const Range rx = axis(values, chart_.x_min, chart_.x_max);
+    for (const auto& m : chart_.markers) values.push_back(m.x);
     c_.font(kTickSize);
     const double tick_h = c_.text_height();
     double label_w = 0;
@@ -283,7 +389,11 @@ class Painter {
     const double label_h = c_.text_height();
     const double left = kMargin + (chart_.y_label.empty() ? 0 : label_h + 8) + label_w + 8,
                  right = style_.width - kMargin - 8;
-    const double top = top_;
+    Range rx = axis(values, chart_.x_min, chart_.x_max);
+    if (!chart_.x_min && !chart_.x_max) rx = room_for_bar_text(values, rx, right - left);
+    const bool marker_labels =
+        std::any_of(chart_.markers.begin(), chart_.markers.end(), [](const Marker& m) { return !m.label.empty(); });
+    const double top = top_ + (marker_labels ? tick_h + 8 : 0);
     double bottom = style_.height - kMargin - (chart_.x_label.empty() ? 0 : label_h + 8) - tick_h - 6;
     // Bars no thicker than 36: a few bars stay bars, and the plot ends under the last.
     const double slot = bars.empty() ? 0 : std::min(36.0, (bottom - top) / static_cast<double>(bars.size()));
@@ -295,12 +405,13 @@ class Painter {
     for (std::size_t i = 0; i < bars.size(); ++i) {
       const Bar& b = bars[i];
       const double cy = top + slot * (static_cast<double>(i) + 0.5), h = std::max(1.0, slot * 0.7);
+      const double end = b.base + b.value;
       c_.color(color(b.value < 0 ? 1 : 0));
-      const double x0 = px(std::min(0.0, b.value)), x1 = px(std::max(0.0, b.value));
+      const double x0 = px(std::min(b.base, end)), x1 = px(std::max(b.base, end));
       c_.rect(x0, cy - h / 2, std::max(0.5, x1 - x0), h);
       if (!std::isnan(b.error)) {
         c_.color(kInk);
-        const double e0 = px(b.value - b.error), e1 = px(b.value + b.error), cap = std::min(4.0, h / 3);
+        const double e0 = px(end - b.error), e1 = px(end + b.error), cap = std::min(4.0, h / 3);
         c_.line(e0, cy, e1, cy, 1.1);
         c_.line(e0, cy - cap, e0, cy + cap, 1.1);
         c_.line(e1, cy - cap, e1, cy + cap, 1.1);
@@ -308,14 +419,57 @@ class Painter {
       c_.font(font);
       c_.color(kInk);
       c_.text(c_.fit(b.label, max_label), left - 6, cy + c_.text_height() / 2 - 1, Align::right);
+      if (!b.text.empty())
+        c_.text(b.text, b.value < 0 ? px(end) - 4 : px(end) + 4, cy + c_.text_height() / 2 - 1,
+                b.value < 0 ? Align::right : Align::left);
     }
-    c_.color(kInk);
-    c_.line(px(0), top, px(0), bottom, 1);
+    if (from_zero) {
+      c_.color(kInk);
+      c_.line(px(0), top, px(0), bottom, 1);
+    }
+    markers(px, top, bottom, left, right);
     c_.color(kFrame);
     cairo_rectangle(c_.cr(), left, top, right - left, bottom - top);
     cairo_set_line_width(c_.cr(), 1);
     cairo_stroke(c_.cr());
     axis_titles(left, right, top, bottom, label_w, x_title_y);
+  }
+
+  // The range widened until every bar's text fits past its end: the text is
+  // measured at the first range's scale, then the axis covers the text too.
+  Range room_for_bar_text(std::vector<double> values, const Range& rx, double plot_w) {
+    c_.font(kTickSize);
+    const double per_point = (rx.high - rx.low) / plot_w;
+    bool any = false;
+    for (const auto& b : chart_.bars) {
+      if (b.text.empty()) continue;
+      any = true;
+      const double end = b.base + b.value, room = (c_.text_width(b.text) + 8) * per_point;
+      values.push_back(b.value < 0 ? end - room : end + room);
+    }
+    return any ? axis(values, std::nullopt, std::nullopt) : rx;
+  }
+
+  // Each marker's line across the plot and its label above the plot, centred
+  // on the line but pushed right of the one before when they would overlap.
+  template <typename ToX>
+  void markers(ToX px, double top, double bottom, double left, double right) {
+    std::vector<const Marker*> sorted;
+    for (const auto& m : chart_.markers) sorted.push_back(&m);
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Marker* a, const Marker* b) { return a->x < b->x; });
+    c_.font(kTickSize);
+    double taken = -INFINITY;
+    for (const Marker* m : sorted) {
+      c_.color(m->emphasis ? kInk : kGuide);
+      c_.line(px(m->x), top, px(m->x), bottom, m->emphasis ? 1.6 : 1.2, !m->emphasis);
+      if (m->label.empty()) continue;
+      const std::string label = c_.fit(m->label, (right - left) / 2);
+      const double w = c_.text_width(label);
+      const double start = std::clamp(std::max(px(m->x) - w / 2, taken + 10), left, std::max(left, right - w));
+      c_.color(m->emphasis ? kInk : kMuted);
+      c_.text(label, start, top - 6);
+      taken = start + w;
+    }
   }
 
   void heatmap() {

@@ -185,9 +185,31 @@ void schema_section(Page& page, const RunRecord& run) {
   page.table({"column", "type", "categories"}, rows);
 }
 
+// What the model's predictions rest on: the contributions' summary and how
+// the predictions follow the column that contributes most. Its charts' ids get
+// a prefix of their own ("e0-"), apart from the Charts section's.
+void explanations_section(Page& page, const ReportExplanations& e) {
+  std::vector<std::pair<std::string, Chart>> charts;
+  charts.emplace_back("summary", contributions_summary(e.contributions, e.data));
+  const std::string top = contribution_ranking(e.contributions).front();
+  if (e.model && e.data.find(top))
+    charts.emplace_back("pdp", partial_dependence_chart(partial_dependence(*e.model, e.data, top)));
+  page.heading("Explanations");
+  page.raw() << "<p class=\"meta\">" << escape(e.contributions.method) << " contributions of "
+             << e.contributions.values.front().rows() << " rows"
+             << (charts.size() > 1 ? "; the partial dependence of the column that contributes most, " + escape(top)
+                                   : "")
+             << "</p>\n<div class=\"charts\">\n";
+  for (std::size_t i = 0; i < charts.size(); ++i)
+    page.raw() << "<figure id=\"chart-" << charts[i].first << "\">"
+               << render_inline_svg(charts[i].second, "e" + std::to_string(i) + "-") << "<figcaption>"
+               << escape(charts[i].first) << "</figcaption></figure>\n";
+  page.raw() << "</div>\n";
+}
+
 }  // namespace
 
-std::string html_report(const RunRecord& run) {
+std::string html_report(const RunRecord& run, const ReportExplanations* explanations) {
   Page page;
   const std::string title = run.kind + " run " + run.id.substr(0, 8);
   page.raw() << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" << escape(title)
@@ -216,6 +238,7 @@ std::string html_report(const RunRecord& run) {
                  << "<figcaption>" << escape(charts[i].first) << "</figcaption></figure>\n";
     page.raw() << "</div>\n";
   }
+  if (explanations) explanations_section(page, *explanations);
   if (!run.params.empty()) {
     page.heading("Parameters");
     std::vector<std::vector<std::string>> rows;

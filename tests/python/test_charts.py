@@ -27,12 +27,21 @@ def test_every_chart_kind_draws_from_what_it_needs(credit, diabetes):
             chart = shipml.plot(kind, estimator="logistic", data=credit, target="Status", param="C", values=[0.1, 1, 10], cv=3)
         elif kind in ("missing", "correlation"):
             chart = shipml.plot(kind, data=credit, target="Status")
+        elif kind == "pdp":
+            chart = model.plot(kind, credit.head(300), feature="Income")
+        elif kind in ("summary", "dependence", "waterfall"):
+            # Drawn from contributions, which the explanation engine provides; until it
+            # is wired in, the chart says what it needs.
+            with pytest.raises(shipml.UsageError, match=f"the {kind} chart needs contributions \\(shipml explain\\)"):
+                model.plot(kind, credit.head(50), feature="Income")
+            continue
         else:
             chart = scored.plot(kind)
         made[kind] = chart
         svg = chart._repr_svg_()
         assert svg.startswith("<svg") and chart.title, kind
     assert made["roc"].title == "ROC curve"
+    assert made["pdp"].title == "Partial dependence on Income"
     assert made["confusion"].kind == "confusion"
 
 

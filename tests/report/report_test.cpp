@@ -1,7 +1,10 @@
 // The HTML report of a recorded run, and `shipml plot` from runs, models and data.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <numeric>
 #include <regex>
 #include <set>
 
@@ -83,6 +86,92 @@ TEST_F(ReportTest, PlotFromARunAModelAndData) {
   EXPECT_EQ(run_cli("score -q --no-track --data " + data_path("iris.csv") + " -t species -e logistic --report x.html")
                 .exit_code,
             2);
+}
+
+TEST_F(ReportTest, PlotPartialDependenceFromAModelAndData) {
+  const std::string diabetes = data_path("diabetes.csv"), penguins = data_path("penguins.csv");
+  ASSERT_EQ(cli("train -q --data " + diabetes + " -t progression -e linear --out " + tmp_.file("d.shipml")).exit_code,
+            0);
+  const auto pdp = cli("plot pdp --model " + tmp_.file("d.shipml") + " --data " + diabetes +
+                       " --feature bmi --bins 12 --out " + tmp_.file("pdp.png"));
+  ASSERT_EQ(pdp.exit_code, 0) << pdp.err;
+  EXPECT_EQ(read_file(tmp_.file("pdp.png")).substr(1, 3), "PNG");
+  // A classifier's class, on a categorical column.
+  ASSERT_EQ(cli("train -q --data " + penguins + " -t species -e logistic --out " + tmp_.file("p.shipml")).exit_code, 0);
+  const auto island = cli("plot pdp --model " + tmp_.file("p.shipml") + " --data " + penguins +
+                          " --feature island --class Gentoo --out " + tmp_.file("island.svg"));
+  ASSERT_EQ(island.exit_code, 0) << island.err;
+  EXPECT_NE(read_file(tmp_.file("island.svg")).find("<svg"), std::string::npos);
+  // Mistakes say what to do.
+  const auto no_feature = cli("plot pdp --model " + tmp_.file("d.shipml") + " --data " + diabetes);
+  EXPECT_EQ(no_feature.exit_code, 2);
+  EXPECT_NE(no_feature.err.find("the pdp chart needs a feature"), std::string::npos) << no_feature.err;
+  const auto no_data = cli("plot pdp --model " + tmp_.file("d.shipml") + " --feature bmi");
+  EXPECT_EQ(no_data.exit_code, 2);
+  EXPECT_NE(no_data.err.find("needs --data"), std::string::npos) << no_data.err;
+  const auto no_class =
+      cli("plot pdp --model " + tmp_.file("p.shipml") + " --data " + penguins + " --feature island --class Emperor");
+  EXPECT_EQ(no_class.exit_code, 2);
+  EXPECT_NE(no_class.err.find("no class 'Emperor' (classes: Adelie, Chinstrap, Gentoo)"), std::string::npos)
+      << no_class.err;
+}
+
+TEST_F(ReportTest, ContributionChartsSayTheyNeedContributions) {
+  const std::string diabetes = data_path("diabetes.csv");
+  ASSERT_EQ(cli("train -q --data " + diabetes + " -t progression -e linear --out " + tmp_.file("d.shipml")).exit_code,
+            0);
+  for (const std::string kind : {"summary", "dependence --feature bmi", "waterfall --row 3"}) {
+    const auto r = cli("plot " + kind + " --model " + tmp_.file("d.shipml") + " --data " + diabetes);
+    EXPECT_EQ(r.exit_code, 2) << kind;
+    const std::string name = kind.substr(0, kind.find(' '));
+    EXPECT_NE(r.err.find("the " + name + " chart needs contributions (shipml explain)"), std::string::npos)
+        << kind << ": " << r.err;
+  }
+  const auto dependence = cli("plot dependence --model " + tmp_.file("d.shipml") + " --data " + diabetes);
+  EXPECT_NE(dependence.err.find("the dependence chart needs a feature"), std::string::npos) << dependence.err;
+  EXPECT_NE(cli("plot waterfall --row 0 --data " + diabetes).exit_code, 0) << "rows count from 1";
+}
+
+TEST_F(ReportTest, ExplanationsSectionOnlyWhenGiven) {
+  ASSERT_EQ(
+      cli("train -q --data " + data_path("diabetes.csv") + " -t progression -e linear --out " + tmp_.file("d.shipml"))
+          .exit_code,
+      0);
+  const RunRecord run = latest();
+  EXPECT_EQ(html_report(run).find("Explanations"), std::string::npos);
+  // Contributions made by hand: each column's standardised value, bmi's three times as large.
+  const Frame data = read_csv(data_path("diabetes.csv"));
+  auto model = std::make_shared<const Model>(Model::load(tmp_.file("d.shipml")));
+  Contributions c{.columns = model->schema().names(), .outputs = {""}, .method = "linear"};
+  Matrix v(static_cast<Eigen::Index>(data.rows()), static_cast<Eigen::Index>(c.columns.size()));
+  for (std::size_t j = 0; j < c.columns.size(); ++j) {
+    const auto x = data.column(c.columns[j]).values();
+    const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+    double squares = 0;
+    for (double value : x) squares += (value - mean) * (value - mean);
+    const double sd = std::sqrt(squares / static_cast<double>(x.size()));
+    for (std::size_t i = 0; i < x.size(); ++i)
+      v(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+          (x[i] - mean) / sd * (c.columns[j] == "bmi" ? 3 : 1);
+  }
+  c.values = {v};
+  c.expected = {152.1};
+  const ReportExplanations explanations{c, data, model};
+  const std::string html = html_report(run, &explanations);
+  EXPECT_NE(html.find("<h2>Explanations</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<figure id=\"chart-summary\"><svg"), std::string::npos);
+  EXPECT_NE(html.find("<figure id=\"chart-pdp\"><svg"), std::string::npos);
+  EXPECT_NE(html.find("the partial dependence of the column that contributes most, bmi"), std::string::npos);
+  std::set<std::string> ids;  // the section's charts beside the others: every id its own
+  const std::regex id("id=\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), id); it != std::sregex_iterator(); ++it)
+    EXPECT_TRUE(ids.insert((*it)[1]).second) << "duplicate id " << (*it)[1];
+  if (const char* dir = std::getenv("SHIPML_CHART_DIR")) write_file_atomic(std::string(dir) + "/report.html", html);
+  // Without the model, the summary alone.
+  const ReportExplanations summary_only{c, data, nullptr};
+  const std::string summary = html_report(run, &summary_only);
+  EXPECT_NE(summary.find("<figure id=\"chart-summary\">"), std::string::npos);
+  EXPECT_EQ(summary.find("chart-pdp"), std::string::npos);
 }
 
 }  // namespace

@@ -22,18 +22,26 @@ namespace shipml {
 /// missing when it cannot provide.
 struct SHIPML_API ChartSource {
   std::function<HeldOutPredictions()> predictions;      ///< the classification and regression charts
-  std::function<std::shared_ptr<const Model>()> model;  ///< a fitted model: importance, permutation
+  std::function<std::shared_ptr<const Model>()> model;  ///< a fitted model: importance, permutation, pdp
   /// Data with its target; `model_target` is the target of the model in play
   /// ("" when none), for when the front door was not told one.
   std::function<Dataset(const std::string& model_target)> data;
-  std::function<Frame()> table;     ///< data without a target: the missing-values chart
+  std::function<Frame()> table;     ///< data without a target: missing values, pdp, the contribution charts' rows
   std::function<Model()> unfitted;  ///< what the curves fit
+  /// Per-row contributions of each input column, of the rows `table` gives:
+  /// summary, dependence, waterfall. The explanation engine fills it in; left
+  /// empty, those charts say they need contributions (shipml explain).
+  std::function<Contributions()> contributions;
+  std::string feature;              ///< dependence, pdp: the input column shown
+  std::string color_by;             ///< dependence: the column whose value colours the dots ("" = none)
+  std::size_t row = 0;              ///< waterfall: the row explained, counting from 0
+  std::string output;               ///< the class shown ("" = the first; pdp: the positive class when binary)
   std::string param;                ///< validation_curve: the parameter
   std::vector<std::string> values;  ///< validation_curve: the parameter's values
   int folds = 5;                    ///< folds of the curves
-  std::uint64_t seed = 42;          ///< seeds the curves' folds and the permutations
+  std::uint64_t seed = 42;          ///< seeds the curves' folds, the permutations and the pdp's ICE rows
   std::size_t top = 20;             ///< how many features the importance and data charts show
-  int bins = 0;                     ///< 0: the kind's own default
+  int bins = 0;                     ///< 0: the kind's own default (pdp: points on the grid, 20)
   TimeGap gap;                      ///< the curves' folds, when the data has a time column
 };
 /// The chart of the named kind (see chart_kinds()); a UsageError naming the

@@ -35,6 +35,12 @@ struct SHIPML_API Series {
   int color = -1;                 ///< palette index; -1 = the next one
   bool reference = false;         ///< a dashed grey guide (chance line, identity line)
   bool dashed = false;            ///< dashed in its own colour: a curve shown to compare with (before calibration)
+  double width = 2;               ///< a line's width, in points
+  double opacity = 1;             ///< a line's opacity: many thin translucent lines show where most of them run
+  /// Points: each point's place on the chart's colour scale, 0 (low) to 1
+  /// (high), or NaN for a point with no value there (drawn grey). Empty: every
+  /// point in the series' colour.
+  std::vector<double> shade;
 };
 
 /// One bar of a horizontal bar chart (importances): top to bottom in order.
@@ -42,6 +48,22 @@ struct SHIPML_API Bar {
   std::string label;                                        ///< the label, left of the bar
   double value = 0;                                         ///< the bar's length
   double error = std::numeric_limits<double>::quiet_NaN();  ///< drawn as ± error
+  double base = 0;   ///< where the bar starts (a waterfall's running total); it ends at base + value
+  std::string text;  ///< shown beyond the bar's end ("" = nothing): its value, say
+};
+
+/// A labelled vertical line across a bar chart: a waterfall's start and end.
+struct SHIPML_API Marker {
+  double x = 0;           ///< where it stands on the horizontal axis
+  std::string label;      ///< written above the plot, over the line
+  bool emphasis = false;  ///< solid and dark (the result), or dashed grey (a reference)
+};
+
+/// A colour scale for points shaded by a value (Series::shade), with its legend.
+struct SHIPML_API ColorScale {
+  std::string label;          ///< what the colour shows ("feature value", a column's name)
+  std::string low = "low";    ///< the legend's text at the low end
+  std::string high = "high";  ///< the legend's text at the high end
 };
 
 /// Data plus the decisions that make it readable: title, axes, ranges, series, legend.
@@ -79,9 +101,18 @@ struct SHIPML_API Chart {
   /// Legend names may take most of the plot's width (85%, not 55%): for a few
   /// long names worth reading whole, such as the scores of a calibration.
   bool wide_legend = false;
+  /// xy: names for the horizontal positions 0, 1, 2, ... (a categorical axis),
+  /// written in place of numeric ticks; empty: a numeric axis.
+  std::vector<std::string> x_categories;
+  /// xy: names for the vertical positions 0, 1, 2, ... from the bottom up
+  /// (a beeswarm's rows); empty: a numeric axis.
+  std::vector<std::string> y_categories;
+  /// xy: the scale of shaded points (Series::shade), drawn as a legend right of the plot.
+  std::optional<ColorScale> color_scale;
 
   // bars: negative values (coefficients) drawn in the second colour
-  std::vector<Bar> bars;  ///< bars: top to bottom
+  std::vector<Bar> bars;        ///< bars: top to bottom
+  std::vector<Marker> markers;  ///< bars: labelled vertical lines
 
   // heatmap: cells[row][col], with the text shown in each cell
   /// Heatmap: the label of each row.

@@ -8,8 +8,10 @@
 
 #include "shipml/core/export.hpp"
 #include "shipml/data/dataset.hpp"
+#include "shipml/model/contributions.hpp"
 #include "shipml/model/curve.hpp"
 #include "shipml/model/importance.hpp"
+#include "shipml/model/partial_dependence.hpp"
 #include "shipml/model/scoring.hpp"
 #include "shipml/plot/chart.hpp"
 
@@ -47,6 +49,42 @@ SHIPML_API Chart importance_chart(const LearnedImportance& importance, std::size
 SHIPML_API Chart permutation_chart(const PermutationImportance& importance, std::size_t top = 20);
 /// A learning or validation curve: the mean score with a ±1 std band.
 SHIPML_API Chart curve_chart(const Curve& curve);
+
+// Explanations: what each column contributed to each prediction (from the
+// explanation engine, see docs/explain.md), and how predictions follow one
+// column (any model). `data` holds the rows that were explained, in the same
+// order; its values colour the dots and name the waterfall's bars.
+/// What the contribution charts show; each chart reads the fields it uses.
+struct SHIPML_API ContributionChartOptions {
+  std::string output;           ///< multiclass: the class whose contributions are shown ("" = the first)
+  std::size_t top = 20;         ///< summary, waterfall: how many columns get a row or a bar of their own
+  std::size_t max_rows = 1000;  ///< summary, dependence: rows drawn, evenly spread (every row counts in the ordering)
+  std::string color_by;         ///< dependence: the column whose value colours the dots ("" = none)
+};
+/// The input columns by mean |contribution| over the rows, largest first (the
+/// summary's order), for `output` ("" = the first).
+SHIPML_API std::vector<std::string> contribution_ranking(const Contributions& contributions,
+                                                         const std::string& output = "");
+/// SHAP's summary (beeswarm): a row per column, the `top` by mean
+/// |contribution| from the top down, a dot per data row at its contribution,
+/// coloured low to high by the column's value (grey: categorical or missing).
+SHIPML_API Chart contributions_summary(const Contributions& contributions, const Frame& data,
+                                       const ContributionChartOptions& options = {});
+/// One column's contribution (y) against its value (x), a dot per row;
+/// coloured by `options.color_by`'s value; a categorical column's levels along x.
+SHIPML_API Chart contribution_dependence(const Contributions& contributions, const Frame& data,
+                                         const std::string& feature, const ContributionChartOptions& options = {});
+/// One row's prediction built up from the expected value: a bar per column,
+/// largest |contribution| at the top, the `top` largest and the rest summed
+/// into one bar, each starting where the one below it ends; lines mark the
+/// expected value and the output. `row` counts from 0; `data` names the bars'
+/// values (empty: the column names alone).
+SHIPML_API Chart contribution_waterfall(const Contributions& contributions, std::size_t row, const Frame& data = {},
+                                        const ContributionChartOptions& options = {.top = 10});
+/// Partial dependence: the mean prediction over every row (bold) as one
+/// column takes each value of its grid, over thin translucent ICE lines of a
+/// sample of rows (partial_dependence() computes them, for any model).
+SHIPML_API Chart partial_dependence_chart(const PartialDependence& dependence);
 
 // Data.
 /// Share of rows missing, for the `top` columns with most missing.

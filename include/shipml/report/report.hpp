@@ -4,12 +4,15 @@
 /// every chart that applies (inline SVG), the parameters, the input schema, a
 /// data summary and, for comparisons and searches, the leaderboard. The page
 /// opens from disk with no server, no network and no script.
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "shipml/core/export.hpp"
+#include "shipml/core/frame.hpp"
+#include "shipml/model/contributions.hpp"
 #include "shipml/model/model.hpp"
 #include "shipml/model/scoring.hpp"
 #include "shipml/plot/chart.hpp"
@@ -30,7 +33,18 @@ SHIPML_API std::optional<Model> run_model(const RunRecord& run);
 SHIPML_API std::vector<std::pair<std::string, Chart>> run_charts(const RunRecord& run,
                                                                  const HeldOutPredictions* predictions = nullptr);
 
-/// The report page.
-SHIPML_API std::string html_report(const RunRecord& run);
+/// What a report's "Explanations" section is drawn from: the explanation
+/// engine's contributions for some rows of the run's data, those rows, and the
+/// model (the section is left out of a report given none).
+struct SHIPML_API ReportExplanations {
+  Contributions contributions;         ///< each input column's contribution to each row's prediction
+  Frame data;                          ///< the rows explained, in order: their values colour the summary
+  std::shared_ptr<const Model> model;  ///< the run's model: the partial dependence of the top column (null: none)
+};
+
+/// The report page; with `explanations`, a section of them too: the
+/// contributions' summary and the partial dependence of the column with the
+/// largest mean |contribution|.
+SHIPML_API std::string html_report(const RunRecord& run, const ReportExplanations* explanations = nullptr);
 
 }  // namespace shipml
