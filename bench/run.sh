@@ -27,5 +27,9 @@ echo "== Linear models, neighbours and a pipeline (bench/learners.sh) =="
 bash bench/learners.sh "$build"
 
 echo
+echo "== Explanations: TreeSHAP against XGBoost's pred_contribs (bench/explain.sh) =="
+bash bench/explain.sh "$build"
+
+echo
 echo "== The Python package (bench/python.sh) =="
 bash bench/python.sh "$build" "${SHIPML_BENCH_ROWS:-1000000}"

@@ -49,7 +49,9 @@ Chart make_chart(const std::string& kind, const ChartSource& s) {
   if (kind == "summary" || kind == "dependence" || kind == "waterfall") {
     if (kind == "dependence" && s.feature.empty())
       throw UsageError("the dependence chart needs a feature: the input column to show");
-    const Contributions contributions = need(s.contributions, kind)();
+    // Given by the front door, else explained here: the fitted model on the rows.
+    const Contributions contributions =
+        s.contributions || !s.model ? need(s.contributions, kind)() : s.model()->contributions(need(s.table, kind)());
     const Frame data = need(s.table, kind)();
     const ContributionChartOptions o{.output = s.output, .top = s.top, .color_by = s.color_by};
     if (kind == "summary") return contributions_summary(contributions, data, o);
