@@ -6,29 +6,13 @@
 #include <optional>
 #include <thread>
 
+#include "estimator_cases.hpp"
 #include "support.hpp"
 
 namespace shipml {
 namespace {
 
-struct Case {
-  std::string estimator;
-  Task task;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.estimator << " (" << to_string(c.task) << ")"; }
-
-std::vector<Case> all_cases(std::optional<Task> only = std::nullopt) {
-  std::vector<Case> out;
-  for (const auto& e : estimators())
-    for (Task t : e.tasks)
-      if (!only || t == *only) out.push_back({e.name, t});
-  return out;
-}
-
-std::string case_name(const testing::TestParamInfo<Case>& info) {
-  return info.param.estimator + "_" + std::string(to_string(info.param.task));
-}
+using Case = test::EstimatorCase;
 
 class Contract : public testing::TestWithParam<Case> {
  protected:
@@ -198,8 +182,9 @@ TEST_P(ClassifierContract, SingleClassTrainingIsAClearError) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Registered, Contract, testing::ValuesIn(all_cases()), case_name);
-INSTANTIATE_TEST_SUITE_P(Registered, ClassifierContract, testing::ValuesIn(all_cases(Task::classification)), case_name);
+INSTANTIATE_TEST_SUITE_P(Registered, Contract, testing::ValuesIn(test::estimator_cases()), test::estimator_case_name);
+INSTANTIATE_TEST_SUITE_P(Registered, ClassifierContract, testing::ValuesIn(test::estimator_cases(Task::classification)),
+                         test::estimator_case_name);
 
 }  // namespace
 }  // namespace shipml

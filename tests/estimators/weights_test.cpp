@@ -7,29 +7,14 @@
 
 #include <cmath>
 
+#include "estimator_cases.hpp"
 #include "shipml/core/random.hpp"
 #include "shipml/shipml.hpp"
 
 namespace shipml {
 namespace {
 
-struct Case {
-  std::string estimator;
-  Task task;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.estimator << " (" << to_string(c.task) << ")"; }
-
-std::vector<Case> all_cases() {
-  std::vector<Case> out;
-  for (const auto& e : estimators())
-    for (Task t : e.tasks) out.push_back({e.name, t});
-  return out;
-}
-
-std::string case_name(const testing::TestParamInfo<Case>& info) {
-  return info.param.estimator + "_" + std::string(to_string(info.param.task));
-}
+using Case = test::EstimatorCase;
 
 // What makes duplication exact for a learner, beside its defaults, and how
 // close the two fits come (iterative solvers stop near, not at, the optimum).
@@ -161,7 +146,8 @@ TEST_P(Weights, UnequalWeightsChangeTheFit) {
   EXPECT_GT(largest_difference(outputs(*fitted(data, w)), outputs(*fitted(data, {}))), 1e-3);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryEstimator, Weights, testing::ValuesIn(all_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(EveryEstimator, Weights, testing::ValuesIn(test::estimator_cases()),
+                         test::estimator_case_name);
 
 // knn: each neighbour's vote, or its value in the mean, is multiplied by its
 // row's weight; the k neighbours are still the k nearest rows.
