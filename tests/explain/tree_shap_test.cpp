@@ -5,6 +5,8 @@
 // any other both branches weighted by their training cover. The trees are
 // read from dump_trees(), in the user's terms (thresholds, category names,
 // missing directions), so this shares no code with the walker it checks.
+// Rows are explained as a batch (with per-leaf tables) and one at a time
+// (without): both must be the Shapley values.
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -105,6 +107,9 @@ TEST(TreeShap, EqualsBruteForceShapleyValuesOnSmallTrees) {
       BruteForce brute{rows, names};
       for (std::size_t i = 0; i < rows.rows(); ++i) {
         brute.row = i;
+        // Alone, a row is explained without the per-leaf tables a batch builds.
+        const std::size_t only[] = {i};
+        const Contributions alone = m.contributions(rows.take(only));
         std::vector<std::vector<double>> v(1u << kColumns, std::vector<double>(outputs, 0.0));
         for (unsigned s = 0; s < v.size(); ++s)
           for (std::size_t t = 0; t < trees.size(); ++t) {
@@ -128,9 +133,10 @@ TEST(TreeShap, EqualsBruteForceShapleyValuesOnSmallTrees) {
               for (int k = 1; k <= size; ++k) w *= static_cast<double>(k) / static_cast<double>(kColumns - k);
               shapley += w * (v[s | 1u << j][o] - v[s][o]);
             }
-            const double got = c.values[o](static_cast<Eigen::Index>(i), j);
-            worst = std::max(worst, std::abs(got - shapley));
+            const double got = c.values[o](static_cast<Eigen::Index>(i), j), got_alone = alone.values[o](0, j);
+            worst = std::max({worst, std::abs(got - shapley), std::abs(got_alone - shapley)});
             ASSERT_NEAR(got, shapley, 1e-10) << "row " << i << " output " << o << " column " << names[j];
+            ASSERT_NEAR(got_alone, shapley, 1e-10) << "row " << i << " alone, output " << o << " column " << names[j];
           }
         }
       }

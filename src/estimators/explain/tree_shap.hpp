@@ -3,9 +3,9 @@
 // attribution for tree ensembles", 2018, Algorithm 2): the exact Shapley
 // values of a tree's prediction for one row, where a feature outside a
 // coalition is integrated out along the tree by the training cover of each
-// branch (the path-dependent conditional expectation). EXTEND and UNWIND keep,
-// for the unique features on the path to each leaf, the weight of every
-// coalition size, so a tree costs O(leaves x depth²) per row instead of 2^features.
+// branch (the path-dependent conditional expectation). Computed leaf by leaf
+// in closed form (leaf_paths.hpp): O(leaves x depth²) per row and tree, or
+// O(leaves x depth) once a leaf's table over the subsets of its path pays off.
 //
 // Every tree learner (decision_tree, the histogram forests, hist_gbdt) is
 // explained by this one walker: a learner copies its trees into ShapTree and
@@ -31,6 +31,10 @@ struct ShapTree {
   int depth = 0;                          ///< deepest leaf (root: 0); set by finish()
 
   bool leaf(std::size_t node) const { return left[node] < 0; }
+  /// The share of a split's cover that goes to `child`: its cover over both
+  /// children's, not the node's own, so the shares sum to 1 even where a cover
+  /// is a float sum (hessians) that its children's do not add up to exactly.
+  double share(std::size_t node, std::int32_t child) const;
   /// Checks the children's order and sets `depth`; call once the arrays are filled.
   void finish();
 };
@@ -54,10 +58,5 @@ FeatureContributions tree_shap(const std::vector<ShapTree>& trees, double scale,
 /// Adds `scale` x the tree's expected value (its leaves' values weighted by the
 /// share of the root's cover that reaches each, split by split) to expected[first_output + k].
 void add_expected_value(const ShapTree& tree, double scale, double* expected);
-
-/// Adds `scale` x one row's TreeSHAP values of the tree to phi[feature * stride
-/// + first_output + k]; goes_left as Route sets it.
-void add_tree_shap(const ShapTree& tree, const std::vector<std::uint8_t>& goes_left, double scale, double* phi,
-                   std::size_t stride);
 
 }  // namespace shipml::explain
