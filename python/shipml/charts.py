@@ -90,7 +90,8 @@ def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any
     - pdp: a fitted `model`, `data` and the `feature` to vary (`bins` grid
       points, 20 by default; `output` the class for a classifier);
     - summary, dependence (`feature`, `color_by`), waterfall (`row`, counting
-      from 0 as pandas' iloc): contributions from shipml explain, and `data`.
+      from 0 as pandas' iloc): a fitted `model` and `data`, the rows it
+      explains (`output` the class shown for a multiclass model).
 
     `model` may be a file path or ``models:/NAME/STAGE``; `data` a DataFrame,
     an array with `y`, or a CSV path. `weight` names a column of `data` whose

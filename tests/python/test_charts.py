@@ -30,11 +30,8 @@ def test_every_chart_kind_draws_from_what_it_needs(credit, diabetes):
         elif kind == "pdp":
             chart = model.plot(kind, credit.head(300), feature="Income")
         elif kind in ("summary", "dependence", "waterfall"):
-            # Drawn from contributions, which the explanation engine provides; until it
-            # is wired in, the chart says what it needs.
-            with pytest.raises(shipml.UsageError, match=f"the {kind} chart needs contributions \\(shipml explain\\)"):
-                model.plot(kind, credit.head(50), feature="Income")
-            continue
+            # The model explained on the rows given (the explanation engine's contributions).
+            chart = model.plot(kind, credit.head(50), feature="Income", row=3)
         else:
             chart = scored.plot(kind)
         made[kind] = chart
@@ -42,6 +39,10 @@ def test_every_chart_kind_draws_from_what_it_needs(credit, diabetes):
         assert svg.startswith("<svg") and chart.title, kind
     assert made["roc"].title == "ROC curve"
     assert made["pdp"].title == "Partial dependence on Income"
+    assert made["summary"].title == "Contributions to the predictions"
+    assert made["dependence"].title == "Dependence on Income"
+    assert made["waterfall"].title == "Contributions to one prediction"
+    assert made["waterfall"]._core.subtitle.startswith("the 4th of 50 rows")  # row counts from 0, as iloc
     assert made["confusion"].kind == "confusion"
 
 
