@@ -72,6 +72,16 @@ py::array_t<double> to_array(std::vector<double>&& values) {
   return py::array_t<double>(static_cast<py::ssize_t>(owned->size()), owned->data(), free_it);
 }
 
+py::array_t<double> to_array(Matrix&& values) {
+  auto* owned = new Matrix(std::move(values));
+  py::capsule free_it(owned, [](void* q) { delete static_cast<Matrix*>(q); });
+  // Eigen is column-major: a (rows, cols) array in Fortran order, not copied.
+  return py::array_t<double>(
+      {owned->rows(), owned->cols()},
+      {static_cast<py::ssize_t>(sizeof(double)), static_cast<py::ssize_t>(sizeof(double) * owned->rows())},
+      owned->data(), free_it);
+}
+
 SplitRoles split_roles(const py::dict& o) {
   auto role = [&](const char* key) {
     return o.contains(key) && !o[key].is_none() ? o[key].cast<std::string>() : std::string();
