@@ -37,6 +37,11 @@ def diabetes() -> pd.DataFrame:
     return pd.read_csv(data_path("diabetes.csv"))
 
 
+@pytest.fixture(scope="session")
+def iris() -> pd.DataFrame:
+    return pd.read_csv(data_path("iris.csv"))
+
+
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     """Runs recorded into this test's own store, as the command line would record them."""
