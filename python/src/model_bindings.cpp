@@ -221,8 +221,6 @@ void bind_model(py::module_& m) {
             return predictions(*self.get(), features, proba);
           },
           py::arg("features"), py::arg("proba") = true)
-      .def("predict_matrix", [](const PyModel& self, const py::array& array, const std::vector<std::string>& names,
-                                bool proba) { return predictions(*self.get(), matrix_frame(array, names), proba); })
       .def(
           "save",
           [](const PyModel& self, const std::string& path, bool force) {
