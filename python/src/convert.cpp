@@ -11,6 +11,7 @@
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/io/csv.hpp"
+#include "shipml/io/file.hpp"
 
 namespace shipml::python {
 
@@ -314,6 +315,15 @@ void bind_data(py::module_& m) {
       },
       py::arg("path"), py::arg("categorical") = std::vector<std::string>{},
       py::arg("numeric") = std::vector<std::string>{}, py::arg("missing") = std::vector<std::string>{});
+  m.def(
+      "write_file_atomic",
+      [](const std::string& path, const py::bytes& contents) {
+        const std::string data = contents;  // copied while the GIL is held
+        without_gil([&] { write_file_atomic(path, data); });
+      },
+      py::arg("path"), py::arg("contents"),
+      "the file written as the command line writes its outputs: to a temporary name beside it, then renamed, "
+      "with the same permissions");
   m.def("missing_tokens", [] { return CsvOptions{}.missing_values; });
   m.def(
       "parse_numbers",
