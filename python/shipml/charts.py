@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import tempfile
 from typing import Any, Optional, Sequence
 
 import pandas as pd
@@ -46,16 +45,7 @@ class Chart:
         extension = os.path.splitext(path)[1].lower()
         if extension not in _FORMATS:
             raise _core.UsageError(f"{path}: unknown image format '{extension}' (use .svg, .png or .pdf)")
-        data = self.render(_FORMATS[extension], **style)
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".chart-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        _core.write_file_atomic(path, self.render(_FORMATS[extension], **style))
         return path
 
     def _repr_svg_(self) -> str:
