@@ -5,8 +5,6 @@ rows, and the model's own probabilities. (XGBoost's pred_contribs is the
 oracle of tests/explain, in C++.)"""
 import io
 import json
-import threading
-import time
 
 import numpy as np
 import pandas as pd
@@ -14,7 +12,7 @@ import pytest
 
 import shipml
 
-from conftest import cli
+from conftest import cli, counted_during
 
 # (case, estimator, its settings, data fixture, target): every shape of output.
 CASES = {
@@ -146,22 +144,8 @@ def test_knn_samples_its_values_within_a_bound_and_a_seed_repeats_them(iris, tmp
 def test_the_gil_is_released_while_explaining(diabetes):
     # A Python thread keeps counting while knn samples its contributions on another.
     model = shipml.Model("knn").fit(diabetes, target="progression")
-    rows = diabetes.head(40)
-    done, ticks = threading.Event(), []
-
-    def count():
-        while not done.is_set():
-            ticks.append(time.perf_counter())
-            time.sleep(0.005)
-    counter = threading.Thread(target=count)
-    counter.start()
-    start = time.perf_counter()
-    model.contributions(rows, samples=512)
-    took = time.perf_counter() - start
-    done.set()
-    counter.join()
-    during = [t for t in ticks if t > start]
-    assert took > 0.1 and len(during) >= 10
+    took, ticks = counted_during(lambda: model.contributions(diabetes.head(40), samples=512))
+    assert took > 0.1 and ticks >= 10
 
 
 def test_mistakes_are_clear(credit, diabetes):
