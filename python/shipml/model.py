@@ -244,8 +244,9 @@ class Model:
         self._model.save(os.fspath(path), force)
 
     def plot(self, kind: str, data: Any = None, y: Any = None, *, target: Optional[str] = None, **options: Any):
-        """A chart of this model: importance; permutation, roc, confusion and the
-        other prediction charts on `data` (see shipml.plot)."""
+        """A chart of this model: importance; on `data`, permutation, pdp, the
+        contribution charts (summary, dependence, waterfall), roc, confusion and
+        the other prediction charts (see shipml.plot)."""
         from .charts import plot
         return plot(kind, model=self, data=data, y=y, target=target, **options)
 
