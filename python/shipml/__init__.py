@@ -24,8 +24,8 @@ from .records import delete_run, registry, report, run, run_model, runs, trackin
 from .results import Leaderboard, ScoreResult, SearchResult, Selection
 
 __all__ = [
-    "Chart", "Contributions", "DataError", "Error", "FileError", "Leaderboard", "Model", "ModelFileError", "ScoreResult",
-    "SearchResult", "Selection", "UsageError", "chart_kinds", "compare", "delete_run", "estimators", "inspect",
-    "folds", "load", "metrics", "plot", "progress", "read_csv", "registry", "report", "run", "run_experiment", "run_model",
-    "runs", "score", "search", "select", "tracking", "transformers",
+    "Chart", "Contributions", "DataError", "Error", "FileError", "Leaderboard", "Model", "ModelFileError",
+    "ScoreResult", "SearchResult", "Selection", "UsageError", "chart_kinds", "compare", "delete_run", "estimators",
+    "inspect", "folds", "load", "metrics", "plot", "progress", "read_csv", "registry", "report", "run",
+    "run_experiment", "run_model", "runs", "score", "search", "select", "tracking", "transformers",
 ]

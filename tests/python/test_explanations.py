@@ -149,7 +149,8 @@ def test_the_gil_is_released_while_explaining(diabetes):
 
 
 def test_mistakes_are_clear(credit, diabetes):
-    with pytest.raises(shipml.ModelFileError, match="hist_gbdt: cannot explain its predictions before the model is fitted"):
+    with pytest.raises(shipml.ModelFileError,
+                       match="hist_gbdt: cannot explain its predictions before the model is fitted"):
         shipml.Model("hist_gbdt").contributions(credit)
     with pytest.raises(shipml.ModelFileError, match="cannot give its raw output before the model is fitted"):
         shipml.Model("hist_gbdt").raw_output(credit)
@@ -164,5 +165,6 @@ def test_mistakes_are_clear(credit, diabetes):
     named_row = diabetes.rename(columns={"bmi": "row"})
     c = shipml.Model("linear").fit(named_row, target="progression").contributions(named_row.head(3))
     assert "row" in c.columns  # the values are there; only the table cannot hold them
-    with pytest.raises(shipml.DataError, match="input column 'row' has the name of a column of the contributions table"):
+    with pytest.raises(shipml.DataError,
+                       match="input column 'row' has the name of a column of the contributions table"):
         c.to_frame()
