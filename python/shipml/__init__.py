@@ -18,13 +18,14 @@ from ._progress import progress
 from .catalog import estimators, metrics, transformers
 from .charts import Chart, chart_kinds, plot
 from .experiment import compare, folds, run_experiment, score, search, select
+from .explanations import Contributions
 from .model import Model, inspect, load
 from .records import delete_run, registry, report, run, run_model, runs, tracking
 from .results import Leaderboard, ScoreResult, SearchResult, Selection
 
 __all__ = [
-    "Chart", "DataError", "Error", "FileError", "Leaderboard", "Model", "ModelFileError", "ScoreResult",
-    "SearchResult", "Selection", "UsageError", "chart_kinds", "compare", "delete_run", "estimators", "inspect",
-    "folds", "load", "metrics", "plot", "progress", "read_csv", "registry", "report", "run", "run_experiment", "run_model",
-    "runs", "score", "search", "select", "tracking", "transformers",
+    "Chart", "Contributions", "DataError", "Error", "FileError", "Leaderboard", "Model", "ModelFileError",
+    "ScoreResult", "SearchResult", "Selection", "UsageError", "chart_kinds", "compare", "delete_run", "estimators",
+    "inspect", "folds", "load", "metrics", "plot", "progress", "read_csv", "registry", "report", "run",
+    "run_experiment", "run_model", "runs", "score", "search", "select", "tracking", "transformers",
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import tempfile
 from typing import Any, Optional, Sequence
 
 import pandas as pd
@@ -46,16 +45,7 @@ class Chart:
         extension = os.path.splitext(path)[1].lower()
         if extension not in _FORMATS:
             raise _core.UsageError(f"{path}: unknown image format '{extension}' (use .svg, .png or .pdf)")
-        data = self.render(_FORMATS[extension], **style)
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".chart-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        _core.write_file_atomic(path, self.render(_FORMATS[extension], **style))
         return path
 
     def _repr_svg_(self) -> str:
@@ -90,7 +80,8 @@ def plot(kind: str, *, result: Any = None, run: Optional[str] = None, model: Any
     - pdp: a fitted `model`, `data` and the `feature` to vary (`bins` grid
       points, 20 by default; `output` the class for a classifier);
     - summary, dependence (`feature`, `color_by`), waterfall (`row`, counting
-      from 0 as pandas' iloc): contributions from shipml explain, and `data`.
+      from 0 as pandas' iloc): a fitted `model` and `data`, the rows it
+      explains (`output` the class shown for a multiclass model).
 
     `model` may be a file path or ``models:/NAME/STAGE``; `data` a DataFrame,
     an array with `y`, or a CSV path. `weight` names a column of `data` whose

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _data, _labels, _params
+from .explanations import Contributions
 
 
 def _sklearn_model_selection_fit() -> bool:
@@ -160,22 +161,26 @@ class Model:
         self._model.fit_dataset(frame, name, task, source, record, weight)
         return self
 
-    def _predict(self, data: Any, proba: bool) -> tuple:
+    def _features(self, data: Any, doing: str) -> _core.Frame:
+        """The rows a fitted model is asked about (to predict or explain them), as it reads them."""
         if not self.fitted:
-            raise _core.ModelFileError(f"{self.estimator}: cannot predict before the model is fitted")
+            raise _core.ModelFileError(f"{self.estimator}: cannot {doing} before the model is fitted")
         names = self._model.feature_names
         if isinstance(data, pd.DataFrame):  # only the columns the model reads are converted
-            return self._model.predict(_data.frame_of_dataframe(data, keep=set(names)), proba)
+            return _data.frame_of_dataframe(data, keep=set(names))
         if _data.is_path(data) or isinstance(data, _core.Frame):
-            return self._model.predict(_data.frame(data), proba)
+            return _data.frame(data)
         if not isinstance(data, np.ndarray):
             data = np.asarray(data)
         if data.ndim == 2 and data.shape[1] != len(names):
             raise _core.DataError(f"X has {data.shape[1]} features, but the model is expecting {len(names)} "
                                   f"features as input ({', '.join(names[:8])}{', ...' if len(names) > 8 else ''})")
         if data.ndim == 2 and data.dtype.kind in "fiu":
-            return self._model.predict_matrix(data, names, proba)  # the fast path: no conversion in Python
-        return self._model.predict(_data.frame(data, names), proba)
+            return _core.frame_from_matrix(data, names)  # the fast path: columns viewed, no conversion in Python
+        return _data.frame(data, names)
+
+    def _predict(self, data: Any, proba: bool) -> tuple:
+        return self._model.predict(self._features(data, "predict"), proba)
 
     def predict(self, data: Any) -> np.ndarray:
         """The class label (as the labels trained on) or value of each row.
@@ -191,6 +196,30 @@ class Model:
         if self.fitted and self._model.task != "classification":
             raise _core.UsageError(f"{self.estimator}: a regression model has no class probabilities")
         return self._predict(data, True)[1]
+
+    def raw_output(self, data: Any) -> np.ndarray:
+        """What contributions() explains, per row: the value (its log for
+        hist_gbdt's poisson loss), a binary classifier's log-odds of its second
+        class (logistic, hist_gbdt, xgboost) or probability of it (trees,
+        forests, knn, gaussian_nb), and one column per class with more classes
+        (softmax scores or probabilities). A calibrated model's, before
+        calibration. One value per row with one output, rows x classes with more."""
+        raw = self._model.raw_output(self._features(data, "give its raw output"))
+        return raw[:, 0] if raw.shape[1] == 1 else raw
+
+    def contributions(self, data: Any, *, samples: int = 256, seed: int = 0) -> Contributions:
+        """Each row's raw output split into one contribution per input column
+        (SHAP values; docs/explain.md): ``values.sum(axis=-1) + expected_value
+        == raw_output``. `data` as predict() takes it. knn and gaussian_nb
+        sample their values: `samples` orders of the columns per row (more: a
+        smaller error bound), drawn from `seed` (the same seed, the same values).
+        Returns a Contributions (shipml.explanations), with to_frame() for a table."""
+        if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or not 2 <= samples <= 1_000_000:
+            raise _core.UsageError(f"samples must be a whole number from 2 to 1000000, got {samples!r}")
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise _core.UsageError(f"seed must be a whole number >= 0, got {seed!r}")
+        frame = self._features(data, "explain its predictions")
+        return Contributions._from_core(self._model.contributions(frame, int(samples), int(seed)))
 
     @_data.documents_split_options
     def score(self, data: Any, y: Any = None, *, target: Optional[str] = None, cv: Optional[int] = None,
@@ -215,8 +244,9 @@ class Model:
         self._model.save(os.fspath(path), force)
 
     def plot(self, kind: str, data: Any = None, y: Any = None, *, target: Optional[str] = None, **options: Any):
-        """A chart of this model: importance; permutation, roc, confusion and the
-        other prediction charts on `data` (see shipml.plot)."""
+        """A chart of this model: importance; on `data`, permutation, pdp, the
+        contribution charts (summary, dependence, waterfall), roc, confusion and
+        the other prediction charts (see shipml.plot)."""
         from .charts import plot
         return plot(kind, model=self, data=data, y=y, target=target, **options)
 

@@ -64,10 +64,7 @@ def report(run: str = "latest", path: Optional[str] = None, store: Optional[str]
     if path is None:
         return _HTML(html)
     path = os.fspath(path)
-    temporary = f"{path}.tmp.{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as out:
-        out.write(html)
-    os.replace(temporary, path)
+    _core.write_file_atomic(path, html.encode("utf-8"))
     return path
 
 

@@ -50,6 +50,9 @@ class PyModel {
   std::shared_ptr<const Model> model_;
 };
 
+/// Model.raw_output and Model.contributions, on the class bind_model makes.
+void bind_explain(py::class_<PyModel>& model);
+
 /// JSON values as Python objects (dicts, lists, str, int, float, bool, None) and back.
 py::object to_python(const nlohmann::json& j);
 nlohmann::json to_json(py::handle o);
@@ -64,6 +67,8 @@ Frame matrix_frame(const py::array& array, const std::vector<std::string>& names
 
 /// A vector handed to NumPy without a copy: the array owns it.
 py::array_t<double> to_array(std::vector<double>&& values);
+/// A matrix handed to NumPy without a copy, as a (rows, cols) array in Fortran order.
+py::array_t<double> to_array(Matrix&& values);
 
 /// The data a Python call names: features plus the target column.
 Dataset make_dataset(const Frame& frame, const std::string& target, const std::string& source,

@@ -11,6 +11,7 @@
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/io/csv.hpp"
+#include "shipml/io/file.hpp"
 
 namespace shipml::python {
 
@@ -70,6 +71,16 @@ py::array_t<double> to_array(std::vector<double>&& values) {
   auto* owned = new std::vector<double>(std::move(values));
   py::capsule free_it(owned, [](void* p) { delete static_cast<std::vector<double>*>(p); });
   return py::array_t<double>(static_cast<py::ssize_t>(owned->size()), owned->data(), free_it);
+}
+
+py::array_t<double> to_array(Matrix&& values) {
+  auto* owned = new Matrix(std::move(values));
+  py::capsule free_it(owned, [](void* q) { delete static_cast<Matrix*>(q); });
+  // Eigen is column-major: a (rows, cols) array in Fortran order, not copied.
+  return py::array_t<double>(
+      {owned->rows(), owned->cols()},
+      {static_cast<py::ssize_t>(sizeof(double)), static_cast<py::ssize_t>(sizeof(double) * owned->rows())},
+      owned->data(), free_it);
 }
 
 SplitRoles split_roles(const py::dict& o) {
@@ -304,6 +315,15 @@ void bind_data(py::module_& m) {
       },
       py::arg("path"), py::arg("categorical") = std::vector<std::string>{},
       py::arg("numeric") = std::vector<std::string>{}, py::arg("missing") = std::vector<std::string>{});
+  m.def(
+      "write_file_atomic",
+      [](const std::string& path, const py::bytes& contents) {
+        const std::string data = contents;  // copied while the GIL is held
+        without_gil([&] { write_file_atomic(path, data); });
+      },
+      py::arg("path"), py::arg("contents"),
+      "the file written as the command line writes its outputs: to a temporary name beside it, then renamed, "
+      "with the same permissions");
   m.def("missing_tokens", [] { return CsvOptions{}.missing_values; });
   m.def(
       "parse_numbers",

@@ -87,15 +87,7 @@ py::list schema_of(const Model& m) {
 py::tuple predictions(const Model& model, const Frame& features, bool proba) {
   Predictions p = without_gil([&] { return model.predict(features); });
   py::object probabilities = py::none();
-  if (proba && p.task == Task::classification) {
-    auto* owned = new Matrix(std::move(p.proba));
-    py::capsule free_it(owned, [](void* q) { delete static_cast<Matrix*>(q); });
-    // Eigen is column-major: a (rows, classes) array in Fortran order, not copied.
-    probabilities = py::array_t<double>(
-        {owned->rows(), owned->cols()},
-        {static_cast<py::ssize_t>(sizeof(double)), static_cast<py::ssize_t>(sizeof(double) * owned->rows())},
-        owned->data(), free_it);
-  }
+  if (proba && p.task == Task::classification) probabilities = to_array(std::move(p.proba));
   return py::make_tuple(to_array(std::move(p.values)), probabilities);
 }
 
@@ -152,7 +144,8 @@ void bind_model(py::module_& m) {
   m.def("resolve_model_path", &resolve_model_path,
         "models:/NAME/STAGE|VERSION as the registry's file; any other text as it is");
 
-  py::class_<PyModel>(m, "Model")
+  py::class_<PyModel> model_class(m, "Model");
+  model_class
       .def(py::init([](const std::string& estimator, const std::map<std::string, std::string>& params,
                        const py::list& steps) {
              return std::make_unique<PyModel>(Model(estimator, params, step_specs(steps)));
@@ -228,8 +221,6 @@ void bind_model(py::module_& m) {
             return predictions(*self.get(), features, proba);
           },
           py::arg("features"), py::arg("proba") = true)
-      .def("predict_matrix", [](const PyModel& self, const py::array& array, const std::vector<std::string>& names,
-                                bool proba) { return predictions(*self.get(), matrix_frame(array, names), proba); })
       .def(
           "save",
           [](const PyModel& self, const std::string& path, bool force) {
@@ -256,6 +247,7 @@ void bind_model(py::module_& m) {
       .def("schema", [](const PyModel& self) { return schema_of(*self.get()); })
       .def_property_readonly("feature_names", [](const PyModel& self) { return self.get()->schema().names(); })
       .def_property_readonly("metadata", [](const PyModel& self) { return to_python(self.get()->metadata()); });
+  bind_explain(model_class);
   m.def("inspect_file", [](const std::string& path) {
     const std::string file = resolve_model_path(path);
     const std::string bytes = read_file(file);

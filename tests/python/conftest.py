@@ -5,6 +5,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 
 import pandas as pd
 import pytest
@@ -37,6 +39,11 @@ def diabetes() -> pd.DataFrame:
     return pd.read_csv(data_path("diabetes.csv"))
 
 
+@pytest.fixture(scope="session")
+def iris() -> pd.DataFrame:
+    return pd.read_csv(data_path("iris.csv"))
+
+
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     """Runs recorded into this test's own store, as the command line would record them."""
@@ -52,3 +59,24 @@ def cli(*args, check=True, **kwargs) -> subprocess.CompletedProcess:
     if check and result.returncode != 0:
         raise AssertionError(f"shipml {' '.join(map(str, args))} exited {result.returncode}: {result.stderr}")
     return result
+
+
+def counted_during(work) -> tuple:
+    """(seconds `work` took, ticks a Python thread counted meanwhile, every 5 ms):
+    the thread counts only while the GIL is free, so while shipml holds it the count stops."""
+    done, ticks = threading.Event(), []
+
+    def count():
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.005)
+    counter = threading.Thread(target=count)
+    counter.start()
+    start = time.perf_counter()
+    try:
+        work()
+    finally:
+        took = time.perf_counter() - start
+        done.set()
+        counter.join()
+    return took, sum(t > start for t in ticks)

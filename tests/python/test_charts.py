@@ -1,5 +1,6 @@
 """Charts and reports from Python: the same pictures `shipml plot` and
 `shipml report` draw, inline in a notebook (SVG) and saved as PNG or PDF."""
+import os
 import re
 
 import pytest
@@ -30,11 +31,8 @@ def test_every_chart_kind_draws_from_what_it_needs(credit, diabetes):
         elif kind == "pdp":
             chart = model.plot(kind, credit.head(300), feature="Income")
         elif kind in ("summary", "dependence", "waterfall"):
-            # Drawn from contributions, which the explanation engine provides; until it
-            # is wired in, the chart says what it needs.
-            with pytest.raises(shipml.UsageError, match=f"the {kind} chart needs contributions \\(shipml explain\\)"):
-                model.plot(kind, credit.head(50), feature="Income")
-            continue
+            # The model explained on the rows given (the explanation engine's contributions).
+            chart = model.plot(kind, credit.head(50), feature="Income", row=3)
         else:
             chart = scored.plot(kind)
         made[kind] = chart
@@ -42,6 +40,10 @@ def test_every_chart_kind_draws_from_what_it_needs(credit, diabetes):
         assert svg.startswith("<svg") and chart.title, kind
     assert made["roc"].title == "ROC curve"
     assert made["pdp"].title == "Partial dependence on Income"
+    assert made["summary"].title == "Contributions to the predictions"
+    assert made["dependence"].title == "Dependence on Income"
+    assert made["waterfall"].title == "Contributions to one prediction"
+    assert made["waterfall"]._core.subtitle.startswith("the 4th of 50 rows")  # row counts from 0, as iloc
     assert made["confusion"].kind == "confusion"
 
 
@@ -62,7 +64,19 @@ def test_charts_save_as_svg_png_and_pdf(credit, tmp_path):
     assert 'width="400' in titled and titled != chart.svg(width=400)
     with pytest.raises(shipml.UsageError, match=r"unknown image format '\.gif'"):
         chart.save(tmp_path / "roc.gif")
-    assert not list(tmp_path.glob(".chart-*"))  # no temporary file left behind
+    with pytest.raises(shipml.FileError, match="nowhere/roc.png: cannot write"):
+        chart.save(tmp_path / "nowhere" / "roc.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roc.pdf", "roc.png", "roc.svg"]  # no temporary left
+
+
+def test_saved_charts_and_reports_can_be_read_as_the_command_lines_files_can(credit, store, tmp_path):
+    scored = shipml.score("logistic", credit, target="Status", cv=3)
+    cli("plot", "roc", "--run", scored.run_id, "--out", tmp_path / "cli.png")
+    cli("report", "--run", scored.run_id, "--out", tmp_path / "cli.html")
+    mode = (tmp_path / "cli.png").stat().st_mode
+    assert mode & 0o044 and (tmp_path / "cli.html").stat().st_mode == mode  # readable by others, as umask allows
+    assert os.stat(scored.plot("roc").save(tmp_path / "roc.png")).st_mode == mode
+    assert os.stat(shipml.report(scored.run_id, tmp_path / "r.html")).st_mode == mode
 
 
 def same(svg: str) -> str:

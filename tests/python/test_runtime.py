@@ -17,7 +17,7 @@ import psutil
 
 import shipml
 
-from conftest import data_path
+from conftest import counted_during, data_path
 
 
 def test_eight_threads_predicting_at_once_get_the_same_answers(churn):
@@ -88,21 +88,8 @@ def test_the_gil_is_released_while_fitting():
     model = shipml.Model("random_forest", n_estimators=60)
     import pandas as pd
     df = pd.read_csv(data_path("churn.csv"))
-    done = threading.Event()
-    ticks = []
-
-    def count():
-        while not done.is_set():
-            ticks.append(time.perf_counter())
-            time.sleep(0.005)
-    counter = threading.Thread(target=count)
-    counter.start()
-    start = time.perf_counter()
-    model.fit(df, target="churn")
-    done.set()
-    counter.join()
-    during = [t for t in ticks if t > start]
-    assert time.perf_counter() - start > 0.05 and len(during) >= 3
+    took, ticks = counted_during(lambda: model.fit(df, target="churn"))
+    assert took > 0.05 and ticks >= 3
 
 
 SCRIPT = textwrap.dedent("""
