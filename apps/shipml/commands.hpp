@@ -23,8 +23,12 @@ void add_registry(CLI::App& app);
 void add_experiments(CLI::App& app);
 /// `shipml plot` and `shipml report` (in plot_commands.cpp).
 void add_plots(CLI::App& app);
-/// Writes the HTML report of a recorded run (--report on score, compare, search).
-void write_run_report(const std::string& run_id, const std::string& path);
+/// Rows of a run's data that its report explains, unless told otherwise.
+constexpr std::size_t kReportExplainedRows = 200;
+/// Writes the HTML report of a recorded run (--report on score, compare, search),
+/// explaining its model on `explain_rows` rows of its data.
+void write_run_report(const std::string& run_id, const std::string& path,
+                      std::size_t explain_rows = kReportExplainedRows);
 
 /// The command line as the user typed it, for run records.
 inline std::vector<std::string>& invocation() {

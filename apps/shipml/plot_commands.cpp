@@ -138,21 +138,28 @@ void add_report(CLI::App& app) {
       "report", "Write one self-contained HTML page for a run: metrics, charts, parameters, schema, data");
   auto run = std::make_shared<std::string>("latest");
   auto out = std::make_shared<std::string>();
+  auto explain_rows = std::make_shared<std::size_t>(kReportExplainedRows);
   cmd->add_option("--run", *run, "run id, prefix or 'latest'")->capture_default_str();
   cmd->add_option("--out,-o", *out, "the HTML file (default: report-RUNID.html)");
+  cmd->add_option("--explain-rows", *explain_rows,
+                  "rows of the run's data its model explains in the Explanations section (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, std::size_t{100000}));
   cmd->callback([=] {
     const RunRecord record = RunStore::open()->get(*run);
     const std::string path = out->empty() ? "report-" + record.id.substr(0, 8) + ".html" : *out;
-    write_run_report(record.id, path);
+    write_run_report(record.id, path, *explain_rows);
     std::cout << "wrote " << path << '\n';
   });
 }
 
 }  // namespace
 
-void write_run_report(const std::string& run_id, const std::string& path) {
+void write_run_report(const std::string& run_id, const std::string& path, std::size_t explain_rows) {
   if (run_id.empty()) throw UsageError("--report needs the run to be recorded; tracking is off");
-  write_file_atomic(path, html_report(RunStore::open()->get(run_id)));
+  const RunRecord run = RunStore::open()->get(run_id);
+  const auto explanations = run_explanations(run, explain_rows);
+  write_file_atomic(path, html_report(run, explanations ? &*explanations : nullptr));
 }
 
 void add_plots(CLI::App& app) {

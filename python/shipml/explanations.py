@@ -32,8 +32,8 @@ class Contributions:
       (log-odds, softmax scores, probabilities or values: docs/explain.md);
     - `columns`: the model's input columns, in schema order (one-hot columns,
       missing indicators and a pipeline's columns are summed into their column);
-    - `outputs`: the classes explained with more than two, else ``("",)``: a
-      binary classifier explains its second class (``model.classes[1]``);
+    - `outputs`: what is explained: the classes with more than two; a binary
+      classifier's second class (``(model.classes[1],)``); ``("",)`` for a regressor;
     - `method`: "tree_shap", "linear", "xgboost" or "sampling"; `exact`: False
       when sampled (knn, gaussian_nb), then each value is within `error_bound`
       (99%) of the exact one, and each row's sum is exact all the same;

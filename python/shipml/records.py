@@ -56,11 +56,15 @@ class _HTML(str):
         return str(self)
 
 
-def report(run: str = "latest", path: Optional[str] = None, store: Optional[str] = None) -> str:
+def report(run: str = "latest", path: Optional[str] = None, store: Optional[str] = None, *,
+           explain_rows: int = 200) -> str:
     """The run's HTML report (metrics, every chart that applies, parameters,
-    schema, data), as ``shipml report``: written to `path` (returned), or
-    returned as HTML that a notebook shows."""
-    html = _core.run_report(_store(store), run)
+    schema, data, and its model's explanations on `explain_rows` rows of its
+    data; 0 leaves them out), as ``shipml report``: written to `path`
+    (returned), or returned as HTML that a notebook shows."""
+    if not isinstance(explain_rows, int) or isinstance(explain_rows, bool) or not 0 <= explain_rows <= 100000:
+        raise _core.UsageError(f"explain_rows must be a whole number from 0 to 100000, not {explain_rows!r}")
+    html = _core.run_report(_store(store), run, explain_rows)
     if path is None:
         return _HTML(html)
     path = os.fspath(path)

@@ -43,8 +43,12 @@ void bind_records(py::module_& m) {
     return to_python(RunStore::open(uri)->get(id).to_json());
   });
   m.def("delete_run", [](const std::string& uri, const std::string& id) { RunStore::open(uri)->remove(id); });
-  m.def("run_report", [](const std::string& uri, const std::string& id) {
-    return without_gil([&] { return html_report(RunStore::open(uri)->get(id)); });
+  m.def("run_report", [](const std::string& uri, const std::string& id, std::size_t explain_rows) {
+    return without_gil([&] {
+      const RunRecord run = RunStore::open(uri)->get(id);
+      const auto explanations = run_explanations(run, explain_rows);
+      return html_report(run, explanations ? &*explanations : nullptr);
+    });
   });
   m.def("run_model", [](const std::string& uri, const std::string& id) -> std::unique_ptr<PyModel> {
     auto model = run_model(RunStore::open(uri)->get(id));

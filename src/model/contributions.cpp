@@ -25,6 +25,7 @@ Contributions Model::contributions(const Frame& features, const ExplainOptions& 
   Contributions c;
   c.columns = schema_.names();
   if (task_ == Task::classification && classes_.size() > 2) c.outputs = classes_;
+  else if (task_ == Task::classification) c.outputs = {classes_.back()};  // the second class: its raw output
   else c.outputs = {""};
   if (found->values.size() != c.outputs.size() || found->expected.size() != c.outputs.size())
     throw ModelError(info_->name + " explained " + std::to_string(found->values.size()) + " outputs, not " +

@@ -55,6 +55,22 @@ void Canvas::text(const std::string& text, double x, double y, Align align, doub
   cairo_restore(cr_);
 }
 
+void Canvas::haloed_text(const std::string& text, double x, double y, Align align) {
+  cairo_save(cr_);
+  const double w = text_width(text);
+  cairo_move_to(cr_, align == Align::left ? x : align == Align::center ? x - w / 2 : x - w, y);
+  cairo_text_path(cr_, text.c_str());
+  cairo_pattern_t* ink = cairo_pattern_reference(cairo_get_source(cr_));
+  cairo_set_source_rgb(cr_, 1, 1, 1);
+  cairo_set_line_width(cr_, 3);
+  cairo_set_line_join(cr_, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke_preserve(cr_);
+  cairo_set_source(cr_, ink);
+  cairo_pattern_destroy(ink);
+  cairo_fill(cr_);
+  cairo_restore(cr_);
+}
+
 void Canvas::line(double x0, double y0, double x1, double y1, double width, bool dashed) {
   cairo_save(cr_);
   cairo_set_line_width(cr_, width);

@@ -30,6 +30,8 @@ class Canvas {
   enum class Align { left, center, right };
   /// Draws text with its baseline at y; rotated by `angle` radians around (x, y).
   void text(const std::string& text, double x, double y, Align align = Align::left, double angle = 0);
+  /// Text on a white outline, so it stays readable over the lines it crosses.
+  void haloed_text(const std::string& text, double x, double y, Align align = Align::left);
   void line(double x0, double y0, double x1, double y1, double width = 1, bool dashed = false);
   void rect(double x, double y, double w, double h);  // filled with the current colour
 

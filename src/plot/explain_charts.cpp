@@ -49,9 +49,9 @@ std::size_t checked_output(const Contributions& c, const std::string& output, co
   const auto it = std::find(c.outputs.begin(), c.outputs.end(), output);
   if (it == c.outputs.end())
     throw UsageError(what + (c.outputs.size() == 1
-                                 ? "these contributions have one output (a regression or a binary "
-                                   "classifier); there is no class '" +
-                                       echoed(output) + "' to choose"
+                                 ? "these contributions explain one output (" +
+                                       (c.outputs[0].empty() ? "a regression" : "class " + c.outputs[0]) +
+                                       "); there is no class '" + echoed(output) + "' to choose"
                                  : "no class '" + echoed(output) + "' (classes: " + listed(c.outputs) + ")"));
   return static_cast<std::size_t>(it - c.outputs.begin());
 }
@@ -148,6 +148,11 @@ std::string output_note(const Contributions& c, std::size_t output) {
   return c.outputs.size() > 1 ? "; class " + c.outputs[output] + " (of " + std::to_string(c.outputs.size()) + ")" : "";
 }
 
+// " for good": the class whose raw output is shown (a binary classifier's second, or the one chosen).
+std::string for_class(const Contributions& c, std::size_t output) {
+  return c.outputs[output].empty() ? "" : " for " + c.outputs[output];
+}
+
 std::string method_note(const Contributions& c) {
   return c.method +
          (c.exact ? " contributions" : " estimates (row sums within ± " + number(c.error_bound, "%.3g") + ")");
@@ -196,10 +201,9 @@ Chart contributions_summary(const Contributions& c, const Frame& data, const Con
   const auto order = ranking(c, output);
   const std::size_t shown = std::min(std::max<std::size_t>(1, o.top), order.size());
   const auto rows = drawn_rows(n, o.max_rows);
-  Chart chart{
-      .title = "Contributions to the predictions",
-      .x_label = "Contribution to the raw model output" + (c.outputs.size() > 1 ? " for " + c.outputs[output] : ""),
-      .y_label = ""};
+  Chart chart{.title = "Contributions to the predictions",
+              .x_label = "Contribution to the raw model output" + for_class(c, output),
+              .y_label = ""};
   chart.subtitle = method_note(c) + " of " + std::to_string(n) + " rows" +
                    (rows.size() < n ? " (" + std::to_string(rows.size()) + " drawn)" : "") + "; " +
                    (shown < order.size() ? "the " + std::to_string(shown) + " of " + std::to_string(order.size()) +
@@ -209,22 +213,28 @@ Chart contributions_summary(const Contributions& c, const Frame& data, const Con
   // The zero line first, under the dots.
   chart.series.push_back(
       {.kind = Series::Kind::line, .x = {0, 0}, .y = {-0.5, static_cast<double>(shown) - 0.5}, .reference = true});
-  bool any_shade = false;
+  bool any_shade = false, categorical = false, missing = false;
   for (std::size_t r = 0; r < shown; ++r) {
     const std::size_t j = order[r];
     const double y = static_cast<double>(shown - 1 - r);  // the largest at the top
     Series s{.kind = Series::Kind::points, .color = 0};
     for (std::size_t i : rows) s.x.push_back(m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
     for (double offset : swarm_offsets(s.x, 0.38)) s.y.push_back(y + offset);
-    if (data.find(c.columns[j])) {
+    if (const Column* col = data.find(c.columns[j])) {
       const auto shade = shades(data, c.columns[j]);
       for (std::size_t i : rows) s.shade.push_back(shade[i]);
       any_shade = true;
+      if (!col->is_numeric()) categorical = true;
+      else missing = missing || std::any_of(s.shade.begin(), s.shade.end(), [](double v) { return std::isnan(v); });
     }
     chart.series.push_back(std::move(s));
   }
   for (std::size_t r = shown; r-- > 0;) chart.y_categories.push_back(c.columns[order[r]]);
   if (any_shade) chart.color_scale = ColorScale{.label = "feature value"};
+  // Grey is no place on the scale: say what it stands for.
+  if (categorical || missing)
+    chart.subtitle += std::string("; grey: ") + (categorical ? "categorical columns' values" : "") +
+                      (categorical && missing ? " and " : "") + (missing ? "missing values" : "");
   return chart;
 }
 
@@ -243,7 +253,7 @@ Chart contribution_dependence(const Contributions& c, const Frame& data, const s
   const auto rows = drawn_rows(data.rows(), o.max_rows);
   Chart chart{.title = "Dependence on " + feature,
               .x_label = feature,
-              .y_label = "Contribution of " + feature + (c.outputs.size() > 1 ? " to " + c.outputs[output] : "")};
+              .y_label = "Contribution of " + feature + for_class(c, output)};
 
   // Where each row's dot sits; a categorical column's levels along the axis,
   // each level's dots spread across its slot.
@@ -315,7 +325,7 @@ Chart contribution_waterfall(const Contributions& c, std::size_t row, const Fram
   const std::size_t own = order.size() <= o.top ? order.size() : std::max<std::size_t>(1, o.top);
   Chart chart{.kind = Chart::Kind::bars,
               .title = "Contributions to one prediction",
-              .x_label = "Raw model output" + (c.outputs.size() > 1 ? " for " + c.outputs[output] : "")};
+              .x_label = "Raw model output" + for_class(c, output)};
   auto label = [&](std::size_t j) {
     const Column* col = data.find(c.columns[j]);
     if (!col) return c.columns[j];

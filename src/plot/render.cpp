@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
+#include <string_view>
 
 #include "canvas.hpp"
 #include "shipml/core/error.hpp"
@@ -180,6 +182,15 @@ class Painter {
       ys.insert(ys.end(), s.low.begin(), s.low.end());
       ys.insert(ys.end(), s.high.begin(), s.high.end());
     }
+    // A dot at the data's extreme keeps its whole disc inside the frame.
+    if (std::any_of(chart_.series.begin(), chart_.series.end(),
+                    [](const Series& s) { return s.kind == Series::Kind::points; }))
+      for (auto* values : {&xs, &ys}) {
+        const auto [lo, hi] = std::minmax_element(values->begin(), values->end());
+        if (lo == values->end() || !std::isfinite(*lo) || !std::isfinite(*hi)) continue;
+        const double room = 0.02 * (*hi - *lo);
+        values->insert(values->end(), {*lo - room, *hi + room});
+      }
     Plot p;
     p.rx =
         chart_.x_categories.empty() ? axis(xs, chart_.x_min, chart_.x_max) : category_axis(chart_.x_categories.size());
@@ -401,6 +412,7 @@ class Painter {
     const double x_title_y = bottom + tick_h + 6 + label_h + 8;
     auto px = [&](double x) { return left + (x - rx.low) / (rx.high - rx.low) * (right - left); };
     vertical_grid(rx, px, top, bottom, tick_h);
+    markers(px, top, bottom, left, right);  // under the bars and their numbers
     const double font = std::clamp(slot * 0.62, 7.0, kTickSize);
     for (std::size_t i = 0; i < bars.size(); ++i) {
       const Bar& b = bars[i];
@@ -420,19 +432,19 @@ class Painter {
       c_.color(kInk);
       c_.text(c_.fit(b.label, max_label), left - 6, cy + c_.text_height() / 2 - 1, Align::right);
       if (!b.text.empty())
-        c_.text(b.text, b.value < 0 ? px(end) - 4 : px(end) + 4, cy + c_.text_height() / 2 - 1,
-                b.value < 0 ? Align::right : Align::left);
+        c_.haloed_text(b.text, b.value < 0 ? px(end) - 4 : px(end) + 4, cy + c_.text_height() / 2 - 1,
+                       b.value < 0 ? Align::right : Align::left);
     }
     if (from_zero) {
       c_.color(kInk);
       c_.line(px(0), top, px(0), bottom, 1);
     }
-    markers(px, top, bottom, left, right);
     c_.color(kFrame);
     cairo_rectangle(c_.cr(), left, top, right - left, bottom - top);
     cairo_set_line_width(c_.cr(), 1);
     cairo_stroke(c_.cr());
     axis_titles(left, right, top, bottom, label_w, x_title_y);
+    used_height_ = x_title_y + kMargin;
   }
 
   // The range widened until every bar's text fits past its end: the text is
@@ -465,7 +477,7 @@ class Painter {
       if (m->label.empty()) continue;
       const std::string label = c_.fit(m->label, (right - left) / 2);
       const double w = c_.text_width(label);
-      const double start = std::clamp(std::max(px(m->x) - w / 2, taken + 10), left, std::max(left, right - w));
+      const double start = std::clamp(std::max(px(m->x) - w / 2, taken + 18), left, std::max(left, right - w));
       c_.color(m->emphasis ? kInk : kMuted);
       c_.text(label, start, top - 6);
       taken = start + w;
@@ -538,6 +550,10 @@ class Painter {
   const ChartStyle& style_;
   std::vector<Rgb> palette_;
   double top_ = 0;
+  double used_height_ = 0;  // how far down the chart drew (bars: the plot ends under the last bar)
+
+ public:
+  double used_height() const { return used_height_ > 0 ? used_height_ : style_.height; }
 };
 
 cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
@@ -559,10 +575,49 @@ ImageFormat image_format(const std::string& path) {
   throw UsageError("'" + path + "': the image format comes from the extension: .svg, .png or .pdf");
 }
 
-std::string render(const Chart& chart, ImageFormat format, const ChartStyle& style) {
-  if (style.width < 200 || style.height < 150 || style.width > 10000 || style.height > 10000)
-    throw UsageError("chart size " + std::to_string(style.width) + "x" + std::to_string(style.height) +
+namespace {
+
+// Cairo numbers its SVG surfaces ("surface12") with a counter for the whole
+// process: numbered again from 1 in the order met, the same chart is the same
+// bytes whatever was drawn before it.
+std::string renumbered_surfaces(const std::string& svg) {
+  static constexpr std::string_view kWord = "surface";
+  std::map<std::string, std::size_t, std::less<>> seen;
+  std::string out;
+  std::size_t copied = 0;
+  for (std::size_t at = svg.find(kWord); at != std::string::npos; at = svg.find(kWord, at + kWord.size())) {
+    if (at == 0 || (svg[at - 1] != '"' && svg[at - 1] != '#')) continue;
+    std::size_t end = at + kWord.size();
+    while (end < svg.size() && std::isdigit(static_cast<unsigned char>(svg[end]))) ++end;
+    if (end == at + kWord.size()) continue;
+    const std::size_t n =
+        seen.emplace(svg.substr(at + kWord.size(), end - at - kWord.size()), seen.size() + 1).first->second;
+    out.append(svg, copied, at - copied).append(kWord).append(std::to_string(n));
+    copied = end;
+  }
+  return out.append(svg, copied);
+}
+
+// Bars are no thicker than they need to be, so a bar chart with few bars is
+// drawn once off-screen to find where it ends, and its image ends there.
+ChartStyle fitted(const Chart& chart, ChartStyle style) {
+  if (chart.kind != Chart::Kind::bars) return style;
+  std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
+      cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, nullptr), cairo_surface_destroy);
+  std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()), cairo_destroy);
+  Painter painter(cr.get(), chart, style);
+  painter.draw();
+  style.height = std::clamp(static_cast<int>(std::ceil(painter.used_height())), 150, style.height);
+  return style;
+}
+
+}  // namespace
+
+std::string render(const Chart& chart, ImageFormat format, const ChartStyle& requested) {
+  if (requested.width < 200 || requested.height < 150 || requested.width > 10000 || requested.height > 10000)
+    throw UsageError("chart size " + std::to_string(requested.width) + "x" + std::to_string(requested.height) +
                      " is outside 200x150 .. 10000x10000");
+  const ChartStyle style = fitted(chart, requested);
   std::string bytes;
   cairo_surface_t* surface = nullptr;
   switch (format) {
@@ -584,7 +639,7 @@ std::string render(const Chart& chart, ImageFormat format, const ChartStyle& sty
   cairo_surface_finish(surface);
   if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS)
     throw Error(std::string("writing the chart failed: ") + cairo_status_to_string(cairo_surface_status(surface)));
-  return bytes;
+  return format == ImageFormat::svg ? renumbered_surfaces(bytes) : bytes;
 }
 
 std::string render_inline_svg(const Chart& chart, const std::string& prefix, const ChartStyle& style) {

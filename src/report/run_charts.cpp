@@ -66,6 +66,19 @@ std::optional<Dataset> run_data(const RunRecord& run) {
 
 }  // namespace
 
+std::optional<ReportExplanations> run_explanations(const RunRecord& run, std::size_t rows, std::size_t samples) {
+  if (rows == 0) return std::nullopt;
+  auto model = run_model(run);
+  const auto data = model ? run_data(run) : std::nullopt;
+  if (!data || data->frame.rows() == 0) return std::nullopt;
+  std::vector<std::size_t> picked;
+  const std::size_t n = data->frame.rows(), step = std::max<std::size_t>(1, (n + rows - 1) / rows);
+  for (std::size_t i = 0; i < n; i += step) picked.push_back(i);
+  Frame explained = data->features().take(picked);
+  Contributions c = model->contributions(explained, {.samples = samples});
+  return ReportExplanations{std::move(c), std::move(explained), std::make_shared<const Model>(std::move(*model))};
+}
+
 std::vector<std::pair<std::string, Chart>> run_charts(const RunRecord& run, const HeldOutPredictions* predictions) {
   std::vector<std::pair<std::string, Chart>> out;
   std::optional<HeldOutPredictions> read;

@@ -35,7 +35,9 @@ TEST(Contributions, SumWithTheExpectedValueToTheRawOutputForEveryEstimatorAndTas
       ASSERT_EQ(c.values.size(), outputs);
       ASSERT_EQ(c.expected.size(), outputs);
       ASSERT_EQ(static_cast<std::size_t>(raw.cols()), outputs);
-      ASSERT_EQ(c.outputs, kind == Kind::multiclass ? m.classes() : std::vector<std::string>{""});
+      ASSERT_EQ(c.outputs, kind == Kind::multiclass ? m.classes()
+                           : kind == Kind::binary   ? std::vector<std::string>{m.classes()[1]}
+                                                    : std::vector<std::string>{""});
       for (const Matrix& v : c.values) {
         ASSERT_EQ(v.rows(), 40);
         ASSERT_EQ(v.cols(), 3);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <numeric>
+#include <regex>
 
 #include "shipml/experiment/curves.hpp"
 #include "shipml/experiment/permutation.hpp"
@@ -236,7 +237,12 @@ TEST(Charts, EveryKindRendersToSvgPngAndPdf) {
     EXPECT_EQ(png.substr(1, 3), "PNG") << name;
     const std::string svg = render(chart, ImageFormat::svg, {.width = 640, .height = 400});
     EXPECT_NE(svg.find("<svg"), std::string::npos) << name;
-    EXPECT_NE(svg.find("viewBox=\"0 0 640 400\""), std::string::npos) << name;
+    // The size asked for; a bar chart may end under its last bar, higher up.
+    std::smatch box;
+    ASSERT_TRUE(std::regex_search(svg, box, std::regex("viewBox=\"0 0 (\\d+) (\\d+)\""))) << name;
+    EXPECT_EQ(box[1], "640") << name;
+    if (chart.kind == Chart::Kind::bars) EXPECT_LE(std::stoi(box[2]), 400) << name;
+    else EXPECT_EQ(box[2], "400") << name;
     EXPECT_EQ(render(chart, ImageFormat::pdf).substr(0, 4), "%PDF") << name;
     save_chart(chart, tmp.file(name + ".png"));
     EXPECT_TRUE(std::filesystem::exists(tmp.file(name + ".png")));
@@ -244,6 +250,28 @@ TEST(Charts, EveryKindRendersToSvgPngAndPdf) {
   EXPECT_THROW(save_chart(charts[0].second, tmp.file("roc.jpg")), UsageError);
   EXPECT_THROW(render(charts[0].second, ImageFormat::png, {.width = 10}), UsageError);
   EXPECT_THROW(render(charts[0].second, ImageFormat::png, {.palette = {"blue"}}), UsageError);
+}
+
+// A chart's height in its SVG viewBox.
+int svg_height(const Chart& chart, const ChartStyle& style) {
+  const std::string svg = render(chart, ImageFormat::svg, style);
+  std::smatch box;
+  if (!std::regex_search(svg, box, std::regex("viewBox=\"0 0 \\d+ (\\d+)\""))) return -1;
+  return std::stoi(box[1]);
+}
+
+TEST(Charts, ABarChartEndsUnderItsLastBar) {
+  // Bars are at most 36 high: three leave most of a tall image empty, so it ends under them.
+  Chart few{.kind = Chart::Kind::bars, .title = "Three bars", .x_label = "value"};
+  for (int i = 0; i < 3; ++i) few.bars.push_back({.label = "bar " + std::to_string(i), .value = i + 1.0});
+  const int height = svg_height(few, {.width = 640, .height = 600});
+  EXPECT_GT(height, 150);
+  EXPECT_LT(height, 300);
+  EXPECT_EQ(svg_height(few, {.width = 640, .height = 600}), height) << "the same size every time";
+  // Forty fill the height asked for, and it is kept.
+  Chart many = few;
+  for (int i = 3; i < 40; ++i) many.bars.push_back({.label = "bar " + std::to_string(i), .value = 1.0});
+  EXPECT_EQ(svg_height(many, {.width = 640, .height = 600}), 600);
 }
 
 TEST(Charts, LongNamesAndManyClassesStillRender) {

@@ -48,6 +48,8 @@ def test_contributions_add_up_to_the_raw_output(case):
     assert np.abs(c.values).max() > 0  # something is explained
     if outputs > 1:
         assert c.outputs == tuple(model.classes)
+    else:
+        assert c.outputs == ((str(model.classes[1]),) if classes == 2 else ("",))
     with pytest.raises(ValueError, match="read-only"):
         c.values[0] = 0  # the result is a record
 

@@ -77,9 +77,9 @@ def main():
             "binary.html": ["roc", "pr", "confusion", "confusion_normalized", "calibration", "proba", "gains", "lift",
                             "missing", "correlation"],
             "multiclass.html": ["roc", "pr", "confusion", "confusion_normalized", "calibration", "proba", "importance",
-                                "missing", "correlation"],
+                                "missing", "correlation", "summary", "pdp"],
             "regression.html": ["prediction_error", "residuals", "missing", "correlation"],
-            "search.html": ["importance", "missing", "correlation"],
+            "search.html": ["importance", "missing", "correlation", "summary", "pdp"],
         }
         for page, charts in pages.items():
             problems, shown = check(os.path.join(work, page), charts, work)
@@ -89,6 +89,8 @@ def main():
                     problems.append(f"section '{section}' is missing")
             if page == "multiclass.html" and "<h2>Leaderboard</h2>" not in html:
                 problems.append("the comparison's leaderboard is missing")
+            if page in ("multiclass.html", "search.html") and "<h2>Explanations</h2>" not in html:
+                problems.append("the refit model's explanations are missing")
             if page == "search.html" and "<h2>Search results</h2>" not in html:
                 problems.append("the search results are missing")
             for p in problems:

@@ -177,5 +177,34 @@ TEST_F(ReportTest, ExplanationsSectionOnlyWhenGiven) {
   EXPECT_EQ(summary.find("chart-pdp"), std::string::npos);
 }
 
+TEST_F(ReportTest, ARunsReportExplainsItsModelOnItsData) {
+  ASSERT_EQ(
+      cli("train -q --data " + data_path("diabetes.csv") + " -t progression -e linear --out " + tmp_.file("d.shipml"))
+          .exit_code,
+      0);
+  const RunRecord run = latest();
+  const auto explained = run_explanations(run, 50);
+  ASSERT_TRUE(explained);
+  // 50 rows evenly spread over the file's 442, explained as the saved model explains them.
+  const Frame rows = explained->data;
+  ASSERT_EQ(rows.rows(), 50u);
+  const Model model = Model::load(tmp_.file("d.shipml"));
+  const Contributions direct = model.contributions(rows);
+  EXPECT_EQ(explained->contributions.values[0], direct.values[0]);
+  EXPECT_FALSE(run_explanations(run, 0));
+
+  ASSERT_EQ(cli("report --run latest --explain-rows 50 -o " + tmp_.file("r.html")).exit_code, 0);
+  const std::string html = read_file(tmp_.file("r.html"));
+  EXPECT_EQ(html, html_report(run, &*explained));
+  EXPECT_NE(html.find("linear contributions of 50 rows"), std::string::npos);
+  EXPECT_NE(html.find("<figure id=\"chart-summary\"><svg"), std::string::npos);
+  EXPECT_NE(html.find("<figure id=\"chart-pdp\"><svg"), std::string::npos);
+  ASSERT_EQ(cli("report --run latest --explain-rows 0 -o " + tmp_.file("none.html")).exit_code, 0);
+  EXPECT_EQ(read_file(tmp_.file("none.html")).find("Explanations"), std::string::npos);
+  const RunResult bad = cli("report --run latest --explain-rows -3 -o " + tmp_.file("bad.html"));
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(tmp_.file("bad.html")));
+}
+
 }  // namespace
 }  // namespace shipml::test

@@ -22,8 +22,9 @@ struct SHIPML_API Contributions {
   /// columns of each matrix in `values`. One-hot columns, missing indicators
   /// and a pipeline's columns are summed into the column they come from.
   std::vector<std::string> columns;
-  /// What is explained, one entry per matrix: {""} for a regressor and for a
-  /// binary classifier (the second class's raw output), the class names otherwise.
+  /// What is explained, one entry per matrix: {""} for a regressor, the
+  /// second class for a binary classifier (one output: the raw output of that
+  /// class), the class names with more classes.
   std::vector<std::string> outputs;
   /// One rows x columns matrix per output.
   std::vector<Matrix> values;

@@ -42,6 +42,13 @@ struct SHIPML_API ReportExplanations {
   std::shared_ptr<const Model> model;  ///< the run's model: the partial dependence of the top column (null: none)
 };
 
+/// Explanations of a run's model on up to `rows` rows of its data, evenly
+/// spread over the file (sampled contributions with `samples` orders per row:
+/// an overview, quicker than the default), when the run saved a model and its
+/// data file is still as the run read it; nothing otherwise, or when rows is 0.
+SHIPML_API std::optional<ReportExplanations> run_explanations(const RunRecord& run, std::size_t rows = 200,
+                                                              std::size_t samples = 64);
+
 /// The report page; with `explanations`, a section of them too: the
 /// contributions' summary and the partial dependence of the column with the
 /// largest mean |contribution|.
