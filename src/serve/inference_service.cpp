@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "request_table.hpp"
 #include "shipml/core/clock.hpp"
@@ -68,7 +69,10 @@ void InferenceService::infer(const HttpRequest& request, const std::string& name
       oip::decode_infer(*served->model, request.body, request.header("inference-header-content-length"));
   outcome.rows = decoded.input.rows();
   const Predictions p = served->model->predict(decoded.input);
-  oip::encode_infer(*served, decoded, p, response);
+  // Explaining costs far more than predicting: only for the requests that ask.
+  std::optional<Contributions> contributions;
+  if (decoded.asks_for("contributions")) contributions = served->model->contributions(decoded.input, decoded.explain);
+  oip::encode_infer(*served, decoded, p, contributions ? &*contributions : nullptr, response);
 }
 
 void InferenceService::invocations(const HttpRequest& request, HttpResponse& response, Outcome& outcome) {

@@ -237,8 +237,9 @@ TEST_F(Serve, RegressionModelsAnswerValues) {
                       "540,0,0,162,2.5,1040,676,28\n");
   EXPECT_EQ(json::parse(r.body)["predictions"][0].get<double>(), m.predict(f).values[0]);
   const auto meta = json::parse(server.get("/v2/models/concrete").body);
-  EXPECT_EQ(meta["outputs"].size(), 1u);
+  ASSERT_EQ(meta["outputs"].size(), 2u);  // predict, and contributions for those who ask
   EXPECT_EQ(meta["outputs"][0]["datatype"], "FP64");
+  EXPECT_EQ(meta["outputs"][1]["name"], "contributions");
   const json infer = {
       {"inputs",
        {{{"name", "x"}, {"shape", {1, 8}}, {"datatype", "FP32"}, {"data", {540, 0, 0, 162, 2.5, 1040, 676, 28}}}}}};
