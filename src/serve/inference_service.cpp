@@ -79,9 +79,13 @@ void InferenceService::invocations(const HttpRequest& request, HttpResponse& res
   const auto served = models_.first();
   if (!served) throw RequestError(503, "no model is being served");
   outcome.model = served->name;
-  const Frame input = mlflow::decode(*served->model, request.header("content-type"), request.body);
-  outcome.rows = input.rows();
-  response.set(200, mlflow::encode(served->model->predict(input)));
+  const mlflow::ScoringRequest scoring = mlflow::decode(*served->model, request.header("content-type"), request.body);
+  const Model& model = *served->model;
+  outcome.rows = scoring.input.rows();
+  const Predictions p = model.predict(scoring.input);
+  if (!scoring.explain) return response.set(200, mlflow::encode(p));
+  response.set(200, mlflow::encode(p, model.contributions(scoring.input, scoring.explain_options),
+                                   model.raw_output(scoring.input)));
 }
 
 void InferenceService::route(const HttpRequest& request, HttpResponse& response, Outcome& outcome) {
