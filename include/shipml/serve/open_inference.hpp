@@ -39,7 +39,7 @@ struct SHIPML_API InferRequest {
 /// schema order; data nested or flat. `json_length` is the value of the
 /// Inference-Header-Content-Length header ("" when the body is all JSON).
 /// A RequestError (400) names what was wrong, including an explain_samples
-/// outside 2..100,000 or an explain_seed that is not a whole number.
+/// outside 2..10,000 or an explain_seed that is not a whole number.
 SHIPML_API InferRequest decode_infer(const Model& model, std::string_view body, std::string_view json_length);
 
 /// Writes the infer response: `predict` (class labels as BYTES, or values as
