@@ -46,6 +46,16 @@ bool is_open(std::string_view path) {
   return path == "/v2/health/live" || path == "/v2/health/ready" || path == "/ping" || path == "/health";
 }
 
+// A model that cannot explain itself (a linear model from a file written before
+// explanations) is not a server fault: a 400 with the library's reason.
+Contributions explain(const Model& model, const Frame& rows, const ExplainOptions& options) {
+  try {
+    return model.contributions(rows, options);
+  } catch (const ModelError& e) {
+    throw RequestError(400, std::string("this model cannot explain its predictions: ") + e.what());
+  }
+}
+
 }  // namespace
 
 InferenceService::InferenceService(ModelRepository& models, ServiceOptions options)
@@ -71,7 +81,7 @@ void InferenceService::infer(const HttpRequest& request, const std::string& name
   const Predictions p = served->model->predict(decoded.input);
   // Explaining costs far more than predicting: only for the requests that ask.
   std::optional<Contributions> contributions;
-  if (decoded.asks_for("contributions")) contributions = served->model->contributions(decoded.input, decoded.explain);
+  if (decoded.asks_for("contributions")) contributions = explain(*served->model, decoded.input, decoded.explain);
   oip::encode_infer(*served, decoded, p, contributions ? &*contributions : nullptr, response);
 }
 
@@ -84,8 +94,8 @@ void InferenceService::invocations(const HttpRequest& request, HttpResponse& res
   outcome.rows = scoring.input.rows();
   const Predictions p = model.predict(scoring.input);
   if (!scoring.explain) return response.set(200, mlflow::encode(p));
-  response.set(200, mlflow::encode(p, model.contributions(scoring.input, scoring.explain_options),
-                                   model.raw_output(scoring.input)));
+  response.set(
+      200, mlflow::encode(p, explain(model, scoring.input, scoring.explain_options), model.raw_output(scoring.input)));
 }
 
 void InferenceService::route(const HttpRequest& request, HttpResponse& response, Outcome& outcome) {

@@ -275,5 +275,19 @@ TEST_F(ServeExplain, BadExplainParametersGetA400ThatNamesThem) {
              "'params' must be an object");
 }
 
+TEST(ServeExplainOldFile, AModelThatCannotExplainSaysWhyWithA400) {
+  // Files written before explanations keep no training means of a linear model's encoded features.
+  ServerProcess server({"ames=" + source_path("tests/golden/v1/linear_regression_ames.shipml")});
+  const Frame rows = first_rows(read_csv(data_path("ames.csv")), 2);
+  const json body = {{"inputs", tensor_per_column(rows)}, {"outputs", {{{"name", "contributions"}}}}};
+  const auto r = server.post("/v2/models/ames/infer", body.dump());
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("this model cannot explain its predictions"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("refit"), std::string::npos) << r.body;
+  // Its predictions are served as ever.
+  const json plain = {{"inputs", tensor_per_column(rows)}};
+  EXPECT_EQ(server.post("/v2/models/ames/infer", plain.dump()).status, 200);
+}
+
 }  // namespace
 }  // namespace shipml::test
