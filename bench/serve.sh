@@ -4,7 +4,8 @@
 # otherwise deploy (FastAPI + uvicorn + scikit-learn, two workers), and nginx
 # returning a fixed response (two workers: the ceiling of HTTP on this machine).
 # Bodies: one row and 100 rows of churn.csv, as MLflow dataframe_split JSON and
-# as an Open Inference Protocol v2 request.
+# as an Open Inference Protocol v2 request; and one row through v2 asking for its
+# contributions as well (`v2+explain`: TreeSHAP for hist_gbdt, linear for logistic).
 # Usage: bench/serve.sh BUILD_DIR [SECONDS]
 set -euo pipefail
 export SHIPML_TRACKING=off  # measurements, not experiments: no run records
@@ -42,6 +43,8 @@ for n in (1, 100):
     inputs = [{"name": c, "shape": [n], "datatype": "BYTES" if part[c].dtype == object else "FP64",
                "data": part[c].tolist()} for c in part.columns]
     json.dump({"inputs": inputs}, open(f"{work}/v2_{n}.json", "w"))
+    outputs = [{"name": "predict"}, {"name": "contributions"}]
+    json.dump({"inputs": inputs, "outputs": outputs}, open(f"{work}/v2_explain_{n}.json", "w"))
 PY
 
 load() {  # url body-file -> "requests/s p50_ms p99_ms non_2xx socket_errors"
@@ -80,6 +83,8 @@ for model in hist_gbdt logistic; do
     echo "shipml/$model mlflow ${n}-row $(load "http://127.0.0.1:$port/invocations" "$work/split_$n.json")" >> "$results"
     echo "shipml/$model v2 ${n}-row $(load "http://127.0.0.1:$port/v2/models/churn/infer" "$work/v2_$n.json")" >> "$results"
   done
+  echo "shipml/$model v2+explain 1-row $(load "http://127.0.0.1:$port/v2/models/churn/infer" "$work/v2_explain_1.json")" \
+    >> "$results"
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
   port=$(free_port)
@@ -97,13 +102,13 @@ done
 import sys
 rows = [line.split() for line in open(sys.argv[1])]
 nginx = next(float(r[3]) for r in rows if r[0] == "nginx")
-print(f"{'server':<18} {'protocol':<8} {'body':<7} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} {'sock err':>8} {'/nginx':>7} {'/python':>8}")
+print(f"{'server':<18} {'protocol':<10} {'body':<7} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} {'sock err':>8} {'/nginx':>7} {'/python':>8}")
 for server, protocol, body, rps, p50, p99, bad, sock in rows:
     python = ""
     if server.startswith("shipml/"):
         peer = [x for x in rows if x[0] == "fastapi/" + server.split("/")[1] and x[2] == body]
         python = f"{float(rps) / float(peer[0][3]):.0f}x" if peer else ""
-    print(f"{server:<18} {protocol:<8} {body:<7} {float(rps):>8.0f} {p50:>7} {p99:>7} {bad:>7} {sock:>8} "
+    print(f"{server:<18} {protocol:<10} {body:<7} {float(rps):>8.0f} {p50:>7} {p99:>7} {bad:>7} {sock:>8} "
           f"{float(rps) / nginx:>7.2f} {python:>8}")
 print("\n/nginx: throughput against nginx's fixed response; /python: against FastAPI + scikit-learn on the same body.")
 print("wrk -t1 -c16 on 127.0.0.1; shipml --threads 2, uvicorn --workers 2, nginx worker_processes 2.")

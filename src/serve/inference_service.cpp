@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "request_table.hpp"
 #include "shipml/core/clock.hpp"
@@ -45,6 +46,16 @@ bool is_open(std::string_view path) {
   return path == "/v2/health/live" || path == "/v2/health/ready" || path == "/ping" || path == "/health";
 }
 
+// A model that cannot explain itself (a linear model from a file written before
+// explanations) is not a server fault: a 400 with the library's reason.
+Contributions explain(const Model& model, const Frame& rows, const ExplainOptions& options) {
+  try {
+    return model.contributions(rows, options);
+  } catch (const ModelError& e) {
+    throw RequestError(400, std::string("this model cannot explain its predictions: ") + e.what());
+  }
+}
+
 }  // namespace
 
 InferenceService::InferenceService(ModelRepository& models, ServiceOptions options)
@@ -68,16 +79,23 @@ void InferenceService::infer(const HttpRequest& request, const std::string& name
       oip::decode_infer(*served->model, request.body, request.header("inference-header-content-length"));
   outcome.rows = decoded.input.rows();
   const Predictions p = served->model->predict(decoded.input);
-  oip::encode_infer(*served, decoded, p, response);
+  // Explaining costs far more than predicting: only for the requests that ask.
+  std::optional<Contributions> contributions;
+  if (decoded.asks_for("contributions")) contributions = explain(*served->model, decoded.input, decoded.explain);
+  oip::encode_infer(*served, decoded, p, contributions ? &*contributions : nullptr, response);
 }
 
 void InferenceService::invocations(const HttpRequest& request, HttpResponse& response, Outcome& outcome) {
   const auto served = models_.first();
   if (!served) throw RequestError(503, "no model is being served");
   outcome.model = served->name;
-  const Frame input = mlflow::decode(*served->model, request.header("content-type"), request.body);
-  outcome.rows = input.rows();
-  response.set(200, mlflow::encode(served->model->predict(input)));
+  const mlflow::ScoringRequest scoring = mlflow::decode(*served->model, request.header("content-type"), request.body);
+  const Model& model = *served->model;
+  outcome.rows = scoring.input.rows();
+  const Predictions p = model.predict(scoring.input);
+  if (!scoring.explain) return response.set(200, mlflow::encode(p));
+  response.set(
+      200, mlflow::encode(p, explain(model, scoring.input, scoring.explain_options), model.raw_output(scoring.input)));
 }
 
 void InferenceService::route(const HttpRequest& request, HttpResponse& response, Outcome& outcome) {

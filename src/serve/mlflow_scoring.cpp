@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "explain_request.hpp"
 #include "request_table.hpp"
 #include "shipml/io/csv.hpp"
 
@@ -140,9 +141,22 @@ Frame from_instances(const JsonValue& value, const Model& model, const std::stri
   return make_frame(columns);
 }
 
-}  // namespace
+// MLflow 2's `params`: explain (true or false) and how to sample; other params are
+// another model's business, ignored as MLflow ignores params a model does not declare.
+void read_params(const object& fields, ScoringRequest& request) {
+  JsonValue value;
+  if (fields.at_key("params").get(value) != simdjson::SUCCESS) return;
+  object params;
+  if (value.get_object().get(params) != simdjson::SUCCESS) throw bad("'params' must be an object of name: value");
+  JsonValue explain;
+  if (params.at_key("explain").get(explain) == simdjson::SUCCESS &&
+      explain.get_bool().get(request.explain) != simdjson::SUCCESS)
+    throw bad("params.explain must be true or false (JSON booleans), not " + simdjson::minify(explain).substr(0, 40));
+  request.explain_options = explain_options(params, "params");
+}
 
-Frame decode(const Model& model, std::string_view content_type, std::string_view body) {
+// The rows; `request` takes the params.
+Frame decode_frame(const Model& model, std::string_view content_type, std::string_view body, ScoringRequest& request) {
   const auto semicolon = content_type.find(';');
   const std::string media = lowercase_trimmed(content_type.substr(0, semicolon));
   const std::string parameters =
@@ -178,10 +192,19 @@ Frame decode(const Model& model, std::string_view content_type, std::string_view
       return from_split(root, model, "body");
     throw bad("the body must be a JSON object with one of dataframe_split, dataframe_records, instances, inputs");
   }
+  read_params(fields, request);
   const std::string key = found;
   if (key == "dataframe_split") return from_split(value, model, key);
   if (key == "dataframe_records") return from_records(value, key);
   return from_instances(value, model, key);  // `inputs` as an object of columns is handled there too
+}
+
+}  // namespace
+
+ScoringRequest decode(const Model& model, std::string_view content_type, std::string_view body) {
+  ScoringRequest request;
+  request.input = decode_frame(model, content_type, body, request);
+  return request;
 }
 
 std::string encode(const Predictions& p) {
@@ -202,6 +225,13 @@ std::string encode(const Predictions& p) {
     else append_json_string(out, label);
   }
   out += "]}";
+  return out;
+}
+
+std::string encode(const Predictions& predictions, const Contributions& c, const Matrix& raw) {
+  std::string out = encode(predictions);
+  out.pop_back();  // the closing brace: the contributions go beside the predictions
+  out += ",\"contributions\":" + contributions_json(c, raw).dump() + "}";
   return out;
 }
 

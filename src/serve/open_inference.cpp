@@ -6,6 +6,8 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "contributions_tensor.hpp"
+#include "explain_request.hpp"
 #include "request_table.hpp"
 #include "shipml/core/names.hpp"
 
@@ -186,9 +188,13 @@ InferRequest decode_infer(const Model& model, std::string_view body, std::string
   InferRequest request;
   std::string_view id;
   if (fields.at_key("id").get_string().get(id) == simdjson::SUCCESS) request.id = id;
-  bool binary_outputs = false;
-  if (fields.at_key("parameters").at_key("binary_data_output").get_bool().get(binary_outputs) == simdjson::SUCCESS)
-    request.binary_outputs = binary_outputs;
+  simdjson::dom::object parameters;
+  if (fields.at_key("parameters").get_object().get(parameters) == simdjson::SUCCESS) {
+    bool binary_outputs = false;
+    if (parameters.at_key("binary_data_output").get_bool().get(binary_outputs) == simdjson::SUCCESS)
+      request.binary_outputs = binary_outputs;
+    request.explain = explain_options(parameters, "parameters");
+  }
   JsonValue outputs;
   if (fields.at_key("outputs").get(outputs) == simdjson::SUCCESS) {
     simdjson::dom::array list;
@@ -254,8 +260,12 @@ InferRequest decode_infer(const Model& model, std::string_view body, std::string
   return request;
 }
 
+bool InferRequest::asks_for(std::string_view name) const {
+  return std::any_of(outputs.begin(), outputs.end(), [&](const RequestedOutput& o) { return o.name == name; });
+}
+
 void encode_infer(const ServedModel& served, const InferRequest& request, const Predictions& p,
-                  HttpResponse& response) {
+                  const Contributions* contributions, HttpResponse& response) {
   const bool classifier = p.task == Task::classification;
   const std::size_t n = p.values.size();
   std::vector<RequestedOutput> outputs = request.outputs;
@@ -276,12 +286,17 @@ void encode_infer(const ServedModel& served, const InferRequest& request, const 
   out += ",\"outputs\":[";
   for (std::size_t o = 0; o < outputs.size(); ++o) {
     const auto& want = outputs[o];
+    if (o) out += ',';
+    if (want.name == "contributions") {
+      if (!contributions) throw std::logic_error("contributions were asked for but not computed");
+      append_contributions_tensor(*contributions, want.binary, out, binary);
+      continue;
+    }
     const bool proba = want.name == "predict_proba";
     if (want.name != "predict" && !(proba && classifier))
       throw bad("unknown output '" + want.name + "' (this model gives: predict" +
-                (classifier ? std::string(", predict_proba") : std::string()) + ")");
+                (classifier ? std::string(", predict_proba") : std::string()) + ", contributions)");
     const bool text = classifier && !proba;
-    if (o) out += ',';
     out += "{\"name\":\"" + want.name + "\",\"datatype\":\"" + (text ? "BYTES" : "FP64") + "\",\"shape\":[" +
            std::to_string(n) + (proba ? "," + std::to_string(p.classes.size()) : "") + "]";
     const std::size_t binary_start = binary.size();
@@ -334,6 +349,7 @@ std::string model_metadata(const ServedModel& served, const std::vector<std::str
   } else {
     outputs.push_back({{"name", "predict"}, {"datatype", "FP64"}, {"shape", {-1}}});
   }
+  outputs.push_back(contributions_metadata(m));  // only when asked for: infer's default leaves it out
   json parameters = {{"estimator", m.estimator()},
                      {"task", std::string(to_string(m.task()))},
                      {"target", m.target()},

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "serve/request_bodies.hpp"
 #include "serve/server_process.hpp"
 
 namespace shipml::test {
@@ -40,14 +41,7 @@ TEST(ServeDecision, BothProtocolsGiveTheCalibratedProbabilitiesAndTheThresholdsL
   ASSERT_EQ(labels.size(), first.size());
   for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(labels[i], expected.label(i)) << i;
 
-  json matrix = json::array();
-  for (std::size_t i = 0; i < rows.rows(); ++i) {
-    json row = json::array();
-    for (const auto& c : rows.columns()) row.push_back(c.text(i));
-    matrix.push_back(row);
-  }
-  const json body = {
-      {"inputs", {{{"name", "rows"}, {"shape", {rows.rows(), rows.cols()}}, {"datatype", "BYTES"}, {"data", matrix}}}}};
+  const json body = {{"inputs", bytes_matrix(rows)}};
   const auto infer = server.post("/v2/models/cancer/infer", body.dump());
   ASSERT_EQ(infer.status, 200) << infer.body;
   const json out = json::parse(infer.body)["outputs"];

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "serve/request_bodies.hpp"
 #include "serve/server_process.hpp"
 
 namespace shipml::test {
@@ -51,20 +52,7 @@ class Serve : public ::testing::Test {
   static double expected_proba(std::size_t i, const std::string& cls) {
     return expected_->column("proba_" + cls).values()[i];
   }
-  // A row's cell as JSON: numbers as numbers, categories as strings, missing as null.
-  static json cell(const Column& c, std::size_t i) {
-    if (c.is_missing(i)) return nullptr;
-    return c.is_numeric() ? json(c.values()[i]) : json(c.text(i));
-  }
-  static json records() {
-    json out = json::array();
-    for (std::size_t i = 0; i < rows_->rows(); ++i) {
-      json r = json::object();
-      for (const auto& c : rows_->columns()) r[c.name()] = cell(c, i);
-      out.push_back(r);
-    }
-    return out;
-  }
+  static json records() { return test::records(*rows_); }
   static void expect_labels(const json& predictions) {
     ASSERT_EQ(predictions.size(), rows_->rows()) << predictions.dump();
     for (std::size_t i = 0; i < rows_->rows(); ++i)
@@ -136,22 +124,9 @@ TEST_F(Serve, OpenInferenceJsonTensorsGiveLabelsAndProbabilities) {
   ServerProcess server({model("churn")});
   const std::size_t n = rows_->rows();
   // One tensor per feature, flat data; text features as BYTES.
-  json per_column = {{"id", "req-1"}, {"inputs", json::array()}};
-  for (const auto& c : rows_->columns()) {
-    json data = json::array();
-    for (std::size_t i = 0; i < n; ++i) data.push_back(cell(c, i));
-    per_column["inputs"].push_back(
-        {{"name", c.name()}, {"shape", {n}}, {"datatype", c.is_numeric() ? "FP64" : "BYTES"}, {"data", data}});
-  }
+  const json per_column = {{"id", "req-1"}, {"inputs", tensor_per_column(*rows_)}};
   // One [n, features] BYTES matrix in schema order, nested data.
-  json matrix_data = json::array();
-  for (std::size_t i = 0; i < n; ++i) {
-    json row = json::array();
-    for (const auto& c : rows_->columns()) row.push_back(c.text(i));
-    matrix_data.push_back(row);
-  }
-  json matrix = {
-      {"inputs", {{{"name", "rows"}, {"shape", {n, rows_->cols()}}, {"datatype", "BYTES"}, {"data", matrix_data}}}}};
+  const json matrix = {{"inputs", bytes_matrix(*rows_)}};
   for (const json& body : {per_column, matrix}) {
     for (const std::string path : {"/v2/models/churn/infer", "/v2/models/churn/versions/1/infer"}) {
       const auto r = server.post(path, body.dump());
@@ -262,8 +237,9 @@ TEST_F(Serve, RegressionModelsAnswerValues) {
                       "540,0,0,162,2.5,1040,676,28\n");
   EXPECT_EQ(json::parse(r.body)["predictions"][0].get<double>(), m.predict(f).values[0]);
   const auto meta = json::parse(server.get("/v2/models/concrete").body);
-  EXPECT_EQ(meta["outputs"].size(), 1u);
+  ASSERT_EQ(meta["outputs"].size(), 2u);  // predict, and contributions for those who ask
   EXPECT_EQ(meta["outputs"][0]["datatype"], "FP64");
+  EXPECT_EQ(meta["outputs"][1]["name"], "contributions");
   const json infer = {
       {"inputs",
        {{{"name", "x"}, {"shape", {1, 8}}, {"datatype", "FP32"}, {"data", {540, 0, 0, 162, 2.5, 1040, 676, 28}}}}}};
