@@ -83,6 +83,7 @@ class DecisionTree final : public Estimator {
         max_features_(p.text("max_features")), seed_(static_cast<std::uint64_t>(p.integer("seed"))) {}
 
   void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
+    explainer_.reset();
     n_classes_ = n_classes;
     n_features_ = X.cols();
     const std::string criterion = resolve_criterion("decision_tree", criterion_name_, n_classes);
@@ -120,6 +121,7 @@ class DecisionTree final : public Estimator {
   void load(BinaryReader& in) override {
     n_classes_ = stored_class_count(in.u32(), "decision_tree");
     n_features_ = static_cast<std::size_t>(in.u64());
+    explainer_.reset();
     tree_.load(in, n_features_);
     if (tree_.value_width != std::max(1, n_classes_)) BinaryReader::fail("tree leaf width does not match its classes");
   }
@@ -132,9 +134,13 @@ class DecisionTree final : public Estimator {
   std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
                                                     const ContributionRequest& request) const override {
     check(X);
-    const std::vector<int> columns = explain::explained_values(n_classes_);
-    return explain::tree_shap(
-        {tree_.shap_tree(columns)}, 1.0, std::vector<double>(columns.size(), 0.0), X, request,
+    const auto explainer = explainer_.get([&] {
+      const std::vector<int> columns = explain::explained_values(n_classes_);
+      return std::make_unique<explain::TreeExplainer>(std::vector{tree_.shap_tree(columns)}, 1.0,
+                                                      std::vector<double>(columns.size(), 0.0));
+    });
+    return explainer->explain(
+        X, request,
         [&](std::size_t, std::size_t row, std::vector<std::uint8_t>& goes_left) { tree_.route(X, row, goes_left); });
   }
 
@@ -314,6 +320,7 @@ class DecisionTree final : public Estimator {
   int n_classes_ = 0;
   std::size_t n_features_ = 0;
   Tree tree_;
+  explain::TreeExplainerCache explainer_;  // built on the first explanation
 };
 
 }  // namespace

@@ -70,17 +70,13 @@ double LeafPaths::h(const double* poly, std::size_t degree, std::uint32_t d) con
   return sum;
 }
 
-void LeafPaths::tabulate(std::size_t rows, std::size_t& budget) {
-  // A row costs about d² per leaf without the tables and d with them; building them, 2^d x d.
-  std::size_t subsets = 0, build = 0, saved = 0;
+void LeafPaths::tabulate(std::size_t& budget) {
+  std::size_t subsets = 0;
   for (const Leaf& leaf : leaves_) {
-    const std::uint32_t d = leaf.count;
-    if (d > kMostTabulated) return;
-    subsets += std::size_t{1} << d;
-    build += (std::size_t{1} << d) * d;
-    saved += rows * d * (d > 0 ? d - 1 : 0);
+    if (leaf.count > kMostTabulated) return;
+    subsets += std::size_t{1} << leaf.count;
   }
-  if (saved <= build || subsets > budget) return;
+  if (subsets > budget) return;
   budget -= subsets;
   tabulated_ = true;
   std::vector<double> polys;

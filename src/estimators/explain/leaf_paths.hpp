@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tree_shap.hpp"
+#include "shap_tree.hpp"
 
 namespace shipml::explain {
 
@@ -30,13 +30,14 @@ class LeafPaths {
   /// The paths of `tree`'s leaves; the tree must outlive this.
   explicit LeafPaths(const ShapTree& tree);
 
-  /// Tabulates P and h for every leaf when explaining `rows` rows without the
-  /// tables costs more than building them, and the tables fit in `budget`
-  /// subsets (decreased by what they use).
-  void tabulate(std::size_t rows, std::size_t& budget);
+  /// Tabulates P and h for every leaf when the tables fit in `budget` subsets
+  /// (decreased by what they use) and no path has more than 16 distinct
+  /// features; the leaves keep their O(d²) form otherwise.
+  void tabulate(std::size_t& budget);
 
   /// Adds `scale` x one row's TreeSHAP values of the tree to phi[feature x
-  /// stride + first_output + k]; goes_left as Route sets it.
+  /// stride + first_output + k]; goes_left[node]: whether the row takes the
+  /// node's left branch, for every split node.
   void add(const std::vector<std::uint8_t>& goes_left, double scale, double* phi, std::size_t stride) const;
 
  private:

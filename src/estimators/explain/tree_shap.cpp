@@ -11,8 +11,8 @@
 namespace shipml::explain {
 namespace {
 
-// Table entries all the trees' leaves may hold between them: 64 MB of doubles.
-constexpr std::size_t kTableBudget = std::size_t{1} << 23;
+// Subsets all the trees' leaf tables may hold between them, two numbers each: 64 MB.
+constexpr std::size_t kTableBudget = std::size_t{1} << 22;
 
 }  // namespace
 
@@ -62,34 +62,37 @@ double ShapTree::share(std::size_t node, std::int32_t child) const {
   return total > 0 ? cover[static_cast<std::size_t>(child)] / total : 0.5;
 }
 
-FeatureContributions tree_shap(const std::vector<ShapTree>& trees, double scale, const std::vector<double>& base,
-                               const FeatureMatrix& X, const ContributionRequest& request, const Route& route) {
-  const std::size_t outputs = base.size(), features = X.cols(), rows = X.rows();
+TreeExplainer::TreeExplainer(std::vector<ShapTree> trees, double scale, std::vector<double> base)
+    : trees_(std::move(trees)), scale_(scale), expected_(std::move(base)) {
+  std::size_t budget = kTableBudget;
+  paths_.reserve(trees_.size());
+  for (const auto& t : trees_) {
+    add_expected_value(t, scale_, expected_.data());
+    nodes_ = std::max(nodes_, t.left.size());
+    paths_.emplace_back(t).tabulate(budget);
+  }
+}
+
+FeatureContributions TreeExplainer::explain(const FeatureMatrix& X, const ContributionRequest& request,
+                                            const Route& route) const {
+  const std::size_t outputs = expected_.size(), features = X.cols(), rows = X.rows();
   const std::size_t groups = request.group_of.empty() ? features : request.groups;
   FeatureContributions out;
   out.method = "tree_shap";
-  out.expected = base;
-  for (const auto& t : trees) add_expected_value(t, scale, out.expected.data());
+  out.expected = expected_;
   out.values.assign(outputs, Matrix::Zero(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(groups)));
-  std::size_t nodes = 0, budget = kTableBudget;
-  std::vector<LeafPaths> paths;
-  paths.reserve(trees.size());
-  for (const auto& t : trees) {
-    nodes = std::max(nodes, t.left.size());
-    paths.emplace_back(t).tabulate(rows, budget);
-  }
   constexpr std::size_t kBlock = 16;
   const std::size_t blocks = (rows + kBlock - 1) / kBlock;
   Progress progress("explaining", blocks);
   parallel_for(blocks, 0, [&](std::size_t b) {
     throw_if_stopped("explaining");
-    std::vector<std::uint8_t> goes_left(nodes);
+    std::vector<std::uint8_t> goes_left(nodes_);
     std::vector<double> phi(features * outputs);
     for (std::size_t i = b * kBlock; i < std::min(rows, (b + 1) * kBlock); ++i) {
       std::fill(phi.begin(), phi.end(), 0.0);
-      for (std::size_t t = 0; t < trees.size(); ++t) {
+      for (std::size_t t = 0; t < trees_.size(); ++t) {
         route(t, i, goes_left);
-        paths[t].add(goes_left, scale, phi.data(), outputs);
+        paths_[t].add(goes_left, scale_, phi.data(), outputs);
       }
       for (std::size_t f = 0; f < features; ++f)
         for (std::size_t o = 0; o < outputs; ++o)
@@ -99,6 +102,18 @@ FeatureContributions tree_shap(const std::vector<ShapTree>& trees, double scale,
     progress.tick();
   });
   return out;
+}
+
+std::shared_ptr<const TreeExplainer> TreeExplainerCache::get(
+    const std::function<std::unique_ptr<TreeExplainer>()>& build) const {
+  const std::lock_guard lock(mutex_);
+  if (!explainer_) explainer_ = build();
+  return explainer_;
+}
+
+void TreeExplainerCache::reset() {
+  const std::lock_guard lock(mutex_);
+  explainer_.reset();
 }
 
 }  // namespace shipml::explain

@@ -13,31 +13,15 @@
 // (missing values, category subsets, the NaN direction a split learned).
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <vector>
 
+#include "leaf_paths.hpp"
+#include "shap_tree.hpp"
 #include "shipml/estimators/estimator.hpp"
 
 namespace shipml::explain {
-
-/// A tree as TreeSHAP walks it, whatever learner grew it. Children come after
-/// their parent.
-struct ShapTree {
-  std::vector<std::int32_t> left, right;  ///< children; -1 at a leaf
-  std::vector<std::int32_t> feature;      ///< the encoded feature a node splits on (unused at leaves)
-  std::vector<double> cover;              ///< training weight (forests) or hessian (boosting) reaching each node
-  std::vector<double> value;              ///< `width` values per node, the outputs it adds to (read at leaves)
-  int width = 1;                          ///< values per node
-  std::size_t first_output = 0;           ///< the output its first value adds to
-  int depth = 0;                          ///< deepest leaf (root: 0); set by finish()
-
-  bool leaf(std::size_t node) const { return left[node] < 0; }
-  /// The share of a split's cover that goes to `child`: its cover over both
-  /// children's, not the node's own, so the shares sum to 1 even where a cover
-  /// is a float sum (hessians) that its children's do not add up to exactly.
-  double share(std::size_t node, std::int32_t child) const;
-  /// Checks the children's order and sets `depth`; call once the arrays are filled.
-  void finish();
-};
 
 /// Which of a tree's leaf values are explained, for a learner with `classes`
 /// classes (0: a regressor): the value; the second class's (two classes, whose
@@ -48,12 +32,48 @@ std::vector<int> explained_values(int classes);
 /// takes its left branch, as the learner's prediction decides.
 using Route = std::function<void(std::size_t tree, std::size_t row, std::vector<std::uint8_t>& goes_left)>;
 
-/// The contributions of X's rows to outputs that are `base[o]` plus `scale` x
-/// the sum of the trees' leaf values (a tree's value k adds to output
-/// first_output + k): per output, rows x request.groups, the features' values
-/// summed into their groups. Rows are explained in parallel.
-FeatureContributions tree_shap(const std::vector<ShapTree>& trees, double scale, const std::vector<double>& base,
-                               const FeatureMatrix& X, const ContributionRequest& request, const Route& route);
+/// An ensemble's trees in TreeSHAP's form, for outputs that are `base[o]`
+/// plus `scale` x the sum of the trees' leaf values (a tree's value k adds to
+/// output first_output + k). Built once per fitted model (TreeExplainerCache):
+/// each leaf's tables over the subsets of its path are then paid for once,
+/// however the rows come (a batch, or one per server request).
+class TreeExplainer {
+ public:
+  TreeExplainer(std::vector<ShapTree> trees, double scale, std::vector<double> base);
+  TreeExplainer(const TreeExplainer&) = delete;  // paths_ point into trees_
+  TreeExplainer& operator=(const TreeExplainer&) = delete;
+
+  /// The contributions of X's rows: per output, rows x request.groups, the
+  /// features' values summed into their groups. Rows are explained in parallel.
+  FeatureContributions explain(const FeatureMatrix& X, const ContributionRequest& request, const Route& route) const;
+
+ private:
+  std::vector<ShapTree> trees_;
+  std::vector<LeafPaths> paths_;
+  double scale_;
+  std::vector<double> expected_;
+  std::size_t nodes_ = 0;  // the largest tree's
+};
+
+/// A learner's TreeExplainer, built on first use and kept. Copies start empty,
+/// and so does an assignment: a learner that refits or loads builds its own.
+class TreeExplainerCache {
+ public:
+  TreeExplainerCache() = default;
+  TreeExplainerCache(const TreeExplainerCache&) {}
+  TreeExplainerCache& operator=(const TreeExplainerCache&) {
+    reset();
+    return *this;
+  }
+  /// The explainer, from `build` the first time (thread-safe).
+  std::shared_ptr<const TreeExplainer> get(const std::function<std::unique_ptr<TreeExplainer>()>& build) const;
+  /// Forgets the explainer: call when the trees change.
+  void reset();
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::shared_ptr<const TreeExplainer> explainer_;
+};
 
 /// Adds `scale` x the tree's expected value (its leaves' values weighted by the
 /// share of the root's cover that reaches each, split by split) to expected[first_output + k].

@@ -2,7 +2,10 @@
 
 namespace shipml::hist {
 
-void Ensemble::finish() { flat = FlatForest(trees); }
+void Ensemble::finish() {
+  flat = FlatForest(trees);
+  explainer.reset();
+}
 
 void Ensemble::accumulate(const FeatureMatrix& X, std::size_t stride, std::size_t offset, std::size_t width,
                           double* out) const {

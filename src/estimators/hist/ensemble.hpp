@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "../explain/tree_shap.hpp"
 #include "binning.hpp"
 #include "flat_forest.hpp"
 #include "hist_tree.hpp"
@@ -15,6 +16,8 @@ struct Ensemble {
   Binner binner;
   std::vector<HistTree> trees;
   FlatForest flat;  // the trees laid out for prediction; set by finish()
+  // The trees in TreeSHAP's form, built on the first explanation; finish() forgets it.
+  explain::TreeExplainerCache explainer;
 
   /// Call after the trees are grown or loaded: lays them out for prediction.
   void finish();
@@ -27,7 +30,8 @@ struct Ensemble {
   /// Path-dependent TreeSHAP contributions (explain/tree_shap.hpp) of outputs
   /// that are base[o] plus `scale` x leaf values: tree t adds its leaf values
   /// `columns` to outputs (t % stride) x columns.size() + k (stride: trees per
-  /// boosting round). Splits send rows exactly as accumulate() does.
+  /// boosting round); the same for every call on the same trees. Splits send
+  /// rows exactly as accumulate() does.
   FeatureContributions contributions(const FeatureMatrix& X, const ContributionRequest& request,
                                      const std::vector<int>& columns, std::size_t stride, double scale,
                                      const std::vector<double>& base) const;

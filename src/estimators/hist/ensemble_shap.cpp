@@ -58,14 +58,16 @@ void route(const HistTree& t, const std::vector<FeatureBins>& bins, const Featur
 FeatureContributions Ensemble::contributions(const FeatureMatrix& X, const ContributionRequest& request,
                                              const std::vector<int>& columns, std::size_t stride, double scale,
                                              const std::vector<double>& base) const {
-  std::vector<explain::ShapTree> shap;
-  shap.reserve(trees.size());
-  for (std::size_t t = 0; t < trees.size(); ++t)
-    shap.push_back(shap_tree(trees[t], columns, (t % stride) * columns.size()));
-  return explain::tree_shap(shap, scale, base, X, request,
-                            [&](std::size_t t, std::size_t row, std::vector<std::uint8_t>& goes_left) {
-                              route(trees[t], binner.features(), X, row, goes_left);
-                            });
+  const auto walker = explainer.get([&] {
+    std::vector<explain::ShapTree> shap;
+    shap.reserve(trees.size());
+    for (std::size_t t = 0; t < trees.size(); ++t)
+      shap.push_back(shap_tree(trees[t], columns, (t % stride) * columns.size()));
+    return std::make_unique<explain::TreeExplainer>(std::move(shap), scale, base);
+  });
+  return walker->explain(X, request, [&](std::size_t t, std::size_t row, std::vector<std::uint8_t>& goes_left) {
+    route(trees[t], binner.features(), X, row, goes_left);
+  });
 }
 
 }  // namespace shipml::hist
