@@ -22,11 +22,14 @@ int main(int argc, char** argv) {
   shipml::Model model(argv[3], params);
   model.fit(train);
 
-  double best = 1e300, largest_gap = 0;
+  // The first call also builds the model's TreeSHAP form (kept for the calls after it).
+  double best = 1e300, first = 0, largest_gap = 0;
   for (int repeat = 0; repeat < 3; ++repeat) {
     const auto start = std::chrono::steady_clock::now();
     const shipml::Contributions c = model.contributions(rows);
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    best = std::min(best, seconds);
+    if (repeat == 0) first = seconds;
     if (repeat == 0) {  // the check that the numbers are the explanation, not noise
       const shipml::Matrix raw = model.raw_output(rows);
       for (std::size_t k = 0; k < c.values.size(); ++k)
@@ -38,6 +41,7 @@ int main(int argc, char** argv) {
   std::cout << nlohmann::json{{"tool", "shipml"},
                               {"rows", rows.rows()},
                               {"explain_s", best},
+                              {"first_explain_s", first},
                               {"largest_sum_error", largest_gap}}
                    .dump()
             << std::endl;

@@ -139,9 +139,9 @@ class DecisionTree final : public Estimator {
       return std::make_unique<explain::TreeExplainer>(std::vector{tree_.shap_tree(columns)}, 1.0,
                                                       std::vector<double>(columns.size(), 0.0));
     });
-    return explainer->explain(
-        X, request,
-        [&](std::size_t, std::size_t row, std::vector<std::uint8_t>& goes_left) { tree_.route(X, row, goes_left); });
+    return explainer->explain(X, request, [&](std::size_t, std::size_t row, std::vector<std::uint8_t>& goes_left) {
+      tree_.route(X, row, goes_left);
+    });
   }
 
   nlohmann::json inspect(const std::vector<std::string>& names, const std::vector<std::string>&) const override {

@@ -71,25 +71,26 @@ double LeafPaths::h(const double* poly, std::size_t degree, std::uint32_t d) con
 }
 
 void LeafPaths::tabulate(std::size_t& budget) {
-  std::size_t subsets = 0;
+  std::size_t entries = 0;
   for (const Leaf& leaf : leaves_) {
     if (leaf.count > kMostTabulated) return;
-    subsets += std::size_t{1} << leaf.count;
+    entries += (std::size_t{1} << leaf.count) * leaf.count;
   }
-  if (subsets > budget) return;
-  budget -= subsets;
+  if (entries > budget) return;
+  budget -= entries;
   tabulated_ = true;
-  std::vector<double> polys;
+  tables_.reserve(entries);
+  std::vector<double> polys, h_of, p_of;
   for (Leaf& leaf : leaves_) {
     const std::uint32_t d = leaf.count;
     const std::size_t count = std::size_t{1} << d, width = d + 1;
     const double* zero = zero_.data() + leaf.first_unique;
-    leaf.table = tables_.size();
-    tables_.resize(tables_.size() + 2 * count, 0.0);
-    double* table = tables_.data() + leaf.table;
-    // The polynomial of each subset is its subset without its lowest feature's, times one factor.
+    // h and P of every subset; the polynomial of a subset is its subset
+    // without its lowest feature's, times one factor.
     polys.assign(count * width, 0.0);
     polys[0] = 1;
+    h_of.assign(count, 0.0);
+    p_of.assign(count, 1.0);
     for (std::size_t mask = 0; mask < count; ++mask) {
       const std::size_t degree = static_cast<std::size_t>(std::popcount(mask));
       double* q = polys.data() + mask * width;
@@ -98,13 +99,18 @@ void LeafPaths::tabulate(std::size_t& budget) {
         std::copy_n(polys.data() + (mask & (mask - 1)) * width, degree, q);
         multiply(q, degree - 1, zero[low]);
       }
-      double outside = 1;
       for (std::uint32_t k = 0; k < d; ++k)
-        if (!(mask >> k & 1u)) outside *= zero[k];
-      table[2 * mask] = outside;
+        if (!(mask >> k & 1u)) p_of[mask] *= zero[k];
       // h of the whole set (all d ones) is never asked for: no feature is outside it.
-      table[2 * mask + 1] = mask + 1 < count ? h(q, degree, d) : 0;
+      if (mask + 1 < count) h_of[mask] = h(q, degree, d);
     }
+    // A row reads one A's d contributions, side by side.
+    leaf.table = tables_.size();
+    for (std::size_t mask = 0; mask < count; ++mask)
+      for (std::uint32_t k = 0; k < d; ++k) {
+        const std::size_t bit = std::size_t{1} << k;
+        tables_.push_back(p_of[mask] * ((mask & bit) ? (1 - zero[k]) * h_of[mask ^ bit] : -h_of[mask]));
+      }
   }
 }
 
@@ -170,23 +176,26 @@ void LeafPaths::add_tabulated(const std::vector<std::uint8_t>& goes_left, double
     reach[static_cast<std::size_t>(tree_.left[n])] = left ? a : a & ~bit;
     reach[static_cast<std::size_t>(tree_.right[n])] = left ? a & ~bit : a;
   }
+  // Each leaf reads d numbers from its own table, far from the last leaf's:
+  // all of them are asked for first, so the memory fetches them side by side.
+  thread_local std::vector<const double*> rows;
+  rows.resize(leaves_.size());
+  for (std::size_t l = 0; l < leaves_.size(); ++l) {
+    const Leaf& leaf = leaves_[l];
+    const std::size_t a = reach[static_cast<std::size_t>(leaf.node)] & ((1u << leaf.count) - 1);
+    rows[l] = tables_.data() + leaf.table + a * leaf.count;
+    __builtin_prefetch(rows[l]);
+    __builtin_prefetch(rows[l] + leaf.count - 1);
+  }
   const auto width = static_cast<std::size_t>(tree_.width);
-  for (const Leaf& leaf : leaves_) {
-    const std::uint32_t d = leaf.count;
-    const auto node = static_cast<std::size_t>(leaf.node);
-    const std::uint32_t a = reach[node] & ((1u << d) - 1);
-    const double* table = tables_.data() + leaf.table;
-    const double outside = scale * table[2 * a];
-    if (outside == 0) continue;  // a branch no training weight reached
-    const double h_all = table[2 * a + 1];
-    const double* zero = zero_.data() + leaf.first_unique;
+  for (std::size_t l = 0; l < leaves_.size(); ++l) {
+    const Leaf& leaf = leaves_[l];
+    const double* c = rows[l];
     const std::int32_t* feature = features_.data() + leaf.first_unique;
-    const double* v = tree_.value.data() + node * width;
-    for (std::uint32_t k = 0; k < d; ++k) {
-      const std::uint32_t bit = 1u << k;
-      const double c = outside * ((a & bit) ? (1 - zero[k]) * table[2 * (a ^ bit) + 1] : -h_all);
+    const double* v = tree_.value.data() + static_cast<std::size_t>(leaf.node) * width;
+    for (std::uint32_t k = 0; k < leaf.count; ++k) {
       double* out = phi + static_cast<std::size_t>(feature[k]) * stride + tree_.first_output;
-      for (std::size_t o = 0; o < width; ++o) out[o] += c * v[o];
+      for (std::size_t o = 0; o < width; ++o) out[o] += scale * c[k] * v[o];
     }
   }
 }

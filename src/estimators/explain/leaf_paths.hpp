@@ -15,9 +15,10 @@
 // coefficients of prod(k in B) (zero_k + t) weighted by w, so h(A \ {k}) for
 // every k costs O(d) each by dividing one polynomial by (zero_k + t): O(d²)
 // per leaf and row, the cost of Lundberg et al.'s Algorithm 2 without its
-// recursion. When many rows are explained, each leaf of a tree tabulates P
-// and h over all 2^d subsets once (Yang, "Fast TreeSHAP", 2021): a row then
-// costs O(d) per leaf, after one pass over the nodes that finds every leaf's A.
+// recursion. A fitted model's leaves tabulate their d contributions for each
+// of the 2^d sets A once (after Yang, "Fast TreeSHAP", 2021): a row then reads
+// d numbers side by side per leaf, after one pass over the nodes that finds
+// every leaf's A.
 #include <cstdint>
 #include <vector>
 
@@ -30,9 +31,9 @@ class LeafPaths {
   /// The paths of `tree`'s leaves; the tree must outlive this.
   explicit LeafPaths(const ShapTree& tree);
 
-  /// Tabulates P and h for every leaf when the tables fit in `budget` subsets
-  /// (decreased by what they use) and no path has more than 16 distinct
-  /// features; the leaves keep their O(d²) form otherwise.
+  /// Tabulates every leaf's contributions for each A when the tables fit in
+  /// `budget` numbers (decreased by what they use) and no path has more than
+  /// 16 distinct features; the leaves keep their O(d²) form otherwise.
   void tabulate(std::size_t& budget);
 
   /// Adds `scale` x one row's TreeSHAP values of the tree to phi[feature x
@@ -52,7 +53,7 @@ class LeafPaths {
     std::int32_t node;
     std::uint32_t first_step, steps;    // into steps_
     std::uint32_t first_unique, count;  // into features_ and zero_: d = count
-    std::size_t table = 0;              // into tables_: P and h of each of the 2^d subsets, by mask
+    std::size_t table = 0;              // into tables_: d contributions (before v) for each of the 2^d sets A
   };
   static constexpr std::uint32_t kMostTabulated = 16;  // 2^16 subsets for one leaf at most
 

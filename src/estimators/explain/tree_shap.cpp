@@ -11,8 +11,8 @@
 namespace shipml::explain {
 namespace {
 
-// Subsets all the trees' leaf tables may hold between them, two numbers each: 64 MB.
-constexpr std::size_t kTableBudget = std::size_t{1} << 22;
+// Numbers all the trees' leaf tables may hold between them: 64 MB.
+constexpr std::size_t kTableBudget = std::size_t{1} << 23;
 
 }  // namespace
 
