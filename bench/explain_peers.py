@@ -12,14 +12,7 @@ import time
 import pandas as pd
 import xgboost as xgb
 
-
-def value(text):
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text
+from fit_predict_peers import value  # name=value arguments read as the other peers read them
 
 
 def main():

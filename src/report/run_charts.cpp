@@ -71,9 +71,10 @@ std::optional<ReportExplanations> run_explanations(const RunRecord& run, std::si
   auto model = run_model(run);
   const auto data = model ? run_data(run) : std::nullopt;
   if (!data || data->frame.rows() == 0) return std::nullopt;
-  std::vector<std::size_t> picked;
-  const std::size_t n = data->frame.rows(), step = std::max<std::size_t>(1, (n + rows - 1) / rows);
-  for (std::size_t i = 0; i < n; i += step) picked.push_back(i);
+  // Exactly min(rows, n) rows, evenly spread from the first.
+  const std::size_t n = data->frame.rows(), count = std::min(rows, n);
+  std::vector<std::size_t> picked(count);
+  for (std::size_t i = 0; i < count; ++i) picked[i] = i * n / count;
   Frame explained = data->features().take(picked);
   Contributions c = model->contributions(explained, {.samples = samples});
   return ReportExplanations{std::move(c), std::move(explained), std::make_shared<const Model>(std::move(*model))};

@@ -21,6 +21,13 @@ class ReportTest : public ::testing::Test {
     return run_cli(args, "SHIPML_TRACKING=on SHIPML_TRACKING_URI=" + tmp_.file("runs"));
   }
   RunRecord latest() { return RunStore::open(tmp_.file("runs"))->get("latest"); }
+  // A linear model of diabetes.csv, saved as d.shipml: its run.
+  RunRecord train_diabetes() {
+    const RunResult r = cli("train -q --data " + data_path("diabetes.csv") + " -t progression -e linear --out " +
+                            tmp_.file("d.shipml"));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return latest();
+  }
   TempDir tmp_;
 };
 
@@ -136,11 +143,7 @@ TEST_F(ReportTest, ContributionChartsExplainTheModelOnTheData) {
 }
 
 TEST_F(ReportTest, ExplanationsSectionOnlyWhenGiven) {
-  ASSERT_EQ(
-      cli("train -q --data " + data_path("diabetes.csv") + " -t progression -e linear --out " + tmp_.file("d.shipml"))
-          .exit_code,
-      0);
-  const RunRecord run = latest();
+  const RunRecord run = train_diabetes();
   EXPECT_EQ(html_report(run).find("Explanations"), std::string::npos);
   // Contributions made by hand: each column's standardised value, bmi's three times as large.
   const Frame data = read_csv(data_path("diabetes.csv"));
@@ -178,11 +181,7 @@ TEST_F(ReportTest, ExplanationsSectionOnlyWhenGiven) {
 }
 
 TEST_F(ReportTest, ARunsReportExplainsItsModelOnItsData) {
-  ASSERT_EQ(
-      cli("train -q --data " + data_path("diabetes.csv") + " -t progression -e linear --out " + tmp_.file("d.shipml"))
-          .exit_code,
-      0);
-  const RunRecord run = latest();
+  const RunRecord run = train_diabetes();
   const auto explained = run_explanations(run, 50);
   ASSERT_TRUE(explained);
   // 50 rows evenly spread over the file's 442, explained as the saved model explains them.
