@@ -107,7 +107,9 @@ for server, protocol, body, rps, p50, p99, bad, sock in rows:
     python = ""
     if server.startswith("shipml/"):
         peer = [x for x in rows if x[0] == "fastapi/" + server.split("/")[1] and x[2] == body]
-        python = f"{float(rps) / float(peer[0][3]):.0f}x" if peer else ""
+        # A peer that answered with errors (or not at all) is no yardstick.
+        answered = peer and float(peer[0][3]) > 0 and peer[0][6] == "0" and peer[0][7] == "0"
+        python = f"{float(rps) / float(peer[0][3]):.0f}x" if answered else ("failed" if peer else "")
     print(f"{server:<18} {protocol:<10} {body:<7} {float(rps):>8.0f} {p50:>7} {p99:>7} {bad:>7} {sock:>8} "
           f"{float(rps) / nginx:>7.2f} {python:>8}")
 print("\n/nginx: throughput against nginx's fixed response; /python: against FastAPI + scikit-learn on the same body.")
