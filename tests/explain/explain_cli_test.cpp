@@ -14,6 +14,12 @@ using test::run_cli;
 
 std::string data(const std::string& f) { return test::data_path(f); }
 
+// `shipml train` on a bundled file, not recorded, saving `model`; the result of the run.
+test::RunResult train(const std::string& file, const std::string& target, const std::string& how,
+                      const std::string& model) {
+  return run_cli("train --data " + data(file) + " --target " + target + " " + how + " -o " + model + " --no-track -q");
+}
+
 // Each row's contributions (every column but the named ones) plus its expected value, minus its raw output.
 double largest_row_error(const Frame& table) {
   double worst = 0;
@@ -29,10 +35,7 @@ double largest_row_error(const Frame& table) {
 TEST(ExplainCli, WritesOneRowPerDataRowThatAddsUpToTheRawOutput) {
   test::TempDir tmp;
   const std::string model = tmp.file("churn.shipml"), out = tmp.file("explained.csv");
-  ASSERT_EQ(run_cli("train --data " + data("churn.csv") + " --target churn -e hist_gbdt --set n_estimators=30 -o " +
-                    model + " --no-track -q")
-                .exit_code,
-            0);
+  ASSERT_EQ(train("churn.csv", "churn", "-e hist_gbdt --set n_estimators=30", model).exit_code, 0);
   const auto r = run_cli("explain --model " + model + " --data " + data("churn.csv") + " --rows 25 --out " + out);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Frame table = read_csv(out, {.categorical = {"output"}});
@@ -55,9 +58,7 @@ TEST(ExplainCli, WritesOneRowPerDataRowThatAddsUpToTheRawOutput) {
 TEST(ExplainCli, AMulticlassModelGetsOneRowPerDataRowAndClass) {
   test::TempDir tmp;
   const std::string model = tmp.file("iris.shipml");
-  ASSERT_EQ(run_cli("train --data " + data("iris.csv") + " --target species -e logistic -o " + model + " --no-track")
-                .exit_code,
-            0);
+  ASSERT_EQ(train("iris.csv", "species", "-e logistic", model).exit_code, 0);
   const auto r = run_cli("explain --model " + model + " --data " + data("iris.csv") + " --rows 4");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   test::TempDir csv;
@@ -75,9 +76,7 @@ TEST(ExplainCli, AMulticlassModelGetsOneRowPerDataRowAndClass) {
 TEST(ExplainCli, JsonSaysHowTheValuesWereComputed) {
   test::TempDir tmp;
   const std::string model = tmp.file("credit.shipml");
-  ASSERT_EQ(run_cli("train --data " + data("credit_data.csv") + " --target Status -e knn -o " + model + " --no-track")
-                .exit_code,
-            0);
+  ASSERT_EQ(train("credit_data.csv", "Status", "-e knn", model).exit_code, 0);
   const auto r =
       run_cli("explain --model " + model + " --data " + data("credit_data.csv") + " --rows 3 --samples 64 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -95,9 +94,7 @@ TEST(ExplainCli, PredictExplainAddsTheContributionsBesideThePredictions) {
   test::TempDir tmp;
   const std::string model = tmp.file("credit.shipml");
   ASSERT_EQ(
-      run_cli("train --data " + data("credit_data.csv") +
-              " --target Status -e random_forest --set n_estimators=10 --set max_depth=6 -o " + model + " --no-track")
-          .exit_code,
+      train("credit_data.csv", "Status", "-e random_forest --set n_estimators=10 --set max_depth=6", model).exit_code,
       0);
   const auto r = run_cli("predict --model " + model + " --data " + data("credit_data.csv") + " --explain");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -127,10 +124,7 @@ TEST(ExplainCli, AnUnknownModelIsAClearErrorAndWritesNothing) {
 TEST(ExplainCli, DataMissingAColumnIsAClearErrorAndWritesNothing) {
   test::TempDir tmp;
   const std::string model = tmp.file("churn.shipml"), out = tmp.file("out.csv");
-  ASSERT_EQ(run_cli("train --data " + data("churn.csv") + " --target churn -e decision_tree --set max_depth=4 -o " +
-                    model + " --no-track")
-                .exit_code,
-            0);
+  ASSERT_EQ(train("churn.csv", "churn", "-e decision_tree --set max_depth=4", model).exit_code, 0);
   Frame partial = read_csv(data("churn.csv")).without("total_day_minutes");
   write_csv(tmp.file("partial.csv"), partial);
   const auto r = run_cli("explain --model " + model + " --data " + tmp.file("partial.csv") + " --out " + out);
