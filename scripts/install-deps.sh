@@ -11,7 +11,8 @@ packages=(
   libsimdjson-dev        # request bodies in the server: parsed without allocating
   libcli11-dev           # the command line
   libjemalloc-dev        # the allocator the shipml binary links (twice the server throughput)
-  libsqlite3-dev         # run records: the embedded default store
+  libsqlite3-dev         # run records: the embedded default store; sqlite:/// data sources
+  zlib1g-dev libzstd-dev # compressed data files (.gz, .zst), read and written
   libpq-dev postgresql   # run records: the team store, and the server its tests start
   libyaml-cpp-dev        # experiment files (shipml run)
   libcairo2-dev fonts-dejavu-core   # charts (SVG, PNG, PDF) and the font they use
