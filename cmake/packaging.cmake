@@ -37,7 +37,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME libshipml-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
   "${SHIPML_LIB_PACKAGE} (= ${PROJECT_VERSION}), libeigen3-dev (>= 3.4), nlohmann-json3-dev (>= 3.11)")
-set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS "libsqlite3-dev, libpq-dev, libyaml-cpp-dev, libcairo2-dev, libsimdjson-dev, libxgboost-dev")
+set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS "zlib1g-dev, libzstd-dev, libsqlite3-dev, libpq-dev, libyaml-cpp-dev, libcairo2-dev, libsimdjson-dev, libxgboost-dev")
 set(CPACK_COMPONENT_DEV_DESCRIPTION "shipml development files: headers, static libraries, CMake package (find_package(shipml)), pkg-config")
 if(SHIPML_PYTHON)
   list(APPEND CPACK_COMPONENTS_ALL python)

@@ -20,6 +20,7 @@ struct SHIPML_API Dataset {
   Frame frame;         ///< the features, the target and the role columns
   std::string target;  ///< name of the target column in `frame`
   std::string source;  ///< where the data came from, for messages and records
+  std::string query;   ///< the table or query read, for a database source
   std::string group;   ///< column of groups: no group on both sides of a split
   std::string time;    ///< column of times: scored only on rows later than those trained on
   std::string fold;    ///< column naming each row's test fold (missing: always trained on)

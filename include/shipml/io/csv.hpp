@@ -26,6 +26,11 @@ struct SHIPML_API CsvOptions {
   std::vector<std::string> numeric;
   /// Columns that must be present (for example the target).
   std::vector<std::string> required;
+  /// Read only these columns, in the file's order (empty: every column). A
+  /// name the file does not have is an error, as for `required`.
+  std::vector<std::string> columns;
+  /// Threads that parse (0: all cores). The result does not depend on it.
+  int threads = 0;
 };
 
 /// Reads a CSV file into a Frame. Columns are numeric unless a non-missing value
