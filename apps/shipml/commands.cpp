@@ -170,51 +170,6 @@ void add_score(CLI::App& app) {
   });
 }
 
-void add_predict(CLI::App& app) {
-  auto* cmd = app.add_subcommand("predict", "Predict with a saved model");
-  auto model_path = std::make_shared<std::string>();
-  auto data = std::make_shared<DataArgs>();
-  auto out = std::make_shared<std::string>();
-  auto id = std::make_shared<std::string>();
-  auto proba = std::make_shared<bool>(false);
-  auto explain = std::make_shared<bool>(false);
-  cmd->add_option("--model,-m", *model_path, "model file, or models:/NAME/STAGE|VERSION from the registry")->required();
-  data->add(cmd, false);
-  cmd->add_option("--id", *id, "copy this column into the output to identify rows");
-  cmd->add_flag("--proba", *proba, "add one probability column per class");
-  cmd->add_flag("--explain", *explain,
-                "add each input column's contribution to the raw output, the expected value and the raw output "
-                "(as shipml explain; docs/explain.md)");
-  cmd->add_option("--out,-o", *out, "CSV file to write (default: standard output)");
-  cmd->callback([=] {
-    data->refuse_as_output(*out);
-    const Model model = Model::load(resolve_model_path(*model_path));
-    const Frame input = read_csv(data->path, data->csv());
-    const Predictions p = model.predict(input);
-    Frame result;
-    if (!id->empty()) result.add(input.column(*id));
-    if (p.task == Task::classification) {
-      std::vector<std::string> labels;
-      for (std::size_t i = 0; i < p.values.size(); ++i) labels.push_back(p.label(i));
-      result.add(Column::from_strings("prediction", labels));
-      if (*proba)
-        for (std::size_t c = 0; c < p.classes.size(); ++c) {
-          const auto col = p.proba.col(static_cast<Eigen::Index>(c));
-          result.add(Column::numeric("proba_" + p.classes[c], {col.data(), col.data() + col.size()}));
-        }
-    } else {
-      if (*proba) throw UsageError("--proba needs a classification model; this one does regression");
-      result.add(Column::numeric("prediction", p.values));
-    }
-    if (*explain) {
-      const Frame explained = contribution_columns(model.contributions(input), model.raw_output(input));
-      for (const Column& c : explained.columns()) result.add(c);
-    }
-    if (out->empty()) std::cout << to_csv(result);
-    else write_csv(*out, result);
-  });
-}
-
 // What a model learned, for people: scalars as they are, and for each table of
 // numbers per feature (coefficients, importances) the largest ten by magnitude.
 void print_learned(const nlohmann::json& j, const std::string& indent) {

@@ -6,6 +6,8 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "output_args.hpp"
+#include "shipml/sources/open.hpp"
 #include "shipml/track/registry.hpp"
 
 namespace shipml::cli {
@@ -14,13 +16,13 @@ void add_explain(CLI::App& app) {
   auto* cmd = app.add_subcommand("explain", "Explain a saved model's predictions: each input column's contribution");
   auto model_path = std::make_shared<std::string>();
   auto data = std::make_shared<DataArgs>();
-  auto out = std::make_shared<std::string>();
+  auto output = std::make_shared<OutputArgs>();
   auto rows = std::make_shared<std::size_t>(0);
   auto json = std::make_shared<bool>(false);
   auto options = std::make_shared<ExplainOptions>();
   cmd->add_option("--model,-m", *model_path, "model file, or models:/NAME/STAGE|VERSION from the registry")->required();
   data->add(cmd, false);
-  cmd->add_option("--out,-o", *out, "file to write (default: standard output)");
+  output->add(cmd);
   cmd->add_option("--rows", *rows, "explain only the first N rows (default: all)")->check(CLI::PositiveNumber);
   cmd->add_flag("--json", *json, "write JSON instead of a CSV table");
   cmd->add_option("--samples", options->samples,
@@ -28,7 +30,10 @@ void add_explain(CLI::App& app) {
       ->check(CLI::Range(2, 1000000));
   cmd->add_option("--seed", options->seed, "knn, gaussian_nb: seed of the sampled orders (default 0)");
   cmd->callback([=] {
-    data->refuse_as_output(*out);
+    data->refuse_as_output(output->location);
+    const SinkSpec sink_spec = output->spec();
+    if (*json && is_database_uri(sink_spec.location))
+      throw UsageError("--json writes a file; a table takes the CSV form (leave out --json)");
     const Model model = Model::load(resolve_model_path(*model_path));
     Frame input = read_csv(data->path, data->csv());
     if (*rows > 0 && *rows < input.rows()) {
@@ -38,9 +43,15 @@ void add_explain(CLI::App& app) {
     }
     const Contributions c = model.contributions(input, *options);
     const Matrix raw = model.raw_output(input);
-    const std::string text = *json ? contributions_json(c, raw).dump(2) + "\n" : to_csv(contributions_table(c, raw));
-    if (out->empty()) std::cout << text;
-    else write_file_atomic(*out, text);
+    if (*json) {
+      const std::string text = contributions_json(c, raw).dump(2) + "\n";
+      if (sink_spec.location == "-") std::cout << text;
+      else write_file_atomic(sink_spec.location, text);
+    } else {
+      const auto sink = open_sink(sink_spec);
+      sink->write(contributions_table(c, raw));
+      sink->commit();
+    }
     // What the table cannot say in its columns, on stderr, so a piped table stays clean.
     if (!c.exact)
       std::cerr << "note: " << model.estimator() << "'s contributions are sampled: each is within " << c.error_bound

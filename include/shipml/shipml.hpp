@@ -22,7 +22,10 @@
 /// - shipml/model/model.hpp: shipml::Model, the one thing users train, score, save,
 ///   load and predict with.
 /// - shipml/io/csv.hpp: reading CSV files into a shipml::Frame or a
-///   shipml::Dataset.
+///   shipml::Dataset; shipml/sources/open.hpp: any source (CSV, compressed,
+///   JSON lines, SQLite, PostgreSQL) and sink.
+/// - shipml/model/batch_scoring.hpp: scoring data of any size in bounded
+///   memory (shipml::score_batch).
 /// - shipml/model/scoring.hpp: hold-out and cross-validated scores (shipml::score(),
 ///   shipml::Validation, shipml::Result).
 /// - shipml/model/calibration.hpp, shipml/model/threshold.hpp: calibrated
@@ -43,7 +46,9 @@
 #include "shipml/data/split.hpp"
 #include "shipml/estimators/estimator.hpp"
 #include "shipml/io/csv.hpp"
+#include "shipml/io/data_source.hpp"
 #include "shipml/metrics/metrics.hpp"
+#include "shipml/model/batch_scoring.hpp"
 #include "shipml/model/calibration.hpp"
 #include "shipml/model/contributions.hpp"
 #include "shipml/model/model.hpp"

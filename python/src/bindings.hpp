@@ -28,6 +28,7 @@ void bind_data(py::module_& m);
 void bind_model(py::module_& m);
 void bind_experiment(py::module_& m);
 void bind_records(py::module_& m);
+void bind_batch(py::module_& m);
 
 /// A Model as Python holds it. A fit fits a copy and swaps it in when it
 /// succeeds, so predictions running on other threads meanwhile finish with the

@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   shipml::python::bind_model(m);
   shipml::python::bind_experiment(m);
   shipml::python::bind_records(m);
+  shipml::python::bind_batch(m);
 }

@@ -144,10 +144,13 @@ ModelVersion ModelRegistry::promote(const std::string& name, int version, const 
   return get(name + "@" + std::to_string(version));
 }
 
-std::string resolve_model_path(const std::string& path) {
-  if (!is_registry_reference(path)) return path;
+ModelReference resolve_model(const std::string& path) {
+  if (!is_registry_reference(path)) return {path};
   auto store = RunStore::open();
-  return ModelRegistry(*store).get(path.substr(8)).path;
+  const ModelVersion v = ModelRegistry(*store).get(path.substr(8));
+  return {v.path, v.name, v.version, v.stage};
 }
+
+std::string resolve_model_path(const std::string& path) { return resolve_model(path).path; }
 
 }  // namespace shipml

@@ -8,6 +8,10 @@
   `shipml serve ... --check` loads a real model with them and exits 0.
 - The HEALTHCHECK and the probes ask for paths the server answers with 200.
 - The manifests fit together: Service -> container port, HPA -> Deployment.
+- The batch CronJob runs for real: its command scores a table with a registry
+  model, with the database URI pointing at a SQLite file and the registry at a
+  folder; it runs as non-root on a read-only root, one job at a time, with a
+  memory limit above its --memory budget.
 Usage: check_deploy.py SOURCE_DIR RELEASE_BINARY
 """
 import json
@@ -107,7 +111,7 @@ manifests = {}
 for name in os.listdir(os.path.join(src, "deploy/kubernetes")):
     for doc in yaml.safe_load_all(open(os.path.join(src, "deploy/kubernetes", name))):
         manifests[doc["kind"]] = doc
-check(set(manifests) == {"Deployment", "Service", "HorizontalPodAutoscaler"}, f"manifests: {sorted(manifests)}")
+check(set(manifests) == {"Deployment", "Service", "HorizontalPodAutoscaler", "CronJob"}, f"manifests: {sorted(manifests)}")
 deployment = manifests["Deployment"]
 container = deployment["spec"]["template"]["spec"]["containers"][0]
 parses(container["args"], "Kubernetes container args")
@@ -121,6 +125,59 @@ target = manifests["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]
 check(target["kind"] == "Deployment" and target["name"] == deployment["metadata"]["name"], f"HPA targets {target}")
 check(container["securityContext"]["readOnlyRootFilesystem"], "the container's root filesystem is writable")
 check(re.search(r"^USER (?!root|0\b)\S+", runtime, flags=re.M) is not None, "the image runs as root")
+
+
+
+def mebibytes(quantity):
+    """A Kubernetes or shipml memory size (768Mi, 256M, 1G) in MiB."""
+    m = re.fullmatch(r"(\d+)([KMG])i?", quantity)
+    return int(m.group(1)) * {"K": 1 / 1024, "M": 1, "G": 1024}[m.group(2)]
+
+
+cron = manifests["CronJob"]
+job = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+batch = job["containers"][0]
+check(cron["spec"].get("concurrencyPolicy") == "Forbid", "the CronJob lets two scoring jobs overlap")
+check(job.get("restartPolicy") in ("Never", "OnFailure"), "the job's pods restart forever")
+check(job["securityContext"].get("runAsNonRoot") is True, "the batch job may run as root")
+check(batch["securityContext"]["readOnlyRootFilesystem"], "the batch container's root filesystem is writable")
+check(batch["command"] == ["shipml"], f"the batch container runs {batch['command']}, not shipml")
+budget = batch["args"][batch["args"].index("--memory") + 1]
+check(mebibytes(batch["resources"]["limits"]["memory"]) > mebibytes(budget),
+      f"the memory limit {batch['resources']['limits']['memory']} leaves no room beside --memory {budget}")
+# Run it: a registry holding the model at the stage the job names, and a
+# SQLite database standing in for the job's DATABASE_URI.
+import sqlite3  # noqa: E402
+import csv  # noqa: E402
+
+registry = os.path.join(work, "runs")
+reference = batch["args"][batch["args"].index("--model") + 1]
+name, stage = reference[len("models:/"):].split("/")
+churn = os.path.join(src, "data/churn.csv")
+churn_model = os.path.join(work, "churn.shipml")
+env = dict(os.environ, SHIPML_TRACKING_URI=registry)
+subprocess.run([binary, "-q", "train", "--data", churn, "--target", "churn", "-e", "logistic", "-o", churn_model],
+               check=True, capture_output=True, env=env)
+subprocess.run([binary, "registry", "register", name, churn_model], check=True, capture_output=True, env=env)
+subprocess.run([binary, "registry", "promote", name, "1", "--stage", stage], check=True, capture_output=True, env=env)
+database = os.path.join(work, "shop.db")
+table = batch["args"][batch["args"].index("--table") + 1]
+id_column = batch["args"][batch["args"].index("--id") + 1]
+with open(churn) as f, sqlite3.connect(database) as db:
+    rows = list(csv.reader(f))
+    header = [id_column] + rows[0]
+    db.execute(f"CREATE TABLE {table} ({', '.join(header)})")
+    db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(header))})",
+                   [[i] + [float(v) if re.fullmatch(r"[-\d.]+", v) else v for v in r] for i, r in enumerate(rows[1:])])
+uri = "sqlite://" + database
+args = [uri if a == "$(DATABASE_URI)" else a for a in batch["args"]]
+r = subprocess.run([binary, *args], capture_output=True, text=True, env=env)
+check(r.returncode == 0, f"the CronJob's command failed: shipml {shlex.join(args)}: {r.stderr.strip()}")
+if r.returncode == 0:
+    out_table = batch["args"][batch["args"].index("--out-table") + 1]
+    with sqlite3.connect(database) as db:
+        scored = db.execute(f"SELECT COUNT(*), COUNT(DISTINCT {id_column}) FROM {out_table}").fetchone()
+    check(scored == (len(rows) - 1, len(rows) - 1), f"the job wrote {scored} rows and ids, not {len(rows) - 1}")
 
 # 3. Health paths the image and the probes use are answered.
 paths = [re.search(r"HEALTHCHECK .*?http://127\.0\.0\.1:8080(\S+)", runtime).group(1),

@@ -54,8 +54,17 @@ class SHIPML_API ModelRegistry {
   RunStore& store_;
 };
 
+/// A model file and, when it came from the registry, which version it is.
+struct SHIPML_API ModelReference {
+  std::string path;   ///< the model file
+  std::string name;   ///< the registered name (empty for a plain path)
+  int version = 0;    ///< the registered version (0 for a plain path)
+  std::string stage;  ///< the version's stage (empty for a plain path)
+};
 /// Where a model is: "models:/NAME/production" or "models:/NAME/3" (looked up in
 /// the registry of $SHIPML_TRACKING_URI or ./runs); any other text is a path, as is.
+SHIPML_API ModelReference resolve_model(const std::string& path_or_reference);
+/// resolve_model(path_or_reference).path.
 SHIPML_API std::string resolve_model_path(const std::string& path_or_reference);
 /// Whether `s` is a registry reference (starts with `models:/`).
 inline bool is_registry_reference(const std::string& s) { return s.starts_with("models:/"); }
