@@ -30,7 +30,7 @@ void add_explain(CLI::App& app) {
   cmd->callback([=] {
     data->refuse_as_output(*out);
     const Model model = Model::load(resolve_model_path(*model_path));
-    Frame input = read_csv(data->path, data->csv());
+    Frame input = open_source(data->spec())->read_all();
     if (*rows > 0 && *rows < input.rows()) {
       std::vector<std::size_t> first(*rows);
       std::iota(first.begin(), first.end(), std::size_t{0});
