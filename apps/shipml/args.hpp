@@ -11,6 +11,7 @@
 #include "shipml/core/names.hpp"
 #include "shipml/io/file.hpp"
 #include "shipml/shipml.hpp"
+#include "shipml/sources/open.hpp"
 
 namespace shipml::cli {
 
@@ -18,11 +19,21 @@ namespace shipml::cli {
 // with the split's roles: a weight says how much a row counts in fitting and in
 // every metric, which train needs as much as the scoring commands.
 struct DataArgs {
-  std::string path, target, task, weight;
+  std::string path, table, query, target, task, weight;
   std::vector<std::string> categorical, numeric, missing;
 
   void add(CLI::App* cmd, bool with_target = true) {
-    cmd->add_option("--data", path, "CSV file with a header row")->required()->check(CLI::ExistingFile);
+    // A database URI names no file, so only a file path must exist.
+    const CLI::Validator file_or_database(
+        [](std::string& given) { return is_database_uri(given) ? std::string() : CLI::ExistingFile(given); },
+        "FILE|URI");
+    cmd->add_option("--data", path,
+                    "CSV or JSON lines file with a header row, or a database: sqlite:///abs/path.db, "
+                    "postgresql://user@host/db (with --table or --query; docs/data.md)")
+        ->required()
+        ->check(file_or_database);
+    auto* t = cmd->add_option("--table", table, "with a database --data: the table to read");
+    cmd->add_option("--query", query, "with a database --data: a SELECT whose rows to read")->excludes(t);
     if (with_target) cmd->add_option("--target,-t", target, "column to predict")->required();
     if (with_target)
       cmd->add_option("--weight", weight,
@@ -41,9 +52,19 @@ struct DataArgs {
     o.missing_values.insert(o.missing_values.end(), missing.begin(), missing.end());
     return o;
   }
+  /// Where the data is and how to read it. A UsageError for --table or
+  /// --query with a file, and for a database without one of them.
+  SourceSpec spec() const {
+    if (is_database_uri(path) && table.empty() && query.empty())
+      throw UsageError("--data " + redact_location(path) + " is a database: name a --table or give a --query");
+    if (!is_database_uri(path) && (!table.empty() || !query.empty()))
+      throw UsageError(std::string(table.empty() ? "--query" : "--table") + " reads a database, but --data " + path +
+                       " is a file");
+    return SourceSpec{path, table, query, csv()};
+  }
   /// The data, with its weight column (if any) set and checked.
   Dataset read() const {
-    Dataset d = read_dataset(path, target, csv());
+    Dataset d = read_dataset(spec(), target);
     d.weight = weight;
     if (!weight.empty()) d.check_roles();
     return d;

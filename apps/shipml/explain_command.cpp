@@ -35,7 +35,7 @@ void add_explain(CLI::App& app) {
     if (*json && is_database_uri(sink_spec.location))
       throw UsageError("--json writes a file; a table takes the CSV form (leave out --json)");
     const Model model = Model::load(resolve_model_path(*model_path));
-    Frame input = read_csv(data->path, data->csv());
+    Frame input = open_source(data->spec())->read_all();
     if (*rows > 0 && *rows < input.rows()) {
       std::vector<std::size_t> first(*rows);
       std::iota(first.begin(), first.end(), std::size_t{0});

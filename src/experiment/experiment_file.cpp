@@ -13,7 +13,9 @@
 #include "shipml/core/error.hpp"
 #include "shipml/core/names.hpp"
 #include "shipml/experiment/compare.hpp"
+#include "shipml/io/data_source.hpp"
 #include "shipml/io/file.hpp"
+#include "shipml/sources/open.hpp"
 #include "shipml/track/recorded.hpp"
 
 namespace shipml {
@@ -146,9 +148,16 @@ ExperimentSpec ExperimentSpec::read(const std::string& path) {
 
   const YAML::Node data = root["data"];
   if (!data) r.fail(root, "the experiment needs data: {path: FILE, target: COLUMN}");
-  r.keys(data, {"path", "target", "categorical", "numeric", "missing", "task", "weight"}, "data");
+  r.keys(data, {"path", "table", "query", "target", "categorical", "numeric", "missing", "task", "weight"}, "data");
   if (!data["path"] || !data["target"]) r.fail(data, "data needs a path and a target");
   s.data = r.text(data["path"], "data.path");
+  if (data["table"]) s.table = r.text(data["table"], "data.table");
+  if (data["query"]) s.query = r.text(data["query"], "data.query");
+  // A database is read through a table or a query (one of them); a file through neither.
+  if (is_database_uri(s.data) && s.table.empty() == s.query.empty())
+    r.fail(data, "data.path is a database: give data.table or data.query (one of them)");
+  if (!is_database_uri(s.data) && (!s.table.empty() || !s.query.empty()))
+    r.fail(data, "data.table and data.query read a database, but data.path is a file");
   s.target = r.text(data["target"], "data.target");
   if (data["categorical"]) s.csv.categorical = r.list(data["categorical"], "data.categorical");
   if (data["numeric"]) s.csv.numeric = r.list(data["numeric"], "data.numeric");
@@ -223,7 +232,7 @@ class Experiment {
     v_.task = s.task;
     std::filesystem::create_directories(s.out);
     write("experiment" + std::filesystem::path(s.file).extension().string(), read_file(s.file));  // what was run
-    data_ = read_dataset(s.data, s.target, s.csv);
+    data_ = read_dataset(SourceSpec{s.data, s.table, s.query, s.csv}, s.target);
     data_.group = s.group;
     data_.time = s.time;
     data_.fold = s.fold;

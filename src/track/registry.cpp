@@ -8,11 +8,11 @@
 #include "shipml/core/names.hpp"
 #include "shipml/io/file.hpp"
 #include "shipml/model/model.hpp"
-#include "sql.hpp"
+#include "sources/sql.hpp"
 
 namespace shipml {
 namespace fs = std::filesystem;
-using track::SqlValue;
+using sql::SqlValue;
 
 namespace {
 
@@ -23,7 +23,7 @@ void check_name(const std::string& name) {
     throw UsageError("model name '" + name + "' must be non-empty without '/', '@', ':', '%', '?' or spaces");
 }
 
-ModelVersion from_row(const track::SqlRow& r) {
+ModelVersion from_row(const sql::SqlRow& r) {
   ModelVersion v;
   v.name = *r[0];
   v.version = std::stoi(*r[1]);
@@ -54,7 +54,7 @@ ModelVersion ModelRegistry::add(const std::string& name, const std::string& file
   (void)Model::load(file);  // a registered version must be a model that loads
   auto& db = *store_.db_;
   ModelVersion v;
-  track::in_transaction(db, [&] {
+  sql::in_transaction(db, [&] {
     db.lock_exclusive();  // the next version number, taken once even with writers in parallel
     const auto rows = db.query("SELECT MAX(version) FROM model_versions WHERE name = ?", {name});
     v.name = name;
@@ -129,7 +129,7 @@ ModelVersion ModelRegistry::promote(const std::string& name, int version, const 
   if (std::find(kStages.begin(), kStages.end(), stage) == kStages.end())
     throw UsageError("unknown stage '" + stage + "' (stages: " + join(kStages) + ")");
   auto& db = *store_.db_;
-  track::in_transaction(db, [&] {
+  sql::in_transaction(db, [&] {
     db.lock_exclusive();
     if (db.query("SELECT 1 FROM model_versions WHERE name = ? AND version = ?", {name, std::int64_t{version}}).empty())
       throw UsageError("model '" + name + "' has no version " + std::to_string(version));

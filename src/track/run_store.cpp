@@ -14,12 +14,13 @@
 
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/io/data_source.hpp"
 #include "shipml/io/file.hpp"
-#include "sql.hpp"
+#include "sources/sql.hpp"
 
 namespace shipml {
 namespace fs = std::filesystem;
-using track::SqlValue;
+using sql::SqlValue;
 
 namespace {
 
@@ -202,7 +203,7 @@ nlohmann::json RunRecord::to_json() const {
   return j;
 }
 
-RunStore::RunStore(std::string uri, std::unique_ptr<track::SqlConnection> db, std::string artifact_root)
+RunStore::RunStore(std::string uri, std::unique_ptr<sql::SqlConnection> db, std::string artifact_root)
     : uri_(std::move(uri)), db_(std::move(db)), artifact_root_(std::move(artifact_root)) {
   migrate();
 }
@@ -215,20 +216,21 @@ std::unique_ptr<RunStore> RunStore::open(const std::string& given) {
     const char* root = std::getenv("SHIPML_ARTIFACT_ROOT");
     std::string artifacts = root ? root : "runs/artifacts";
     fs::create_directories(artifacts);
-    return std::unique_ptr<RunStore>(new RunStore(uri, track::open_postgres(uri), fs::absolute(artifacts).string()));
+    return std::unique_ptr<RunStore>(new RunStore(uri, sql::open_postgres(uri, "run database " + redact_location(uri)),
+                                                  fs::absolute(artifacts).string()));
   }
   if (uri.starts_with("file:")) uri = uri.substr(5);
   std::error_code ec;
   fs::create_directories(uri, ec);
   if (ec) throw DataError("cannot create the runs folder " + uri + ": " + ec.message());
   const std::string folder = fs::absolute(uri).string();
-  return std::unique_ptr<RunStore>(
-      new RunStore(folder, track::open_sqlite(folder + "/shipml.db"), folder + "/artifacts"));
+  return std::unique_ptr<RunStore>(new RunStore(
+      folder, sql::open_sqlite(folder + "/shipml.db", "run database " + folder + "/shipml.db"), folder + "/artifacts"));
 }
 
 void RunStore::migrate() {
   db_->exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)");
-  track::in_transaction(*db_, [&] {
+  sql::in_transaction(*db_, [&] {
     db_->lock_exclusive();
     const auto rows = db_->query("SELECT MAX(version) FROM schema_migrations");
     const int current = rows.empty() || !rows[0][0] ? 0 : std::stoi(*rows[0][0]);
@@ -254,7 +256,7 @@ void RunStore::start(RunRecord& run) {
   }
   run.status = "running";
   run.start_time = run.heartbeat = utc_timestamp(6);
-  track::in_transaction(*db_, [&] {
+  sql::in_transaction(*db_, [&] {
     db_->exec(
         "INSERT INTO runs (id, experiment, kind, status, start_time, heartbeat, info) VALUES (?, ?, ?, ?, ?, ?, ?)",
         {run.id, run.experiment, run.kind, run.status, run.start_time, run.heartbeat, run.info.dump()});
@@ -266,7 +268,7 @@ void RunStore::start(RunRecord& run) {
 }
 
 void RunStore::log_params(const std::string& id, const std::map<std::string, std::string>& params) {
-  track::in_transaction(*db_, [&] {
+  sql::in_transaction(*db_, [&] {
     for (const auto& [k, v] : params) {
       db_->exec("DELETE FROM params WHERE run_id = ? AND key = ?", {id, k});
       db_->exec("INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)", {id, k, v});
@@ -275,7 +277,7 @@ void RunStore::log_params(const std::string& id, const std::map<std::string, std
 }
 
 void RunStore::log_metric(const std::string& id, const std::string& key, double value, int step) {
-  track::in_transaction(*db_, [&] {
+  sql::in_transaction(*db_, [&] {
     db_->exec("DELETE FROM metrics WHERE run_id = ? AND key = ? AND step = ?", {id, key, std::int64_t{step}});
     db_->exec("INSERT INTO metrics (run_id, key, step, value) VALUES (?, ?, ?, ?)",
               {id, key, std::int64_t{step}, value});
@@ -284,7 +286,7 @@ void RunStore::log_metric(const std::string& id, const std::string& key, double 
 }
 
 void RunStore::log_metrics(const std::string& id, const std::map<std::string, double>& values) {
-  track::in_transaction(*db_, [&] {
+  sql::in_transaction(*db_, [&] {
     for (const auto& [key, value] : values) {
       db_->exec("DELETE FROM metrics WHERE run_id = ? AND key = ? AND step = -1", {id, key});
       db_->exec("INSERT INTO metrics (run_id, key, step, value) VALUES (?, ?, -1, ?)", {id, key, value});
@@ -294,7 +296,7 @@ void RunStore::log_metrics(const std::string& id, const std::map<std::string, do
 
 void RunStore::log_series(const std::string& id, const std::string& key, const std::vector<double>& values,
                           int first_step) {
-  track::in_transaction(*db_, [&] {
+  sql::in_transaction(*db_, [&] {
     db_->exec("DELETE FROM metrics WHERE run_id = ? AND key = ? AND step >= 0", {id, key});
     for (std::size_t i = 0; i < values.size(); ++i)
       db_->exec("INSERT INTO metrics (run_id, key, step, value) VALUES (?, ?, ?, ?)",
@@ -304,7 +306,7 @@ void RunStore::log_series(const std::string& id, const std::string& key, const s
 }
 
 void RunStore::set_tag(const std::string& id, const std::string& key, const std::string& value) {
-  track::in_transaction(*db_, [&] {
+  sql::in_transaction(*db_, [&] {
     db_->exec("DELETE FROM tags WHERE run_id = ? AND key = ?", {id, key});
     db_->exec("INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)", {id, key, value});
   });
@@ -319,7 +321,7 @@ std::string RunStore::add_artifact(const std::string& id, const std::string& nam
   fs::create_directories(dir);
   const fs::path target = dir / name;
   copy_file_atomic(file, target.string());  // never half an artifact
-  track::in_transaction(*db_, [&] {
+  sql::in_transaction(*db_, [&] {
     db_->exec("DELETE FROM artifacts WHERE run_id = ? AND name = ?", {id, name});
     db_->exec("INSERT INTO artifacts (run_id, name, path) VALUES (?, ?, ?)", {id, name, target.string()});
   });
@@ -422,7 +424,7 @@ void RunStore::remove(const std::vector<std::string>& given) {
                        "); delete it when it has ended");
     ids.push_back(run.id);
   }
-  track::in_transaction(*db_, [&] {
+  sql::in_transaction(*db_, [&] {
     for (const auto& id : ids) {
       for (const char* table : {"params", "metrics", "tags", "artifacts"})
         db_->exec(std::string("DELETE FROM ") + table + " WHERE run_id = ?", {id});

@@ -11,6 +11,7 @@
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/names.hpp"
 #include "shipml/core/parallel.hpp"
+#include "shipml/io/data_source.hpp"
 #include "shipml/io/file.hpp"
 
 namespace shipml {
@@ -101,15 +102,17 @@ TrackedRun::~TrackedRun() {
 
 void TrackedRun::data(const Dataset& data) {
   if (!active()) return;
-  this->data(data.features(), data.labels(), data.source);
+  this->data(data.features(), data.labels(), redact_location(data.source));
   // The columns that shaped the split, so a record says how its scores were
   // kept honest, and the one that weighed the rows in fits and metrics.
   nlohmann::json roles = nlohmann::json::object();
   for (const auto& [role, column] :
        {std::pair{"group", &data.group}, {"time", &data.time}, {"fold", &data.fold}, {"weight", &data.weight}})
     if (!column->empty()) roles[role] = *column;
-  if (roles.empty()) return;
-  run_.info["data"]["roles"] = roles;
+  if (roles.empty() && data.query.empty()) return;
+  if (!roles.empty()) run_.info["data"]["roles"] = roles;
+  // A database's table or query: the location alone does not say which rows.
+  if (!data.query.empty()) run_.info["data"]["query"] = data.query;
   store_->set_info(run_.id, run_.info);
 }
 

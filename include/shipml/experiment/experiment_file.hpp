@@ -50,8 +50,10 @@ struct SHIPML_API SelectSpec {
 struct SHIPML_API ExperimentSpec {
   std::string file;  ///< where it was read from
   std::string name;  ///< groups its runs (the experiment name of every run it records)
-  /// The data file (CSV).
+  /// The data: a file (CSV, JSON lines) or a database URI (data.path).
   std::string data, target;                 ///< the target column
+  std::string table;                        ///< data.table: the database table to read
+  std::string query;                        ///< data.query: or the SELECT whose rows to read
   CsvOptions csv;                           ///< how to read the data file
   std::optional<Task> task;                 ///< inferred from the target when not given
   std::string weight;                       ///< data.weight: the column of row weights (empty: none)

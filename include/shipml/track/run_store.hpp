@@ -14,7 +14,7 @@
 
 namespace shipml {
 
-namespace track {
+namespace sql {
 class SqlConnection;
 }
 
@@ -97,11 +97,11 @@ class SHIPML_API RunStore {
 
  private:
   friend class ModelRegistry;
-  RunStore(std::string uri, std::unique_ptr<track::SqlConnection> db, std::string artifact_root);
+  RunStore(std::string uri, std::unique_ptr<sql::SqlConnection> db, std::string artifact_root);
   void migrate();
   std::string resolve(const std::string& id_or_prefix);
   std::string uri_;
-  std::unique_ptr<track::SqlConnection> db_;
+  std::unique_ptr<sql::SqlConnection> db_;
   std::string artifact_root_;
 };
 

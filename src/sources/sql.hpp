@@ -1,14 +1,16 @@
 #pragma once
-// The little SQL the run store needs, over SQLite or PostgreSQL: statements with
-// `?` placeholders and text results, transactions, and a lock for migrations.
-// The store writes one dialect-neutral SQL; each connection adapts it.
+// The little SQL the run store and the registry need, over SQLite or
+// PostgreSQL: statements with `?` placeholders and text results, transactions,
+// and a lock for migrations. The store writes one dialect-neutral SQL; each
+// connection adapts it. (Data sources and sinks stream rows instead, with
+// sqlite_rows.hpp and postgres_rows.hpp.)
 #include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
-namespace shipml::track {
+namespace shipml::sql {
 
 using SqlValue = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 using SqlRow = std::vector<std::optional<std::string>>;  // text of each column; nullopt for NULL
@@ -28,10 +30,12 @@ class SqlConnection {
 };
 
 /// SQLite file at `path` (created if absent), in WAL mode with a busy timeout,
-/// so several processes can log at once.
-std::unique_ptr<SqlConnection> open_sqlite(const std::string& path);
-/// A PostgreSQL server, by libpq connection URI.
-std::unique_ptr<SqlConnection> open_postgres(const std::string& uri);
+/// so several processes can log at once. `label` names the database in every
+/// error ("run database /x/shipml.db"): what it is for, not only where.
+std::unique_ptr<SqlConnection> open_sqlite(const std::string& path, const std::string& label);
+/// A PostgreSQL server, by libpq connection URI; `label` as for open_sqlite
+/// (never the URI as given: it may hold a password).
+std::unique_ptr<SqlConnection> open_postgres(const std::string& uri, const std::string& label);
 
 /// Runs `body` in a write transaction; rolls back if it throws.
 template <class Body>
@@ -46,4 +50,4 @@ void in_transaction(SqlConnection& db, Body&& body) {
   db.commit();
 }
 
-}  // namespace shipml::track
+}  // namespace shipml::sql

@@ -4,9 +4,9 @@
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/frame.hpp"
-#include "sql.hpp"
+#include "sources/sql.hpp"
 
-namespace shipml::track {
+namespace shipml::sql {
 namespace {
 
 // `?` placeholders (the store's one dialect) become PostgreSQL's `$1, $2, ...`.
@@ -28,11 +28,12 @@ std::string numbered(const std::string& sql) {
 
 class PostgresConnection : public SqlConnection {
  public:
-  explicit PostgresConnection(const std::string& uri) : conn_(PQconnectdb(uri.c_str())) {
+  PostgresConnection(const std::string& uri, std::string label)
+      : label_(std::move(label)), conn_(PQconnectdb(uri.c_str())) {
     if (PQstatus(conn_) != CONNECTION_OK) {
       const std::string why = PQerrorMessage(conn_);
       PQfinish(conn_);
-      throw DataError("cannot connect to the run database " + uri + ": " + why.substr(0, why.find('\n')));
+      throw DataError("cannot connect to the " + label_ + ": " + why.substr(0, why.find('\n')));
     }
     exec("SET client_min_messages TO WARNING", {});
   }
@@ -75,7 +76,7 @@ class PostgresConnection : public SqlConnection {
     const auto status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       std::string why = PQresultErrorMessage(r);
-      throw DataError("run database: " + why.substr(0, why.find('\n')) + " (in: " + sql.substr(0, 60) + ")");
+      throw DataError(label_ + ": " + why.substr(0, why.find('\n')) + " (in: " + sql.substr(0, 60) + ")");
     }
     if (!rows) return;
     for (int i = 0; i < PQntuples(r); ++i) {
@@ -88,13 +89,14 @@ class PostgresConnection : public SqlConnection {
       rows->push_back(std::move(row));
     }
   }
+  std::string label_;
   PGconn* conn_;
 };
 
 }  // namespace
 
-std::unique_ptr<SqlConnection> open_postgres(const std::string& uri) {
-  return std::make_unique<PostgresConnection>(uri);
+std::unique_ptr<SqlConnection> open_postgres(const std::string& uri, const std::string& label) {
+  return std::make_unique<PostgresConnection>(uri, label);
 }
 
-}  // namespace shipml::track
+}  // namespace shipml::sql

@@ -4,19 +4,19 @@
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/frame.hpp"
-#include "sql.hpp"
+#include "sources/sql.hpp"
 
-namespace shipml::track {
+namespace shipml::sql {
 namespace {
 
 class SqliteConnection : public SqlConnection {
  public:
-  explicit SqliteConnection(const std::string& path) : path_(path) {
+  SqliteConnection(const std::string& path, std::string label) : label_(std::move(label)) {
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                         nullptr) != SQLITE_OK) {
       const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
-      throw DataError("cannot open the run database " + path + ": " + why);
+      throw DataError("cannot open the " + label_ + ": " + why);
     }
     // Writers wait for each other rather than fail; WAL lets readers run beside a writer
     // and keeps the file consistent if a process dies mid-write.
@@ -39,7 +39,7 @@ class SqliteConnection : public SqlConnection {
 
  private:
   [[noreturn]] void fail(const std::string& sql) const {
-    throw DataError("run database " + path_ + ": " + sqlite3_errmsg(db_) + " (in: " + sql.substr(0, 60) + ")");
+    throw DataError(label_ + ": " + sqlite3_errmsg(db_) + " (in: " + sql.substr(0, 60) + ")");
   }
 
   void run(const std::string& sql, const std::vector<SqlValue>& params, std::vector<SqlRow>* rows) {
@@ -83,12 +83,14 @@ class SqliteConnection : public SqlConnection {
     }
   }
 
-  std::string path_;
+  std::string label_;
   sqlite3* db_ = nullptr;
 };
 
 }  // namespace
 
-std::unique_ptr<SqlConnection> open_sqlite(const std::string& path) { return std::make_unique<SqliteConnection>(path); }
+std::unique_ptr<SqlConnection> open_sqlite(const std::string& path, const std::string& label) {
+  return std::make_unique<SqliteConnection>(path, label);
+}
 
-}  // namespace shipml::track
+}  // namespace shipml::sql
