@@ -283,6 +283,7 @@ void add_commands(CLI::App& app) {
   add_transformers(app);
   add_score(app);
   add_predict(app);
+  add_copy(app);
   add_explain(app);
   add_inspect(app);
   add_signing(app);

@@ -18,6 +18,7 @@
 #include "shipml/core/hash.hpp"
 #include "shipml/core/memory.hpp"
 #include "shipml/core/parallel.hpp"
+#include "shipml/core/progress.hpp"
 #include "shipml/model/contributions.hpp"
 
 namespace shipml {
@@ -113,7 +114,8 @@ class BlockPipeline {
  public:
   BlockPipeline(const Model& model, DataSource& source, DataSink& sink, const BatchOptions& options, std::size_t window,
                 std::size_t block_bytes)
-      : model_(model), source_(source), sink_(sink), options_(options), window_(window), block_bytes_(block_bytes) {}
+      : model_(model), source_(source), sink_(sink), options_(options), window_(window), block_bytes_(block_bytes),
+        bar_("scoring " + source.describe(), source.size()) {}
 
   void work() {
     while (true) {
@@ -133,6 +135,7 @@ class BlockPipeline {
       Frame input = block->decode();
       Frame output = prediction_frame(model_, input, options_.columns);
       deliver(sequence, std::move(input), std::move(output));
+      bar_.tick(block->bytes);
     }
   }
   void fail() {
@@ -184,6 +187,7 @@ class BlockPipeline {
   std::size_t written_rows_ = 0;
   std::map<std::size_t, std::pair<Frame, Frame>> waiting_;
   StreamedFingerprint fingerprint_;
+  Progress bar_;  // by bytes of the source, when its size is known
 };
 
 }  // namespace

@@ -89,6 +89,32 @@ TEST_F(PredictCli, ABadCellInALateBlockNamesItsLineAndLeavesNoOutput) {
     EXPECT_EQ(entry.path().filename().string().find("scores.csv"), std::string::npos) << entry.path();
 }
 
+TEST_F(PredictCli, ATableScoresIntoATableAsAFileScoresIntoAFile) {
+  const std::string db = "sqlite://" + tmp_.file("shop.db");
+  ASSERT_EQ(run_cli("copy --data " + churn_ + " --out " + db + " --out-table customers").exit_code, 0);
+  const std::string predict =
+      "predict -m " + model_ + " --data " + db + " --table customers --id state --out " + db + " --out-table scores";
+  const auto first = run_cli(predict);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto from_file = run_cli("predict -m " + model_ + " --data " + churn_ + " --id state");
+  const auto scores = [&] { return run_cli("copy --data " + db + " --table scores").out; };
+  EXPECT_EQ(scores(), from_file.out);
+  // A table that exists: refused by default, left as it was.
+  const auto again = run_cli(predict);
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("scores"), std::string::npos) << again.err;
+  EXPECT_EQ(scores(), from_file.out);
+  ASSERT_EQ(run_cli(predict + " --if-exists append").exit_code, 0);
+  EXPECT_EQ(scores(), from_file.out + from_file.out.substr(from_file.out.find('\n') + 1));
+  ASSERT_EQ(run_cli(predict + " --if-exists replace").exit_code, 0);
+  EXPECT_EQ(scores(), from_file.out);
+  // The input table is never the output.
+  const auto over = run_cli("predict -m " + model_ + " --data " + db + " --table customers --out " + db +
+                            " --out-table customers --if-exists replace");
+  EXPECT_NE(over.exit_code, 0);
+  EXPECT_NE(over.err.find("is the --table the rows come from"), std::string::npos) << over.err;
+}
+
 TEST_F(PredictCli, OutputOptionsThatDoNotFitAreRefused) {
   const auto table = run_cli("predict -m " + model_ + " --data " + churn_ + " -o x.csv --out-table t");
   EXPECT_NE(table.exit_code, 0);

@@ -36,6 +36,7 @@ struct SHIPML_API SourceSpec {
 struct SHIPML_API SourceBlock {
   std::size_t first_row = 0;      ///< index of its first row in the source, from 0
   std::function<Frame()> decode;  ///< its rows, typed alike in every block
+  std::size_t bytes = 0;          ///< bytes of the source it covers, for progress (0: unknown)
 };
 
 /// A source of rows, read once, forward. Errors are DataError or FileError
@@ -50,6 +51,9 @@ class SHIPML_API DataSource {
   /// `read.categorical` declare it, and an undeclared one as categorical (its
   /// text as written; SQL sources use the column's SQL type).
   virtual std::optional<SourceBlock> next_block(std::size_t bytes) = 0;
+  /// The source's size in the units of SourceBlock::bytes (a file's bytes),
+  /// for progress; 0 when unknown (a query).
+  virtual std::size_t size() const { return 0; }
   /// Names the source in messages: the location (a password never shown) and
   /// the table or query.
   virtual std::string describe() const = 0;
