@@ -5,30 +5,48 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
+#include "io/temporaries.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/io/byte_stream.hpp"
 
 namespace shipml {
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(path + ": cannot open: " + std::strerror(errno), errno);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw FileError(path + ": read error", EIO);
-  return std::move(buffer).str();
+  // One fstat and one read into a string of the right size: no stream buffers,
+  // no second copy (a training file can be gigabytes).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw FileError(path + ": cannot open: " + std::strerror(errno), errno);
+  struct stat info {};
+  std::string out;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) out.resize(static_cast<std::size_t>(info.st_size));
+  std::size_t size = 0;
+  for (;;) {
+    if (size == out.size()) out.resize(std::max<std::size_t>(out.size() * 2, 1 << 16));  // grew, or a pipe
+    const ssize_t n = ::read(fd, out.data() + size, out.size() - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      ::close(fd);
+      throw FileError(path + ": read error: " + std::strerror(error), error);
+    }
+    if (n == 0) break;
+    size += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  out.resize(size);
+  return out;
 }
 
-namespace {
+namespace detail {
 
-// Temporaries a killed writer left beside `path` (PATH.tmp.PID, of a process
-// that no longer exists) are removed at the next write of the same file, so
-// kill -9 costs disk space only until then.
+std::string temporary_for(const std::string& path) { return path + ".tmp." + std::to_string(::getpid()); }
+
 void remove_stale_temporaries(const std::string& path) {
   namespace fs = std::filesystem;
   const fs::path target(path);
@@ -49,41 +67,18 @@ void remove_stale_temporaries(const std::string& path) {
   }
 }
 
-}  // namespace
+}  // namespace detail
 
 void write_file_atomic(const std::string& path, const std::string& contents) {
-  remove_stale_temporaries(path);
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw FileError(path + ": cannot write: " + std::strerror(errno), errno);
-  std::size_t done = 0;
-  while (done < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int error = n < 0 ? errno : ENOSPC;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw FileError(path + ": write failed: " + std::strerror(error), error);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int error = errno;
-    ::unlink(tmp.c_str());
-    throw FileError(path + ": write failed: " + std::strerror(error), error);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(tmp.c_str());
-    throw FileError(path + ": cannot rename into place: " + std::strerror(error), error);
-  }
+  AtomicFileWriter out(path);
+  out.write(contents);
+  out.commit();
 }
 
 void copy_file_atomic(const std::string& from, const std::string& to) {
   namespace fs = std::filesystem;
-  remove_stale_temporaries(to);
-  const std::string tmp = to + ".tmp." + std::to_string(::getpid());
+  detail::remove_stale_temporaries(to);
+  const std::string tmp = detail::temporary_for(to);
   std::error_code ec;
   fs::copy_file(from, tmp, fs::copy_options::overwrite_existing, ec);
   if (!ec) fs::rename(tmp, to, ec);
