@@ -4,6 +4,7 @@
 // needs nothing from the source but what its closure holds.
 #include "io/csv_source.hpp"
 
+#include <filesystem>
 #include <memory>
 
 #include "io/csv_row_ends.hpp"
@@ -47,10 +48,17 @@ class CsvFileSource : public DataSource {
       const bool blank = pending_.find_first_not_of("\r\n") >= cut;  // blank lines hold no rows
       auto text = std::make_shared<const std::string>(take(cut));
       if (blank) continue;
-      return SourceBlock{first_row, [plan = plan_, text, first_line] { return decode(*plan, *text, first_line); }};
+      return SourceBlock{first_row, [plan = plan_, text, first_line] { return decode(*plan, *text, first_line); },
+                         text->size()};
     }
   }
 
+  // Progress counts the bytes blocks hold: a compressed file's are more than its size.
+  std::size_t size() const override {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(spec_.location, error);
+    return compression_ == Compression::none && !error ? static_cast<std::size_t>(size) : 0;
+  }
   std::string describe() const override { return spec_.location; }
   nlohmann::json record() const override {
     return {{"kind", "csv"}, {"location", spec_.location}, {"compression", to_string(compression_)}};
