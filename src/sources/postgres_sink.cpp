@@ -29,7 +29,7 @@ class PostgresSink : public SqlSink {
  public:
   PostgresSink(const SinkSpec& spec, const sql::DatabaseUri& uri) : SqlSink(spec, uri) {}
   ~PostgresSink() override {
-    if (conn_ && uncommitted()) PQclear(PQexec(conn_, "ROLLBACK"));
+    if (in_transaction()) rollback();
     PQfinish(conn_);
   }
 
@@ -109,6 +109,9 @@ class PostgresSink : public SqlSink {
   }
 
   void commit_transaction() override { exec("COMMIT"); }
+  void rollback() noexcept override {
+    if (conn_) PQclear(PQexec(conn_, "ROLLBACK"));
+  }
   std::string numeric_type() const override { return "DOUBLE PRECISION"; }
 
  private:

@@ -55,15 +55,23 @@ void SqlSink::write(const Frame& rows) {
     if (rows.rows() > 0) insert(target_, rows, rows_);
     rows_ += rows.rows();
   } catch (...) {
-    failed_ = true;
+    abandon();
     throw;
   }
+}
+
+// After a failure the write is over: roll back at once, so the database's
+// locks (SQLite's write lock, PostgreSQL's on the table) go with it.
+void SqlSink::abandon() noexcept {
+  failed_ = true;
+  if (in_transaction_) rollback();
+  in_transaction_ = false;
 }
 
 void SqlSink::start(const Frame& rows) {
   names_ = rows.names();
   begin();
-  started_ = true;
+  started_ = in_transaction_ = true;
   const auto existing = existing_columns(spec_.table);
   switch (spec_.if_exists) {
     case IfExists::fail:
@@ -115,8 +123,9 @@ void SqlSink::commit() {
     }
     if (started_) commit_transaction();
     committed_ = true;
+    in_transaction_ = false;
   } catch (...) {
-    failed_ = true;
+    abandon();
     throw;
   }
 }

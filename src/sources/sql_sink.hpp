@@ -30,7 +30,7 @@ class SqlSink : public DataSink {
 
  protected:
   /// Whether a transaction is open that the destructor must roll back.
-  bool uncommitted() const { return started_ && !committed_; }
+  bool in_transaction() const { return in_transaction_; }
   bool committed() const { return committed_; }
   const SinkSpec& spec() const { return spec_; }
   const sql::DatabaseUri& uri() const { return uri_; }
@@ -42,6 +42,8 @@ class SqlSink : public DataSink {
   /// Sends `rows` into the (quoted) table; `first_row` counts the rows sent before.
   virtual void insert(const std::string& table, const Frame& rows, std::size_t first_row) = 0;
   virtual void commit_transaction() = 0;
+  /// Undoes the transaction; never throws (it runs on the way out of a failure).
+  virtual void rollback() noexcept = 0;
   /// The SQL type of a created numeric column.
   virtual std::string numeric_type() const = 0;
 
@@ -56,7 +58,8 @@ class SqlSink : public DataSink {
   std::string target_;  // quoted: the table, or the staging table that replaces it
   std::vector<std::string> names_;
   std::size_t rows_ = 0;
-  bool started_ = false, committed_ = false, failed_ = false;
+  bool started_ = false, committed_ = false, failed_ = false, in_transaction_ = false;
+  void abandon() noexcept;
 };
 
 std::unique_ptr<DataSink> open_sqlite_sink(const SinkSpec& spec, const sql::DatabaseUri& uri);

@@ -30,8 +30,8 @@ class SqliteSink : public SqlSink {
  public:
   SqliteSink(const SinkSpec& spec, const sql::DatabaseUri& uri) : SqlSink(spec, uri) {}
   ~SqliteSink() override {
+    if (in_transaction()) rollback();
     sqlite3_finalize(insert_);
-    if (uncommitted()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(db_);
     if (created_file_ && !committed()) {
       std::error_code ignored;
@@ -96,6 +96,10 @@ class SqliteSink : public SqlSink {
   }
 
   void commit_transaction() override { exec("COMMIT"); }
+  void rollback() noexcept override {
+    if (insert_) sqlite3_reset(insert_);
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
   std::string numeric_type() const override { return "REAL"; }
 
  private:
