@@ -47,6 +47,14 @@ Layout read_layout(Tokenizer& tokens, const CsvOptions& options, const std::stri
   }
   std::vector<std::string> header;
   for (const auto& c : columns) header.push_back(c.name);
+  // A column the data must have is missing: say so before any declaration about it.
+  auto require = [&](const std::vector<std::string>& names) {
+    for (const auto& n : names)
+      if (!by_name.count(n))
+        throw DataError(source + ": no column named '" + echoed(n) + "' (columns: " + listed(header) + ")");
+  };
+  require(options.required);
+  require(options.columns);
   auto declare = [&](const std::vector<std::string>& names, Declared how, const char* what) {
     for (const auto& n : names) {
       auto it = by_name.find(n);
@@ -59,13 +67,6 @@ Layout read_layout(Tokenizer& tokens, const CsvOptions& options, const std::stri
   };
   declare(options.categorical, Declared::categorical, "categorical");
   declare(options.numeric, Declared::numeric, "numeric");
-  auto require = [&](const std::vector<std::string>& names) {
-    for (const auto& n : names)
-      if (!by_name.count(n))
-        throw DataError(source + ": no column named '" + echoed(n) + "' (columns: " + listed(header) + ")");
-  };
-  require(options.required);
-  require(options.columns);
   if (!options.columns.empty()) {
     for (auto& c : columns) c.keep = false;
     for (const auto& n : options.columns) columns[by_name.at(n)].keep = true;

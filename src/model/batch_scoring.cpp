@@ -31,10 +31,9 @@ Frame prediction_frame(const Model& model, const Frame& input, const OutputColum
   }
   const Predictions p = model.predict(input);
   if (p.task == Task::classification) {
-    std::vector<std::string> labels;
-    labels.reserve(p.values.size());
-    for (std::size_t i = 0; i < p.values.size(); ++i) labels.push_back(p.label(i));
-    result.add(Column::from_strings("prediction", labels));
+    // Codes into the classes, not texts: no dictionary to build per block.
+    std::vector<std::int32_t> codes(p.values.begin(), p.values.end());
+    result.add(Column::categorical("prediction", std::move(codes), std::make_shared<const Categories>(p.classes)));
     if (columns.proba)
       for (std::size_t c = 0; c < p.classes.size(); ++c) {
         const auto col = p.proba.col(static_cast<Eigen::Index>(c));

@@ -10,8 +10,8 @@
 #include <unordered_map>
 
 #include "shipml/core/error.hpp"
+#include "shipml/io/byte_stream.hpp"
 #include "shipml/io/csv.hpp"
-#include "shipml/io/file.hpp"
 #include "sources/column_builder.hpp"
 #include "sources/sql_source.hpp"
 
@@ -25,9 +25,7 @@ constexpr std::size_t kLongestLine = 16 << 20;  // parse_many's batch: no line m
 class JsonLinesSource : public DataSource {
  public:
   explicit JsonLinesSource(SourceSpec spec) : spec_(std::move(spec)) {
-    // TODO(issue 19): read through read_text (the data layer's reader of .gz
-    // and .zst files, being added with the streaming CSV source) instead.
-    text_ = read_file(spec_.location);
+    text_ = read_text(spec_.location);  // plain, .gz or .zst
     for (const auto& n : spec_.read.categorical) declared_[n] = Mode::categorical;
     for (const auto& n : spec_.read.numeric) declared_[n] = Mode::numeric;
   }
@@ -140,33 +138,29 @@ class JsonLinesSource : public DataSource {
                         (value.type() == element_type::OBJECT ? "an object" : "an array") +
                         "; shipml reads flat objects only (flatten it first)");
       case element_type::BOOL: {
-        bool b = false;
-        (void)value.get(b);
-        number = b ? 1 : 0;
-        text = b ? "true" : "false";
+        const bool truth = value.get_bool().value_unsafe();  // the type is known: no error to check
+        number = truth ? 1 : 0;
+        text = truth ? "true" : "false";
         break;
       }
       case element_type::INT64: {
-        std::int64_t n = 0;
-        (void)value.get(n);
+        const std::int64_t n = value.get_int64().value_unsafe();
         number = static_cast<double>(n);
         text = std::to_string(n);
         break;
       }
       case element_type::UINT64: {
-        std::uint64_t n = 0;
-        (void)value.get(n);
+        const std::uint64_t n = value.get_uint64().value_unsafe();
         number = static_cast<double>(n);
         text = std::to_string(n);
         break;
       }
       case element_type::DOUBLE:
-        (void)value.get(number);
+        number = value.get_double().value_unsafe();
         text = format_number(number);
         break;
       case element_type::STRING: {
-        std::string_view s;
-        (void)value.get(s);
+        const std::string_view s = value.get_string().value_unsafe();
         if (b.mode() != Mode::numeric) return b.add_text(s);
         const auto parsed = parse_number(s);
         if (!parsed || std::isinf(*parsed))

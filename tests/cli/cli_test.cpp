@@ -221,7 +221,12 @@ TEST(Cli, PredictWithMissingColumn) {
   std::ofstream(tmp.file("few.csv")) << "sepal_length_cm,sepal_width_cm\n5.1,3.5\n";
   const auto r = run_cli("predict --model " + model + " --data " + tmp.file("few.csv"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err.rfind("shipml: error: missing column 'petal_length_cm'", 0), 0u) << r.err;
+  // The file is named, with the columns it has.
+  EXPECT_EQ(r.err.rfind("shipml: error: " + tmp.file("few.csv") +
+                            ": no column named 'petal_length_cm' (columns: sepal_length_cm, sepal_width_cm)",
+                        0),
+            0u)
+      << r.err;
 }
 
 }  // namespace
