@@ -11,6 +11,7 @@
 
 #include "shipml/sources/open.hpp"
 #include "support.hpp"
+#include "track/store_fixture.hpp"
 
 namespace shipml::test {
 
@@ -58,25 +59,9 @@ class SqlTest : public ::testing::TestWithParam<std::string> {
   TempDir tmp_;
 
  private:
+  // sqlite:///path.db is the file /path.db.
   static void run_on(const std::string& uri, const std::string& sql) {
-    if (uri.starts_with("postgresql://")) {
-      PGconn* c = PQconnectdb(uri.c_str());
-      PGresult* r = PQexec(c, sql.c_str());
-      const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-      const std::string why = PQresultErrorMessage(r);
-      PQclear(r);
-      PQfinish(c);
-      if (!ok) throw std::runtime_error(why);
-      return;
-    }
-    sqlite3* db = nullptr;
-    sqlite3_open(uri.substr(9).c_str(), &db);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    const std::string why = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    if (rc != SQLITE_OK) throw std::runtime_error(why);
+    run_sql(uri.starts_with("postgresql://") ? uri : uri.substr(9), sql);
   }
   std::string uri_;
 };

@@ -97,9 +97,13 @@ TEST_F(RunsCli, ScoreAndTrainAreRecordedAndReadBack) {
   EXPECT_EQ(listed[0]["stages"]["production"], 1);
   EXPECT_NE(shipml("predict --model models:/churn/staging --data " + churn).exit_code, 0);
 
+  // Each prediction is a batch job, recorded as a run of its own.
+  EXPECT_EQ(shipml_json("runs list --json --filter 'kind = predict'").size(), 2u);
+
   // Delete.
   ASSERT_EQ(shipml("runs delete " + s["id"].get<std::string>()).exit_code, 0);
-  EXPECT_EQ(shipml_json("runs list --json").size(), 1u);
+  EXPECT_EQ(shipml_json("runs list --json").size(), 3u);
+  EXPECT_EQ(shipml_json("runs list --json --filter 'kind = score'").size(), 0u);
 }
 
 TEST_F(RunsCli, ScoreAndSearchAreListedAndComparedWithTheirArtifacts) {

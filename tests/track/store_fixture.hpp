@@ -15,10 +15,12 @@
 
 namespace shipml::test {
 
-/// Runs one statement outside the store (to set up what the store must cope with).
-inline void raw_sql(const std::string& uri, const std::string& sql) {
-  if (uri.starts_with("postgresql://")) {
-    PGconn* c = PQconnectdb(uri.c_str());
+/// Runs one statement on a PostgreSQL database (by URI) or a SQLite file, as
+/// a test sets up what the code under test must cope with.
+inline void run_sql(const std::string& postgres_uri_or_sqlite_file, const std::string& sql) {
+  const std::string& target = postgres_uri_or_sqlite_file;
+  if (target.starts_with("postgresql://")) {
+    PGconn* c = PQconnectdb(target.c_str());
     PGresult* r = PQexec(c, sql.c_str());
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
     const std::string why = PQresultErrorMessage(r);
@@ -28,13 +30,18 @@ inline void raw_sql(const std::string& uri, const std::string& sql) {
     return;
   }
   sqlite3* db = nullptr;
-  sqlite3_open((uri + "/shipml.db").c_str(), &db);
+  sqlite3_open(target.c_str(), &db);
   char* error = nullptr;
   const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
   const std::string why = error ? error : "";
   sqlite3_free(error);
   sqlite3_close(db);
   if (rc != SQLITE_OK) throw std::runtime_error(why);
+}
+
+/// Runs one statement outside the store (to set up what the store must cope with).
+inline void raw_sql(const std::string& uri, const std::string& sql) {
+  run_sql(uri.starts_with("postgresql://") ? uri : uri + "/shipml.db", sql);
 }
 
 class StoreTest : public ::testing::TestWithParam<std::string> {

@@ -50,6 +50,7 @@ SHIPML_API std::string read_text(const std::string& path);
 /// is removed then too.
 class SHIPML_API AtomicFileWriter {
  public:
+  /// Starts writing `path` (through `compression`) under a temporary name beside it.
   explicit AtomicFileWriter(std::string path, Compression compression = Compression::none);
   ~AtomicFileWriter();
   AtomicFileWriter(const AtomicFileWriter&) = delete;

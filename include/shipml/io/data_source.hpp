@@ -23,7 +23,7 @@ namespace shipml {
 /// Where to read rows from.
 struct SHIPML_API SourceSpec {
   /// A file path (CSV, optionally .gz or .zst; JSON lines as .jsonl or .ndjson)
-  /// or a database URI: sqlite:///path.db, postgresql://user@host/db.
+  /// or a database URI: `sqlite:///path.db`, `postgresql://user@host/db`.
   std::string location;
   std::string table;  ///< a database table to read whole (databases only)
   std::string query;  ///< or a SELECT whose rows to read (databases only)

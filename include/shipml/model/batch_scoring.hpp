@@ -29,7 +29,7 @@ SHIPML_API Frame prediction_frame(const Model& model, const Frame& input, const 
 
 /// How score_batch() reads, works and reports.
 struct SHIPML_API BatchOptions {
-  OutputColumns columns;
+  OutputColumns columns;  ///< what each output row holds
   /// Memory for rows in flight (read, scored, waiting to be written), in bytes;
   /// the process needs this beside the model itself. 0: 256 MB, or less when
   /// the machine or container has less available (core/memory.hpp).

@@ -23,9 +23,9 @@ struct SHIPML_API BatchJob {
   /// A model already loaded (Python's shipml.Model): scored instead of
   /// loading `model`, which then only names it in the run record.
   std::shared_ptr<const Model> loaded;
-  SourceSpec source;  ///< its read options are completed from the model's schema
-  SinkSpec sink;
-  BatchOptions options;
+  SourceSpec source;                 ///< its read options are completed from the model's schema
+  SinkSpec sink;                     ///< where the scores go
+  BatchOptions options;              ///< output columns, memory budget, threads
   std::string experiment;            ///< the run's experiment (empty: $SHIPML_EXPERIMENT or default)
   std::vector<std::string> command;  ///< the command line as typed (empty: the process's own)
   bool track = true;                 ///< record a run (unless tracking is off)
@@ -33,7 +33,7 @@ struct SHIPML_API BatchJob {
 
 /// What a batch job did.
 struct SHIPML_API BatchJobResult {
-  BatchResult result;
+  BatchResult result;      ///< rows, blocks, fingerprint and time
   nlohmann::json source;   ///< the source's record (kind, location, table or query)
   nlohmann::json output;   ///< the sink's record (kind, location, table, rows)
   std::string run_id;      ///< empty when no run was recorded
