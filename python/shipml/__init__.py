@@ -14,7 +14,7 @@ from ._core import (DataError, Error, FileError, ModelFileError, UsageError,  # 
                     __version__)
 from . import _progress
 from .batch import predict_batch
-from ._data import read_csv
+from ._data import read, read_csv
 from ._progress import progress
 from .catalog import estimators, metrics, transformers
 from .charts import Chart, chart_kinds, plot
@@ -27,6 +27,6 @@ from .results import Leaderboard, ScoreResult, SearchResult, Selection
 __all__ = [
     "Chart", "Contributions", "DataError", "Error", "FileError", "Leaderboard", "Model", "ModelFileError",
     "ScoreResult", "SearchResult", "Selection", "UsageError", "chart_kinds", "compare", "delete_run", "estimators",
-    "inspect", "folds", "load", "metrics", "plot", "predict_batch", "progress", "read_csv", "registry", "report", "run",
+    "inspect", "folds", "load", "metrics", "plot", "predict_batch", "progress", "read", "read_csv", "registry", "report", "run",
     "run_experiment", "run_model", "runs", "score", "search", "select", "tracking", "transformers",
 ]

@@ -251,6 +251,15 @@ def to_dataframe(f: _core.Frame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def read(location: str, *, table: Optional[str] = None, query: Optional[str] = None,
+         categorical: Sequence[str] = (), numeric: Sequence[str] = (), missing: Sequence[str] = ()) -> pd.DataFrame:
+    """Every row of a source as a DataFrame, with the types every front door sees:
+    a CSV file (plain, ``.gz``, ``.zst``), JSON lines, or a database
+    (``sqlite:///path.db``, ``postgresql://user@host/db``) with `table` or `query`."""
+    return to_dataframe(_core.read_csv(os.fspath(location), list(categorical), list(numeric), list(missing),
+                                       table or "", query or ""))
+
+
 def read_csv(path: str, categorical: Sequence[str] = (), numeric: Sequence[str] = (),
              missing: Sequence[str] = ()) -> pd.DataFrame:
     """A CSV file read by shipml's reader (the types every front door sees), as a DataFrame."""

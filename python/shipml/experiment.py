@@ -17,7 +17,9 @@ def _model(m: ModelLike) -> Model:
 
 
 def _csv(kw: Dict[str, Any]) -> dict:
-    return {k: list(kw.pop(k, ())) for k in ("categorical", "numeric", "missing")}
+    """The read options among keyword arguments: the CSV options, and a database's table or query."""
+    options = {k: list(kw.pop(k, ())) for k in ("categorical", "numeric", "missing")}
+    return {**options, "table": kw.pop("table", None) or "", "query": kw.pop("query", None) or ""}
 
 
 @_data.documents_split_options

@@ -149,14 +149,15 @@ class Model:
     # The work.
     def fit(self, data: Any, y: Any = None, *, target: Optional[str] = None, task: Optional[str] = None,
             categorical: Sequence[str] = (), numeric: Sequence[str] = (), missing: Sequence[str] = (),
-            weight: Optional[str] = None) -> "Model":
-        """Trains on every row: ``fit(X, y)``, ``fit(df, target="churn")`` or
-        ``fit("churn.csv", target="churn")``. Recorded as a "train" run, with the
+            weight: Optional[str] = None, table: Optional[str] = None, query: Optional[str] = None) -> "Model":
+        """Trains on every row: ``fit(X, y)``, ``fit(df, target="churn")``,
+        ``fit("churn.csv", target="churn")`` or, from a database,
+        ``fit("sqlite:///shop.db", table="customers", target="churn")``. Recorded as a "train" run, with the
         model, as ``shipml train`` records one (unless tracking is off).
         `task` forces classification or regression; the CSV options read a path.
         `weight` names a column of row weights (numbers >= 0, scikit-learn's
         sample_weight; not a feature): each row counts that many times."""
-        frame, name, source = _data.dataset(data, y, target, csv=_csv(categorical, numeric, missing))
+        frame, name, source = _data.dataset(data, y, target, csv=_csv(categorical, numeric, missing, table, query))
         record = _data.is_path(data) or not _sklearn_model_selection_fit()
         self._model.fit_dataset(frame, name, task, source, record, weight)
         return self
@@ -227,12 +228,13 @@ class Model:
               task: Optional[str] = None, threads: int = 0, categorical: Sequence[str] = (),
               numeric: Sequence[str] = (), missing: Sequence[str] = (), group: Optional[str] = None,
               time: Optional[str] = None, gap: Any = None, fold_column: Optional[str] = None,
-              cv_repeats: Optional[int] = None, weight: Optional[str] = None):
+              cv_repeats: Optional[int] = None, weight: Optional[str] = None, table: Optional[str] = None,
+              query: Optional[str] = None):
         """Measures an unfitted copy on held-out rows (a stratified 25% hold-out)
         or by K-fold cross-validation (cv=K), as ``shipml score``; recorded as
         a "score" run. This model stays as it is."""
         from .results import ScoreResult
-        frame, name, source = _data.dataset(data, y, target, csv=_csv(categorical, numeric, missing))
+        frame, name, source = _data.dataset(data, y, target, csv=_csv(categorical, numeric, missing, table, query))
         validation = {"cv": cv, "test_size": test_size, "seed": seed, "task": task, "threads": threads,
                       **_data.split_roles(group, time, gap, fold_column, cv_repeats, weight)}
         return ScoreResult(_core.score(self._model, frame, name, source, validation, list(metrics or [])))
@@ -283,8 +285,9 @@ def _unfitted(estimator: str, params: Dict[str, str], steps: List[dict], decisio
                                 d.get("calibration_cv", 5), d.get("threshold"), d.get("threshold_cv", 5)))
 
 
-def _csv(categorical, numeric, missing) -> dict:
-    return {"categorical": list(categorical), "numeric": list(numeric), "missing": list(missing)}
+def _csv(categorical, numeric, missing, table=None, query=None) -> dict:
+    return {"categorical": list(categorical), "numeric": list(numeric), "missing": list(missing),
+            "table": table or "", "query": query or ""}
 
 
 def load(path: str) -> Model:

@@ -12,6 +12,7 @@
 #include "shipml/core/progress.hpp"
 #include "shipml/io/csv.hpp"
 #include "shipml/io/file.hpp"
+#include "shipml/sources/open.hpp"
 
 namespace shipml::python {
 
@@ -306,15 +307,17 @@ void bind_data(py::module_& m) {
   m.def(
       "read_csv",
       [](const std::string& path, std::vector<std::string> categorical, std::vector<std::string> numeric,
-         std::vector<std::string> missing) {
-        CsvOptions o;
-        o.categorical = std::move(categorical);
-        o.numeric = std::move(numeric);
-        o.missing_values.insert(o.missing_values.end(), missing.begin(), missing.end());
-        return without_gil([&] { return read_csv(path, o); });
+         std::vector<std::string> missing, const std::string& table, const std::string& query) {
+        SourceSpec spec{path, table, query, {}};
+        spec.read.categorical = std::move(categorical);
+        spec.read.numeric = std::move(numeric);
+        spec.read.missing_values.insert(spec.read.missing_values.end(), missing.begin(), missing.end());
+        return without_gil([&] { return open_source(spec)->read_all(); });
       },
       py::arg("path"), py::arg("categorical") = std::vector<std::string>{},
-      py::arg("numeric") = std::vector<std::string>{}, py::arg("missing") = std::vector<std::string>{});
+      py::arg("numeric") = std::vector<std::string>{}, py::arg("missing") = std::vector<std::string>{},
+      py::arg("table") = "", py::arg("query") = "",
+      "every row of a file (CSV, plain or compressed; JSON lines) or a database table or query");
   m.def(
       "write_file_atomic",
       [](const std::string& path, const py::bytes& contents) {

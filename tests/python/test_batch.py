@@ -43,6 +43,20 @@ def test_a_fitted_model_scores_in_batches_as_it_predicts(churn, tmp_path):
     assert list(pd.read_csv(out)["prediction"]) == list(model.predict(churn.drop(columns="churn")))
 
 
+def test_a_database_table_reads_and_trains_as_its_csv_does(tmp_path, churn):
+    db = f"sqlite:///{tmp_path}/shop.db"
+    cli("copy", "--data", data_path("churn.csv"), "--out", db, "--out-table", "customers")
+    pd.testing.assert_frame_equal(shipml.read(db, table="customers"), shipml.read_csv(data_path("churn.csv")))
+    kansas = shipml.read(db, query="SELECT state, churn FROM customers WHERE state = 'KS'")
+    assert list(kansas.columns) == ["state", "churn"] and len(kansas) == (churn["state"] == "KS").sum()
+    features = churn.drop(columns="churn")
+    from_table = shipml.Model("logistic").fit(db, table="customers", target="churn")
+    from_csv = shipml.Model("logistic").fit(data_path("churn.csv"), target="churn")
+    assert (from_table.predict_proba(features) == from_csv.predict_proba(features)).all()
+    scored = shipml.Model("logistic").score(db, table="customers", target="churn", cv=3)
+    assert scored.metrics["roc_auc"] > 0.7
+
+
 def test_bad_input_leaves_no_output(churn_model, tmp_path):
     bad = tmp_path / "bad.csv"
     lines = open(data_path("churn.csv")).read().splitlines()
