@@ -21,9 +21,7 @@ void add_copy(CLI::App& app) {
   cmd->callback([=] {
     data->refuse_as_output(output->location);
     const SourceSpec source_spec = data->spec();
-    const SinkSpec sink_spec = output->spec();
-    if (!sink_spec.table.empty() && sink_spec.location == source_spec.location && sink_spec.table == source_spec.table)
-      throw UsageError("--out-table " + sink_spec.table + " is the --table the rows come from (choose another table)");
+    const SinkSpec sink_spec = output->spec(source_spec);
     const Frame rows = open_source(source_spec)->read_all();
     const auto sink = open_sink(sink_spec);
     sink->write(rows);

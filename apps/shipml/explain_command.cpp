@@ -31,11 +31,12 @@ void add_explain(CLI::App& app) {
   cmd->add_option("--seed", options->seed, "knn, gaussian_nb: seed of the sampled orders (default 0)");
   cmd->callback([=] {
     data->refuse_as_output(output->location);
-    const SinkSpec sink_spec = output->spec();
+    const SourceSpec source_spec = data->spec();
+    const SinkSpec sink_spec = output->spec(source_spec);
     if (*json && is_database_uri(sink_spec.location))
       throw UsageError("--json writes a file; a table takes the CSV form (leave out --json)");
     const Model model = Model::load(resolve_model_path(*model_path));
-    Frame input = open_source(data->spec())->read_all();
+    Frame input = open_source(source_spec)->read_all();
     if (*rows > 0 && *rows < input.rows()) {
       std::vector<std::size_t> first(*rows);
       std::iota(first.begin(), first.end(), std::size_t{0});

@@ -20,10 +20,14 @@ struct OutputArgs {
     cmd->add_option("--if-exists", if_exists, "when --out-table exists: fail (default), append or replace")
         ->check(CLI::IsMember({"fail", "append", "replace"}));
   }
-  SinkSpec spec() const {
+  /// The sink; `input` is where the rows come from, which it must not be.
+  SinkSpec spec(const SourceSpec& input) const {
     const bool database = is_database_uri(location);
     if (database && table.empty()) throw UsageError("--out " + redact_location(location) + " needs --out-table");
     if (!database && !table.empty()) throw UsageError("--out-table needs a database URI in --out");
+    if (database && location == input.location && table == input.table)
+      throw UsageError("--out-table " + table + " is the --table the rows come from; writing it would replace " +
+                       "your data (choose another table)");
     return {location.empty() ? "-" : location, table, parse_if_exists(if_exists)};
   }
 };

@@ -35,11 +35,8 @@ void add_predict(CLI::App& app) {
   tracking->add(cmd);
   cmd->callback([=] {
     data->refuse_as_output(output->location);
-    job->sink = output->spec();
     job->source = data->spec();
-    if (!job->sink.table.empty() && job->sink.location == job->source.location && job->sink.table == job->source.table)
-      throw UsageError("--out-table " + job->sink.table + " is the --table the rows come from; writing it would " +
-                       "replace your data (choose another table)");
+    job->sink = output->spec(job->source);
     if (!memory->empty()) job->options.memory_budget = parse_memory_size(*memory);
     tracking->apply();
     job->experiment = tracking->name();
