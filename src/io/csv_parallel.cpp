@@ -6,6 +6,7 @@
 // error, a cut inside a quoted cell) falls back to the sequential parse.
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <optional>
 
 #include "io/csv_parallel.hpp"
@@ -51,16 +52,35 @@ std::vector<std::size_t> cut_points(std::string_view text, std::size_t begin, st
   return cuts;
 }
 
-// Merges the pieces' builders of column j into `out` (the first piece's).
-void merge_numeric(std::vector<RowReader>& pieces, std::size_t j, std::size_t total, int threads) {
-  std::vector<std::size_t> offset(pieces.size() + 1, 0);
-  for (std::size_t p = 0; p < pieces.size(); ++p) offset[p + 1] = offset[p] + pieces[p].columns[j].numbers.size();
-  std::vector<double> all(total);
-  parallel_for(pieces.size(), threads, [&](std::size_t p) {
-    const auto& numbers = pieces[p].columns[j].numbers;
-    if (!numbers.empty()) std::memcpy(all.data() + offset[p], numbers.data(), numbers.size() * sizeof(double));
-  });
-  pieces[0].columns[j].numbers = std::move(all);
+// The most rows that can start in [from, to): one per line break in it (a
+// lone '\r' ends a row too), plus one when it does not end with a break.
+std::size_t rows_at_most(std::string_view text, std::size_t from, std::size_t to) {
+  const auto count = [&](char c, bool lone) {
+    std::size_t n = 0;
+    for (std::size_t i = from; i < to; ++i) {
+      const void* found = std::memchr(text.data() + i, c, to - i);
+      if (!found) break;
+      i = static_cast<std::size_t>(static_cast<const char*>(found) - text.data());
+      n += !lone || i + 1 >= text.size() || text[i + 1] != '\n';
+    }
+    return n;
+  };
+  const bool ends_in_break = to > from && (text[to - 1] == '\n' || text[to - 1] == '\r');
+  return count('\n', false) + count('\r', true) + !ends_in_break;
+}
+
+// One numeric column for the whole file, which the pieces fill in place:
+// piece p writes from start[p], so nothing is copied unless a piece read
+// fewer rows than it could hold (blank lines, line breaks in quoted cells).
+Column numeric_column(std::vector<RowReader>& pieces, std::size_t j, const std::vector<std::size_t>& start,
+                      const std::shared_ptr<double[]>& values) {
+  std::size_t rows = 0;
+  for (std::size_t p = 0; p < pieces.size(); ++p) {
+    const std::size_t n = pieces[p].rows();
+    if (rows != start[p] && n > 0) std::memmove(values.get() + rows, values.get() + start[p], n * sizeof(double));
+    rows += n;
+  }
+  return Column::numeric_view(pieces[0].columns[j].name, {values.get(), rows}, values);
 }
 
 void merge_categorical(std::vector<RowReader>& pieces, std::size_t j, std::size_t total, int threads) {
@@ -97,18 +117,32 @@ std::optional<Frame> try_pieces(std::string_view text, const CsvOptions& options
   check_encoding(text.substr(0, layout.data_begin), source);  // the pieces check the rest
   const MissingTokens missing(options.missing_values);
   const auto cuts = cut_points(text, layout.data_begin, count, threads);
+  std::vector<std::size_t> start(count + 1, 0);
+  parallel_for(count, threads, [&](std::size_t p) { start[p + 1] = rows_at_most(text, cuts[p], cuts[p + 1]); });
+  for (std::size_t p = 0; p < count; ++p) start[p + 1] += start[p];
+
+  // Columns that may be numeric get their final storage now, uninitialized:
+  // its pages are first touched by the thread that parses into them.
+  const std::size_t fields = layout.columns.size();
+  std::vector<std::shared_ptr<double[]>> numbers(fields);
+  for (std::size_t j = 0; j < fields; ++j)
+    if (layout.columns[j].keep && !layout.columns[j].text)
+      numbers[j] = std::make_shared_for_overwrite<double[]>(start[count]);
   std::vector<RowReader> pieces;
   pieces.reserve(count);
-  for (std::size_t p = 0; p < count; ++p) pieces.emplace_back(text, layout, options, missing, source);
+  for (std::size_t p = 0; p < count; ++p) {
+    auto& piece = pieces.emplace_back(text, layout, options, missing, source);
+    for (std::size_t j = 0; j < fields; ++j)
+      if (numbers[j]) piece.columns[j].slice = numbers[j].get() + start[p];
+  }
   std::vector<char> fits(count, 1);
   parallel_for(count, threads, [&](std::size_t p) {
     const std::string_view piece = text.substr(cuts[p], cuts[p + 1] - cuts[p]);
     check_encoding(piece, source, 1, false);
-    fits[p] = pieces[p].read(cuts[p], p == 0 ? layout.data_line : 1, cuts[p + 1]);
+    fits[p] = pieces[p].read(cuts[p], p == 0 ? layout.data_line : 1, cuts[p + 1], start[p + 1] - start[p]);
   });
   if (std::count(fits.begin(), fits.end(), 0) > 0) return std::nullopt;
 
-  const std::size_t fields = layout.columns.size();
   std::vector<bool> text_column(fields, false);
   for (const auto& piece : pieces)
     for (std::size_t j = 0; j < fields; ++j) text_column[j] = text_column[j] || piece.columns[j].text;
@@ -120,12 +154,17 @@ std::optional<Frame> try_pieces(std::string_view text, const CsvOptions& options
 
   std::size_t total = 0;
   for (const auto& piece : pieces) total += piece.rows();
+  Frame frame;
   for (std::size_t j = 0; j < fields; ++j) {
     if (!layout.columns[j].keep) continue;
-    if (text_column[j]) merge_categorical(pieces, j, total, threads);
-    else merge_numeric(pieces, j, total, threads);
+    if (!text_column[j]) {
+      frame.add(numeric_column(pieces, j, start, numbers[j]));
+      continue;
+    }
+    merge_categorical(pieces, j, total, threads);
+    frame.add(pieces[0].columns[j].finish());
   }
-  return finish(pieces[0].columns);
+  return frame;
 }
 
 }  // namespace

@@ -93,7 +93,7 @@ bool RowReader::add(ColumnBuilder& column, const Cell& cell, std::size_t line, s
     if (std::isinf(*value) && column.first_infinite.empty())
       column.first_infinite =
           source_ + ":" + std::to_string(line) + ":" + std::to_string(cell.column) + ": '" + echoed(cell.text) + "'";
-    column.numbers.push_back(*value);
+    column.add_number(*value);
     return true;
   }
   if (column.declared == Declared::numeric)
@@ -103,12 +103,13 @@ bool RowReader::add(ColumnBuilder& column, const Cell& cell, std::size_t line, s
   return false;
 }
 
-bool RowReader::read(std::size_t begin, std::size_t line, std::size_t limit) {
+bool RowReader::read(std::size_t begin, std::size_t line, std::size_t limit, std::size_t max_rows) {
   Tokenizer tokens(text_, options_.delimiter, source_);
   tokens.seek(begin, line);
   std::vector<Cell> cells;
   std::size_t end = begin;  // after the last row read
   while (tokens.next(cells, limit)) {
+    if (rows_.size() == max_rows) return false;
     const std::size_t row_line = tokens.row_line();
     if (cells.size() != columns.size())
       throw DataError(source_ + ":" + std::to_string(row_line) + ": expected " + std::to_string(columns.size()) +

@@ -32,14 +32,23 @@ struct ColumnBuilder {
   bool keep = true;  // read (a column not in CsvOptions::columns is skipped)
   bool text = false;
   std::vector<double> numbers;
+  // The parallel parse writes numbers straight into the file's column, each
+  // range into its own slice, long enough for every row the range can hold;
+  // `numbers` then stays empty.
+  double* slice = nullptr;
+  std::size_t sliced = 0;
   std::vector<std::int32_t> codes;
   std::unordered_map<std::string, std::int32_t, Hash, std::equal_to<>> index;
   std::vector<std::string> categories;
   std::string first_infinite;  // "file:line:col: 'inf'", refused if the column stays numeric
 
+  void add_number(double value) {
+    if (slice) slice[sliced++] = value;
+    else numbers.push_back(value);
+  }
   void add_missing() {
     if (text) codes.push_back(kMissingCode);
-    else numbers.push_back(std::numeric_limits<double>::quiet_NaN());
+    else add_number(std::numeric_limits<double>::quiet_NaN());
   }
   void add_text(std::string_view s) {
     auto it = index.find(s);
@@ -53,6 +62,8 @@ struct ColumnBuilder {
   void become_text() {
     text = true;
     numbers = {};
+    slice = nullptr;
+    sliced = 0;
   }
   /// The column, dictionary sorted; a DataError for an infinite number in a numeric column.
   Column finish();
@@ -76,8 +87,10 @@ class RowReader {
             const std::string& source);
 
   /// Reads the rows that start in [begin, limit) (begin on line `line`);
-  /// false when the last one runs past `limit` (a cut inside a quoted cell).
-  bool read(std::size_t begin, std::size_t line, std::size_t limit = std::string_view::npos);
+  /// false when the last one runs past `limit` (a cut inside a quoted cell)
+  /// or there are more than `max_rows`.
+  bool read(std::size_t begin, std::size_t line, std::size_t limit = std::string_view::npos,
+            std::size_t max_rows = std::string_view::npos);
   /// Reads the rows again for the columns that are numeric here but text in
   /// the file as a whole.
   void as_text(const std::vector<bool>& text_columns);

@@ -84,6 +84,13 @@ TEST(CsvParallel, CrlfBomBlankLinesAndMissingTokens) {
   expect_same_in_pieces("a;b\n1,5;x\n2;\"y;z\"\n", semicolons);
 }
 
+TEST(CsvParallel, LoneCarriageReturnsEndRowsAsLineFeedsDo) {
+  // Pieces write numbers straight into the file's column, sized by the line
+  // breaks they hold: a lone '\r' is one, and blank lines leave gaps to close.
+  expect_same_in_pieces("a,b\r1,2\r3,4\r\r\r5,6\r7,8");
+  expect_same_in_pieces("a,b\n1,2\r\r3,4\n\n\r\n5,6\n\n\n\n7,8\n\n");
+}
+
 TEST(CsvParallel, ColumnsToReadAndDeclaredTypes) {
   const std::string text = "a,b,c,d\n1,x,2,03\n4,y,5,04\n6,z,,05\n";
   CsvOptions options;
