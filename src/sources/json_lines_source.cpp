@@ -2,11 +2,15 @@
 // the columns. Numbers and booleans (0/1) are numeric, strings categorical,
 // null or a missing key missing; a nested object or array is refused, naming
 // the line and the key. Parsed with simdjson's parse_many, a batch of lines at
-// a time.
+// a time. Blocks are read from the file as they are asked for (a JSON string
+// holds no raw line break, so every '\n' ends a record), so a file of any size
+// is read in bounded memory.
 #include <simdjson.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <unordered_map>
 
 #include "shipml/core/error.hpp"
@@ -24,14 +28,13 @@ constexpr std::size_t kLongestLine = 16 << 20;  // parse_many's batch: no line m
 
 class JsonLinesSource : public DataSource {
  public:
-  explicit JsonLinesSource(SourceSpec spec) : spec_(std::move(spec)) {
-    text_ = read_text(spec_.location);  // plain, .gz or .zst
+  explicit JsonLinesSource(SourceSpec spec) : spec_(std::move(spec)), reader_(open_byte_reader(spec_.location)) {
     for (const auto& n : spec_.read.categorical) declared_[n] = Mode::categorical;
     for (const auto& n : spec_.read.numeric) declared_[n] = Mode::numeric;
   }
 
   Frame read_all() override {
-    Frame frame = parse(text_, 1, false);
+    Frame frame = parse(read_text(spec_.location), 1, false);  // plain, .gz or .zst
     std::vector<std::string> names = frame.names();
     auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
     for (const auto* list : {&spec_.read.categorical, &spec_.read.numeric})
@@ -53,21 +56,23 @@ class JsonLinesSource : public DataSource {
   // Whole lines of about `bytes`. Their columns are fixed by the first block
   // (or spec.read.columns): a key first seen later is not read.
   std::optional<SourceBlock> next_block(std::size_t bytes) override {
-    if (offset_ >= text_.size()) return std::nullopt;
-    std::size_t end = std::min(text_.size(), offset_ + std::max<std::size_t>(bytes, 1));
-    end = text_.find('\n', end == 0 ? 0 : end - 1);
-    end = end == std::string::npos ? text_.size() : end + 1;
-    const std::string_view lines(text_.data() + offset_, end - offset_);
-    const std::size_t first_line = line_;
+    const std::size_t cut = next_cut(std::max<std::size_t>(bytes, 1));
+    if (cut == 0) return std::nullopt;
+    const std::string lines = pending_.substr(0, cut);
+    pending_.erase(0, cut);
+    const std::size_t first_line = line_, first_row = rows_;
     line_ += static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
-    offset_ = end;
-    const std::size_t first_row = rows_;
     Frame frame = parse(lines, first_line, true);
     rows_ += frame.rows();
     auto shared = std::make_shared<Frame>(std::move(frame));
-    return SourceBlock{first_row, [shared] { return *shared; }};
+    return SourceBlock{first_row, [shared] { return *shared; }, lines.size()};
   }
 
+  std::size_t size() const override {
+    std::error_code error;
+    const auto size = std::filesystem::file_size(spec_.location, error);
+    return reader_->compression() == Compression::none && !error ? static_cast<std::size_t>(size) : 0;
+  }
   std::string describe() const override { return spec_.location; }
   nlohmann::json record() const override { return {{"kind", "jsonl"}, {"location", spec_.location}}; }
 
@@ -174,12 +179,33 @@ class JsonLinesSource : public DataSource {
     b.add_number(number, text);
   }
 
+  // Where the next block ends: after the first line break at or beyond
+  // `bytes` (a long line makes a long block), or at the end of the file.
+  std::size_t next_cut(std::size_t bytes) {
+    std::size_t searched = 0;  // pending_[0, searched) holds no break at or beyond bytes - 1
+    for (;;) {
+      const std::size_t from = std::max(searched, bytes - 1);
+      if (from < pending_.size())
+        if (const void* found = std::memchr(pending_.data() + from, '\n', pending_.size() - from))
+          return static_cast<std::size_t>(static_cast<const char*>(found) - pending_.data()) + 1;
+      searched = std::max(searched, pending_.size());
+      if (eof_) return pending_.size();
+      const std::size_t had = pending_.size();
+      pending_.resize(had + std::max<std::size_t>(bytes > had ? bytes - had : 0, 1 << 16));
+      const std::size_t got = reader_->read(pending_.data() + had, pending_.size() - had);
+      pending_.resize(had + got);
+      eof_ = got == 0;
+    }
+  }
+
   SourceSpec spec_;
-  std::string text_;
+  std::unique_ptr<ByteReader> reader_;  // for blocks
+  std::string pending_;                 // read, not yet handed out in a block
+  bool eof_ = false;
   std::unordered_map<std::string, Mode> declared_;
   simdjson::dom::parser parser_;
   std::optional<std::vector<std::string>> fixed_columns_;  // of every block, once the first has them
-  std::size_t offset_ = 0, line_ = 1, rows_ = 0;
+  std::size_t line_ = 1, rows_ = 0;                        // of pending_[0]
 };
 
 }  // namespace

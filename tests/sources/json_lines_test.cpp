@@ -1,5 +1,6 @@
 // JSON lines files as sources: keys as columns, JSON types as shipml's, and
 // errors that name the line.
+#include "shipml/io/byte_stream.hpp"
 #include "sources/sql_fixture.hpp"
 
 namespace shipml::test {
@@ -73,6 +74,45 @@ TEST(JsonLines, BlocksAreWholeLinesWithTheFirstBlocksColumns) {
     rows += f.rows();
   }
   EXPECT_EQ(rows, 500u);
+}
+
+TEST(JsonLines, BlocksStreamFromCompressedFilesAndCountLinesAcrossBlocks) {
+  // Blocks are read from the file as they are asked for: they cover the file
+  // once, in order, end where a line ends, and errors name the file's line.
+  TempDir tmp;
+  std::string text;
+  for (int i = 0; i < 400; ++i) text += "{\"i\": " + std::to_string(i) + "}\n";
+  text += "{\"i\": 400}";  // no final line break
+  CsvOptions read;
+  read.numeric = {"i"};  // blocks read undeclared keys as text
+  for (const char* name : {"d.jsonl", "d.jsonl.gz", "d.jsonl.zst"}) {
+    AtomicFileWriter out(tmp.file(name), compression_for(name));
+    out.write(text);
+    out.commit();
+    auto source = open_source(SourceSpec{tmp.file(name), "", "", read});
+    std::size_t rows = 0, bytes = 0;
+    while (auto block = source->next_block(700)) {
+      const Frame f = block->decode();
+      if (rows + f.rows() < 401) {
+        EXPECT_GE(block->bytes, 700u) << name;  // all but the last
+      }
+      EXPECT_LE(block->bytes, 700u + 20) << name;  // to the end of the line at 700 bytes
+      EXPECT_EQ(f.column("i").values()[0], static_cast<double>(rows)) << name;
+      rows += f.rows();
+      bytes += block->bytes;
+      if (rows == 401) break;
+    }
+    EXPECT_EQ(rows, 401u) << name;
+    EXPECT_EQ(bytes, text.size()) << name;
+  }
+  std::string bad = text.substr(0, text.rfind('\n') + 1) + "{\"i\": [1]}\n";
+  write_file_atomic(tmp.file("bad.jsonl"), bad);
+  auto source = open_source(SourceSpec{tmp.file("bad.jsonl"), "", "", {}});
+  const std::string error = error_of([&] {
+    while (source->next_block(700)) {
+    }
+  });
+  EXPECT_NE(error.find("bad.jsonl:401: key 'i' holds an array"), std::string::npos) << error;
 }
 
 }  // namespace
