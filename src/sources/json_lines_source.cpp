@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "shipml/core/error.hpp"
@@ -26,15 +28,142 @@ using Mode = ColumnBuilder::Mode;
 
 constexpr std::size_t kLongestLine = 16 << 20;  // parse_many's batch: no line may be longer
 
+void put(ColumnBuilder& b, simdjson::dom::element value, const std::string& where, const std::string& key) {
+  using simdjson::dom::element_type;
+  std::string text;
+  double number = 0;
+  switch (value.type()) {
+    case element_type::NULL_VALUE: return b.add_missing();
+    case element_type::OBJECT:
+    case element_type::ARRAY:
+      throw DataError(where + ": key '" + key + "' holds " +
+                      (value.type() == element_type::OBJECT ? "an object" : "an array") +
+                      "; shipml reads flat objects only (flatten it first)");
+    case element_type::BOOL: {
+      const bool truth = value.get_bool().value_unsafe();  // the type is known: no error to check
+      number = truth ? 1 : 0;
+      text = truth ? "true" : "false";
+      break;
+    }
+    case element_type::INT64: {
+      const std::int64_t n = value.get_int64().value_unsafe();
+      number = static_cast<double>(n);
+      text = std::to_string(n);
+      break;
+    }
+    case element_type::UINT64: {
+      const std::uint64_t n = value.get_uint64().value_unsafe();
+      number = static_cast<double>(n);
+      text = std::to_string(n);
+      break;
+    }
+    case element_type::DOUBLE:
+      number = value.get_double().value_unsafe();
+      text = format_number(number);
+      break;
+    case element_type::STRING: {
+      const std::string_view s = value.get_string().value_unsafe();
+      if (b.mode() != Mode::numeric) return b.add_text(s);
+      const auto parsed = parse_number(s);
+      if (!parsed || std::isinf(*parsed))
+        throw DataError(where + ": key '" + key + "' is declared numeric, but '" + std::string(s.substr(0, 40)) +
+                        "' is not a finite number");
+      if (std::isnan(*parsed)) return b.add_missing();
+      return b.add_number(*parsed, s);
+    }
+    default: throw DataError(where + ": key '" + key + "' holds a value shipml cannot read");
+  }
+  b.add_number(number, text);
+}
+
+// The rows in whole lines: one per line with anything but JSON's whitespace.
+std::size_t rows_in(std::string_view lines) {
+  std::size_t rows = 0;
+  bool content = false;
+  for (const char c : lines) {
+    if (c == '\n') {
+      rows += content;
+      content = false;
+    } else {
+      content = content || (c != ' ' && c != '\t' && c != '\r');
+    }
+  }
+  return rows + content;
+}
+
+// What lines are read with: the file (for errors), declared types, and for
+// blocks after the first, the first block's columns.
+struct LinesPlan {
+  std::string location;
+  std::unordered_map<std::string, Mode> declared;
+  std::optional<std::vector<std::string>> columns;  // only these keys, in this order
+};
+
+// The rows of whole lines (the first on `first_line`). `blocks`: a column
+// not declared is categorical (every block must type it alike).
+Frame parse_lines(std::string_view text, std::size_t first_line, const LinesPlan& plan, bool blocks,
+                  simdjson::dom::parser& parser) {
+  std::vector<ColumnBuilder> builders;
+  std::unordered_map<std::string, std::size_t> slot;
+  auto add_column = [&](const std::string& key, std::size_t rows_before) {
+    auto it = plan.declared.find(key);
+    const Mode mode = it != plan.declared.end() ? it->second : blocks ? Mode::categorical : Mode::inferred;
+    builders.emplace_back(key, mode);
+    for (std::size_t i = 0; i < rows_before; ++i) builders.back().add_missing();
+    slot[key] = builders.size() - 1;
+  };
+  const bool fixed = plan.columns.has_value();
+  if (fixed)
+    for (const auto& key : *plan.columns) add_column(key, 0);
+
+  simdjson::padded_string padded(text);
+  simdjson::dom::document_stream docs;
+  if (auto error = parser.parse_many(padded, kLongestLine).get(docs))
+    throw DataError(plan.location + ":" + std::to_string(first_line) + ": " + simdjson::error_message(error));
+  std::size_t rows = 0, line = first_line, counted_to = 0;
+  for (auto it = docs.begin(); it != docs.end(); ++it) {
+    const std::size_t at = it.current_index();
+    const auto breaks = static_cast<std::size_t>(std::count(text.begin() + counted_to, text.begin() + at, '\n'));
+    line += breaks;
+    counted_to = at;
+    const std::string where = plan.location + ":" + std::to_string(line);
+    if (rows > 0 && breaks == 0) throw DataError(where + ": a second JSON value on the line (one object per line)");
+    simdjson::dom::element doc;
+    if (auto error = (*it).get(doc)) throw DataError(where + ": invalid JSON: " + simdjson::error_message(error));
+    simdjson::dom::object object;
+    if (doc.get_object().get(object)) throw DataError(where + ": not a JSON object (one object per line)");
+    for (auto [key_view, value] : object) {
+      const std::string key(key_view);
+      auto found = slot.find(key);
+      if (found == slot.end()) {
+        if (fixed) continue;
+        add_column(key, rows);
+        found = slot.find(key);
+      }
+      ColumnBuilder& b = builders[found->second];
+      if (b.size() > rows) throw DataError(where + ": key '" + key + "' appears twice");
+      put(b, value, where, key);
+    }
+    ++rows;
+    for (auto& b : builders)
+      if (b.size() < rows) b.add_missing();
+  }
+  std::vector<Column> columns;
+  for (auto& b : builders) columns.push_back(b.finish());
+  return Frame(std::move(columns));
+}
+
 class JsonLinesSource : public DataSource {
  public:
   explicit JsonLinesSource(SourceSpec spec) : spec_(std::move(spec)), reader_(open_byte_reader(spec_.location)) {
-    for (const auto& n : spec_.read.categorical) declared_[n] = Mode::categorical;
-    for (const auto& n : spec_.read.numeric) declared_[n] = Mode::numeric;
+    plan_.location = spec_.location;
+    for (const auto& n : spec_.read.categorical) plan_.declared[n] = Mode::categorical;
+    for (const auto& n : spec_.read.numeric) plan_.declared[n] = Mode::numeric;
   }
 
   Frame read_all() override {
-    Frame frame = parse(read_text(spec_.location), 1, false);  // plain, .gz or .zst
+    simdjson::dom::parser parser;
+    Frame frame = parse_lines(read_text(spec_.location), 1, plan_, false, parser);  // plain, .gz or .zst
     std::vector<std::string> names = frame.names();
     auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
     for (const auto* list : {&spec_.read.categorical, &spec_.read.numeric})
@@ -54,18 +183,32 @@ class JsonLinesSource : public DataSource {
   }
 
   // Whole lines of about `bytes`. Their columns are fixed by the first block
-  // (or spec.read.columns): a key first seen later is not read.
+  // (or spec.read.columns): a key first seen later is not read. The first
+  // block is parsed here, to learn them; the others on the decoding thread.
   std::optional<SourceBlock> next_block(std::size_t bytes) override {
     const std::size_t cut = next_cut(std::max<std::size_t>(bytes, 1));
     if (cut == 0) return std::nullopt;
-    const std::string lines = pending_.substr(0, cut);
+    auto lines = std::make_shared<const std::string>(pending_, 0, cut);
     pending_.erase(0, cut);
     const std::size_t first_line = line_, first_row = rows_;
-    line_ += static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
-    Frame frame = parse(lines, first_line, true);
-    rows_ += frame.rows();
-    auto shared = std::make_shared<Frame>(std::move(frame));
-    return SourceBlock{first_row, [shared] { return *shared; }, lines.size()};
+    line_ += static_cast<std::size_t>(std::count(lines->begin(), lines->end(), '\n'));
+    if (!blocks_) {
+      if (!spec_.read.columns.empty()) plan_.columns = spec_.read.columns;
+      simdjson::dom::parser parser;
+      auto first = std::make_shared<const Frame>(parse_lines(*lines, first_line, plan_, true, parser));
+      plan_.columns = first->names();
+      blocks_ = std::make_shared<const LinesPlan>(plan_);
+      rows_ += first->rows();
+      return SourceBlock{first_row, [first] { return *first; }, lines->size()};
+    }
+    // Rows are counted by line here, without parsing: a blank line holds none.
+    rows_ += rows_in(*lines);
+    return SourceBlock{first_row,
+                       [plan = blocks_, lines, first_line] {
+                         thread_local simdjson::dom::parser parser;
+                         return parse_lines(*lines, first_line, *plan, true, parser);
+                       },
+                       lines->size()};
   }
 
   std::size_t size() const override {
@@ -77,108 +220,6 @@ class JsonLinesSource : public DataSource {
   nlohmann::json record() const override { return {{"kind", "jsonl"}, {"location", spec_.location}}; }
 
  private:
-  Frame parse(std::string_view text, std::size_t first_line, bool blocks) {
-    std::vector<ColumnBuilder> builders;
-    std::unordered_map<std::string, std::size_t> slot;
-    auto add_column = [&](const std::string& key, std::size_t rows_before) {
-      auto it = declared_.find(key);
-      const Mode mode = it != declared_.end() ? it->second : blocks ? Mode::categorical : Mode::inferred;
-      builders.emplace_back(key, mode);
-      for (std::size_t i = 0; i < rows_before; ++i) builders.back().add_missing();
-      slot[key] = builders.size() - 1;
-    };
-    const bool fixed = blocks && (fixed_columns_ || !spec_.read.columns.empty());
-    if (blocks && !spec_.read.columns.empty() && !fixed_columns_) fixed_columns_ = spec_.read.columns;
-    if (fixed)
-      for (const auto& key : *fixed_columns_) add_column(key, 0);
-
-    simdjson::padded_string padded(text);
-    simdjson::dom::document_stream docs;
-    if (auto error = parser_.parse_many(padded, kLongestLine).get(docs))
-      throw DataError(spec_.location + ":" + std::to_string(first_line) + ": " + simdjson::error_message(error));
-    std::size_t rows = 0, line = first_line, counted_to = 0;
-    for (auto it = docs.begin(); it != docs.end(); ++it) {
-      const std::size_t at = it.current_index();
-      line += static_cast<std::size_t>(std::count(text.begin() + counted_to, text.begin() + at, '\n'));
-      counted_to = at;
-      const std::string where = spec_.location + ":" + std::to_string(line);
-      simdjson::dom::element doc;
-      if (auto error = (*it).get(doc)) throw DataError(where + ": invalid JSON: " + simdjson::error_message(error));
-      simdjson::dom::object object;
-      if (doc.get_object().get(object)) throw DataError(where + ": not a JSON object (one object per line)");
-      for (auto [key_view, value] : object) {
-        const std::string key(key_view);
-        auto found = slot.find(key);
-        if (found == slot.end()) {
-          if (fixed) continue;
-          add_column(key, rows);
-          found = slot.find(key);
-        }
-        ColumnBuilder& b = builders[found->second];
-        if (b.size() > rows) throw DataError(where + ": key '" + key + "' appears twice");
-        put(b, value, where, key);
-      }
-      ++rows;
-      for (auto& b : builders)
-        if (b.size() < rows) b.add_missing();
-    }
-    if (blocks && !fixed_columns_) {
-      fixed_columns_.emplace();
-      for (const auto& b : builders) fixed_columns_->push_back(b.name());
-    }
-    std::vector<Column> columns;
-    for (auto& b : builders) columns.push_back(b.finish());
-    return Frame(std::move(columns));
-  }
-
-  void put(ColumnBuilder& b, simdjson::dom::element value, const std::string& where, const std::string& key) {
-    using simdjson::dom::element_type;
-    std::string text;
-    double number = 0;
-    switch (value.type()) {
-      case element_type::NULL_VALUE: return b.add_missing();
-      case element_type::OBJECT:
-      case element_type::ARRAY:
-        throw DataError(where + ": key '" + key + "' holds " +
-                        (value.type() == element_type::OBJECT ? "an object" : "an array") +
-                        "; shipml reads flat objects only (flatten it first)");
-      case element_type::BOOL: {
-        const bool truth = value.get_bool().value_unsafe();  // the type is known: no error to check
-        number = truth ? 1 : 0;
-        text = truth ? "true" : "false";
-        break;
-      }
-      case element_type::INT64: {
-        const std::int64_t n = value.get_int64().value_unsafe();
-        number = static_cast<double>(n);
-        text = std::to_string(n);
-        break;
-      }
-      case element_type::UINT64: {
-        const std::uint64_t n = value.get_uint64().value_unsafe();
-        number = static_cast<double>(n);
-        text = std::to_string(n);
-        break;
-      }
-      case element_type::DOUBLE:
-        number = value.get_double().value_unsafe();
-        text = format_number(number);
-        break;
-      case element_type::STRING: {
-        const std::string_view s = value.get_string().value_unsafe();
-        if (b.mode() != Mode::numeric) return b.add_text(s);
-        const auto parsed = parse_number(s);
-        if (!parsed || std::isinf(*parsed))
-          throw DataError(where + ": key '" + key + "' is declared numeric, but '" + std::string(s.substr(0, 40)) +
-                          "' is not a finite number");
-        if (std::isnan(*parsed)) return b.add_missing();
-        return b.add_number(*parsed, s);
-      }
-      default: throw DataError(where + ": key '" + key + "' holds a value shipml cannot read");
-    }
-    b.add_number(number, text);
-  }
-
   // Where the next block ends: after the first line break at or beyond
   // `bytes` (a long line makes a long block), or at the end of the file.
   std::size_t next_cut(std::size_t bytes) {
@@ -202,10 +243,9 @@ class JsonLinesSource : public DataSource {
   std::unique_ptr<ByteReader> reader_;  // for blocks
   std::string pending_;                 // read, not yet handed out in a block
   bool eof_ = false;
-  std::unordered_map<std::string, Mode> declared_;
-  simdjson::dom::parser parser_;
-  std::optional<std::vector<std::string>> fixed_columns_;  // of every block, once the first has them
-  std::size_t line_ = 1, rows_ = 0;                        // of pending_[0]
+  LinesPlan plan_;                           // the columns are set by the first block
+  std::shared_ptr<const LinesPlan> blocks_;  // of every block after the first
+  std::size_t line_ = 1, rows_ = 0;          // of pending_[0]
 };
 
 }  // namespace

@@ -81,7 +81,7 @@ TEST(JsonLines, BlocksStreamFromCompressedFilesAndCountLinesAcrossBlocks) {
   // once, in order, end where a line ends, and errors name the file's line.
   TempDir tmp;
   std::string text;
-  for (int i = 0; i < 400; ++i) text += "{\"i\": " + std::to_string(i) + "}\n";
+  for (int i = 0; i < 400; ++i) text += (i == 200 ? "\n \t\n{\"i\": " : "{\"i\": ") + std::to_string(i) + "}\n";
   text += "{\"i\": 400}";  // no final line break
   CsvOptions read;
   read.numeric = {"i"};  // blocks read undeclared keys as text
@@ -109,10 +109,11 @@ TEST(JsonLines, BlocksStreamFromCompressedFilesAndCountLinesAcrossBlocks) {
   write_file_atomic(tmp.file("bad.jsonl"), bad);
   auto source = open_source(SourceSpec{tmp.file("bad.jsonl"), "", "", {}});
   const std::string error = error_of([&] {
-    while (source->next_block(700)) {
-    }
+    while (auto block = source->next_block(700)) block->decode();
   });
-  EXPECT_NE(error.find("bad.jsonl:401: key 'i' holds an array"), std::string::npos) << error;
+  EXPECT_NE(error.find("bad.jsonl:403: key 'i' holds an array"), std::string::npos) << error;
+  const std::string two = error_of([&] { read_lines(tmp, "{\"i\": 1}\n{\"i\": 2} {\"i\": 3}\n"); });
+  EXPECT_NE(two.find("d.jsonl:2: a second JSON value on the line"), std::string::npos) << two;
 }
 
 }  // namespace
