@@ -118,7 +118,9 @@ Frame parse_lines(std::string_view text, std::size_t first_line, const LinesPlan
 
   simdjson::padded_string padded(text);
   simdjson::dom::document_stream docs;
-  if (auto error = parser.parse_many(padded, kLongestLine).get(docs))
+  // The parser's memory grows with the batch: no larger than the text (a block).
+  const std::size_t batch = std::min(text.size(), kLongestLine);
+  if (auto error = parser.parse_many(padded, batch).get(docs))
     throw DataError(plan.location + ":" + std::to_string(first_line) + ": " + simdjson::error_message(error));
   std::size_t rows = 0, line = first_line, counted_to = 0;
   for (auto it = docs.begin(); it != docs.end(); ++it) {

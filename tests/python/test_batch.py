@@ -70,16 +70,24 @@ def test_bad_input_leaves_no_output(churn_model, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("prlimit") is None, reason="prlimit (util-linux) is not installed")
-def test_a_file_larger_than_the_memory_limit_scores_with_the_in_memory_predictions(churn_model, tmp_path):
-    # churn.csv's 5,000 rows 700 times over: 3.5M rows, about 350 MB, scored by a
-    # process whose address space (every mapping, not only what it touches) is
-    # limited to 300 MB, so the file cannot be held in memory.
-    repeats, limit = 700, 300 << 20
-    header, *rows = open(data_path("churn.csv")).read().splitlines(keepends=True)
-    big = tmp_path / "big.csv"
+@pytest.mark.parametrize("form", ["csv", "jsonl"])
+def test_a_file_larger_than_the_memory_limit_scores_with_the_in_memory_predictions(churn_model, tmp_path, form):
+    # churn's 5,000 rows, as CSV or JSON lines, repeated to a file a fifth
+    # larger than 300 MB, scored by a process whose address space (every
+    # mapping, not only what it touches) is limited to 300 MB, so the file
+    # cannot be held in memory.
+    limit = 300 << 20
+    source = data_path("churn.csv")
+    if form == "jsonl":
+        source = tmp_path / "churn.jsonl"
+        cli("copy", "--data", data_path("churn.csv"), "--out", str(source))
+    lines = open(source).read().splitlines(keepends=True)
+    header, rows = (lines[0], lines[1:]) if form == "csv" else ("", lines)
+    block = "".join(rows)
+    repeats = limit * 6 // 5 // len(block) + 1
+    big = tmp_path / f"big.{form}"
     with open(big, "w") as f:
         f.write(header)
-        block = "".join(rows)
         for _ in range(repeats):
             f.write(block)
     assert big.stat().st_size > limit
