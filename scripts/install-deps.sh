@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything shipml needs to build, test and benchmark, from Debian 12
-# packages only. Idempotent: a no-op (no apt-get at all) when everything is present.
+# Installs everything shipml needs to build, test and benchmark: Debian 12
+# packages, and playwright-core from the npm registry for the browser tests.
+# Idempotent: a no-op (no apt-get, no npm) when everything is present.
 set -euo pipefail
 
 packages=(
@@ -28,13 +29,26 @@ packages=(
   wrk nginx-light python3-fastapi python3-uvicorn   # the serving load benchmark and its peers
 )
 
+# Node.js runs the browser tests; a machine that has npm already (from Debian
+# or from elsewhere) keeps its own.
+command -v npm >/dev/null || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-echo "install-deps: installing ${missing[*]}" >&2
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# playwright-core for the browser tests of `shipml ui`, from the npm registry,
+# pinned by tests/ui/package-lock.json. It downloads no browser: the tests run
+# Debian's chromium.
+ui_tests="$(cd "$(dirname "$0")/../tests/ui" && pwd)"
+if [ ! -f "$ui_tests/node_modules/playwright-core/package.json" ]; then
+  echo "install-deps: npm ci in tests/ui (playwright-core)" >&2
+  (cd "$ui_tests" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -276,6 +276,13 @@ void add_inspect(CLI::App& app) {
 
 }  // namespace
 
+std::string read_token(const std::string& path) {
+  std::string token = read_file(path);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) throw UsageError("--token-file " + path + " is empty");
+  return token;
+}
+
 void add_commands(CLI::App& app) {
   add_estimators(app);
   add_metrics(app);
@@ -288,6 +295,7 @@ void add_commands(CLI::App& app) {
   add_inspect(app);
   add_signing(app);
   add_serve(app);
+  add_ui(app);
   add_runs(app);
   add_registry(app);
   add_experiments(app);

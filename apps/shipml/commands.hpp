@@ -17,6 +17,10 @@ void add_predict(CLI::App& app);
 void add_copy(CLI::App& app);
 /// `shipml serve` (in serve_command.cpp).
 void add_serve(CLI::App& app);
+/// `shipml ui` (in ui_command.cpp).
+void add_ui(CLI::App& app);
+/// The secret in a --token-file, without its final line break; a UsageError when empty.
+std::string read_token(const std::string& path);
 // sign and verify: signatures on model files.
 void add_signing(CLI::App& app);
 /// `shipml runs ...` (in runs_command.cpp).

@@ -54,13 +54,6 @@ double parse_duration(const std::string& text, const std::string& flag) {
   return value * scale;
 }
 
-std::string read_token(const std::string& path) {
-  std::string token = read_file(path);
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (token.empty()) throw UsageError("--token-file " + path + " is empty");
-  return token;
-}
-
 // The flags of `shipml serve`.
 struct ServeArgs {
   std::vector<std::string> models;

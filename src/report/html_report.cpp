@@ -8,39 +8,11 @@
 
 #include "shipml/io/file.hpp"
 #include "shipml/plot/charts.hpp"
+#include "shipml/report/html.hpp"
 #include "shipml/report/report.hpp"
 
 namespace shipml {
 namespace {
-
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string number(double v) {
-  if (!std::isfinite(v)) return "–";
-  char buf[32];
-  if (v != 0 && (std::abs(v) >= 1e5 || std::abs(v) < 1e-3)) std::snprintf(buf, sizeof buf, "%.4g", v);
-  else std::snprintf(buf, sizeof buf, "%.4f", v);
-  return buf;
-}
-
-std::string json_text(const nlohmann::json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number()) return number(v.get<double>());
-  if (v.is_null()) return "–";
-  return v.dump();
-}
 
 std::string inline_svg(const Chart& chart, std::size_t index) {
   return render_inline_svg(chart, "c" + std::to_string(index) + "-");
@@ -48,15 +20,15 @@ std::string inline_svg(const Chart& chart, std::size_t index) {
 
 class Page {
  public:
-  void heading(const std::string& text) { html_ << "<h2>" << escape(text) << "</h2>\n"; }
+  void heading(const std::string& text) { html_ << "<h2>" << html_escape(text) << "</h2>\n"; }
   void table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
              const std::string& css = "") {
     html_ << "<table" << (css.empty() ? "" : " class=\"" + css + "\"") << "><thead><tr>";
-    for (const auto& h : header) html_ << "<th>" << escape(h) << "</th>";
+    for (const auto& h : header) html_ << "<th>" << html_escape(h) << "</th>";
     html_ << "</tr></thead><tbody>\n";
     for (const auto& r : rows) {
       html_ << "<tr>";
-      for (const auto& cell : r) html_ << "<td>" << escape(cell) << "</td>";
+      for (const auto& cell : r) html_ << "<td>" << html_escape(cell) << "</td>";
       html_ << "</tr>\n";
     }
     html_ << "</tbody></table>\n";
@@ -86,20 +58,20 @@ void metrics_section(Page& page, const RunRecord& run) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& [name, value] : run.metrics) {
     if (name.ends_with("_std") && run.metrics.count(name.substr(0, name.size() - 4))) continue;
-    std::vector<std::string> row{name, number(value)};
+    std::vector<std::string> row{name, format_value(value)};
     const auto sd = run.metrics.find(name + "_std");
-    row.push_back(sd == run.metrics.end() ? "" : "± " + number(sd->second));
+    row.push_back(sd == run.metrics.end() ? "" : "± " + format_value(sd->second));
     std::string folds;
     if (const auto steps = run.metric_steps.find(name); steps != run.metric_steps.end() && steps->second.size() <= 20)
-      for (double v : steps->second) folds += (folds.empty() ? "" : "  ") + number(v);
+      for (double v : steps->second) folds += (folds.empty() ? "" : "  ") + format_value(v);
     row.push_back(folds);
     rows.push_back(row);
   }
   if (rows.empty()) return;
   page.heading("Metrics");
   if (run.info.contains("validation"))
-    page.raw() << "<p class=\"meta\">" << escape(json_text(run.info["validation"].value("method", nlohmann::json(""))))
-               << "</p>\n";
+    page.raw() << "<p class=\"meta\">"
+               << html_escape(json_value_text(run.info["validation"].value("method", nlohmann::json("")))) << "</p>\n";
   page.table({"metric", "value", "std", "per fold (or step)"}, rows);
 }
 
@@ -115,11 +87,11 @@ void results_section(Page& page, const RunRecord& run) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& e : board["entries"]) {
       const auto& m = e["metrics"][metric];
-      rows.push_back(
-          {json_text(e["rank"]), json_text(e["estimator"]), json_text(m["mean"]), "± " + json_text(m["std"])});
+      rows.push_back({json_value_text(e["rank"]), json_value_text(e["estimator"]), json_value_text(m["mean"]),
+                      "± " + json_value_text(m["std"])});
     }
-    page.raw() << "<p class=\"meta\">" << escape(board.value("validation", "")) << ", ranked by " << escape(metric)
-               << "</p>\n";
+    page.raw() << "<p class=\"meta\">" << html_escape(board.value("validation", "")) << ", ranked by "
+               << html_escape(metric) << "</p>\n";
     page.table({"rank", "estimator", metric + " mean", "std"}, rows);
   }
   if (const auto search = read_json("search.json"); search.is_object()) {
@@ -129,13 +101,15 @@ void results_section(Page& page, const RunRecord& run) {
     for (const auto& c : search["candidates"]) {
       if (rows.size() == 25) break;
       std::string params;
-      for (const auto& [k, v] : c["searched"].items()) params += (params.empty() ? "" : "  ") + k + "=" + json_text(v);
+      for (const auto& [k, v] : c["searched"].items())
+        params += (params.empty() ? "" : "  ") + k + "=" + json_value_text(v);
       const auto& m = c["metrics"][metric];
-      rows.push_back({json_text(c["rank"]), params, c.value("finished", false) ? json_text(m["mean"]) : "not finished",
-                      c.value("finished", false) ? "± " + json_text(m["std"]) : ""});
+      rows.push_back({json_value_text(c["rank"]), params,
+                      c.value("finished", false) ? json_value_text(m["mean"]) : "not finished",
+                      c.value("finished", false) ? "± " + json_value_text(m["std"]) : ""});
     }
     page.raw() << "<p class=\"meta\">" << search["candidates"].size() << " candidates, "
-               << escape(search.value("validation", ""))
+               << html_escape(search.value("validation", ""))
                << (search["candidates"].size() > 25 ? "; the best 25 shown" : "") << "</p>\n";
     page.table({"rank", "parameters", metric + " mean", "std"}, rows);
   }
@@ -145,15 +119,16 @@ void data_section(Page& page, const RunRecord& run, const HeldOutPredictions* pr
   if (!run.info.contains("data")) return;
   const auto& d = run.info["data"];
   page.heading("Data");
-  std::vector<std::vector<std::string>> rows = {{"source", json_text(d.value("source", nlohmann::json("")))},
-                                                {"rows", json_text(d.value("rows", nlohmann::json()))},
-                                                {"columns", json_text(d.value("columns", nlohmann::json()))},
-                                                {"target", json_text(d.value("target", nlohmann::json("")))},
-                                                {"fingerprint", json_text(d.value("fingerprint", nlohmann::json("")))}};
+  std::vector<std::vector<std::string>> rows = {
+      {"source", json_value_text(d.value("source", nlohmann::json("")))},
+      {"rows", json_value_text(d.value("rows", nlohmann::json()))},
+      {"columns", json_value_text(d.value("columns", nlohmann::json()))},
+      {"target", json_value_text(d.value("target", nlohmann::json("")))},
+      {"fingerprint", json_value_text(d.value("fingerprint", nlohmann::json("")))}};
   std::string missing;
   if (d.contains("missing"))
     for (const auto& [col, n] : d["missing"].items())
-      missing += (missing.empty() ? "" : ", ") + col + " " + json_text(n);
+      missing += (missing.empty() ? "" : ", ") + col + " " + json_value_text(n);
   rows.push_back({"missing values", missing.empty() ? "none" : missing});
   if (predictions && predictions->evaluation.task == Task::classification) {
     std::vector<double> counts(predictions->classes.size(), 0);
@@ -180,7 +155,7 @@ void schema_section(Page& page, const RunRecord& run) {
       for (std::size_t i = 0; i < c.size() && i < 8; ++i) cats += (i ? ", " : "") + c[i].get<std::string>();
       if (c.size() > 8) cats += ", … " + std::to_string(c.size() - 8) + " more";
     }
-    rows.push_back({json_text(f["name"]), json_text(f["type"]), cats});
+    rows.push_back({json_value_text(f["name"]), json_value_text(f["type"]), cats});
   }
   page.table({"column", "type", "categories"}, rows);
 }
@@ -195,15 +170,15 @@ void explanations_section(Page& page, const ReportExplanations& e) {
   if (e.model && e.data.find(top))
     charts.emplace_back("pdp", partial_dependence_chart(partial_dependence(*e.model, e.data, top)));
   page.heading("Explanations");
-  page.raw() << "<p class=\"meta\">" << escape(e.contributions.method) << " contributions of "
+  page.raw() << "<p class=\"meta\">" << html_escape(e.contributions.method) << " contributions of "
              << e.contributions.values.front().rows() << " rows"
-             << (charts.size() > 1 ? "; the partial dependence of the column that contributes most, " + escape(top)
+             << (charts.size() > 1 ? "; the partial dependence of the column that contributes most, " + html_escape(top)
                                    : "")
              << "</p>\n<div class=\"charts\">\n";
   for (std::size_t i = 0; i < charts.size(); ++i)
     page.raw() << "<figure id=\"chart-" << charts[i].first << "\">"
                << render_inline_svg(charts[i].second, "e" + std::to_string(i) + "-") << "<figcaption>"
-               << escape(charts[i].first) << "</figcaption></figure>\n";
+               << html_escape(charts[i].first) << "</figcaption></figure>\n";
   page.raw() << "</div>\n";
 }
 
@@ -212,17 +187,17 @@ void explanations_section(Page& page, const ReportExplanations& e) {
 std::string html_report(const RunRecord& run, const ReportExplanations* explanations) {
   Page page;
   const std::string title = run.kind + " run " + run.id.substr(0, 8);
-  page.raw() << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" << escape(title)
+  page.raw() << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" << html_escape(title)
              << " · shipml</title>\n<style>" << kStyle << "</style></head>\n<body><main>\n";
-  page.raw() << "<h1>" << escape(title) << " <span class=\"status " << escape(run.status) << "\">" << escape(run.status)
-             << "</span></h1>\n";
-  page.raw() << "<p class=\"meta\">experiment " << escape(run.experiment) << " · started " << escape(run.start_time)
-             << " · " << number(run.duration_seconds) << " s";
-  if (run.params.count("estimator")) page.raw() << " · " << escape(run.params.at("estimator"));
+  page.raw() << "<h1>" << html_escape(title) << " <span class=\"status " << html_escape(run.status) << "\">"
+             << html_escape(run.status) << "</span></h1>\n";
+  page.raw() << "<p class=\"meta\">experiment " << html_escape(run.experiment) << " · started "
+             << html_escape(run.start_time) << " · " << format_value(run.duration_seconds) << " s";
+  if (run.params.count("estimator")) page.raw() << " · " << html_escape(run.params.at("estimator"));
   page.raw() << "</p>\n";
   if (run.info.contains("command"))
-    page.raw() << "<p class=\"meta\"><code>" << escape(json_text(run.info["command"])) << "</code></p>\n";
-  if (!run.error.empty()) page.raw() << "<p class=\"meta\">error: " << escape(run.error) << "</p>\n";
+    page.raw() << "<p class=\"meta\"><code>" << html_escape(json_value_text(run.info["command"])) << "</code></p>\n";
+  if (!run.error.empty()) page.raw() << "<p class=\"meta\">error: " << html_escape(run.error) << "</p>\n";
 
   metrics_section(page, run);
   results_section(page, run);
@@ -235,7 +210,7 @@ std::string html_report(const RunRecord& run, const ReportExplanations* explanat
     page.raw() << "<div class=\"charts\">\n";
     for (std::size_t i = 0; i < charts.size(); ++i)
       page.raw() << "<figure id=\"chart-" << charts[i].first << "\">" << inline_svg(charts[i].second, i)
-                 << "<figcaption>" << escape(charts[i].first) << "</figcaption></figure>\n";
+                 << "<figcaption>" << html_escape(charts[i].first) << "</figcaption></figure>\n";
     page.raw() << "</div>\n";
   }
   if (explanations) explanations_section(page, *explanations);
@@ -250,7 +225,7 @@ std::string html_report(const RunRecord& run, const ReportExplanations* explanat
   page.heading("Environment");
   std::vector<std::vector<std::string>> env;
   for (const char* key : {"user", "host", "working_directory", "git_commit", "shipml_version"})
-    if (run.info.contains(key)) env.push_back({key, json_text(run.info[key])});
+    if (run.info.contains(key)) env.push_back({key, json_value_text(run.info[key])});
   for (const auto& [name, path] : run.artifacts) env.push_back({"artifact " + name, path});
   page.table({"", ""}, env);
   page.raw() << "<p class=\"meta\">Written by shipml " << SHIPML_VERSION << ".</p>\n</main></body></html>\n";

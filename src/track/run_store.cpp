@@ -10,10 +10,10 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <random>
 
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/core/random.hpp"
 #include "shipml/io/data_source.hpp"
 #include "shipml/io/file.hpp"
 #include "sources/sql.hpp"
@@ -40,19 +40,6 @@ const std::vector<std::string> kMigrations = {
          source_run TEXT, path TEXT NOT NULL, created TEXT NOT NULL, notes TEXT, metrics TEXT NOT NULL,
          PRIMARY KEY (name, version)))",
 };
-
-// 128 random bits from the system's generator, read fresh each time: a generator
-// kept in memory would hand forked processes the same ids.
-std::string new_run_id() {
-  std::random_device device;
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string id;
-  for (int i = 0; i < 4; ++i) {
-    std::uint32_t bits = device();
-    for (int k = 0; k < 8; ++k, bits >>= 4) id += hex[bits & 15];
-  }
-  return id;
-}
 
 double to_double(const std::optional<std::string>& text) {
   if (!text) return std::nan("");
@@ -127,9 +114,12 @@ std::pair<std::string, bool> field_sql(const std::string& field, std::vector<Sql
   if (space.empty() || space == "attributes")
     for (const char* a : kAttributes)
       if (key == a) return {key == "duration" ? "duration_s" : key, key == "duration"};
-  throw UsageError("unknown field '" + field +
-                   "' (use metrics.NAME, params.NAME, tags.NAME, or id, experiment, kind, status, start_time, "
-                   "end_time, duration)");
+  if (space.empty()) return field_sql("metrics." + key, params);  // "roc_auc > 0.9"
+  throw UsageError(
+      "unknown field '" + field +
+      "' (use metrics.NAME or a metric's bare name, params.NAME, tags.NAME, or id, experiment, kind, status, "
+      "start_time, "
+      "end_time, duration)");
 }
 
 std::string filter_sql(const std::string& filter, std::vector<SqlValue>& params) {
@@ -246,7 +236,7 @@ void RunStore::migrate() {
 }
 
 void RunStore::start(RunRecord& run) {
-  run.id = new_run_id();
+  run.id = random_id();
   // Who is running it, so a run whose process died can be told from one still going.
   if (!run.info.contains("pid")) run.info["pid"] = ::getpid();
   if (!run.info.contains("host")) {
@@ -391,22 +381,45 @@ RunRecord RunStore::get(const std::string& given) {
   return r;
 }
 
-std::vector<RunRecord> RunStore::list(const RunQuery& q) {
-  std::vector<SqlValue> params;
+namespace {
+
+// The WHERE clause (with " WHERE ") of the runs `q` selects, its values added to `params`.
+std::string where_sql(const RunQuery& q, std::vector<SqlValue>& params) {
   std::string where;
   if (!q.experiment.empty()) {
     where = "experiment = ?";
     params.emplace_back(q.experiment);
   }
   if (!q.filter.empty()) where += (where.empty() ? "" : " AND ") + filter_sql(q.filter, params);
+  return where.empty() ? "" : " WHERE " + where;
+}
+
+}  // namespace
+
+std::size_t RunStore::count(const RunQuery& q) {
+  std::vector<SqlValue> params;
+  const std::string where = where_sql(q, params);
+  const auto rows = db_->query("SELECT COUNT(*) FROM runs" + where, params);
+  return rows.empty() || !rows[0][0] ? 0 : static_cast<std::size_t>(std::stoull(*rows[0][0]));
+}
+
+std::vector<std::string> RunStore::experiments() {
+  std::vector<std::string> out;
+  for (const auto& row : db_->query("SELECT DISTINCT experiment FROM runs ORDER BY experiment")) out.push_back(*row[0]);
+  return out;
+}
+
+std::vector<RunRecord> RunStore::list(const RunQuery& q) {
+  std::vector<SqlValue> params;
+  const std::string where = where_sql(q, params);
   std::string sort = q.sort.empty() ? "-start_time" : q.sort;
   const bool descending = sort.front() == '-';
   if (descending || sort.front() == '+') sort = sort.substr(1);
   const std::string order = field_sql(sort, params).first;
   field_sql(sort, params);  // the expression appears twice below, and so do its parameters
-  const std::string sql = "SELECT id FROM runs" + (where.empty() ? "" : " WHERE " + where) + " ORDER BY (" + order +
-                          " IS NULL), " + order + (descending ? " DESC" : " ASC") + ", start_time DESC LIMIT " +
-                          std::to_string(q.limit);
+  const std::string sql = "SELECT id FROM runs" + where + " ORDER BY (" + order + " IS NULL), " + order +
+                          (descending ? " DESC" : " ASC") + ", start_time DESC LIMIT " + std::to_string(q.limit) +
+                          " OFFSET " + std::to_string(q.offset);
   std::vector<RunRecord> out;
   for (const auto& row : db_->query(sql, params)) out.push_back(get(*row[0]));
   return out;

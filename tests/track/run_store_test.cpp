@@ -91,8 +91,17 @@ TEST_P(RunStoreSuite, ListsFilterAndSortLikeTheyRead) {
             (std::vector<std::string>{ids[0], ids[1]}));
   EXPECT_EQ(list({.experiment = "other"}), (std::vector<std::string>{ids[3]}));
   EXPECT_EQ(store->get(ids[2]).error, "boom");
+  // A bare name is a metric, as the UI's filter box takes it.
+  EXPECT_EQ(list({.filter = "roc_auc > 0.8 and params.max_leaves = 31", .sort = "roc_auc"}),
+            (std::vector<std::string>{ids[0], ids[1]}));
+  // Pages of a long list, and how long it is.
+  EXPECT_EQ(list({.sort = "-metrics.roc_auc", .limit = 2, .offset = 1}), (std::vector<std::string>{ids[3], ids[0]}));
+  EXPECT_EQ(list({.sort = "-metrics.roc_auc", .limit = 2, .offset = 4}), std::vector<std::string>{});
+  EXPECT_EQ(store->count({}), 4u);
+  EXPECT_EQ(store->count({.experiment = "churn", .filter = "roc_auc > 0.8", .limit = 1}), 2u);
+  EXPECT_EQ(store->experiments(), (std::vector<std::string>{"churn", "other"}));
   for (const std::string bad :
-       {"metrics.auc >", "metrics.auc ~ 1", "weight > 1", "metrics.auc > high", "a = 1 or b = 2"}) {
+       {"metrics.auc >", "metrics.auc ~ 1", "nowhere.weight > 1", "metrics.auc > high", "a = 1 or b = 2"}) {
     try {
       store->list({.filter = bad});
       ADD_FAILURE() << "accepted: " << bad;

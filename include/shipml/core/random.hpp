@@ -5,6 +5,7 @@
 /// same split, the same bootstrap, the same tree.
 #include <cstdint>
 #include <span>
+#include <string>
 #include <utility>
 
 #include "shipml/core/export.hpp"
@@ -50,5 +51,10 @@ class SHIPML_API Random {
  private:
   std::uint64_t state_;
 };
+
+/// 128 bits from the system's random source, as 32 hex digits: ids no two
+/// processes share (run ids, UI sessions). Read fresh each time: a generator
+/// kept in memory would hand forked processes the same ids.
+SHIPML_API std::string random_id();
 
 }  // namespace shipml

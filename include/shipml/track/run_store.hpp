@@ -43,10 +43,13 @@ struct SHIPML_API RunRecord {
 
 /// Which runs list() returns, in what order.
 struct SHIPML_API RunQuery {
-  std::string experiment;            ///< empty: every experiment
-  std::string filter;                ///< "metrics.auc > 0.9 and params.max_leaves = 31 and status = finished"
+  std::string experiment;  ///< empty: every experiment
+  /// "metrics.auc > 0.9 and params.max_leaves = 31 and status = finished"; a
+  /// bare name that is not a run's own field is a metric ("roc_auc > 0.9").
+  std::string filter;
   std::string sort = "-start_time";  ///< a field as in filters, "-" for descending
   std::size_t limit = 100;           ///< at most this many
+  std::size_t offset = 0;            ///< after skipping this many (pages of a long list)
 };
 
 /// The store of run records and their artifacts: SQLite in a folder, or a PostgreSQL server.
@@ -85,6 +88,10 @@ class SHIPML_API RunStore {
 
   /// The runs `query` selects.
   std::vector<RunRecord> list(const RunQuery& query = {});
+  /// How many runs `query` selects, whatever its limit and offset.
+  std::size_t count(const RunQuery& query = {});
+  /// Every experiment with runs, in name order.
+  std::vector<std::string> experiments();
   /// A run by id, unique id prefix or "latest"; a UsageError otherwise.
   RunRecord get(const std::string& id);
   /// Deletes the run's records and artifacts (see the list form).

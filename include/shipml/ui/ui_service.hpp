@@ -1,0 +1,44 @@
+#pragma once
+/// \file
+/// The web UI behind `shipml ui`: server-rendered pages over a run store and
+/// its registry (runs, a run, a comparison, registered models), served by
+/// shipml's own HTTP server. Pages work offline: the style sheet and the one
+/// small script come from the server, charts are inline SVG. Actions (promote,
+/// archive, set or remove an alias, delete a run) need the token, a session
+/// started with it and the session's CSRF value, and each is confirmed first.
+#include <memory>
+#include <string>
+
+#include "shipml/core/export.hpp"
+#include "shipml/serve/http.hpp"
+#include "shipml/serve/server.hpp"
+
+namespace shipml::ui {
+
+/// What the UI serves and who may act.
+struct SHIPML_API UiOptions {
+  std::string store;           ///< the run store's URI ("" = $SHIPML_TRACKING_URI or ./runs)
+  std::string token;           ///< the secret that starts a session able to act ("" = nobody may act)
+  bool read_only = false;      ///< refuse every action, whatever the token
+  std::size_t page_size = 50;  ///< runs per page of the list
+};
+
+/// Answers the UI's requests. Safe to call from the server's threads at once:
+/// requests take turns at the store.
+class SHIPML_API UiService {
+ public:
+  explicit UiService(UiOptions options);
+  ~UiService();
+  UiService(const UiService&) = delete;
+  UiService& operator=(const UiService&) = delete;
+
+  /// Fills in the response to one request.
+  void handle(const serve::HttpRequest& request, const serve::Peer& peer, serve::HttpResponse& response);
+
+  struct State;
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace shipml::ui
