@@ -12,6 +12,7 @@
 #include "shipml/core/error.hpp"
 #include "shipml/core/frame.hpp"
 #include "shipml/track/run_store.hpp"
+#include "text_table.hpp"
 
 namespace shipml::cli {
 namespace {
@@ -29,24 +30,6 @@ std::string duration(double seconds) {
   std::ostringstream o;
   o << std::fixed << std::setprecision(seconds < 10 ? 2 : 0) << seconds << " s";
   return o.str();
-}
-
-// A plain text table: a header row, then rows; columns as wide as their widest cell.
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      width.resize(std::max(width.size(), r.size()));
-      width[c] = std::max(width[c], r[c].size());
-    }
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      line += r[c];
-      if (c + 1 < r.size()) line += std::string(width[c] - r[c].size() + 2, ' ');
-    }
-    std::cout << line << '\n';
-  }
 }
 
 // The metrics most runs in the list have, in order of how many have them.

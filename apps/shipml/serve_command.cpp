@@ -97,8 +97,9 @@ struct ServeArgs {
                     "require 'Authorization: Bearer <token in this file>' (health stays open)")
         ->check(CLI::ExistingFile);
     cmd->add_flag("--no-access-log", no_access_log, "do not write a JSON line per request to standard output");
-    cmd->add_option("--registry-poll", registry_poll,
-                    "seconds between checks that a models:/NAME/STAGE still resolves to the served version")
+    cmd->add_option(
+           "--registry-poll", registry_poll,
+           "seconds between checks that a models:/NAME/STAGE or models:/NAME@ALIAS still resolves to the served version")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
     cmd->add_flag("--require-signature", require_signature,
@@ -150,7 +151,7 @@ ServeSettings settings_of(const ServeArgs& a) {
 // reloads the models (one that arrives while they first load is kept until the
 // server is up); SIGTERM and SIGINT stop the server gracefully, or end a load
 // still in progress at once. Between signals, once serving, it checks every
-// --registry-poll seconds whether a registry stage has moved.
+// --registry-poll seconds whether a registry stage or alias has moved.
 class SignalWatcher {
  public:
   explicit SignalWatcher(int registry_poll) : registry_poll_(registry_poll) {
@@ -190,7 +191,7 @@ class SignalWatcher {
       if (quit_) return;
       if (sig < 0) {
         if (errno == EAGAIN && models_ && models_->registry_moved()) {
-          std::cerr << "a registry stage moved: reloading" << std::endl;
+          std::cerr << "a registry stage or alias moved: reloading" << std::endl;
           reload();
         }
         continue;

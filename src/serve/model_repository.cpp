@@ -18,7 +18,8 @@ ModelSource ModelSource::parse(const std::string& spec) {
   s.path = eq == std::string::npos ? spec : spec.substr(eq + 1);
   std::string label;
   if (eq != std::string::npos) label = spec.substr(0, eq);
-  else if (is_registry_reference(s.path)) label = s.path.substr(8, s.path.find('/', 8) - 8);  // models:/NAME/...
+  else if (is_registry_reference(s.path))  // models:/NAME/STAGE, models:/NAME@ALIAS: served as NAME
+    label = s.path.substr(8, s.path.find_first_of("/@", 8) - 8);
   else label = std::filesystem::path(s.path).stem().string();
   const auto colon = label.find(':');
   s.name = label.substr(0, colon);
@@ -126,7 +127,7 @@ bool ModelRepository::registry_moved() const {
     if (!is_registry_reference(sources[i].path)) continue;
     try {
       if (locate(sources[i], nullptr) != served[i]->file) return true;
-    } catch (const std::exception&) {  // the stage is empty now: keep serving what was there
+    } catch (const std::exception&) {  // the stage is empty or the alias gone now: keep serving what was there
     }
   }
   return false;

@@ -30,6 +30,7 @@ BatchJobResult run_batch_job(const BatchJob& job) {
       params["registry_name"] = ref.name;
       params["registry_version"] = std::to_string(ref.version);
       params["registry_stage"] = ref.stage;
+      if (!ref.alias.empty()) params["registry_alias"] = ref.alias;
     }
     run.params(params);
     const auto source = open_source(source_spec);

@@ -39,6 +39,15 @@ const std::vector<std::string> kMigrations = {
     R"(CREATE TABLE model_versions (name TEXT NOT NULL, version INTEGER NOT NULL, stage TEXT NOT NULL,
          source_run TEXT, path TEXT NOT NULL, created TEXT NOT NULL, notes TEXT, metrics TEXT NOT NULL,
          PRIMARY KEY (name, version)))",
+    // Aliases, and the registry's history; the versions registered before it
+    // began are its first entries (seq = version: registrations came in that order).
+    R"(CREATE TABLE model_aliases (name TEXT NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL,
+         PRIMARY KEY (name, alias));
+       CREATE TABLE model_history (name TEXT NOT NULL, seq INTEGER NOT NULL, version INTEGER NOT NULL,
+         action TEXT NOT NULL, from_value TEXT, to_value TEXT, actor TEXT NOT NULL, at TEXT NOT NULL, notes TEXT,
+         PRIMARY KEY (name, seq));
+       INSERT INTO model_history (name, seq, version, action, from_value, to_value, actor, at, notes)
+         SELECT name, version, version, 'registered', '', 'none', '', created, notes FROM model_versions)",
 };
 
 double to_double(const std::optional<std::string>& text) {

@@ -1,6 +1,5 @@
 #include "shipml/track/tracked_run.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -13,6 +12,7 @@
 #include "shipml/core/parallel.hpp"
 #include "shipml/io/data_source.hpp"
 #include "shipml/io/file.hpp"
+#include "track/os_user.hpp"
 
 namespace shipml {
 namespace {
@@ -53,9 +53,8 @@ std::vector<std::string> own_command_line() {
 nlohmann::json environment(const std::vector<std::string>& command) {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
-  const passwd* pw = ::getpwuid(::getuid());
   nlohmann::json env = {{"command", join(command, " ")},
-                        {"user", pw ? pw->pw_name : (std::getenv("USER") ? std::getenv("USER") : "")},
+                        {"user", os_user()},
                         {"host", host},
                         {"pid", ::getpid()},
                         {"shipml_version", SHIPML_VERSION}};

@@ -585,5 +585,70 @@ TEST(ServeRegistry, ServesAStageAndFollowsItWhenItMoves) {
   ::unsetenv("SHIPML_TRACKING_URI");
 }
 
+TEST(ServeRegistry, ServesAnAliasAndFollowsItWhenItMovesOrKeepsServingWhenItGoes) {
+  TempDir tmp;
+  const std::string store = tmp.file("runs");
+  ::setenv("SHIPML_TRACKING_URI", store.c_str(), 1);  // the server inherits it
+  const Dataset iris = read_dataset(data_path("iris.csv"), "species");
+  Model first("decision_tree", {{"max_depth", "1"}}), second("logistic");
+  first.fit(iris);
+  second.fit(iris);
+  first.save(tmp.file("first.shipml"));
+  second.save(tmp.file("second.shipml"));
+  for (const char* f : {"first", "second"})
+    ASSERT_EQ(run_cli(std::string("registry register iris ") + tmp.file(std::string(f) + ".shipml")).exit_code, 0);
+  ASSERT_EQ(run_cli("registry alias iris champion 1").exit_code, 0);
+
+  // Polling off in effect: each reload here is the SIGHUP's.
+  ServerProcess server({"models:/iris@champion", "--registry-poll", "3600"});
+  const std::string body =
+      R"({"dataframe_records":[{"sepal_length_cm":6.3,"sepal_width_cm":3.3,"petal_length_cm":6.0,"petal_width_cm":2.5}]})";
+  const json before = json::parse(server.get("/v2/models/iris").body);  // served as iris, not iris@champion
+  EXPECT_EQ(before["versions"], json({"1"}));
+  EXPECT_EQ(before["parameters"]["estimator"], "decision_tree");
+  ASSERT_EQ(run_cli("registry alias iris champion 2").exit_code, 0);
+  server.signal(SIGHUP);
+  ASSERT_TRUE(server.wait_for_stderr("reloaded iris:2", 15)) << server.stderr_text();
+  const json after = json::parse(server.get("/v2/models/iris").body);
+  EXPECT_EQ(after["versions"], json({"2"}));
+  EXPECT_EQ(after["parameters"]["estimator"], "logistic");
+  const auto answered = server.post("/invocations", body);
+  EXPECT_EQ(answered.status, 200);
+
+  // The alias removed: the reload fails, says so, and version 2 keeps answering.
+  ASSERT_EQ(run_cli("registry unalias iris champion").exit_code, 0);
+  server.signal(SIGHUP);
+  ASSERT_TRUE(server.wait_for_stderr("reload of iris:(registry) failed, still serving the previous one", 15))
+      << server.stderr_text();
+  EXPECT_NE(server.stderr_text().find("has no alias 'champion' (aliases: none)"), std::string::npos)
+      << server.stderr_text();
+  const auto still = server.post("/invocations", body);
+  EXPECT_EQ(still.status, 200);
+  EXPECT_EQ(still.body, answered.body);
+  EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["versions"], json({"2"}));
+  ::unsetenv("SHIPML_TRACKING_URI");
+}
+
+TEST(ServeRegistry, FollowsAnAliasThatMovesWithinAPoll) {
+  TempDir tmp;
+  ::setenv("SHIPML_TRACKING_URI", tmp.file("runs").c_str(), 1);
+  const Dataset iris = read_dataset(data_path("iris.csv"), "species");
+  Model first("decision_tree", {{"max_depth", "1"}}), second("logistic");
+  first.fit(iris);
+  second.fit(iris);
+  first.save(tmp.file("first.shipml"));
+  second.save(tmp.file("second.shipml"));
+  for (const char* f : {"first", "second"})
+    ASSERT_EQ(run_cli(std::string("registry register iris ") + tmp.file(std::string(f) + ".shipml")).exit_code, 0);
+  ASSERT_EQ(run_cli("registry alias iris champion 1").exit_code, 0);
+  ServerProcess server({"models:/iris@champion", "--registry-poll", "1"});
+  EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["versions"], json({"1"}));
+  ASSERT_EQ(run_cli("registry alias iris champion 2").exit_code, 0);
+  ASSERT_TRUE(server.wait_for_stderr("a registry stage or alias moved: reloading", 15)) << server.stderr_text();
+  ASSERT_TRUE(server.wait_for_stderr("reloaded iris:2", 15)) << server.stderr_text();
+  EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["parameters"]["estimator"], "logistic");
+  ::unsetenv("SHIPML_TRACKING_URI");
+}
+
 }  // namespace
 }  // namespace shipml::test

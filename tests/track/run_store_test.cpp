@@ -199,32 +199,6 @@ TEST_P(RunStoreSuite, MigrationsApplyOnceAndANewerSchemaIsRefused) {
   }
 }
 
-// Runs `body` in `n` child processes at once; each must exit 0.
-template <class Body>
-void in_processes(int n, Body body) {
-  std::vector<pid_t> children;
-  for (int i = 0; i < n; ++i) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      int code = 0;
-      try {
-        body(i);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "child %d: %s\n", i, e.what());
-        code = 1;
-      }
-      std::fflush(nullptr);
-      ::_exit(code);
-    }
-    children.push_back(pid);
-  }
-  for (pid_t pid : children) {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "a writer failed";
-  }
-}
-
 TEST_P(RunStoreSuite, TwoProcessesLogging200RunsEachLoseNoRecord) {
   { auto create = open(); }
   in_processes(2, [&](int process) {

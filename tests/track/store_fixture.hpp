@@ -1,11 +1,15 @@
 #pragma once
 // Run stores for the tests, one per backend: a SQLite folder, or a fresh
 // database on the PostgreSQL server the ctest fixture `postgres` started
-// (tests/track/postgres.sh). The same suite runs against both.
+// (tests/track/postgres.sh). The same suite runs against both. Also: SQL run
+// beside the store, and writers in several processes at once.
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -68,6 +72,32 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
  private:
   std::string uri_;
 };
+
+// Runs `body` in `n` child processes at once; each must exit 0.
+template <class Body>
+inline void in_processes(int n, Body body) {
+  std::vector<pid_t> children;
+  for (int i = 0; i < n; ++i) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      int code = 0;
+      try {
+        body(i);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "child %d: %s\n", i, e.what());
+        code = 1;
+      }
+      std::fflush(nullptr);
+      ::_exit(code);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "a writer failed";
+  }
+}
 
 inline std::string backend_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
 

@@ -18,7 +18,8 @@ namespace shipml::serve {
 /// One model being served: what it is, where it came from and when it was loaded.
 struct SHIPML_API ServedModel {
   /// The name it is served under.
-  std::string name, version, source;  ///< a model file, or a registry reference (`models:/NAME/STAGE`)
+  std::string name, version,
+      source;  ///< a model file, or a registry reference (`models:/NAME/STAGE`, `models:/NAME@ALIAS`)
   /// \var version
   /// The version it is served under.
   std::string file;                    ///< the file it was loaded from
@@ -29,7 +30,7 @@ struct SHIPML_API ServedModel {
 };
 
 /// "churn.shipml" -> name "churn", version "1"; "churn:3=path" -> "churn", "3";
-/// "models:/churn/production" -> "churn", the registry version it resolves to.
+/// "models:/churn/production" or `models:/churn@champion` -> "churn", the registry version it resolves to.
 struct SHIPML_API ModelSource {
   /// The name to serve under.
   std::string name, version, path;  ///< the model file, or a registry reference
@@ -69,7 +70,7 @@ class SHIPML_API ModelRepository {
 
   /// Loads every model from its source again and swaps in those that load.
   std::vector<ReloadResult> reload();
-  /// Whether a registry reference now resolves to another version than the one served.
+  /// Whether a registry reference (a stage, an alias) now resolves to another version than the one served.
   bool registry_moved() const;
 
  private:
