@@ -33,7 +33,9 @@ void make_store() {
   std::filesystem::remove_all(store_dir);
   shipml::RunStore::open(store_dir);  // the schema
   sqlite3* db = nullptr;
-  sqlite3_open((std::filesystem::path(store_dir) / "runs.db").c_str(), &db);
+  if (sqlite3_open_v2((std::filesystem::path(store_dir) / "shipml.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) !=
+      SQLITE_OK)
+    throw std::runtime_error("cannot open the store's shipml.db in " + store_dir);
   exec(db, "BEGIN");
   sqlite3_stmt *run, *param, *metric;
   sqlite3_prepare_v2(db,
@@ -98,7 +100,8 @@ void BM_RunsPage(benchmark::State& state, const std::string& query) {
   for (auto _ : state) {
     shipml::serve::HttpResponse response;
     service.handle(request, {"127.0.0.1", 0}, response);
-    if (response.status != 200) state.SkipWithError(response.body.substr(0, 300).c_str());
+    if (response.status != 200 || response.body.find(" of ") == std::string::npos)
+      state.SkipWithError(("no runs listed: " + response.body.substr(0, 300)).c_str());
     benchmark::DoNotOptimize(response.body);
   }
 }

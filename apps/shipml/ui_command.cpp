@@ -41,6 +41,7 @@ void add_ui(CLI::App& app) {
     options.store = a->store;
     options.read_only = a->read_only;
     if (!a->token_file.empty()) options.token = read_token(a->token_file);
+    options.on_action = [](const std::string& line) { std::cerr << line << std::endl; };
     if (!loopback(a->host) && options.token.empty())
       std::cerr << "warning: serving run records to the network (" << a->host
                 << ") without --token-file: anyone who can reach it can read them" << std::endl;

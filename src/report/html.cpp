@@ -31,6 +31,7 @@ std::string format_value(double v) {
 
 std::string json_value_text(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return v.dump();  // counts: 5000, not 5000.0000
   if (v.is_number()) return format_value(v.get<double>());
   if (v.is_null()) return "–";
   return v.dump();

@@ -23,6 +23,10 @@ class SqliteConnection : public SqlConnection {
     sqlite3_busy_timeout(db_, 60000);
     exec("PRAGMA journal_mode=WAL", {});
     exec("PRAGMA synchronous=NORMAL", {});
+    // Reads map the file rather than copy it page by page, and up to 64 MB of
+    // pages stay cached: a store of 100,000 runs lists without going back to the OS.
+    exec("PRAGMA mmap_size=268435456", {});
+    exec("PRAGMA cache_size=-65536", {});
   }
   ~SqliteConnection() override { sqlite3_close(db_); }
 

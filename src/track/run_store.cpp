@@ -48,6 +48,12 @@ const std::vector<std::string> kMigrations = {
          PRIMARY KEY (name, seq));
        INSERT INTO model_history (name, seq, version, action, from_value, to_value, actor, at, notes)
          SELECT name, version, version, 'registered', '', 'none', '', created, notes FROM model_versions)",
+    // Lists of many runs: newest first, and filters on a metric's, parameter's
+    // or tag's value, read through an index instead of every run.
+    R"(CREATE INDEX runs_by_start_time ON runs (start_time);
+       CREATE INDEX metrics_by_value ON metrics (key, step, value, run_id);
+       CREATE INDEX params_by_value ON params (key, value, run_id);
+       CREATE INDEX tags_by_value ON tags (key, value, run_id))",
 };
 
 double to_double(const std::optional<std::string>& text) {
@@ -107,18 +113,27 @@ std::vector<Token> tokenize(const std::string& s) {
 
 const char* const kAttributes[] = {"id", "experiment", "kind", "status", "start_time", "end_time", "duration"};
 
-// The SQL for one field's value (with its parameters), and whether it is a number.
-std::pair<std::string, bool> field_sql(const std::string& field, std::vector<SqlValue>& params) {
+// One field of a filter or a sort: the SQL for its value in a row of `runs`
+// (with its parameters), whether it is a number, and for a metric, parameter
+// or tag, the table and key its values live under.
+struct Field {
+  std::string expr;
+  bool numeric = false;
+  std::string table, key;
+};
+
+Field field_sql(const std::string& field, std::vector<SqlValue>& params) {
   const auto dot = field.find('.');
   const std::string space = dot == std::string::npos ? "" : field.substr(0, dot);
   const std::string key = dot == std::string::npos ? field : field.substr(dot + 1);
   if (space == "metrics") {
     params.emplace_back(key);
-    return {"(SELECT m.value FROM metrics m WHERE m.run_id = runs.id AND m.key = ? AND m.step = -1)", true};
+    return {"(SELECT m.value FROM metrics m WHERE m.run_id = runs.id AND m.key = ? AND m.step = -1)", true, "metrics",
+            key};
   }
   if (space == "params" || space == "tags") {
     params.emplace_back(key);
-    return {"(SELECT p.value FROM " + space + " p WHERE p.run_id = runs.id AND p.key = ?)", false};
+    return {"(SELECT p.value FROM " + space + " p WHERE p.run_id = runs.id AND p.key = ?)", false, space, key};
   }
   if (space.empty() || space == "attributes")
     for (const char* a : kAttributes)
@@ -127,11 +142,14 @@ std::pair<std::string, bool> field_sql(const std::string& field, std::vector<Sql
   throw UsageError(
       "unknown field '" + field +
       "' (use metrics.NAME or a metric's bare name, params.NAME, tags.NAME, or id, experiment, kind, status, "
-      "start_time, "
-      "end_time, duration)");
+      "start_time, end_time, duration)");
 }
 
-std::string filter_sql(const std::string& filter, std::vector<SqlValue>& params) {
+// The conditions of `filter`. `listing`: for a page in start_time order, where
+// a run's id is tested against each metric's (or parameter's) matches while
+// reading runs newest first; counting instead looks the matches up by id.
+// (SQLite picks its plan from the form: `id || ''` cannot use the id's index.)
+std::string filter_sql(const std::string& filter, std::vector<SqlValue>& params, bool listing) {
   const auto tokens = tokenize(filter);
   std::string sql;
   std::size_t i = 0;
@@ -141,25 +159,37 @@ std::string filter_sql(const std::string& filter, std::vector<SqlValue>& params)
     if (tokens[i + 1].quoted || (op != "=" && op != "!=" && op != "<" && op != "<=" && op != ">" && op != ">="))
       throw UsageError("--filter: '" + tokens[i + 1].text + "' is not a comparison (=, !=, <, <=, >, >=)");
     std::vector<SqlValue> field_params;
-    auto [expr, numeric] = field_sql(tokens[i].text, field_params);
+    const Field field = field_sql(tokens[i].text, field_params);
     const Token& value = tokens[i + 2];
     double number = 0;
     const auto [end, ec] = std::from_chars(value.text.data(), value.text.data() + value.text.size(), number);
     const bool is_number = !value.quoted && ec == std::errc() && end == value.text.data() + value.text.size();
-    if (numeric && !is_number)
+    if (field.numeric && !is_number)
       throw UsageError("--filter: " + tokens[i].text + " is a number; '" + value.text + "' is not");
+    // A metric, parameter or tag is looked up by its key and value (indexed),
+    // not read per run: a filter over 100,000 runs reads only those that match.
+    std::string expr = field.expr;
+    if (!field.table.empty()) {
+      field_params = {field.key};
+      expr = "value";
+    }
     params.insert(params.end(), field_params.begin(), field_params.end());
-    if (numeric) {
+    std::string condition;
+    if (field.numeric) {
       params.emplace_back(number);
-      sql += (sql.empty() ? "" : " AND ") + expr + " " + op + " ?";
+      condition = expr + " " + op + " ?";
     } else if (is_number && op != "=" && op != "!=") {
       // A parameter compared as a number: params are stored as text.
       params.emplace_back(number);
-      sql += (sql.empty() ? "" : " AND ") + std::string("CAST(") + expr + " AS DOUBLE PRECISION) " + op + " ?";
+      condition = "CAST(" + expr + " AS DOUBLE PRECISION) " + op + " ?";
     } else {
       params.emplace_back(value.text);
-      sql += (sql.empty() ? "" : " AND ") + expr + " " + (op == "!=" ? "<>" : op) + " ?";
+      condition = expr + " " + (op == "!=" ? "<>" : op) + " ?";
     }
+    if (!field.table.empty())
+      condition = std::string(listing ? "runs.id || ''" : "runs.id") + " IN (SELECT run_id FROM " + field.table +
+                  " WHERE key = ?" + (field.table == "metrics" ? " AND step = -1" : "") + " AND " + condition + ")";
+    sql += (sql.empty() ? "" : " AND ") + condition;
     i += 3;
     if (i < tokens.size()) {
       std::string conj = tokens[i].text;
@@ -350,6 +380,9 @@ void RunStore::finish(const std::string& id, const std::string& status, const st
 
 std::string RunStore::resolve(const std::string& given) {
   if (given.empty()) throw UsageError("a run id is needed");
+  // A whole id is one lookup in the primary key; only a prefix needs LIKE,
+  // which reads every id (a list of 50 runs of 100,000 would read them 50 times).
+  if (given != "latest" && !db_->query("SELECT id FROM runs WHERE id = ?", {given}).empty()) return given;
   const auto rows = given == "latest" ? db_->query("SELECT id FROM runs ORDER BY start_time DESC LIMIT 1")
                                       : db_->query("SELECT id FROM runs WHERE id LIKE ? LIMIT 2", {given + "%"});
   if (rows.empty()) throw UsageError("no run '" + given + "' in " + uri_);
@@ -393,13 +426,13 @@ RunRecord RunStore::get(const std::string& given) {
 namespace {
 
 // The WHERE clause (with " WHERE ") of the runs `q` selects, its values added to `params`.
-std::string where_sql(const RunQuery& q, std::vector<SqlValue>& params) {
+std::string where_sql(const RunQuery& q, std::vector<SqlValue>& params, bool listing) {
   std::string where;
   if (!q.experiment.empty()) {
     where = "experiment = ?";
     params.emplace_back(q.experiment);
   }
-  if (!q.filter.empty()) where += (where.empty() ? "" : " AND ") + filter_sql(q.filter, params);
+  if (!q.filter.empty()) where += (where.empty() ? "" : " AND ") + filter_sql(q.filter, params, listing);
   return where.empty() ? "" : " WHERE " + where;
 }
 
@@ -407,8 +440,7 @@ std::string where_sql(const RunQuery& q, std::vector<SqlValue>& params) {
 
 std::size_t RunStore::count(const RunQuery& q) {
   std::vector<SqlValue> params;
-  const std::string where = where_sql(q, params);
-  const auto rows = db_->query("SELECT COUNT(*) FROM runs" + where, params);
+  const auto rows = db_->query("SELECT COUNT(*) FROM runs" + where_sql(q, params, false), params);
   return rows.empty() || !rows[0][0] ? 0 : static_cast<std::size_t>(std::stoull(*rows[0][0]));
 }
 
@@ -420,15 +452,20 @@ std::vector<std::string> RunStore::experiments() {
 
 std::vector<RunRecord> RunStore::list(const RunQuery& q) {
   std::vector<SqlValue> params;
-  const std::string where = where_sql(q, params);
+  const std::string where = where_sql(q, params, true);
   std::string sort = q.sort.empty() ? "-start_time" : q.sort;
   const bool descending = sort.front() == '-';
   if (descending || sort.front() == '+') sort = sort.substr(1);
-  const std::string order = field_sql(sort, params).first;
-  field_sql(sort, params);  // the expression appears twice below, and so do its parameters
-  const std::string sql = "SELECT id FROM runs" + where + " ORDER BY (" + order + " IS NULL), " + order +
-                          (descending ? " DESC" : " ASC") + ", start_time DESC LIMIT " + std::to_string(q.limit) +
-                          " OFFSET " + std::to_string(q.offset);
+  const Field field = field_sql(sort, params);
+  // Runs without the value go last. A run's own fields are never missing
+  // (but for end_time and duration): sorted by them alone, an index can serve the order.
+  std::string order = field.expr + (descending ? " DESC" : " ASC");
+  if (!field.table.empty() || sort == "end_time" || sort == "duration") {
+    field_sql(sort, params);  // the expression appears twice, and so do its parameters
+    order = "(" + field.expr + " IS NULL), " + order;
+  }
+  const std::string sql = "SELECT id FROM runs" + where + " ORDER BY " + order + ", start_time DESC LIMIT " +
+                          std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
   std::vector<RunRecord> out;
   for (const auto& row : db_->query(sql, params)) out.push_back(get(*row[0]));
   return out;

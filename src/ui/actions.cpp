@@ -155,6 +155,7 @@ Page act(Context& c, const std::string& what, const ActionRequest& r) {
   if (r.form.get("confirm") == "yes") {
     Page page;
     page.redirect = perform(c, what, r);
+    if (c.options.on_action) c.options.on_action(r.actor + ": done: " + confirmation.question);
     return page;
   }
   Page page;

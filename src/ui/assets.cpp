@@ -21,7 +21,8 @@ code{background:#f2f2f2;padding:1px 4px;border-radius:3px;font-size:12.5px;word-
 table{border-collapse:collapse;margin:6px 0 12px;font-size:13px} th,td{padding:4px 10px;text-align:left;border-bottom:1px solid #eee;vertical-align:top}
 th{background:#f4f4f4;font-weight:600} th a{color:#222;text-decoration:none} th a.sorted{color:#0072B2}
 td.num{font-variant-numeric:tabular-nums;text-align:right}
-table.runs tbody tr:hover{background:#f6f9fc}
+table.runs tbody tr:hover{background:#f6f9fc} table.runs td{white-space:nowrap}
+table.runs td code,table.compare th code{word-break:normal;white-space:nowrap}
 tr.differs td,tr.differs th{background:#fff4d6}
 form.filters{display:flex;flex-wrap:wrap;gap:10px;align-items:end;margin:10px 0;padding:10px;background:#f6f6f6;border-radius:4px}
 form.filters label{display:flex;flex-direction:column;font-size:12px;color:#555}
@@ -37,6 +38,10 @@ form.inline{display:inline} form.actions{margin:8px 0}
 figure{margin:0;border:1px solid #e4e4e4;border-radius:4px;padding:6px} figure svg{width:100%;height:auto;display:block}
 figcaption{color:#666;font-size:12px;padding:2px 4px} ul.artifacts{padding-left:18px}
 )";
+}
+
+std::string_view icon() {
+  return R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1f2d3d"/><path d="M3 11l3-4 3 2 4-5" stroke="#56B4E9" stroke-width="2" fill="none"/></svg>)";
 }
 
 std::string_view script() {

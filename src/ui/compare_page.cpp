@@ -76,6 +76,11 @@ Page compare_page(Context& c) {
   for (const auto& [label, get] : std::vector<std::pair<std::string, std::string (*)(const RunRecord&)>>{
            {"experiment", [](const RunRecord& r) { return r.experiment; }},
            {"kind", [](const RunRecord& r) { return r.kind; }},
+           {"estimator",
+            [](const RunRecord& r) {
+              const auto e = r.params.find("estimator");
+              return e == r.params.end() ? std::string() : e->second;
+            }},
            {"status", [](const RunRecord& r) { return r.status; }},
            {"started", [](const RunRecord& r) { return r.start_time; }}})
     html += cell_row(label, row_of(get), false);

@@ -45,6 +45,7 @@ std::string frame(const Page& page, const Context& context) {
   html += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
   html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   html += "<title>" + html_escape(page.title) + " · shipml</title>\n";
+  html += "<link rel=\"icon\" href=\"/static/icon.svg\" type=\"image/svg+xml\">\n";
   html += "<link rel=\"stylesheet\" href=\"/static/ui.css\">\n<script src=\"/static/ui.js\" defer></script>\n";
   html += "</head><body>\n<header><a class=\"brand\" href=\"/runs\">shipml</a><nav>" + nav("runs", "/runs", "Runs") +
           nav("models", "/models", "Models") + "</nav><span class=\"store\">" + html_escape(context.store.uri()) +

@@ -74,6 +74,7 @@ void UiService::handle(const serve::HttpRequest& request, const serve::Peer& pee
     response.headers.emplace_back("Cache-Control", "max-age=3600");
     if (parts[1] == "ui.css") return response.set(200, std::string(stylesheet()), "text/css; charset=utf-8");
     if (parts[1] == "ui.js") return response.set(200, std::string(script()), "text/javascript; charset=utf-8");
+    if (parts[1] == "icon.svg") return response.set(200, std::string(icon()), "image/svg+xml");
   }
   if (get && parts.empty()) {
     response.status = 303;

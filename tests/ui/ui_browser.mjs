@@ -29,7 +29,8 @@ const shipml = (...args) => execFileSync(cli, ["-q", ...args], { cwd: work, env,
 // A store with real runs: training, cross-validated scores, a comparison, a
 // run whose experiment is HTML markup, and two registered versions.
 const churn = path.join(data, "churn.csv");
-shipml("train", "--data", churn, "--target", "churn", "-e", "hist_gbdt", "--set", "n_estimators=30", "-o", "gbdt.shipml");
+shipml("train", "--data", churn, "--target", "churn", "-e", "hist_gbdt", "--set", "n_estimators=30",
+       "--set", "early_stopping=true", "-o", "gbdt.shipml");
 shipml("train", "--data", churn, "--target", "churn", "-e", "logistic", "-o", "logistic.shipml");
 shipml("score", "--data", churn, "--target", "churn", "-e", "logistic", "--cv", "3");
 shipml("score", "--data", churn, "--target", "churn", "-e", "hist_gbdt", "--set", "n_estimators=30", "--cv", "3");
@@ -73,8 +74,13 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const dialogs = [];
   page.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss(); });
+  // Script errors, and console errors other than the status of a page the
+  // test asked for (a refusal is a 403 page, as it should be).
   const consoleErrors = [];
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/^Failed to load resource: .* (401|403) /.test(m.text())) consoleErrors.push(m.text());
+  });
   const texts = async (selector) => (await page.locator(selector).allInnerTexts()).map((t) => t.trim());
 
   await step("the runs list shows the store's runs, markup as text", async () => {
@@ -116,6 +122,14 @@ try {
     assert.ok((await page.locator("figure svg").count()) >= 3, "charts drawn as SVG");
     assert.match(await page.locator("main").innerText(), /roc_auc/);
     await page.screenshot({ path: path.join(shots, "run.png"), fullPage: true });
+  });
+
+  await step("a training run shows its validation loss per round as a chart", async () => {
+    await page.goto(`${ui.url}/runs?kind=train&estimator=hist_gbdt`);
+    await page.locator("table.runs tbody tr").first().locator("td:nth-child(2) a").click();
+    await page.getByRole("heading", { name: "Learning curves" }).waitFor();
+    assert.match(await page.locator("figcaption").first().innerText(), /validation_loss per round/);
+    assert.match(await page.locator("main").innerText(), /model\.shipml/);  // its artifact, to download
   });
 
   await step("compare two runs: differing parameters marked, curves overlaid", async () => {
@@ -173,25 +187,27 @@ try {
     await other.goto(`${readOnly.url}/models/churn`);
     assert.equal(await other.getByRole("button", { name: "Move" }).count(), 0);
     assert.match(await other.locator("header").innerText(), /read-only/);
-    const status = await other.evaluate(async () => {
-      const r = await fetch("/actions/promote", {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: "Bearer correct-horse-battery" },
-        body: "model=churn&version=1&stage=archived&confirm=yes",
-      });
-      return r.status;
+    // The pages' own policy (script-src 'self', no connect-src) stops scripts
+    // from posting; a client outside the page, with the right token, still may not.
+    const forged = await other.request.post(`${readOnly.url}/actions/promote`, {
+      headers: { Authorization: `Bearer ${token}` },
+      form: { model: "churn", version: "1", stage: "archived", confirm: "yes" },
     });
-    assert.equal(status, 403);
+    assert.equal(forged.status(), 403);
+    assert.match(await forged.text(), /--read-only/);
     await other.close();
   });
 
   await step("an action without a session is refused", async () => {
     const fresh = await browser.newPage();
     await fresh.goto(`${ui.url}/runs`);
-    const status = await fresh.evaluate(async () =>
-      (await fetch("/actions/delete-run", { method: "POST", body: "run=latest&confirm=yes",
-                                             headers: { "Content-Type": "application/x-www-form-urlencoded" } })).status);
-    assert.equal(status, 401);
+    const refused = await fresh.request.post(`${ui.url}/actions/delete-run`, { form: { run: "latest", confirm: "yes" } });
+    assert.equal(refused.status(), 401);
+    const wrong = await fresh.request.post(`${ui.url}/actions/delete-run`, {
+      headers: { Authorization: "Bearer not-the-token" }, form: { run: "latest", confirm: "yes" } });
+    assert.equal(wrong.status(), 401);
+    await fresh.goto(`${ui.url}/runs`);
+    assert.match(await fresh.locator("#count").innerText(), /^Runs 1–5 of 5$/);  // nothing was deleted
     await fresh.close();
   });
 

@@ -18,8 +18,9 @@ SHIPML_API std::string html_escape(std::string_view text);
 /// very large or very small, and "–" when it is not a finite number.
 SHIPML_API std::string format_value(double value);
 
-/// A JSON value as pages show it: a string as itself, a number as format_value
-/// writes it, null as "–", anything else as compact JSON.
+/// A JSON value as pages show it: a string as itself, an integer as itself,
+/// another number as format_value writes it, null as "–", anything else as
+/// compact JSON.
 SHIPML_API std::string json_value_text(const nlohmann::json& value);
 
 }  // namespace shipml

@@ -6,6 +6,7 @@
 /// small script come from the server, charts are inline SVG. Actions (promote,
 /// archive, set or remove an alias, delete a run) need the token, a session
 /// started with it and the session's CSRF value, and each is confirmed first.
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,9 @@ struct SHIPML_API UiOptions {
   std::string token;           ///< the secret that starts a session able to act ("" = nobody may act)
   bool read_only = false;      ///< refuse every action, whatever the token
   std::size_t page_size = 50;  ///< runs per page of the list
+  /// Told of every change made, once done ("ui (127.0.0.1): Delete run 1a2b3c4d ..."):
+  /// `shipml ui` writes it to stderr, the registry's changes also go into its history.
+  std::function<void(const std::string&)> on_action;
 };
 
 /// Answers the UI's requests. Safe to call from the server's threads at once:
