@@ -124,7 +124,15 @@ class BlockPipeline {
         std::lock_guard read(read_mutex_);
         if (!wait_for_room()) return;
         if (exhausted_) return;
-        block = source_.next_block(block_bytes_);
+        try {
+          block = source_.next_block(block_bytes_);
+        } catch (...) {
+          // The source stopped where it broke: a worker reading on from there
+          // would read the rest as something else (the second line as the
+          // header) and report that instead of the real error.
+          exhausted_ = true;
+          throw;
+        }
         if (!block) {
           exhausted_ = true;
           return;

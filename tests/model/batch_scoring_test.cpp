@@ -42,6 +42,19 @@ class FrameSource : public DataSource {
   std::size_t rows_per_block_, fail_at_block_, next_ = 0;
 };
 
+// A source that cannot be read (a header without a column the model needs):
+// each call fails, saying which call it was.
+class BrokenSource : public DataSource {
+ public:
+  Frame read_all() override { return {}; }
+  std::optional<SourceBlock> next_block(std::size_t) override {
+    throw DataError("broken:1: read " + std::to_string(++calls));
+  }
+  std::string describe() const override { return "broken"; }
+  nlohmann::json record() const override { return {{"kind", "broken"}}; }
+  std::atomic<int> calls{0};
+};
+
 class FrameSink : public DataSink {
  public:
   explicit FrameSink(const FrameSource* source = nullptr, std::size_t fail_at_write = SIZE_MAX)
@@ -140,6 +153,21 @@ TEST_F(BatchScoringTest, AnErrorInALateBlockCommitsNothingAndNamesTheRow) {
   }
   EXPECT_FALSE(sink.committed);
   EXPECT_LE(sink.blocks.size(), 30u);
+}
+
+TEST_F(BatchScoringTest, AReadThatFailsIsTheErrorAndNobodyReadsOnFromWhereItStopped) {
+  for (const int threads : {2, 3, 4}) {
+    BrokenSource source;
+    FrameSink sink;
+    try {
+      score_batch(model_, source, sink, {{}, 0, threads, {}});
+      FAIL() << "nothing was read, yet scoring succeeded";
+    } catch (const DataError& e) {
+      EXPECT_EQ(std::string(e.what()), "broken:1: read 1") << threads << " threads";
+    }
+    EXPECT_EQ(source.calls.load(), 1) << threads << " threads";
+    EXPECT_FALSE(sink.committed);
+  }
 }
 
 TEST_F(BatchScoringTest, ASinkThatFailsStopsTheWorkAndCommitsNothing) {

@@ -557,18 +557,30 @@ namespace {
 
 using nlohmann::json;
 
-TEST(ServeRegistry, ServesAStageAndFollowsItWhenItMoves) {
+// A registry store with two iris versions, 1 a decision stump and 2 a
+// logistic regression, that commands and the server find through
+// SHIPML_TRACKING_URI (set for the fixture's lifetime).
+struct TwoIrisVersions {
   TempDir tmp;
-  const std::string store = tmp.file("runs");
-  ::setenv("SHIPML_TRACKING_URI", store.c_str(), 1);  // the server inherits it
-  const Dataset iris = read_dataset(data_path("iris.csv"), "species");
-  Model first("decision_tree", {{"max_depth", "1"}}), second("logistic");
-  first.fit(iris);
-  second.fit(iris);
-  first.save(tmp.file("first.shipml"));
-  second.save(tmp.file("second.shipml"));
-  for (const char* f : {"first", "second"})
-    ASSERT_EQ(run_cli(std::string("registry register iris ") + tmp.file(std::string(f) + ".shipml")).exit_code, 0);
+  TwoIrisVersions() {
+    ::setenv("SHIPML_TRACKING_URI", tmp.file("runs").c_str(), 1);
+    const Dataset iris = read_dataset(data_path("iris.csv"), "species");
+    Model first("decision_tree", {{"max_depth", "1"}}), second("logistic");
+    first.fit(iris);
+    second.fit(iris);
+    first.save(tmp.file("first.shipml"));
+    second.save(tmp.file("second.shipml"));
+    for (const char* f : {"first", "second"})
+      if (run_cli(std::string("registry register iris ") + tmp.file(std::string(f) + ".shipml")).exit_code != 0)
+        throw std::runtime_error(std::string("could not register ") + f);
+  }
+  ~TwoIrisVersions() { ::unsetenv("SHIPML_TRACKING_URI"); }
+  TwoIrisVersions(const TwoIrisVersions&) = delete;
+  TwoIrisVersions& operator=(const TwoIrisVersions&) = delete;
+};
+
+TEST(ServeRegistry, ServesAStageAndFollowsItWhenItMoves) {
+  const TwoIrisVersions registry;
   ASSERT_EQ(run_cli("registry promote iris 1 --stage production").exit_code, 0);
 
   ServerProcess server({"models:/iris/production", "--registry-poll", "1"});
@@ -582,21 +594,10 @@ TEST(ServeRegistry, ServesAStageAndFollowsItWhenItMoves) {
   EXPECT_EQ(meta["versions"], json({"2"}));
   EXPECT_EQ(meta["parameters"]["estimator"], "logistic");
   EXPECT_EQ(server.post("/invocations", body).status, 200);
-  ::unsetenv("SHIPML_TRACKING_URI");
 }
 
 TEST(ServeRegistry, ServesAnAliasAndFollowsItWhenItMovesOrKeepsServingWhenItGoes) {
-  TempDir tmp;
-  const std::string store = tmp.file("runs");
-  ::setenv("SHIPML_TRACKING_URI", store.c_str(), 1);  // the server inherits it
-  const Dataset iris = read_dataset(data_path("iris.csv"), "species");
-  Model first("decision_tree", {{"max_depth", "1"}}), second("logistic");
-  first.fit(iris);
-  second.fit(iris);
-  first.save(tmp.file("first.shipml"));
-  second.save(tmp.file("second.shipml"));
-  for (const char* f : {"first", "second"})
-    ASSERT_EQ(run_cli(std::string("registry register iris ") + tmp.file(std::string(f) + ".shipml")).exit_code, 0);
+  const TwoIrisVersions registry;
   ASSERT_EQ(run_cli("registry alias iris champion 1").exit_code, 0);
 
   // Polling off in effect: each reload here is the SIGHUP's.
@@ -626,20 +627,10 @@ TEST(ServeRegistry, ServesAnAliasAndFollowsItWhenItMovesOrKeepsServingWhenItGoes
   EXPECT_EQ(still.status, 200);
   EXPECT_EQ(still.body, answered.body);
   EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["versions"], json({"2"}));
-  ::unsetenv("SHIPML_TRACKING_URI");
 }
 
 TEST(ServeRegistry, FollowsAnAliasThatMovesWithinAPoll) {
-  TempDir tmp;
-  ::setenv("SHIPML_TRACKING_URI", tmp.file("runs").c_str(), 1);
-  const Dataset iris = read_dataset(data_path("iris.csv"), "species");
-  Model first("decision_tree", {{"max_depth", "1"}}), second("logistic");
-  first.fit(iris);
-  second.fit(iris);
-  first.save(tmp.file("first.shipml"));
-  second.save(tmp.file("second.shipml"));
-  for (const char* f : {"first", "second"})
-    ASSERT_EQ(run_cli(std::string("registry register iris ") + tmp.file(std::string(f) + ".shipml")).exit_code, 0);
+  const TwoIrisVersions registry;
   ASSERT_EQ(run_cli("registry alias iris champion 1").exit_code, 0);
   ServerProcess server({"models:/iris@champion", "--registry-poll", "1"});
   EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["versions"], json({"1"}));
@@ -647,7 +638,6 @@ TEST(ServeRegistry, FollowsAnAliasThatMovesWithinAPoll) {
   ASSERT_TRUE(server.wait_for_stderr("a registry stage or alias moved: reloading", 15)) << server.stderr_text();
   ASSERT_TRUE(server.wait_for_stderr("reloaded iris:2", 15)) << server.stderr_text();
   EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["parameters"]["estimator"], "logistic");
-  ::unsetenv("SHIPML_TRACKING_URI");
 }
 
 }  // namespace

@@ -7,13 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
+#include "track/tracked_cli.hpp"
 
 namespace shipml::test {
 namespace {
 
 using nlohmann::json;
 
-class RegistryCli : public ::testing::Test {
+class RegistryCli : public TrackedCli {
  protected:
   void SetUp() override {
     const Dataset iris = read_dataset(data_path("iris.csv"), "species");
@@ -27,16 +28,6 @@ class RegistryCli : public ::testing::Test {
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
   }
-  // Tracking is on, into this test's folder: a prediction is recorded as a run.
-  RunResult shipml(const std::string& args) {
-    return run_cli(args, "SHIPML_TRACKING=on SHIPML_TRACKING_URI=" + tmp_.file("runs"));
-  }
-  json shipml_json(const std::string& args) {
-    const auto r = shipml(args);
-    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
-    return json::parse(r.out);
-  }
-  TempDir tmp_;
 };
 
 std::string os_user_name() {

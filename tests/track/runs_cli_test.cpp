@@ -8,24 +8,15 @@
 #include <nlohmann/json.hpp>
 
 #include "support.hpp"
+#include "track/tracked_cli.hpp"
 
 namespace shipml::test {
 namespace {
 
 using nlohmann::json;
 
-class RunsCli : public ::testing::Test {
+class RunsCli : public TrackedCli {
  protected:
-  // Tracking is on here whatever the test environment says, into this test's folder.
-  RunResult shipml(const std::string& args) {
-    return run_cli(args, "SHIPML_TRACKING=on SHIPML_TRACKING_URI=" + tmp_.file("runs"));
-  }
-  json shipml_json(const std::string& args) {
-    const auto r = shipml(args);
-    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
-    return json::parse(r.out);
-  }
-  TempDir tmp_;
 };
 
 TEST_F(RunsCli, ScoreAndTrainAreRecordedAndReadBack) {

@@ -31,15 +31,19 @@ struct SHIPML_API UiOptions {
 /// requests take turns at the store.
 class SHIPML_API UiService {
  public:
+  /// Opens the run store; an error naming it when it cannot be opened.
   explicit UiService(UiOptions options);
+  /// Closes the store; sessions end with it.
   ~UiService();
+  /// Not copyable: it owns the store and the sessions.
   UiService(const UiService&) = delete;
+  /// Not copyable.
   UiService& operator=(const UiService&) = delete;
 
   /// Fills in the response to one request.
   void handle(const serve::HttpRequest& request, const serve::Peer& peer, serve::HttpResponse& response);
 
-  struct State;
+  struct State;  ///< the store, the sessions and the lock they take turns at
 
  private:
   std::unique_ptr<State> state_;
