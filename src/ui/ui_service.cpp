@@ -77,7 +77,7 @@ void UiService::handle(const serve::HttpRequest& request, const serve::Peer& pee
     if (parts[1] == "icon.svg") return response.set(200, std::string(icon()), "image/svg+xml");
   }
   if (get && parts.empty()) {
-    response.status = 303;
+    response.set(303, "", "text/html; charset=utf-8");
     response.headers.emplace_back("Location", "/runs");
     return;
   }
@@ -129,9 +129,8 @@ void UiService::handle(const serve::HttpRequest& request, const serve::Peer& pee
                                                     "; Path=/; HttpOnly; SameSite=Strict" +
                                                     (new_cookie.empty() ? "; Max-Age=0" : ""));
   if (!page.redirect.empty()) {
-    response.status = 303;
+    response.set(303, "", "text/html; charset=utf-8");
     response.headers.emplace_back("Location", page.redirect);
-    response.body.clear();
     return;
   }
   if (!page.download.empty()) {
