@@ -14,10 +14,6 @@ std::string local_path(const std::string& next) {
   return next.starts_with('/') && !next.starts_with("//") && next.find('\\') == std::string::npos ? next : "/runs";
 }
 
-std::string hidden(const std::string& name, const std::string& value) {
-  return "<input type=\"hidden\" name=\"" + html_escape(name) + "\" value=\"" + html_escape(value) + "\">";
-}
-
 // Why this request may not act, or "" when it may.
 std::string refusal(const Context& c, const ActionRequest& r, int& status) {
   status = 403;
@@ -124,22 +120,22 @@ Page login_page(Context& c) {
   return page;
 }
 
-Page login(Context& c, const ActionRequest& r, Sessions& sessions, std::string& cookie) {
+Page login(Context& c, const ActionRequest& r, Sessions& sessions) {
   if (c.options.token.empty() || c.options.read_only) return login_page(c);
   if (!r.same_origin) return message_page(403, "Refused", "The request did not come from this UI's own pages.");
   if (!serve::constant_time_equal(r.form.get("token"), c.options.token))
     return message_page(403, "Wrong token", "That is not the token this UI was started with.",
                         "/login?next=" + url_encode(local_path(r.form.get("next", "/runs"))));
-  cookie = sessions.start().id;
   Page page;
+  page.session_cookie = sessions.start().id;
   page.redirect = local_path(r.form.get("next", "/runs"));
   return page;
 }
 
-Page logout(Context& c, const ActionRequest& r, Sessions& sessions, std::string& cookie) {
+Page logout(Context& c, const ActionRequest& r, Sessions& sessions) {
   if (c.session && serve::constant_time_equal(r.form.get("csrf"), c.session->csrf)) sessions.end(c.session->id);
-  cookie = "";
   Page page;
+  page.session_cookie = "";
   page.redirect = "/runs";
   return page;
 }

@@ -35,10 +35,10 @@ struct ActionRequest {
 
 /// GET /login: the form that takes the token.
 Page login_page(Context& c);
-/// POST /login: a session when the token is right (its id goes into `cookie`).
-Page login(Context& c, const ActionRequest& r, Sessions& sessions, std::string& cookie);
+/// POST /login: a session when the token is right (its id in Page::session_cookie).
+Page login(Context& c, const ActionRequest& r, Sessions& sessions);
 /// POST /logout.
-Page logout(Context& c, const ActionRequest& r, Sessions& sessions, std::string& cookie);
+Page logout(Context& c, const ActionRequest& r, Sessions& sessions);
 /// POST /actions/WHAT.
 Page act(Context& c, const std::string& what, const ActionRequest& r);
 

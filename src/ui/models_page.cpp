@@ -22,10 +22,6 @@ std::string model_link(const std::string& name) {
   return "<a href=\"/models/" + url_encode(name) + "\">" + html_escape(name) + "</a>";
 }
 
-std::string hidden(const std::string& name, const std::string& value) {
-  return "<input type=\"hidden\" name=\"" + name + "\" value=\"" + html_escape(value) + "\">";
-}
-
 // The forms of one version: move it to a stage, point an alias at it.
 std::string version_actions(const Context& c, const ModelVersion& v) {
   std::string html = "<form method=\"post\" action=\"/actions/promote\" class=\"inline\">" + csrf_field(c) +

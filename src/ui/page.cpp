@@ -55,6 +55,10 @@ std::string frame(const Page& page, const Context& context) {
   return html;
 }
 
+std::string hidden(const std::string& name, const std::string& value) {
+  return "<input type=\"hidden\" name=\"" + html_escape(name) + "\" value=\"" + html_escape(value) + "\">";
+}
+
 std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
   std::string html = "<table><thead><tr>";
   for (const auto& h : header) html += "<th>" + html_escape(h) + "</th>";

@@ -2,6 +2,7 @@
 // What every page shares: the request's context (store, options, the
 // visitor's session), the page a handler returns, and the frame around it
 // (navigation, who is signed in, the style sheet and script).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,9 @@ struct Page {
   int status = 200;
   std::string title, section;  // section: "runs" or "models", highlighted in the navigation
   std::string body;
-  std::string redirect;                 // set: 303 See Other to here
-  std::string download, download_name;  // set: this file, as an attachment
+  std::string redirect;                       // set: 303 See Other to here
+  std::string download, download_name;        // set: this file, as an attachment
+  std::optional<std::string> session_cookie;  // set: the session cookie to send ("" ends it)
 };
 
 /// What a page asked for is not there: answered 404.
@@ -55,6 +57,9 @@ std::string frame(const Page& page, const Context& context);
 
 /// A hidden field with the session's CSRF value, for every form that acts.
 std::string csrf_field(const Context& context);
+
+/// A hidden form field, escaped.
+std::string hidden(const std::string& name, const std::string& value);
 
 /// A table of escaped cells.
 std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);

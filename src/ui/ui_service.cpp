@@ -85,7 +85,6 @@ void UiService::handle(const serve::HttpRequest& request, const serve::Peer& pee
   std::lock_guard lock(state_->mutex);
   Context c{*state_->store, state_->options, Form(request.query), state_->sessions.find(cookie(request, kCookie)),
             std::string(request.path) + (request.query.empty() ? "" : "?" + std::string(request.query))};
-  std::string new_cookie = "\x01";  // unchanged unless login or logout sets it
   Page page;
   try {
     if (!get && !post) {
@@ -95,8 +94,8 @@ void UiService::handle(const serve::HttpRequest& request, const serve::Peer& pee
           Form(request.body),
           !state_->options.token.empty() && serve::constant_time_equal(bearer_token(request), state_->options.token),
           same_origin(request), "ui (" + peer.address + ")"};
-      if (parts.size() == 1 && parts[0] == "login") page = login(c, action, state_->sessions, new_cookie);
-      else if (parts.size() == 1 && parts[0] == "logout") page = logout(c, action, state_->sessions, new_cookie);
+      if (parts.size() == 1 && parts[0] == "login") page = login(c, action, state_->sessions);
+      else if (parts.size() == 1 && parts[0] == "logout") page = logout(c, action, state_->sessions);
       else if (parts.size() == 2 && parts[0] == "actions") page = act(c, parts[1], action);
       else page = message_page(404, "Not found", "nothing to post to at " + std::string(request.path));
     } else if (parts.size() == 1 && parts[0] == "runs") {
@@ -124,10 +123,10 @@ void UiService::handle(const serve::HttpRequest& request, const serve::Peer& pee
     page = message_page(500, "Something went wrong", e.what());
   }
 
-  if (new_cookie != "\x01")
-    response.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=" + new_cookie +
+  if (page.session_cookie)
+    response.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=" + *page.session_cookie +
                                                     "; Path=/; HttpOnly; SameSite=Strict" +
-                                                    (new_cookie.empty() ? "; Max-Age=0" : ""));
+                                                    (page.session_cookie->empty() ? "; Max-Age=0" : ""));
   if (!page.redirect.empty()) {
     response.set(303, "", "text/html; charset=utf-8");
     response.headers.emplace_back("Location", page.redirect);
@@ -139,7 +138,7 @@ void UiService::handle(const serve::HttpRequest& request, const serve::Peer& pee
     response.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + safe_name + "\"");
     return response.set(200, read_file(page.download), "application/octet-stream");
   }
-  c.session = state_->sessions.find(new_cookie != "\x01" ? new_cookie : cookie(request, kCookie));
+  c.session = state_->sessions.find(page.session_cookie.value_or(cookie(request, kCookie)));
   response.headers.emplace_back("Content-Security-Policy", kPolicy);
   response.headers.emplace_back("X-Frame-Options", "DENY");
   response.headers.emplace_back("Cache-Control", "no-store");

@@ -39,13 +39,15 @@ struct TwoIrisVersions {
   TwoIrisVersions& operator=(const TwoIrisVersions&) = delete;
 };
 
+// One row to score, in MLflow's dataframe_records form.
+constexpr const char* kIrisRow =
+    R"({"dataframe_records":[{"sepal_length_cm":6.3,"sepal_width_cm":3.3,"petal_length_cm":6.0,"petal_width_cm":2.5}]})";
+
 TEST(ServeRegistry, ServesAStageAndFollowsItWhenItMoves) {
   const TwoIrisVersions registry;
   ASSERT_EQ(run_cli("registry promote iris 1 --stage production").exit_code, 0);
 
   ServerProcess server({"models:/iris/production", "--registry-poll", "1"});
-  const std::string body =
-      R"({"dataframe_records":[{"sepal_length_cm":6.3,"sepal_width_cm":3.3,"petal_length_cm":6.0,"petal_width_cm":2.5}]})";
   EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["versions"], json({"1"}));
   EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["parameters"]["estimator"], "decision_tree");
   ASSERT_EQ(run_cli("registry promote iris 2 --stage production").exit_code, 0);
@@ -53,7 +55,7 @@ TEST(ServeRegistry, ServesAStageAndFollowsItWhenItMoves) {
   const json meta = json::parse(server.get("/v2/models/iris").body);
   EXPECT_EQ(meta["versions"], json({"2"}));
   EXPECT_EQ(meta["parameters"]["estimator"], "logistic");
-  EXPECT_EQ(server.post("/invocations", body).status, 200);
+  EXPECT_EQ(server.post("/invocations", kIrisRow).status, 200);
 }
 
 TEST(ServeRegistry, ServesAnAliasAndFollowsItWhenItMovesOrKeepsServingWhenItGoes) {
@@ -62,8 +64,6 @@ TEST(ServeRegistry, ServesAnAliasAndFollowsItWhenItMovesOrKeepsServingWhenItGoes
 
   // Polling off in effect: each reload here is the SIGHUP's.
   ServerProcess server({"models:/iris@champion", "--registry-poll", "3600"});
-  const std::string body =
-      R"({"dataframe_records":[{"sepal_length_cm":6.3,"sepal_width_cm":3.3,"petal_length_cm":6.0,"petal_width_cm":2.5}]})";
   const json before = json::parse(server.get("/v2/models/iris").body);  // served as iris, not iris@champion
   EXPECT_EQ(before["versions"], json({"1"}));
   EXPECT_EQ(before["parameters"]["estimator"], "decision_tree");
@@ -73,7 +73,7 @@ TEST(ServeRegistry, ServesAnAliasAndFollowsItWhenItMovesOrKeepsServingWhenItGoes
   const json after = json::parse(server.get("/v2/models/iris").body);
   EXPECT_EQ(after["versions"], json({"2"}));
   EXPECT_EQ(after["parameters"]["estimator"], "logistic");
-  const auto answered = server.post("/invocations", body);
+  const auto answered = server.post("/invocations", kIrisRow);
   EXPECT_EQ(answered.status, 200);
 
   // The alias removed: the reload fails, says so, and version 2 keeps answering.
@@ -83,7 +83,7 @@ TEST(ServeRegistry, ServesAnAliasAndFollowsItWhenItMovesOrKeepsServingWhenItGoes
       << server.stderr_text();
   EXPECT_NE(server.stderr_text().find("has no alias 'champion' (aliases: none)"), std::string::npos)
       << server.stderr_text();
-  const auto still = server.post("/invocations", body);
+  const auto still = server.post("/invocations", kIrisRow);
   EXPECT_EQ(still.status, 200);
   EXPECT_EQ(still.body, answered.body);
   EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["versions"], json({"2"}));
