@@ -9,9 +9,11 @@
 namespace shipml {
 namespace {
 std::atomic<ProgressDisplay> display{ProgressDisplay::off};
-// The bars being observed, the outermost of each piece of work, under their mutex.
-std::mutex observed_mutex;
-std::vector<Progress*> observed;
+// The bars showing (drawn or observed), the outermost of each piece of work,
+// under their mutex. A fit inside a search on the same thread draws no bar of
+// its own: the search's bar is the one the user watches.
+std::mutex showing_mutex;
+std::vector<Progress*> showing;
 }  // namespace
 
 void set_progress_display(ProgressDisplay d) { display = d; }
@@ -19,8 +21,8 @@ void enable_progress(bool on) { display = on ? ProgressDisplay::terminal : Progr
 bool progress_enabled() { return display != ProgressDisplay::off; }
 
 std::optional<ProgressState> current_progress(const StopSource& work) {
-  std::lock_guard lock(observed_mutex);
-  for (Progress* p : observed)
+  std::lock_guard lock(showing_mutex);
+  for (Progress* p : showing)
     if (p->work_ == &work) return p->state();
   return std::nullopt;
 }
@@ -29,25 +31,23 @@ Progress::Progress(std::string label, std::size_t total)
     : label_(std::move(label)), total_(total),
       active_(display != ProgressDisplay::off && !inside_parallel_work() && total > 1), work_(&current_stop_source()),
       start_(std::chrono::steady_clock::now()), last_draw_(start_) {
-  if (!active_ || display != ProgressDisplay::observed) return;
-  std::lock_guard lock(observed_mutex);
-  for (const Progress* p : observed)
+  if (!active_) return;
+  std::lock_guard lock(showing_mutex);
+  for (const Progress* p : showing)
     if (p->work_ == work_) {
       active_ = false;  // inside another bar of the same work: that one shows
       return;
     }
-  observed.push_back(this);
+  showing.push_back(this);
 }
 
 Progress::~Progress() {
+  if (!active_) return;
   {
-    std::lock_guard lock(observed_mutex);
-    if (const auto it = std::find(observed.begin(), observed.end(), this); it != observed.end()) {
-      observed.erase(it);
-      return;
-    }
+    std::lock_guard lock(showing_mutex);
+    showing.erase(std::find(showing.begin(), showing.end(), this));
   }
-  if (active_) draw(true);
+  if (display == ProgressDisplay::terminal) draw(true);
 }
 
 ProgressState Progress::state() {

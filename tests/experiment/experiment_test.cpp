@@ -2,13 +2,14 @@
 // metric, determinism whatever the thread count, budgets, halving, and a search
 // interrupted with Ctrl-C that keeps what it finished.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -316,23 +317,55 @@ TEST(Selection, KBestRfeAndSequentialOnKnownData) {
   }
 }
 
+// Units done on the last bar labelled `label` drawn in a terminal's output
+// ("\rLABEL [###...] DONE/TOTAL ...").
+std::size_t last_bar_done(const std::string& shown, const std::string& label) {
+  const std::size_t at = shown.rfind("\r" + label + " [");
+  const std::size_t end = at == std::string::npos ? at : shown.find("] ", at);
+  if (end == std::string::npos || shown.find('/', end) == std::string::npos) return 0;
+  return std::strtoul(shown.c_str() + end + 2, nullptr, 10);
+}
+
 TEST(SearchCli, CtrlCKeepsFinishedCandidatesAndTheSameSeedGivesTheSameTable) {
   TempDir tmp;
-  const std::string args = std::string(SHIPML_CLI) + " search -q --data " + data_path("churn.csv") +
+  const std::string args = std::string(SHIPML_CLI) + " search --data " + data_path("churn.csv") +
                            " --target churn -e hist_gbdt --set n_estimators=60 --grid learning_rate=0.05,0.1,0.3" +
                            " --grid max_leaves=15,31,63,127 --cv 5 --threads 1 -m roc_auc --out ";
+  // The child's stderr is a terminal, so it draws its bar; Ctrl-C goes in once
+  // the bar shows a whole candidate's folds done (the jobs run candidate by
+  // candidate on one thread), whatever the speed of the machine.
+  int terminal = -1, controller = -1;
+  ASSERT_EQ(::openpty(&controller, &terminal, nullptr, nullptr, nullptr), 0);
   const pid_t child = ::fork();
   if (child == 0) {
+    ::dup2(terminal, STDERR_FILENO);
     const std::string env = "SHIPML_TRACKING=on SHIPML_TRACKING_URI=" + tmp.file("runs") + " ";
     ::execl("/bin/sh", "sh", "-c", ("exec env " + env + args + tmp.file("interrupted") + " > /dev/null").c_str(),
             nullptr);
     ::_exit(127);
   }
-  // Some candidates in (one takes ~2.5 s under the sanitizers, ~0.4 s without), not all 12.
-  std::this_thread::sleep_for(std::chrono::milliseconds(4000));
-  ::kill(child, SIGINT);
+  ::close(terminal);
+  std::string shown;
+  bool sent = false;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  for (char buffer[4096];;) {
+    pollfd ready{controller, POLLIN, 0};
+    if (::poll(&ready, 1, 100) > 0) {
+      const ssize_t n = ::read(controller, buffer, sizeof buffer);
+      if (n <= 0) break;  // the child is gone and its terminal closed
+      shown.append(buffer, static_cast<std::size_t>(n));
+    }
+    if (!sent && (last_bar_done(shown, "search hist_gbdt") >= 5 || std::chrono::steady_clock::now() > give_up)) {
+      ::kill(child, SIGINT);
+      sent = true;
+    }
+  }
+  ::close(controller);
   int status = 0;
   ::waitpid(child, &status, 0);
+  ASSERT_TRUE(sent) << shown;
+  // One bar, the search's: the fits inside it, on the same thread, draw none of their own.
+  EXPECT_EQ(shown.find("\rhist_gbdt ["), std::string::npos) << shown;
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 130);
   const auto interrupted = nlohmann::json::parse(read_file(tmp.file("interrupted/search.json")));
