@@ -2,6 +2,7 @@
 // (a one-row frame through schema checks, encoding and every tree).
 #include <benchmark/benchmark.h>
 
+#include "shipml/serve/drift_monitor.hpp"
 #include "shipml/shipml.hpp"
 
 namespace {
@@ -35,6 +36,16 @@ void BM_PredictOneRow_Logistic(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(f.model.predict(f.row));
 }
 BENCHMARK(BM_PredictOneRow_Logistic);
+
+// What drift monitoring adds to a served row: binning it and its prediction
+// into the live window (compare with BM_PredictOneRow_HistGbdt100).
+void BM_DriftObserveOneRow(benchmark::State& state) {
+  Fixture& f = fixture("hist_gbdt", {{"n_estimators", "100"}, {"early_stopping", "false"}, {"threads", "1"}});
+  shipml::serve::DriftMonitor monitor(f.model.drift_reference(), {});
+  const shipml::Predictions p = f.model.predict(f.row);
+  for (auto _ : state) monitor.observe(f.row, p);
+}
+BENCHMARK(BM_DriftObserveOneRow);
 
 }  // namespace
 

@@ -292,6 +292,7 @@ void add_commands(CLI::App& app) {
   add_predict(app);
   add_copy(app);
   add_explain(app);
+  add_drift(app);
   add_inspect(app);
   add_signing(app);
   add_serve(app);

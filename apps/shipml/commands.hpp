@@ -13,6 +13,8 @@ void add_commands(CLI::App& app);
 void add_explain(CLI::App& app);
 /// `shipml predict` (in predict_command.cpp).
 void add_predict(CLI::App& app);
+/// `shipml drift` (in drift_command.cpp).
+void add_drift(CLI::App& app);
 /// `shipml copy` (in copy_command.cpp).
 void add_copy(CLI::App& app);
 /// `shipml serve` (in serve_command.cpp).

@@ -62,6 +62,7 @@ struct ServeArgs {
   int port = 8080, threads = 0, workers = 0, max_connections = 0, registry_poll = 5;
   bool no_access_log = false, check = false, require_signature = false;
   std::vector<std::string> trusted_keys;
+  serve::DriftOptions drift;
 
   void add(CLI::App* cmd) {
     cmd->add_option("model", models,
@@ -106,6 +107,14 @@ struct ServeArgs {
                   "serve only model files signed (shipml sign) by a --trusted-key; checked at every load and reload");
     cmd->add_option("--trusted-key", trusted_keys, "public key (Ed25519, PEM) whose signatures are trusted; repeatable")
         ->check(CLI::ExistingFile);
+    cmd->add_option("--drift-window", drift.window,
+                    "rows of live requests each model's drift is measured over, at /metrics (0: no drift monitoring; "
+                    "docs/drift.md)")
+        ->capture_default_str();
+    cmd->add_option("--drift-threshold", drift.thresholds.psi,
+                    "flag a column whose population stability index reaches this (shipml_drift_flagged)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cmd->add_flag("--check", check, "load the models, check the flags, print what would be served, and exit");
   }
 };
@@ -285,6 +294,7 @@ void add_serve(CLI::App& app) {
       throw UsageError(a->require_signature ? "--require-signature needs at least one --trusted-key"
                                             : "--trusted-key is used with --require-signature");
     if (a->require_signature) models.require_signatures(a->trusted_keys);
+    models.monitor_drift(a->drift);
     load_models(*a, models);
     if (a->check) {
       std::cerr << "would listen on " << a->host << ":" << a->port << '\n';

@@ -21,6 +21,7 @@ inline void print_table(const std::vector<std::vector<std::string>>& rows) {
       line += r[c];
       if (c + 1 < r.size()) line += std::string(width[c] - r[c].size() + 2, ' ');
     }
+    line.erase(line.find_last_not_of(' ') + 1);  // an empty last cell leaves no trailing spaces
     std::cout << line << '\n';
   }
 }

@@ -208,6 +208,20 @@ class Model:
         raw = self._model.raw_output(self._features(data, "give its raw output"))
         return raw[:, 0] if raw.shape[1] == 1 else raw
 
+    def drift(self, data: Any, *, threshold: float = 0.2, min_rows: int = 100) -> dict[str, Any]:
+        """How far `data` (as predict() takes it) has drifted from the training
+        data (docs/drift.md): per input column and for the predictions, the
+        population stability index, a Kolmogorov-Smirnov (numeric) or
+        chi-squared (categorical) statistic with its p-value, and the missing
+        rates. A column is flagged at a PSI of `threshold` or more on at least
+        `min_rows` rows. The same dict as ``shipml drift --json``;
+        ``pandas.DataFrame(report["columns"])`` is its table."""
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not threshold > 0:
+            raise _core.UsageError(f"threshold must be a number > 0, got {threshold!r}")
+        if isinstance(min_rows, bool) or not isinstance(min_rows, (int, np.integer)) or min_rows < 0:
+            raise _core.UsageError(f"min_rows must be a whole number >= 0, got {min_rows!r}")
+        return self._model.drift(self._features(data, "measure drift"), float(threshold), int(min_rows))
+
     def contributions(self, data: Any, *, samples: int = 256, seed: int = 0) -> Contributions:
         """Each row's raw output split into one contribution per input column
         (SHAP values; docs/explain.md): ``values.sum(axis=-1) + expected_value

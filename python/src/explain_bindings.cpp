@@ -1,5 +1,5 @@
-// Model.raw_output and Model.contributions: what the explanations explain and
-// the explanations themselves (docs/explain.md), computed with the GIL
+// Model.raw_output, Model.contributions and Model.drift: what the explanations
+// explain, the explanations themselves (docs/explain.md) and drift (docs/drift.md), computed with the GIL
 // released as predictions are. The package shapes them for Python
 // (shipml/explanations.py).
 #include "bindings.hpp"
@@ -36,6 +36,15 @@ void bind_explain(py::class_<PyModel>& model) {
         return d;
       },
       py::arg("features"), py::arg("samples"), py::arg("seed"));
+  // Drift from the training data (docs/drift.md), as `shipml drift --json` prints it.
+  model.def(
+      "drift",
+      [](const PyModel& self, const Frame& features, double psi, std::uint64_t min_rows) {
+        const auto m = self.get();
+        const DriftReport report = without_gil([&] { return m->drift(features, {.psi = psi, .min_rows = min_rows}); });
+        return to_python(report.to_json());
+      },
+      py::arg("features"), py::arg("psi"), py::arg("min_rows"));
 }
 
 }  // namespace shipml::python

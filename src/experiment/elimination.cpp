@@ -121,7 +121,7 @@ FeatureSelection recursive_elimination(const Model& prototype, const Dataset& da
       std::vector<Column> kept;
       for (std::size_t j : columns) kept.push_back(features[j]);
       m.fit(Frame(std::move(kept), Frame::Trusted{}), plan.target,
-            {.task = plan.task, .classes = plan.classes, .weights = plan.weights});
+            {.task = plan.task, .classes = plan.classes, .weights = plan.weights, .drift_reference = false});
       return m;
     });
     int rounds = 0;

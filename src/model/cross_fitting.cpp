@@ -38,7 +38,9 @@ std::uint64_t Model::fold_seed() const {
 void Model::fit_with_decision(const Frame& features, const Column& target, const FitOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   Model fitted = unwrapped();
-  fitted.fit(features, target, options);  // every check of a plain fit, first
+  FitOptions plain = options;
+  plain.drift_reference = false;        // taken below, of the calibrated and thresholded predictions
+  fitted.fit(features, target, plain);  // every check of a plain fit, first
   if (fitted.task_ != Task::classification)
     throw UsageError(std::string(calibration_spec_ ? "calibration" : "a decision threshold") +
                      " is for classifiers: target '" + target.name() + "' is a regression target");
@@ -53,6 +55,7 @@ void Model::fit_with_decision(const Frame& features, const Column& target, const
   if (threshold_spec_) fitted.choose_threshold(features, target, y);
   fitted.metadata_["training"]["fit_seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (options.drift_reference) fitted.keep_drift_reference(features);
   *this = std::move(fitted);
 }
 
@@ -63,7 +66,8 @@ void Model::cross_fit_calibrator(const Frame& features, const Column& target, st
   Matrix out_of_fold(static_cast<Eigen::Index>(features.rows()), static_cast<Eigen::Index>(classes_.size()));
   parallel_for(folds.size(), 0, [&](std::size_t f) {
     Model copy = unwrapped();
-    copy.fit(features.take(folds[f].train), target.take(folds[f].train), {.task = task_, .classes = classes_});
+    copy.fit(features.take(folds[f].train), target.take(folds[f].train),
+             {.task = task_, .classes = classes_, .drift_reference = false});
     const Matrix p = copy.predict_proba(features.take(folds[f].test));
     for (std::size_t i = 0; i < folds[f].test.size(); ++i)
       out_of_fold.row(static_cast<Eigen::Index>(folds[f].test[i])) = p.row(static_cast<Eigen::Index>(i));
@@ -84,7 +88,8 @@ void Model::choose_threshold(const Frame& features, const Column& target, std::s
   parallel_for(folds.size(), 0, [&](std::size_t f) {
     // The model as it will predict, calibration included, fitted without the fold.
     Model copy = calibration_spec_ ? unwrapped().calibrated(*calibration_spec_) : unwrapped();
-    copy.fit(features.take(folds[f].train), target.take(folds[f].train), {.task = task_, .classes = classes_});
+    copy.fit(features.take(folds[f].train), target.take(folds[f].train),
+             {.task = task_, .classes = classes_, .drift_reference = false});
     const Matrix p = copy.predict_proba(features.take(folds[f].test));
     for (std::size_t i = 0; i < folds[f].test.size(); ++i) {
       held_out[f].score.push_back(p(static_cast<Eigen::Index>(i), 1));

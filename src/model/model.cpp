@@ -233,6 +233,8 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
                            {"fingerprint", fingerprint(features, target)},
                            {"fit_seconds", seconds}};
   if (!weights.empty()) metadata_["training"]["weighted"] = true;
+  drift_reference_.reset();
+  if (options.drift_reference) keep_drift_reference(features);
 }
 
 void Model::require_fitted(const char* what) const {

@@ -84,6 +84,7 @@ struct ModelFile {
         header["threshold"]["score"] = std::isfinite(m.threshold_score_) ? nlohmann::json(m.threshold_score_) : nullptr;
       }
     }
+    if (m.drift_reference_) header["drift_reference"] = m.drift_reference_->to_json();
     BinaryWriter body;
     body.format_version = version;  // a knn's state has row weights from format 3 on
     m.encoder_.save(body);
@@ -196,6 +197,26 @@ struct ModelFile {
                        std::to_string(width) + " encoded features");
   }
 
+  // The drift reference (any version; predictions never read it) describes
+  // the schema's columns, in order, and predictions of the model's task.
+  static void read_drift_reference(Model& m, const nlohmann::json& header) {
+    if (!header.contains("drift_reference")) return;
+    auto ref = DriftReference::from_json(header.at("drift_reference"));
+    const auto& fields = m.schema_.fields();
+    if (ref.columns.size() != fields.size())
+      throw ModelError("the header's drift_reference has " + std::to_string(ref.columns.size()) + " columns for " +
+                       std::to_string(fields.size()) + " in the schema");
+    for (std::size_t j = 0; j < fields.size(); ++j)
+      if (ref.columns[j].name != fields[j].name || ref.columns[j].type != fields[j].type)
+        throw ModelError("the header's drift_reference column '" + ref.columns[j].name + "' is not the schema's '" +
+                         fields[j].name + "'");
+    const ColumnType predicted = m.task_ == Task::classification ? ColumnType::categorical : ColumnType::numeric;
+    if (ref.prediction.type != predicted)
+      throw ModelError("the header's drift_reference describes " + std::string(to_string(ref.prediction.type)) +
+                       " predictions, and the model's are " + std::string(to_string(predicted)));
+    m.drift_reference_ = std::make_shared<const DriftReference>(std::move(ref));
+  }
+
   static Model decode(std::string_view bytes, const std::string& name) {
     auto fail = [&](const std::string& why) -> ModelError { return ModelError(name + ": " + why); };
     if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
@@ -261,6 +282,7 @@ struct ModelFile {
       m.learner_ = std::move(learner);
       if (!m.pipeline_.empty()) check_pipeline(m);
       check_learner(m);
+      read_drift_reference(m, header);
       return m;
     } catch (const nlohmann::json::exception& e) {
       throw fail(std::string("corrupted model header: ") + e.what());

@@ -85,7 +85,7 @@ FoldResult ScoringPlan::run_fold(const Model& prototype, std::size_t f, std::siz
   out.train_rows = train.size();
   out.test_rows = fold.test.size();
   auto start = std::chrono::steady_clock::now();
-  FitOptions options{.task = task, .classes = classes};
+  FitOptions options{.task = task, .classes = classes, .drift_reference = false};
   if (!weights.empty())
     for (std::size_t i : train) options.weights.push_back(weights[i]);
   model.fit(features.take(train), target.take(train), options);

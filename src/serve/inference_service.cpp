@@ -79,6 +79,7 @@ void InferenceService::infer(const HttpRequest& request, const std::string& name
       oip::decode_infer(*served->model, request.body, request.header("inference-header-content-length"));
   outcome.rows = decoded.input.rows();
   const Predictions p = served->model->predict(decoded.input);
+  if (served->drift) served->drift->observe(decoded.input, p);
   // Explaining costs far more than predicting: only for the requests that ask.
   std::optional<Contributions> contributions;
   if (decoded.asks_for("contributions")) contributions = explain(*served->model, decoded.input, decoded.explain);
@@ -93,6 +94,7 @@ void InferenceService::invocations(const HttpRequest& request, HttpResponse& res
   const Model& model = *served->model;
   outcome.rows = scoring.input.rows();
   const Predictions p = model.predict(scoring.input);
+  if (served->drift) served->drift->observe(scoring.input, p);
   if (!scoring.explain) return response.set(200, mlflow::encode(p));
   response.set(
       200, mlflow::encode(p, explain(model, scoring.input, scoring.explain_options), model.raw_output(scoring.input)));

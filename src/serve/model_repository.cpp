@@ -70,6 +70,8 @@ std::shared_ptr<const ServedModel> ModelRepository::load(const ModelSource& sour
   served->load_seconds = seconds_since(start);
   served->loaded_at = utc_timestamp();
   served->fingerprint = served->model->metadata().value("training", nlohmann::json::object()).value("fingerprint", "");
+  if (drift_options_.window > 0 && served->model->drift_reference())
+    served->drift = std::make_shared<DriftMonitor>(served->model->drift_reference(), drift_options_);
   return served;
 }
 

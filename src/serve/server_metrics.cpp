@@ -27,6 +27,47 @@ std::string number(double v) {
   return out;
 }
 
+// Each watched model's live drift: per input column and for the predictions,
+// over the rows of its window.
+void render_drift(std::ostringstream& o, const std::vector<std::shared_ptr<const ServedModel>>& served) {
+  std::vector<std::pair<std::string, DriftReport>> reports;
+  for (const auto& m : served)
+    if (m->drift)
+      reports.emplace_back("model=\"" + label(m->name) + "\",version=\"" + label(m->version) + "\"",
+                           m->drift->report());
+  if (reports.empty()) return;
+  o << "# HELP shipml_drift_window_rows Live rows in the drift window.\n"
+       "# TYPE shipml_drift_window_rows gauge\n";
+  for (const auto& [labels, r] : reports)
+    o << "shipml_drift_window_rows{" << labels << "} " << r.prediction.rows << '\n';
+  auto per_column = [&](const char* name, const char* help, auto value) {
+    o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n";
+    for (const auto& [labels, r] : reports)
+      for (const auto& c : r.columns)
+        o << name << '{' << labels << ",column=\"" << label(c.name) << "\",test=\"" << c.test << "\"} "
+          << number(value(c)) << '\n';
+  };
+  per_column("shipml_drift_psi", "Population stability index of an input column's window against training.",
+             [](const ColumnDrift& c) { return c.psi; });
+  per_column("shipml_drift_statistic", "Kolmogorov-Smirnov D (numeric) or chi-squared (categorical) of the window.",
+             [](const ColumnDrift& c) { return c.statistic; });
+  per_column("shipml_drift_p_value", "P-value of the drift statistic under no drift.",
+             [](const ColumnDrift& c) { return c.p_value; });
+  per_column("shipml_drift_flagged", "1 when the column's PSI is at or over the threshold on enough rows.",
+             [](const ColumnDrift& c) { return c.flagged ? 1.0 : 0.0; });
+  auto prediction = [&](const char* name, const char* help, auto value) {
+    o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n";
+    for (const auto& [labels, r] : reports)
+      o << name << '{' << labels << ",test=\"" << r.prediction.test << "\"} " << number(value(r.prediction)) << '\n';
+  };
+  prediction("shipml_prediction_drift_psi", "Population stability index of the window's predictions against training.",
+             [](const ColumnDrift& c) { return c.psi; });
+  prediction("shipml_prediction_drift_statistic", "Kolmogorov-Smirnov D or chi-squared of the window's predictions.",
+             [](const ColumnDrift& c) { return c.statistic; });
+  prediction("shipml_prediction_drift_flagged", "1 when the predictions' PSI is at or over the threshold.",
+             [](const ColumnDrift& c) { return c.flagged ? 1.0 : 0.0; });
+}
+
 }  // namespace
 
 ServerMetrics::ServerMetrics(int loops) {
@@ -118,9 +159,12 @@ std::string ServerMetrics::render(const ModelRepository& models) const {
       << number(m->load_seconds) << '\n';
   o << "# HELP shipml_model_reload_failures_total Reloads that failed and left the previous version serving.\n"
        "# TYPE shipml_model_reload_failures_total counter\n";
-  std::lock_guard lock(reload_mutex_);
-  for (const auto& [model, n] : reload_failures_)
-    o << "shipml_model_reload_failures_total{model=\"" << label(model) << "\"} " << n << '\n';
+  {
+    std::lock_guard lock(reload_mutex_);
+    for (const auto& [model, n] : reload_failures_)
+      o << "shipml_model_reload_failures_total{model=\"" << label(model) << "\"} " << n << '\n';
+  }
+  render_drift(o, served);
   return o.str();
 }
 

@@ -583,5 +583,24 @@ TEST(LyingModelFile, AThresholdOnThreeClassesOrOutsideZeroToOneIsRefused) {
   EXPECT_EQ(load_error(put_together(q)), "no error");
 }
 
+TEST(LyingModelFile, ADriftReferenceThatIsNotTheSchemasIsRefused) {
+  Parts p = trained("logistic", "iris.csv", "species");
+  auto& first = p.header["drift_reference"]["columns"][0];
+  const nlohmann::json original = first;
+  first["name"] = "not_a_column";
+  EXPECT_NE(load_error(put_together(p)).find("drift_reference column 'not_a_column' is not the schema's"),
+            std::string::npos)
+      << load_error(put_together(p));
+  first = original;
+  first["counts"] = {1, 2};
+  EXPECT_NE(load_error(put_together(p)).find("counts for"), std::string::npos) << load_error(put_together(p));
+  first = original;
+  first["edges"] = {2.0, 1.0};
+  EXPECT_NE(load_error(put_together(p)).find("not finite and ascending"), std::string::npos);
+  p.header["drift_reference"]["columns"].erase(0);
+  EXPECT_NE(load_error(put_together(p)).find("drift_reference has 3 columns for 4"), std::string::npos)
+      << load_error(put_together(p));
+}
+
 }  // namespace
 }  // namespace shipml

@@ -2,6 +2,7 @@
 inspect) from Python for every registered estimator and transformer, class
 labels in the user's own type and order, and errors as Python exceptions
 carrying the command line's message."""
+import json
 import os
 import pickle
 
@@ -227,3 +228,22 @@ def test_infinite_numbers_in_a_data_frame_are_refused_by_column_and_row(credit):
     model = shipml.Model("hist_gbdt", n_estimators=10).fit(credit.head(300), target="Status")
     with pytest.raises(shipml.DataError, match=r"column 'Income', row 7: inf is not a finite number"):
         model.predict(data)
+
+
+def test_drift_flags_the_shifted_column_as_the_command_line_does(credit, tmp_path):
+    model = shipml.Model("hist_gbdt", max_iter=20).fit(credit, target="Status")
+    same = model.drift(credit)
+    assert same["flagged"] == [] and same["prediction"]["psi"] < 0.01
+    shifted = credit.copy()
+    shifted["Income"] = shifted["Income"] * 3 + 100
+    report = model.drift(shifted)
+    assert report["flagged"] == ["Income"]
+    table = pd.DataFrame(report["columns"]).set_index("name")
+    assert table.loc["Income", "psi"] >= 0.2 and table.loc["Income", "test"] == "ks"
+    # The command line on the same rows and the same model file says the same.
+    model.save(tmp_path / "credit.shipml")
+    shifted.to_csv(tmp_path / "shifted.csv", index=False)
+    out = cli("drift", "--model", tmp_path / "credit.shipml", "--data", tmp_path / "shifted.csv", "--json").stdout
+    assert json.loads(out)["columns"] == report["columns"]
+    with pytest.raises(shipml.UsageError, match="threshold"):
+        model.drift(credit, threshold=0)

@@ -18,6 +18,7 @@
 #include "shipml/estimators/estimator.hpp"
 #include "shipml/model/calibration.hpp"
 #include "shipml/model/contributions.hpp"
+#include "shipml/model/drift.hpp"
 #include "shipml/model/encoder.hpp"
 #include "shipml/model/schema.hpp"
 #include "shipml/model/threshold.hpp"
@@ -34,6 +35,8 @@ struct SHIPML_API Predictions {
 
   /// The prediction of row i as text: the class label or the number.
   std::string label(std::size_t i) const;
+  /// The predictions as a column: class labels (classification) or values.
+  Column column(std::string name) const;
 };
 
 /// How Model::fit reads the target, and how much each row counts.
@@ -44,6 +47,9 @@ struct SHIPML_API FitOptions {
   /// 0. Empty: every row counts once. Fitting from a Dataset takes them from
   /// its weight column when this is empty.
   std::vector<double> weights;
+  /// Keep the training distribution of the inputs and predictions in the model
+  /// (drift_reference()); off for the many fits of cross-validation, whose models are not kept.
+  bool drift_reference = true;
 };
 
 /// A trained (or still untrained) estimator plus everything needed to use it on
@@ -138,6 +144,14 @@ class SHIPML_API Model {
   /// encoder as predict() sends them. Thread-safe.
   Contributions contributions(const Frame& features, const ExplainOptions& options = {}) const;
 
+  /// How the training data was distributed, per input column and for the
+  /// predictions (docs/drift.md); null for a model file written before shipml
+  /// kept it, or fitted with FitOptions::drift_reference off.
+  std::shared_ptr<const DriftReference> drift_reference() const { return drift_reference_; }
+  /// How far `rows` have drifted from the training data: each column's and
+  /// the predictions' (the model predicts the rows). A ModelError without a reference.
+  DriftReport drift(const Frame& rows, const DriftThresholds& thresholds = {}) const;
+
   /// Classification or regression; a ModelError before fitting.
   Task task() const;
   /// Class labels, in the order of the probability columns (classification).
@@ -178,6 +192,7 @@ class SHIPML_API Model {
   void cross_fit_calibrator(const Frame& features, const Column& target, std::span<const int> y);
   void choose_threshold(const Frame& features, const Column& target, std::span<const int> y);
   std::uint64_t fold_seed() const;
+  void keep_drift_reference(const Frame& features);
 
   const EstimatorInfo* info_ = nullptr;
   Params params_;
@@ -199,6 +214,7 @@ class SHIPML_API Model {
   std::optional<Calibrator> calibrator_;  // fitted
   std::optional<double> threshold_;       // fitted
   double threshold_score_ = std::numeric_limits<double>::quiet_NaN();
+  std::shared_ptr<const DriftReference> drift_reference_;  // shared by copies: it never changes
 };
 
 }  // namespace shipml

@@ -10,6 +10,7 @@
 #include "shipml/data/dataset.hpp"
 #include "shipml/model/contributions.hpp"
 #include "shipml/model/curve.hpp"
+#include "shipml/model/drift.hpp"
 #include "shipml/model/importance.hpp"
 #include "shipml/model/partial_dependence.hpp"
 #include "shipml/model/scoring.hpp"
@@ -45,6 +46,10 @@ SHIPML_API Chart prediction_error_chart(const HeldOutPredictions& p);
 // Any model.
 /// Coefficients (signed: the top/2 largest and top/2 most negative) or gain shares (the `top` largest).
 SHIPML_API Chart importance_chart(const LearnedImportance& importance, std::size_t top = 20);
+/// Each column's population stability index, most drifted first (the `top`
+/// of them), flagged ones marked, with the threshold as a line; the
+/// predictions' own drift in the subtitle.
+SHIPML_API Chart drift_chart(const DriftReport& report, std::size_t top = 30);
 /// Score drops of the `top` most important columns, with their spread over repeats.
 SHIPML_API Chart permutation_chart(const PermutationImportance& importance, std::size_t top = 20);
 /// A learning or validation curve: the mean score with a ±1 std band.

@@ -12,6 +12,7 @@
 
 #include "shipml/core/export.hpp"
 #include "shipml/model/model.hpp"
+#include "shipml/serve/drift_monitor.hpp"
 
 namespace shipml::serve {
 
@@ -27,6 +28,8 @@ struct SHIPML_API ServedModel {
   double load_seconds = 0;             ///< how long loading took
   std::string loaded_at;               ///< UTC, ISO 8601
   std::string fingerprint;             ///< the fingerprint of its training data
+  /// Its live drift (null: not watched, or the model keeps no drift reference).
+  std::shared_ptr<DriftMonitor> drift;
 };
 
 /// "churn.shipml" -> name "churn", version "1"; "churn:3=path" -> "churn", "3";
@@ -56,6 +59,10 @@ class SHIPML_API ModelRepository {
   /// files): each load and reload checks the signature first. Set before add().
   void require_signatures(std::vector<std::string> trusted_keys);
 
+  /// Watches each model's drift over a window of live rows (window 0: not at
+  /// all). Set before add(); a reload starts a fresh window.
+  void monitor_drift(DriftOptions options) { drift_options_ = options; }
+
   /// Loads a model now; a ModelError (or a UsageError for a duplicate name and version) otherwise.
   void add(const ModelSource& source);
 
@@ -77,6 +84,7 @@ class SHIPML_API ModelRepository {
   static std::string locate(const ModelSource& source, std::string* registry_version);
   std::shared_ptr<const ServedModel> load(const ModelSource& source) const;
   std::vector<std::string> trusted_keys_;  // empty: signatures are not required
+  DriftOptions drift_options_;
   mutable std::mutex mutex_;
   std::vector<ModelSource> sources_;
   std::vector<std::shared_ptr<const ServedModel>> models_;  // parallel to sources_
