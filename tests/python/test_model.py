@@ -231,7 +231,7 @@ def test_infinite_numbers_in_a_data_frame_are_refused_by_column_and_row(credit):
 
 
 def test_drift_flags_the_shifted_column_as_the_command_line_does(credit, tmp_path):
-    model = shipml.Model("hist_gbdt", max_iter=20).fit(credit, target="Status")
+    model = shipml.Model("hist_gbdt", n_estimators=20).fit(credit, target="Status")
     same = model.drift(credit)
     assert same["flagged"] == [] and same["prediction"]["psi"] < 0.01
     shifted = credit.copy()

@@ -67,7 +67,7 @@ void send(const ServerProcess& server, const Frame& rows, const TempDir& dir) {
 TEST(ServeDrift, TrainingRowsShowNoDriftAShiftedColumnIsFlaggedAndTheGaugesMatchTheCli) {
   TempDir dir;
   const Dataset d = read_dataset(data_path("churn.csv"), "churn");
-  Model model("hist_gbdt", {{"max_iter", "20"}});
+  Model model("hist_gbdt", {{"n_estimators", "20"}});
   model.fit(d);
   model.save(dir.file("churn.shipml"));
   ServerProcess server({dir.file("churn.shipml"), "--drift-window", "500", "--no-access-log"});
