@@ -17,7 +17,7 @@ using nlohmann::json;
 std::map<std::string, double> per_column(const std::string& metrics, const std::string& name) {
   std::map<std::string, double> out;
   const std::regex line("^" + name + R"(\{[^}]*column="([^"]+)"[^
-}]*\
+}]*
 } (\S+)$)");
   std::istringstream in(metrics);
 for (std::string l; std::getline(in, l);) {
