@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <cmath>
 #include <regex>
+#include <sstream>
 
 #include "serve/server_process.hpp"
 
@@ -16,19 +18,18 @@ using nlohmann::json;
 // A gauge's value per column: `name{model="churn",...,column="C",...} V`.
 std::map<std::string, double> per_column(const std::string& metrics, const std::string& name) {
   std::map<std::string, double> out;
-  const std::regex line("^" + name + R"(\{[^}]*column="([^"]+)"[^
-}]*
-} (\S+)$)");
+  const std::regex line("^" + name + "\\{[^}]*column=\"([^\"]+)\"[^}]*\\} (\\S+)$");
   std::istringstream in(metrics);
-for (std::string l; std::getline(in, l);) {
-  std::smatch m;
-  if (std::regex_match(l, m, line)) out[m[1]] = std::stod(m[2]);
-}
-return out;
+  for (std::string l; std::getline(in, l);) {
+    std::smatch m;
+    if (std::regex_match(l, m, line)) out[m[1]] = std::stod(m[2]);
+  }
+  return out;
 }
 
+// The value of a gauge's first series.
 double gauge(const std::string& metrics, const std::string& name) {
-  const std::regex line("^" + name + R"((\{[^}]*\})? (\S+)$)");
+  const std::regex line("^" + name + "(\\{[^}]*\\})? (\\S+)$");
   std::istringstream in(metrics);
   for (std::string l; std::getline(in, l);) {
     std::smatch m;
