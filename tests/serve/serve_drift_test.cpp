@@ -3,8 +3,8 @@
 // and only it, and the gauges equal what `shipml drift` says of the same rows.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
