@@ -19,8 +19,8 @@
 
 #include "commands.hpp"
 #include "shipml/core/error.hpp"
-#include "shipml/io/file.hpp"
 #include "shipml/io/data_source.hpp"
+#include "shipml/io/file.hpp"
 #include "shipml/serve/inference_service.hpp"
 #include "shipml/serve/prediction_log.hpp"
 #include "shipml/serve/server.hpp"

@@ -232,8 +232,8 @@ void InferenceService::handle(const HttpRequest& request, const Peer& peer, Http
   const double seconds = seconds_since(start);
   if (outcome.outputs && response.status == 200)
     options_.prediction_log->submit({utc_timestamp(3), std::move(outcome.request_id), outcome.endpoint,
-                                     std::move(outcome.served), std::move(*outcome.inputs),
-                                     std::move(*outcome.outputs), seconds});
+                                     std::move(outcome.served), std::move(*outcome.inputs), std::move(*outcome.outputs),
+                                     seconds});
   metrics_.record(peer.loop, outcome.model, outcome.endpoint, response.status, seconds, outcome.rows);
   if (!options_.access_log) return;
   std::string& log = log_buffers_[static_cast<std::size_t>(peer.loop) % log_buffers_.size()];

@@ -10,8 +10,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "shipml/core/error.hpp"
 #include "prediction_sinks.hpp"
+#include "shipml/core/error.hpp"
 
 namespace shipml::serve {
 namespace {

@@ -116,12 +116,14 @@ class PredictionLogTest : public ::testing::Test {
       std::vector<std::string> headers;
       const std::string own = prefix + std::to_string(i);
       if (i % 3 == 0) headers.push_back("X-Request-Id: " + own);
-      c.send(http_request("POST", "/invocations", json{{"dataframe_records", {row}}}.dump(), "application/json",
-                          headers));
+      c.send(
+          http_request("POST", "/invocations", json{{"dataframe_records", {row}}}.dump(), "application/json", headers));
       const HttpReply r = c.read_reply();
       EXPECT_EQ(r.status, 200) << "request " << i << ": " << r.body;
       if (r.status != 200) break;
-      if (i % 3 == 0) EXPECT_EQ(r.header("x-request-id"), own);
+      if (i % 3 == 0) {
+        EXPECT_EQ(r.header("x-request-id"), own);
+      }
       EXPECT_FALSE(r.header("x-request-id").empty());
       sent.push_back({r.header("x-request-id"), row, json::parse(r.body)["predictions"]});
     }
@@ -132,7 +134,9 @@ class PredictionLogTest : public ::testing::Test {
   static void expect_logged(const std::vector<Sent>& sent, const std::vector<Logged>& logged) {
     ASSERT_EQ(logged.size(), sent.size());
     std::map<std::string, const Logged*> by_id;
-    for (const auto& l : logged) EXPECT_TRUE(by_id.emplace(l.request_id, &l).second) << "twice: " << l.request_id;
+    for (const auto& l : logged) {
+      EXPECT_TRUE(by_id.emplace(l.request_id, &l).second) << "twice: " << l.request_id;
+    }
     for (const auto& s : sent) {
       const auto it = by_id.find(s.request_id);
       ASSERT_NE(it, by_id.end()) << "not logged: " << s.request_id;
@@ -176,8 +180,8 @@ TEST_F(PredictionLogTest, OpenInferenceRequestsAreLoggedAndAnsweredWithTheirId) 
   ServerProcess server({model(), "--no-access-log", "--log-predictions", file});
   const Frame rows = read_csv(data_path("iris.csv")).without("species");
   const std::string body = json{{"inputs", tensor_per_column(rows)}}.dump();
-  const auto r = server.call(http_request("POST", "/v2/models/iris/infer", body, "application/json",
-                                          {"X-Request-Id: batch-of-150"}));
+  const auto r = server.call(
+      http_request("POST", "/v2/models/iris/infer", body, "application/json", {"X-Request-Id: batch-of-150"}));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header("x-request-id"), "batch-of-150");
   // A refused id still gets an answer that carries a (new) id.

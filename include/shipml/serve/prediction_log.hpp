@@ -27,18 +27,18 @@ namespace shipml::serve {
 struct SHIPML_API PredictionLogOptions {
   /// A file (JSON lines), sqlite:///path.db or postgresql://user@host/db.
   std::string target;
-  double sample = 1.0;                           ///< share of requests logged, in [0, 1]
-  std::size_t queue = 10000;                     ///< records waiting at most; more are dropped
-  std::size_t max_bytes = 100 * 1000 * 1000;     ///< file target: rotate before it grows past this
-  int keep_files = 5;                            ///< file target: rotated files kept (FILE.1 .. FILE.N)
-  double drain_seconds = 10;                     ///< on close: how long the writer may take to write what is queued
+  double sample = 1.0;                        ///< share of requests logged, in [0, 1]
+  std::size_t queue = 10000;                  ///< records waiting at most; more are dropped
+  std::size_t max_bytes = 100 * 1000 * 1000;  ///< file target: rotate before it grows past this
+  int keep_files = 5;                         ///< file target: rotated files kept (FILE.1 .. FILE.N)
+  double drain_seconds = 10;                  ///< on close: how long the writer may take to write what is queued
 };
 
 /// One logged request: what the model saw and what it answered.
 struct SHIPML_API PredictionRecord {
-  std::string time;        ///< when it was answered: UTC, ISO 8601 with milliseconds
-  std::string request_id;  ///< the X-Request-Id sent or generated
-  std::string endpoint;    ///< v2_infer or invocations
+  std::string time;                          ///< when it was answered: UTC, ISO 8601 with milliseconds
+  std::string request_id;                    ///< the X-Request-Id sent or generated
+  std::string endpoint;                      ///< v2_infer or invocations
   std::shared_ptr<const ServedModel> model;  ///< the model (and version) that answered
   Frame inputs;                              ///< the rows, as the request gave them
   Predictions outputs;                       ///< the predictions (and probabilities) served
