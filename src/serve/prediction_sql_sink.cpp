@@ -14,7 +14,7 @@
 namespace shipml::serve {
 namespace {
 
-constexpr std::size_t kRowsPerInsert = 100;  // 800 parameters: under SQLite's 32,766 and PostgreSQL's 65,535
+constexpr std::size_t kRowsPerInsert = 100;  // 900 parameters: under SQLite's 32,766 and PostgreSQL's 65,535
 
 class SqlSink : public PredictionSink {
  public:
@@ -22,12 +22,15 @@ class SqlSink : public PredictionSink {
     const std::string label = "prediction log " + uri.shown;
     db_ = postgres_ ? sql::open_postgres(uri.target, label) : sql::open_sqlite(uri.target, label);
     // JSON columns where the engine has them, so SQL can reach into inputs and outputs.
-    db_->exec(postgres_ ? "CREATE TABLE IF NOT EXISTS prediction_log (time TIMESTAMPTZ NOT NULL, request_id TEXT "
-                          "NOT NULL, model TEXT NOT NULL, model_version TEXT NOT NULL, endpoint TEXT NOT NULL, "
-                          "latency_ms DOUBLE PRECISION, inputs JSONB NOT NULL, outputs JSONB NOT NULL)"
-                        : "CREATE TABLE IF NOT EXISTS prediction_log (time TEXT NOT NULL, request_id TEXT NOT NULL, "
-                          "model TEXT NOT NULL, model_version TEXT NOT NULL, endpoint TEXT NOT NULL, latency_ms REAL, "
-                          "inputs TEXT NOT NULL, outputs TEXT NOT NULL)");
+    db_->exec(
+        postgres_
+            ? "CREATE TABLE IF NOT EXISTS prediction_log (time TIMESTAMPTZ NOT NULL, request_id TEXT "
+              "NOT NULL, model TEXT NOT NULL, model_version TEXT NOT NULL, model_loaded_at TIMESTAMPTZ, "
+              "endpoint TEXT NOT NULL, latency_ms DOUBLE PRECISION, inputs JSONB NOT NULL, outputs JSONB NOT NULL)"
+            : "CREATE TABLE IF NOT EXISTS prediction_log (time TEXT NOT NULL, request_id TEXT NOT NULL, "
+              "model TEXT NOT NULL, model_version TEXT NOT NULL, model_loaded_at TEXT, endpoint TEXT NOT NULL, "
+              "latency_ms REAL, "
+              "inputs TEXT NOT NULL, outputs TEXT NOT NULL)");
     db_->exec("CREATE INDEX IF NOT EXISTS prediction_log_request_id ON prediction_log (request_id)");
   }
 
@@ -36,15 +39,17 @@ class SqlSink : public PredictionSink {
       for (std::size_t from = 0; from < batch.size(); from += kRowsPerInsert) {
         const std::size_t to = std::min(batch.size(), from + kRowsPerInsert);
         std::string statement =
-            "INSERT INTO prediction_log (time, request_id, model, model_version, endpoint, latency_ms, inputs, "
-            "outputs) VALUES ";
+            "INSERT INTO prediction_log (time, request_id, model, model_version, model_loaded_at, endpoint, "
+            "latency_ms, inputs, outputs) VALUES ";
         std::vector<sql::SqlValue> values;
         for (std::size_t i = from; i < to; ++i) {
           const PredictionRecord& r = batch[i];
           statement += i > from ? "," : "";
-          statement += postgres_ ? "(?::timestamptz,?,?,?,?,?,?::jsonb,?::jsonb)" : "(?,?,?,?,?,?,?,?)";
-          values.insert(values.end(), {r.time, r.request_id, r.model->name, r.model->version, r.endpoint,
-                                       r.latency_seconds * 1e3, inputs_json(r.inputs), outputs_json(r.outputs)});
+          statement +=
+              postgres_ ? "(?::timestamptz,?,?,?,?::timestamptz,?,?,?::jsonb,?::jsonb)" : "(?,?,?,?,?,?,?,?,?)";
+          values.insert(values.end(),
+                        {r.time, r.request_id, r.model->name, r.model->version, r.model->loaded_at, r.endpoint,
+                         r.latency_seconds * 1e3, inputs_json(r.inputs), outputs_json(r.outputs)});
         }
         db_->exec(statement, values);
       }
@@ -64,7 +69,13 @@ std::unique_ptr<PredictionSink> open_sql_prediction_sink(const PredictionLogOpti
 
 std::unique_ptr<PredictionSink> open_prediction_sink(const PredictionLogOptions& options) {
   if (options.target.empty()) throw UsageError("--log-predictions needs a file, sqlite:///path.db or postgresql://...");
-  if (is_database_uri(options.target)) return open_sql_prediction_sink(options);
+  if (is_database_uri(options.target)) {
+    try {
+      return open_sql_prediction_sink(options);
+    } catch (const UsageError& e) {  // a malformed URI: say which option gave it
+      throw UsageError(std::string("--log-predictions ") + e.what());
+    }
+  }
   // Any other scheme is a typo or an engine we do not speak, not a file called "mysql:".
   if (const auto colon = options.target.find("://"); colon != std::string::npos)
     throw UsageError("--log-predictions " + redact_location(options.target) +

@@ -231,7 +231,7 @@ TEST_F(PredictionLogTest, AFullQueueDropsAndCountsAndNeverDelaysARequest) {
   // writer blocks in write() for as long as the test likes.
   const std::string fifo = dir_->file("stuck.fifo");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   ASSERT_GE(reader, 0);
   ServerProcess server({model(), "--no-access-log", "--log-predictions", fifo, "--log-queue", "20"});
   const int n = 3000;
@@ -298,7 +298,7 @@ TEST_F(PredictionLogTest, ABadTargetOrShareIsAClearErrorAtStartup) {
   };
   fails("--log-predictions mysql://db/x", "--log-predictions mysql://db/x: not a file, sqlite:///path.db");
   fails("--log-predictions " + dir_->file("no/such/folder/p.jsonl"), "cannot open the prediction log");
-  fails("--log-predictions sqlite://host/x.db", "a SQLite URI has no host");
+  fails("--log-predictions sqlite://host/x.db", "--log-predictions sqlite://host/x.db: a SQLite URI has no host");
   fails("--log-predictions " + dir_->file("p.jsonl") + " --sample 1.5", "--sample '1.5' is not a share");
   fails("--log-predictions " + dir_->file("p.jsonl") + " --sample ten", "--sample 'ten' is not a share");
   fails("--log-predictions " + dir_->file("p.jsonl") + " --log-max-bytes 0", "--log-max-bytes '0' is not a size");
