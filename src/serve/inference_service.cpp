@@ -199,11 +199,11 @@ void InferenceService::handle(const HttpRequest& request, const Peer& peer, Http
   Outcome outcome;
   const bool inference = is_inference(request.path);
   try {
-    if (inference) outcome.request_id = request_id_of(request);
     if (!authorized(request)) {
       response.headers.emplace_back("WWW-Authenticate", "Bearer");
       throw RequestError(401, "missing or wrong bearer token");
     }
+    if (inference) outcome.request_id = request_id_of(request);
     route(request, response, outcome);
   } catch (const std::exception& e) {
     int status = 500;
