@@ -25,7 +25,7 @@ namespace shipml::serve {
 
 /// Where prediction records go and how many of them.
 struct SHIPML_API PredictionLogOptions {
-  /// A file (JSON lines), sqlite:///path.db or postgresql://user@host/db.
+  /// A file (JSON lines), `sqlite:///path.db` or `postgresql://user@host/db`.
   std::string target;
   double sample = 1.0;                        ///< share of requests logged, in [0, 1]
   std::size_t queue = 10000;                  ///< records waiting at most; more are dropped
