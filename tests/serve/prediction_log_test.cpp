@@ -267,6 +267,29 @@ TEST_F(PredictionLogTest, AFullQueueDropsAndCountsAndNeverDelaysARequest) {
   EXPECT_EQ(read_json_lines(read_back).size(), static_cast<std::size_t>(written));
 }
 
+TEST_F(PredictionLogTest, ASinkThatFailsIsCountedAndReportedOnceAndTheServerKeepsServing) {
+  // /dev/full: every write fails with ENOSPC, as on a full disk.
+  ServerProcess server({model(), "--no-access-log", "--log-predictions", "/dev/full"});
+  const int n = 500;
+  ASSERT_EQ(send(server, n, "full-").size(), static_cast<std::size_t>(n));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (metric(server, "shipml_prediction_log_failed_total") + metric(server, "shipml_prediction_log_dropped_total") <
+             n &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(
+      metric(server, "shipml_prediction_log_failed_total") + metric(server, "shipml_prediction_log_dropped_total"), n);
+  EXPECT_EQ(metric(server, "shipml_prediction_log_written_total"), 0);
+  EXPECT_EQ(server.get("/v2/health/ready").status, 200);
+  const std::string err = server.stderr_text(100);
+  const std::string said = "prediction log: cannot write";
+  ASSERT_NE(err.find(said), std::string::npos) << err;
+  EXPECT_EQ(err.find(said, err.find(said) + 1), std::string::npos) << "said more than once: " << err;
+  EXPECT_NE(err.find("No space left on device"), std::string::npos) << err;
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait_exit(30), 0);
+}
+
 TEST_F(PredictionLogTest, TheFileRotatesBySizeAndNoRecordIsLostOrSplit) {
   const std::string file = dir_->file("rotated.jsonl");
   const std::size_t max_bytes = 20000;
