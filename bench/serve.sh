@@ -5,8 +5,9 @@
 # returning a fixed response (two workers: the ceiling of HTTP on this machine).
 # Bodies: one row and 100 rows of churn.csv, as MLflow dataframe_split JSON and
 # as an Open Inference Protocol v2 request; and one row through v2 asking for its
-# contributions as well (`v2+explain`: TreeSHAP for hist_gbdt, linear for logistic);
-# and one row through v2 with drift monitoring off (`v2-nodrift`; on by default).
+# contributions as well (`v2+explain`: TreeSHAP for hist_gbdt, linear for logistic); one row
+# through v2 with drift monitoring off (`v2-nodrift`; on by default); and one row with every
+# prediction logged to a file (`+log`, --log-predictions).
 # Usage: bench/serve.sh BUILD_DIR [SECONDS]
 set -euo pipefail
 export SHIPML_TRACKING=off  # measurements, not experiments: no run records
@@ -94,6 +95,14 @@ for model in hist_gbdt logistic; do
   wait_port "$port"
   echo "shipml/$model v2-nodrift 1-row $(load "http://127.0.0.1:$port/v2/models/churn/infer" "$work/v2_1.json")" \
     >> "$results"
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+
+  # The same 1-row load with every prediction logged to a file (docs/serving.md#prediction-logs).
+  port=$(free_port)
+  "$shipml" serve "churn=$work/$model.shipml" --port "$port" --threads 2 --no-access-log \
+    --log-predictions "$work/predictions.jsonl" --log-max-bytes 50MB --log-keep 1 2>/dev/null & pids+=($!)
+  wait_port "$port"
+  echo "shipml/$model+log mlflow 1-row $(load "http://127.0.0.1:$port/invocations" "$work/split_1.json")" >> "$results"
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
   port=$(free_port)

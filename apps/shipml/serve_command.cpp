@@ -13,13 +13,16 @@
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "commands.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/io/data_source.hpp"
 #include "shipml/io/file.hpp"
 #include "shipml/serve/inference_service.hpp"
+#include "shipml/serve/prediction_log.hpp"
 #include "shipml/serve/server.hpp"
 
 namespace shipml::cli {
@@ -63,6 +66,8 @@ struct ServeArgs {
   bool no_access_log = false, check = false, require_signature = false;
   std::vector<std::string> trusted_keys;
   serve::DriftOptions drift;
+  std::string log_predictions, sample = "1", log_max_bytes = "100MB";
+  int log_queue = 10000, log_keep = 5;
 
   void add(CLI::App* cmd) {
     cmd->add_option("model", models,
@@ -115,9 +120,52 @@ struct ServeArgs {
                     "flag a column whose population stability index reaches this (shipml_drift_flagged)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    add_prediction_log(cmd);
     cmd->add_flag("--check", check, "load the models, check the flags, print what would be served, and exit");
   }
+  void add_prediction_log(CLI::App* cmd) {
+    cmd->add_option("--log-predictions", log_predictions,
+                    "log a sample of the inference requests (inputs, outputs, model version, request id) to a "
+                    "JSON-lines FILE, sqlite:///path.db or postgresql://user@host/db (docs/serving.md)");
+    cmd->add_option("--sample", sample, "with --log-predictions: the share of requests logged, 0 to 1")
+        ->capture_default_str();
+    cmd->add_option("--log-queue", log_queue,
+                    "with --log-predictions: records waiting to be written at most; more are dropped and counted")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
+    cmd->add_option("--log-max-bytes", log_max_bytes,
+                    "with a --log-predictions file: rotate it to FILE.1 before it grows past this")
+        ->capture_default_str();
+    cmd->add_option("--log-keep", log_keep, "with a --log-predictions file: rotated files kept (FILE.1 .. FILE.N)")
+        ->check(CLI::Range(0, 1000))
+        ->capture_default_str();
+  }
 };
+
+// "0.1" -> 0.1; a share of requests, 0 to 1.
+double parse_share(const std::string& text, const std::string& flag) {
+  double value = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || !(value >= 0 && value <= 1))
+    throw UsageError(flag + " '" + text + "' is not a share of requests between 0 and 1 (for example 0.1)");
+  return value;
+}
+
+// The prediction log's settings; a UsageError for one of its flags without --log-predictions.
+std::optional<serve::PredictionLogOptions> prediction_log_of(const ServeArgs& a, const CLI::App& cmd) {
+  if (a.log_predictions.empty()) {
+    for (const char* flag : {"--sample", "--log-queue", "--log-max-bytes", "--log-keep"})
+      if (cmd.count(flag)) throw UsageError(std::string(flag) + " is used with --log-predictions");
+    return std::nullopt;
+  }
+  serve::PredictionLogOptions o;
+  o.target = a.log_predictions;
+  o.sample = parse_share(a.sample, "--sample");
+  o.queue = static_cast<std::size_t>(a.log_queue);
+  o.max_bytes = parse_size(a.log_max_bytes, "--log-max-bytes");
+  o.keep_files = a.log_keep;
+  return o;
+}
 
 // Loads every model named on the command line, saying what each is.
 void load_models(const ServeArgs& a, serve::ModelRepository& models) {
@@ -135,9 +183,11 @@ void load_models(const ServeArgs& a, serve::ModelRepository& models) {
 struct ServeSettings {
   serve::ServerOptions server;
   serve::ServiceOptions service;
+  std::optional<serve::PredictionLogOptions> prediction_log;
 };
-ServeSettings settings_of(const ServeArgs& a) {
+ServeSettings settings_of(const ServeArgs& a, const CLI::App& cmd) {
   ServeSettings s;
+  s.prediction_log = prediction_log_of(a, cmd);
   s.server.host = a.host;
   s.server.port = a.port;
   s.server.threads = a.threads;
@@ -268,6 +318,15 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
       settings.server, [&](const auto& req, const auto& peer, auto& res) { service->handle(req, peer, res); },
       [&](int loop) { service->flush_log(loop); });
   settings.service.loops = server.handler_threads();
+  // Opened before the first request, so a target that cannot be written fails
+  // at startup; closed after the last one, writing what is queued.
+  std::unique_ptr<serve::PredictionLog> prediction_log;
+  if (settings.prediction_log) {
+    prediction_log = std::make_unique<serve::PredictionLog>(*settings.prediction_log);
+    settings.service.prediction_log = prediction_log.get();
+    std::cerr << "logging " << settings.prediction_log->sample * 100 << "% of the predictions to "
+              << redact_location(settings.prediction_log->target) << std::endl;
+  }
   service = std::make_unique<serve::InferenceService>(models, settings.service);
   signals.serving(server, *service, models);
   std::cerr << "listening on http://" << (a.host.find(':') != std::string::npos ? "[" + a.host + "]" : a.host) << ":"
@@ -275,6 +334,7 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
             << " threads: Open Inference Protocol v2 at /v2, MLflow at /invocations, metrics at /metrics" << std::endl;
   std::cerr << limits_line(server.options()) << std::endl;
   server.run();
+  if (prediction_log) prediction_log->close();
   std::cerr << "stopped" << std::endl;
 }
 
@@ -285,10 +345,10 @@ void add_serve(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations)");
   a->add(cmd);
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     ::signal(SIGPIPE, SIG_IGN);
     SignalWatcher signals(a->registry_poll);
-    ServeSettings settings = settings_of(*a);
+    ServeSettings settings = settings_of(*a, *cmd);
     serve::ModelRepository models;
     if (a->require_signature != !a->trusted_keys.empty())
       throw UsageError(a->require_signature ? "--require-signature needs at least one --trusted-key"

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "request_id.hpp"
 #include "request_table.hpp"
 #include "shipml/core/clock.hpp"
 #include "shipml/core/names.hpp"
@@ -20,6 +21,11 @@ struct InferenceService::Outcome {
   std::string model;
   std::size_t rows = 0;
   bool mlflow_errors = false;  // answer errors in MLflow's shape
+  std::string request_id;      // inference endpoints: sent or generated, returned in X-Request-Id
+  // A request the prediction log samples: what it logs.
+  std::shared_ptr<const ServedModel> served;
+  std::optional<Frame> inputs;
+  std::optional<Predictions> outputs;
 };
 
 namespace {
@@ -40,6 +46,10 @@ void method_not_allowed(const HttpRequest& request, std::string_view allowed, Ht
   response.headers.emplace_back("Allow", std::string(allowed));
   throw RequestError(405, "method " + std::string(request.method) + " is not allowed on " + std::string(request.path) +
                               " (allowed: " + std::string(allowed) + ")");
+}
+
+bool is_inference(std::string_view path) {
+  return path == "/invocations" || (path.starts_with("/v2/models/") && path.ends_with("/infer"));
 }
 
 bool is_open(std::string_view path) {
@@ -78,12 +88,21 @@ void InferenceService::infer(const HttpRequest& request, const std::string& name
   const oip::InferRequest decoded =
       oip::decode_infer(*served->model, request.body, request.header("inference-header-content-length"));
   outcome.rows = decoded.input.rows();
-  const Predictions p = served->model->predict(decoded.input);
+  Predictions p = served->model->predict(decoded.input);
   if (served->drift) served->drift->observe(decoded.input, p);
   // Explaining costs far more than predicting: only for the requests that ask.
   std::optional<Contributions> contributions;
   if (decoded.asks_for("contributions")) contributions = explain(*served->model, decoded.input, decoded.explain);
   oip::encode_infer(*served, decoded, p, contributions ? &*contributions : nullptr, response);
+  keep_for_log(served, decoded.input, std::move(p), outcome);
+}
+
+void InferenceService::keep_for_log(const std::shared_ptr<const ServedModel>& served, const Frame& input,
+                                    Predictions&& predictions, Outcome& outcome) const {
+  if (!options_.prediction_log || !options_.prediction_log->sampled(outcome.request_id)) return;
+  outcome.served = served;
+  outcome.inputs = input;  // shares the columns' storage: no copy of the cells
+  outcome.outputs = std::move(predictions);
 }
 
 void InferenceService::invocations(const HttpRequest& request, HttpResponse& response, Outcome& outcome) {
@@ -93,11 +112,13 @@ void InferenceService::invocations(const HttpRequest& request, HttpResponse& res
   const mlflow::ScoringRequest scoring = mlflow::decode(*served->model, request.header("content-type"), request.body);
   const Model& model = *served->model;
   outcome.rows = scoring.input.rows();
-  const Predictions p = model.predict(scoring.input);
+  Predictions p = model.predict(scoring.input);
   if (served->drift) served->drift->observe(scoring.input, p);
-  if (!scoring.explain) return response.set(200, mlflow::encode(p));
-  response.set(
-      200, mlflow::encode(p, explain(model, scoring.input, scoring.explain_options), model.raw_output(scoring.input)));
+  if (!scoring.explain) response.set(200, mlflow::encode(p));
+  else
+    response.set(200, mlflow::encode(p, explain(model, scoring.input, scoring.explain_options),
+                                     model.raw_output(scoring.input)));
+  keep_for_log(served, scoring.input, std::move(p), outcome);
 }
 
 void InferenceService::route(const HttpRequest& request, HttpResponse& response, Outcome& outcome) {
@@ -122,7 +143,9 @@ void InferenceService::route(const HttpRequest& request, HttpResponse& response,
   if (first == "metrics" && parts.size() == 1) {
     outcome.endpoint = "metrics";
     if (!get) method_not_allowed(request, "GET", response);
-    return response.set(200, metrics_.render(models_), "text/plain; version=0.0.4; charset=utf-8");
+    std::string text = metrics_.render(models_);
+    if (options_.prediction_log) text += options_.prediction_log->render_metrics();
+    return response.set(200, std::move(text), "text/plain; version=0.0.4; charset=utf-8");
   }
   if (first != "v2") throw RequestError(404, "no endpoint " + std::string(request.path));
 
@@ -176,11 +199,13 @@ void InferenceService::handle(const HttpRequest& request, const Peer& peer, Http
   const auto start = std::chrono::steady_clock::now();
   metrics_.in_flight().fetch_add(1, std::memory_order_relaxed);
   Outcome outcome;
+  const bool inference = is_inference(request.path);
   try {
     if (!authorized(request)) {
       response.headers.emplace_back("WWW-Authenticate", "Bearer");
       throw RequestError(401, "missing or wrong bearer token");
     }
+    if (inference) outcome.request_id = request_id_of(request);
     route(request, response, outcome);
   } catch (const std::exception& e) {
     int status = 500;
@@ -201,8 +226,16 @@ void InferenceService::handle(const HttpRequest& request, const Peer& peer, Http
     }
   }
   if (request.method == "HEAD") response.body.clear();
+  if (inference) {
+    if (outcome.request_id.empty()) outcome.request_id = new_request_id();  // the one sent was refused
+    response.headers.emplace_back("X-Request-Id", outcome.request_id);
+  }
   metrics_.in_flight().fetch_sub(1, std::memory_order_relaxed);
   const double seconds = seconds_since(start);
+  if (outcome.outputs && response.status == 200)
+    options_.prediction_log->submit({utc_timestamp(3), std::move(outcome.request_id), outcome.endpoint,
+                                     std::move(outcome.served), std::move(*outcome.inputs), std::move(*outcome.outputs),
+                                     seconds});
   metrics_.record(peer.loop, outcome.model, outcome.endpoint, response.status, seconds, outcome.rows);
   if (!options_.access_log) return;
   std::string& log = log_buffers_[static_cast<std::size_t>(peer.loop) % log_buffers_.size()];

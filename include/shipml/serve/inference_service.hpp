@@ -3,13 +3,15 @@
 /// What the server does with a request: routes it to the Open Inference Protocol
 /// v2, MLflow's scoring protocol, health and metrics endpoints; checks the
 /// bearer token; predicts through Model::predict (the same schema checks as
-/// every other front door); counts it; and writes one JSON line of access log.
+/// every other front door); counts it; writes one JSON line of access log; and
+/// hands a sample of the inference requests to the prediction log.
 #include <string>
 #include <vector>
 
 #include "shipml/core/export.hpp"
 #include "shipml/serve/http.hpp"
 #include "shipml/serve/model_repository.hpp"
+#include "shipml/serve/prediction_log.hpp"
 #include "shipml/serve/server.hpp"
 #include "shipml/serve/server_metrics.hpp"
 
@@ -21,6 +23,8 @@ struct SHIPML_API ServiceOptions {
   bool access_log = true;  ///< JSON lines on standard output
   int loops = 1;           ///< the server's event loops (one log buffer and metrics shard each)
   int log_fd = 1;          ///< the file descriptor the access log goes to (1: standard output)
+  /// Where a sample of the inference requests is logged (null: nowhere); must outlive the service.
+  PredictionLog* prediction_log = nullptr;
 };
 
 /// What the server does with a request: routes it, checks the token, predicts,
@@ -48,6 +52,9 @@ class SHIPML_API InferenceService {
              Outcome& outcome);
   void invocations(const HttpRequest& request, HttpResponse& response, Outcome& outcome);
   bool authorized(const HttpRequest& request) const;
+  // Keeps what the prediction log needs when it samples this request.
+  void keep_for_log(const std::shared_ptr<const ServedModel>& served, const Frame& input, Predictions&& predictions,
+                    Outcome& outcome) const;
 
   ModelRepository& models_;
   ServiceOptions options_;

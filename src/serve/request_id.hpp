@@ -1,0 +1,21 @@
+#pragma once
+// The request id of an inference request: the client's X-Request-Id when it
+// sends one (so its logs and ours join), or a fresh one. Returned in the
+// response's X-Request-Id and kept in the prediction log.
+#include <string>
+
+#include "shipml/serve/http.hpp"
+
+namespace shipml::serve {
+
+/// The longest X-Request-Id accepted.
+inline constexpr std::size_t kMaxRequestIdBytes = 128;
+
+/// The request's X-Request-Id, or a new one when it sends none. A 400
+/// RequestError when it is longer than kMaxRequestIdBytes or has a character
+/// other than printable ASCII without spaces.
+std::string request_id_of(const HttpRequest& request);
+/// 128 random bits as 32 hexadecimal digits.
+std::string new_request_id();
+
+}  // namespace shipml::serve
