@@ -5,6 +5,7 @@
 /// bearer token; predicts through Model::predict (the same schema checks as
 /// every other front door); counts it; and writes one JSON line of access log.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shipml/core/export.hpp"
@@ -40,6 +41,11 @@ class SHIPML_API InferenceService {
 
   /// What the service has counted.
   ServerMetrics& metrics() { return metrics_; }
+  /// The models it serves.
+  ModelRepository& models() { return models_; }
+  /// Whether an Authorization value (`Bearer <token>`) lets a request in: any
+  /// value when no token is required. Shared with the gRPC service.
+  bool token_accepted(std::string_view authorization) const;
 
  private:
   struct Outcome;
