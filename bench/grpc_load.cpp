@@ -120,7 +120,8 @@ int main(int argc, char** argv) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - begin).count();
     std::sort(latencies.begin(), latencies.end());
     auto quantile = [&](double q) {
-      return latencies.empty() ? 0.0 : latencies[static_cast<std::size_t>(q * static_cast<double>(latencies.size() - 1))];
+      return latencies.empty() ? 0.0
+                               : latencies[static_cast<std::size_t>(q * static_cast<double>(latencies.size() - 1))];
     };
     std::printf("%.0f %.3f %.3f %zu 0\n", static_cast<double>(latencies.size()) / elapsed, quantile(0.5),
                 quantile(0.99), failed);

@@ -109,8 +109,9 @@ struct ServeArgs {
                   "serve only model files signed (shipml sign) by a --trusted-key; checked at every load and reload");
     cmd->add_option("--trusted-key", trusted_keys, "public key (Ed25519, PEM) whose signatures are trusted; repeatable")
         ->check(CLI::ExistingFile);
-    cmd->add_option("--grpc-port", grpc_port,
-                    "also serve the Open Inference Protocol over gRPC on this port (0: any free port; off unless given)")
+    cmd->add_option(
+           "--grpc-port", grpc_port,
+           "also serve the Open Inference Protocol over gRPC on this port (0: any free port; off unless given)")
         ->check(CLI::Range(0, 65535));
     cmd->add_option("--grpc-host", grpc_host, "address the gRPC service listens on")->capture_default_str();
     cmd->add_option("--grpc-threads", grpc_threads, "most threads gRPC may use (default: gRPC's own choice)")
@@ -280,8 +281,9 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
                            .max_message_bytes = settings.server.limits.max_body_bytes},
         *service);
     // Said before the REST line, which tells scripts (and the tests) that everything is up.
-    std::cerr << "gRPC listening on " << (a.grpc_host.find(':') != std::string::npos ? "[" + a.grpc_host + "]" : a.grpc_host)
-              << ":" << grpc->port() << ": Open Inference Protocol v2 (inference.GRPCInferenceService)" << std::endl;
+    std::cerr << "gRPC listening on "
+              << (a.grpc_host.find(':') != std::string::npos ? "[" + a.grpc_host + "]" : a.grpc_host) << ":"
+              << grpc->port() << ": Open Inference Protocol v2 (inference.GRPCInferenceService)" << std::endl;
   }
   signals.serving(server, *service, models);
   std::cerr << "listening on http://" << (a.host.find(':') != std::string::npos ? "[" + a.host + "]" : a.host) << ":"
@@ -297,8 +299,8 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
 
 void add_serve(CLI::App& app) {
   auto a = std::make_shared<ServeArgs>();
-  auto* cmd =
-      app.add_subcommand("serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations) and gRPC");
+  auto* cmd = app.add_subcommand(
+      "serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations) and gRPC");
   a->add(cmd);
   cmd->callback([a] {
     ::signal(SIGPIPE, SIG_IGN);

@@ -88,8 +88,7 @@ InputColumns::InputColumns(const Model& model, const std::vector<TensorShape>& i
     if (t.shape.size() > 2 || (t.shape.size() == 2 && t.shape[1] != 1))
       throw bad(t.where() + " has shape [" + std::to_string(t.shape[0]) + ", " +
                 std::to_string(t.shape.size() > 1 ? t.shape[1] : 0) + (t.shape.size() > 2 ? ", ...]" : "]") +
-                ": give one tensor per feature with shape [rows] or [rows, 1], or one [rows, " +
-                std::to_string(width) +
+                ": give one tensor per feature with shape [rows] or [rows, 1], or one [rows, " + std::to_string(width) +
                 "] tensor with every feature in this order: " + listed(model.schema().names(), 50));
     columns_.emplace_back(t.name);
   }
@@ -105,8 +104,8 @@ void decode_raw(const TensorShape& t, std::string_view bytes, std::vector<Column
   const int size = element_size(t.datatype);
   if (size > 0) {
     if (bytes.size() != t.count * static_cast<std::size_t>(size))
-      throw bad(t.where() + ": its data is " + std::to_string(bytes.size()) + " bytes but " +
-                std::to_string(t.count) + " " + t.datatype + " elements take " + std::to_string(t.count * size));
+      throw bad(t.where() + ": its data is " + std::to_string(bytes.size()) + " bytes but " + std::to_string(t.count) +
+                " " + t.datatype + " elements take " + std::to_string(t.count * size));
     for (std::size_t k = 0; k < t.count; ++k) {
       const double v = fixed_element(t.datatype, bytes.data() + k * size);
       ColumnBuilder& column = *columns[k % columns.size()];

@@ -60,7 +60,8 @@ class Service final : public GRPCInferenceService::CallbackService {
       response->set_version(SHIPML_VERSION);
     });
   }
-  grpc::ServerUnaryReactor* ModelReady(grpc::CallbackServerContext* context, const inference::ModelReadyRequest* request,
+  grpc::ServerUnaryReactor* ModelReady(grpc::CallbackServerContext* context,
+                                       const inference::ModelReadyRequest* request,
                                        inference::ModelReadyResponse* response) override {
     return answer(context, "grpc_model_ready", true, [&](Call& call) {
       call.model = find(request->name(), request->version())->name;
@@ -88,7 +89,8 @@ class Service final : public GRPCInferenceService::CallbackService {
         if (t["name"] != "contributions") add(t, response->add_outputs());  // REST only
     });
   }
-  grpc::ServerUnaryReactor* ModelInfer(grpc::CallbackServerContext* context, const inference::ModelInferRequest* request,
+  grpc::ServerUnaryReactor* ModelInfer(grpc::CallbackServerContext* context,
+                                       const inference::ModelInferRequest* request,
                                        inference::ModelInferResponse* response) override {
     return answer(context, "grpc_model_infer", true, [&](Call& call) {
       const auto served = find(request->model_name(), request->model_version());
@@ -166,12 +168,10 @@ struct GrpcServer::Impl {
   bool stopped = false;
 };
 
-GrpcServer::GrpcServer(const GrpcOptions& options, InferenceService& service)
-    : impl_(std::make_unique<Impl>(service)) {
+GrpcServer::GrpcServer(const GrpcOptions& options, InferenceService& service) : impl_(std::make_unique<Impl>(service)) {
   grpc::ServerBuilder builder;
-  const std::string address =
-      (options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host) + ":" +
-      std::to_string(options.port);
+  const std::string address = (options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host) +
+                              ":" + std::to_string(options.port);
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &impl_->port);
   builder.RegisterService(&impl_->service);
   builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<std::size_t>(options.max_message_bytes, INT32_MAX)));

@@ -25,9 +25,8 @@ inline int grpc_port(ServerProcess& server) {
 class GrpcClient {
  public:
   explicit GrpcClient(int port, std::string token = "")
-      : token_(std::move(token)),
-        stub_(inference::GRPCInferenceService::NewStub(
-            grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()))) {}
+      : token_(std::move(token)), stub_(inference::GRPCInferenceService::NewStub(grpc::CreateChannel(
+                                      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()))) {}
 
   /// Calls one RPC (`&Stub::ModelInfer` and the like) with a 10 s deadline.
   template <class Method, class Request, class Response>

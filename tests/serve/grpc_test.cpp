@@ -106,7 +106,8 @@ class Grpc : public ::testing::Test {
   }
   // REST's answer for the same rows (one tensor per column, JSON numbers).
   static json rest_outputs(ServerProcess& server, const std::string& model_name, const Frame& rows) {
-    const auto r = server.post("/v2/models/" + model_name + "/infer", json({{"inputs", tensor_per_column(rows)}}).dump());
+    const auto r =
+        server.post("/v2/models/" + model_name + "/infer", json({{"inputs", tensor_per_column(rows)}}).dump());
     EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body)["outputs"];
   }

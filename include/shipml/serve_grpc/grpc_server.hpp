@@ -17,10 +17,10 @@ namespace shipml::serve {
 
 /// Where and how the gRPC service listens.
 struct SHIPML_API GrpcOptions {
-  std::string host = "127.0.0.1";              ///< the address to listen on
-  int port = 0;                                ///< 0: any free port (see GrpcServer::port)
-  int threads = 0;                             ///< most threads gRPC may use; 0: gRPC's default
-  std::size_t max_message_bytes = 8u << 20;    ///< larger requests get RESOURCE_EXHAUSTED
+  std::string host = "127.0.0.1";            ///< the address to listen on
+  int port = 0;                              ///< 0: any free port (see GrpcServer::port)
+  int threads = 0;                           ///< most threads gRPC may use; 0: gRPC's default
+  std::size_t max_message_bytes = 8u << 20;  ///< larger requests get RESOURCE_EXHAUSTED
 };
 
 /// The gRPC service, listening from construction until stop() or destruction.
