@@ -21,6 +21,24 @@ inline int grpc_port(ServerProcess& server) {
   return std::stoi(text.substr(text.find(said) + said.size()));
 }
 
+/// A ModelInfer request for `rows`, one typed tensor per column: FP64 numbers
+/// in fp64_contents (NaN: missing), BYTES text in bytes_contents.
+inline inference::ModelInferRequest typed_infer_request(const Frame& rows, const std::string& model_name) {
+  inference::ModelInferRequest r;
+  r.set_model_name(model_name);
+  for (const auto& c : rows.columns()) {
+    auto* t = r.add_inputs();
+    t->set_name(c.name());
+    t->set_datatype(c.is_numeric() ? "FP64" : "BYTES");
+    t->add_shape(static_cast<std::int64_t>(rows.rows()));
+    for (std::size_t i = 0; i < rows.rows(); ++i) {
+      if (c.is_numeric()) t->mutable_contents()->add_fp64_contents(c.values()[i]);
+      else t->mutable_contents()->add_bytes_contents(c.text(i));
+    }
+  }
+  return r;
+}
+
 /// A channel to 127.0.0.1:port and the service's stub, with an optional bearer token.
 class GrpcClient {
  public:

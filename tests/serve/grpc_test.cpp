@@ -41,21 +41,8 @@ class Grpc : public ::testing::Test {
   }
   static std::string model(const std::string& name) { return dir_->file(name + ".shipml"); }
 
-  // One typed tensor per column: fp64_contents for numbers (NaN: missing), bytes_contents for text.
   static inference::ModelInferRequest typed_request(const Frame& rows, const std::string& model_name) {
-    inference::ModelInferRequest r;
-    r.set_model_name(model_name);
-    for (const auto& c : rows.columns()) {
-      auto* t = r.add_inputs();
-      t->set_name(c.name());
-      t->set_datatype(c.is_numeric() ? "FP64" : "BYTES");
-      t->add_shape(static_cast<std::int64_t>(rows.rows()));
-      for (std::size_t i = 0; i < rows.rows(); ++i) {
-        if (c.is_numeric()) t->mutable_contents()->add_fp64_contents(c.values()[i]);
-        else t->mutable_contents()->add_bytes_contents(c.text(i));
-      }
-    }
-    return r;
+    return typed_infer_request(rows, model_name);
   }
   // The same tensors with their data in raw_input_contents, as tritonclient sends them.
   static inference::ModelInferRequest raw_request(const Frame& rows, const std::string& model_name) {

@@ -92,19 +92,7 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
   std::atomic<long> grpc_ok{0}, grpc_failed{0};
   auto grpc_client = [&] {
     GrpcClient c(grpc);
-    const Frame rows = churn.frame.take(first).without("churn");
-    inference::ModelInferRequest valid;
-    valid.set_model_name("churn");
-    for (const auto& column : rows.columns()) {
-      auto* t = valid.add_inputs();
-      t->set_name(column.name());
-      t->set_datatype(column.is_numeric() ? "FP64" : "BYTES");
-      t->add_shape(static_cast<std::int64_t>(rows.rows()));
-      for (std::size_t i = 0; i < rows.rows(); ++i) {
-        if (column.is_numeric()) t->mutable_contents()->add_fp64_contents(column.values()[i]);
-        else t->mutable_contents()->add_bytes_contents(column.text(i));
-      }
-    }
+    const inference::ModelInferRequest valid = typed_infer_request(churn.frame.take(first).without("churn"), "churn");
     inference::ModelInferRequest malformed = valid;
     malformed.mutable_inputs(0)->set_shape(0, 7);
     for (long i = 0; !done.load(); ++i) {
