@@ -294,7 +294,8 @@ TEST_F(Grpc, MetricsAndReloadsAreSharedWithRest) {
   ServerProcess server({path, "--grpc-port", "0"});
   GrpcClient client(grpc_port(server));
   const Frame all = read_csv(data_path("concrete.csv")).without("compressive_strength");
-  const Frame row = all.take({0});
+  const std::vector<std::size_t> first_row = {0};
+  const Frame row = all.take(first_row);
   auto grpc_value = [&] {
     inference::ModelInferResponse answer;
     const auto status = client.call(&Stub::ModelInfer, typed_request(row, "live"), answer);
