@@ -8,12 +8,15 @@
 # contributions as well (`v2+explain`: TreeSHAP for hist_gbdt, linear for logistic); one row
 # through v2 with drift monitoring off (`v2-nodrift`; on by default); and one row with every
 # prediction logged to a file (`+log`, --log-predictions).
+# The same rows over gRPC (`grpc`: ModelInfer with raw_input_contents, as tritonclient
+# sends them) with bench/grpc_load.cpp: one client thread, 16 connections, closed loop.
 # Usage: bench/serve.sh BUILD_DIR [SECONDS]
 set -euo pipefail
 export SHIPML_TRACKING=off  # measurements, not experiments: no run records
 build=${1:-build/release}
 seconds=${2:-10}
 shipml=$build/shipml
+grpc_load=$build/bench/bench_grpc_load
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -79,11 +82,15 @@ kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
 
 for model in hist_gbdt logistic; do
   port=$(free_port)
-  "$shipml" serve "churn=$work/$model.shipml" --port "$port" --threads 2 --no-access-log 2>/dev/null & pids+=($!)
+  grpc_port=$(free_port)
+  "$shipml" serve "churn=$work/$model.shipml" --port "$port" --threads 2 --no-access-log \
+    --grpc-port "$grpc_port" 2>/dev/null & pids+=($!)
   wait_port "$port"
   for n in 1 100; do
     echo "shipml/$model mlflow ${n}-row $(load "http://127.0.0.1:$port/invocations" "$work/split_$n.json")" >> "$results"
     echo "shipml/$model v2 ${n}-row $(load "http://127.0.0.1:$port/v2/models/churn/infer" "$work/v2_$n.json")" >> "$results"
+    echo "shipml/$model grpc ${n}-row $("$grpc_load" "$grpc_port" churn data/churn.csv churn "$n" 16 "$seconds" raw)" \
+      >> "$results"
   done
   echo "shipml/$model v2+explain 1-row $(load "http://127.0.0.1:$port/v2/models/churn/infer" "$work/v2_explain_1.json")" \
     >> "$results"
@@ -131,5 +138,6 @@ for server, protocol, body, rps, p50, p99, bad, sock in rows:
     print(f"{server:<18} {protocol:<10} {body:<7} {float(rps):>8.0f} {p50:>7} {p99:>7} {bad:>7} {sock:>8} "
           f"{float(rps) / nginx:>7.2f} {python:>8}")
 print("\n/nginx: throughput against nginx's fixed response; /python: against FastAPI + scikit-learn on the same body.")
-print("wrk -t1 -c16 on 127.0.0.1; shipml --threads 2, uvicorn --workers 2, nginx worker_processes 2.")
+print("wrk -t1 -c16 on 127.0.0.1 (gRPC: bench_grpc_load, 1 thread, 16 connections); shipml --threads 2,")
+print("uvicorn --workers 2, nginx worker_processes 2.")
 PY

@@ -37,7 +37,9 @@ set_target_properties(shipml_static PROPERTIES EXPORT_NAME shipml_static)
 install(TARGETS shipml_runtime_static shipml_static EXPORT shipmlStaticTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev)
 install(EXPORT shipmlStaticTargets NAMESPACE shipml:: DESTINATION ${SHIPML_CMAKE_DIR} COMPONENT dev)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/shipml DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev)
+# serve_grpc is linked into the CLI only (no installed library implements it): its header stays out.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/shipml DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev
+  PATTERN serve_grpc EXCLUDE)
 
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/shipmlConfig.cmake.in ${CMAKE_BINARY_DIR}/shipmlConfig.cmake
   INSTALL_DESTINATION ${SHIPML_CMAKE_DIR})

@@ -10,6 +10,8 @@ packages=(
   libssl-dev openssl     # Ed25519 signatures of model files (libcrypto); keys made with openssl
   nlohmann-json3-dev     # model-file headers, --json output
   libsimdjson-dev        # request bodies in the server: parsed without allocating
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler   # shipml serve --grpc-port (OIP v2 over gRPC)
+  python3-grpcio         # docs/serving.md's gRPC client example
   libcli11-dev           # the command line
   libjemalloc-dev        # the allocator the shipml binary links (twice the server throughput)
   libsqlite3-dev         # run records: the embedded default store; sqlite:/// data sources

@@ -24,6 +24,7 @@
 #include "shipml/serve/inference_service.hpp"
 #include "shipml/serve/prediction_log.hpp"
 #include "shipml/serve/server.hpp"
+#include "shipml/serve_grpc/grpc_server.hpp"
 
 namespace shipml::cli {
 namespace {
@@ -63,6 +64,8 @@ struct ServeArgs {
   std::string host = "127.0.0.1", max_body = "8MiB", timeout = "30s", token_file;
   std::string header_timeout = "10s", body_timeout = "60s", drain_timeout = "10s", offload_body = "16KiB";
   int port = 8080, threads = 0, workers = 0, max_connections = 0, registry_poll = 5;
+  std::string grpc_host = "127.0.0.1";
+  int grpc_port = -1, grpc_threads = 0;  // -1: no gRPC service
   bool no_access_log = false, check = false, require_signature = false;
   std::vector<std::string> trusted_keys;
   serve::DriftOptions drift;
@@ -121,6 +124,13 @@ struct ServeArgs {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     add_prediction_log(cmd);
+    cmd->add_option(
+           "--grpc-port", grpc_port,
+           "also serve the Open Inference Protocol over gRPC on this port (0: any free port; off unless given)")
+        ->check(CLI::Range(0, 65535));
+    cmd->add_option("--grpc-host", grpc_host, "address the gRPC service listens on")->capture_default_str();
+    cmd->add_option("--grpc-threads", grpc_threads, "most threads gRPC may use (default: gRPC's own choice)")
+        ->check(CLI::Range(0, 1024));
     cmd->add_flag("--check", check, "load the models, check the flags, print what would be served, and exit");
   }
   void add_prediction_log(CLI::App* cmd) {
@@ -328,12 +338,28 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
               << redact_location(settings.prediction_log->target) << std::endl;
   }
   service = std::make_unique<serve::InferenceService>(models, settings.service);
+  // The gRPC service shares the REST side's models, token and metrics; it
+  // stops when the REST server has drained.
+  std::unique_ptr<serve::GrpcServer> grpc;
+  if (a.grpc_port >= 0) {
+    grpc = std::make_unique<serve::GrpcServer>(
+        serve::GrpcOptions{.host = a.grpc_host,
+                           .port = a.grpc_port,
+                           .threads = a.grpc_threads,
+                           .max_message_bytes = settings.server.limits.max_body_bytes},
+        *service);
+    // Said before the REST line, which tells scripts (and the tests) that everything is up.
+    std::cerr << "gRPC listening on "
+              << (a.grpc_host.find(':') != std::string::npos ? "[" + a.grpc_host + "]" : a.grpc_host) << ":"
+              << grpc->port() << ": Open Inference Protocol v2 (inference.GRPCInferenceService)" << std::endl;
+  }
   signals.serving(server, *service, models);
   std::cerr << "listening on http://" << (a.host.find(':') != std::string::npos ? "[" + a.host + "]" : a.host) << ":"
             << server.port() << " with " << server.threads()
             << " threads: Open Inference Protocol v2 at /v2, MLflow at /invocations, metrics at /metrics" << std::endl;
   std::cerr << limits_line(server.options()) << std::endl;
   server.run();
+  if (grpc) grpc->stop(settings.server.drain_seconds);
   if (prediction_log) prediction_log->close();
   std::cerr << "stopped" << std::endl;
 }
@@ -342,8 +368,8 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
 
 void add_serve(CLI::App& app) {
   auto a = std::make_shared<ServeArgs>();
-  auto* cmd =
-      app.add_subcommand("serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations)");
+  auto* cmd = app.add_subcommand(
+      "serve", "Serve models over REST (Open Inference Protocol v2 and MLflow /invocations) and gRPC");
   a->add(cmd);
   cmd->callback([a, cmd] {
     ::signal(SIGPIPE, SIG_IGN);
@@ -358,6 +384,7 @@ void add_serve(CLI::App& app) {
     load_models(*a, models);
     if (a->check) {
       std::cerr << "would listen on " << a->host << ":" << a->port << '\n';
+      if (a->grpc_port >= 0) std::cerr << "would serve gRPC on " << a->grpc_host << ":" << a->grpc_port << '\n';
       return;
     }
     run_server(std::move(settings), *a, models, signals);

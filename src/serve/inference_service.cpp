@@ -73,8 +73,11 @@ InferenceService::InferenceService(ModelRepository& models, ServiceOptions optio
       log_buffers_(static_cast<std::size_t>(std::max(1, options_.loops))) {}
 
 bool InferenceService::authorized(const HttpRequest& request) const {
-  if (options_.token.empty() || is_open(request.path)) return true;
-  const std::string_view given = request.header("authorization");
+  return is_open(request.path) || token_accepted(request.header("authorization"));
+}
+
+bool InferenceService::token_accepted(std::string_view given) const {
+  if (options_.token.empty()) return true;
   constexpr std::string_view scheme = "Bearer ";
   if (given.size() < scheme.size() || given.substr(0, scheme.size()) != scheme) return false;
   return constant_time_equal(given.substr(scheme.size()), options_.token);

@@ -9,6 +9,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ln -s "$src/data" "$work/data"
 ln -s "$src/docs" "$work/docs"   # example experiment files; results go to the work folder
+ln -s "$src/proto" "$work/proto" # the gRPC example generates its client from the proto file
 export PATH="$bin_dir:$PATH"
 
 # The C++ example in the README must be the file that is compiled and run.

@@ -4,14 +4,18 @@ them: its shipml_layer(...) calls, in order, are the layers from the bottom up,
 with the folders (or, for `spec`, the files) each is built from. A file may
 include its own layer and those below, never one above; and the runtime
 layers (core, data, learning, model) include none of the libraries the
-runtime leaves out (SQLite, PostgreSQL, Cairo, yaml-cpp, simdjson).
+runtime leaves out (SQLite, PostgreSQL, Cairo, yaml-cpp, simdjson). The top
+layer, serve_grpc, is declared in cmake/grpc.cmake (included after ui); no
+other layer includes gRPC or the generated protocol code, since only the CLI
+links them.
 Usage: check_layers.py SOURCE_DIR"""
 import pathlib
 import re
 import sys
 
 root = pathlib.Path(sys.argv[1])
-cmake = (root / "CMakeLists.txt").read_text()
+# CMakeLists.txt includes cmake/grpc.cmake after its last layer: read in that order.
+cmake = (root / "CMakeLists.txt").read_text() + (root / "cmake" / "grpc.cmake").read_text()
 spec_sources = re.search(r"set\(SHIPML_SPEC_SOURCES ([^)]*)\)", cmake).group(1).split()
 layers = []  # (name, folders), bottom up
 for m in re.finditer(r"^shipml_layer\((\w+)([^)]*)\)", cmake, re.M):
@@ -21,6 +25,7 @@ rank = {name: i for i, (name, _) in enumerate(layers)}
 runtime = set(re.search(r"set\(SHIPML_RUNTIME_LAYERS ([\w ]+)\)", cmake).group(1).split())
 spec_stems = {pathlib.Path(p).with_suffix("").as_posix() for p in spec_sources}  # src/io/yaml_reader, ...
 excluded = re.compile(r"#include <(sqlite3\.h|libpq-fe\.h|cairo|yaml-cpp/|simdjson)")
+grpc_only = re.compile(r"#include <(grpc|google/protobuf/|grpc_predict_v2\.)")
 
 
 def layer_of(path: pathlib.Path):
@@ -58,6 +63,9 @@ for path in files:
         other = layer_of(target) if target else None
         if other is not None and rank[other] > rank[own]:
             problems.append(f"{path.relative_to(root)} ({own}) includes {m.group(1)} ({other}), a layer above")
+    if own != "serve_grpc":
+        for m in grpc_only.finditer(text):
+            problems.append(f"{path.relative_to(root)} ({own}) includes <{m.group(1)}>, which only serve_grpc links")
     if own in runtime:
         for m in excluded.finditer(text):
             problems.append(f"{path.relative_to(root)} ({own}, runtime) includes <{m.group(1)}>, which the runtime leaves out")

@@ -1,6 +1,7 @@
 // A bounded soak: several clients at once mix valid requests, malformed ones and
 // clients that vanish, while the model file is replaced and reloaded (SIGHUP)
-// over and over. It ends with zero errors for valid requests, zero 5xx for
+// over and over, and a gRPC client sends valid and malformed ModelInfer calls
+// beside them. It ends with zero errors for valid requests, zero 5xx for
 // anything, and a server that still answers and stops cleanly. Under the test
 // build's sanitizers, any memory error in the server fails it too.
 // SHIPML_SOAK_SECONDS sets the length (default 15).
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "serve/grpc_client.hpp"
 #include "serve/server_process.hpp"
 
 namespace shipml::test {
@@ -31,8 +33,9 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
   for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
   const std::string csv = to_csv(churn.frame.take(first).without("churn"));
 
-  ServerProcess server({live, "--timeout", "2s", "--no-access-log"});
+  ServerProcess server({live, "--timeout", "2s", "--no-access-log", "--grpc-port", "0"});
   const int port = server.port();
+  const int grpc = grpc_port(server);
   std::atomic<bool> done{false};
   std::atomic<long> valid_ok{0}, valid_failed{0}, server_errors{0}, malformed_answered{0};
 
@@ -84,8 +87,26 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
       }
     }
   };
+  // gRPC: five full rows (OK) or a tensor whose data does not fit its shape
+  // (INVALID_ARGUMENT); any other status is a failure.
+  std::atomic<long> grpc_ok{0}, grpc_failed{0};
+  auto grpc_client = [&] {
+    GrpcClient c(grpc);
+    const inference::ModelInferRequest valid = typed_infer_request(churn.frame.take(first).without("churn"), "churn");
+    inference::ModelInferRequest malformed = valid;
+    malformed.mutable_inputs(0)->set_shape(0, 7);
+    for (long i = 0; !done.load(); ++i) {
+      inference::ModelInferResponse answer;
+      const bool good = i % 4 != 3;
+      const auto status = c.call(&inference::GRPCInferenceService::Stub::ModelInfer, good ? valid : malformed, answer);
+      const auto expected = good ? grpc::StatusCode::OK : grpc::StatusCode::INVALID_ARGUMENT;
+      if (status.error_code() == expected && (!good || answer.raw_output_contents_size() == 2)) ++grpc_ok;
+      else ++grpc_failed;
+    }
+  };
   std::vector<std::thread> clients;
   for (std::uint64_t i = 0; i < 4; ++i) clients.emplace_back(client, 100 + i);
+  clients.emplace_back(grpc_client);
 
   const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   int reloads = 0;
@@ -105,6 +126,8 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
   EXPECT_EQ(valid_failed.load(), 0);
   EXPECT_EQ(server_errors.load(), 0);
   EXPECT_GT(malformed_answered.load(), 10);
+  EXPECT_GT(grpc_ok.load(), 100);
+  EXPECT_EQ(grpc_failed.load(), 0);
   EXPECT_EQ(server.get("/v2/health/ready").status, 200);
   const std::string err = server.stderr_text(200);
   EXPECT_EQ(err.find("failed"), std::string::npos) << err;
@@ -112,7 +135,7 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
   server.signal(SIGTERM);
   EXPECT_EQ(server.wait_exit(15), 0) << server.stderr_text();
   std::cout << "soak: " << valid_ok << " valid answered, " << malformed_answered << " malformed refused, " << reloads
-            << " reloads\n";
+            << " reloads, " << grpc_ok << " gRPC calls answered\n";
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 /// every other front door); counts it; writes one JSON line of access log; and
 /// hands a sample of the inference requests to the prediction log.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "shipml/core/export.hpp"
@@ -44,6 +45,11 @@ class SHIPML_API InferenceService {
 
   /// What the service has counted.
   ServerMetrics& metrics() { return metrics_; }
+  /// The models it serves.
+  ModelRepository& models() { return models_; }
+  /// Whether an Authorization value (`Bearer <token>`) lets a request in: any
+  /// value when no token is required. Shared with the gRPC service.
+  bool token_accepted(std::string_view authorization) const;
 
  private:
   struct Outcome;
