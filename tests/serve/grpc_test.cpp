@@ -2,7 +2,7 @@
 // real server process on 127.0.0.1, with the stubs any KServe or Triton client
 // generates. Every RPC; typed and raw tensors give REST's numbers bit for bit;
 // errors get the status codes the protocol's clients expect; the token, the
-// metrics and reloads are shared with the REST side.
+// metrics, the drift window and reloads are shared with the REST side.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -308,6 +308,8 @@ TEST_F(Grpc, MetricsAndReloadsAreSharedWithRest) {
   const std::string metrics = server.get("/metrics").body;
   EXPECT_NE(metrics.find("endpoint=\"grpc_model_infer\""), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("endpoint=\"v2_infer\""), std::string::npos) << metrics;
+  // Both protocols' rows go into the model's one drift window.
+  EXPECT_NE(metrics.find("shipml_drift_window_rows{model=\"live\",version=\"1\"} 2\n"), std::string::npos) << metrics;
 
   Model tree("decision_tree", {{"max_depth", "2"}});
   tree.fit(read_dataset(data_path("concrete.csv"), "compressive_strength"));
