@@ -118,6 +118,7 @@ struct ServeArgs {
     cmd->add_option("--drift-window", drift.window,
                     "rows of live requests each model's drift is measured over, at /metrics (0: no drift monitoring; "
                     "docs/drift.md)")
+        ->check(CLI::Range(std::size_t{0}, serve::DriftOptions::kMaxWindow))
         ->capture_default_str();
     cmd->add_option("--drift-threshold", drift.thresholds.psi,
                     "flag a column whose population stability index reaches this (shipml_drift_flagged)")

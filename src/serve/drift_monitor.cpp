@@ -1,11 +1,25 @@
 #include "shipml/serve/drift_monitor.hpp"
 
 #include <algorithm>
+#include <string>
+
+#include "shipml/core/error.hpp"
 
 namespace shipml::serve {
 
+namespace {
+
+const DriftOptions& checked(const DriftOptions& options) {
+  if (options.window > DriftOptions::kMaxWindow)
+    throw UsageError("a drift window of " + std::to_string(options.window) + " rows is more than the " +
+                     std::to_string(DriftOptions::kMaxWindow) + " allowed");
+  return options;
+}
+
+}  // namespace
+
 DriftMonitor::DriftMonitor(std::shared_ptr<const DriftReference> reference, DriftOptions options)
-    : binner_(std::move(reference)), options_(options), window_(options.window * binner_.width()),
+    : binner_(std::move(reference)), options_(checked(options)), window_(options.window * binner_.width()),
       counts_(binner_.empty_counts()) {}
 
 void DriftMonitor::observe(const Frame& rows, const Predictions& predictions) {

@@ -92,11 +92,12 @@ void InferenceService::infer(const HttpRequest& request, const std::string& name
       oip::decode_infer(*served->model, request.body, request.header("inference-header-content-length"));
   outcome.rows = decoded.input.rows();
   Predictions p = served->model->predict(decoded.input);
-  if (served->drift) served->drift->observe(decoded.input, p);
   // Explaining costs far more than predicting: only for the requests that ask.
   std::optional<Contributions> contributions;
   if (decoded.asks_for("contributions")) contributions = explain(*served->model, decoded.input, decoded.explain);
   oip::encode_infer(*served, decoded, p, contributions ? &*contributions : nullptr, response);
+  // Only answered requests count: a client retrying a refused one adds its rows once.
+  if (served->drift) served->drift->observe(decoded.input, p);
   keep_for_log(served, decoded.input, std::move(p), outcome);
 }
 
@@ -116,11 +117,11 @@ void InferenceService::invocations(const HttpRequest& request, HttpResponse& res
   const Model& model = *served->model;
   outcome.rows = scoring.input.rows();
   Predictions p = model.predict(scoring.input);
-  if (served->drift) served->drift->observe(scoring.input, p);
   if (!scoring.explain) response.set(200, mlflow::encode(p));
   else
     response.set(200, mlflow::encode(p, explain(model, scoring.input, scoring.explain_options),
                                      model.raw_output(scoring.input)));
+  if (served->drift) served->drift->observe(scoring.input, p);
   keep_for_log(served, scoring.input, std::move(p), outcome);
 }
 

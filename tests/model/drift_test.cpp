@@ -49,6 +49,37 @@ TEST(DriftStatistics, MatchHandComputedValuesOnTwoBins) {
   EXPECT_FALSE(c.flagged) << "fewer rows than min_rows flag nothing";
 }
 
+TEST(DriftStatistics, AlmostEqualDistributionsHaveAPValueNearOne) {
+  // D = 0.001 on 5000 and 1000 rows: lambda is about 0.03, where the Kolmogorov
+  // distribution's survival is 1 to double precision.
+  ColumnReference ref{.name = "x", .type = ColumnType::numeric, .edges = {0.5}, .counts = {2500, 2500}, .missing = 0};
+  const ColumnDrift d = compare(ref, {.bins = {499, 501}, .missing = 0}, {});
+  EXPECT_NEAR(d.statistic, 0.001, 1e-12);
+  EXPECT_GT(d.p_value, 0.999999);
+  // Far apart (lambda about 17): a p-value of practically 0.
+  ColumnReference wide{.name = "x", .type = ColumnType::numeric, .edges = {0.5}, .counts = {50000, 50000}};
+  const ColumnDrift far = compare(wide, {.bins = {57500, 42500}, .missing = 0}, {});
+  EXPECT_NEAR(far.statistic, 0.075, 1e-12);
+  const double en = std::sqrt(100000.0 * 100000 / 200000), lambda = (en + 0.12 + 0.11 / en) * 0.075;
+  EXPECT_GT(lambda, 1.18);
+  EXPECT_LT(far.p_value, 1e-100);
+}
+
+TEST(DriftStatistics, TheKolmogorovPValueAgreesWithTheAlternatingSeriesWhereThatConverges) {
+  // Below lambda 1.18 the code sums the theta-function series; the alternating
+  // one (summed here, 200 terms) converges as well from lambda 0.3 on: both must agree.
+  ColumnReference ref{.name = "x", .type = ColumnType::numeric, .edges = {0.5}, .counts = {2500, 2500}};
+  const double en = std::sqrt(5000.0 * 5000 / 10000);
+  for (std::uint64_t first : {2535u, 2550u, 2575u, 2600u, 2650u}) {
+    const ColumnDrift c = compare(ref, {.bins = {first, 5000 - first}, .missing = 0}, {});
+    const double lambda = (en + 0.12 + 0.11 / en) * c.statistic;
+    ASSERT_GT(lambda, 0.3);
+    double alternating = 0;
+    for (int j = 1; j <= 200; ++j) alternating += 2 * ((j % 2) ? 1 : -1) * std::exp(-2.0 * j * j * lambda * lambda);
+    EXPECT_NEAR(c.p_value, alternating, 1e-12) << "lambda " << lambda;
+  }
+}
+
 TEST(DriftStatistics, MissingValuesCountInThePsiNotInTheTest) {
   ColumnReference ref{.name = "x", .type = ColumnType::numeric, .edges = {0.5}, .counts = {50, 50}, .missing = 0};
   const ColumnDrift d = compare(ref, {.bins = {25, 25}, .missing = 50}, {});

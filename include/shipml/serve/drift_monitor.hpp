@@ -15,14 +15,17 @@ namespace shipml::serve {
 
 /// How the server watches drift.
 struct SHIPML_API DriftOptions {
-  std::size_t window = 1000;   ///< rows in the sliding window (0: no monitoring)
+  /// The largest window: a row takes a byte per column, so 10 million rows of 100 columns take 1 GB.
+  static constexpr std::size_t kMaxWindow = 10'000'000;
+  std::size_t window = 1000;   ///< rows in the sliding window (0: no monitoring; at most kMaxWindow)
   DriftThresholds thresholds;  ///< when a column is flagged
 };
 
 /// The sliding window of one served model's rows, binned. Thread-safe.
 class SHIPML_API DriftMonitor {
  public:
-  /// Watches against `reference` (a model's drift_reference()).
+  /// Watches against `reference` (a model's drift_reference()); a UsageError
+  /// for a window larger than DriftOptions::kMaxWindow.
   DriftMonitor(std::shared_ptr<const DriftReference> reference, DriftOptions options);
 
   /// Adds the rows a request predicted, and their predictions, to the window;
