@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "model/model_parts.hpp"
 #include "support.hpp"
 
 namespace shipml::test {
@@ -142,6 +143,27 @@ TEST(Drift, AModelFileWithoutAReferenceSaysSo) {
   } catch (const ModelError& e) {
     EXPECT_NE(std::string(e.what()).find("no drift reference"), std::string::npos) << e.what();
   }
+}
+
+TEST(Drift, AReferenceThatIsNotTheSchemasIsRefusedAtLoad) {
+  Model model("logistic");
+  model.fit(read_dataset(data_path("iris.csv"), "species"));
+  Parts p = take_apart(encode_model(model));
+  auto& first = p.header["drift_reference"]["columns"][0];
+  const nlohmann::json original = first;
+  first["name"] = "not_a_column";
+  EXPECT_NE(load_error(put_together(p)).find("drift_reference column 'not_a_column' is not the schema's"),
+            std::string::npos)
+      << load_error(put_together(p));
+  first = original;
+  first["counts"] = {1, 2};
+  EXPECT_NE(load_error(put_together(p)).find("counts for"), std::string::npos) << load_error(put_together(p));
+  first = original;
+  first["edges"] = {2.0, 1.0};
+  EXPECT_NE(load_error(put_together(p)).find("not finite and ascending"), std::string::npos);
+  p.header["drift_reference"]["columns"].erase(0);
+  EXPECT_NE(load_error(put_together(p)).find("drift_reference has 3 columns for 4"), std::string::npos)
+      << load_error(put_together(p));
 }
 
 }  // namespace
