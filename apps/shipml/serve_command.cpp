@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -24,6 +25,7 @@
 #include "shipml/serve/inference_service.hpp"
 #include "shipml/serve/prediction_log.hpp"
 #include "shipml/serve/server.hpp"
+#include "shipml/serve/shadow_scorer.hpp"
 #include "shipml/serve_grpc/grpc_server.hpp"
 
 namespace shipml::cli {
@@ -60,7 +62,9 @@ double parse_duration(const std::string& text, const std::string& flag) {
 
 // The flags of `shipml serve`.
 struct ServeArgs {
-  std::vector<std::string> models;
+  std::vector<std::string> models, canaries, shadows;
+  std::string canary_header = "X-Canary-Key";
+  int shadow_queue = 10000;
   std::string host = "127.0.0.1", max_body = "8MiB", timeout = "30s", token_file;
   std::string header_timeout = "10s", body_timeout = "60s", drain_timeout = "10s", offload_body = "16KiB";
   int port = 8080, threads = 0, workers = 0, max_connections = 0, registry_poll = 5;
@@ -125,6 +129,7 @@ struct ServeArgs {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     add_prediction_log(cmd);
+    add_variants(cmd);
     cmd->add_option(
            "--grpc-port", grpc_port,
            "also serve the Open Inference Protocol over gRPC on this port (0: any free port; off unless given)")
@@ -133,6 +138,22 @@ struct ServeArgs {
     cmd->add_option("--grpc-threads", grpc_threads, "most threads gRPC may use (default: gRPC's own choice)")
         ->check(CLI::Range(0, 1024));
     cmd->add_flag("--check", check, "load the models, check the flags, print what would be served, and exit");
+  }
+  void add_variants(CLI::App* cmd) {
+    cmd->add_option("--canary", canaries,
+                    "NAME[:VERSION]=PATH:PERCENT%: a second model answering that share of NAME's requests "
+                    "(version 'canary' unless given; repeatable, one per name; docs/serving.md)");
+    cmd->add_option("--canary-header", canary_header,
+                    "requests carrying this header go to the same variant for the same value (sticky); "
+                    "without it, each request is drawn at random")
+        ->capture_default_str();
+    cmd->add_option("--shadow", shadows,
+                    "NAME[:VERSION]=PATH: a model scoring every request answered for NAME off the request path, "
+                    "compared at /metrics and logged with --log-predictions (version 'shadow' unless given)");
+    cmd->add_option("--shadow-queue", shadow_queue,
+                    "with --shadow: requests waiting for their shadow at most; more are dropped and counted")
+        ->check(CLI::Range(1, 10000000))
+        ->capture_default_str();
   }
   void add_prediction_log(CLI::App* cmd) {
     cmd->add_option("--log-predictions", log_predictions,
@@ -178,14 +199,22 @@ std::optional<serve::PredictionLogOptions> prediction_log_of(const ServeArgs& a,
   return o;
 }
 
-// Loads every model named on the command line, saying what each is.
+// Loads every model named on the command line, saying what each is: the
+// primaries first, then the canaries and shadows that stand beside them.
 void load_models(const ServeArgs& a, serve::ModelRepository& models) {
-  for (const auto& spec : a.models) {
-    const auto source = serve::ModelSource::parse(spec);
+  std::vector<serve::ModelSource> sources;
+  for (const auto& spec : a.models) sources.push_back(serve::ModelSource::parse(spec));
+  for (const auto& spec : a.canaries) sources.push_back(serve::ModelSource::parse_canary(spec));
+  for (const auto& spec : a.shadows) sources.push_back(serve::ModelSource::parse_shadow(spec));
+  for (const auto& source : sources) {
     models.add(source);
     const auto m = models.find(source.name, source.version);
     std::cerr << "model " << m->name << ":" << m->version << " = " << m->model->estimator() << " "
-              << to_string(m->model->task()) << " from " << m->source << '\n';
+              << to_string(m->model->task()) << " from " << m->source;
+    if (source.variant == serve::Variant::canary)
+      std::cerr << ", canary answering " << source.share * 100 << "% of " << m->name << "'s requests";
+    if (source.variant == serve::Variant::shadow) std::cerr << ", shadow scoring " << m->name << "'s requests";
+    std::cerr << '\n';
   }
 }
 
@@ -212,6 +241,11 @@ ServeSettings settings_of(const ServeArgs& a, const CLI::App& cmd) {
   s.server.drain_seconds = parse_duration(a.drain_timeout, "--drain-timeout");
   if (!a.token_file.empty()) s.service.token = read_token(a.token_file);
   s.service.access_log = !a.no_access_log;
+  if (a.canary_header.empty()) throw UsageError("--canary-header must name a header");
+  s.service.canary_header = a.canary_header;
+  std::transform(s.service.canary_header.begin(), s.service.canary_header.end(), s.service.canary_header.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (a.shadows.empty() && cmd.count("--shadow-queue")) throw UsageError("--shadow-queue is used with --shadow");
   return s;
 }
 
@@ -338,6 +372,13 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
     std::cerr << "logging " << settings.prediction_log->sample * 100 << "% of the predictions to "
               << redact_location(settings.prediction_log->target) << std::endl;
   }
+  // Opened after the prediction log it writes to, and closed before it.
+  std::unique_ptr<serve::ShadowScorer> shadows;
+  if (!a.shadows.empty()) {
+    shadows = std::make_unique<serve::ShadowScorer>(
+        serve::ShadowOptions{.queue = static_cast<std::size_t>(a.shadow_queue)}, prediction_log.get());
+    settings.service.shadows = shadows.get();
+  }
   service = std::make_unique<serve::InferenceService>(models, settings.service);
   // The gRPC service shares the REST side's models, token and metrics; it
   // stops when the REST server has drained.
@@ -361,6 +402,7 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
   std::cerr << limits_line(server.options()) << std::endl;
   server.run();
   if (grpc) grpc->stop(settings.server.drain_seconds);
+  if (shadows) shadows->close();
   if (prediction_log) prediction_log->close();
   std::cerr << "stopped" << std::endl;
 }

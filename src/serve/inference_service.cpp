@@ -19,6 +19,7 @@ namespace shipml::serve {
 struct InferenceService::Outcome {
   const char* endpoint = "unknown";
   std::string model;
+  const char* variant = nullptr;  // of the model that answered
   std::size_t rows = 0;
   bool mlflow_errors = false;  // answer errors in MLflow's shape
   std::string request_id;      // inference endpoints: sent or generated, returned in X-Request-Id
@@ -83,11 +84,22 @@ bool InferenceService::token_accepted(std::string_view given) const {
   return constant_time_equal(given.substr(scheme.size()), options_.token);
 }
 
+void InferenceService::answered(const Route& route, const Frame& rows, const Predictions& predictions,
+                                std::string_view request_id) {
+  // Only answered requests count: a client retrying a refused one adds its rows once.
+  if (route.answer->drift) route.answer->drift->observe(rows, predictions);
+  if (route.shadow && options_.shadows)
+    options_.shadows->submit({route.shadow, rows, predictions, std::string(request_id), !request_id.empty()});
+}
+
 void InferenceService::infer(const HttpRequest& request, const std::string& name, const std::string& version,
                              HttpResponse& response, Outcome& outcome) {
-  const auto served = models_.find(name, version);
+  const Route route = models_.route(name, version, request.header(options_.canary_header));
+  const auto& served = route.answer;
   if (!served) throw RequestError(404, "no model '" + name + "'" + (version.empty() ? "" : " version " + version));
   outcome.model = served->name;
+  outcome.variant = to_string(served->variant);
+  response.headers.emplace_back("X-Model-Version", served->version);  // which variant answered
   const oip::InferRequest decoded =
       oip::decode_infer(*served->model, request.body, request.header("inference-header-content-length"));
   outcome.rows = decoded.input.rows();
@@ -96,23 +108,31 @@ void InferenceService::infer(const HttpRequest& request, const std::string& name
   std::optional<Contributions> contributions;
   if (decoded.asks_for("contributions")) contributions = explain(*served->model, decoded.input, decoded.explain);
   oip::encode_infer(*served, decoded, p, contributions ? &*contributions : nullptr, response);
-  // Only answered requests count: a client retrying a refused one adds its rows once.
-  if (served->drift) served->drift->observe(decoded.input, p);
+  answered(route, decoded.input, p, logged(outcome));
   keep_for_log(served, decoded.input, std::move(p), outcome);
+}
+
+std::string_view InferenceService::logged(const Outcome& outcome) const {
+  const bool kept = options_.prediction_log && options_.prediction_log->sampled(outcome.request_id);
+  return kept ? std::string_view(outcome.request_id) : std::string_view();
 }
 
 void InferenceService::keep_for_log(const std::shared_ptr<const ServedModel>& served, const Frame& input,
                                     Predictions&& predictions, Outcome& outcome) const {
-  if (!options_.prediction_log || !options_.prediction_log->sampled(outcome.request_id)) return;
+  if (logged(outcome).empty()) return;
   outcome.served = served;
   outcome.inputs = input;  // shares the columns' storage: no copy of the cells
   outcome.outputs = std::move(predictions);
 }
 
 void InferenceService::invocations(const HttpRequest& request, HttpResponse& response, Outcome& outcome) {
-  const auto served = models_.first();
-  if (!served) throw RequestError(503, "no model is being served");
+  const auto first = models_.first();
+  if (!first) throw RequestError(503, "no model is being served");
+  const Route route = models_.route(first->name, {}, request.header(options_.canary_header));
+  const auto& served = route.answer;
   outcome.model = served->name;
+  outcome.variant = to_string(served->variant);
+  response.headers.emplace_back("X-Model-Version", served->version);  // which variant answered
   const mlflow::ScoringRequest scoring = mlflow::decode(*served->model, request.header("content-type"), request.body);
   const Model& model = *served->model;
   outcome.rows = scoring.input.rows();
@@ -121,7 +141,7 @@ void InferenceService::invocations(const HttpRequest& request, HttpResponse& res
   else
     response.set(200, mlflow::encode(p, explain(model, scoring.input, scoring.explain_options),
                                      model.raw_output(scoring.input)));
-  if (served->drift) served->drift->observe(scoring.input, p);
+  answered(route, scoring.input, p, logged(outcome));
   keep_for_log(served, scoring.input, std::move(p), outcome);
 }
 
@@ -149,6 +169,7 @@ void InferenceService::route(const HttpRequest& request, HttpResponse& response,
     if (!get) method_not_allowed(request, "GET", response);
     std::string text = metrics_.render(models_);
     if (options_.prediction_log) text += options_.prediction_log->render_metrics();
+    if (options_.shadows) text += options_.shadows->render_metrics();
     return response.set(200, std::move(text), "text/plain; version=0.0.4; charset=utf-8");
   }
   if (first != "v2") throw RequestError(404, "no endpoint " + std::string(request.path));
@@ -194,6 +215,7 @@ void InferenceService::route(const HttpRequest& request, HttpResponse& response,
                                 " (serving: " + listed(names) + ")");
   }
   outcome.model = served->name;
+  outcome.variant = to_string(served->variant);
   if (action.empty()) return response.set(200, oip::model_metadata(*served, models_.versions(name)));
   nlohmann::json ready = {{"name", served->name}, {"ready", true}};
   response.set(200, ready.dump());
@@ -240,7 +262,7 @@ void InferenceService::handle(const HttpRequest& request, const Peer& peer, Http
     options_.prediction_log->submit({utc_timestamp(3), std::move(outcome.request_id), outcome.endpoint,
                                      std::move(outcome.served), std::move(*outcome.inputs), std::move(*outcome.outputs),
                                      seconds});
-  metrics_.record(peer.loop, outcome.model, outcome.endpoint, response.status, seconds, outcome.rows);
+  metrics_.record(peer.loop, outcome.model, outcome.variant, outcome.endpoint, response.status, seconds, outcome.rows);
   if (!options_.access_log) return;
   std::string& log = log_buffers_[static_cast<std::size_t>(peer.loop) % log_buffers_.size()];
   log += "{\"time\":\"" + utc_timestamp(3) + "\",\"remote\":";
@@ -253,6 +275,7 @@ void InferenceService::handle(const HttpRequest& request, const Peer& peer, Http
   if (!outcome.model.empty()) {
     log += ",\"model\":";
     append_json_string(log, outcome.model);
+    if (outcome.variant) log += ",\"variant\":\"" + std::string(outcome.variant) + "\"";
   }
   log += ",\"rows\":" + std::to_string(outcome.rows) + ",\"bytes_in\":" + std::to_string(request.body.size()) +
          ",\"bytes_out\":" + std::to_string(response.body.size()) + ",\"duration_ms\":";

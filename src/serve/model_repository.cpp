@@ -1,7 +1,9 @@
 #include "shipml/serve/model_repository.hpp"
 
+#include <charconv>
 #include <filesystem>
 
+#include "request_id.hpp"
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/io/file.hpp"
@@ -10,8 +12,14 @@
 #include "shipml/track/registry.hpp"
 
 namespace shipml::serve {
+namespace {
 
-ModelSource ModelSource::parse(const std::string& spec) {
+// Canary decisions hash the sticky key with their own salt, independent of the
+// prediction log's sampling of request ids.
+constexpr std::uint64_t kCanarySalt = 0x63616e617279;  // "canary"
+
+// `[NAME[:VERSION]=]PATH`, served as `default_version` unless it names one.
+ModelSource parse_source(const std::string& spec, const std::string& default_version) {
   ModelSource s;
   const bool reference = is_registry_reference(spec);
   const auto eq = reference ? std::string::npos : spec.find('=');
@@ -24,7 +32,9 @@ ModelSource ModelSource::parse(const std::string& spec) {
   const auto colon = label.find(':');
   s.name = label.substr(0, colon);
   // A registry reference is served under the version it resolves to, unless one is given.
-  s.version = colon != std::string::npos ? label.substr(colon + 1) : is_registry_reference(s.path) ? "" : "1";
+  s.version = colon != std::string::npos      ? label.substr(colon + 1)
+              : is_registry_reference(s.path) ? ""
+                                              : default_version;
   if (is_registry_reference(s.path) && s.version.empty()) {
     s.name = s.name.empty() ? "model" : s.name;
     return s;  // checked when resolved
@@ -37,6 +47,40 @@ ModelSource ModelSource::parse(const std::string& spec) {
   };
   check(s.name, "name");
   check(s.version, "version");
+  return s;
+}
+
+}  // namespace
+
+const char* to_string(Variant variant) {
+  switch (variant) {
+    case Variant::canary: return "canary";
+    case Variant::shadow: return "shadow";
+    default: return "primary";
+  }
+}
+
+ModelSource ModelSource::parse(const std::string& spec) { return parse_source(spec, "1"); }
+
+ModelSource ModelSource::parse_canary(const std::string& spec) {
+  const auto colon = spec.rfind(':');
+  const std::string percent = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  double value = 0;
+  const char* end = percent.data() + percent.size();
+  const auto [last, ec] = std::from_chars(percent.data(), end, value);
+  if (percent.empty() || ec != std::errc() || last != end - 1 || *last != '%' || !(value > 0 && value <= 100))
+    throw UsageError("--canary '" + spec +
+                     "' must end with the share of requests it answers, above 0% and at most 100% "
+                     "(form: NAME[:VERSION]=PATH:PERCENT%, for example churn=churn-v2.shipml:10%)");
+  ModelSource s = parse_source(spec.substr(0, colon), "canary");
+  s.variant = Variant::canary;
+  s.share = value / 100;
+  return s;
+}
+
+ModelSource ModelSource::parse_shadow(const std::string& spec) {
+  ModelSource s = parse_source(spec, "shadow");
+  s.variant = Variant::shadow;
   return s;
 }
 
@@ -65,6 +109,7 @@ std::shared_ptr<const ServedModel> ModelRepository::load(const ModelSource& sour
   served->name = source.name;
   served->version = source.version.empty() ? registry_version : source.version;
   served->source = source.path;
+  served->variant = source.variant;
   served->file = file;
   served->model = std::move(model);
   served->load_seconds = seconds_since(start);
@@ -78,11 +123,40 @@ std::shared_ptr<const ServedModel> ModelRepository::load(const ModelSource& sour
 void ModelRepository::add(const ModelSource& source) {
   auto served = load(source);
   std::lock_guard lock(mutex_);
-  for (const auto& m : models_)
+  bool name_served = false;
+  for (std::size_t i = 0; i < models_.size(); ++i) {
+    const auto& m = models_[i];
     if (m->name == served->name && m->version == served->version)
       throw UsageError("model '" + served->name + "' version " + served->version + " is given twice");
+    name_served |= m->name == served->name && m->variant == Variant::primary;
+    if (source.variant != Variant::primary && m->name == served->name && m->variant == source.variant)
+      throw UsageError(std::string("model '") + served->name + "' has a " + to_string(source.variant) + " already (" +
+                       m->version + "); one of each per name");
+  }
+  if (source.variant != Variant::primary && !name_served)
+    throw UsageError(std::string("--") + to_string(source.variant) + " " + served->name + ":" + served->version +
+                     ": no model '" + served->name + "' is served for it to " +
+                     (source.variant == Variant::canary ? "share requests with" : "shadow") +
+                     " (name it NAME=PATH after the model it stands beside)");
   sources_.push_back(source);
   models_.push_back(std::move(served));
+}
+
+Route ModelRepository::route(std::string_view name, std::string_view version, std::string_view sticky_key) const {
+  Route r;
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < models_.size(); ++i) {
+    const auto& m = models_[i];
+    if (m->name != name) continue;
+    if (m->variant == Variant::shadow) r.shadow = m;
+    if (!version.empty() ? m->version == version : m->variant == Variant::primary && !r.answer) r.answer = m;
+    // Primaries come first (add() refuses a canary before its primary), so the canary's draw has the last word.
+    if (version.empty() && m->variant == Variant::canary &&
+        (sticky_key.empty() ? random_position() : key_position(sticky_key, kCanarySalt)) < sources_[i].share)
+      r.answer = m;
+  }
+  if (!r.answer || r.answer->variant == Variant::shadow) r.shadow = nullptr;
+  return r;
 }
 
 std::shared_ptr<const ServedModel> ModelRepository::find(std::string_view name, std::string_view version) const {
@@ -94,7 +168,7 @@ std::shared_ptr<const ServedModel> ModelRepository::find(std::string_view name, 
       if (m->version == version) return m;
       continue;
     }
-    if (!best) best = m;  // without a version: the first one given for the name
+    if (!best && m->variant == Variant::primary) best = m;  // without a version: the first one given for the name
   }
   return best;
 }

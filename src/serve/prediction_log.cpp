@@ -8,24 +8,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "request_id.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/frame.hpp"
 
 namespace shipml::serve {
 namespace {
-
-// FNV-1a, then a splitmix64 finish so that ids differing in their last
-// character spread over the whole range; stable across builds and machines,
-// so a given request id is sampled the same way everywhere.
-std::uint64_t id_hash(std::string_view id) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : id) h = (h ^ c) * 1099511628211ULL;
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  return h ^ (h >> 31);
-}
 
 constexpr std::size_t kMaxBatch = 1000;  // records per write: a transaction, one file append
 
@@ -34,91 +22,65 @@ constexpr std::size_t kMaxBatch = 1000;  // records per write: a transaction, on
 bool sampled(std::string_view request_id, double rate) {
   if (rate >= 1) return true;
   if (rate <= 0) return false;
-  return static_cast<double>(id_hash(request_id) >> 11) * 0x1.0p-53 < rate;
+  return key_position(request_id) < rate;
 }
 
-PredictionLog::PredictionLog(PredictionLogOptions options)
-    : options_(std::move(options)), state_(std::make_shared<State>()) {
-  if (!(options_.sample >= 0 && options_.sample <= 1))
-    throw UsageError("--sample " + format_number(options_.sample) + " is not a share between 0 and 1");
-  if (options_.queue == 0) throw UsageError("--log-queue must hold at least 1 record");
-  auto sink = open_prediction_sink(options_);
-  writer_ = std::thread(write_loop, state_, options_, std::move(sink));
-}
+namespace {
 
-PredictionLog::~PredictionLog() { close(); }
-
-void PredictionLog::submit(PredictionRecord record) {
-  {
-    std::lock_guard lock(state_->mutex);
-    if (!state_->closing && state_->queue.size() < options_.queue) {
-      state_->queue.push_back(std::move(record));
-      state_->depth.store(state_->queue.size(), std::memory_order_relaxed);
-      if (state_->queue.size() == 1) state_->wake.notify_one();
-      return;
-    }
+// Writes batches to the sink, reopening it after an error (the disk may have room again).
+class SinkWriter {
+ public:
+  using Counter = std::shared_ptr<std::atomic<std::uint64_t>>;
+  SinkWriter(PredictionLogOptions options, std::unique_ptr<PredictionSink> sink, Counter written, Counter failed)
+      : options_(std::move(options)), sink_(std::move(sink)), written_(std::move(written)), failed_(std::move(failed)) {
   }
-  state_->dropped.fetch_add(1, std::memory_order_relaxed);
-}
-
-void PredictionLog::close() {
-  if (!writer_.joinable()) return;
-  std::unique_lock lock(state_->mutex);
-  state_->closing = true;
-  state_->wake.notify_one();
-  const auto limit = std::chrono::duration<double>(options_.drain_seconds);
-  const bool finished = state_->drained.wait_for(lock, limit, [&] { return state_->done; });
-  const std::size_t left = state_->queue.size();
-  lock.unlock();
-  if (finished) {
-    writer_.join();
-    return;
-  }
-  // The sink does not return (a blocked pipe, a hung network disk): leave the
-  // writer behind rather than hang the server's exit. It owns what it uses.
-  std::cerr << "prediction log: the writer did not finish within " << options_.drain_seconds << " s; " << left
-            << " queued records are not written" << std::endl;
-  writer_.detach();
-}
-
-void PredictionLog::write_loop(std::shared_ptr<State> state, PredictionLogOptions options,
-                               std::unique_ptr<PredictionSink> sink) {
-  bool reported = false;
-  std::deque<PredictionRecord> batch;
-  while (true) {
-    {
-      std::unique_lock lock(state->mutex);
-      state->wake.wait(lock, [&] { return state->closing || !state->queue.empty(); });
-      if (state->queue.empty()) break;  // closing, and everything is written
-      if (state->queue.size() <= kMaxBatch) {
-        batch.swap(state->queue);
-      } else {
-        for (std::size_t i = 0; i < kMaxBatch; ++i) {
-          batch.push_back(std::move(state->queue.front()));
-          state->queue.pop_front();
-        }
-      }
-      state->depth.store(state->queue.size(), std::memory_order_relaxed);
-    }
+  void operator()(std::deque<PredictionRecord>& batch) {
     try {
-      if (!sink) sink = open_prediction_sink(options);  // after an error: the disk may have room again
-      sink->write(batch);
-      state->written.fetch_add(batch.size(), std::memory_order_relaxed);
+      if (!sink_) sink_ = open_prediction_sink(options_);
+      sink_->write(batch);
+      written_->fetch_add(batch.size(), std::memory_order_relaxed);
     } catch (const std::exception& e) {
-      sink.reset();
-      state->failed.fetch_add(batch.size(), std::memory_order_relaxed);
+      sink_.reset();
+      failed_->fetch_add(batch.size(), std::memory_order_relaxed);
       // Once: a sink that stays broken would otherwise fill stderr at the request rate.
-      if (!reported)
+      if (!reported_)
         std::cerr << "prediction log: cannot write, records are being lost (counted in "
                      "shipml_prediction_log_failed_total): "
                   << e.what() << std::endl;
-      reported = true;
+      reported_ = true;
     }
-    batch.clear();
   }
-  std::lock_guard lock(state->mutex);
-  state->done = true;
-  state->drained.notify_all();
+
+ private:
+  PredictionLogOptions options_;
+  std::shared_ptr<PredictionSink> sink_;
+  Counter written_, failed_;  // the log's counters, shared: the writer may outlive the log
+  bool reported_ = false;
+};
+
+// The options, checked, with the sink they name opened: a bad target fails before the writer starts.
+std::unique_ptr<PredictionSink> checked_sink(const PredictionLogOptions& options) {
+  if (!(options.sample >= 0 && options.sample <= 1))
+    throw UsageError("--sample " + format_number(options.sample) + " is not a share between 0 and 1");
+  if (options.queue == 0) throw UsageError("--log-queue must hold at least 1 record");
+  return open_prediction_sink(options);
+}
+
+}  // namespace
+
+PredictionLog::PredictionLog(PredictionLogOptions options)
+    : options_(std::move(options)), counters_(std::make_shared<Counters>()),
+      queue_(options_.queue, kMaxBatch,
+             SinkWriter(options_, checked_sink(options_), {counters_, &counters_->written},
+                        {counters_, &counters_->failed})) {}
+
+PredictionLog::~PredictionLog() { close(); }
+
+void PredictionLog::close() {
+  const auto closed = queue_.close(options_.drain_seconds);
+  if (!closed.finished)
+    std::cerr << "prediction log: the writer did not finish within " << options_.drain_seconds << " s; " << closed.left
+              << " queued records are not written" << std::endl;
 }
 
 std::string PredictionLog::render_metrics() const {
@@ -138,7 +100,7 @@ std::string PredictionLog::render_metrics() const {
     << "\n# HELP shipml_prediction_log_queue_depth Prediction records waiting to be written.\n"
        "# TYPE shipml_prediction_log_queue_depth gauge\n"
        "shipml_prediction_log_queue_depth "
-    << state_->depth.load() << '\n';
+    << queue_.depth() << '\n';
   return o.str();
 }
 

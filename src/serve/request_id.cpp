@@ -6,14 +6,41 @@
 
 namespace shipml::serve {
 
-std::string new_request_id() {
-  // One generator per thread, seeded from the OS: no lock on the request path,
-  // and two threads (or two servers) never share a sequence.
+namespace {
+
+// One generator per thread, seeded from the OS: no lock on the request path,
+// and two threads (or two servers) never share a sequence.
+std::mt19937_64& thread_bits() {
   thread_local std::mt19937_64 bits = [] {
     std::random_device os;
     std::seed_seq seed{os(), os(), os(), os(), os(), os(), os(), os()};
     return std::mt19937_64(seed);
   }();
+  return bits;
+}
+
+// The top 53 bits of `bits` as a double in [0, 1).
+double unit(std::uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
+
+}  // namespace
+
+double key_position(std::string_view key, std::uint64_t salt) {
+  // FNV-1a (over the salt's bytes, then the key's), then a splitmix64 finish so
+  // that keys differing in their last character spread over the whole range.
+  std::uint64_t h = 1469598103934665603ULL;
+  for (int i = 0; salt != 0 && i < 8; ++i) h = (h ^ ((salt >> (8 * i)) & 0xff)) * 1099511628211ULL;
+  for (unsigned char c : key) h = (h ^ c) * 1099511628211ULL;
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  return unit(h ^ (h >> 31));
+}
+
+double random_position() { return unit(thread_bits()()); }
+
+std::string new_request_id() {
+  std::mt19937_64& bits = thread_bits();
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id(32, '0');
   for (int half = 0; half < 2; ++half) {

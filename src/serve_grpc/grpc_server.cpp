@@ -64,7 +64,9 @@ class Service final : public GRPCInferenceService::CallbackService {
                                        const inference::ModelReadyRequest* request,
                                        inference::ModelReadyResponse* response) override {
     return answer(context, "grpc_model_ready", true, [&](Call& call) {
-      call.model = find(request->name(), request->version())->name;
+      const auto served = find(request->name(), request->version());
+      call.model = served->name;
+      call.variant = to_string(served->variant);
       response->set_ready(true);
     });
   }
@@ -74,6 +76,7 @@ class Service final : public GRPCInferenceService::CallbackService {
     return answer(context, "grpc_model_metadata", true, [&](Call& call) {
       const auto served = find(request->name(), request->version());
       call.model = served->name;
+      call.variant = to_string(served->variant);
       // The REST document, so that both protocols describe a model the same way.
       const auto doc = nlohmann::json::parse(oip::model_metadata(*served, models_.versions(served->name)));
       response->set_name(served->name);
@@ -93,13 +96,18 @@ class Service final : public GRPCInferenceService::CallbackService {
                                        const inference::ModelInferRequest* request,
                                        inference::ModelInferResponse* response) override {
     return answer(context, "grpc_model_infer", true, [&](Call& call) {
-      const auto served = find(request->model_name(), request->model_version());
-      call.model = served->name;
-      const oip::InferRequest decoded = grpc_oip::decode_infer(*served->model, *request);
+      // Routed as REST routes: the same canary share, sticky by the same key.
+      const Route route =
+          models_.route(request->model_name(), request->model_version(), metadata(*context, service_.canary_header()));
+      if (!route.answer) find(request->model_name(), request->model_version());  // throws the 404
+      const ServedModel& served = *route.answer;
+      call.model = served.name;
+      call.variant = to_string(served.variant);
+      const oip::InferRequest decoded = grpc_oip::decode_infer(*served.model, *request);
       call.rows = decoded.input.rows();
-      const Predictions p = served->model->predict(decoded.input);
-      if (served->drift) served->drift->observe(decoded.input, p);  // one window for both protocols
-      grpc_oip::encode_infer(*served, decoded, p, *response);
+      const Predictions p = served.model->predict(decoded.input);
+      grpc_oip::encode_infer(served, decoded, p, *response);
+      service_.answered(route, decoded.input, p, {});  // one drift window and one shadow for both protocols
     });
   }
 
@@ -107,6 +115,7 @@ class Service final : public GRPCInferenceService::CallbackService {
   // What the metrics say about one call.
   struct Call {
     std::string model;
+    const char* variant = nullptr;
     std::size_t rows = 0;
   };
 
@@ -119,12 +128,15 @@ class Service final : public GRPCInferenceService::CallbackService {
                                 " (serving: " + listed(names) + ")");
   }
 
+  // The value of a metadata key (lower case), empty when the client sent none.
+  static std::string_view metadata(const grpc::CallbackServerContext& context, const std::string& key) {
+    const auto& all = context.client_metadata();
+    const auto it = all.find(key);
+    return it == all.end() ? std::string_view() : std::string_view(it->second.data(), it->second.size());
+  }
+
   bool authorized(const grpc::CallbackServerContext& context) const {
-    const auto& metadata = context.client_metadata();
-    const auto it = metadata.find("authorization");
-    const std::string_view given =
-        it == metadata.end() ? std::string_view() : std::string_view(it->second.data(), it->second.size());
-    return service_.token_accepted(given);
+    return service_.token_accepted(metadata(context, "authorization"));
   }
 
   // Checks the token (when `guarded`), runs `body`, maps what it throws to a
@@ -149,7 +161,7 @@ class Service final : public GRPCInferenceService::CallbackService {
       status = grpc::Status(code_of(http_status), message);
     }
     metrics.in_flight().fetch_sub(1, std::memory_order_relaxed);
-    metrics.record(metrics_shard(), call.model, endpoint, http_status, seconds_since(start), call.rows);
+    metrics.record(metrics_shard(), call.model, call.variant, endpoint, http_status, seconds_since(start), call.rows);
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(status);
     return reactor;

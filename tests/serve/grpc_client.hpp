@@ -46,12 +46,15 @@ class GrpcClient {
       : token_(std::move(token)), stub_(inference::GRPCInferenceService::NewStub(grpc::CreateChannel(
                                       "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()))) {}
 
-  /// Calls one RPC (`&Stub::ModelInfer` and the like) with a 10 s deadline.
+  /// Calls one RPC (`&Stub::ModelInfer` and the like) with a 10 s deadline,
+  /// sending `metadata` (keys in lower case) beside the token.
   template <class Method, class Request, class Response>
-  grpc::Status call(Method method, const Request& request, Response& response) const {
+  grpc::Status call(Method method, const Request& request, Response& response,
+                    const std::vector<std::pair<std::string, std::string>>& metadata = {}) const {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     if (!token_.empty()) context.AddMetadata("authorization", "Bearer " + token_);
+    for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
     return (stub_.get()->*method)(&context, request, &response);
   }
   inference::GRPCInferenceService::Stub& stub() { return *stub_; }

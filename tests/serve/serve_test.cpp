@@ -286,15 +286,20 @@ TEST_F(Serve, HealthMetadataAndMetricsEndpoints) {
   ASSERT_EQ(metrics.status, 200);
   EXPECT_EQ(metrics.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
   const std::string& m = metrics.body;
-  EXPECT_NE(m.find("shipml_requests_total{model=\"churn\",endpoint=\"invocations\",status=\"200\"} 3"),
-            std::string::npos)
+  EXPECT_NE(
+      m.find("shipml_requests_total{model=\"churn\",variant=\"primary\",endpoint=\"invocations\",status=\"200\"} 3"),
+      std::string::npos)
       << m;
-  EXPECT_NE(m.find("shipml_requests_total{model=\"churn\",endpoint=\"invocations\",status=\"400\"} 1"),
+  EXPECT_NE(
+      m.find("shipml_requests_total{model=\"churn\",variant=\"primary\",endpoint=\"invocations\",status=\"400\"} 1"),
+      std::string::npos);
+  EXPECT_NE(m.find("shipml_rows_predicted_total{model=\"churn\",variant=\"primary\"} 120"), std::string::npos);
+  EXPECT_NE(
+      m.find(
+          "shipml_request_duration_seconds_bucket{model=\"churn\",variant=\"primary\",endpoint=\"invocations\",le=\"+Inf\"} 4"),
+      std::string::npos);
+  EXPECT_NE(m.find("shipml_model_info{model=\"strength\",version=\"2\",variant=\"primary\",estimator=\"linear\""),
             std::string::npos);
-  EXPECT_NE(m.find("shipml_rows_predicted_total{model=\"churn\"} 120"), std::string::npos);
-  EXPECT_NE(m.find("shipml_request_duration_seconds_bucket{model=\"churn\",endpoint=\"invocations\",le=\"+Inf\"} 4"),
-            std::string::npos);
-  EXPECT_NE(m.find("shipml_model_info{model=\"strength\",version=\"2\",estimator=\"linear\""), std::string::npos);
   EXPECT_NE(m.find("shipml_requests_in_flight "), std::string::npos);
   EXPECT_NE(m.find("shipml_model_load_seconds{model=\"churn\",version=\"1\"}"), std::string::npos);
 

@@ -1,10 +1,9 @@
 // A bounded soak: several clients at once mix valid requests, malformed ones and
 // clients that vanish, while the model file is replaced and reloaded (SIGHUP)
-// over and over, and a gRPC client sends valid and malformed ModelInfer calls
-// beside them. It ends with zero errors for valid requests, zero 5xx for
-// anything, and a server that still answers and stops cleanly. Under the test
-// build's sanitizers, any memory error in the server fails it too.
-// SHIPML_SOAK_SECONDS sets the length (default 15).
+// over and over with a canary and a shadow model set beside it, and a gRPC
+// client sends valid and malformed ModelInfer calls beside them. It ends with zero errors for valid requests, zero 5xx
+// for anything, and a server that still answers and stops cleanly. Under the test build's sanitizers, any memory error
+// in the server fails it too. SHIPML_SOAK_SECONDS sets the length (default 15).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -33,7 +32,10 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
   for (std::size_t i = 0; i < first.size(); ++i) first[i] = i;
   const std::string csv = to_csv(churn.frame.take(first).without("churn"));
 
-  ServerProcess server({live, "--timeout", "2s", "--no-access-log", "--grpc-port", "0"});
+  // The canary answers 30% of the requests and the shadow scores them all: a
+  // reload swaps all three while requests (and shadow scoring) are under way.
+  ServerProcess server({live, "--timeout", "2s", "--no-access-log", "--grpc-port", "0", "--canary",
+                        "churn=" + tmp.file("v20.shipml") + ":30%", "--shadow", "churn=" + tmp.file("v10.shipml")});
   const int port = server.port();
   const int grpc = grpc_port(server);
   std::atomic<bool> done{false};
@@ -129,9 +131,17 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
   EXPECT_GT(grpc_ok.load(), 100);
   EXPECT_EQ(grpc_failed.load(), 0);
   EXPECT_EQ(server.get("/v2/health/ready").status, 200);
+  const std::string metrics = server.get("/metrics").body;
+  EXPECT_NE(
+      metrics.find("shipml_requests_total{model=\"churn\",variant=\"canary\",endpoint=\"invocations\",status=\"200\"}"),
+      std::string::npos);
+  EXPECT_NE(metrics.find("shipml_shadow_rows_total{model=\"churn\",version=\"shadow\"}"), std::string::npos);
+  EXPECT_NE(metrics.find("shipml_shadow_failed_total{model=\"churn\",version=\"shadow\"} 0\n"), std::string::npos)
+      << metrics;
   const std::string err = server.stderr_text(200);
   EXPECT_EQ(err.find("failed"), std::string::npos) << err;
-  EXPECT_NE(err.find("reloaded churn:1"), std::string::npos);
+  for (const char* reloaded : {"reloaded churn:1", "reloaded churn:canary", "reloaded churn:shadow"})
+    EXPECT_NE(err.find(reloaded), std::string::npos) << reloaded;
   server.signal(SIGTERM);
   EXPECT_EQ(server.wait_exit(15), 0) << server.stderr_text();
   std::cout << "soak: " << valid_ok << " valid answered, " << malformed_answered << " malformed refused, " << reloads

@@ -2,9 +2,11 @@
 /// \file
 /// What the server does with a request: routes it to the Open Inference Protocol
 /// v2, MLflow's scoring protocol, health and metrics endpoints; checks the
-/// bearer token; predicts through Model::predict (the same schema checks as
-/// every other front door); counts it; writes one JSON line of access log; and
-/// hands a sample of the inference requests to the prediction log.
+/// bearer token; sends it to the model its name routes to (the primary, or a
+/// canary for its share); predicts through Model::predict (the same schema
+/// checks as every other front door); counts it; writes one JSON line of access
+/// log; and hands the answered rows to the drift window, the shadow model and,
+/// for a sample, the prediction log.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "shipml/serve/prediction_log.hpp"
 #include "shipml/serve/server.hpp"
 #include "shipml/serve/server_metrics.hpp"
+#include "shipml/serve/shadow_scorer.hpp"
 
 namespace shipml::serve {
 
@@ -26,6 +29,10 @@ struct SHIPML_API ServiceOptions {
   int log_fd = 1;          ///< the file descriptor the access log goes to (1: standard output)
   /// Where a sample of the inference requests is logged (null: nowhere); must outlive the service.
   PredictionLog* prediction_log = nullptr;
+  /// Scores requests with their names' shadow models (null: no shadows); must outlive the service.
+  ShadowScorer* shadows = nullptr;
+  /// The header (lower case) whose value keeps a client on one variant when a name has a canary.
+  std::string canary_header = "x-canary-key";
 };
 
 /// What the server does with a request: routes it, checks the token, predicts,
@@ -50,6 +57,13 @@ class SHIPML_API InferenceService {
   /// Whether an Authorization value (`Bearer <token>`) lets a request in: any
   /// value when no token is required. Shared with the gRPC service.
   bool token_accepted(std::string_view authorization) const;
+  /// The header (gRPC: the metadata key) that keeps a client on one variant.
+  const std::string& canary_header() const { return options_.canary_header; }
+  /// What follows a request's answer, off its path: its rows join the drift
+  /// window of the model that answered, and its shadow (if any) scores them.
+  /// `request_id` is not empty when the prediction log keeps the request: the
+  /// shadow's answer is then logged under it too. Shared with the gRPC service.
+  void answered(const Route& route, const Frame& rows, const Predictions& predictions, std::string_view request_id);
 
  private:
   struct Outcome;
@@ -58,6 +72,8 @@ class SHIPML_API InferenceService {
              Outcome& outcome);
   void invocations(const HttpRequest& request, HttpResponse& response, Outcome& outcome);
   bool authorized(const HttpRequest& request) const;
+  // The request's id when the prediction log samples it; empty otherwise.
+  std::string_view logged(const Outcome& outcome) const;
   // Keeps what the prediction log needs when it samples this request.
   void keep_for_log(const std::shared_ptr<const ServedModel>& served, const Frame& input, Predictions&& predictions,
                     Outcome& outcome) const;

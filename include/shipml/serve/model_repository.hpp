@@ -16,6 +16,15 @@
 
 namespace shipml::serve {
 
+/// How a model serves its name.
+enum class Variant {
+  primary,  ///< answers the requests for its name
+  canary,   ///< answers a share of the requests for its name (`--canary`)
+  shadow,   ///< scores the requests for its name off the request path, never answering them (`--shadow`)
+};
+/// "primary", "canary" or "shadow": the `variant` label of the metrics.
+SHIPML_API const char* to_string(Variant variant);
+
 /// One model being served: what it is, where it came from and when it was loaded.
 struct SHIPML_API ServedModel {
   /// The name it is served under.
@@ -30,18 +39,32 @@ struct SHIPML_API ServedModel {
   std::string fingerprint;             ///< the fingerprint of its training data
   /// Its live drift (null: not watched, or the model keeps no drift reference).
   std::shared_ptr<DriftMonitor> drift;
+  Variant variant = Variant::primary;  ///< how it serves its name
 };
 
 /// "churn.shipml" -> name "churn", version "1"; "churn:3=path" -> "churn", "3";
 /// "models:/churn/production" or `models:/churn@champion` -> "churn", the registry version it resolves to.
 struct SHIPML_API ModelSource {
   /// The name to serve under.
-  std::string name, version, path;  ///< the model file, or a registry reference
+  std::string name, version, path;     ///< the model file, or a registry reference
+  Variant variant = Variant::primary;  ///< how it serves its name
+  double share = 0;                    ///< a canary: the share of its name's requests it answers, in (0, 1]
   /// Reads `[NAME[:VERSION]=]PATH` or a registry reference; a UsageError for a
   /// name or version that cannot be a URL path segment.
   static ModelSource parse(const std::string& spec);
+  /// Reads `--canary NAME[:VERSION]=PATH:PERCENT%` (version "canary" unless given).
+  static ModelSource parse_canary(const std::string& spec);
+  /// Reads `--shadow NAME[:VERSION]=PATH` (version "shadow" unless given).
+  static ModelSource parse_shadow(const std::string& spec);
   /// \var version
   /// The version to serve under ("" for a registry reference: the version it resolves to).
+};
+
+/// Who handles a request for a name: the model that answers it, and the one
+/// that scores it in the shadows.
+struct SHIPML_API Route {
+  std::shared_ptr<const ServedModel> answer;  ///< null: no such model
+  std::shared_ptr<const ServedModel> shadow;  ///< null: none
 };
 
 /// What reloading one model did.
@@ -63,12 +86,19 @@ class SHIPML_API ModelRepository {
   /// all). Set before add(); a reload starts a fresh window.
   void monitor_drift(DriftOptions options) { drift_options_ = options; }
 
-  /// Loads a model now; a ModelError (or a UsageError for a duplicate name and version) otherwise.
+  /// Loads a model now; a ModelError (or a UsageError for a duplicate name and
+  /// version, or a canary or shadow for a name not served, or served with one already) otherwise.
   void add(const ModelSource& source);
 
-  /// The model with this name (and version, when not empty); null when none.
+  /// Who handles a request for `name`. With a `version`: exactly that model.
+  /// Without: the name's primary, or its canary for the canary's share of the
+  /// requests, chosen by `sticky_key` when it is not empty (the same key always
+  /// gets the same variant) and at random otherwise. The shadow scores whatever
+  /// a primary or canary answers.
+  Route route(std::string_view name, std::string_view version, std::string_view sticky_key) const;
+  /// The model with this name (and version, when not empty: otherwise the primary); null when none.
   std::shared_ptr<const ServedModel> find(std::string_view name, std::string_view version = {}) const;
-  /// The first model added (what a single-model protocol such as MLflow's serves).
+  /// The first model added, a primary (what a single-model protocol such as MLflow's serves).
   std::shared_ptr<const ServedModel> first() const;
   /// Every model, in the order added.
   std::vector<std::shared_ptr<const ServedModel>> all() const;

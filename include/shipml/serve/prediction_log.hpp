@@ -7,19 +7,17 @@
 /// record into a bounded queue (dropped and counted when the queue is full,
 /// never waiting); one writer thread empties the queue in batches.
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "shipml/core/export.hpp"
 #include "shipml/model/model.hpp"
 #include "shipml/serve/model_repository.hpp"
+#include "shipml/serve/off_path_queue.hpp"
 
 namespace shipml::serve {
 
@@ -38,7 +36,7 @@ struct SHIPML_API PredictionLogOptions {
 struct SHIPML_API PredictionRecord {
   std::string time;                          ///< when it was answered: UTC, ISO 8601 with milliseconds
   std::string request_id;                    ///< the X-Request-Id sent or generated
-  std::string endpoint;                      ///< v2_infer or invocations
+  std::string endpoint;                      ///< v2_infer, invocations, grpc_model_infer, or shadow
   std::shared_ptr<const ServedModel> model;  ///< the model (and version) that answered
   Frame inputs;                              ///< the rows, as the request gave them
   Predictions outputs;                       ///< the predictions (and probabilities) served
@@ -84,34 +82,26 @@ class SHIPML_API PredictionLog {
   /// Whether the request with this id is to be logged.
   bool sampled(std::string_view request_id) const { return serve::sampled(request_id, options_.sample); }
   /// Queues a record, or drops and counts it when the queue is full. Never waits for the writer.
-  void submit(PredictionRecord record);
+  void submit(PredictionRecord record) { queue_.push(std::move(record)); }
   /// Writes what is queued (within drain_seconds) and stops the writer.
   void close();
 
   /// The counters, in Prometheus' text format.
   std::string render_metrics() const;
 
-  std::uint64_t written() const { return state_->written.load(); }  ///< records written
-  std::uint64_t dropped() const { return state_->dropped.load(); }  ///< records dropped: queue full
-  std::uint64_t failed() const { return state_->failed.load(); }    ///< records lost to sink errors
+  std::uint64_t written() const { return counters_->written.load(); }  ///< records written
+  std::uint64_t dropped() const { return queue_.dropped(); }           ///< records dropped: queue full
+  std::uint64_t failed() const { return counters_->failed.load(); }    ///< records lost to sink errors
 
  private:
-  // Shared with the writer thread, which may outlive close() when a sink never
-  // returns (a full disk over NFS): it is then left behind, holding this.
-  struct State {
-    std::mutex mutex;
-    std::condition_variable wake, drained;
-    std::deque<PredictionRecord> queue;
-    bool closing = false, done = false;
-    std::atomic<std::uint64_t> written{0}, dropped{0}, failed{0};
-    std::atomic<std::size_t> depth{0};
+  // Shared with the writer, which may outlive the log (see OffPathQueue::close).
+  struct Counters {
+    std::atomic<std::uint64_t> written{0}, failed{0};
   };
-  static void write_loop(std::shared_ptr<State> state, PredictionLogOptions options,
-                         std::unique_ptr<PredictionSink> sink);
 
   PredictionLogOptions options_;
-  std::shared_ptr<State> state_;
-  std::thread writer_;
+  std::shared_ptr<Counters> counters_;
+  OffPathQueue<PredictionRecord> queue_;
 };
 
 }  // namespace shipml::serve

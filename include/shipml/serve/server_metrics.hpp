@@ -1,7 +1,7 @@
 #pragma once
 /// \file
 /// What the server counts, exposed at GET /metrics in Prometheus' text format:
-/// requests by model, endpoint and status; latency histograms; rows predicted;
+/// requests by model, variant (primary or canary), endpoint and status; latency histograms; rows predicted;
 /// requests in flight; and each model's version and load time. Every event loop
 /// writes to its own shard, so counting never makes two loops wait for each other.
 #include <array>
@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "shipml/core/export.hpp"
@@ -28,8 +29,10 @@ class SHIPML_API ServerMetrics {
   /// Counters for `loops` event loops.
   explicit ServerMetrics(int loops);
 
-  /// Counts one request answered on `loop`: model, endpoint, status, latency and rows predicted.
-  void record(int loop, const std::string& model, const char* endpoint, int status, double seconds, std::size_t rows);
+  /// Counts one request answered on `loop`: model and its variant ("primary",
+  /// "canary"; empty for no model), endpoint, status, latency and rows predicted.
+  void record(int loop, const std::string& model, const char* variant, const char* endpoint, int status, double seconds,
+              std::size_t rows);
   /// Counts a failed reload of `model`.
   void reload_failed(const std::string& model);
   /// Requests being answered now.
@@ -45,9 +48,10 @@ class SHIPML_API ServerMetrics {
     double seconds = 0;
     std::uint64_t count = 0, rows = 0;
   };
+  using Key = std::tuple<std::string, std::string, std::string>;  // (model, variant, endpoint)
   struct Shard {
     std::mutex mutex;
-    std::map<std::pair<std::string, std::string>, Series> series;  // (model, endpoint)
+    std::map<Key, Series> series;
   };
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<int> in_flight_{0};
