@@ -8,7 +8,6 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -118,7 +117,8 @@ struct ServeArgs {
     cmd->add_flag("--require-signature", require_signature,
                   "serve only model files signed (shipml sign) by a --trusted-key; checked at every load and reload");
     cmd->add_option("--trusted-key", trusted_keys, "public key (Ed25519, PEM) whose signatures are trusted; repeatable")
-        ->check(CLI::ExistingFile);
+        ->check(CLI::ExistingFile)
+        ->allow_extra_args(false);
     cmd->add_option("--drift-window", drift.window,
                     "rows of live requests each model's drift is measured over, at /metrics (0: no drift monitoring; "
                     "docs/drift.md)")
@@ -142,14 +142,16 @@ struct ServeArgs {
   void add_variants(CLI::App* cmd) {
     cmd->add_option("--canary", canaries,
                     "NAME[:VERSION]=PATH:PERCENT%: a second model answering that share of NAME's requests "
-                    "(version 'canary' unless given; repeatable, one per name; docs/serving.md)");
+                    "(version 'canary' unless given; repeatable, one per name; docs/serving.md)")
+        ->allow_extra_args(false);
     cmd->add_option("--canary-header", canary_header,
                     "requests carrying this header go to the same variant for the same value (sticky); "
                     "without it, each request is drawn at random")
         ->capture_default_str();
     cmd->add_option("--shadow", shadows,
                     "NAME[:VERSION]=PATH: a model scoring every request answered for NAME off the request path, "
-                    "compared at /metrics and logged with --log-predictions (version 'shadow' unless given)");
+                    "compared at /metrics and logged with --log-predictions (version 'shadow' unless given)")
+        ->allow_extra_args(false);
     cmd->add_option("--shadow-queue", shadow_queue,
                     "with --shadow: requests waiting for their shadow at most; more are dropped and counted")
         ->check(CLI::Range(1, 10000000))
@@ -207,8 +209,7 @@ void load_models(const ServeArgs& a, serve::ModelRepository& models) {
   for (const auto& spec : a.canaries) sources.push_back(serve::ModelSource::parse_canary(spec));
   for (const auto& spec : a.shadows) sources.push_back(serve::ModelSource::parse_shadow(spec));
   for (const auto& source : sources) {
-    models.add(source);
-    const auto m = models.find(source.name, source.version);
+    const auto m = models.add(source);
     std::cerr << "model " << m->name << ":" << m->version << " = " << m->model->estimator() << " "
               << to_string(m->model->task()) << " from " << m->source;
     if (source.variant == serve::Variant::canary)
@@ -241,10 +242,14 @@ ServeSettings settings_of(const ServeArgs& a, const CLI::App& cmd) {
   s.server.drain_seconds = parse_duration(a.drain_timeout, "--drain-timeout");
   if (!a.token_file.empty()) s.service.token = read_token(a.token_file);
   s.service.access_log = !a.no_access_log;
-  if (a.canary_header.empty()) throw UsageError("--canary-header must name a header");
+  if (a.canaries.empty() && cmd.count("--canary-header")) throw UsageError("--canary-header is used with --canary");
+  // An HTTP header name (a token), which gRPC metadata keys also are once lower-cased.
+  if (a.canary_header.empty() ||
+      a.canary_header.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+          std::string::npos)
+    throw UsageError("--canary-header '" + a.canary_header +
+                     "' is not a header name (letters, digits, '-', '_' and '.'; for example X-User-Id)");
   s.service.canary_header = a.canary_header;
-  std::transform(s.service.canary_header.begin(), s.service.canary_header.end(), s.service.canary_header.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (a.shadows.empty() && cmd.count("--shadow-queue")) throw UsageError("--shadow-queue is used with --shadow");
   return s;
 }
@@ -365,9 +370,9 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
   settings.service.loops = server.handler_threads();
   // Opened before the first request, so a target that cannot be written fails
   // at startup; closed after the last one, writing what is queued.
-  std::unique_ptr<serve::PredictionLog> prediction_log;
+  std::shared_ptr<serve::PredictionLog> prediction_log;  // shared with the shadow scorer
   if (settings.prediction_log) {
-    prediction_log = std::make_unique<serve::PredictionLog>(*settings.prediction_log);
+    prediction_log = std::make_shared<serve::PredictionLog>(*settings.prediction_log);
     settings.service.prediction_log = prediction_log.get();
     std::cerr << "logging " << settings.prediction_log->sample * 100 << "% of the predictions to "
               << redact_location(settings.prediction_log->target) << std::endl;
@@ -376,7 +381,7 @@ void run_server(ServeSettings settings, const ServeArgs& a, serve::ModelReposito
   std::unique_ptr<serve::ShadowScorer> shadows;
   if (!a.shadows.empty()) {
     shadows = std::make_unique<serve::ShadowScorer>(
-        serve::ShadowOptions{.queue = static_cast<std::size_t>(a.shadow_queue)}, prediction_log.get());
+        serve::ShadowOptions{.queue = static_cast<std::size_t>(a.shadow_queue)}, prediction_log);
     settings.service.shadows = shadows.get();
   }
   service = std::make_unique<serve::InferenceService>(models, settings.service);

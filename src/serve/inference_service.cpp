@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -71,7 +72,10 @@ Contributions explain(const Model& model, const Frame& rows, const ExplainOption
 
 InferenceService::InferenceService(ModelRepository& models, ServiceOptions options)
     : models_(models), options_(std::move(options)), metrics_(std::max(1, options_.loops)),
-      log_buffers_(static_cast<std::size_t>(std::max(1, options_.loops))) {}
+      log_buffers_(static_cast<std::size_t>(std::max(1, options_.loops))) {
+  // Headers are looked up, and gRPC metadata keys arrive, in lower case.
+  for (char& c : options_.canary_header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
 
 bool InferenceService::authorized(const HttpRequest& request) const {
   return is_open(request.path) || token_accepted(request.header("authorization"));
@@ -89,7 +93,8 @@ void InferenceService::answered(const Route& route, const Frame& rows, const Pre
   // Only answered requests count: a client retrying a refused one adds its rows once.
   if (route.answer->drift) route.answer->drift->observe(rows, predictions);
   if (route.shadow && options_.shadows)
-    options_.shadows->submit({route.shadow, rows, predictions, std::string(request_id), !request_id.empty()});
+    options_.shadows->submit(
+        {route.shadow, rows, predictions, route.answer->variant, std::string(request_id), !request_id.empty()});
 }
 
 void InferenceService::infer(const HttpRequest& request, const std::string& name, const std::string& version,
@@ -112,9 +117,12 @@ void InferenceService::infer(const HttpRequest& request, const std::string& name
   keep_for_log(served, decoded.input, std::move(p), outcome);
 }
 
+bool InferenceService::logs(std::string_view request_id) const {
+  return options_.prediction_log && options_.prediction_log->sampled(request_id);
+}
+
 std::string_view InferenceService::logged(const Outcome& outcome) const {
-  const bool kept = options_.prediction_log && options_.prediction_log->sampled(outcome.request_id);
-  return kept ? std::string_view(outcome.request_id) : std::string_view();
+  return logs(outcome.request_id) ? std::string_view(outcome.request_id) : std::string_view();
 }
 
 void InferenceService::keep_for_log(const std::shared_ptr<const ServedModel>& served, const Frame& input,

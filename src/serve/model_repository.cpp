@@ -6,6 +6,7 @@
 #include "request_id.hpp"
 #include "shipml/core/clock.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/core/names.hpp"
 #include "shipml/io/file.hpp"
 #include "shipml/model/model_file.hpp"
 #include "shipml/model/signature.hpp"
@@ -18,7 +19,8 @@ namespace {
 // prediction log's sampling of request ids.
 constexpr std::uint64_t kCanarySalt = 0x63616e617279;  // "canary"
 
-// `[NAME[:VERSION]=]PATH`, served as `default_version` unless it names one.
+// `[NAME[:VERSION]=]PATH`, served as `default_version` unless it names one
+// (empty: the registry's version for a reference, 1 for a file).
 ModelSource parse_source(const std::string& spec, const std::string& default_version) {
   ModelSource s;
   const bool reference = is_registry_reference(spec);
@@ -32,9 +34,12 @@ ModelSource parse_source(const std::string& spec, const std::string& default_ver
   const auto colon = label.find(':');
   s.name = label.substr(0, colon);
   // A registry reference is served under the version it resolves to, unless one is given.
+  // A primary from the registry is served under the version it resolves to; a
+  // canary or shadow under its role, so that the two never share a version.
   s.version = colon != std::string::npos      ? label.substr(colon + 1)
+              : !default_version.empty()      ? default_version
               : is_registry_reference(s.path) ? ""
-                                              : default_version;
+                                              : "1";
   if (is_registry_reference(s.path) && s.version.empty()) {
     s.name = s.name.empty() ? "model" : s.name;
     return s;  // checked when resolved
@@ -60,7 +65,7 @@ const char* to_string(Variant variant) {
   }
 }
 
-ModelSource ModelSource::parse(const std::string& spec) { return parse_source(spec, "1"); }
+ModelSource ModelSource::parse(const std::string& spec) { return parse_source(spec, ""); }
 
 ModelSource ModelSource::parse_canary(const std::string& spec) {
   const auto colon = spec.rfind(':');
@@ -120,30 +125,54 @@ std::shared_ptr<const ServedModel> ModelRepository::load(const ModelSource& sour
   return served;
 }
 
-void ModelRepository::add(const ModelSource& source) {
+namespace {
+
+// Why `candidate` cannot answer for `primary`'s name (empty: it can): a canary
+// answers the same clients, so it takes the same inputs and gives the same kind of answer.
+std::string incompatible(const ServedModel& primary, const ServedModel& candidate) {
+  const Model &p = *primary.model, &c = *candidate.model;
+  if (p.task() != c.task())
+    return "it is a " + std::string(to_string(c.task())) + " model and " + primary.name + ":" + primary.version +
+           " a " + std::string(to_string(p.task())) + " one";
+  if (p.schema().names() != c.schema().names())
+    return "its input columns (" + listed(c.schema().names()) + ") are not " + primary.name + ":" + primary.version +
+           "'s (" + listed(p.schema().names()) + ")";
+  return "";
+}
+
+}  // namespace
+
+std::shared_ptr<const ServedModel> ModelRepository::add(const ModelSource& source) {
   auto served = load(source);
   std::lock_guard lock(mutex_);
-  bool name_served = false;
-  for (std::size_t i = 0; i < models_.size(); ++i) {
-    const auto& m = models_[i];
+  std::shared_ptr<const ServedModel> primary;
+  for (const auto& m : models_) {
     if (m->name == served->name && m->version == served->version)
       throw UsageError("model '" + served->name + "' version " + served->version + " is given twice");
-    name_served |= m->name == served->name && m->variant == Variant::primary;
+    if (m->name == served->name && m->variant == Variant::primary && !primary) primary = m;
     if (source.variant != Variant::primary && m->name == served->name && m->variant == source.variant)
       throw UsageError(std::string("model '") + served->name + "' has a " + to_string(source.variant) + " already (" +
                        m->version + "); one of each per name");
   }
-  if (source.variant != Variant::primary && !name_served)
-    throw UsageError(std::string("--") + to_string(source.variant) + " " + served->name + ":" + served->version +
-                     ": no model '" + served->name + "' is served for it to " +
+  const std::string flag = std::string("--") + to_string(source.variant) + " " + served->name + ":" + served->version;
+  if (source.variant != Variant::primary && !primary)
+    throw UsageError(flag + ": no model '" + served->name + "' is served for it to " +
                      (source.variant == Variant::canary ? "share requests with" : "shadow") +
                      " (name it NAME=PATH after the model it stands beside)");
+  if (source.variant == Variant::canary)
+    if (const std::string why = incompatible(*primary, *served); !why.empty())
+      throw UsageError(flag + " cannot answer " + served->name + "'s requests: " + why);
   sources_.push_back(source);
-  models_.push_back(std::move(served));
+  models_.push_back(served);
+  return served;
 }
 
 Route ModelRepository::route(std::string_view name, std::string_view version, std::string_view sticky_key) const {
   Route r;
+  // Drawn before the lock (a sticky key may be long); used only when the name has a canary.
+  const double draw = !version.empty()     ? 1.0
+                      : sticky_key.empty() ? random_position()
+                                           : key_position(sticky_key, kCanarySalt);
   std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < models_.size(); ++i) {
     const auto& m = models_[i];
@@ -151,9 +180,7 @@ Route ModelRepository::route(std::string_view name, std::string_view version, st
     if (m->variant == Variant::shadow) r.shadow = m;
     if (!version.empty() ? m->version == version : m->variant == Variant::primary && !r.answer) r.answer = m;
     // Primaries come first (add() refuses a canary before its primary), so the canary's draw has the last word.
-    if (version.empty() && m->variant == Variant::canary &&
-        (sticky_key.empty() ? random_position() : key_position(sticky_key, kCanarySalt)) < sources_[i].share)
-      r.answer = m;
+    if (version.empty() && m->variant == Variant::canary && draw < sources_[i].share) r.answer = m;
   }
   if (!r.answer || r.answer->variant == Variant::shadow) r.shadow = nullptr;
   return r;
@@ -222,6 +249,10 @@ std::vector<ReloadResult> ModelRepository::reload() {
       auto fresh = load(sources[i]);  // loaded beside the old one, outside the lock
       r.version = fresh->version;
       std::lock_guard lock(mutex_);
+      for (std::size_t j = 0; j < models_.size(); ++j)
+        if (j != i && models_[j]->name == fresh->name && models_[j]->version == fresh->version)
+          throw UsageError("version " + fresh->version + " of '" + fresh->name + "' is served already (" +
+                           to_string(models_[j]->variant) + ")");
       models_[i] = std::move(fresh);
       r.ok = true;
     } catch (const std::exception& e) {

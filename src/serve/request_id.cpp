@@ -50,8 +50,9 @@ std::string new_request_id() {
   return id;
 }
 
-std::string request_id_of(const HttpRequest& request) {
-  const std::string_view given = request.header("x-request-id");
+std::string request_id_of(const HttpRequest& request) { return request_id_from(request.header("x-request-id")); }
+
+std::string request_id_from(std::string_view given) {
   if (given.empty()) return new_request_id();
   if (given.size() > kMaxRequestIdBytes)
     throw RequestError(400, "X-Request-Id is " + std::to_string(given.size()) + " bytes long; at most " +

@@ -17,6 +17,8 @@ inline constexpr std::size_t kMaxRequestIdBytes = 128;
 /// RequestError when it is longer than kMaxRequestIdBytes or has a character
 /// other than printable ASCII without spaces.
 std::string request_id_of(const HttpRequest& request);
+/// The same for an id sent some other way (gRPC's `x-request-id` metadata); empty: a new one.
+std::string request_id_from(std::string_view given);
 /// 128 random bits as 32 hexadecimal digits.
 std::string new_request_id();
 

@@ -18,13 +18,16 @@ constexpr std::size_t kMaxBatch = 256;  // requests scored between two looks at 
 
 }  // namespace
 
-ShadowScorer::ShadowScorer(ShadowOptions options, PredictionLog* log)
-    : options_(options), tally_(std::make_shared<Tally>()),
-      queue_(options.queue, kMaxBatch, [options, tally = tally_, log](std::deque<ShadowJob>& batch) {
-        for (const auto& job : batch) score(job, options, *tally, log);
-      }) {
-  if (options_.queue == 0) throw UsageError("--shadow-queue must hold at least 1 request");
+const ShadowOptions& ShadowScorer::checked(const ShadowOptions& options) {
+  if (options.queue == 0) throw UsageError("--shadow-queue must hold at least 1 request");
+  return options;
 }
+
+ShadowScorer::ShadowScorer(ShadowOptions options, std::shared_ptr<PredictionLog> log)
+    : options_(checked(options)), tally_(std::make_shared<Tally>()),
+      queue_(options.queue, kMaxBatch, [options, tally = tally_, log](std::deque<ShadowJob>& batch) {
+        for (const auto& job : batch) score(job, options, *tally, log.get());
+      }) {}
 
 ShadowScorer::~ShadowScorer() { close(); }
 
@@ -44,10 +47,14 @@ void ShadowScorer::score(const ShadowJob& job, const ShadowOptions& options, Tal
   } catch (const std::exception&) {
     counted.failed = 1;  // a shadow whose schema does not take the rows: counted, not fatal
   }
+  const Predictions& a = job.answered;
+  if (p && (p->task != a.task || p->values.size() != a.values.size())) {
+    counted.failed = 1;  // answers of another kind cannot agree or disagree
+    p.reset();
+  }
   if (p) {
-    const Predictions& a = job.answered;
     counted.rows = p->values.size();
-    for (std::size_t i = 0; i < p->values.size() && i < a.values.size(); ++i) {
+    for (std::size_t i = 0; i < p->values.size(); ++i) {
       if (a.task == Task::classification) {
         counted.agreeing += p->label(i) == a.label(i);
         continue;
@@ -61,21 +68,21 @@ void ShadowScorer::score(const ShadowJob& job, const ShadowOptions& options, Tal
       log->submit({utc_timestamp(3), job.request_id, "shadow", job.shadow, job.inputs, std::move(*p), 0});
   }
   std::lock_guard lock(tally.mutex);
-  ShadowAgreement& t = tally.by_shadow[{shadow.name, shadow.version}];
+  ShadowAgreement& t = tally.by_shadow[{shadow.name, shadow.version, job.against}];
   t.rows += counted.rows;
   t.agreeing += counted.agreeing;
   t.abs_difference += counted.abs_difference;
   t.failed += counted.failed;
 }
 
-ShadowAgreement ShadowScorer::agreement(const std::string& name, const std::string& version) const {
+ShadowAgreement ShadowScorer::agreement(const std::string& name, const std::string& version, Variant against) const {
   std::lock_guard lock(tally_->mutex);
-  const auto it = tally_->by_shadow.find({name, version});
+  const auto it = tally_->by_shadow.find({name, version, against});
   return it == tally_->by_shadow.end() ? ShadowAgreement{} : it->second;
 }
 
 std::string ShadowScorer::render_metrics() const {
-  std::map<std::pair<std::string, std::string>, ShadowAgreement> tally;
+  std::map<std::tuple<std::string, std::string, Variant>, ShadowAgreement> tally;
   {
     std::lock_guard lock(tally_->mutex);
     tally = tally_->by_shadow;
@@ -84,8 +91,9 @@ std::string ShadowScorer::render_metrics() const {
   auto series = [&](const char* name, const char* type, const char* help, auto value) {
     o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
     for (const auto& [key, a] : tally)
-      o << name << "{model=\"" << prometheus_label(key.first) << "\",version=\"" << prometheus_label(key.second)
-        << "\"} " << prometheus_number(value(a)) << '\n';
+      o << name << "{model=\"" << prometheus_label(std::get<0>(key)) << "\",version=\""
+        << prometheus_label(std::get<1>(key)) << "\",against=\"" << to_string(std::get<2>(key)) << "\"} "
+        << prometheus_number(value(a)) << '\n';
   };
   series("shipml_shadow_rows_total", "counter", "Rows the shadow model scored beside the answer served.",
          [](const ShadowAgreement& a) { return static_cast<double>(a.rows); });
@@ -94,7 +102,7 @@ std::string ShadowScorer::render_metrics() const {
          [](const ShadowAgreement& a) { return static_cast<double>(a.agreeing); });
   series("shipml_shadow_agreement", "gauge", "Share of the rows scored where the shadow agreed with the answer served.",
          [](const ShadowAgreement& a) { return a.rows ? static_cast<double>(a.agreeing) / a.rows : 0.0; });
-  series("shipml_shadow_abs_difference_sum", "counter",
+  series("shipml_shadow_abs_difference_total", "counter",
          "Regression: the sum of |shadow - served| over the rows scored (its mean: divide by the rows).",
          [](const ShadowAgreement& a) { return a.abs_difference; });
   series("shipml_shadow_failed_total", "counter", "Requests the shadow model could not score.",

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "infer_message.hpp"
+#include "serve/request_id.hpp"
 #include "serve/request_table.hpp"
 #include "shipml/core/clock.hpp"
 #include "shipml/core/names.hpp"
@@ -96,6 +97,10 @@ class Service final : public GRPCInferenceService::CallbackService {
                                        const inference::ModelInferRequest* request,
                                        inference::ModelInferResponse* response) override {
     return answer(context, "grpc_model_infer", true, [&](Call& call) {
+      const auto start = std::chrono::steady_clock::now();
+      // The client's x-request-id, or a new one, returned as REST returns X-Request-Id.
+      std::string id = request_id_from(metadata(*context, "x-request-id"));
+      context->AddInitialMetadata("x-request-id", id);
       // Routed as REST routes: the same canary share, sticky by the same key.
       const Route route =
           models_.route(request->model_name(), request->model_version(), metadata(*context, service_.canary_header()));
@@ -105,9 +110,14 @@ class Service final : public GRPCInferenceService::CallbackService {
       call.variant = to_string(served.variant);
       const oip::InferRequest decoded = grpc_oip::decode_infer(*served.model, *request);
       call.rows = decoded.input.rows();
-      const Predictions p = served.model->predict(decoded.input);
+      Predictions p = served.model->predict(decoded.input);
       grpc_oip::encode_infer(served, decoded, p, *response);
-      service_.answered(route, decoded.input, p, {});  // one drift window and one shadow for both protocols
+      // One drift window, one shadow and one prediction log for both protocols.
+      const bool logged = service_.logs(id);
+      service_.answered(route, decoded.input, p, logged ? id : std::string_view());
+      if (logged)
+        service_.log({utc_timestamp(3), std::move(id), "grpc_model_infer", route.answer, decoded.input, std::move(p),
+                      seconds_since(start)});
     });
   }
 

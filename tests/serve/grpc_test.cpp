@@ -2,12 +2,13 @@
 // real server process on 127.0.0.1, with the stubs any KServe or Triton client
 // generates. Every RPC; typed and raw tensors give REST's numbers bit for bit;
 // errors get the status codes the protocol's clients expect; the token, the
-// metrics, the drift window and reloads are shared with the REST side.
+// metrics, the drift window, the prediction log and reloads are shared with the REST side.
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "serve/grpc_client.hpp"
 #include "serve/request_bodies.hpp"
@@ -319,6 +320,46 @@ TEST_F(Grpc, MetricsAndReloadsAreSharedWithRest) {
   const double after = grpc_value();
   EXPECT_NE(before, after);
   expect_same_bits({after}, rest_outputs(server, "live", row)[0]["data"]);
+}
+
+TEST_F(Grpc, PredictionsAreLoggedUnderTheRequestIdSentOrMadeUp) {
+  TempDir tmp;
+  const std::string log = tmp.file("predictions.jsonl");
+  ServerProcess server({model("churn"), "--grpc-port", "0", "--log-predictions", log, "--no-access-log"});
+  GrpcClient client(grpc_port(server));
+  // Returns the x-request-id the server answered with.
+  auto infer = [&](const std::string& sent) {
+    grpc::ClientContext context;
+    if (!sent.empty()) context.AddMetadata("x-request-id", sent);
+    inference::ModelInferResponse answer;
+    const auto status = client.stub().ModelInfer(&context, typed_request(*rows_, "churn"), &answer);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    const auto& metadata = context.GetServerInitialMetadata();
+    const auto it = metadata.find("x-request-id");
+    return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
+  };
+  EXPECT_EQ(infer("grpc-client-7"), "grpc-client-7");
+  const std::string made_up = infer("");
+  EXPECT_EQ(made_up.size(), 32u);
+  {  // An id REST would refuse is refused here too.
+    grpc::ClientContext context;
+    context.AddMetadata("x-request-id", std::string(200, 'x'));
+    inference::ModelInferResponse answer;
+    EXPECT_EQ(client.stub().ModelInfer(&context, typed_request(*rows_, "churn"), &answer).error_code(),
+              grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  server.signal(SIGTERM);
+  ASSERT_EQ(server.wait_exit(15), 0) << server.stderr_text();
+  std::istringstream in(read_file(log));
+  std::vector<std::string> ids;
+  for (std::string line; std::getline(in, line);) {
+    const json record = json::parse(line);
+    EXPECT_EQ(record["endpoint"], "grpc_model_infer");
+    EXPECT_EQ(record["inputs"].size(), rows_->rows());
+    EXPECT_EQ(record["outputs"]["predictions"].size(), rows_->rows());
+    ids.push_back(record["request_id"]);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"grpc-client-7", made_up}));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -98,6 +99,25 @@ TEST(ServeRegistry, FollowsAnAliasThatMovesWithinAPoll) {
   ASSERT_TRUE(server.wait_for_stderr("a registry stage or alias moved: reloading", 15)) << server.stderr_text();
   ASSERT_TRUE(server.wait_for_stderr("reloaded iris:2", 15)) << server.stderr_text();
   EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["parameters"]["estimator"], "logistic");
+}
+
+TEST(ServeRegistry, ACanaryFromTheRegistryIsServedAsTheCanaryBesideTheStage) {
+  const TwoIrisVersions registry;
+  ASSERT_EQ(run_cli("registry promote iris 1 --stage production").exit_code, 0);
+  ASSERT_EQ(run_cli("registry alias iris challenger 2").exit_code, 0);
+
+  // The share follows the reference's last ':'; the canary keeps its role's version.
+  ServerProcess server({"models:/iris/production", "--canary", "iris=models:/iris@challenger:50%", "--shadow",
+                        "iris=models:/iris@challenger", "--no-access-log"});
+  const std::string& err = server.stderr_text(200);
+  EXPECT_NE(err.find("model iris:canary = logistic classification from models:/iris@challenger, canary answering 50%"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("model iris:shadow = logistic classification"), std::string::npos) << err;
+  EXPECT_EQ(json::parse(server.get("/v2/models/iris").body)["versions"], json({"1", "canary", "shadow"}));
+  std::set<std::string> answered_by;
+  for (int i = 0; i < 40; ++i) answered_by.insert(server.post("/invocations", kIrisRow).header("x-model-version"));
+  EXPECT_EQ(answered_by, (std::set<std::string>{"1", "canary"}));
 }
 
 }  // namespace

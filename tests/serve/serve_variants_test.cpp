@@ -40,11 +40,13 @@ Frame rows_of(const Frame& all, std::size_t first, std::size_t n) {
 
 std::string v2_body(const Frame& rows) { return json{{"inputs", tensor_per_column(rows)}}.dump(); }
 
-// Two different models of churn.csv: the one served and the one beside it.
+// Two different models of churn.csv: the one served and the one beside it;
+// and two models that could not stand beside it (other inputs, another task).
 struct ChurnModels {
   TempDir dir;
   Dataset data = read_dataset(data_path("churn.csv"), "churn");
   std::string primary = dir.file("primary.shipml"), other = dir.file("other.shipml");
+  std::string iris = dir.file("iris.shipml"), concrete = dir.file("concrete.shipml");
   ChurnModels() {
     Model gbdt("hist_gbdt", {{"n_estimators", "20"}});
     gbdt.fit(data);
@@ -52,6 +54,12 @@ struct ChurnModels {
     Model logistic("logistic");
     logistic.fit(data);
     logistic.save(other);
+    Model flowers("logistic");
+    flowers.fit(read_dataset(data_path("iris.csv"), "species"));
+    flowers.save(iris);
+    Model strength("linear");
+    strength.fit(read_dataset(data_path("concrete.csv"), "compressive_strength"));
+    strength.save(concrete);
   }
 };
 
@@ -162,7 +170,7 @@ TEST(ServeShadow, ScoresEveryAnsweredRowAgreesAsTheLibraryDoesAndIsLoggedBesideT
     EXPECT_EQ(r.header("x-model-version"), "1");  // a shadow never answers
     request_ids.insert(r.header("x-request-id"));
   }
-  const std::string labels = "model=\"churn\",version=\"shadow\"";
+  const std::string labels = "model=\"churn\",version=\"shadow\",against=\"primary\"";
   const std::string metrics = metrics_when(server, "shipml_shadow_rows_total", labels, kRequests * kRows);
   ASSERT_EQ(series(metrics, "shipml_shadow_rows_total", labels), kRequests * kRows) << metrics;
 
@@ -198,19 +206,48 @@ TEST(ServeShadow, ScoresEveryAnsweredRowAgreesAsTheLibraryDoesAndIsLoggedBesideT
 
 TEST(ServeShadow, AShadowThatCannotScoreTheRowsIsCountedAndNoRequestFails) {
   ChurnModels m;
-  const std::string iris = m.dir.file("iris.shipml");
-  Model other("logistic");
-  other.fit(read_dataset(data_path("iris.csv"), "species"));
-  other.save(iris);
-  ServerProcess server({"churn=" + m.primary, "--shadow", "churn:2=" + iris, "--no-access-log"});
+  ServerProcess server({"churn=" + m.primary, "--shadow", "churn:2=" + m.iris, "--no-access-log"});
   for (int i = 0; i < 5; ++i) {
     const auto r = server.post("/invocations", to_csv(rows_of(m.data.features(), 0, 3)), "text/csv");
     ASSERT_EQ(r.status, 200) << r.body;
   }
-  const std::string labels = "model=\"churn\",version=\"2\"";
+  const std::string labels = "model=\"churn\",version=\"2\",against=\"primary\"";
   const std::string metrics = metrics_when(server, "shipml_shadow_failed_total", labels, 5);
   EXPECT_EQ(series(metrics, "shipml_shadow_failed_total", labels), 5) << metrics;
   EXPECT_EQ(series(metrics, "shipml_shadow_rows_total", labels), 0);
+}
+
+TEST(ServeShadow, ComparesWithTheVariantThatAnsweredEach) {
+  ChurnModels m;
+  // The shadow is the canary's file: it agrees with every canary answer, and
+  // with the primary's as the library says.
+  ServerProcess server({"churn=" + m.primary, "--canary", "churn=" + m.other + ":50%", "--shadow", "churn=" + m.other,
+                        "--no-access-log"});
+  const Frame features = m.data.features();
+  const Predictions served = Model::load(m.primary).predict(features), shadow = Model::load(m.other).predict(features);
+  constexpr std::size_t kRequests = 60, kRows = 5;
+  std::size_t canary_rows = 0, primary_rows = 0, primary_agreeing = 0;
+  for (std::size_t i = 0; i < kRequests; ++i) {
+    const auto r = server.post("/invocations", to_csv(rows_of(features, i * kRows, kRows)), "text/csv");
+    ASSERT_EQ(r.status, 200) << r.body;
+    if (r.header("x-model-version") == "canary") {
+      canary_rows += kRows;
+      continue;
+    }
+    primary_rows += kRows;
+    for (std::size_t row = i * kRows; row < (i + 1) * kRows; ++row)
+      primary_agreeing += served.label(row) == shadow.label(row);
+  }
+  ASSERT_GT(canary_rows, 0u);
+  ASSERT_GT(primary_rows, 0u);
+  const std::string canary = "model=\"churn\",version=\"shadow\",against=\"canary\"";
+  const std::string primary = "model=\"churn\",version=\"shadow\",against=\"primary\"";
+  std::string metrics = metrics_when(server, "shipml_shadow_rows_total", canary, canary_rows);
+  metrics = metrics_when(server, "shipml_shadow_rows_total", primary, primary_rows);
+  EXPECT_EQ(series(metrics, "shipml_shadow_rows_total", canary), canary_rows) << metrics;
+  EXPECT_EQ(series(metrics, "shipml_shadow_agreement", canary), 1);
+  EXPECT_EQ(series(metrics, "shipml_shadow_rows_total", primary), primary_rows);
+  EXPECT_EQ(series(metrics, "shipml_shadow_agreeing_rows_total", primary), primary_agreeing);
 }
 
 TEST(ServeVariants, BadCanaryAndShadowFlagsAreRefusedNamingTheFlag) {
@@ -226,13 +263,19 @@ TEST(ServeVariants, BadCanaryAndShadowFlagsAreRefusedNamingTheFlag) {
       {"--canary churn=" + m.other + ":10% --canary churn:3=" + m.other + ":5%", "has a canary already"},
       {"--shadow churn:1=" + m.other, "version 1 is given twice"},
       {"--shadow-queue 5", "--shadow-queue is used with --shadow"},
+      {"--canary-header X-User-Id", "--canary-header is used with --canary"},
+      {"--canary churn=" + m.other + ":10% --canary-header 'X User'", "is not a header name"},
+      {"--canary churn=" + m.iris + ":10%", "cannot answer churn's requests: its input columns"},
+      {"--canary churn=" + m.concrete + ":10%", "cannot answer churn's requests: it is a regression model"},
   };
   for (const auto& [flags, message] : cases) {
     const auto r = run_cli(base + flags);
     EXPECT_NE(r.exit_code, 0) << flags;
     EXPECT_NE(r.err.find(message), std::string::npos) << flags << ": " << r.err;
   }
-  const auto ok = run_cli(base + "--canary churn=" + m.other + ":12.5% --shadow churn=" + m.other);
+  // Each --canary and --shadow takes one value: the model may follow them.
+  const auto ok = run_cli("serve --canary churn=" + m.other + ":12.5% --shadow churn=" + m.other +
+                          " churn=" + m.primary + " --check");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.err.find("canary answering 12.5% of churn's requests"), std::string::npos) << ok.err;
   EXPECT_NE(ok.err.find("model churn:shadow = logistic classification"), std::string::npos) << ok.err;

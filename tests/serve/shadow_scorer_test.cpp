@@ -53,9 +53,10 @@ TEST(ShadowScorer, RegressionAgreementAndDifferenceEqualTheModelsOwn) {
   EXPECT_EQ(a.agreeing, 2 * agreeing);
   EXPECT_NEAR(a.abs_difference, 2 * difference, 1e-9 * difference);
   EXPECT_EQ(a.failed, 0u);
-  EXPECT_NE(scorer.render_metrics().find("shipml_shadow_rows_total{model=\"concrete\",version=\"2\"} " +
-                                         std::to_string(2 * rows.rows()) + "\n"),
-            std::string::npos);
+  EXPECT_NE(
+      scorer.render_metrics().find("shipml_shadow_rows_total{model=\"concrete\",version=\"2\",against=\"primary\"} " +
+                                   std::to_string(2 * rows.rows()) + "\n"),
+      std::string::npos);
 }
 
 TEST(ShadowScorer, AFullQueueDropsAndCountsWithoutWaiting) {

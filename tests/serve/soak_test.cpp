@@ -9,6 +9,7 @@
 #include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "serve/grpc_client.hpp"
@@ -34,8 +35,10 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
 
   // The canary answers 30% of the requests and the shadow scores them all: a
   // reload swaps all three while requests (and shadow scoring) are under way.
+  // A sample of the answers, the shadow's among them, goes to the prediction log.
   ServerProcess server({live, "--timeout", "2s", "--no-access-log", "--grpc-port", "0", "--canary",
-                        "churn=" + tmp.file("v20.shipml") + ":30%", "--shadow", "churn=" + tmp.file("v10.shipml")});
+                        "churn=" + tmp.file("v20.shipml") + ":30%", "--shadow", "churn=" + tmp.file("v10.shipml"),
+                        "--log-predictions", tmp.file("predictions.jsonl"), "--sample", "0.2"});
   const int port = server.port();
   const int grpc = grpc_port(server);
   std::atomic<bool> done{false};
@@ -135,9 +138,13 @@ TEST(ServeSoak, MixedTrafficWithReloadsEndsWithNoServerErrors) {
   EXPECT_NE(
       metrics.find("shipml_requests_total{model=\"churn\",variant=\"canary\",endpoint=\"invocations\",status=\"200\"}"),
       std::string::npos);
-  EXPECT_NE(metrics.find("shipml_shadow_rows_total{model=\"churn\",version=\"shadow\"}"), std::string::npos);
-  EXPECT_NE(metrics.find("shipml_shadow_failed_total{model=\"churn\",version=\"shadow\"} 0\n"), std::string::npos)
-      << metrics;
+  // The shadow scored answers of both variants, and never failed to.
+  for (const char* against : {"primary", "canary"})
+    EXPECT_NE(metrics.find("shipml_shadow_rows_total{model=\"churn\",version=\"shadow\",against=\"" +
+                           std::string(against) + "\"}"),
+              std::string::npos)
+        << against;
+  EXPECT_EQ(std::regex_search(metrics, std::regex("shipml_shadow_failed_total\\{[^}]*\\} [1-9]")), false) << metrics;
   const std::string err = server.stderr_text(200);
   EXPECT_EQ(err.find("failed"), std::string::npos) << err;
   for (const char* reloaded : {"reloaded churn:1", "reloaded churn:canary", "reloaded churn:shadow"})

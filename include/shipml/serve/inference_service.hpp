@@ -31,7 +31,7 @@ struct SHIPML_API ServiceOptions {
   PredictionLog* prediction_log = nullptr;
   /// Scores requests with their names' shadow models (null: no shadows); must outlive the service.
   ShadowScorer* shadows = nullptr;
-  /// The header (lower case) whose value keeps a client on one variant when a name has a canary.
+  /// The header whose value keeps a client on one variant when a name has a canary (any case).
   std::string canary_header = "x-canary-key";
 };
 
@@ -64,6 +64,10 @@ class SHIPML_API InferenceService {
   /// `request_id` is not empty when the prediction log keeps the request: the
   /// shadow's answer is then logged under it too. Shared with the gRPC service.
   void answered(const Route& route, const Frame& rows, const Predictions& predictions, std::string_view request_id);
+  /// Whether the prediction log keeps the request with this id (false: no log).
+  bool logs(std::string_view request_id) const;
+  /// Hands an answered request's record to the prediction log; call only when logs() said so.
+  void log(PredictionRecord record) { options_.prediction_log->submit(std::move(record)); }
 
  private:
   struct Outcome;

@@ -52,9 +52,9 @@ struct SHIPML_API ModelSource {
   /// Reads `[NAME[:VERSION]=]PATH` or a registry reference; a UsageError for a
   /// name or version that cannot be a URL path segment.
   static ModelSource parse(const std::string& spec);
-  /// Reads `--canary NAME[:VERSION]=PATH:PERCENT%` (version "canary" unless given).
+  /// Reads `--canary NAME[:VERSION]=PATH:PERCENT%` (version "canary" unless given, registry or not).
   static ModelSource parse_canary(const std::string& spec);
-  /// Reads `--shadow NAME[:VERSION]=PATH` (version "shadow" unless given).
+  /// Reads `--shadow NAME[:VERSION]=PATH` (version "shadow" unless given, registry or not).
   static ModelSource parse_shadow(const std::string& spec);
   /// \var version
   /// The version to serve under ("" for a registry reference: the version it resolves to).
@@ -86,9 +86,10 @@ class SHIPML_API ModelRepository {
   /// all). Set before add(); a reload starts a fresh window.
   void monitor_drift(DriftOptions options) { drift_options_ = options; }
 
-  /// Loads a model now; a ModelError (or a UsageError for a duplicate name and
-  /// version, or a canary or shadow for a name not served, or served with one already) otherwise.
-  void add(const ModelSource& source);
+  /// Loads a model now and returns it; a ModelError otherwise, or a UsageError
+  /// for a duplicate name and version, a canary or shadow for a name not served
+  /// (or served with one already), or a canary whose task or input columns are not its primary's.
+  std::shared_ptr<const ServedModel> add(const ModelSource& source);
 
   /// Who handles a request for `name`. With a `version`: exactly that model.
   /// Without: the name's primary, or its canary for the canary's share of the
