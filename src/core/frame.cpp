@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <mutex>
 #include <unordered_map>
 
 #include "shipml/core/error.hpp"
@@ -137,18 +138,32 @@ Column Column::renamed(std::string name) const {
   return c;
 }
 
+// Names to positions, shared by a frame's copies (their columns are the same)
+// and built by whichever thread searches first.
+struct Frame::NameIndex {
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::once_flag built;
+  std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> position;
+};
+
 Frame::Frame(std::vector<Column> columns) {
   for (auto& c : columns) add(std::move(c));
 }
 
 Frame::Frame(std::vector<Column> columns, Trusted) : columns_(std::move(columns)) {
   rows_ = columns_.empty() ? 0 : columns_.front().size();
-  if (columns_.size() >= kIndexedFrom) index_names();
+  if (columns_.size() >= kIndexedFrom) index_ = std::make_shared<NameIndex>();
 }
 
-void Frame::index_names() {
-  position_.reserve(columns_.size());
-  for (std::size_t i = 0; i < columns_.size(); ++i) position_.emplace(columns_[i].name(), i);
+const Frame::NameIndex& Frame::name_index() const {
+  std::call_once(index_->built, [this] {
+    index_->position.reserve(columns_.size());
+    for (std::size_t i = 0; i < columns_.size(); ++i) index_->position.emplace(columns_[i].name(), i);
+  });
+  return *index_;
 }
 
 void Frame::add(Column column) {
@@ -157,11 +172,14 @@ void Frame::add(Column column) {
     throw DataError("column '" + column.name() + "' has " + std::to_string(column.size()) + " rows, the frame has " +
                     std::to_string(rows_));
   rows_ = column.size();
-  if (!position_.empty()) position_.emplace(column.name(), columns_.size());
   columns_.push_back(std::move(column));
-  if (position_.empty() && columns_.size() >= kIndexedFrom) index_names();
+  if (columns_.size() < kIndexedFrom) return;
+  // find() above built the index of the columns before this one, unless the
+  // frame just became wide. A copy of this frame may share it: then the
+  // index is this frame's alone from now on, built again when next searched.
+  if (index_ && index_.use_count() == 1) index_->position.emplace(columns_.back().name(), columns_.size() - 1);
+  else index_ = std::make_shared<NameIndex>();
 }
-
 std::vector<std::string> Frame::names() const {
   std::vector<std::string> out;
   for (const auto& c : columns_) out.push_back(c.name());
@@ -169,13 +187,14 @@ std::vector<std::string> Frame::names() const {
 }
 
 const Column* Frame::find(std::string_view name) const {
-  if (position_.empty()) {
+  if (!index_) {
     for (const auto& c : columns_)
       if (c.name() == name) return &c;
     return nullptr;
   }
-  const auto it = position_.find(name);
-  return it == position_.end() ? nullptr : &columns_[it->second];
+  const auto& position = name_index().position;
+  const auto it = position.find(name);
+  return it == position.end() ? nullptr : &columns_[it->second];
 }
 
 const Column& Frame::column(std::string_view name) const {

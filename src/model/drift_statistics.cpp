@@ -191,8 +191,12 @@ void DriftBinner::bin(const Frame& rows, const Column& predictions, std::vector<
   const std::size_t first = out.size();
   out.resize(first + rows.rows() * width());
   const auto& cols = reference_->columns;
-  for (std::size_t c = 0; c < cols.size(); ++c)
-    bin_column(cols[c], categories_[c], rows.find(cols[c].name), c, out, first);
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    // Rows usually come in training order: look where the column was first
+    // (a served row then finds its columns without a search by name).
+    const Column* column = c < rows.cols() && rows[c].name() == cols[c].name ? &rows[c] : rows.find(cols[c].name);
+    bin_column(cols[c], categories_[c], column, c, out, first);
+  }
   bin_column(reference_->prediction, categories_.back(), &predictions, cols.size(), out, first);
 }
 

@@ -120,6 +120,7 @@ FeatureMatrix FeatureEncoder::transform(const Frame& features) const {
   if (computed * n * sizeof(double) > (std::size_t{256} << 20)) refuse_beyond_memory(features, computed);
   auto block = std::make_shared<std::vector<double>>(computed * n);
   double* next = block->data();
+  const void* kept = nullptr;  // columns often share one storage (a served request's do): keep it once
   for (std::size_t j = 0; j < plan_.size(); ++j) {
     const ColumnPlan& p = plan_[j];
     const Column& c = features[j];
@@ -131,7 +132,10 @@ FeatureMatrix FeatureEncoder::transform(const Frame& features) const {
         next += n;
       } else {
         X.add_column(c.values().data());
-        X.keep(c.storage());
+        if (c.storage().get() != kept) {
+          kept = c.storage().get();
+          X.keep(c.storage());
+        }
       }
     } else if (p.categorical) {
       const auto codes = c.codes();

@@ -248,7 +248,9 @@ Task Model::task() const {
 
 FeatureMatrix Model::encode(const Frame& features) const {
   const Frame conformed = schema_.conform(features);
-  return encoder_.transform(pipeline_.empty() ? conformed : pipeline_.transform(conformed));
+  // Not `empty() ? conformed : transform(...)`: that copies the frame, column by column.
+  if (pipeline_.empty()) return encoder_.transform(conformed);
+  return encoder_.transform(pipeline_.transform(conformed));
 }
 
 Matrix Model::decided_proba(const FeatureMatrix& X) const {

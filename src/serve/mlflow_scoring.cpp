@@ -30,8 +30,16 @@ array as_array(const JsonValue& v, const std::string& what) {
   return a;
 }
 
+// The schema's column names, in order (views of the model's own strings).
+std::vector<std::string_view> schema_names(const Model& model) {
+  std::vector<std::string_view> names;
+  names.reserve(model.schema().fields().size());
+  for (const auto& f : model.schema().fields()) names.emplace_back(f.name);
+  return names;
+}
+
 // Rows given as lists, columns named by `names`.
-Frame from_rows(const JsonValue& rows, const std::vector<std::string>& names, const std::string& where) {
+Frame from_rows(const JsonValue& rows, const std::vector<std::string_view>& names, const std::string& where) {
   const array list = as_array(rows, where + " must be a list of rows");
   std::vector<ColumnBuilder> columns(names.begin(), names.end());
   std::size_t i = 0;
@@ -45,7 +53,8 @@ Frame from_rows(const JsonValue& rows, const std::vector<std::string>& names, co
                 std::to_string(names.size()) + " columns");
     std::size_t j = 0;
     for (const JsonValue v : values) {
-      columns[j].json(v, [&] { return where + " row " + std::to_string(i) + " column '" + names[j] + "'"; });
+      columns[j].json(v,
+                      [&] { return where + " row " + std::to_string(i) + " column '" + std::string(names[j]) + "'"; });
       ++j;
     }
   }
@@ -56,7 +65,7 @@ Frame from_split(const JsonValue& split, const Model& model, const std::string& 
   object fields;
   if (split.get_object().get(fields) != simdjson::SUCCESS)
     throw bad(where + " must be an object with 'columns' and 'data'");
-  std::vector<std::string> names;
+  std::vector<std::string_view> names;  // views of the body's text, or of the schema's
   JsonValue columns;
   if (fields.at_key("columns").get(columns) == simdjson::SUCCESS) {
     for (const JsonValue c : as_array(columns, where + ".columns must be a list of names")) {
@@ -65,7 +74,7 @@ Frame from_split(const JsonValue& split, const Model& model, const std::string& 
       names.emplace_back(name);
     }
   } else {
-    names = model.schema().names();
+    names = schema_names(model);
   }
   JsonValue data;
   if (fields.at_key("data").get(data) != simdjson::SUCCESS) throw bad(where + " has no 'data'");
@@ -126,7 +135,7 @@ Frame from_instances(const JsonValue& value, const Model& model, const std::stri
   const array list = as_array(value, where + " must be a list");
   for (const JsonValue first : list) {  // the first element says which shape the list has
     if (first.is_object()) return from_records(value, where);
-    if (first.is_array()) return from_rows(value, model.schema().names(), where);
+    if (first.is_array()) return from_rows(value, schema_names(model), where);
     break;
   }
   if (model.schema().fields().size() != 1)

@@ -78,10 +78,10 @@ InputColumns::InputColumns(const Model& model, const std::vector<TensorShape>& i
   matrix_ = inputs.size() == 1 && inputs[0].shape.size() == 2 && inputs[0].shape[1] == width &&
             !(width == 1 && is_field(inputs[0].name));
   columns_.reserve(matrix_ ? width : inputs.size());
+  targets_.reserve(columns_.capacity());
   if (matrix_) {
     for (const auto& f : fields) columns_.emplace_back(f.name);
-    targets_.emplace_back();
-    for (auto& c : columns_) targets_[0].push_back(&c);
+    for (auto& c : columns_) targets_.push_back(&c);
     return;
   }
   for (const auto& t : inputs) {
@@ -92,7 +92,7 @@ InputColumns::InputColumns(const Model& model, const std::vector<TensorShape>& i
                 "] tensor with every feature in this order: " + listed(model.schema().names(), 50));
     columns_.emplace_back(t.name);
   }
-  for (auto& c : columns_) targets_.push_back({&c});
+  for (auto& c : columns_) targets_.push_back(&c);
 }
 
 void check_element_count(const TensorShape& t, std::size_t k) {
@@ -100,7 +100,7 @@ void check_element_count(const TensorShape& t, std::size_t k) {
     throw bad(t.where() + " has " + std::to_string(k) + " elements but its shape holds " + std::to_string(t.count));
 }
 
-void decode_raw(const TensorShape& t, std::string_view bytes, std::vector<ColumnBuilder*>& columns) {
+void decode_raw(const TensorShape& t, std::string_view bytes, ColumnTargets columns) {
   const int size = element_size(t.datatype);
   if (size > 0) {
     if (bytes.size() != t.count * static_cast<std::size_t>(size))

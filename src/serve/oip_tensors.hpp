@@ -5,6 +5,7 @@
 // as columns the same way, and answer the same outputs with the same bytes,
 // so the two protocols cannot disagree on a request or a number.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,9 @@ struct TensorShape {
   void check_has_shape() const;
 };
 
+/// The columns one input tensor's elements go to, element k to column k % size().
+using ColumnTargets = std::span<ColumnBuilder* const>;
+
 /// Where each input tensor's elements go: one [rows, features] tensor in
 /// schema order fills every column (element k to column k % features), and
 /// otherwise each tensor (shape [rows] or [rows, 1]) is one column.
@@ -42,21 +46,23 @@ class InputColumns {
   /// A 400 naming the tensor and the accepted layouts when a shape fits neither.
   InputColumns(const Model& model, const std::vector<TensorShape>& inputs);
   /// The columns input `i`'s elements go to, element k to column k % size.
-  std::vector<ColumnBuilder*>& targets(std::size_t i) { return targets_[matrix_ ? 0 : i]; }
+  ColumnTargets targets(std::size_t i) const {
+    return matrix_ ? ColumnTargets(targets_) : ColumnTargets(&targets_[i], 1);
+  }
   /// The rows, as a frame for Model::predict (a 400 for unequal lengths).
   Frame build() { return make_frame(columns_); }
 
  private:
   bool matrix_ = false;
   std::vector<ColumnBuilder> columns_;
-  std::vector<std::vector<ColumnBuilder*>> targets_;
+  std::vector<ColumnBuilder*> targets_;  // one per column: all of them for a matrix, input i's at i otherwise
 };
 
 /// Feeds a tensor's elements given as little-endian bytes (the binary tensor
 /// data extension's and gRPC raw_input_contents' layout; BYTES as a 4-byte
 /// length then the bytes) to `columns`; NaN is a missing value. A 400 when the
 /// byte count does not match the shape.
-void decode_raw(const TensorShape& t, std::string_view bytes, std::vector<ColumnBuilder*>& columns);
+void decode_raw(const TensorShape& t, std::string_view bytes, ColumnTargets columns);
 
 /// A 400 when `k` elements were given for a tensor whose shape holds another number.
 void check_element_count(const TensorShape& t, std::size_t k);

@@ -19,50 +19,68 @@ using nlohmann::json;  // for the metadata document only; requests are read with
 
 RequestError bad(const std::string& message) { return RequestError(400, message); }
 
-// One input tensor's header fields, checked.
-struct TensorHeader : TensorShape {
+// Where an input tensor's elements are: in the JSON, or in the binary part of the body.
+struct TensorData {
   std::size_t binary_size = 0;
   bool binary = false;
   JsonValue data;
 };
 
-TensorHeader read_header(const JsonValue& input, std::size_t index) {
+// Reads input `index`'s header fields into `t`, checked. The fields are found
+// in one pass over the object (the first of a repeated key, as at_key would),
+// then checked in a fixed order, so the first error is the same whatever the
+// order of the keys.
+TensorData read_header(const JsonValue& input, std::size_t index, TensorShape& t) {
   simdjson::dom::object fields;
   if (input.get_object().get(fields) != simdjson::SUCCESS)
     throw bad("inputs[" + std::to_string(index) + "] must be an object");
-  TensorHeader t;
+  JsonValue name, datatype, shape, parameters, data;
+  bool has_name = false, has_datatype = false, has_shape = false, has_parameters = false, has_data = false;
+  for (const auto field : fields) {
+    auto take = [&](std::string_view key, JsonValue& value, bool& has) {
+      if (has || field.key != key) return false;
+      value = field.value;
+      return has = true;
+    };
+    take("name", name, has_name) || take("datatype", datatype, has_datatype) || take("shape", shape, has_shape) ||
+        take("parameters", parameters, has_parameters) || take("data", data, has_data);
+  }
   std::string_view text;
-  if (fields.at_key("name").get_string().get(text) != simdjson::SUCCESS)
+  if (!has_name || name.get_string().get(text) != simdjson::SUCCESS)
     throw bad("inputs[" + std::to_string(index) + "] needs a string 'name'");
   t.name = text;
-  const std::string where = "input '" + t.name + "'";
-  if (fields.at_key("datatype").get_string().get(text) != simdjson::SUCCESS)
-    throw bad(where + " needs a string 'datatype'");
+  if (!has_datatype || datatype.get_string().get(text) != simdjson::SUCCESS)
+    throw bad(t.where() + " needs a string 'datatype'");
   t.datatype = text;
   t.check_datatype();
-  simdjson::dom::array shape;
-  if (fields.at_key("shape").get_array().get(shape) != simdjson::SUCCESS || shape.size() == 0)
-    throw bad(where + " needs a 'shape' (a list of sizes)");
-  for (const JsonValue d : shape) {
+  simdjson::dom::array sizes;
+  if (!has_shape || shape.get_array().get(sizes) != simdjson::SUCCESS || sizes.size() == 0)
+    throw bad(t.where() + " needs a 'shape' (a list of sizes)");
+  for (const JsonValue d : sizes) {
     std::int64_t size = 0;
     if (d.get_int64().get(size) != simdjson::SUCCESS) size = -1;
     t.add_dimension(size);
   }
-  std::uint64_t binary_size = 0;
-  if (const auto size = fields.at_key("parameters").at_key("binary_data_size"); size.error() == simdjson::SUCCESS) {
-    if (size.get_uint64().get(binary_size) != simdjson::SUCCESS)
-      throw bad(where + ": binary_data_size must be a whole number");
-    t.binary = true;
-    t.binary_size = binary_size;
+  TensorData out;
+  if (has_parameters) {
+    if (const auto size = parameters.at_key("binary_data_size"); size.error() == simdjson::SUCCESS) {
+      std::uint64_t binary_size = 0;
+      if (size.get_uint64().get(binary_size) != simdjson::SUCCESS)
+        throw bad(t.where() + ": binary_data_size must be a whole number");
+      out.binary = true;
+      out.binary_size = binary_size;
+    }
   }
-  if (!t.binary && fields.at_key("data").get(t.data) != simdjson::SUCCESS)
-    throw bad(where + " has no 'data' (and no binary_data_size)");
-  return t;
+  if (!out.binary) {
+    if (!has_data) throw bad(t.where() + " has no 'data' (and no binary_data_size)");
+    out.data = data;
+  }
+  return out;
 }
 
 // Feeds every element of a JSON data array (nested or flat) to `columns`,
 // element k to column k % columns.size().
-void decode_json_data(const TensorHeader& t, std::vector<ColumnBuilder*>& columns) {
+void decode_json_data(const TensorShape& t, const JsonValue& data, ColumnTargets columns) {
   const bool text = t.datatype == "BYTES";
   std::size_t k = 0;
   auto emit = [&](const JsonValue& v, auto& self) -> void {
@@ -80,7 +98,7 @@ void decode_json_data(const TensorHeader& t, std::vector<ColumnBuilder*>& column
     else column.json(v, where);
     ++k;
   };
-  emit(t.data, emit);
+  emit(data, emit);
   check_element_count(t, k);
 }
 
@@ -149,19 +167,25 @@ InferRequest decode_infer(const Model& model, std::string_view body, std::string
   if (fields.at_key("inputs").get_array().get(inputs) != simdjson::SUCCESS || inputs.size() == 0)
     throw bad("the request needs 'inputs': a list of tensors");
 
-  std::vector<TensorHeader> headers;
-  for (const JsonValue input : inputs) headers.push_back(read_header(input, headers.size()));
-  InputColumns columns(model, std::vector<TensorShape>(headers.begin(), headers.end()));
+  const std::size_t count = inputs.size();
+  std::vector<TensorShape> shapes(count);
+  std::vector<TensorData> data;
+  data.reserve(count);
+  for (const JsonValue input : inputs) {
+    const std::size_t i = data.size();
+    data.push_back(read_header(input, i, shapes[i]));
+  }
+  InputColumns columns(model, shapes);
   std::size_t offset = 0;
-  for (std::size_t i = 0; i < headers.size(); ++i) {
-    const TensorHeader& t = headers[i];
-    if (t.binary) {
-      if (binary_part.size() - offset < t.binary_size)
+  for (std::size_t i = 0; i < count; ++i) {
+    const TensorShape& t = shapes[i];
+    if (data[i].binary) {
+      if (binary_part.size() - offset < data[i].binary_size)
         throw bad("input '" + t.name + "': binary_data_size runs past the end of the body");
-      decode_raw(t, binary_part.substr(offset, t.binary_size), columns.targets(i));
-      offset += t.binary_size;
+      decode_raw(t, binary_part.substr(offset, data[i].binary_size), columns.targets(i));
+      offset += data[i].binary_size;
     } else {
-      decode_json_data(t, columns.targets(i));
+      decode_json_data(t, data[i].data, columns.targets(i));
     }
   }
   if (offset != binary_part.size())

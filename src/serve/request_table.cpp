@@ -1,25 +1,32 @@
 #include "request_table.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace shipml::serve {
 
+void ColumnBuilder::push(double cell) {
+  if (size_ == 1) more_.push_back(first_);
+  if (size_ == 0) first_ = cell;
+  else more_.push_back(cell);
+  ++size_;
+}
+
 void ColumnBuilder::number(double value) {
   if (!std::isfinite(value))
     throw RequestError(400, "column '" + name_ + "' row " + std::to_string(size() + 1) + ": number out of range");
-  kinds_.push_back(Kind::number);
-  numbers_.push_back(value);
+  push(value);
 }
 
 void ColumnBuilder::text(std::string_view value) {
-  kinds_.push_back(Kind::text);
+  text_rows_.push_back(size_);
   texts_.emplace_back(value);
-  any_text_ = true;
+  push(std::nan(""));
 }
 
-void ColumnBuilder::missing() { kinds_.push_back(Kind::missing); }
+void ColumnBuilder::missing() { push(std::nan("")); }
 
 bool ColumnBuilder::scalar(const JsonValue& value) {
   using Type = simdjson::dom::element_type;
@@ -34,37 +41,71 @@ bool ColumnBuilder::scalar(const JsonValue& value) {
   }
 }
 
-Column ColumnBuilder::build() const {
-  if (!any_text_) {
-    std::vector<double> values(kinds_.size(), std::nan(""));
-    std::size_t next = 0;
-    for (std::size_t i = 0; i < kinds_.size(); ++i)
-      if (kinds_[i] == Kind::number) values[i] = numbers_[next++];
-    return Column::numeric(name_, std::move(values));
+Column ColumnBuilder::build_categorical() && {
+  const auto numbers = this->numbers();
+  std::vector<std::string> cells(size_);
+  std::vector<bool> absent(size_);
+  std::size_t t = 0;
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (t < text_rows_.size() && text_rows_[t] == i) cells[i] = std::move(texts_[t++]);
+    else if (std::isnan(numbers[i])) absent[i] = true;
+    else cells[i] = format_number(numbers[i]);
   }
-  std::vector<std::string> cells(kinds_.size());
-  std::vector<bool> absent(kinds_.size());
-  std::size_t n = 0, t = 0;
-  for (std::size_t i = 0; i < kinds_.size(); ++i) {
-    if (kinds_[i] == Kind::number) cells[i] = format_number(numbers_[n++]);
-    else if (kinds_[i] == Kind::text) cells[i] = texts_[t++];
-    else absent[i] = true;
-  }
-  return Column::from_strings(name_, cells, absent);
+  return Column::from_strings(std::move(name_), cells, absent);
 }
 
+namespace {
+
+// The first column, in order, whose name an earlier column has (columns.size()
+// when none): a few names are compared pairwise, many by sorting.
+std::size_t first_repeated_name(const std::vector<ColumnBuilder>& columns) {
+  const std::size_t n = columns.size();
+  if (n <= 16) {
+    for (std::size_t j = 1; j < n; ++j)
+      for (std::size_t k = 0; k < j; ++k)
+        if (columns[k].name() == columns[j].name()) return j;
+    return n;
+  }
+  std::vector<std::size_t> order(n);
+  for (std::size_t j = 0; j < n; ++j) order[j] = j;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const int c = columns[a].name().compare(columns[b].name());
+    return c < 0 || (c == 0 && a < b);
+  });
+  std::size_t first = n;
+  for (std::size_t i = 1; i < n; ++i)  // in a run of equal names, all but the earliest repeat it
+    if (columns[order[i]].name() == columns[order[i - 1]].name()) first = std::min(first, order[i]);
+  return first;
+}
+
+}  // namespace
+
 Frame make_frame(std::vector<ColumnBuilder>& columns) {
-  std::vector<Column> built;
-  built.reserve(columns.size());
+  const std::size_t repeated = first_repeated_name(columns);
+  std::size_t numeric_cells = 0;
   for (std::size_t j = 0; j < columns.size(); ++j) {
-    for (std::size_t k = 0; k < j; ++k)
-      if (columns[k].name() == columns[j].name())
-        throw RequestError(400, "column '" + columns[j].name() + "' is given twice");
+    // Errors in column order, a repeated name before a length, as one pass would find them.
+    if (j == repeated) throw RequestError(400, "column '" + columns[j].name() + "' is given twice");
     if (columns[j].size() != columns.front().size())
       throw RequestError(400, "column '" + columns[j].name() + "' has " + std::to_string(columns[j].size()) +
                                   " rows but '" + columns.front().name() + "' has " +
                                   std::to_string(columns.front().size()));
-    built.push_back(columns[j].build());
+    if (!columns[j].has_text()) numeric_cells += columns[j].size();
+  }
+  // Every numeric column's cells in one block: one allocation per request, not one per column.
+  auto block = std::make_shared<std::vector<double>>();
+  block->reserve(numeric_cells);
+  std::vector<Column> built;
+  built.reserve(columns.size());
+  for (auto& c : columns) {
+    if (c.has_text()) {
+      built.push_back(std::move(c).build_categorical());
+      continue;
+    }
+    const std::size_t start = block->size();
+    block->insert(block->end(), c.numbers().begin(), c.numbers().end());
+    built.push_back(Column::numeric_view(std::move(c).take_name(),
+                                         std::span<const double>(block->data() + start, c.numbers().size()), block));
   }
   return Frame(std::move(built), Frame::Trusted{});
 }

@@ -6,6 +6,7 @@
 // like any other input, so the server checks exactly what the library does.
 #include <simdjson.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,9 @@ class ColumnBuilder {
  public:
   explicit ColumnBuilder(std::string_view name) : name_(name) {}
   const std::string& name() const { return name_; }
-  std::size_t size() const { return kinds_.size(); }
+  std::size_t size() const { return size_; }
+  /// Whether a cell is text (the column then becomes categorical).
+  bool has_text() const { return !text_rows_.empty(); }
 
   void number(double value);
   void text(std::string_view value);
@@ -47,19 +50,31 @@ class ColumnBuilder {
           400, where() + ": expected a number, a string or null, found " + (value.is_array() ? "a list" : "an object"));
   }
 
-  Column build() const;
+  /// The column of text (categorical) cells; call only when has_text().
+  Column build_categorical() &&;
+  /// The cells as numbers, NaN where missing; call only when !has_text().
+  std::span<const double> numbers() const {
+    return size_ <= 1 ? std::span<const double>(&first_, size_) : std::span<const double>(more_);
+  }
+  /// Gives up the name (the builder is done with).
+  std::string take_name() && { return std::move(name_); }
 
  private:
   bool scalar(const JsonValue& value);  // false for arrays and objects
-  enum class Kind : unsigned char { number, text, missing };
+  void push(double cell);
+  // One number per cell: numbers are finite, so NaN marks a missing cell and
+  // a text cell's place. The first cell is kept in place: a one-row request
+  // (the usual one) allocates nothing per numeric column.
   std::string name_;
-  std::vector<Kind> kinds_;
-  std::vector<double> numbers_;
-  std::vector<std::string> texts_;
-  bool any_text_ = false;
+  std::size_t size_ = 0;
+  double first_ = 0;
+  std::vector<double> more_;            // every cell, once there are two or more
+  std::vector<std::size_t> text_rows_;  // the rows of the text cells, in order
+  std::vector<std::string> texts_;      // their text
 };
 
-/// Builds a frame; duplicate column names and unequal lengths are a 400.
+/// Builds a frame (consuming the builders); duplicate column names and unequal
+/// lengths are a 400, naming the first column in order that is either.
 Frame make_frame(std::vector<ColumnBuilder>& columns);
 
 /// Parses a request body as JSON with this thread's parser; the value is valid

@@ -13,7 +13,7 @@ RequestError bad(const std::string& message) { return RequestError(400, message)
 
 // Numbers from a typed contents field; NaN is a missing value, as in raw data.
 template <class Values>
-std::size_t feed_numbers(const Values& values, std::vector<ColumnBuilder*>& columns) {
+std::size_t feed_numbers(const Values& values, oip::ColumnTargets columns) {
   std::size_t k = 0;
   for (const auto v : values) {
     ColumnBuilder& column = *columns[k++ % columns.size()];
@@ -37,7 +37,7 @@ const char* contents_field(const std::string& datatype) {
   return nullptr;  // FP16 has no typed field: raw_input_contents only
 }
 
-void decode_contents(const oip::TensorShape& t, const Contents& c, std::vector<ColumnBuilder*>& columns) {
+void decode_contents(const oip::TensorShape& t, const Contents& c, oip::ColumnTargets columns) {
   const std::string& type = t.datatype;
   const char* field = contents_field(type);
   if (!field) throw bad(t.where() + ": " + type + " data can only be sent in raw_input_contents");

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <memory>
+#include <string>
+#include <thread>
 
 #include "shipml/core/error.hpp"
 
@@ -47,6 +50,48 @@ TEST(Frame, WithoutDropsOneColumn) {
   f.add(Column::numeric("y", {2}));
   EXPECT_EQ(f.without("x").names(), std::vector<std::string>{"y"});
   EXPECT_EQ(f.without("x").rows(), 1u);
+}
+
+// A wide frame (32 columns or more) finds names through an index built on its
+// first search and shared by its copies: each must still see its own columns.
+std::vector<Column> numbered_columns(std::size_t n) {
+  std::vector<Column> columns;
+  for (std::size_t j = 0; j < n; ++j) columns.push_back(Column::numeric("c" + std::to_string(j), {double(j)}));
+  return columns;
+}
+
+TEST(Frame, WideFramesFindEveryColumnAndCopiesKeepTheirOwn) {
+  const Frame trusted(numbered_columns(100), Frame::Trusted{});
+  Frame grown(numbered_columns(40));
+  for (const Frame* f : {&trusted, static_cast<const Frame*>(&grown)}) {
+    ASSERT_NE(f->find("c39"), nullptr);
+    EXPECT_EQ(f->find("c39")->values()[0], 39);
+    EXPECT_EQ(f->find("c0"), &(*f)[0]);
+    EXPECT_EQ(f->find("nope"), nullptr);
+  }
+  Frame copy = grown;  // shares the index grown built when searched above
+  grown.add(Column::numeric("extra", {7}));
+  EXPECT_EQ(grown.column("extra").values()[0], 7);
+  EXPECT_EQ(copy.find("extra"), nullptr);
+  EXPECT_EQ(copy.find("c12"), &copy[12]);
+  EXPECT_THROW(grown.add(Column::numeric("c5", {1})), DataError);  // the index still knows old names
+  copy.add(Column::numeric("other", {8}));
+  EXPECT_EQ(copy.find("other"), &copy[40]);
+  EXPECT_EQ(grown.find("other"), nullptr);
+  EXPECT_EQ(grown.find("extra"), &grown[40]);
+}
+
+TEST(Frame, WideFrameSearchedFromManyThreadsAtOnce) {
+  const Frame f(numbered_columns(500), Frame::Trusted{});  // its index is built by whichever thread searches first
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (std::size_t j = static_cast<std::size_t>(t); j < 500; j += 3)
+        if (f.find("c" + std::to_string(j)) != &f[j]) ++wrong;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong, 0);
 }
 
 TEST(Frame, CellText) {

@@ -9,7 +9,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "shipml/core/export.hpp"
@@ -131,15 +130,15 @@ class SHIPML_API Frame {
  private:
   // A wide frame finds names by hash, so building or searching one of many
   // thousands of columns is linear, not quadratic; a narrow one (a request's
-  // row) searches its few names in place, with nothing to allocate.
+  // row) searches its few names in place, with nothing to allocate. The hash
+  // index is built on the first search, not with the frame, and copies share
+  // it: a wide request's frame, conformed and encoded without a search by
+  // name, never pays for one.
   static constexpr std::size_t kIndexedFrom = 32;
-  void index_names();
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
+  struct NameIndex;
+  const NameIndex& name_index() const;
   std::vector<Column> columns_;
-  std::unordered_map<std::string, std::size_t, NameHash, std::equal_to<>> position_;  // by name, when wide
+  std::shared_ptr<NameIndex> index_;  // when wide: built once, on first use (thread-safe)
   std::size_t rows_ = 0;
 };
 
