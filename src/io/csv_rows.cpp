@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <unordered_map>
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/names.hpp"
