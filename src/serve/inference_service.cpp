@@ -113,8 +113,9 @@ void InferenceService::infer(const HttpRequest& request, const std::string& name
   std::optional<Contributions> contributions;
   if (decoded.asks_for("contributions")) contributions = explain(*served->model, decoded.input, decoded.explain);
   oip::encode_infer(*served, decoded, p, contributions ? &*contributions : nullptr, response);
-  answered(route, decoded.input, p, logged(outcome));
-  keep_for_log(served, decoded.input, std::move(p), outcome);
+  const std::string_view logged_id = logged(outcome);
+  answered(route, decoded.input, p, logged_id);
+  if (!logged_id.empty()) keep_for_log(served, decoded.input, std::move(p), outcome);
 }
 
 bool InferenceService::logs(std::string_view request_id) const {
@@ -127,7 +128,6 @@ std::string_view InferenceService::logged(const Outcome& outcome) const {
 
 void InferenceService::keep_for_log(const std::shared_ptr<const ServedModel>& served, const Frame& input,
                                     Predictions&& predictions, Outcome& outcome) const {
-  if (logged(outcome).empty()) return;
   outcome.served = served;
   outcome.inputs = input;  // shares the columns' storage: no copy of the cells
   outcome.outputs = std::move(predictions);
@@ -149,8 +149,9 @@ void InferenceService::invocations(const HttpRequest& request, HttpResponse& res
   else
     response.set(200, mlflow::encode(p, explain(model, scoring.input, scoring.explain_options),
                                      model.raw_output(scoring.input)));
-  answered(route, scoring.input, p, logged(outcome));
-  keep_for_log(served, scoring.input, std::move(p), outcome);
+  const std::string_view logged_id = logged(outcome);
+  answered(route, scoring.input, p, logged_id);
+  if (!logged_id.empty()) keep_for_log(served, scoring.input, std::move(p), outcome);
 }
 
 void InferenceService::route(const HttpRequest& request, HttpResponse& response, Outcome& outcome) {

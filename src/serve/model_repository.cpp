@@ -33,7 +33,6 @@ ModelSource parse_source(const std::string& spec, const std::string& default_ver
   else label = std::filesystem::path(s.path).stem().string();
   const auto colon = label.find(':');
   s.name = label.substr(0, colon);
-  // A registry reference is served under the version it resolves to, unless one is given.
   // A primary from the registry is served under the version it resolves to; a
   // canary or shadow under its role, so that the two never share a version.
   s.version = colon != std::string::npos      ? label.substr(colon + 1)
@@ -169,19 +168,21 @@ std::shared_ptr<const ServedModel> ModelRepository::add(const ModelSource& sourc
 
 Route ModelRepository::route(std::string_view name, std::string_view version, std::string_view sticky_key) const {
   Route r;
-  // Drawn before the lock (a sticky key may be long); used only when the name has a canary.
-  const double draw = !version.empty()     ? 1.0
-                      : sticky_key.empty() ? random_position()
-                                           : key_position(sticky_key, kCanarySalt);
-  std::lock_guard lock(mutex_);
-  for (std::size_t i = 0; i < models_.size(); ++i) {
-    const auto& m = models_[i];
-    if (m->name != name) continue;
-    if (m->variant == Variant::shadow) r.shadow = m;
-    if (!version.empty() ? m->version == version : m->variant == Variant::primary && !r.answer) r.answer = m;
-    // Primaries come first (add() refuses a canary before its primary), so the canary's draw has the last word.
-    if (version.empty() && m->variant == Variant::canary && draw < sources_[i].share) r.answer = m;
+  std::shared_ptr<const ServedModel> canary;
+  double share = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < models_.size(); ++i) {
+      const auto& m = models_[i];
+      if (m->name != name) continue;
+      if (m->variant == Variant::shadow) r.shadow = m;
+      if (!version.empty() ? m->version == version : m->variant == Variant::primary && !r.answer) r.answer = m;
+      if (version.empty() && m->variant == Variant::canary) canary = m, share = sources_[i].share;
+    }
   }
+  // Drawn outside the lock (a sticky key may be long), and only for a name with a canary.
+  if (canary && (sticky_key.empty() ? random_position() : key_position(sticky_key, kCanarySalt)) < share)
+    r.answer = canary;
   if (!r.answer || r.answer->variant == Variant::shadow) r.shadow = nullptr;
   return r;
 }

@@ -78,7 +78,7 @@ class SHIPML_API InferenceService {
   bool authorized(const HttpRequest& request) const;
   // The request's id when the prediction log samples it; empty otherwise.
   std::string_view logged(const Outcome& outcome) const;
-  // Keeps what the prediction log needs when it samples this request.
+  // Keeps what the prediction log needs of a request it samples.
   void keep_for_log(const std::shared_ptr<const ServedModel>& served, const Frame& input, Predictions&& predictions,
                     Outcome& outcome) const;
 
