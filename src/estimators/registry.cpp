@@ -40,6 +40,16 @@ std::optional<FeatureContributions> Estimator::contributions(const FeatureMatrix
   return std::nullopt;
 }
 
+void Estimator::fit_partitioned(FeatureChunks& X, std::span<const double> y, int n_classes,
+                                std::span<const double> weights, Communicator& ranks) {
+  // One rank holding every row in memory is an ordinary fit.
+  if (auto* whole = dynamic_cast<WholeMatrix*>(&X); whole && ranks.size() == 1)
+    return fit(whole->matrix(), y, n_classes, weights);
+  throw UsageError(std::string(ranks.size() > 1 ? "data-parallel training over ranks" : "training from chunks") +
+                   " is for hist_gbdt (and random_forest over ranks); this estimator trains on rows held in memory "
+                   "by one process");
+}
+
 const std::vector<EstimatorInfo>& estimators() {
   static const std::vector<EstimatorInfo> all = {
       builtin::linear_info(),        builtin::logistic_info(),    builtin::decision_tree_info(),

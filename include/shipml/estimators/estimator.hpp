@@ -14,10 +14,12 @@
 #include <vector>
 
 #include "shipml/core/binary.hpp"
+#include "shipml/core/communicator.hpp"
 #include "shipml/core/export.hpp"
 #include "shipml/core/params.hpp"
 #include "shipml/core/task.hpp"
 #include "shipml/estimators/feature_contributions.hpp"
+#include "shipml/estimators/feature_chunks.hpp"
 #include "shipml/estimators/feature_matrix.hpp"
 
 namespace shipml {
@@ -93,6 +95,15 @@ class SHIPML_API Estimator {
   /// does not explain its predictions. Thread-safe.
   virtual std::optional<FeatureContributions> contributions(const FeatureMatrix& X,
                                                             const ContributionRequest& request) const;
+  // Partitioned training: added after every earlier virtual function, so those keep their places.
+  /// Trains on rows given in chunks, which may be only this rank's share of
+  /// the rows of a job over `ranks`: every rank calls it with its own rows (y
+  /// and weights for them, in chunk order; n_classes the same everywhere) and
+  /// every rank ends with the same fitted state. With one rank and one chunk
+  /// the result equals fit()'s. The default refuses: hist_gbdt trains this
+  /// way from chunks and over ranks, random_forest over ranks.
+  virtual void fit_partitioned(FeatureChunks& X, std::span<const double> y, int n_classes,
+                               std::span<const double> weights, Communicator& ranks);
 };
 
 /// The declaration of an estimator: its name, what it does, the tasks it solves,
