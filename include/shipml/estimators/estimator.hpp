@@ -18,8 +18,8 @@
 #include "shipml/core/export.hpp"
 #include "shipml/core/params.hpp"
 #include "shipml/core/task.hpp"
-#include "shipml/estimators/feature_contributions.hpp"
 #include "shipml/estimators/feature_chunks.hpp"
+#include "shipml/estimators/feature_contributions.hpp"
 #include "shipml/estimators/feature_matrix.hpp"
 
 namespace shipml {
