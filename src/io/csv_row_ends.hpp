@@ -43,6 +43,10 @@ class RowEnds {
   std::size_t cut_line() const { return cut_line_; }
   std::size_t cut_rows() const { return cut_rows_; }
 
+  /// Forgets the last cut (so that the next one found is told apart), keeping
+  /// the state: for a caller that moves on to another buffer of the same stream.
+  void forget_cut() { cut_ = 0; }
+
   /// Starts again at the last cut, whose position becomes 0.
   void restart_at_cut() {
     state_ = State::row;

@@ -26,6 +26,8 @@
 
 namespace shipml {
 
+class CsvChunks;
+
 /// What a model says about some rows.
 struct SHIPML_API Predictions {
   Task task = Task::regression;      ///< classification or regression
@@ -119,6 +121,17 @@ class SHIPML_API Model {
   /// The same, noting where the data came from in the metadata; rows are
   /// weighted by the data's weight column, if it has one.
   void fit(const Dataset& data, const FitOptions& options = {});
+  /// Trains on rows read in chunks (io/csv_chunks.hpp), which may be only this
+  /// rank's share of a job over `ranks` (every rank calls it, with its own
+  /// rows): the schema, classes and dictionaries are merged over every chunk
+  /// and rank as one process would read them from the whole data, then the
+  /// learner trains with Estimator::fit_partitioned. Every rank ends with the
+  /// same model. With one rank and one chunk it equals fit() on the same rows
+  /// (the metadata adds `ranks`). A bad chunk on one rank is a
+  /// DistributedError on every rank. Refused: pipelines, calibration,
+  /// thresholds, weights and learners of one-hot input (docs/distributed.md).
+  void fit_partitioned(const CsvChunks& data, const std::string& target, const FitOptions& options,
+                       Communicator& ranks);
   /// Whether it has been fitted (or loaded).
   bool fitted() const { return learner_ != nullptr; }
 
