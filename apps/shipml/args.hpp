@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "shipml/core/names.hpp"
+#include "shipml/io/csv_chunks.hpp"
 #include "shipml/io/file.hpp"
 #include "shipml/shipml.hpp"
 #include "shipml/sources/open.hpp"
@@ -25,7 +26,16 @@ struct DataArgs {
   void add(CLI::App* cmd, bool with_target = true) {
     // A database URI names no file, so only a file path must exist.
     const CLI::Validator file_or_database(
-        [](std::string& given) { return is_database_uri(given) ? std::string() : CLI::ExistingFile(given); },
+        [](std::string& given) {
+          if (is_database_uri(given)) return std::string();
+          if (given.find_first_of("*?[") == std::string::npos) return CLI::ExistingFile(given);
+          try {  // a pattern of files: `shipml train` shares them out over ranks
+            data_files(given);
+            return std::string();
+          } catch (const Error& e) {
+            return std::string(e.what());
+          }
+        },
         "FILE|URI");
     cmd->add_option("--data", path,
                     "CSV or JSON lines file with a header row, or a database: sqlite:///abs/path.db, "
@@ -64,6 +74,9 @@ struct DataArgs {
   }
   /// The data, with its weight column (if any) set and checked.
   Dataset read() const {
+    if (path.find_first_of("*?[") != std::string::npos && !is_database_uri(path))
+      throw UsageError("--data " + path + " is a pattern of files: `shipml train` reads those (docs/distributed.md); "
+                       "give other commands one file");
     Dataset d = read_dataset(spec(), target);
     d.weight = weight;
     if (!weight.empty()) d.check_roles();

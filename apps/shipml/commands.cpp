@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include "args.hpp"
+#include "partitioned_train.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -88,9 +89,12 @@ void add_train(CLI::App& app) {
   cmd->add_option("--out,-o", *out, "model file to write (*.shipml)")->required();
   auto force = std::make_shared<bool>(false);
   cmd->add_flag("--force", *force, "replace --out even when it is not a shipml model file");
-  cmd->callback([data, est, out, force, tracking] {
+  auto partition = std::make_shared<PartitionArgs>();
+  partition->add(cmd);
+  cmd->callback([data, est, out, force, tracking, partition] {
     data->refuse_as_output(*out);
     if (!*force) check_model_destination(*out);
+    if (partition->wanted(*data)) return train_partitioned(*data, *est, *partition, *tracking, *out, *force);
     Model model = est->model();
     tracking->apply();
     TrackedRun run("train", tracking->name(), invocation(), !tracking->off);
