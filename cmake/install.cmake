@@ -6,6 +6,11 @@ include(CMakePackageConfigHelpers)
 set(SHIPML_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/shipml)
 
 install(TARGETS shipml_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT cli)
+# The MPI plugin, where the CLI looks for it (../lib/<arch>/shipml from bin/),
+# in a component (a package) of its own: only it pulls in libmpi.
+if(TARGET shipml_mpi)
+  install(TARGETS shipml_mpi LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/shipml COMPONENT mpi)
+endif()
 
 # Man pages (one per subcommand) and bash completion, from the CLI's own help.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)

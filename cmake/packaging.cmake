@@ -5,6 +5,8 @@
 #   libshipml0.2    libshipml_runtime.so.0.2 and libshipml.so.0.2
 #   libshipml-dev   headers, static libraries, CMake package, pkg-config files
 #   python3-shipml  `import shipml` for Debian's python3 (when SHIPML_PYTHON is on)
+#   shipml-mpi      libshipml_mpi.so, for `mpirun shipml ...` (when MPI was found):
+#                   the one package that depends on OpenMPI
 #
 # Library dependencies come from dpkg-shlibdeps, so `apt install ./shipml*.deb`
 # pulls in exactly what the binaries link.
@@ -46,5 +48,12 @@ if(SHIPML_PYTHON)
   set(CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS "python3 (>= 3.11), python3 (<< 3.12), python3-numpy, python3-pandas")
   set(CPACK_DEBIAN_PYTHON_PACKAGE_RECOMMENDS "python3-sklearn, shipml (= ${PROJECT_VERSION})")
   set(CPACK_COMPONENT_PYTHON_DESCRIPTION "shipml for Python: the same models, files and runs as the shipml command line")
+endif()
+if(TARGET shipml_mpi)
+  list(APPEND CPACK_COMPONENTS_ALL mpi)
+  set(CPACK_DEBIAN_MPI_PACKAGE_NAME shipml-mpi)
+  set(CPACK_DEBIAN_MPI_PACKAGE_SECTION science)
+  set(CPACK_DEBIAN_MPI_PACKAGE_DEPENDS "shipml (= ${PROJECT_VERSION})")
+  set(CPACK_COMPONENT_MPI_DESCRIPTION "shipml over MPI: `mpirun -np N shipml search|compare|select|run` spreads the work over ranks")
 endif()
 include(CPack)

@@ -20,6 +20,7 @@ packages=(
   libyaml-cpp-dev        # experiment files (shipml run)
   libcairo2-dev fonts-dejavu-core   # charts (SVG, PNG, PDF) and the font they use
   libxgboost-dev         # the xgboost estimator (XGBoost's C API)
+  libopenmpi-dev openmpi-bin   # `mpirun shipml ...`: the MPI plugin (libshipml_mpi.so) and the launcher its tests run
   chromium               # the report test opens the HTML report in headless Chromium
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and micro-benchmarks
   python3-sklearn python3-pandas python3-xgboost   # oracle tests, side-by-side benchmarks, the Python package

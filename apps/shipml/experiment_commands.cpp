@@ -6,6 +6,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "shipml/core/communicator.hpp"
 #include "shipml/core/interrupt.hpp"
 #include "shipml/experiment/compare.hpp"
 #include "shipml/experiment/experiment_file.hpp"
@@ -70,6 +71,7 @@ void add_compare(CLI::App& app) {
     std::vector<Model> models;
     for (const auto& n : chosen) models.push_back(decision->apply(Model(n, params[n])));
     const Leaderboard board = compare(models, d, validation->get(*data), *metrics, *sort, !refit->empty());
+    if (!world().leads()) return;  // under mpirun: rank 0 writes and prints
     if (board.best_model) board.best_model->save(*refit);
     if (!report->empty()) write_run_report(board.run_id, *report);
     if (*json) {
@@ -143,6 +145,7 @@ void add_search(CLI::App& app) {
     options.time_budget_seconds = *budget;
     const Dataset d = validation->split.read(*data);
     SearchResult r = search(prototype, d, space, options);  // recorded by the library, with this command line
+    if (!world().leads()) return;  // under mpirun: rank 0 writes and prints
     std::filesystem::create_directories(folder);
     write_file_atomic(folder + "/search.csv", r.to_csv());
     write_file_atomic(folder + "/search.json", r.to_json().dump(2) + "\n");
@@ -170,6 +173,7 @@ void add_search(CLI::App& app) {
 // The ranking, printed or as JSON, and written to --out.
 template <typename Ranking>
 void report_ranking(const Ranking& r, const std::string& out, bool json, const std::string& heading) {
+  if (!world().leads()) return;  // under mpirun: rank 0 writes and prints
   if (!out.empty()) write_file_atomic(out, out.ends_with(".json") ? r.to_json().dump(2) + "\n" : r.to_csv());
   if (json) {
     std::cout << r.to_json().dump(2) << '\n';

@@ -5,18 +5,52 @@
 
 #include <iostream>
 #include <new>
+#include <sstream>
 
 #include "commands.hpp"
+#include "mpi_launch.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/progress.hpp"
 
+namespace {
+
+// Parses the command line and runs the command; how it ended, with the line to
+// print when it failed.
+shipml::cli::CommandEnd run(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+    return {};
+  } catch (const CLI::ParseError& e) {
+    // Under mpirun every rank parses the same words: rank 0 alone says what was wrong.
+    std::ostringstream quiet;
+    const bool leads = shipml::world().leads();
+    const int code = leads ? app.exit(e) : app.exit(e, quiet, quiet);
+    return {code == 0 ? 0 : 2, ""};
+  } catch (const shipml::UsageError& e) {
+    return {2, std::string("shipml: error: ") + e.what()};
+  } catch (const shipml::Error& e) {
+    return {1, std::string("shipml: error: ") + e.what()};
+  } catch (const std::bad_alloc&) {
+    return {1,
+            "shipml: error: out of memory: the work needs more than this machine can give (fewer rows or "
+            "columns, or a learner that needs less)"};
+  } catch (const std::exception& e) {
+    return {1, std::string("shipml: internal error: ") + e.what()};
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  // Under mpirun or srun with more than one rank: one rank of an MPI job.
+  std::unique_ptr<shipml::MpiJob> job = shipml::cli::join_mpi_job(&argc, &argv);
   CLI::App app{"shipml: tabular machine learning from experiment to production", "shipml"};
   app.set_version_flag("--version", std::string("shipml ") + SHIPML_VERSION);
   app.require_subcommand(1);
   app.failure_message(CLI::FailureMessage::help);
-  // Progress bars on a terminal only; --quiet (anywhere on the line) turns them off.
-  shipml::enable_progress(::isatty(STDERR_FILENO));
+  // Progress bars on a terminal only (and on rank 0 of an MPI job); --quiet
+  // (anywhere on the line) turns them off.
+  shipml::enable_progress(::isatty(STDERR_FILENO) && shipml::world().leads());
   app.add_flag_function(
          "--quiet,-q", [](std::int64_t) { shipml::enable_progress(false); },
          "no progress bars (they only ever show on a terminal)")
@@ -24,24 +58,8 @@ int main(int argc, char** argv) {
   app.fallthrough();
   shipml::cli::add_commands(app);
   shipml::cli::invocation().assign(argv, argv + argc);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  } catch (const shipml::UsageError& e) {
-    std::cerr << "shipml: error: " << e.what() << '\n';
-    return 2;
-  } catch (const shipml::Error& e) {
-    std::cerr << "shipml: error: " << e.what() << '\n';
-    return 1;
-  } catch (const std::bad_alloc&) {
-    std::cerr << "shipml: error: out of memory: the work needs more than this machine can give (fewer rows or "
-                 "columns, or a learner that needs less)\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "shipml: internal error: " << e.what() << '\n';
-    return 1;
-  }
-  return 0;
+  const shipml::cli::CommandEnd end = run(app, argc, argv);
+  if (job) return shipml::cli::end_mpi_job(std::move(job), end);
+  if (!end.message.empty()) std::cerr << end.message << '\n';
+  return end.code;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -119,9 +120,22 @@ void run_inline(std::size_t n, const std::function<void(std::size_t)>& fn) {
 
 bool inside_parallel_work() { return in_parallel_region; }
 
+// Processes an MPI launcher started on this machine (OpenMPI's mpirun, MPICH's
+// hydra): they share its cores. 1 when not launched by one.
+static int ranks_on_this_machine() {
+  for (const char* name : {"OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS"})
+    if (const char* v = std::getenv(name)) {
+      const int n = std::atoi(v);
+      if (n > 0) return n;
+    }
+  return 1;
+}
+
 int default_threads() {
-  // hardware_concurrency() reads /sys on every call: ask once.
-  static const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // hardware_concurrency() reads /sys on every call: ask once. Ranks of an MPI
+  // job on one machine split its cores, so that together they never oversubscribe it.
+  static const int cores =
+      std::max(1, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) / ranks_on_this_machine());
   return cores;
 }
 

@@ -6,10 +6,10 @@
 #include <sstream>
 
 #include "shipml/core/error.hpp"
-#include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/track/tracked_run.hpp"
+#include "spread_jobs.hpp"
 
 namespace shipml {
 
@@ -60,11 +60,21 @@ Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const
     for (const auto& m : models) board.entries.push_back(plan.result_for(m));
     const std::size_t folds = plan.folds.size();
     Progress progress("comparing", models.size() * folds);
-    // Every model on every fold at once: one thread budget for all of it.
-    parallel_for(models.size() * folds, v.threads, [&](std::size_t job) {
-      board.entries[job / folds].folds[job % folds] = plan.run_fold(models[job / folds], job % folds);
-      progress.tick();
-    });
+    // Every model on every fold at once: one thread budget for all of it (under
+    // MPI, the jobs shared out among the ranks, every rank ending with all folds).
+    auto fold = [&](std::size_t job) -> FoldResult& { return board.entries[job / folds].folds[job % folds]; };
+    spread_jobs(models.size() * folds, v.threads,
+                {.run =
+                     [&](std::size_t job) {
+                       fold(job) = plan.run_fold(models[job / folds], job % folds);
+                       progress.tick();
+                     },
+                 .save = [&](std::size_t job) { return fold_bytes(fold(job)); },
+                 .load =
+                     [&](std::size_t job, const std::string& bytes) {
+                       fold(job) = fold_from_bytes(bytes);
+                       progress.tick();
+                     }});
     const std::vector<std::size_t> order = rank(board.entries, metric, board.greater_is_better);
     const Result& best = board.entries.front();
     run.tag("best_estimator", best.estimator);

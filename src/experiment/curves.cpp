@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "shipml/core/error.hpp"
-#include "shipml/core/parallel.hpp"
 #include "shipml/experiment/search.hpp"
+#include "spread_jobs.hpp"
 
 namespace shipml {
 namespace {
@@ -35,11 +35,16 @@ Curve learning_curve(const Model& prototype, const Dataset& data, const std::vec
   for (std::size_t s = 0; s < fractions.size(); ++s)
     rows[s] = std::max<std::size_t>(
         2, static_cast<std::size_t>(std::round(fractions[s] * static_cast<double>(plan.folds.front().train.size()))));
-  parallel_for(fractions.size() * folds, validation.threads, [&](std::size_t job) {
-    const std::size_t s = job / folds, f = job % folds;
-    const std::size_t take = fractions[s] >= 1 ? 0 : rows[s];
-    scores[job] = plan.run_fold(prototype, f, take, validation.seed).metrics.at(curve.metric);
-  });
+  // Under MPI, the sizes x folds shared out among the ranks; every rank gets every score.
+  spread_jobs(fractions.size() * folds, validation.threads,
+              {.run =
+                   [&](std::size_t job) {
+                     const std::size_t s = job / folds, f = job % folds;
+                     const std::size_t take = fractions[s] >= 1 ? 0 : rows[s];
+                     scores[job] = plan.run_fold(prototype, f, take, validation.seed).metrics.at(curve.metric);
+                   },
+               .save = [&](std::size_t job) { return number_bytes(scores[job]); },
+               .load = [&](std::size_t job, const std::string& bytes) { scores[job] = number_from_bytes(bytes); }});
   for (std::size_t s = 0; s < fractions.size(); ++s)
     curve.points.push_back(summarise(std::to_string(rows[s]), rows[s],
                                      {scores.begin() + static_cast<std::ptrdiff_t>(s * folds),

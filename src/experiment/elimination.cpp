@@ -7,11 +7,11 @@
 
 #include "record_selection.hpp"
 #include "shipml/core/error.hpp"
-#include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/experiment/selection.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/model/importance.hpp"
+#include "spread_jobs.hpp"
 
 namespace shipml {
 namespace {
@@ -88,16 +88,33 @@ FeatureSelection recursive_elimination(const Model& prototype, const Dataset& da
       const std::size_t folds = plan.folds.size();
       std::vector<std::vector<double>> scores(size_list.size(), std::vector<double>(folds));
       Progress progress("rfecv " + prototype.estimator(), folds * size_list.size());
-      parallel_for(folds, o.validation.threads, [&](std::size_t f) {
-        std::size_t round = 0;
-        eliminate(n, stop, o.step, [&](const std::vector<std::size_t>& columns) {
-          Model fitted = prototype.clone();
-          const FoldResult r = plan.with_columns(columns).run_fold(prototype, f, 0, 0, &fitted);
-          scores[round++][f] = r.metrics.at(out.metric);
-          progress.tick();
-          return fitted;
-        });
-      });
+      // One job per fold: its whole elimination (under MPI, folds shared out
+      // among the ranks; every rank gets every fold's scores).
+      spread_jobs(folds, o.validation.threads,
+                  {.run =
+                       [&](std::size_t f) {
+                         std::size_t round = 0;
+                         eliminate(n, stop, o.step, [&](const std::vector<std::size_t>& columns) {
+                           Model fitted = prototype.clone();
+                           const FoldResult r = plan.with_columns(columns).run_fold(prototype, f, 0, 0, &fitted);
+                           scores[round++][f] = r.metrics.at(out.metric);
+                           progress.tick();
+                           return fitted;
+                         });
+                       },
+                   .save =
+                       [&](std::size_t f) {
+                         std::string bytes;
+                         for (const auto& per_size : scores) bytes += number_bytes(per_size[f]);
+                         return bytes;
+                       },
+                   .load =
+                       [&](std::size_t f, const std::string& bytes) {
+                         for (std::size_t s = 0; s < scores.size(); ++s) {
+                           scores[s][f] = number_from_bytes(bytes.substr(s * 8, 8));
+                           progress.tick();
+                         }
+                       }});
       std::size_t best = 0;
       for (std::size_t s = 0; s < size_list.size(); ++s) {
         SizeScore point{size_list[s], 0, 0};

@@ -10,6 +10,7 @@
 
 #include "model/decision_reader.hpp"
 #include "model/step_reader.hpp"
+#include "shipml/core/communicator.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/names.hpp"
 #include "shipml/experiment/compare.hpp"
@@ -230,7 +231,7 @@ class Experiment {
  public:
   explicit Experiment(const ExperimentSpec& s) : s_(s), v_(s.validation), search_estimator_(s.search_estimator) {
     v_.task = s.task;
-    std::filesystem::create_directories(s.out);
+    if (world().leads()) std::filesystem::create_directories(s.out);  // rank 0 of an MPI job writes
     write("experiment" + std::filesystem::path(s.file).extension().string(), read_file(s.file));  // what was run
     data_ = read_dataset(SourceSpec{s.data, s.table, s.query, s.csv}, s.target);
     data_.group = s.group;
@@ -312,7 +313,7 @@ class Experiment {
   ExperimentOutcome finish() {
     if (best_) {
       const std::string path = (std::filesystem::path(s_.out) / "best.shipml").string();
-      best_->save(path);
+      if (world().leads()) best_->save(path);
       outcome_.files.push_back(path);
       report_ << "\nbest: " << best_->estimator() << ", fit on all rows: " << path << "\n";
     }
@@ -323,7 +324,7 @@ class Experiment {
  private:
   void write(const std::string& name, const std::string& contents) {
     const std::string path = (std::filesystem::path(s_.out) / name).string();
-    write_file_atomic(path, contents);
+    if (world().leads()) write_file_atomic(path, contents);  // the other ranks of an MPI job only compute
     outcome_.files.push_back(path);
   }
 

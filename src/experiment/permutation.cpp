@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "shipml/core/error.hpp"
-#include "shipml/core/parallel.hpp"
+#include "spread_jobs.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/core/random.hpp"
 #include "shipml/data/split.hpp"
@@ -59,19 +59,29 @@ PermutationImportance permutation_importance(const Model& model, const Dataset& 
     const std::size_t cols = features.cols(), reps = static_cast<std::size_t>(repeats);
     std::vector<double> drops(cols * reps);
     Progress progress("permutation importance", cols * reps);
-    parallel_for(cols * reps, threads, [&](std::size_t job) {
-      const std::size_t j = job / reps, r = job % reps;
-      // Each (column, repeat) has its own shuffle, so results do not depend on scheduling.
-      Random rng(seed * 0x9e3779b97f4a7c15ULL + job + 1);
-      std::vector<std::size_t> order(features.rows());
-      std::iota(order.begin(), order.end(), std::size_t{0});
-      rng.shuffle(std::span(order));
-      std::vector<Column> shuffled = features.columns();
-      shuffled[j] = shuffled[j].take(order);
-      const double score = evaluate(model, Frame(std::move(shuffled), Frame::Trusted{}), truth, weights, info);
-      drops[j * reps + r] = out.greater_is_better ? out.baseline - score : score - out.baseline;
-      progress.tick();
-    });
+    // Under MPI, the (column, repeat) jobs shared out among the ranks; every rank gets every drop.
+    spread_jobs(cols * reps, threads,
+                {.run =
+                     [&](std::size_t job) {
+                       const std::size_t j = job / reps, r = job % reps;
+                       // Each (column, repeat) has its own shuffle, so results do not depend on scheduling.
+                       Random rng(seed * 0x9e3779b97f4a7c15ULL + job + 1);
+                       std::vector<std::size_t> order(features.rows());
+                       std::iota(order.begin(), order.end(), std::size_t{0});
+                       rng.shuffle(std::span(order));
+                       std::vector<Column> shuffled = features.columns();
+                       shuffled[j] = shuffled[j].take(order);
+                       const double score =
+                           evaluate(model, Frame(std::move(shuffled), Frame::Trusted{}), truth, weights, info);
+                       drops[j * reps + r] = out.greater_is_better ? out.baseline - score : score - out.baseline;
+                       progress.tick();
+                     },
+                 .save = [&](std::size_t job) { return number_bytes(drops[job]); },
+                 .load =
+                     [&](std::size_t job, const std::string& bytes) {
+                       drops[job] = number_from_bytes(bytes);
+                       progress.tick();
+                     }});
     for (std::size_t j = 0; j < cols; ++j) {
       FeatureImportance f;
       f.feature = features[j].name();

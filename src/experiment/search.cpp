@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "shipml/core/clock.hpp"
+#include "shipml/core/communicator.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/names.hpp"
@@ -16,6 +17,7 @@
 #include "shipml/core/progress.hpp"
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/track/tracked_run.hpp"
+#include "spread_jobs.hpp"
 
 namespace shipml {
 namespace {
@@ -171,7 +173,8 @@ class Searcher {
     for (std::size_t i = 0; i < alive.size(); ++i) alive[i] = i;
     for (std::size_t round = 0; round < budgets.size() && !alive.empty(); ++round) {
       score_round(alive, budgets[round], progress);
-      if (stop_requested() || out_of_time_) {
+      // Every rank of an MPI job stops together, or none does.
+      if (any_rank(stop_requested() || out_of_time_)) {
         result.stopped_early = true;
         break;
       }
@@ -273,27 +276,47 @@ class Searcher {
     const std::vector<Model>& round_models = rationed.empty() ? models_ : rationed;
     std::vector<std::atomic<int>> folds_done(models_.size());
     for (std::size_t i : alive) result.candidates[i].result.folds.assign(folds, FoldResult{});
-    parallel_for(alive.size() * folds, o_.validation.threads, [&](std::size_t job) {
+    std::vector<char> scored(alive.size() * folds, 0);  // per job: whether its fold was scored
+    auto keep = [&](std::size_t job, FoldResult fr) {
       const std::size_t c = alive[job / folds], f = job % folds;
-      const bool late = o_.time_budget_seconds > 0 && seconds_since(start_) > o_.time_budget_seconds;
-      if (late) out_of_time_ = true;
-      if (stop_requested() || late) {
-        progress.tick();
-        return;  // not started: the candidate stays unfinished
-      }
-      FoldResult fr;
-      try {
-        fr = plan_.run_fold(round_models[c], f, rows, o_.seed);
-      } catch (const Interrupted&) {
-        progress.tick();
-        return;  // stopped half-way: the candidate stays unfinished
-      } catch (const Error& e) {
-        for (const auto& m : plan_.metric_names) fr.metrics[m] = std::nan("");  // as scikit-learn's error_score=nan
-      }
+      scored[job] = 1;
       result.candidates[c].result.folds[f] = std::move(fr);
       if (++folds_done[c] == static_cast<int>(folds)) finished(c, budget, progress);
       progress.tick();
-    });
+    };
+    // Under MPI the jobs are shared out among the ranks, and every rank ends
+    // with every fold's scores (spread_jobs.hpp).
+    spread_jobs(alive.size() * folds, o_.validation.threads,
+                {.run =
+                     [&](std::size_t job) {
+                       const std::size_t c = alive[job / folds], f = job % folds;
+                       const bool late = o_.time_budget_seconds > 0 && seconds_since(start_) > o_.time_budget_seconds;
+                       if (late) out_of_time_ = true;
+                       if (stop_requested() || late) {
+                         progress.tick();
+                         return;  // not started: the candidate stays unfinished
+                       }
+                       FoldResult fr;
+                       try {
+                         fr = plan_.run_fold(round_models[c], f, rows, o_.seed);
+                       } catch (const Interrupted&) {
+                         progress.tick();
+                         return;  // stopped half-way: the candidate stays unfinished
+                       } catch (const Error& e) {
+                         for (const auto& m : plan_.metric_names)
+                           fr.metrics[m] = std::nan("");  // as scikit-learn's error_score=nan
+                       }
+                       keep(job, std::move(fr));
+                     },
+                 .save = [&](std::size_t job) { return scored[job] ? fold_bytes(result.candidates[alive[job / folds]].result.folds[job % folds]) : std::string(); },
+                 .load =
+                     [&](std::size_t job, const std::string& bytes) {
+                       if (bytes.empty()) {  // not scored there (stopped, or out of time)
+                         progress.tick();
+                         return;
+                       }
+                       keep(job, fold_from_bytes(bytes));
+                     }});
   }
 
   // A candidate's last fold is in: it is finished, and may be the best so far.

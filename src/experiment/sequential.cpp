@@ -7,10 +7,10 @@
 #include "record_selection.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/interrupt.hpp"
-#include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/experiment/selection.hpp"
 #include "shipml/metrics/metrics.hpp"
+#include "spread_jobs.hpp"
 
 namespace shipml {
 
@@ -43,15 +43,24 @@ FeatureSelection sequential_selection(const Model& prototype, const Dataset& dat
       for (std::size_t j = 0; j < n; ++j)
         if (in[j] != o.forward) candidates.push_back(j);
       std::vector<std::vector<double>> scores(candidates.size(), std::vector<double>(folds));
-      // Every candidate on every fold at once: one thread budget for the step.
-      parallel_for(candidates.size() * folds, o.validation.threads, [&](std::size_t job) {
-        const std::size_t c = job / folds, f = job % folds;
-        std::vector<std::size_t> columns;
-        for (std::size_t j = 0; j < n; ++j)
-          if (j == candidates[c] ? o.forward : in[j]) columns.push_back(j);
-        scores[c][f] = plan.with_columns(columns).run_fold(prototype, f).metrics.at(out.metric);
-        progress.tick();
-      });
+      // Every candidate on every fold at once: one thread budget for the step
+      // (under MPI, shared out among the ranks; every rank gets every score).
+      spread_jobs(candidates.size() * folds, o.validation.threads,
+                  {.run =
+                       [&](std::size_t job) {
+                         const std::size_t c = job / folds, f = job % folds;
+                         std::vector<std::size_t> columns;
+                         for (std::size_t j = 0; j < n; ++j)
+                           if (j == candidates[c] ? o.forward : in[j]) columns.push_back(j);
+                         scores[c][f] = plan.with_columns(columns).run_fold(prototype, f).metrics.at(out.metric);
+                         progress.tick();
+                       },
+                   .save = [&](std::size_t job) { return number_bytes(scores[job / folds][job % folds]); },
+                   .load =
+                       [&](std::size_t job, const std::string& bytes) {
+                         scores[job / folds][job % folds] = number_from_bytes(bytes);
+                         progress.tick();
+                       }});
       std::size_t best = 0;
       std::vector<double> means;
       for (const auto& per_fold : scores) {
@@ -68,7 +77,7 @@ FeatureSelection sequential_selection(const Model& prototype, const Dataset& dat
         point.stddev += (v - point.mean) * (v - point.mean) / std::max<double>(1, folds - 1.0);
       point.stddev = std::sqrt(point.stddev);
       curve.push_back(point);
-      if (stop_requested())
+      if (any_rank(stop_requested()))  // every rank of an MPI job stops at the same step
         throw Error("sequential selection stopped by Ctrl-C after " + std::to_string(s + 1) + " steps");
     }
     // Forward: ranked by the order added, the rest after. Backward: every kept

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "shipml/core/communicator.hpp"
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/names.hpp"
 #include "shipml/core/parallel.hpp"
@@ -57,7 +58,8 @@ nlohmann::json environment(const std::vector<std::string>& command) {
                         {"user", os_user()},
                         {"host", host},
                         {"pid", ::getpid()},
-                        {"shipml_version", SHIPML_VERSION}};
+                        {"shipml_version", SHIPML_VERSION},
+                        {"ranks", world().size()}};  // processes of the MPI job (1: a single process)
   char cwd[4096] = {};
   if (::getcwd(cwd, sizeof cwd - 1)) env["working_directory"] = cwd;
   const std::string commit = output_of("git rev-parse HEAD");
@@ -79,7 +81,8 @@ bool tracking_enabled() {
 
 TrackedRun::TrackedRun(std::string kind, std::string experiment, std::vector<std::string> command, bool enabled,
                        const std::string& uri) {
-  if (!enabled || !tracking_enabled() || open_runs > 0 || inside_parallel_work()) return;
+  // Ranks of an MPI job all do the work; rank 0 alone records it.
+  if (!enabled || !tracking_enabled() || open_runs > 0 || inside_parallel_work() || !world().leads()) return;
   store_ = RunStore::open(uri);
   run_.kind = std::move(kind);
   if (!experiment.empty()) run_.experiment = std::move(experiment);

@@ -7,7 +7,8 @@ layers (core, data, learning, model) include none of the libraries the
 runtime leaves out (SQLite, PostgreSQL, Cairo, yaml-cpp, simdjson). The top
 layer, serve_grpc, is declared in cmake/grpc.cmake (included after ui); no
 other layer includes gRPC or the generated protocol code, since only the CLI
-links them.
+links them. No file includes <mpi.h> but src/distributed/mpi_communicator.cpp,
+the MPI plugin: nothing else links libmpi.
 Usage: check_layers.py SOURCE_DIR"""
 import pathlib
 import re
@@ -26,6 +27,8 @@ runtime = set(re.search(r"set\(SHIPML_RUNTIME_LAYERS ([\w ]+)\)", cmake).group(1
 spec_stems = {pathlib.Path(p).with_suffix("").as_posix() for p in spec_sources}  # src/io/yaml_reader, ...
 excluded = re.compile(r"#include <(sqlite3\.h|libpq-fe\.h|cairo|yaml-cpp/|simdjson)")
 grpc_only = re.compile(r"#include <(grpc|google/protobuf/|grpc_predict_v2\.)")
+mpi_only = re.compile(r"#include <mpi\.h>")
+mpi_plugin = "src/distributed/mpi_communicator.cpp"
 
 
 def layer_of(path: pathlib.Path):
@@ -54,6 +57,8 @@ def resolve(include: str, including: pathlib.Path):
 problems = []
 files = [p for d in ("include/shipml", "src") for p in (root / d).rglob("*") if p.suffix in (".hpp", ".cpp", ".h")]
 for path in files:
+    if mpi_only.search(path.read_text()) and path.relative_to(root).as_posix() != mpi_plugin:
+        problems.append(f"{path.relative_to(root)} includes <mpi.h>, which only the MPI plugin ({mpi_plugin}) links")
     own = layer_of(path)
     if own is None:
         continue
