@@ -4,8 +4,31 @@
 // its own seeded generator, so a seed gives the same forest on any thread count.
 // Weights as scikit-learn's forests: a tree sees each row's bootstrap count
 // times its weight (times its class weight); rows of weight 0 take no part.
+//
+// Data-parallel training (fit_partitioned over ranks, each holding a shard of
+// the rows): the bins are learned from a sample of every rank's rows, the very
+// rows fit() would sample from all of them (partitioned_rows.hpp), so every
+// rank bins alike. Then each rank grows a block of the trees, its share
+// proportional to its rows, each tree on a bootstrap sample of the rank's own
+// rows and seeded by its index in the whole forest, and the trees are gathered
+// in rank order: every rank ends with the same forest, the same for every run
+// with the same number of ranks, and with one rank it is fit()'s forest. The
+// messages are one sample of at most 400000 rows and the trees, once.
+// Each tree sees 1/N of the rows (as scikit-learn's max_samples = 1/N would
+// give it), which costs a little accuracy per tree and none in the average on
+// large data (measured in forest_partitioned_test.cpp and below). The alternatives:
+// - split statistics summed over ranks for every node (what hist_gbdt does):
+//   trees grown to purity have about rows/min_samples_leaf nodes, and each
+//   would need its histograms (features x bins x (classes + 1)) summed over the
+//   ranks: hundreds of thousands of collective calls per tree, where boosting
+//   needs a few dozen. Spark MLlib's forests cap the depth for that reason.
+// - every rank holding every row, binned (one byte a value, gathered once):
+//   fit()'s forest exactly for any N, but each rank then holds the whole data
+//   set, which is what sharding it was to avoid.
+#include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "builtin.hpp"
 #include "class_weight.hpp"
@@ -13,6 +36,7 @@
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
+#include "partitioned_rows.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/parallel.hpp"
@@ -33,54 +57,18 @@ class Forest final : public Estimator {
         threads_(static_cast<int>(p.integer("threads"))) {}
 
   void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
-    k_ = n_classes;
-    features_ = X.cols();
-    const std::string split_quality = resolve_criterion(name(), criterion_, k_);
-    ensemble_.binner.fit(X, max_bins_);
-    const hist::BinnedRows rows = ensemble_.binner.transform(X, threads_);
-    const std::size_t n = X.rows();
-    std::vector<double> base_weight = row_weights(y, k_, class_weight_);
-    for (std::size_t i = 0; i < weights.size(); ++i) base_weight[i] *= weights[i];
-    const std::string mf = max_features_ == "auto" ? (k_ ? "sqrt" : "all") : max_features_;
-    hist::GrowerOptions options{.max_leaves = 0,
-                                .max_depth = static_cast<int>(max_depth_),
-                                .min_samples_leaf = static_cast<double>(min_samples_leaf_),
-                                .min_child_weight = 0,
-                                .features_per_split = features_to_try(mf, static_cast<int>(features_)),
-                                .min_category_rows = static_cast<double>(min_category_rows_),
-                                .random_splits = extra_,
-                                .threads = 1};
-    std::unique_ptr<hist::Criterion> criterion;
-    if (k_) criterion = std::make_unique<hist::ClassCountCriterion>(k_, split_quality == "entropy");
-    else criterion = std::make_unique<hist::VarianceCriterion>();
-    const std::size_t W = static_cast<std::size_t>(criterion->width());
+    SingleProcess one;
+    train(X, y, n_classes, weights, one);
+  }
 
-    ensemble_.trees.assign(static_cast<std::size_t>(trees_), {});
-    Progress progress(name(), ensemble_.trees.size());
-    parallel_for(ensemble_.trees.size(), threads_, [&](std::size_t t) {
-      throw_if_stopped("forest training");
-      Random rng = Random(seed_).fork(t);
-      const std::vector<double> draws = bootstrap_counts(rng, n);
-      std::vector<float> stats(n * W, 0.0f);
-      std::vector<std::uint32_t> used;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (draws[i] == 0 || base_weight[i] == 0) continue;
-        used.push_back(static_cast<std::uint32_t>(i));
-        const double w = draws[i] * base_weight[i];
-        float* s = stats.data() + i * W;
-        if (k_) {
-          s[static_cast<std::size_t>(y[i])] = static_cast<float>(w);
-          s[static_cast<std::size_t>(k_)] = static_cast<float>(draws[i]);
-        } else {
-          s[0] = static_cast<float>(w), s[1] = static_cast<float>(w * y[i]), s[2] = static_cast<float>(draws[i]);
-        }
-      }
-      ensemble_.trees[t] =
-          hist::grow_tree(rows, ensemble_.binner.features(), stats, std::move(used), {}, *criterion, options, rng).tree;
-      progress.tick();
+  void fit_partitioned(FeatureChunks& X, std::span<const double> y, int n_classes, std::span<const double> weights,
+                       Communicator& ranks) override {
+    FeatureMatrix rows;
+    agree_on(ranks, [&] {
+      check_shard(X.rows(), y, n_classes, weights);
+      rows = rows_in_memory(X);
     });
-    ensemble_.finish();
-    if (oob_) oob_score_ = out_of_bag_score(rows, y);
+    train(rows, y, n_classes, weights, ranks);
   }
 
   Matrix predict_proba(const FeatureMatrix& X) const override {
@@ -163,24 +151,156 @@ class Forest final : public Estimator {
     return sum;
   }
 
-  // Each row predicted by the trees that did not see it (replaying each tree's
-  // bootstrap from its seed): accuracy for classes, R² for values.
-  double out_of_bag_score(const hist::BinnedRows& rows, std::span<const double> y) const {
+  // This rank's rows grow this rank's share of the trees; the trees of every
+  // rank, gathered in rank order, make the forest every rank ends with (see
+  // the note at the top of the file). With one rank: fit().
+  void train(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights,
+             Communicator& ranks) {
+    k_ = n_classes;
+    features_ = X.cols();
+    const std::string split_quality = resolve_criterion(name(), criterion_, k_);
+    ensemble_.binner = binner_over_ranks(X, max_bins_, ranks);
+    const hist::BinnedRows rows = ensemble_.binner.transform(X, threads_);
+    const std::size_t n = X.rows();
+    std::vector<double> base_weight = class_weights_over_ranks(y, ranks);
+    for (std::size_t i = 0; i < weights.size(); ++i) base_weight[i] *= weights[i];
+    const std::string mf = max_features_ == "auto" ? (k_ ? "sqrt" : "all") : max_features_;
+    hist::GrowerOptions options{.max_leaves = 0,
+                                .max_depth = static_cast<int>(max_depth_),
+                                .min_samples_leaf = static_cast<double>(min_samples_leaf_),
+                                .min_child_weight = 0,
+                                .features_per_split = features_to_try(mf, static_cast<int>(features_)),
+                                .min_category_rows = static_cast<double>(min_category_rows_),
+                                .random_splits = extra_,
+                                .threads = 1};
+    std::unique_ptr<hist::Criterion> criterion;
+    if (k_) criterion = std::make_unique<hist::ClassCountCriterion>(k_, split_quality == "entropy");
+    else criterion = std::make_unique<hist::VarianceCriterion>();
+    const std::size_t W = static_cast<std::size_t>(criterion->width());
+
+    const TreeRange mine = tree_share(base_weight, ranks);
+    std::vector<hist::HistTree> grown(mine.last - mine.first);
+    agree_on(ranks, [&] {
+      std::optional<Progress> progress;  // on the rank that prints only
+      if (ranks.leads()) progress.emplace(name(), grown.size());
+      parallel_for(grown.size(), threads_, [&](std::size_t i) {
+        throw_if_stopped("forest training");
+        // Seeded by its place in the whole forest: the same forest for the same ranks.
+        const std::size_t t = mine.first + i;
+        Random rng = Random(seed_).fork(t);
+        const std::vector<double> draws = bootstrap_counts(rng, n);
+        std::vector<float> stats(n * W, 0.0f);
+        std::vector<std::uint32_t> used;
+        for (std::size_t r = 0; r < n; ++r) {
+          if (draws[r] == 0 || base_weight[r] == 0) continue;
+          used.push_back(static_cast<std::uint32_t>(r));
+          const double w = draws[r] * base_weight[r];
+          float* s = stats.data() + r * W;
+          if (k_) {
+            s[static_cast<std::size_t>(y[r])] = static_cast<float>(w);
+            s[static_cast<std::size_t>(k_)] = static_cast<float>(draws[r]);
+          } else {
+            s[0] = static_cast<float>(w), s[1] = static_cast<float>(w * y[r]), s[2] = static_cast<float>(draws[r]);
+          }
+        }
+        grown[i] =
+            hist::grow_tree(rows, ensemble_.binner.features(), stats, std::move(used), {}, *criterion, options, rng)
+                .tree;
+        if (progress) progress->tick();
+      });
+    });
+    ensemble_.trees = gather_trees(std::move(grown), ranks);
+    ensemble_.finish();
+    if (oob_) oob_score_ = out_of_bag_score(rows, y, mine, ranks);
+  }
+
+  // The rows' weights for class_weight, from every rank's class totals.
+  std::vector<double> class_weights_over_ranks(std::span<const double> y, Communicator& ranks) const {
+    if (ranks.size() == 1 || !k_ || class_weight_ != "balanced") return row_weights(y, k_, class_weight_);
+    std::vector<double> totals = class_counts(y, k_);
+    totals.push_back(static_cast<double>(y.size()));
+    ranks.sum(totals);
+    const double rows = totals.back();
+    totals.pop_back();
+    return row_weights(y, k_, class_weight_, totals, rows);
+  }
+
+  // The trees [first, last) of the forest that grow on one rank.
+  struct TreeRange {
+    std::size_t first = 0, last = 0;
+  };
+
+  // Each rank grows a share of the trees proportional to its rows that take
+  // part (weight above 0), in rank order: a rank with more of the data has a
+  // say in as many more trees as a single process's bootstrap would give it,
+  // and a rank without rows grows none.
+  TreeRange tree_share(std::span<const double> base_weight, Communicator& ranks) const {
+    const auto trees = static_cast<std::size_t>(trees_);
+    if (ranks.size() == 1) return {0, trees};
+    const auto mine = static_cast<std::uint64_t>(
+        std::count_if(base_weight.begin(), base_weight.end(), [](double w) { return w > 0; }));
+    const std::vector<std::uint64_t> counts = counts_by_rank(mine, ranks);
+    std::uint64_t before = 0, total = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      if (static_cast<int>(r) < ranks.rank()) before += counts[r];
+      total += counts[r];
+    }
+    if (total == 0) throw UsageError(name() + ": no rank has a row of weight above 0");
+    // Every rank computes every boundary alike, so the shares tile the forest.
+    auto boundary = [&](std::uint64_t rows) {
+      return rows == total ? trees
+                           : static_cast<std::size_t>(std::floor(
+                                 static_cast<double>(trees) * static_cast<double>(rows) / static_cast<double>(total)));
+    };
+    return {boundary(before), boundary(before + mine)};
+  }
+
+  // Every rank's trees, in rank order, on every rank (saved and loaded as a model file keeps them).
+  std::vector<hist::HistTree> gather_trees(std::vector<hist::HistTree> mine, Communicator& ranks) const {
+    if (ranks.size() == 1) return mine;
+    BinaryWriter out;
+    out.u64(mine.size());
+    for (const auto& t : mine) t.save(out);
+    std::vector<hist::HistTree> all;
+    for (const std::string& bytes : ranks.all_gather(out.data())) {
+      BinaryReader in(bytes);
+      const std::uint64_t count = in.count(40);
+      for (std::uint64_t i = 0; i < count; ++i) all.emplace_back().load(in, features_);
+    }
+    if (all.size() != static_cast<std::size_t>(trees_))
+      throw DistributedError(name() + ": the ranks grew " + std::to_string(all.size()) + " trees, not " +
+                             std::to_string(trees_));
+    return all;
+  }
+
+  // Each row predicted by the trees that did not see it (replaying the
+  // bootstraps of this rank's trees from their seeds; the trees of other ranks
+  // saw none of its rows): accuracy for classes, R² for values, over the rows of every rank.
+  double out_of_bag_score(const hist::BinnedRows& rows, std::span<const double> y, TreeRange mine,
+                          Communicator& ranks) const {
     if (!bootstrap_) return NAN;
     const std::size_t n = rows.rows, width = static_cast<std::size_t>(std::max(1, k_));
     std::vector<double> sum(n * width, 0.0), votes(n, 0.0);
     for (std::size_t t = 0; t < ensemble_.trees.size(); ++t) {
-      Random rng = Random(seed_).fork(t);
-      const std::vector<double> draws = bootstrap_counts(rng, n);
+      std::vector<double> draws;
+      if (t >= mine.first && t < mine.last) {
+        Random rng = Random(seed_).fork(t);
+        draws = bootstrap_counts(rng, n);
+      }
       for (std::size_t i = 0; i < n; ++i) {
-        if (draws[i] != 0) continue;
+        if (!draws.empty() && draws[i] != 0) continue;
         const double* v = ensemble_.trees[t].predict(rows.row(i));
         for (std::size_t k = 0; k < width; ++k) sum[i * width + k] += v[k];
         votes[i] += 1;
       }
     }
+    std::vector<double> all_rows{static_cast<double>(n)};
+    ranks.sum(all_rows);
     double hits = 0, used = 0, mean = 0, ss_res = 0, ss_tot = 0;
-    for (std::size_t i = 0; i < n; ++i) mean += y[i] / static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i) mean += y[i] / all_rows[0];
+    std::vector<double> total_mean{mean};
+    ranks.sum(total_mean);
+    mean = total_mean[0];
     for (std::size_t i = 0; i < n; ++i) {
       if (votes[i] == 0) continue;
       used += 1;
@@ -193,8 +313,28 @@ class Forest final : public Estimator {
         ss_tot += (y[i] - mean) * (y[i] - mean);
       }
     }
+    std::vector<double> totals{hits, used, ss_res, ss_tot};
+    ranks.sum(totals);
+    hits = totals[0], used = totals[1], ss_res = totals[2], ss_tot = totals[3];
     if (used == 0) return NAN;
     return k_ ? hits / used : (ss_tot > 0 ? 1 - ss_res / ss_tot : NAN);
+  }
+
+  // One rank's rows, labels and weights agree with each other and the classes.
+  static void check_shard(std::size_t rows, std::span<const double> y, int n_classes, std::span<const double> weights) {
+    if (y.size() != rows) throw UsageError(std::to_string(rows) + " rows but " + std::to_string(y.size()) + " targets");
+    if (!weights.empty() && weights.size() != rows)
+      throw UsageError(std::to_string(rows) + " rows but " + std::to_string(weights.size()) + " weights");
+    if (n_classes < 0 || n_classes == 1)
+      throw UsageError(std::to_string(n_classes) + " classes (0 for a regressor, at least 2 otherwise)");
+    for (std::size_t i = 0; n_classes > 0 && i < y.size(); ++i)
+      if (!(y[i] >= 0 && y[i] < n_classes && y[i] == std::floor(y[i])))
+        throw UsageError("row " + std::to_string(i) + "'s class " + format_number(y[i]) + " is not one of the " +
+                         std::to_string(n_classes) + " class indices");
+    for (std::size_t i = 0; i < weights.size(); ++i)
+      if (!(weights[i] >= 0 && std::isfinite(weights[i])))
+        throw UsageError("row " + std::to_string(i) + "'s weight " + format_number(weights[i]) +
+                         " is not a finite number >= 0");
   }
 
   bool extra_;
