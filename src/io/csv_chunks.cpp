@@ -84,9 +84,10 @@ Header read_header(const std::string& path, const CsvOptions& options) {
     // A row that ends before the bytes read is whole (a quoted cell may hold line breaks).
     if ((probe.next(cells) && probe.pos() < text.size()) || eof) break;
   }
-  csv::check_encoding(text, path);
   csv::Tokenizer tokens(text, options.delimiter, path);
   Header h{csv::read_layout(tokens, options, path), {}};
+  // The header's bytes only: a multi-byte character may be cut at the end of what was read.
+  csv::check_encoding(std::string_view(text).substr(0, h.layout.data_begin), path);
   for (const auto& c : h.layout.columns) h.names.push_back(c.name);
   return h;
 }
@@ -232,6 +233,7 @@ std::vector<CsvPiece> csv_shard(const std::string& location, int rank, int ranks
 // ---- profiles ----
 
 void CsvProfile::merge(const CsvProfile& later) {
+  if (later.columns.empty() && later.rows == 0) return;  // a rank with no data at all
   if (columns.empty() && rows == 0) {
     *this = later;
     return;

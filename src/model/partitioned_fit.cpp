@@ -66,10 +66,10 @@ Frame no_rows(const Schema& schema) {
 Schema schema_of(const CsvProfile& profile, const std::string& target) {
   std::vector<Column> columns;
   for (const auto& c : profile.columns) {
-    if (c.name == target) continue;
     if (!c.text && !c.first_infinite.empty())
       throw DataError(c.first_infinite + " in column '" + c.name +
                       "' is not a finite number; shipml reads finite numbers only (an empty cell is missing)");
+    if (c.name == target) continue;
     columns.push_back(c.text ? Column::categorical(c.name, {}, std::make_shared<const Categories>(c.categories))
                              : Column::numeric(c.name, {}));
   }
