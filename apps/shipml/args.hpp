@@ -75,7 +75,8 @@ struct DataArgs {
   /// The data, with its weight column (if any) set and checked.
   Dataset read() const {
     if (path.find_first_of("*?[") != std::string::npos && !is_database_uri(path))
-      throw UsageError("--data " + path + " is a pattern of files: `shipml train` reads those (docs/distributed.md); "
+      throw UsageError("--data " + path +
+                       " is a pattern of files: `shipml train` reads those (docs/distributed.md); "
                        "give other commands one file");
     Dataset d = read_dataset(spec(), target);
     d.weight = weight;

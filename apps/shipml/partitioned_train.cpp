@@ -25,7 +25,8 @@ void train_partitioned(const DataArgs& data, const EstimatorArgs& estimator, con
                        const TrackingArgs& tracking, const std::string& out, bool force) {
   Communicator& ranks = world();
   const std::string how = ranks.size() > 1 ? "data-parallel training" : "out-of-core training";
-  if (is_database_uri(data.path)) throw UsageError(how + " reads CSV files; --data " + redact_location(data.path) + " is a database");
+  if (is_database_uri(data.path))
+    throw UsageError(how + " reads CSV files; --data " + redact_location(data.path) + " is a database");
   if (!data.weight.empty()) throw UsageError(how + " does not take --weight yet");
   Model model = estimator.model();
   tracking.apply();
@@ -49,7 +50,8 @@ void train_partitioned(const DataArgs& data, const EstimatorArgs& estimator, con
                       {"columns", training["columns"].get<std::size_t>() + 1},
                       {"target", data.target}});
     run.info("schema", model.schema().to_json());
-    run.info("partitioned", {{"ranks", ranks.size()}, {"chunk_rows", chunked ? nlohmann::json(partition.chunk_rows) : nlohmann::json(nullptr)}});
+    run.info("partitioned", {{"ranks", ranks.size()},
+                             {"chunk_rows", chunked ? nlohmann::json(partition.chunk_rows) : nlohmann::json(nullptr)}});
     run.trained(model);
     if (ranks.leads()) run.artifact("model.shipml", out);
     run.finish();

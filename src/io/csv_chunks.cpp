@@ -7,8 +7,8 @@
 #include <glob.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -42,7 +42,8 @@ class OffsetReader {
     decoded_ = open_byte_reader(path);
     std::string skip(kReadBytes, '\0');
     for (std::uint64_t left = from; left > 0;) {
-      const std::size_t got = decoded_->read(skip.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, kReadBytes)));
+      const std::size_t got =
+          decoded_->read(skip.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, kReadBytes)));
       if (got == 0) break;
       left -= got;
     }
@@ -97,7 +98,8 @@ Header read_header(const std::string& path, const CsvOptions& options) {
 // offset past the last row start gives the file's size. Reads the file from
 // its data rows up to the last answer, scanning, not parsing.
 std::vector<std::pair<std::uint64_t, std::size_t>> row_starts(const std::string& path, const csv::Layout& layout,
-                                                              char delimiter, const std::vector<std::uint64_t>& targets) {
+                                                              char delimiter,
+                                                              const std::vector<std::uint64_t>& targets) {
   const std::uint64_t size = std::filesystem::file_size(path);
   std::vector<std::pair<std::uint64_t, std::size_t>> out(targets.size(), {size, 0});
   std::size_t k = 0;
@@ -218,7 +220,7 @@ std::vector<CsvPiece> csv_shard(const std::string& location, int rank, int ranks
   const std::string& path = files.front();
   if (detect_compression(path) != Compression::none)
     throw UsageError(path + " is compressed, so its rows cannot be shared out by byte ranges: give the ranks "
-                           "several files with a pattern (--data 'parts/*.csv.gz'), or an uncompressed file");
+                            "several files with a pattern (--data 'parts/*.csv.gz'), or an uncompressed file");
   const std::uint64_t size = std::filesystem::file_size(path);
   CsvOptions header_only;
   header_only.delimiter = delimiter;
@@ -238,7 +240,8 @@ void CsvProfile::merge(const CsvProfile& later) {
     *this = later;
     return;
   }
-  if (later.columns.size() != columns.size()) throw DataError("rows with different columns cannot be profiled together");
+  if (later.columns.size() != columns.size())
+    throw DataError("rows with different columns cannot be profiled together");
   rows += later.rows;
   for (std::size_t j = 0; j < columns.size(); ++j) {
     ColumnProfile& a = columns[j];

@@ -79,12 +79,13 @@ Schema schema_of(const CsvProfile& profile, const std::string& target) {
 // The task and classes the target's profile implies, as infer_task() and
 // class_labels() find them on the whole column.
 Task task_of(const CsvProfile::ColumnProfile& target, const FitOptions& options, std::vector<std::string>& classes) {
-  const Task task = options.task ? *options.task
+  const Task task = options.task                                                       ? *options.task
                     : target.text || (target.integers && target.distinct.size() <= 20) ? Task::classification
                                                                                        : Task::regression;
   if (task == Task::regression && target.text)
-    throw DataError("target '" + target.name + "' holds text ('" + target.categories.front() +
-                    "'), so it cannot be a regression target");
+    throw DataError("target '" + target.name + "' holds text" +
+                    (target.categories.empty() ? "" : " ('" + target.categories.front() + "')") +
+                    ", so it cannot be a regression target");
   if (task != Task::classification) return task;
   if (!options.classes.empty()) {
     classes = options.classes;
@@ -92,7 +93,8 @@ Task task_of(const CsvProfile::ColumnProfile& target, const FitOptions& options,
     classes = target.categories;
   } else {
     if (target.distinct.size() >= CsvProfile::kDistinct)
-      throw UsageError("target '" + target.name + "' has more than 20 distinct numbers: training in chunks or over "
+      throw UsageError("target '" + target.name +
+                       "' has more than 20 distinct numbers: training in chunks or over "
                        "ranks takes a numeric classification target of at most 20 classes");
     for (const double v : target.distinct) classes.push_back(format_number(v));
   }
@@ -134,8 +136,9 @@ Frame sampled_frame(const Schema& schema, const std::vector<std::string>& blocks
   }
   std::vector<Column> columns;
   for (std::size_t j = 0; j < fields.size(); ++j)
-    columns.push_back(fields[j].categories ? Column::categorical(fields[j].name, std::move(codes[j]), fields[j].categories)
-                                           : Column::numeric(fields[j].name, std::move(numbers[j])));
+    columns.push_back(fields[j].categories
+                          ? Column::categorical(fields[j].name, std::move(codes[j]), fields[j].categories)
+                          : Column::numeric(fields[j].name, std::move(numbers[j])));
   return Frame(std::move(columns));
 }
 
@@ -149,7 +152,8 @@ class ChunkedFingerprint {
       if (names_.size() < hashes_.size()) names_.push_back(c.name());
       Hasher& h = hashes_[j];
       if (c.is_numeric()) {
-        for (const double v : c.values()) h.word(std::isnan(v) ? 0x7ff8000000000000ULL : std::bit_cast<std::uint64_t>(v));
+        for (const double v : c.values())
+          h.word(std::isnan(v) ? 0x7ff8000000000000ULL : std::bit_cast<std::uint64_t>(v));
         continue;
       }
       for (const std::int32_t code : c.codes())
@@ -335,12 +339,9 @@ void Model::fit_partitioned(const CsvChunks& data, const std::string& target, co
   encoded_means_.clear();
   learner_ = std::move(learner);
   metadata_ = nlohmann::json::object();
-  metadata_["training"] = {{"rows", all.rows},
-                           {"columns", schema_.fields().size()},
-                           {"target_type", target_type},
-                           {"fingerprint", print},
-                           {"fit_seconds", seconds},
-                           {"ranks", ranks.size()}};
+  metadata_["training"] = {{"rows", all.rows},           {"columns", schema_.fields().size()},
+                           {"target_type", target_type}, {"fingerprint", print},
+                           {"fit_seconds", seconds},     {"ranks", ranks.size()}};
   if (ranks.size() > 1 || chunks > 1) metadata_["training"]["fingerprint_kind"] = "partitioned";
   // The drift reference's rows are the ones fit() samples from the whole data;
   // predicting them also refuses a fit whose outputs are not numbers.

@@ -113,8 +113,8 @@ TEST(PartitionedTrainCli, OutOfCoreUnderAMemoryLimitSmallerThanTheParsedData) {
   write_data(data, rows, 11);
   const std::string limit_kb = std::to_string(kOutOfCoreLimitMb * 1024);
   const auto train = [&](const std::string& out, const std::string& extra, bool limited) {
-    return run_shell((limited ? "ulimit -v " + limit_kb + " && " : std::string()) + cli + " train -e hist_gbdt --data " +
-                     data + " --out " + out + kTrain + " --set n_estimators=5" + extra);
+    return run_shell((limited ? "ulimit -v " + limit_kb + " && " : std::string()) + cli +
+                     " train -e hist_gbdt --data " + data + " --out " + out + kTrain + " --set n_estimators=5" + extra);
   };
   const RunResult in_memory_limited = train(dir.file("no.shipml"), "", true);
   EXPECT_NE(in_memory_limited.exit_code, 0) << "the limit must be too small for training in memory";
@@ -157,7 +157,8 @@ TEST_F(MpiTrain, EachRankReadsItsShardAndTheModelMatchesOneProcess) {
     for (int n = 1; n <= 3; ++n) {
       std::string first;
       for (int repeat = 0; repeat < 2; ++repeat) {
-        const std::string out = dir_.file(std::string(estimator) + "-" + std::to_string(n) + "-" + std::to_string(repeat) + ".shipml");
+        const std::string out =
+            dir_.file(std::string(estimator) + "-" + std::to_string(n) + "-" + std::to_string(repeat) + ".shipml");
         r = shipml(n, "train --data " + train + " --out " + out + e + kTrain);
         ASSERT_EQ(r.exit_code, 0) << estimator << " on " << n << " ranks: " << r.err;
         EXPECT_EQ(r.out.find("trained"), r.out.rfind("trained")) << "rank 0 alone prints: " << r.out;
@@ -188,9 +189,10 @@ TEST_F(MpiTrain, APatternOfFilesSharedOutOverRanks) {
   r = shipml(2, "train --data " + pattern + " --out two.shipml -e random_forest" + kTrain);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Model::load(dir_.file("two.shipml")).metadata()["training"]["rows"], 6000);
-  EXPECT_EQ(Model::load(dir_.file("one.shipml")).schema().to_json(), Model::load(dir_.file("plain.shipml")).schema().to_json());
-  EXPECT_NEAR(auc_of(dir_.file("two.shipml"), dir_.file("all.csv")), auc_of(dir_.file("plain.shipml"), dir_.file("all.csv")),
-              0.01);
+  EXPECT_EQ(Model::load(dir_.file("one.shipml")).schema().to_json(),
+            Model::load(dir_.file("plain.shipml")).schema().to_json());
+  EXPECT_NEAR(auc_of(dir_.file("two.shipml"), dir_.file("all.csv")),
+              auc_of(dir_.file("plain.shipml"), dir_.file("all.csv")), 0.01);
 }
 
 TEST_F(MpiTrain, ARankThatCannotReadItsShardEndsTheJobWithOneError) {
@@ -208,8 +210,7 @@ TEST_F(MpiTrain, ARankThatCannotReadItsShardEndsTheJobWithOneError) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.exit_code, 124) << "timed out: a rank waited for ever";
   EXPECT_LT(seconds, 60);
-  EXPECT_NE(r.err.find("rank 2 of 3: " + data + ":" + std::to_string(line) + ": expected 22 fields"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("rank 2 of 3: " + data + ":" + std::to_string(line) + ": expected 22 fields"), std::string::npos)
       << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir_.file("bad.shipml")));
 }

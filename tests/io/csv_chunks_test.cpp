@@ -31,7 +31,8 @@ CsvOptions all_text(const std::string& path) {
 }
 
 // The rows of every rank's shard, chunk by chunk, in rank order.
-Cells sharded(const std::string& path, int ranks, std::size_t chunk_rows, std::vector<std::size_t>* per_rank = nullptr) {
+Cells sharded(const std::string& path, int ranks, std::size_t chunk_rows,
+              std::vector<std::size_t>* per_rank = nullptr) {
   Cells all;
   for (int r = 0; r < ranks; ++r) {
     CsvChunks chunks(csv_shard(path, r, ranks), {}, chunk_rows);
@@ -71,7 +72,8 @@ std::string write(const TempDir& dir, const std::string& name, const std::string
 TEST(CsvShard, EveryRowIsReadByExactlyOneRankInOrder) {
   TempDir dir;
   std::string text = "id,x,name\n";
-  for (int i = 0; i < 97; ++i) text += std::to_string(i) + "," + std::to_string(i * 0.5) + ",n" + std::to_string(i % 7) + "\n";
+  for (int i = 0; i < 97; ++i)
+    text += std::to_string(i) + "," + std::to_string(i * 0.5) + ",n" + std::to_string(i % 7) + "\n";
   expect_every_row_once(write(dir, "plain.csv", text), "plain");
   expect_every_row_once(test::data_path("churn.csv"), "churn.csv");
 }
@@ -143,7 +145,8 @@ TEST(CsvProfile, ProfilesMergedOverShardsAreTheWholeFilesTypesAndDictionaries) {
   const Frame whole = read_csv(path);
   for (int ranks = 1; ranks <= 4; ++ranks) {
     CsvProfile merged;
-    for (int r = 0; r < ranks; ++r) merged.merge(CsvProfile::from_bytes(CsvChunks(csv_shard(path, r, ranks), {}, 7).profile("y").to_bytes()));
+    for (int r = 0; r < ranks; ++r)
+      merged.merge(CsvProfile::from_bytes(CsvChunks(csv_shard(path, r, ranks), {}, 7).profile("y").to_bytes()));
     EXPECT_EQ(merged.rows, 60u);
     ASSERT_EQ(merged.columns.size(), 4u);
     for (std::size_t j = 0; j < 4; ++j) EXPECT_EQ(merged.columns[j].text, !whole[j].is_numeric()) << j;
@@ -174,9 +177,9 @@ TEST(CsvChunks, ErrorsNameTheFilesLineEvenInALaterRanksShard) {
               CsvChunks(csv_shard(inf, 0, 1), {}, 1).for_each(typed, [](std::size_t, const Frame&) {});
             }).find(inf + ":3:3: 'inf'"),
             std::string::npos);
-  EXPECT_NE(test::error_of([&] { csv_shard(write(dir, "z.csv.gz", std::string("\x1f\x8b", 2)), 0, 2); })
-                .find("compressed"),
-            std::string::npos);
+  EXPECT_NE(
+      test::error_of([&] { csv_shard(write(dir, "z.csv.gz", std::string("\x1f\x8b", 2)), 0, 2); }).find("compressed"),
+      std::string::npos);
 }
 
 }  // namespace

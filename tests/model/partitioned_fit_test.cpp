@@ -74,14 +74,15 @@ TEST(PartitionedFit, EveryRankKeepsTheSchemaClassesAndDriftRowsOfTheWholeFile) {
   }
   const std::string path = dir.file("mixed.csv");
   write_file_atomic(path, text);
-  Model plain("hist_gbdt", {{"n_estimators", "5"}});
+  Model plain("random_forest", {{"n_estimators", "5"}});
   plain.fit(read_dataset(path, "y"));
   for (int n = 2; n <= 3; ++n) {
     std::vector<Model> models;
-    for (int r = 0; r < n; ++r) models.emplace_back("hist_gbdt", std::map<std::string, std::string>{{"n_estimators", "5"}});
+    for (int r = 0; r < n; ++r)
+      models.emplace_back("random_forest", std::map<std::string, std::string>{{"n_estimators", "5"}});
     run_as_ranks(n, [&](Communicator& ranks) {
       models[static_cast<std::size_t>(ranks.rank())].fit_partitioned(shard(path, "y", ranks.rank(), n, 100), "y", {},
-                                                                      ranks);
+                                                                     ranks);
     });
     for (const Model& m : models) {
       EXPECT_EQ(m.schema().to_json(), plain.schema().to_json()) << n << " ranks";
@@ -100,7 +101,8 @@ TEST(PartitionedFit, EveryRankKeepsTheSchemaClassesAndDriftRowsOfTheWholeFile) {
 TEST(PartitionedFit, ABadShardOnOneRankStopsEveryRankWithOneError) {
   TempDir dir;
   std::string text = "a,b,y\n";
-  for (int i = 0; i < 300; ++i) text += i == 280 ? "1,2\n" : std::to_string(i) + "," + std::to_string(i % 7) + ",y" + std::to_string(i % 2) + "\n";
+  for (int i = 0; i < 300; ++i)
+    text += i == 280 ? "1,2\n" : std::to_string(i) + "," + std::to_string(i % 7) + ",y" + std::to_string(i % 2) + "\n";
   const std::string path = dir.file("bad.csv");
   write_file_atomic(path, text);
   std::mutex m;

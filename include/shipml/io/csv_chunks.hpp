@@ -22,10 +22,10 @@ namespace shipml {
 /// Part of one CSV file: the data rows that start in bytes [begin, end). The
 /// header is read from the file's start whatever the part.
 struct SHIPML_API CsvPiece {
-  std::string path;  ///< the file (a byte range needs it uncompressed)
-  std::uint64_t begin = 0;                                     ///< 0: from the first data row
+  std::string path;                                               ///< the file (a byte range needs it uncompressed)
+  std::uint64_t begin = 0;                                        ///< 0: from the first data row
   std::uint64_t end = std::numeric_limits<std::uint64_t>::max();  ///< past the last byte (max: the file's end)
-  std::size_t line = 0;                                        ///< the line at `begin` (0: found from the header)
+  std::size_t line = 0;                                           ///< the line at `begin` (0: found from the header)
 };
 
 /// The files `location` names: a pattern with *, ? or [...] gives every file
