@@ -9,10 +9,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 #include "builtin.hpp"
 #include "class_weight.hpp"
+#include "hist/chunk_binning.hpp"
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
@@ -82,14 +84,34 @@ class HistGradientBoosting final : public Estimator {
         min_category_rows_(p.integer("min_category_rows")), seed_(static_cast<std::uint64_t>(p.integer("seed"))),
         threads_(static_cast<int>(p.integer("threads"))) {}
 
+  // One process holding every row: the partitioned path with one chunk on one rank.
   void fit(const FeatureMatrix& X, std::span<const double> y, int n_classes, std::span<const double> weights) override {
-    check_target(y, n_classes, X.cols());
-    ensemble_.binner.fit(X, max_bins_);
-    std::vector<double> weight = row_weights(y, k_, class_weight_);
+    WholeMatrix chunks(X);
+    SingleProcess one;
+    fit_partitioned(chunks, y, n_classes, weights, one);
+  }
+
+  // Rows in chunks, on one rank or spread over several (each rank its own
+  // rows). Every sum the fit depends on (histograms, node totals, the
+  // baseline, class counts, the validation loss) is taken over every rank, and
+  // every draw that shapes the trees is the same on every rank, so every rank
+  // grows the same trees. On one rank each sum is the one fit() always took.
+  void fit_partitioned(FeatureChunks& X, std::span<const double> y, int n_classes, std::span<const double> weights,
+                       Communicator& ranks) override {
+    check_params(n_classes, X.infos().size(), ranks.size());  // the same on every rank: each refuses alike
+    hist::on_every_rank(ranks, [&] {
+      if (y.size() != X.rows() || (!weights.empty() && weights.size() != y.size()))
+        throw DataError("hist_gbdt: " + std::to_string(X.rows()) + " rows, " + std::to_string(y.size()) +
+                        " targets and " + std::to_string(weights.size()) + " weights");
+      check_target(y);
+    });
+    const hist::RowSpan span = hist::row_span(X.rows(), ranks);
+    hist::BinnedRows binned = hist::bin_chunks(ensemble_.binner, X, span, max_bins_, ranks, threads_);
+    std::vector<double> weight = class_weights(y, ranks);
     for (std::size_t i = 0; i < weights.size(); ++i) weight[i] *= weights[i];
-    Training t(ensemble_.binner.transform(X, threads_), y, std::move(weight));
-    hold_out(t);
-    baseline_ = initial_scores(y, t.weight, t.train);
+    Training t(std::move(binned), y, std::move(weight));
+    hist::on_every_rank(ranks, [&] { hold_out(t, span.total, ranks); });
+    baseline_ = initial_scores(y, t.weight, t.train, ranks);
     t.raw.resize(t.n * K_);
     for (std::size_t i = 0; i < t.n; ++i)
       std::copy(baseline_.begin(), baseline_.end(), t.raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
@@ -101,22 +123,34 @@ class HistGradientBoosting final : public Estimator {
                                       .min_samples_leaf = static_cast<double>(min_samples_leaf_),
                                       .min_child_weight = min_child_weight_,
                                       .min_category_rows = static_cast<double>(min_category_rows_),
-                                      .threads = threads_};
-    Random rng(seed_);
+                                      .threads = threads_,
+                                      .ranks = &ranks};
+    // Rank 0 draws its rows and then the round's features from one stream, as
+    // one process does; the other ranks draw their rows from their own streams
+    // and take rank 0's features. The grower draws (none, for boosting) from a
+    // stream no rank's own draws touch, the same on every rank.
+    Random rng(seed_), own_rows = Random(seed_).fork(static_cast<std::uint64_t>(ranks.rank()));
+    Random shared_tree_draws(seed_ ^ 0x7ee5);
+    Random& row_draws = ranks.rank() == 0 ? rng : own_rows;
+    Random& tree_draws = ranks.size() == 1 ? rng : shared_tree_draws;
     ensemble_.trees.clear();
     best_round_ = 0;
     valid_loss_.clear();
-    Progress progress("hist_gbdt", static_cast<std::size_t>(rounds_));
+    Progress progress("hist_gbdt", ranks.leads() ? static_cast<std::size_t>(rounds_) : 0);
     for (std::int64_t round = 0; round < rounds_; ++round, progress.tick()) {
       throw_if_stopped("hist_gbdt training");
       gradients(y, t.weight, t.raw, t.train, t.grad, t.hess);
-      std::vector<std::uint32_t> sample = sampled_rows(t.train, rng);
-      const std::vector<int> allowed = sampled_features(rng);
+      std::vector<std::uint32_t> sample = sampled_rows(t.train, row_draws);
+      const std::vector<int> allowed = shared_features(rng, ranks);
       // The last class of the round can hand its row list over instead of copying it.
       for (std::size_t k = 0; k < K_; ++k)
-        add_tree(t, k, k + 1 == K_ ? std::move(sample) : sample, allowed, criterion, options, rng);
-      if (t.stop_early && stopped_improving(t, round)) break;
+        add_tree(t, k, k + 1 == K_ ? std::move(sample) : sample, allowed, criterion, options, tree_draws);
+      if (t.stop_early && stopped_improving(t, round, ranks)) break;
     }
+    traffic_ = {.ranks = ranks.size(),
+                .trees = ensemble_.trees.size(),
+                .bytes = t.workspace.bytes_summed,
+                .histograms = t.workspace.histograms_summed};
     if (t.stop_early) ensemble_.trees.resize(best_round_ * K_);
     else best_round_ = ensemble_.trees.size() / K_;
     ensemble_.finish();
@@ -191,6 +225,13 @@ class HistGradientBoosting final : public Estimator {
       j["validation_loss_best"] = valid_loss_[best_round_ ? best_round_ - 1 : 0];
       j["validation_loss_per_round"] = valid_loss_;
     }
+    // What a data-parallel fit in this process sent (not saved with the model).
+    if (traffic_.ranks > 1 && traffic_.trees > 0)
+      j["data_parallel"] = {{"ranks", traffic_.ranks},
+                            {"trees_grown", traffic_.trees},
+                            {"histograms_summed", traffic_.histograms},
+                            {"histogram_bytes_summed", traffic_.bytes},
+                            {"histogram_bytes_per_tree", traffic_.bytes / traffic_.trees}};
     return j;
   }
 
@@ -236,18 +277,34 @@ class HistGradientBoosting final : public Estimator {
     int since_best = 0;
   };
 
-  // The loss and class count the target asks for; a clear error when they disagree.
-  void check_target(std::span<const double> y, int n_classes, std::size_t features) {
+  // The loss and class count the target asks for; a clear error when they
+  // disagree, or when the loss cannot be fitted exactly over `ranks` ranks.
+  void check_params(int n_classes, std::size_t features, int ranks) {
     k_ = n_classes;
     features_ = features;
     loss_ = parse_loss(loss_name_, k_);
     if ((loss_ == Loss::log_loss) != (k_ > 0))
       throw UsageError("hist_gbdt: loss=" + loss_name_ + " does not fit a " + (k_ ? "classification" : "regression") +
                        " target");
+    // Their baseline (and absolute_error's leaves) are weighted medians of
+    // rows spread over the ranks, which sums cannot give.
+    if (ranks > 1 && (loss_ == Loss::absolute_error || loss_ == Loss::huber))
+      throw UsageError("hist_gbdt: loss=" + loss_name_ +
+                       " cannot train data-parallel (its baseline is a median of every rank's rows); use "
+                       "loss=squared_error or poisson over ranks, or train on one rank");
+    K_ = k_ > 2 ? static_cast<std::size_t>(k_) : 1;
+  }
+
+  // The target values the loss can take.
+  void check_target(std::span<const double> y) const {
+    if (k_)
+      for (double v : y)
+        if (!(v >= 0 && v < k_ && v == std::floor(v)))
+          throw DataError("hist_gbdt: a class must be a number 0.." + std::to_string(k_ - 1) + ", found " +
+                          format_number(v));
     if (loss_ == Loss::poisson)
       for (double v : y)
         if (v < 0) throw DataError("hist_gbdt: loss=poisson needs a target >= 0, found " + format_number(v));
-    K_ = k_ > 2 ? static_cast<std::size_t>(k_) : 1;
   }
 
   // The largest leaf value before the learning rate (0: no limit). Log loss
@@ -261,17 +318,31 @@ class HistGradientBoosting final : public Estimator {
     return read_delta_step(max_delta_step_, v) ? v : 0.0;
   }
 
+  // A weight per row of this rank: 1, or balanced by the classes' rows over every rank.
+  std::vector<double> class_weights(std::span<const double> y, Communicator& ranks) const {
+    if (!k_ || class_weight_ != "balanced") return row_weights(y, k_, class_weight_);
+    std::vector<double> count = class_counts(y, k_);
+    count.push_back(static_cast<double>(y.size()));  // and all rows: one sum over the ranks
+    ranks.sum(count);
+    return row_weights(y, k_, class_weight_, std::span<const double>(count).first(count.size() - 1), count.back());
+  }
+
   // Rows held out for early stopping (stratified for classes), or none.
-  void hold_out(Training& t) const {
-    t.stop_early = early_stopping_ == "true" || (early_stopping_ == "auto" && t.n > 10000);
-    if (!t.stop_early) {
+  // `total` counts every rank's rows; each rank holds out its own share, with
+  // its own seed (rank 0 with one process's). A rank of fewer than two rows
+  // holds none out.
+  void hold_out(Training& t, std::size_t total, const Communicator& ranks) const {
+    t.stop_early = early_stopping_ == "true" || (early_stopping_ == "auto" && total > 10000);
+    if (!t.stop_early || (ranks.size() > 1 && t.n < 2)) {
       t.train.resize(t.n);
       std::iota(t.train.begin(), t.train.end(), 0u);
       return;
     }
     std::vector<int> groups;
     if (k_) groups.assign(t.y.begin(), t.y.end());
-    const Fold f = train_test_split(t.n, validation_fraction_, seed_ ^ 0x5eed, groups);
+    const std::uint64_t seed =
+        ranks.rank() == 0 ? seed_ ^ 0x5eed : Random(seed_ ^ 0x5eed).fork(static_cast<std::uint64_t>(ranks.rank())).next();
+    const Fold f = train_test_split(t.n, validation_fraction_, seed, groups);
     t.train.assign(f.train.begin(), f.train.end());
     t.valid.assign(f.test.begin(), f.test.end());
   }
@@ -283,6 +354,17 @@ class HistGradientBoosting final : public Estimator {
     for (auto r : train)
       if (rng.uniform() < subsample_) kept.push_back(r);
     return kept;
+  }
+
+  // This round's features, rank 0's draw on every rank.
+  std::vector<int> shared_features(Random& rng, Communicator& ranks) const {
+    std::vector<int> allowed = sampled_features(rng);
+    if (ranks.size() == 1 || colsample_ >= 1.0) return allowed;
+    std::string bytes(reinterpret_cast<const char*>(allowed.data()), allowed.size() * sizeof(int));
+    ranks.broadcast(bytes, 0);
+    allowed.resize(bytes.size() / sizeof(int));
+    std::memcpy(allowed.data(), bytes.data(), bytes.size());
+    return allowed;
   }
 
   // This round's features (empty: all of them; else a `colsample` share).
@@ -331,8 +413,8 @@ class HistGradientBoosting final : public Estimator {
 
   // Records this round's validation loss; true when it has not improved for
   // n_iter_no_change rounds (the best round is kept).
-  bool stopped_improving(Training& t, std::int64_t round) {
-    const double l = mean_loss(t.y, t.weight, t.raw, t.valid);
+  bool stopped_improving(Training& t, std::int64_t round, Communicator& ranks) {
+    const double l = mean_loss(t.y, t.weight, t.raw, t.valid, ranks);
     valid_loss_.push_back(l);
     // The first round always improves on "nothing yet" (INFINITY - tol * INFINITY would be NaN).
     if (best_round_ == 0 || l < t.best_loss - tol_ * std::max(1.0, std::abs(t.best_loss))) {
@@ -372,13 +454,17 @@ class HistGradientBoosting final : public Estimator {
     return raw;
   }
 
+  // The score every row starts from, fitted to the training rows of every rank.
   std::vector<double> initial_scores(std::span<const double> y, const std::vector<double>& w,
-                                     const std::vector<std::uint32_t>& rows) const {
-    double sw = 0, swy = 0;
-    for (auto r : rows) sw += w[r], swy += w[r] * y[r];
+                                     const std::vector<std::uint32_t>& rows, Communicator& ranks) const {
+    double sums[2] = {0, 0};  // weight, weighted target
+    for (auto r : rows) sums[0] += w[r], sums[1] += w[r] * y[r];
+    ranks.sum(sums);
+    const double sw = sums[0], swy = sums[1];
     if (loss_ == Loss::log_loss) {
       std::vector<double> share(static_cast<std::size_t>(k_), 0.0);
       for (auto r : rows) share[static_cast<std::size_t>(y[r])] += w[r] / sw;
+      ranks.sum(share);
       auto clip = [](double p) { return std::clamp(p, 1e-12, 1 - 1e-12); };
       if (K_ == 1) return {std::log(clip(share[1]) / clip(share[0]))};
       std::vector<double> out(K_);
@@ -429,8 +515,9 @@ class HistGradientBoosting final : public Estimator {
     });
   }
 
+  // The weighted mean loss over `rows` of every rank.
   double mean_loss(std::span<const double> y, const std::vector<double>& w, const std::vector<double>& raw,
-                   const std::vector<std::uint32_t>& rows) const {
+                   const std::vector<std::uint32_t>& rows, Communicator& ranks) const {
     double total = 0, sw = 0;
     for (auto r : rows) {
       const double* z = raw.data() + static_cast<std::size_t>(r) * K_;
@@ -458,7 +545,9 @@ class HistGradientBoosting final : public Estimator {
       total += w[r] * l;
       sw += w[r];
     }
-    return total / sw;
+    double sums[2] = {total, sw};
+    ranks.sum(sums);
+    return sums[0] / sums[1];
   }
 
   // Absolute error: a leaf's best constant is the median residual, not the Newton step.
@@ -496,6 +585,12 @@ class HistGradientBoosting final : public Estimator {
   Loss loss_ = Loss::squared_error;
   std::vector<double> baseline_, valid_loss_;
   hist::Ensemble ensemble_;
+  // What the last fit summed over ranks, for inspect() (not saved).
+  struct Traffic {
+    int ranks = 1;
+    std::size_t trees = 0;
+    std::uint64_t bytes = 0, histograms = 0;
+  } traffic_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
 
 namespace shipml::hist {
@@ -115,9 +116,14 @@ double FeatureBins::upper_edge(int b) const {
   return b < static_cast<int>(edges.size()) ? edges[static_cast<std::size_t>(b)] : INFINITY;
 }
 
-void Binner::fit(const FeatureMatrix& X, int max_bins) {
+std::size_t Binner::sample_step(std::size_t rows) { return std::max<std::size_t>(1, rows / kSampleRows); }
+
+void Binner::fit(const FeatureMatrix& X, int max_bins) { fit_every(X, sample_step(X.rows()), max_bins); }
+
+void Binner::fit_sample(const FeatureMatrix& sample, int max_bins) { fit_every(sample, 1, max_bins); }
+
+void Binner::fit_every(const FeatureMatrix& X, std::size_t step, int max_bins) {
   max_bins = std::clamp(max_bins, 2, kMaxBins);
-  const std::size_t step = std::max<std::size_t>(1, X.rows() / kSampleRows);
   features_.assign(X.cols(), {});
   parallel_for(X.cols(), 0, [&](std::size_t j) {
     const FeatureInfo& info = X.info(j);
@@ -127,29 +133,43 @@ void Binner::fit(const FeatureMatrix& X, int max_bins) {
 }
 
 BinnedRows Binner::transform(const FeatureMatrix& X, int threads) const {
+  BinnedRows out = empty_rows(X.rows());
+  transform_into(X, out, 0, threads);
+  return out;
+}
+
+BinnedRows Binner::empty_rows(std::size_t rows) const {
   BinnedRows out;
-  out.rows = X.rows();
+  out.rows = rows;
   out.features = features_.size();
   out.data.resize(out.rows * out.features);
   out.by_column.resize(out.data.size());
+  return out;
+}
+
+void Binner::transform_into(const FeatureMatrix& chunk, BinnedRows& out, std::size_t first_row, int threads) const {
+  if (chunk.cols() != out.features || first_row + chunk.rows() > out.rows)
+    throw DataError("binning: a chunk of " + std::to_string(chunk.rows()) + " x " + std::to_string(chunk.cols()) +
+                " at row " + std::to_string(first_row) + " does not fit " + std::to_string(out.rows) + " x " +
+                std::to_string(out.features) + " binned rows");
   constexpr std::size_t kBlock = 16384;
-  const std::size_t blocks = (out.rows + kBlock - 1) / kBlock;
+  const std::size_t n = chunk.rows(), blocks = (n + kBlock - 1) / kBlock;
   parallel_for(blocks, threads, [&](std::size_t b) {
-    const std::size_t begin = b * kBlock, end = std::min(out.rows, begin + kBlock);
+    const std::size_t begin = b * kBlock, end = std::min(n, begin + kBlock);
     for (std::size_t j = 0; j < out.features; ++j) {
-      const double* col = X.column(j);
+      const double* col = chunk.column(j);
       const FeatureBins& f = features_[j];
-      std::uint8_t* by_column = out.by_column.data() + j * out.rows;  // both layouts written in one pass
+      // both layouts written in one pass
+      std::uint8_t* by_column = out.by_column.data() + j * out.rows + first_row;
       std::size_t i = begin;
       if (!f.categorical) {
         for (; i + kLanes <= end; i += kLanes) bin_lanes(f.edges, col + i, by_column + i);
       }
       for (; i < end; ++i) by_column[i] = f.bin(col[i]);
-      std::uint8_t* row_major = out.data.data() + j;
+      std::uint8_t* row_major = out.data.data() + first_row * out.features + j;
       for (i = begin; i < end; ++i) row_major[i * out.features] = by_column[i];
     }
   });
-  return out;
 }
 
 void Binner::save(BinaryWriter& out) const {

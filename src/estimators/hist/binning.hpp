@@ -39,15 +39,27 @@ struct BinnedRows {
 
 class Binner {
  public:
+  /// The rows fit() learns from among `rows`: every sample_step(rows)-th,
+  /// starting with row 0. Training on rows spread over chunks or ranks takes
+  /// the same rows by their global number, so its bins equal fit()'s.
+  static std::size_t sample_step(std::size_t rows);
   /// Learns bins from (a deterministic sample of) the rows of X.
   void fit(const FeatureMatrix& X, int max_bins);
+  /// Learns bins from every row of `sample`: rows already taken as fit() takes
+  /// them (the same bins as fit() on the rows they were taken from).
+  void fit_sample(const FeatureMatrix& sample, int max_bins);
   BinnedRows transform(const FeatureMatrix& X, int threads = 0) const;
+  /// Binned rows of `features().size()` columns, all zero, to fill chunk by chunk.
+  BinnedRows empty_rows(std::size_t rows) const;
+  /// Bins the rows of `chunk` into rows [first_row, first_row + chunk.rows()) of `out`.
+  void transform_into(const FeatureMatrix& chunk, BinnedRows& out, std::size_t first_row, int threads = 0) const;
 
   const std::vector<FeatureBins>& features() const { return features_; }
   void save(BinaryWriter& out) const;
   void load(BinaryReader& in);
 
  private:
+  void fit_every(const FeatureMatrix& X, std::size_t step, int max_bins);
   std::vector<FeatureBins> features_;
 };
 

@@ -11,6 +11,7 @@
 #include <numeric>
 #include <span>
 
+#include "shipml/core/communicator.hpp"
 #include "shipml/core/parallel.hpp"
 
 namespace shipml::hist {
@@ -65,7 +66,8 @@ class Grower {
          const GrowerOptions& options, Random& rng, GrowerWorkspace& workspace)
       : data_(data), bins_(bins), stats_(stats.data()), c_(criterion), opt_(options), rng_(rng),
         W_(static_cast<std::size_t>(criterion.width())), order_(std::move(rows)), pool_(workspace.histograms),
-        scratch_(workspace.scratch), right_rows_(workspace.right), partial_(workspace.partial) {
+        scratch_(workspace.scratch), right_rows_(workspace.right), partial_(workspace.partial), workspace_(workspace),
+        ranks_(options.ranks && options.ranks->size() > 1 ? options.ranks : nullptr) {
     if (allowed.empty()) {
       features_.resize(data.features);
       std::iota(features_.begin(), features_.end(), 0);
@@ -101,14 +103,16 @@ class Grower {
     out.tree.value_width = c_.value_width();
     new_node();
     std::vector<double> total(W_, 0.0);
-    if (!order_.empty() && !features_.empty()) {
+    // Over ranks, a rank without rows still takes part in every node's sums.
+    if ((!order_.empty() || ranks_) && !features_.empty()) {
       std::size_t h = kNoHist;
-      if (order_.size() <= summed_rows_) {
+      if (summed(order_.size())) {
         for (auto r : order_)
           for (std::size_t w = 0; w < W_; ++w) total[w] += stats_[static_cast<std::size_t>(r) * W_ + w];
       } else {
         h = take_hist();
         build(hist(h), 0, order_.size());
+        sum_over_ranks(hist(h));
         // Every row is in exactly one used slot of any feature: the first one's sum the node's total.
         const auto f0 = static_cast<std::size_t>(features_[0]);
         for (std::size_t part = 2 * f0; part < 2 * f0 + 2; ++part)
@@ -162,6 +166,32 @@ class Grower {
   }
   void free_hist(std::size_t i) {
     if (i != kNoHist) free_.push_back(i);
+  }
+
+  // Whether a node of `rows` rows sums its features from its rows instead of
+  // keeping histograms. Never over ranks: a node's rows are spread over them,
+  // and its histograms are what the ranks add up.
+  bool summed(std::size_t rows) const { return !ranks_ && rows <= summed_rows_; }
+
+  // Over ranks: a histogram of this rank's rows becomes that of every rank's
+  // rows. Only the used slots of the features the split search may look at
+  // travel; every rank ends with the same bits, so every rank splits alike.
+  void sum_over_ranks(double* h) {
+    if (!ranks_) return;
+    std::vector<double>& packed = workspace_.packed;
+    packed.clear();
+    for (int f : features_)
+      for (std::size_t part = 2 * static_cast<std::size_t>(f); part < 2 * static_cast<std::size_t>(f) + 2; ++part)
+        packed.insert(packed.end(), h + used_[part].first, h + used_[part].first + used_[part].second);
+    ranks_->sum(std::span<double>(packed));
+    const double* from = packed.data();
+    for (int f : features_)
+      for (std::size_t part = 2 * static_cast<std::size_t>(f); part < 2 * static_cast<std::size_t>(f) + 2; ++part) {
+        std::copy(from, from + used_[part].second, h + used_[part].first);
+        from += used_[part].second;
+      }
+    workspace_.bytes_summed += packed.size() * sizeof(double);
+    ++workspace_.histograms_summed;
   }
 
   std::int32_t new_node() {
@@ -487,17 +517,20 @@ class Grower {
       free_hist(p.hist);
       return;  // both stay leaves; their statistics are already set
     }
-    if (std::max(mid - p.begin, p.end - mid) <= summed_rows_) {
+    if (summed(std::max(mid - p.begin, p.end - mid))) {
       free_hist(p.hist);
       pending.push_back({left, p.begin, mid, depth, kNoHist, best_split(nullptr, s.left.data(), depth, p.begin, mid)});
       pending.push_back({right, mid, p.end, depth, kNoHist, best_split(nullptr, s.right.data(), depth, mid, p.end)});
       return;
     }
-    // Build the smaller child's histogram; the larger one is the parent's minus it.
-    const bool left_small = mid - p.begin <= p.end - mid;
+    // Build the smaller child's histogram; the larger one is the parent's minus
+    // it. Over ranks "smaller" counts every rank's rows, so all ranks build the same child.
+    const bool left_small =
+        ranks_ ? c_.count(s.left.data()) <= c_.count(s.right.data()) : mid - p.begin <= p.end - mid;
     const std::size_t small = take_hist(), large = p.hist;
     if (left_small) build(hist(small), p.begin, mid);
     else build(hist(small), mid, p.end);
+    sum_over_ranks(hist(small));
     double* hl = hist(large);
     const double* hs = hist(small);
     for (const auto& [from, length] : used_)
@@ -539,6 +572,8 @@ class Grower {
   std::vector<std::uint32_t>& scratch_;
   std::vector<std::uint32_t>& right_rows_;
   std::vector<double>& partial_;
+  GrowerWorkspace& workspace_;
+  Communicator* ranks_;  // null unless the rows are spread over more than one rank
   std::size_t pool_next_ = 0;  // pool_[0, pool_next_) are in use by this tree or on free_
   std::vector<int> features_;
   std::vector<std::size_t> free_;

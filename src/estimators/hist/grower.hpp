@@ -16,6 +16,10 @@
 #include "hist_tree.hpp"
 #include "shipml/core/random.hpp"
 
+namespace shipml {
+class Communicator;
+}
+
 namespace shipml::hist {
 
 /// How node statistics (`width` doubles per row, summed) are judged.
@@ -49,6 +53,11 @@ struct GrowerOptions {
   double min_category_rows = 1;  // categories with fewer rows in a node are not split off on their own
   bool random_splits = false;    // extra trees: one random cut per feature
   int threads = 0;               // for histogram building of large nodes
+  // Data-parallel training: each rank grows the same tree from its own rows,
+  // every node's histograms summed over the ranks before its split search (so
+  // every rank finds the same splits). Null, or one rank: the rows are all here.
+  // The caller gives every rank the same features, options and random draws.
+  Communicator* ranks = nullptr;
 };
 
 /// Where the training rows ended: rows[begin, end) of `order` reached leaf `node`.
@@ -70,6 +79,9 @@ struct GrowerWorkspace {
   std::vector<std::vector<double>> histograms;
   std::vector<double> partial;
   std::vector<std::uint32_t> scratch, right;
+  std::vector<double> packed;           // the used slots of a histogram, summed over ranks
+  std::uint64_t bytes_summed = 0;       // bytes handed to Communicator::sum, over every tree
+  std::uint64_t histograms_summed = 0;  // histograms summed over ranks, over every tree
 };
 
 /// `stats` holds criterion.width() values per row of `data` (floats: half the
