@@ -164,9 +164,14 @@ TEST_F(MpiTrain, EachRankReadsItsShardAndTheModelMatchesOneProcess) {
         EXPECT_EQ(r.out.find("trained"), r.out.rfind("trained")) << "rank 0 alone prints: " << r.out;
         EXPECT_EQ(Model::load(out).metadata()["training"]["ranks"], n);
         const std::string p = predictions(out, test);
-        if (repeat == 0) first = p;
-        else EXPECT_EQ(p, first) << estimator << ": the same model for every run on " << n << " ranks";
-        if (n == 1) EXPECT_EQ(p, predictions(plain, test)) << estimator << ": one rank is the plain model";
+        if (repeat == 0) {
+          first = p;
+        } else {
+          EXPECT_EQ(p, first) << estimator << ": the same model for every run on " << n << " ranks";
+        }
+        if (n == 1) {
+          EXPECT_EQ(p, predictions(plain, test)) << estimator << ": one rank is the plain model";
+        }
         EXPECT_NEAR(auc_of(out, test), plain_auc, 0.001) << estimator << " on " << n << " ranks";
       }
     }

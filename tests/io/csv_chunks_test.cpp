@@ -58,7 +58,9 @@ void expect_every_row_once(const std::string& path, const std::string& what) {
       // Ranks meet where the next begins.
       for (int r = 0; r + 1 < ranks; ++r) {
         const auto a = csv_shard(path, r, ranks), b = csv_shard(path, r + 1, ranks);
-        if (!a.empty() && !b.empty()) EXPECT_EQ(a.back().end, b.front().begin) << what;
+        if (!a.empty() && !b.empty()) {
+          EXPECT_EQ(a.back().end, b.front().begin) << what;
+        }
       }
     }
 }

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "io/io_helpers.hpp"
 #include "shipml/core/thread_ranks.hpp"
 #include "shipml/io/csv_chunks.hpp"
 #include "support.hpp"
