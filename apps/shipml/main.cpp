@@ -31,9 +31,8 @@ shipml::cli::CommandEnd run(CLI::App& app, int argc, char** argv) {
   } catch (const shipml::Error& e) {
     return {1, std::string("shipml: error: ") + e.what()};
   } catch (const std::bad_alloc&) {
-    return {1,
-            "shipml: error: out of memory: the work needs more than this machine can give (fewer rows or "
-            "columns, or a learner that needs less)"};
+    return {1, "shipml: error: out of memory: the work needs more than this machine can give (fewer rows or "
+               "columns, or a learner that needs less)"};
   } catch (const std::exception& e) {
     return {1, std::string("shipml: internal error: ") + e.what()};
   }

@@ -130,9 +130,8 @@ TEST_F(MpiCli, CompareOnTwoAndThreeRanksEqualsOneProcess) {
 TEST_F(MpiCli, SelectOnTwoAndThreeRanksEqualsOneProcess) {
   for (const std::string method : {"sequential --n-features 2", "rfecv"}) {
     SCOPED_TRACE(method);
-    const std::string args =
-        "select -q --data " + data_path("diabetes.csv") + " --target progression -e linear --cv 3 --json --method " +
-        method;
+    const std::string args = "select -q --data " + data_path("diabetes.csv") +
+                             " --target progression -e linear --cv 3 --json --method " + method;
     const RunResult plain = shipml(0, args);
     ASSERT_EQ(plain.exit_code, 0) << plain.err;
     const json expected = json::parse(plain.out);
@@ -147,10 +146,9 @@ TEST_F(MpiCli, SelectOnTwoAndThreeRanksEqualsOneProcess) {
 TEST_F(MpiCli, RankZeroRecordsOneRunThatSaysHowManyRanks) {
   const std::string store = tmp_.file("runs");
   const std::string env = "SHIPML_TRACKING=on SHIPML_TRACKING_URI=" + store;
-  const RunResult r = shipml(3,
-                             "search -q --data " + data_path("iris.csv") +
-                                 " --target species -e logistic --grid C=0.1,1,10 --cv 3 --out s",
-                             env);
+  const RunResult r = shipml(
+      3, "search -q --data " + data_path("iris.csv") + " --target species -e logistic --grid C=0.1,1,10 --cv 3 --out s",
+      env);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const RunResult plain = shipml(0, "score -q --data " + data_path("iris.csv") + " --target species -e logistic", env);
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
@@ -171,8 +169,8 @@ TEST_F(MpiCli, ARankThatCannotReadItsDataEndsTheJobWithOneMessage) {
   const std::string common = " -q --target species -e logistic --grid C=0.01,0.1,1,10,100 --cv 5 --out s";
   const std::string command = "cd " + tmp_.path().string() + " && env " + kMpiEnv +
                               " timeout 120 mpirun --oversubscribe -np 1 " + SHIPML_CLI + " search --data " +
-                              data_path("iris.csv") + common + " : -np 1 " + SHIPML_CLI +
-                              " search --data missing.csv" + common;
+                              data_path("iris.csv") + common + " : -np 1 " + SHIPML_CLI + " search --data missing.csv" +
+                              common;
   const auto start = std::chrono::steady_clock::now();
   const RunResult r = run_shell(command);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -210,8 +208,7 @@ TEST_F(MpiCli, ABuildWithoutThePluginSaysSo) {
   EXPECT_EQ(count(r.err, "shipml: error: "), 1u) << r.err;
   EXPECT_NE(r.err.find("no libshipml_mpi.so"), std::string::npos) << r.err;
   // One rank is a single process: no plugin needed.
-  const RunResult one =
-      run_shell("env " + kMpiEnv + " timeout 60 mpirun -np 1 " + lone.string() + " --version");
+  const RunResult one = run_shell("env " + kMpiEnv + " timeout 60 mpirun -np 1 " + lone.string() + " --version");
   EXPECT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(one.out, std::string("shipml ") + SHIPML_VERSION + "\n");
 }
