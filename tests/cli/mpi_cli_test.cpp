@@ -185,7 +185,7 @@ TEST_F(MpiCli, ARankThatCannotReadItsDataEndsTheJobWithOneMessage) {
 
 TEST_F(MpiCli, RanksThatFailAlikeSayItOnce) {
   const RunResult r = shipml(3, "search -q --data missing.csv --target species -e logistic --grid C=0.1,1 --out s");
-  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.exit_code, 2) << r.err;  // as one process: --data names no file, a usage error
   EXPECT_EQ(count(r.err, "shipml: error: "), 1u) << r.err;
   EXPECT_EQ(count(r.err, "missing.csv"), 1u) << r.err;
   EXPECT_EQ(r.err.find("rank "), std::string::npos) << r.err;
