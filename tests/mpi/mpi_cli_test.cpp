@@ -190,7 +190,8 @@ TEST_F(MpiCli, RanksThatFailAlikeSayItOnce) {
   EXPECT_EQ(count(r.err, "missing.csv"), 1u) << r.err;
   EXPECT_EQ(r.err.find("rank "), std::string::npos) << r.err;
   // A bad option: CLI11's message, once.
-  const RunResult usage = shipml(2, "search --no-such-option");
+  const RunResult usage =
+      shipml(2, "search --data " + data_path("iris.csv") + " --target species -e logistic --grid C=1 --no-such-option");
   EXPECT_EQ(usage.exit_code, 2) << usage.err;
   EXPECT_EQ(count(usage.err, "--no-such-option"), 1u) << usage.err;
 }
