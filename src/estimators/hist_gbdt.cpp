@@ -340,8 +340,9 @@ class HistGradientBoosting final : public Estimator {
     }
     std::vector<int> groups;
     if (k_) groups.assign(t.y.begin(), t.y.end());
-    const std::uint64_t seed =
-        ranks.rank() == 0 ? seed_ ^ 0x5eed : Random(seed_ ^ 0x5eed).fork(static_cast<std::uint64_t>(ranks.rank())).next();
+    const std::uint64_t seed = ranks.rank() == 0
+                                   ? seed_ ^ 0x5eed
+                                   : Random(seed_ ^ 0x5eed).fork(static_cast<std::uint64_t>(ranks.rank())).next();
     const Fold f = train_test_split(t.n, validation_fraction_, seed, groups);
     t.train.assign(f.train.begin(), f.train.end());
     t.valid.assign(f.test.begin(), f.test.end());
