@@ -5,6 +5,7 @@
 
 #include <iostream>
 #include <new>
+#include <optional>
 
 #include "commands.hpp"
 #include "mpi_launch.hpp"
@@ -57,7 +58,9 @@ int main(int argc, char** argv) {
   app.fallthrough();
   shipml::cli::add_commands(app);
   shipml::cli::invocation().assign(argv, argv + argc);
-  const shipml::cli::CommandEnd end = run(app, argc, argv);
+  const std::optional<shipml::cli::CommandEnd> refused =
+      job ? shipml::cli::refused_over_ranks(argc, argv) : std::nullopt;
+  const shipml::cli::CommandEnd end = refused ? *refused : run(app, argc, argv);
   if (job) return shipml::cli::end_mpi_job(std::move(job), end);
   if (!end.message.empty()) std::cerr << end.message << '\n';
   return end.code;

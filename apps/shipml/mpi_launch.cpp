@@ -97,6 +97,14 @@ std::unique_ptr<MpiJob> join_mpi_job(int* argc, char*** argv) {
   if (!start) refuse(rank, started + ", but the MPI plugin has no entry " + kMpiPluginEntry);
   // The plugin stays loaded for the life of the process: the world it made lives that long.
   std::unique_ptr<MpiJob> job(start(argc, argv));
+  // A launcher of another MPI (MPICH's hydra, an srun without PMIx) starts
+  // processes that this OpenMPI sees as jobs of one rank each: every one would
+  // do all the work and write every file.
+  if (const int seen = job->ranks()->size(); size > 0 && seen != size)
+    refuse(rank, started + ", but the plugin's MPI sees " + std::to_string(seen) +
+                     (seen == 1 ? " rank" : " ranks") +
+                     ": the launcher does not match the MPI shipml was built with (use its mpirun, or srun "
+                     "--mpi=pmix)");
   set_world(job->ranks());
   if (!world().leads()) {
     enable_progress(false);
@@ -108,6 +116,20 @@ std::unique_ptr<MpiJob> join_mpi_job(int* argc, char*** argv) {
     }
   }
   return job;
+}
+
+std::optional<CommandEnd> refused_over_ranks(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.starts_with("-")) continue;  // --quiet and the like come before the command
+    for (const char* spread : {"search", "compare", "select", "run", "train"})
+      if (word == spread) return std::nullopt;
+    return CommandEnd{2, "shipml: error: shipml " + word + " does not spread its work over MPI ranks (each of the " +
+                             std::to_string(world().size()) +
+                             " would do all of it and write the same files): run it as one process; search, "
+                             "compare, select, run and train spread theirs (docs/distributed.md)"};
+  }
+  return std::nullopt;
 }
 
 int end_mpi_job(std::unique_ptr<MpiJob> job, const CommandEnd& end) {

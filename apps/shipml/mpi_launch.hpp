@@ -4,6 +4,7 @@
 // library's experiments spread their work over, and keeps every rank but 0
 // quiet: rank 0 alone prints, writes files and records runs.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "shipml/distributed/mpi_plugin.hpp"
@@ -22,6 +23,11 @@ struct CommandEnd {
 /// process. A launched process that finds no plugin prints why (on rank 0) and
 /// exits.
 std::unique_ptr<MpiJob> join_mpi_job(int* argc, char*** argv);
+
+/// Over ranks, the commands that do not spread their work (everything but
+/// search, compare, select, run and train) are refused, said once: each rank
+/// would do all the work and write the same files. nullopt: the command may run.
+std::optional<CommandEnd> refused_over_ranks(int argc, char** argv);
 
 /// Ends the command on every rank together and returns the process's exit
 /// code. Ranks agree on how it ended: rank 0 prints the first failing rank's

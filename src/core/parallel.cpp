@@ -1,5 +1,7 @@
 #include "shipml/core/parallel.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -131,11 +133,28 @@ static int ranks_on_this_machine() {
   return 1;
 }
 
+// The cores this process may run on: fewer than the machine's when a launcher
+// (mpirun binds each rank to its cores), taskset or a container's cpuset says so.
+static int cores_allowed() {
+  const int machine = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof allowed, &allowed) == 0) {
+    const int n = CPU_COUNT(&allowed);
+    if (n > 0 && n < machine) return n;
+  }
+  return machine;
+}
+
 int default_threads() {
-  // hardware_concurrency() reads /sys on every call: ask once. Ranks of an MPI
-  // job on one machine split its cores, so that together they never oversubscribe it.
-  static const int cores =
-      std::max(1, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())) / ranks_on_this_machine());
+  // hardware_concurrency() reads /sys on every call: ask once. A process bound
+  // to some cores uses those; unbound ranks of an MPI job on one machine split
+  // its cores, so that together they never oversubscribe it.
+  static const int cores = [] {
+    const int machine = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int allowed = cores_allowed();
+    return allowed < machine ? allowed : std::max(1, machine / ranks_on_this_machine());
+  }();
   return cores;
 }
 

@@ -68,6 +68,7 @@ class Forest final : public Estimator {
       check_shard(X.rows(), y, n_classes, weights);
       rows = rows_in_memory(X);
     });
+    refuse_unlike_shards(y, n_classes, ranks);
     train(rows, y, n_classes, weights, ranks);
   }
 

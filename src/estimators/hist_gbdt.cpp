@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 
 #include "builtin.hpp"
@@ -19,6 +20,7 @@
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
 #include "shipml/core/error.hpp"
+#include "shipml/core/hash.hpp"
 #include "shipml/core/interrupt.hpp"
 #include "shipml/core/parallel.hpp"
 #include "shipml/core/progress.hpp"
@@ -104,6 +106,10 @@ class HistGradientBoosting final : public Estimator {
         throw DataError("hist_gbdt: " + std::to_string(X.rows()) + " rows, " + std::to_string(y.size()) +
                         " targets and " + std::to_string(weights.size()) + " weights");
       check_target(y);
+      // Rows are numbered in 32 bits on each rank (the grower's row lists).
+      if (X.rows() > std::numeric_limits<std::uint32_t>::max())
+        throw DataError("hist_gbdt: " + std::to_string(X.rows()) + " rows on one rank; at most " +
+                        std::to_string(std::numeric_limits<std::uint32_t>::max()) + " (spread them over more ranks)");
     });
     const hist::RowSpan span = hist::row_span(X.rows(), ranks);
     hist::BinnedRows binned = hist::bin_chunks(ensemble_.binner, X, span, max_bins_, ranks, threads_);
@@ -154,6 +160,7 @@ class HistGradientBoosting final : public Estimator {
     if (t.stop_early) ensemble_.trees.resize(best_round_ * K_);
     else best_round_ = ensemble_.trees.size() / K_;
     ensemble_.finish();
+    if (ranks.size() > 1) agree_on_model(ranks);
   }
 
   Matrix predict_proba(const FeatureMatrix& X) const override {
@@ -327,13 +334,31 @@ class HistGradientBoosting final : public Estimator {
     return row_weights(y, k_, class_weight_, std::span<const double>(count).first(count.size() - 1), count.back());
   }
 
+  // Every rank must end with the same model: the sums they all took should
+  // make it so. Should an MPI's sums ever differ in the last bit between ranks
+  // (the standard only advises that they do not), the ranks would silently
+  // save different models; comparing them costs one small gather.
+  void agree_on_model(Communicator& ranks) const {
+    BinaryWriter out;
+    save(out);
+    const std::string digest = Hasher().text(out.data()).hex();
+    const std::vector<std::string> all = ranks.all_gather(digest);
+    for (std::size_t r = 1; r < all.size(); ++r)
+      if (all[r] != all[0])
+        throw DistributedError("hist_gbdt: rank " + std::to_string(r) +
+                               " grew another model than rank 0 (its MPI's sums differ between ranks)");
+  }
+
   // Rows held out for early stopping (stratified for classes), or none.
   // `total` counts every rank's rows; each rank holds out its own share, with
   // its own seed (rank 0 with one process's). A rank of fewer than two rows
   // holds none out.
   void hold_out(Training& t, std::size_t total, const Communicator& ranks) const {
     t.stop_early = early_stopping_ == "true" || (early_stopping_ == "auto" && total > 10000);
-    if (!t.stop_early || (ranks.size() > 1 && t.n < 2)) {
+    // Over ranks a shard too small to split (no row, or every row, would be
+    // held out) holds none out, rather than stopping every rank.
+    const auto n_valid = static_cast<std::size_t>(std::ceil(validation_fraction_ * static_cast<double>(t.n)));
+    if (!t.stop_early || (ranks.size() > 1 && (n_valid == 0 || n_valid >= t.n))) {
       t.train.resize(t.n);
       std::iota(t.train.begin(), t.train.end(), 0u);
       return;

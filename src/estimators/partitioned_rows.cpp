@@ -1,6 +1,7 @@
 #include "partitioned_rows.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -10,12 +11,9 @@
 namespace shipml::builtin {
 namespace {
 
-// Binner::fit learns from every k-th row, k = max(1, rows / 200000)
-// (kSampleRows in hist/binning.cpp): the same rows, taken by their number
-// among the rows of every rank, give the same bins.
-std::size_t binner_sample_step(std::uint64_t rows) {
-  return static_cast<std::size_t>(std::max<std::uint64_t>(1, rows / 200000));
-}
+// Binner::fit learns from every k-th row: the same rows, taken by their
+// number among the rows of every rank, give the same bins.
+std::size_t binner_sample_step(std::uint64_t rows) { return hist::Binner::sample_step(rows); }
 
 // What a rank's columns are: their count and, for each, whether it holds
 // categories and how many. Ranks must agree on it to share bins and trees.
@@ -122,6 +120,58 @@ hist::Binner binner_over_ranks(const FeatureMatrix& X, int max_bins, Communicato
   // Fewer than 400000 rows: fit() takes every one of them.
   binner.fit(sampled, max_bins);
   return binner;
+}
+
+}  // namespace shipml::builtin
+
+namespace shipml::builtin {
+
+void refuse_unlike_shards(std::span<const double> y, int n_classes, Communicator& ranks) {
+  if (ranks.size() == 1) return;
+  // Per rank: its row count, then per class its rows (or the target's sum and sum of squares).
+  const std::size_t width = n_classes > 0 ? static_cast<std::size_t>(n_classes) : 2;
+  std::vector<double> mine(1 + width, 0.0);
+  mine[0] = static_cast<double>(y.size());
+  for (double v : y) {
+    if (n_classes > 0) mine[1 + static_cast<std::size_t>(v)] += 1;
+    else mine[1] += v, mine[2] += v * v;
+  }
+  BinaryWriter out;
+  out.array(mine);
+  std::vector<std::vector<double>> per_rank;
+  std::vector<double> total(1 + width, 0.0);
+  for (const std::string& bytes : ranks.all_gather(out.data())) {
+    BinaryReader in(bytes);
+    per_rank.push_back(in.array<double>());
+    if (per_rank.back().size() != total.size()) BinaryReader::fail("a rank sent another number of target counts");
+    for (std::size_t i = 0; i < total.size(); ++i) total[i] += per_rank.back()[i];
+  }
+  if (total[0] == 0) return;
+  const auto refuse = [](std::size_t r, const std::string& what) {
+    throw DataError("random forests over ranks grow each tree on one rank's rows, so each rank's rows must be a "
+                    "random sample of the data; rank " + std::to_string(r) + "'s are not: " + what +
+                    ". Shuffle the rows before splitting them into shards (docs/distributed.md)");
+  };
+  for (std::size_t r = 0; r < per_rank.size(); ++r) {
+    const double n = per_rank[r][0];
+    if (n == 0) continue;
+    if (n_classes > 0) {
+      for (std::size_t c = 0; c < width; ++c) {
+        const double p = total[1 + c] / total[0], share = per_rank[r][1 + c] / n;
+        // Far beyond sampling noise: 4 standard errors, and at least 10 points.
+        if (std::abs(share - p) > std::max(0.1, 4 * std::sqrt(p * (1 - p) / n)))
+          refuse(r, "class " + std::to_string(c) + " is " + std::to_string(static_cast<int>(std::lround(100 * share))) +
+                        "% of its rows and " + std::to_string(static_cast<int>(std::lround(100 * p))) + "% of all rows");
+      }
+    } else {
+      const double mean = total[1] / total[0];
+      const double sd = std::sqrt(std::max(0.0, total[2] / total[0] - mean * mean));
+      const double rank_mean = per_rank[r][1] / n;
+      if (sd > 0 && std::abs(rank_mean - mean) > std::max(0.25 * sd, 4 * sd / std::sqrt(n)))
+        refuse(r, "its target's mean is " + std::to_string(rank_mean) + ", all rows' " + std::to_string(mean) +
+                      " (standard deviation " + std::to_string(sd) + ")");
+    }
+  }
 }
 
 }  // namespace shipml::builtin

@@ -5,6 +5,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "shipml/core/communicator.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/metrics/metrics.hpp"
@@ -84,7 +85,7 @@ Leaderboard compare(const std::vector<Model>& models, const Dataset& data, const
     run.params(params);
     run.result(best);
     run.json_artifact("leaderboard.json", board.to_json());
-    if (refit) {
+    if (refit && world().leads()) {  // over MPI ranks only rank 0 keeps the refit model
       Model best = models[order.front()].clone();
       best.fit(data, {.task = plan.task});
       run.model_artifact("model.shipml", best);

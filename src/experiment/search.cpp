@@ -201,7 +201,8 @@ class Searcher {
     if (!order.empty() && result.candidates[order.front()].finished &&
         !std::isnan(result.candidates[order.front()].result.mean(result.metric)))
       result.best = order.front();
-    if (result.best && o_.refit && !stop_requested()) {
+    // Over MPI ranks only rank 0 keeps (saves, records) the refit model: only it refits.
+    if (result.best && o_.refit && !stop_requested() && world().leads()) {
       progress.note(best_note_ + ", refitting it on all rows");
       Model best = models_[*result.best].clone();
       best.fit(data, {.task = plan_.task});

@@ -196,6 +196,13 @@ TEST_F(MpiCli, RanksThatFailAlikeSayItOnce) {
   EXPECT_EQ(count(usage.err, "--no-such-option"), 1u) << usage.err;
 }
 
+TEST_F(MpiCli, CommandsThatDoNotSpreadTheirWorkAreRefusedOverRanksOnce) {
+  const RunResult r = shipml(2, "score -q --data " + data_path("iris.csv") + " --target species -e logistic");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(count(r.err, "shipml: error: shipml score does not spread its work over MPI ranks"), 1u) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
 TEST_F(MpiCli, ABuildWithoutThePluginSaysSo) {
   // The same binary, alone in a folder: no plugin next to it or at ../lib.
   const std::filesystem::path lone = tmp_.path() / "bin" / "shipml";
