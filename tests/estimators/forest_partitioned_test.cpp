@@ -7,6 +7,8 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <numeric>
+#include <algorithm>
 
 #include "shipml/core/random.hpp"
 #include "shipml/core/thread_ranks.hpp"
@@ -306,6 +308,32 @@ TEST(ForestPartitioned, ABadShardStopsEveryRankNamingIt) {
     EXPECT_STREQ(e.what(), "rank 2 of 3: row 5's class 7 is not one of the 2 class indices");
   }
   EXPECT_EQ(stopped.load(), 3);
+}
+
+TEST(ForestPartitioned, ShardsThatAreNotRandomSamplesAreRefused) {
+  // Files split by class (or a regression target sorted) would give each
+  // rank's trees one slice of the answers: refused, on every rank, naming it.
+  for (int classes : {2, 0}) {
+    SCOPED_TRACE(classes);
+    Data d = make_data(classes, 3000, 11);
+    std::vector<std::size_t> order(d.rows());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return d.y[a] < d.y[b]; });
+    Data sorted = d;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      sorted.y[i] = d.y[order[i]];
+      for (std::size_t j = 0; j < d.columns.size(); ++j) sorted.columns[j][i] = d.columns[j][order[i]];
+    }
+    try {
+      fit_over_ranks("random_forest", sorted, 2, {{"n_estimators", "4"}});
+      ADD_FAILURE() << "shards sorted by the target were accepted";
+    } catch (const DataError& e) {
+      EXPECT_NE(std::string(e.what()).find("must be a random sample of the data; rank 0's are not"), std::string::npos)
+          << e.what();
+    }
+    // The same rows in their random order train.
+    EXPECT_NO_THROW(fit_over_ranks("random_forest", d, 2, {{"n_estimators", "4"}}));
+  }
 }
 
 TEST(ForestPartitioned, RanksWithDifferentColumnsAreRefused) {
