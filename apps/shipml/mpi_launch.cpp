@@ -101,8 +101,7 @@ std::unique_ptr<MpiJob> join_mpi_job(int* argc, char*** argv) {
   // processes that this OpenMPI sees as jobs of one rank each: every one would
   // do all the work and write every file.
   if (const int seen = job->ranks()->size(); size > 0 && seen != size)
-    refuse(rank, started + ", but the plugin's MPI sees " + std::to_string(seen) +
-                     (seen == 1 ? " rank" : " ranks") +
+    refuse(rank, started + ", but the plugin's MPI sees " + std::to_string(seen) + (seen == 1 ? " rank" : " ranks") +
                      ": the launcher does not match the MPI shipml was built with (use its mpirun, or srun "
                      "--mpi=pmix)");
   set_world(job->ranks());

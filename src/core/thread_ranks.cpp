@@ -80,8 +80,7 @@ class ThreadRank final : public Communicator {
     std::string mine(reinterpret_cast<const char*>(values.data()), values.size_bytes());
     const std::vector<std::string> all = group_.exchange(rank_, std::move(mine));
     for (const std::string& other : all)
-      if (other.size() != values.size_bytes())
-        throw DistributedError("ranks summed arrays of different lengths");
+      if (other.size() != values.size_bytes()) throw DistributedError("ranks summed arrays of different lengths");
     std::vector<T> total(values.size(), T{});
     for (const std::string& other : all) {
       const T* v = reinterpret_cast<const T*>(other.data());

@@ -149,7 +149,8 @@ void refuse_unlike_shards(std::span<const double> y, int n_classes, Communicator
   if (total[0] == 0) return;
   const auto refuse = [](std::size_t r, const std::string& what) {
     throw DataError("random forests over ranks grow each tree on one rank's rows, so each rank's rows must be a "
-                    "random sample of the data; rank " + std::to_string(r) + "'s are not: " + what +
+                    "random sample of the data; rank " +
+                    std::to_string(r) + "'s are not: " + what +
                     ". Shuffle the rows before splitting them into shards (docs/distributed.md)");
   };
   for (std::size_t r = 0; r < per_rank.size(); ++r) {
@@ -161,7 +162,8 @@ void refuse_unlike_shards(std::span<const double> y, int n_classes, Communicator
         // Far beyond sampling noise: 4 standard errors, and at least 10 points.
         if (std::abs(share - p) > std::max(0.1, 4 * std::sqrt(p * (1 - p) / n)))
           refuse(r, "class " + std::to_string(c) + " is " + std::to_string(static_cast<int>(std::lround(100 * share))) +
-                        "% of its rows and " + std::to_string(static_cast<int>(std::lround(100 * p))) + "% of all rows");
+                        "% of its rows and " + std::to_string(static_cast<int>(std::lround(100 * p))) +
+                        "% of all rows");
       }
     } else {
       const double mean = total[1] / total[0];

@@ -3,12 +3,12 @@
 // the same for every run, and sharding the rows costs (almost) no quality.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <map>
 #include <mutex>
 #include <numeric>
-#include <algorithm>
 
 #include "shipml/core/random.hpp"
 #include "shipml/core/thread_ranks.hpp"
