@@ -178,7 +178,13 @@ TEST_F(MpiTrain, EachRankReadsItsShardAndTheModelMatchesOneProcess) {
         if (n == 1) {
           EXPECT_EQ(p, predictions(plain, test)) << estimator << ": one rank is the plain model";
         }
-        EXPECT_NEAR(auc_of(out, test), plain_auc, 0.001) << estimator << " on " << n << " ranks";
+        // hist_gbdt sums every rank's histograms: the quality of one process,
+        // within 0.001. random_forest grows each rank's share of the trees on
+        // that rank's rows only; on these 20,000 rows its AUC is 0.01 to 0.02
+        // lower over 2 and 3 ranks (0.003 at 40,000 rows, 40 trees, leaves of
+        // 5); tests/estimators/forest_partitioned_test.cpp checks 0.001 at 60,000.
+        const double tolerance = std::string(estimator) == "hist_gbdt" ? 0.001 : 0.025;
+        EXPECT_NEAR(auc_of(out, test), plain_auc, tolerance) << estimator << " on " << n << " ranks";
       }
     }
   }
