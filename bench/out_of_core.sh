@@ -15,15 +15,17 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 data=$out/big.csv
 
-# 20 numeric columns and a binary target, about 3x the limit in bytes.
-target_bytes=$((limit_mb * 3 * 1024 * 1024))
-awk -v bytes="$target_bytes" 'BEGIN {
+# 20 numeric columns and a binary target, about 3x the limit in bytes: 100 MB
+# of rows drawn once, then repeated (the rows' order does not matter here).
+awk 'BEGIN {
   srand(7); printf "x0"; for (j = 1; j < 20; j++) printf ",x%d", j; print ",y"; n = 0
-  while (n < bytes) {
+  while (n < 100 * 1048576) {
     s = 0; line = ""
     for (j = 0; j < 20; j++) { x = int(rand() * 10000) / 100; s += (j % 3 == 0 ? 0.3 : -0.1) * x; line = line x "," }
     line = line (s + 30 * rand() > 15 ? "yes" : "no"); print line; n += length(line) + 1
-  } }' > "$data"
+  } }' > "$out/block.csv"
+head -1 "$out/block.csv" > "$data"
+for ((i = 0; i < limit_mb * 3 / 100; i++)); do tail -n +2 "$out/block.csv" >> "$data"; done
 rows=$(($(wc -l < "$data") - 1))
 echo "data: $(du -m "$data" | cut -f1) MB, $rows rows x 20 features (as doubles: $((rows * 21 * 8 / 1048576)) MB); limit ${limit_mb} MB"
 
