@@ -16,25 +16,6 @@
 namespace shipml::test {
 namespace {
 
-// mpirun as root (CI runs as root), oversubscribed on two cores, no single-copy
-// shared memory (containers may forbid ptrace); `timeout` bounds every job.
-const std::string kMpiEnv =
-    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
-    "OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=detect_leaks=0 SHIPML_TRACKING=off";
-
-RunResult run_shell(const std::string& command) {
-  TempDir tmp;
-  const std::string err_file = tmp.file("stderr");
-  RunResult r;
-  FILE* pipe = ::popen((command + " 2>" + err_file).c_str(), "r");
-  std::array<char, 4096> buf{};
-  for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) r.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = read_file(err_file);
-  return r;
-}
-
 // `rows` rows of 20 numbers, a category with a quoted line break in some of
 // its values, and a binary target that depends on them.
 void write_data(const std::string& path, std::size_t rows, std::uint64_t seed) {
@@ -121,8 +102,9 @@ TEST(PartitionedTrainCli, OutOfCoreUnderAMemoryLimitSmallerThanTheParsedData) {
   write_data(data, rows, 11);
   const std::string limit_kb = std::to_string(kOutOfCoreLimitMb * 1024);
   const auto train = [&](const std::string& out, const std::string& extra, bool limited) {
-    return run_shell((limited ? "ulimit -v " + limit_kb + " && " : std::string()) + cli +
-                     " train" + estimator_args("hist_gbdt") + " --data " + data + " --out " + out + kTrain + " --set n_estimators=5" + extra);
+    return run_shell((limited ? "ulimit -v " + limit_kb + " && " : std::string()) + cli + " train" +
+                     estimator_args("hist_gbdt") + " --data " + data + " --out " + out + kTrain +
+                     " --set n_estimators=5" + extra);
   };
   const RunResult in_memory_limited = train(dir.file("no.shipml"), "", true);
   EXPECT_NE(in_memory_limited.exit_code, 0) << "the limit must be too small for training in memory";
@@ -202,7 +184,8 @@ TEST_F(MpiTrain, APatternOfFilesSharedOutOverRanks) {
     write_csv(dir_.file("part-" + std::to_string(part) + ".csv"), all.take(rows));
   }
   const std::string pattern = "'" + dir_.file("part-*.csv") + "'";
-  RunResult r = shipml(0, "train --data " + dir_.file("all.csv") + " --out plain.shipml" + estimator_args("random_forest") + kTrain);
+  RunResult r = shipml(
+      0, "train --data " + dir_.file("all.csv") + " --out plain.shipml" + estimator_args("random_forest") + kTrain);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = shipml(0, "train --data " + pattern + " --out one.shipml" + estimator_args("random_forest") + kTrain);
   ASSERT_EQ(r.exit_code, 0) << r.err;
