@@ -17,6 +17,27 @@ namespace {
 
 using nlohmann::json;
 
+// mpirun as root too (CI runs as root); no single-copy shared memory (a
+// container may forbid ptrace); no leak report from OpenMPI's own caches in
+// the sanitizer build. `timeout` bounds every job.
+const std::string kMpiEnv =
+    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
+    "OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=detect_leaks=0 SHIPML_TRACKING=off";
+
+// Runs a shell command; both streams captured.
+RunResult run_shell(const std::string& command) {
+  TempDir tmp;
+  const std::string err_file = tmp.file("stderr");
+  RunResult r;
+  FILE* pipe = ::popen((command + " 2>" + err_file).c_str(), "r");
+  std::array<char, 4096> buf{};
+  for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) r.out.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = read_file(err_file);
+  return r;
+}
+
 std::size_t count(const std::string& text, const std::string& word) {
   std::size_t n = 0;
   for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + word.size())) ++n;
@@ -109,8 +130,9 @@ TEST_F(MpiCli, CompareOnTwoAndThreeRanksEqualsOneProcess) {
 TEST_F(MpiCli, SelectOnTwoAndThreeRanksEqualsOneProcess) {
   for (const std::string method : {"sequential --n-features 2", "rfecv"}) {
     SCOPED_TRACE(method);
-    const std::string args = "select -q --data " + data_path("diabetes.csv") +
-                             " --target progression -e linear --cv 3 --json --method " + method;
+    const std::string args =
+        "select -q --data " + data_path("diabetes.csv") + " --target progression -e linear --cv 3 --json --method " +
+        method;
     const RunResult plain = shipml(0, args);
     ASSERT_EQ(plain.exit_code, 0) << plain.err;
     const json expected = json::parse(plain.out);
@@ -125,9 +147,10 @@ TEST_F(MpiCli, SelectOnTwoAndThreeRanksEqualsOneProcess) {
 TEST_F(MpiCli, RankZeroRecordsOneRunThatSaysHowManyRanks) {
   const std::string store = tmp_.file("runs");
   const std::string env = "SHIPML_TRACKING=on SHIPML_TRACKING_URI=" + store;
-  const RunResult r = shipml(
-      3, "search -q --data " + data_path("iris.csv") + " --target species -e logistic --grid C=0.1,1,10 --cv 3 --out s",
-      env);
+  const RunResult r = shipml(3,
+                             "search -q --data " + data_path("iris.csv") +
+                                 " --target species -e logistic --grid C=0.1,1,10 --cv 3 --out s",
+                             env);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const RunResult plain = shipml(0, "score -q --data " + data_path("iris.csv") + " --target species -e logistic", env);
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
@@ -148,8 +171,8 @@ TEST_F(MpiCli, ARankThatCannotReadItsDataEndsTheJobWithOneMessage) {
   const std::string common = " -q --target species -e logistic --grid C=0.01,0.1,1,10,100 --cv 5 --out s";
   const std::string command = "cd " + tmp_.path().string() + " && env " + kMpiEnv +
                               " timeout 120 mpirun --oversubscribe -np 1 " + SHIPML_CLI + " search --data " +
-                              data_path("iris.csv") + common + " : -np 1 " + SHIPML_CLI + " search --data missing.csv" +
-                              common;
+                              data_path("iris.csv") + common + " : -np 1 " + SHIPML_CLI +
+                              " search --data missing.csv" + common;
   const auto start = std::chrono::steady_clock::now();
   const RunResult r = run_shell(command);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -187,7 +210,8 @@ TEST_F(MpiCli, ABuildWithoutThePluginSaysSo) {
   EXPECT_EQ(count(r.err, "shipml: error: "), 1u) << r.err;
   EXPECT_NE(r.err.find("no libshipml_mpi.so"), std::string::npos) << r.err;
   // One rank is a single process: no plugin needed.
-  const RunResult one = run_shell("env " + kMpiEnv + " timeout 60 mpirun -np 1 " + lone.string() + " --version");
+  const RunResult one =
+      run_shell("env " + kMpiEnv + " timeout 60 mpirun -np 1 " + lone.string() + " --version");
   EXPECT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(one.out, std::string("shipml ") + SHIPML_VERSION + "\n");
 }
