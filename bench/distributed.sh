@@ -17,17 +17,20 @@ search=(search -q --data data/churn.csv --target churn -e hist_gbdt --set early_
   --set n_estimators=50 --grid learning_rate=0.05,0.1,0.3 --grid max_leaves=7,15,31,63
   --grid min_samples_leaf=5,20,50,100 --cv 3 -m roc_auc --json)
 
-# run NAME COMMAND...: runs it `repeats` times, keeping each wall time and the last output.
+# run NAME COMMAND...: runs it once, adding its wall time to NAME's and keeping its output.
 run() {
   local name=$1
   shift
-  for ((i = 0; i < repeats; i++)); do
-    /usr/bin/time -f "%e" -a -o "$out/$name.times" "$@" --out "$out/$name" > "$out/$name.json"
-  done
+  /usr/bin/time -f "%e" -a -o "$out/$name.times" "$@" --out "$out/$name" > "$out/$name.json"
 }
-run one_rank mpirun -np 1 "$build/shipml" "${search[@]}" --threads 1
-run two_ranks mpirun -np 2 "$build/shipml" "${search[@]}" --threads 1
-run two_threads "$build/shipml" "${search[@]}" --threads 2
+# The three in turn, `repeats` times, so a machine whose load changes treats
+# them alike. No binding to cores: on a machine others use too, a rank tied to
+# a busy core cannot move off it.
+for ((i = 0; i < repeats; i++)); do
+  run one_rank mpirun --bind-to none -np 1 "$build/shipml" "${search[@]}" --threads 1
+  run two_ranks mpirun --bind-to none -np 2 "$build/shipml" "${search[@]}" --threads 1
+  run two_threads "$build/shipml" "${search[@]}" --threads 2
+done
 
 /usr/bin/python3 - "$out" "$repeats" <<'PY'
 import json, statistics, sys

@@ -145,7 +145,7 @@ void add_search(CLI::App& app) {
     options.time_budget_seconds = *budget;
     const Dataset d = validation->split.read(*data);
     SearchResult r = search(prototype, d, space, options);  // recorded by the library, with this command line
-    if (!world().leads()) return;  // under mpirun: rank 0 writes and prints
+    if (!world().leads()) return;                           // under mpirun: rank 0 writes and prints
     std::filesystem::create_directories(folder);
     write_file_atomic(folder + "/search.csv", r.to_csv());
     write_file_atomic(folder + "/search.json", r.to_json().dump(2) + "\n");

@@ -5,7 +5,6 @@
 
 #include <iostream>
 #include <new>
-#include <sstream>
 
 #include "commands.hpp"
 #include "mpi_launch.hpp"
@@ -21,19 +20,19 @@ shipml::cli::CommandEnd run(CLI::App& app, int argc, char** argv) {
     app.parse(argc, argv);
     return {};
   } catch (const CLI::ParseError& e) {
-    // Under mpirun every rank parses the same words: rank 0 alone says what was wrong.
-    std::ostringstream quiet;
-    const bool leads = shipml::world().leads();
-    const int code = leads ? app.exit(e) : app.exit(e, quiet, quiet);
-    return {code == 0 ? 0 : 2, ""};
+    if (shipml::world().size() == 1 || e.get_exit_code() == 0) {
+      const int code = app.exit(e);  // the message and the command's help (or --help, --version)
+      return {code == 0 ? 0 : 2, ""};
+    }
+    // One rank of an MPI job: the message goes to the ranks' agreement (mpi_launch.hpp), which says it once.
+    return {2, std::string("shipml: error: ") + e.what()};
   } catch (const shipml::UsageError& e) {
     return {2, std::string("shipml: error: ") + e.what()};
   } catch (const shipml::Error& e) {
     return {1, std::string("shipml: error: ") + e.what()};
   } catch (const std::bad_alloc&) {
-    return {1,
-            "shipml: error: out of memory: the work needs more than this machine can give (fewer rows or "
-            "columns, or a learner that needs less)"};
+    return {1, "shipml: error: out of memory: the work needs more than this machine can give (fewer rows or "
+               "columns, or a learner that needs less)"};
   } catch (const std::exception& e) {
     return {1, std::string("shipml: internal error: ") + e.what()};
   }

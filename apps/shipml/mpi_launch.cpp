@@ -119,6 +119,7 @@ int end_mpi_job(std::unique_ptr<MpiJob> job, const CommandEnd& end) {
     std::string message = end.message;
     const std::string prefix = "shipml: ";
     if (message.starts_with(prefix)) message = message.substr(prefix.size());
+    if (message.empty()) message = "failed with exit status " + std::to_string(end.code);
     std::cerr << "shipml: rank " << ranks.rank() << " of " << ranks.size() << ": " << message << std::endl;
     job->abort(end.code == 0 ? 1 : end.code);
   }

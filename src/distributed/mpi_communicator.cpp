@@ -47,8 +47,8 @@ bool gather_bytes(MPI_Comm comm, const std::string& bytes, std::vector<std::stri
   }
   as_count(total, "a gather");
   std::string all(total, '\0');
-  MPI_Iallgatherv(bytes.data(), as_count(bytes.size(), "a gather"), MPI_BYTE, all.data(),
-                  counts.data(), offsets.data(), MPI_BYTE, comm, &request);
+  MPI_Iallgatherv(bytes.data(), as_count(bytes.size(), "a gather"), MPI_BYTE, all.data(), counts.data(), offsets.data(),
+                  MPI_BYTE, comm, &request);
   if (!wait(request)) return false;
   out.clear();
   for (std::size_t r = 0; r < lengths.size(); ++r)

@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "shipml/core/error.hpp"
-#include "spread_jobs.hpp"
 #include "shipml/core/progress.hpp"
 #include "shipml/core/random.hpp"
 #include "shipml/data/split.hpp"
@@ -15,6 +14,7 @@
 #include "shipml/metrics/metrics.hpp"
 #include "shipml/model/validation.hpp"
 #include "shipml/track/tracked_run.hpp"
+#include "spread_jobs.hpp"
 
 namespace shipml {
 namespace {

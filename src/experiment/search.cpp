@@ -308,7 +308,11 @@ class Searcher {
                        }
                        keep(job, std::move(fr));
                      },
-                 .save = [&](std::size_t job) { return scored[job] ? fold_bytes(result.candidates[alive[job / folds]].result.folds[job % folds]) : std::string(); },
+                 .save =
+                     [&](std::size_t job) {
+                       return scored[job] ? fold_bytes(result.candidates[alive[job / folds]].result.folds[job % folds])
+                                          : std::string();
+                     },
                  .load =
                      [&](std::size_t job, const std::string& bytes) {
                        if (bytes.empty()) {  // not scored there (stopped, or out of time)

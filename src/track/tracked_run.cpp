@@ -54,12 +54,9 @@ std::vector<std::string> own_command_line() {
 nlohmann::json environment(const std::vector<std::string>& command) {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
-  nlohmann::json env = {{"command", join(command, " ")},
-                        {"user", os_user()},
-                        {"host", host},
-                        {"pid", ::getpid()},
-                        {"shipml_version", SHIPML_VERSION},
-                        {"ranks", world().size()}};  // processes of the MPI job (1: a single process)
+  nlohmann::json env = {
+      {"command", join(command, " ")},    {"user", os_user()},      {"host", host}, {"pid", ::getpid()},
+      {"shipml_version", SHIPML_VERSION}, {"ranks", world().size()}};  // processes of the MPI job (1: a single process)
   char cwd[4096] = {};
   if (::getcwd(cwd, sizeof cwd - 1)) env["working_directory"] = cwd;
   const std::string commit = output_of("git rev-parse HEAD");

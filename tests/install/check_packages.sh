@@ -7,7 +7,9 @@
 #     are there, and the Python package imports;
 #  3. the downstream example (examples/downstream, its own find_package(shipml))
 #     builds against that root; both programs run, and the runtime-only one
-#     links none of libpq, libsqlite3, libcairo and libyaml-cpp.
+#     links none of libpq, libsqlite3, libcairo and libyaml-cpp;
+#  4. MPI is in shipml-mpi alone: the CLI neither links nor depends on it, and
+#     finds the packaged plugin under mpirun.
 # Usage: check_packages.sh SOURCE_DIR RELEASE_BUILD_DIR
 set -euo pipefail
 src=$1 build=$2
@@ -34,6 +36,16 @@ depends libshipml-dev | grep -q "libshipml$soversion (= $version)" || fail "libs
 depends python3-shipml | grep -q "python3-pandas" || fail "python3-shipml: $(depends python3-shipml)"
 contents=$(dpkg-deb -c "$work/packages/libshipml${soversion}_${version}_amd64.deb")
 grep -q "libshipml_runtime.so.$soversion " <<< "$contents" || fail "libshipml$soversion lacks libshipml_runtime.so.$soversion"
+# MPI only in shipml-mpi (when the build found MPI): the CLI, its package and the
+# libraries neither link nor depend on it.
+mpi_deb="$work/packages/shipml-mpi_${version}_amd64.deb"
+depends shipml | grep -q "libopenmpi" && fail "shipml depends on OpenMPI: $(depends shipml)"
+if [ -f "$mpi_deb" ]; then
+  debs+=("$mpi_deb")
+  depends shipml-mpi | grep -q "libopenmpi" || fail "shipml-mpi does not depend on OpenMPI: $(depends shipml-mpi)"
+  depends shipml-mpi | grep -q "shipml (= $version)" || fail "shipml-mpi: $(depends shipml-mpi)"
+  dpkg-deb -c "$mpi_deb" | grep -q "/lib/shipml/libshipml_mpi.so$" || fail "shipml-mpi lacks lib/shipml/libshipml_mpi.so"
+fi
 if [ -d /var/lib/apt/lists ] && ls /var/lib/apt/lists/*Packages* > /dev/null 2>&1; then
   apt-get install -s "${debs[@]}" > "$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail "apt cannot resolve the packages"; }
 fi
@@ -46,6 +58,13 @@ for page in shipml.1 shipml-train.1 shipml-serve.1 shipml-runs-list.1; do
   [ -s "$root/usr/share/man/man1/$page" ] || fail "no man page $page"
 done
 grep -q "complete -F _shipml shipml" "$root/usr/share/bash-completion/completions/shipml" || fail "no bash completion"
+objdump -p "$root/usr/bin/shipml" | grep -q "NEEDED.*libmpi" && fail "the packaged CLI links libmpi"
+if [ -f "$mpi_deb" ] && command -v mpirun > /dev/null; then
+  # The installed CLI finds the installed plugin (../lib/shipml from bin/) under mpirun.
+  out=$(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none \
+    timeout 60 mpirun --oversubscribe -np 2 "$root/usr/bin/shipml" --version) || fail "the packaged CLI fails under mpirun"
+  [ "$out" = "shipml $version" ] || fail "the packaged CLI under mpirun -np 2 printed: $out"
+fi
 PYTHONPATH=$root/usr/lib/python3/dist-packages /usr/bin/python3 -c "
 import shipml, sys
 assert shipml.__version__ == '$version', shipml.__version__
