@@ -35,7 +35,8 @@ measure() {
   shift
   (ulimit -v $((limit_mb * 1024)) && /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" > "$out/$name.log" 2>&1)
   local status=$?
-  read -r seconds rss_kb < "$out/$name.time" 2>/dev/null || { seconds=?; rss_kb=0; }
+  # The last line: time(1) puts "Command exited with non-zero status N" before it.
+  read -r seconds rss_kb < <(tail -1 "$out/$name.time" 2> /dev/null) || { seconds=?; rss_kb=0; }
   [ -n "${rss_kb:-}" ] || rss_kb=0
   printf "%-34s %8s s  peak RSS %6d MB  exit %d\n" "$name" "$seconds" $((rss_kb / 1024)) "$status"
   [ "$status" -eq 0 ] || tail -2 "$out/$name.log" | sed 's/^/    /'

@@ -153,7 +153,9 @@ TEST_F(MpiTrain, EachRankReadsItsShardAndTheModelMatchesOneProcess) {
         ASSERT_EQ(r.exit_code, 0) << estimator << " on " << n << " ranks: " << r.err;
         EXPECT_EQ(r.out.find("trained"), r.out.rfind("trained")) << "rank 0 alone prints: " << r.out;
         // One rank under mpirun is a single process: the plain training.
-        if (n > 1) EXPECT_EQ(Model::load(out).metadata()["training"]["ranks"], n);
+        if (n > 1) {
+          EXPECT_EQ(Model::load(out).metadata()["training"]["ranks"], n);
+        }
         const std::string p = predictions(out, test);
         if (repeat == 0) {
           first = p;
