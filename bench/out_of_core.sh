@@ -5,6 +5,10 @@
 # beside it XGBoost's external-memory mode (a DataIter with a cache on disk,
 # Debian's python3-xgboost) on the same file, under the same limit. Also
 # `shipml train` in memory under the limit, which must fail.
+# Note: hist_gbdt keeps about 60 bytes a row beside the bytes of its binned
+# values (target, gradients, row sets), about half of a 20-column row's CSV
+# bytes, so at 3x the limit its state does not fit: on 2026-12-02 a 1.8 GB CSV
+# (15.8M rows) under 600 MB ran out of memory. Wider rows (more columns) fit.
 # Usage: bench/out_of_core.sh BUILD_DIR [LIMIT_MB] [TREES]   (defaults 400 and 20)
 set -uo pipefail
 export SHIPML_TRACKING=off
