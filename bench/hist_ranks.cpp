@@ -27,9 +27,7 @@ class Share final : public shipml::FeatureChunks {
   }
   std::size_t rows() const override { return end_ - begin_; }
   const std::vector<shipml::FeatureInfo>& infos() const override { return X_.infos(); }
-  void for_each(const std::function<void(std::size_t, const shipml::FeatureMatrix&)>& each) override {
-    each(0, part_);
-  }
+  void for_each(const std::function<void(std::size_t, const shipml::FeatureMatrix&)>& each) override { each(0, part_); }
 
  private:
   const shipml::FeatureMatrix& X_;
@@ -64,13 +62,16 @@ int main(int argc, char** argv) {
     }
     y[i] = f + rng.uniform() * 4 - 2 > 0 ? 1 : 0;
   }
-  for (std::size_t j = 0; j < features; ++j) X.add_owned({.name = "x" + std::to_string(j)}, std::move(x[j]));
+  std::vector<std::string> names;
+  for (std::size_t j = 0; j < features; ++j) {
+    names.emplace_back("x");  // two steps: g++ 12 misreports "x" + to_string() (-Wrestrict, GCC bug 105651)
+    names.back() += std::to_string(j);
+    X.add_owned({.name = names.back()}, std::move(x[j]));
+  }
   X.set_rows(n);
   const std::vector<int> labels(y.begin(), y.end());
   const shipml::EstimatorInfo& info = shipml::find_estimator("hist_gbdt");
   const shipml::Params params = shipml::Params::validate("hist_gbdt", info.params, given);
-  std::vector<std::string> names;
-  for (std::size_t j = 0; j < features; ++j) names.push_back("x" + std::to_string(j));
 
   double auc_one = -1;
   for (int ranks : rank_counts) {

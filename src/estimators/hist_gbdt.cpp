@@ -6,6 +6,8 @@
 // (times its class weight) multiplies its gradients and hessians, the initial
 // score and the validation loss; min_samples_leaf counts rows, and the bins
 // are drawn from the rows unweighted.
+// fit_partitioned trains from rows in chunks, and data-parallel over ranks
+// (docs/hist-gbdt-over-ranks.md); fit() is its one-chunk, one-rank case.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -340,8 +342,9 @@ class HistGradientBoosting final : public Estimator {
     }
     std::vector<int> groups;
     if (k_) groups.assign(t.y.begin(), t.y.end());
-    const std::uint64_t seed =
-        ranks.rank() == 0 ? seed_ ^ 0x5eed : Random(seed_ ^ 0x5eed).fork(static_cast<std::uint64_t>(ranks.rank())).next();
+    const std::uint64_t seed = ranks.rank() == 0
+                                   ? seed_ ^ 0x5eed
+                                   : Random(seed_ ^ 0x5eed).fork(static_cast<std::uint64_t>(ranks.rank())).next();
     const Fold f = train_test_split(t.n, validation_fraction_, seed, groups);
     t.train.assign(f.train.begin(), f.train.end());
     t.valid.assign(f.test.begin(), f.test.end());

@@ -150,8 +150,8 @@ BinnedRows Binner::empty_rows(std::size_t rows) const {
 void Binner::transform_into(const FeatureMatrix& chunk, BinnedRows& out, std::size_t first_row, int threads) const {
   if (chunk.cols() != out.features || first_row + chunk.rows() > out.rows)
     throw DataError("binning: a chunk of " + std::to_string(chunk.rows()) + " x " + std::to_string(chunk.cols()) +
-                " at row " + std::to_string(first_row) + " does not fit " + std::to_string(out.rows) + " x " +
-                std::to_string(out.features) + " binned rows");
+                    " at row " + std::to_string(first_row) + " does not fit " + std::to_string(out.rows) + " x " +
+                    std::to_string(out.features) + " binned rows");
   constexpr std::size_t kBlock = 16384;
   const std::size_t n = chunk.rows(), blocks = (n + kBlock - 1) / kBlock;
   parallel_for(blocks, threads, [&](std::size_t b) {

@@ -525,8 +525,7 @@ class Grower {
     }
     // Build the smaller child's histogram; the larger one is the parent's minus
     // it. Over ranks "smaller" counts every rank's rows, so all ranks build the same child.
-    const bool left_small =
-        ranks_ ? c_.count(s.left.data()) <= c_.count(s.right.data()) : mid - p.begin <= p.end - mid;
+    const bool left_small = ranks_ ? c_.count(s.left.data()) <= c_.count(s.right.data()) : mid - p.begin <= p.end - mid;
     const std::size_t small = take_hist(), large = p.hist;
     if (left_small) build(hist(small), p.begin, mid);
     else build(hist(small), mid, p.end);
@@ -573,7 +572,7 @@ class Grower {
   std::vector<std::uint32_t>& right_rows_;
   std::vector<double>& partial_;
   GrowerWorkspace& workspace_;
-  Communicator* ranks_;  // null unless the rows are spread over more than one rank
+  Communicator* ranks_;        // null unless the rows are spread over more than one rank
   std::size_t pool_next_ = 0;  // pool_[0, pool_next_) are in use by this tree or on free_
   std::vector<int> features_;
   std::vector<std::size_t> free_;
