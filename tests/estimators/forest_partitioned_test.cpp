@@ -77,8 +77,9 @@ std::string saved(const Estimator& e) {
   return out.data();
 }
 
-std::unique_ptr<Estimator> loaded(const std::string& name, int classes, const std::string& bytes) {
-  auto e = create(name, classes, {});
+std::unique_ptr<Estimator> loaded(const std::string& name, int classes, const std::string& bytes,
+                                  const Settings& settings = {}) {
+  auto e = create(name, classes, settings);
   BinaryReader in(bytes);
   e->load(in);
   return e;
@@ -319,13 +320,25 @@ TEST(ForestPartitioned, RanksWithDifferentColumnsAreRefused) {
                               e->fit_partitioned(chunks, std::span<const double>(d.y.data(), 300), 0, {}, comm);
                             }),
                UsageError);
+  // The message names the rank.
+  try {
+    run_as_ranks(2, [&](Communicator& comm) {
+      FeatureMatrix X = d.matrix(0, 300);
+      if (comm.rank() == 1) X.add_owned({"extra"}, std::vector<double>(300, 1.0));
+      WholeMatrix chunks(X);
+      create("random_forest", 0, {{"n_estimators", "2"}})
+          ->fit_partitioned(chunks, std::span<const double>(d.y.data(), 300), 0, {}, comm);
+    });
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("rank 1's rows do not have rank 0's columns"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ForestPartitioned, OutOfBagScoreCountsTheRowsOfEveryRank) {
   const Data d = make_data(2, 6000, 18);
   const Settings settings{{"n_estimators", "20"}, {"oob_score", "true"}};
-  const auto one = loaded("random_forest", 2, fit_plain("random_forest", d, settings));
-  const auto three = loaded("random_forest", 2, fit_over_ranks("random_forest", d, 3, settings)[0]);
+  const auto one = loaded("random_forest", 2, fit_plain("random_forest", d, settings), settings);
+  const auto three = loaded("random_forest", 2, fit_over_ranks("random_forest", d, 3, settings)[0], settings);
   const double a = one->inspect(d.matrix(0, 0).names(), {})["oob_score"];
   const double b = three->inspect(d.matrix(0, 0).names(), {})["oob_score"];
   EXPECT_GT(a, 0.7);
