@@ -64,15 +64,12 @@ struct RunResult {
   std::string out, err;
 };
 
-/// Runs the shipml binary with `args` (a shell-quoted string) and captures both
-/// streams; `env` ("NAME=value ...") is set for it.
-inline RunResult run_cli(const std::string& args, const std::string& env = "") {
+/// Runs a shell command (pipes, `ulimit`, `mpirun`) and captures both streams.
+inline RunResult run_shell(const std::string& command) {
   TempDir tmp;
   const std::string err_file = tmp.file("stderr");
-  const std::string command =
-      (env.empty() ? "" : "env " + env + " ") + std::string(SHIPML_CLI) + " " + args + " 2>" + err_file;
   RunResult r;
-  FILE* pipe = ::popen(command.c_str(), "r");
+  FILE* pipe = ::popen((command + " 2>" + err_file).c_str(), "r");
   std::array<char, 4096> buf{};
   for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) r.out.append(buf.data(), n);
   const int status = ::pclose(pipe);
@@ -80,5 +77,19 @@ inline RunResult run_cli(const std::string& args, const std::string& env = "") {
   r.err = read_file(err_file);
   return r;
 }
+
+/// Runs the shipml binary with `args` (a shell-quoted string) and captures both
+/// streams; `env` ("NAME=value ...") is set for it.
+inline RunResult run_cli(const std::string& args, const std::string& env = "") {
+  return run_shell((env.empty() ? "" : "env " + env + " ") + std::string(SHIPML_CLI) + " " + args);
+}
+
+/// The environment of `mpirun` in tests: as root too (CI runs as root),
+/// oversubscribed (2 cores, 3 ranks); no single-copy shared memory (a container
+/// may forbid ptrace); no leak report from OpenMPI's own caches in the
+/// sanitizer build; no run records. Callers bound every job with `timeout`.
+inline const std::string kMpiEnv =
+    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
+    "OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=detect_leaks=0 SHIPML_TRACKING=off";
 
 }  // namespace shipml::test

@@ -6,6 +6,8 @@
 // (times its class weight) multiplies its gradients and hessians, the initial
 // score and the validation loss; min_samples_leaf counts rows, and the bins
 // are drawn from the rows unweighted.
+// fit_partitioned trains from rows in chunks, and data-parallel over ranks
+// (docs/hist-gbdt-over-ranks.md); fit() is its one-chunk, one-rank case.
 #include <algorithm>
 #include <charconv>
 #include <cmath>

@@ -95,17 +95,20 @@ hist::Binner binner_over_ranks(const FeatureMatrix& X, int max_bins, Communicato
   }
   const std::vector<std::string> gathered = ranks.all_gather(out.data());
 
-  // Every rank reads the same bytes, so every rank refuses alike.
-  std::string columns;
-  std::vector<std::vector<double>> sample(X.cols());
-  std::size_t sampled_rows = 0;
-  for (std::size_t r = 0; r < gathered.size(); ++r) {
-    BinaryReader in(gathered[r]);
-    const std::string these = read_columns(in);
-    if (r == 0) columns = these;
-    else if (these != columns)
+  // Every rank reads the same bytes, so every rank refuses alike, before
+  // reading any rank's columns by its own count.
+  std::vector<BinaryReader> readers(gathered.begin(), gathered.end());
+  std::vector<std::string> columns;
+  for (std::size_t r = 0; r < readers.size(); ++r) {
+    columns.push_back(read_columns(readers[r]));
+    if (columns[r] != columns[0])
       throw UsageError("rank " + std::to_string(r) + "'s rows do not have rank 0's columns (their number, " +
                        "which are categories, how many categories)");
+  }
+  std::vector<std::vector<double>> sample(X.cols());
+  std::size_t sampled_rows = 0;
+  for (std::size_t r = 0; r < readers.size(); ++r) {
+    BinaryReader& in = readers[r];
     const std::uint64_t n = in.u64();
     sampled_rows += n;
     for (auto& column : sample) {

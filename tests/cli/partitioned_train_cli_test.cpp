@@ -16,25 +16,6 @@
 namespace shipml::test {
 namespace {
 
-// mpirun as root (CI runs as root), oversubscribed on two cores, no single-copy
-// shared memory (containers may forbid ptrace); `timeout` bounds every job.
-const std::string kMpiEnv =
-    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
-    "OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=detect_leaks=0 SHIPML_TRACKING=off";
-
-RunResult run_shell(const std::string& command) {
-  TempDir tmp;
-  const std::string err_file = tmp.file("stderr");
-  RunResult r;
-  FILE* pipe = ::popen((command + " 2>" + err_file).c_str(), "r");
-  std::array<char, 4096> buf{};
-  for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) r.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = read_file(err_file);
-  return r;
-}
-
 // `rows` rows of 20 numbers, a category with a quoted line break in some of
 // its values, and a binary target that depends on them.
 void write_data(const std::string& path, std::size_t rows, std::uint64_t seed) {
@@ -71,8 +52,8 @@ std::string predictions(const std::string& model, const std::string& data) {
   return r.out;
 }
 
-// Above what out-of-core training of write_data(2,000,000 rows) needs, below
-// what reading it whole needs (measured: see the test).
+// Address space: above what out-of-core training of write_data(2,000,000 rows)
+// needs (it fails at 450 MB), below what training in memory needs.
 constexpr std::size_t kOutOfCoreLimitMb = 600;
 
 const std::string kTrain = " --target y --set n_estimators=20 --set seed=1 --no-track -q";
@@ -113,13 +94,17 @@ TEST(PartitionedTrainCli, OutOfCoreUnderAMemoryLimitSmallerThanTheParsedData) {
 #endif
   TempDir dir;
   const std::string data = dir.file("big.csv");
-  // 2,000,000 rows x 21 columns: 336 MB as doubles, beside the text read whole.
+  // 2,000,000 rows x 22 columns: 352 MB as doubles (beside 210 MB of text read
+  // whole). Out of core, the process stays near 290 MB resident; the limit is
+  // on address space (threads and allocators reserve more than they touch),
+  // and training in memory must fail under it.
   const std::size_t rows = 2000000;
   write_data(data, rows, 11);
   const std::string limit_kb = std::to_string(kOutOfCoreLimitMb * 1024);
   const auto train = [&](const std::string& out, const std::string& extra, bool limited) {
-    return run_shell((limited ? "ulimit -v " + limit_kb + " && " : std::string()) + cli +
-                     " train" + estimator_args("hist_gbdt") + " --data " + data + " --out " + out + kTrain + " --set n_estimators=5" + extra);
+    return run_shell((limited ? "ulimit -v " + limit_kb + " && " : std::string()) + cli + " train" +
+                     estimator_args("hist_gbdt") + " --data " + data + " --out " + out + kTrain +
+                     " --set n_estimators=5" + extra);
   };
   const RunResult in_memory_limited = train(dir.file("no.shipml"), "", true);
   EXPECT_NE(in_memory_limited.exit_code, 0) << "the limit must be too small for training in memory";
@@ -137,9 +122,9 @@ class MpiTrain : public ::testing::Test {
  protected:
   void SetUp() override {
     if (std::system("command -v mpirun > /dev/null 2>&1") != 0) GTEST_SKIP() << "no mpirun on this machine";
-#ifndef SHIPML_MPI_PLUGIN
-    GTEST_SKIP() << "this build has no MPI plugin (libopenmpi-dev was not found)";
-#endif
+    const auto plugin = std::filesystem::path(SHIPML_CLI).parent_path() / "libshipml_mpi.so";
+    if (!std::filesystem::exists(plugin))
+      GTEST_SKIP() << "this build has no MPI plugin (" << plugin << "; libopenmpi-dev was not found)";
   }
   RunResult shipml(int ranks, const std::string& args) const {
     const std::string launcher = ranks == 0 ? "" : "mpirun --oversubscribe -np " + std::to_string(ranks) + " ";
@@ -168,7 +153,9 @@ TEST_F(MpiTrain, EachRankReadsItsShardAndTheModelMatchesOneProcess) {
         ASSERT_EQ(r.exit_code, 0) << estimator << " on " << n << " ranks: " << r.err;
         EXPECT_EQ(r.out.find("trained"), r.out.rfind("trained")) << "rank 0 alone prints: " << r.out;
         // One rank under mpirun is a single process: the plain training.
-        if (n > 1) EXPECT_EQ(Model::load(out).metadata()["training"]["ranks"], n);
+        if (n > 1) {
+          EXPECT_EQ(Model::load(out).metadata()["training"]["ranks"], n);
+        }
         const std::string p = predictions(out, test);
         if (repeat == 0) {
           first = p;
@@ -178,7 +165,13 @@ TEST_F(MpiTrain, EachRankReadsItsShardAndTheModelMatchesOneProcess) {
         if (n == 1) {
           EXPECT_EQ(p, predictions(plain, test)) << estimator << ": one rank is the plain model";
         }
-        EXPECT_NEAR(auc_of(out, test), plain_auc, 0.001) << estimator << " on " << n << " ranks";
+        // hist_gbdt sums every rank's histograms: the quality of one process,
+        // within 0.001. random_forest grows each rank's share of the trees on
+        // that rank's rows only; on these 20,000 rows its AUC is 0.01 to 0.02
+        // lower over 2 and 3 ranks (0.003 at 40,000 rows, 40 trees, leaves of
+        // 5); tests/estimators/forest_partitioned_test.cpp checks 0.001 at 60,000.
+        const double tolerance = std::string(estimator) == "hist_gbdt" ? 0.001 : 0.025;
+        EXPECT_NEAR(auc_of(out, test), plain_auc, tolerance) << estimator << " on " << n << " ranks";
       }
     }
   }
@@ -193,7 +186,8 @@ TEST_F(MpiTrain, APatternOfFilesSharedOutOverRanks) {
     write_csv(dir_.file("part-" + std::to_string(part) + ".csv"), all.take(rows));
   }
   const std::string pattern = "'" + dir_.file("part-*.csv") + "'";
-  RunResult r = shipml(0, "train --data " + dir_.file("all.csv") + " --out plain.shipml" + estimator_args("random_forest") + kTrain);
+  RunResult r = shipml(
+      0, "train --data " + dir_.file("all.csv") + " --out plain.shipml" + estimator_args("random_forest") + kTrain);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = shipml(0, "train --data " + pattern + " --out one.shipml" + estimator_args("random_forest") + kTrain);
   ASSERT_EQ(r.exit_code, 0) << r.err;

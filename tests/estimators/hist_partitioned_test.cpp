@@ -256,7 +256,8 @@ TEST(HistPartitioned, InspectReportsTheHistogramBytesSummed) {
   EXPECT_EQ(info["ranks"], 2);
   EXPECT_EQ(info["trees_grown"], 4);
   // Bins per feature, as saved: numeric edges + 1, or one per category kept.
-  BinaryReader in(saved_bins(saved(*fitted[1])));
+  const std::string bins = saved_bins(saved(*fitted[1]));
+  BinaryReader in(bins);
   std::uint64_t slots = 0;
   for (std::uint64_t f = 0, features = in.u64(); f < features; ++f) {
     const bool categorical = in.u8() != 0;
