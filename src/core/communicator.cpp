@@ -21,6 +21,18 @@ void Communicator::agree(const std::string& error) {
       throw DistributedError("rank " + std::to_string(r) + " of " + std::to_string(size()) + ": " + errors[r]);
 }
 
+void Communicator::agree_on(const std::function<void()>& work) {
+  if (size() == 1) return work();
+  std::string error;
+  try {
+    work();
+  } catch (const std::exception& e) {
+    error = e.what();
+    if (error.empty()) error = "failed";
+  }
+  agree(error);
+}
+
 Communicator& world() {
   std::lock_guard lock(world_mutex);
   return *the_world;

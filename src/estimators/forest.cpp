@@ -65,7 +65,7 @@ class Forest final : public Estimator {
   void fit_partitioned(FeatureChunks& X, std::span<const double> y, int n_classes, std::span<const double> weights,
                        Communicator& ranks) override {
     FeatureMatrix rows;
-    agree_on(ranks, [&] {
+    ranks.agree_on([&] {
       check_shard(X.rows(), y, n_classes, weights);
       rows = rows_in_memory(X);
     });
@@ -182,7 +182,7 @@ class Forest final : public Estimator {
 
     const TreeRange mine = tree_share(base_weight, ranks);
     std::vector<hist::HistTree> grown(mine.last - mine.first);
-    agree_on(ranks, [&] {
+    ranks.agree_on([&] {
       std::optional<Progress> progress;  // on the rank that prints only
       if (ranks.leads()) progress.emplace(name(), grown.size());
       parallel_for(grown.size(), threads_, [&](std::size_t i) {

@@ -103,7 +103,7 @@ class HistGradientBoosting final : public Estimator {
   void fit_partitioned(FeatureChunks& X, std::span<const double> y, int n_classes, std::span<const double> weights,
                        Communicator& ranks) override {
     check_params(n_classes, X.infos().size(), ranks.size());  // the same on every rank: each refuses alike
-    hist::on_every_rank(ranks, [&] {
+    ranks.agree_on([&] {
       if (y.size() != X.rows() || (!weights.empty() && weights.size() != y.size()))
         throw DataError("hist_gbdt: " + std::to_string(X.rows()) + " rows, " + std::to_string(y.size()) +
                         " targets and " + std::to_string(weights.size()) + " weights");
@@ -118,7 +118,7 @@ class HistGradientBoosting final : public Estimator {
     std::vector<double> weight = class_weights(y, ranks);
     for (std::size_t i = 0; i < weights.size(); ++i) weight[i] *= weights[i];
     Training t(std::move(binned), y, std::move(weight));
-    hist::on_every_rank(ranks, [&] { hold_out(t, span.total, ranks); });
+    ranks.agree_on([&] { hold_out(t, span.total, ranks); });
     baseline_ = initial_scores(y, t.weight, t.train, ranks);
     t.raw.resize(t.n * K_);
     for (std::size_t i = 0; i < t.n; ++i)

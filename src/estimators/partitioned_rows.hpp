@@ -33,20 +33,4 @@ void refuse_unlike_shards(std::span<const double> y, int n_classes, Communicator
 /// Refuses (on every rank alike) ranks whose columns differ.
 hist::Binner binner_over_ranks(const FeatureMatrix& X, int max_bins, Communicator& ranks);
 
-/// Runs `work`, which may fail on some ranks only: then every rank throws
-/// (Communicator::agree) instead of the others waiting for it at their next
-/// collective call. On one rank the exception itself goes on.
-template <class Work>
-void agree_on(Communicator& ranks, Work&& work) {
-  if (ranks.size() == 1) return work();
-  std::string error;
-  try {
-    work();
-  } catch (const std::exception& e) {
-    error = e.what();
-    if (error.empty()) error = "failed";
-  }
-  ranks.agree(error);
-}
-
 }  // namespace shipml::builtin

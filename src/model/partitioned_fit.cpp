@@ -20,23 +20,6 @@
 namespace shipml {
 namespace {
 
-// Runs `work` on this rank; a failure on any rank becomes one DistributedError
-// on every rank (naming the rank), so no rank waits for ever at the next step.
-// One rank: the error as it is.
-template <class Work>
-void on_every_rank(Communicator& ranks, Work&& work) {
-  if (ranks.size() == 1) return work();
-  std::string error;
-  try {
-    work();
-  } catch (const DistributedError&) {
-    throw;
-  } catch (const std::exception& e) {
-    error = e.what();
-  }
-  ranks.agree(error);
-}
-
 // Every rank's profile, merged in rank order, and each rank's row count.
 CsvProfile merged_profile(const CsvProfile& mine, Communicator& ranks, std::vector<std::uint64_t>& rows_per_rank) {
   CsvProfile all;
@@ -214,7 +197,7 @@ void Model::fit_partitioned(const CsvChunks& data, const std::string& target, co
 
   // Pass 1: what each column holds, on every rank, merged in rank order.
   CsvProfile mine;
-  on_every_rank(ranks, [&] { mine = data.profile(target); });
+  ranks.agree_on([&] { mine = data.profile(target); });
   std::vector<std::uint64_t> rows_per_rank;
   CsvProfile all = merged_profile(mine, ranks, rows_per_rank);
   // A column that is text somewhere but numbers elsewhere: the numbers' texts, read again.
@@ -223,7 +206,7 @@ void Model::fit_partitioned(const CsvChunks& data, const std::string& target, co
     if (c.text && !c.complete) incomplete.push_back(c.name);
   if (!incomplete.empty()) {
     std::vector<std::vector<std::string>> texts;
-    on_every_rank(ranks, [&] { texts = data.texts(incomplete); });
+    ranks.agree_on([&] { texts = data.texts(incomplete); });
     BinaryWriter out;
     for (const auto& t : texts) out.texts(t);
     for (const std::string& bytes : ranks.all_gather(out.data())) {
@@ -241,7 +224,7 @@ void Model::fit_partitioned(const CsvChunks& data, const std::string& target, co
   Task task = Task::regression;
   std::vector<std::string> classes;
   std::string target_type;
-  on_every_rank(ranks, [&] {
+  ranks.agree_on([&] {
     const auto& y = column_of(all, target, data.describe());
     schema = schema_of(all, target);
     if (schema.fields().empty()) throw DataError("no feature columns to train on");
@@ -274,7 +257,7 @@ void Model::fit_partitioned(const CsvChunks& data, const std::string& target, co
   std::size_t chunks = 0;
   BinaryWriter sampled;
   std::optional<FeatureMatrix> only_chunk;
-  on_every_rank(ranks, [&] {
+  ranks.agree_on([&] {
     data.for_each(typed, [&](std::size_t first_row, const Frame& chunk) {
       const Column& labels = chunk.column(target);
       const Frame features = chunk.without(target);

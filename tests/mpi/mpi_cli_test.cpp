@@ -17,27 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-// mpirun as root too (CI runs as root); no single-copy shared memory (a
-// container may forbid ptrace); no leak report from OpenMPI's own caches in
-// the sanitizer build. `timeout` bounds every job.
-const std::string kMpiEnv =
-    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
-    "OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=detect_leaks=0 SHIPML_TRACKING=off";
-
-// Runs a shell command; both streams captured.
-RunResult run_shell(const std::string& command) {
-  TempDir tmp;
-  const std::string err_file = tmp.file("stderr");
-  RunResult r;
-  FILE* pipe = ::popen((command + " 2>" + err_file).c_str(), "r");
-  std::array<char, 4096> buf{};
-  for (std::size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) r.out.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = read_file(err_file);
-  return r;
-}
-
 std::size_t count(const std::string& text, const std::string& word) {
   std::size_t n = 0;
   for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + word.size())) ++n;

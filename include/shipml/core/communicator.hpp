@@ -6,6 +6,7 @@
 /// Learners that train data-parallel and experiments spread over ranks talk
 /// through this interface only; nothing below the CLI links MPI.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -47,6 +48,11 @@ class SHIPML_API Communicator {
   /// names the first failing rank and its message ("rank 2 of 3: ..."); otherwise
   /// it returns. The way a bad shard on one rank stops the whole job cleanly.
   void agree(const std::string& error);
+  /// Runs `work`, which may fail on some ranks only (a bad shard, a bad row):
+  /// then every rank throws agree()'s DistributedError, rather than the others
+  /// waiting for the failed one at their next collective call. On one rank the
+  /// exception goes on as it is.
+  void agree_on(const std::function<void()>& work);
   /// Whether this is rank 0: the rank that prints, writes files and records runs.
   bool leads() const { return rank() == 0; }
 };

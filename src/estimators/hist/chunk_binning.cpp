@@ -106,7 +106,7 @@ BinnedRows bin_chunks(Binner& binner, FeatureChunks& X, const RowSpan& span, int
   const std::size_t step = Binner::sample_step(span.total);
   // Pass 1: the rows whose number among all rows is a multiple of the step.
   Columns sample(infos.size());
-  on_every_rank(ranks, [&] {
+  ranks.agree_on([&] {
     X.for_each([&](std::size_t first_row, const FeatureMatrix& chunk) {
       if (chunk.cols() != infos.size())
         throw DataError("a chunk at row " + std::to_string(first_row) + " has " + std::to_string(chunk.cols()) +
@@ -132,7 +132,7 @@ BinnedRows bin_chunks(Binner& binner, FeatureChunks& X, const RowSpan& span, int
   }  // the sample is let go before the rows are binned
   // Pass 2: every value into its bin.
   BinnedRows out = binner.empty_rows(X.rows());
-  on_every_rank(ranks, [&] {
+  ranks.agree_on([&] {
     X.for_each([&](std::size_t first_row, const FeatureMatrix& chunk) {
       binner.transform_into(chunk, out, first_row, threads);
     });

@@ -13,22 +13,6 @@
 
 namespace shipml::hist {
 
-/// Runs `work`, which may fail on some ranks only (a bad chunk, a bad target),
-/// so that it stops every rank: over ranks a failure becomes the DistributedError
-/// of Communicator::agree on all of them; on one rank the error is rethrown as it is.
-template <class Work>
-void on_every_rank(Communicator& ranks, Work&& work) {
-  if (ranks.size() == 1) return work();
-  std::string error;
-  try {
-    work();
-  } catch (const std::exception& e) {
-    error = e.what();
-    if (error.empty()) error = "failed";
-  }
-  ranks.agree(error);
-}
-
 /// Where this rank's rows lie among the rows of every rank (rank order is row order).
 struct RowSpan {
   std::size_t first = 0;  ///< this rank's first row among all
