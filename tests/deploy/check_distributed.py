@@ -41,6 +41,7 @@ if not mpirun or not os.path.exists(plugin):
     sys.exit(77)
 
 env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1",
+           OMPI_MCA_btl_vader_single_copy_mechanism="none",
            SHIPML_TRACKING="off", PATH=build + os.pathsep + os.environ["PATH"])
 work = tempfile.mkdtemp()
 
