@@ -21,11 +21,6 @@ std::vector<std::uint64_t> counts_by_rank(std::uint64_t mine, Communicator& rank
 /// copy), otherwise the chunks copied in order into columns the result owns.
 FeatureMatrix rows_in_memory(FeatureChunks& X);
 
-/// Over ranks, refuses (on every rank alike) shards whose targets are far from
-/// a random sample of all rows' (a class's share, or the mean, beyond sampling
-/// noise): learners that grow each tree on one rank's rows need exchangeable shards.
-void refuse_unlike_shards(std::span<const double> y, int n_classes, Communicator& ranks);
-
 /// Bins learned from the rows of every rank as Binner::fit learns them from
 /// one matrix holding them all in rank order: each rank sends the rows of its
 /// share that fit()'s deterministic sample takes by their global number, and
