@@ -5,6 +5,7 @@
 // the headers' inline parts and the C++ standard library.
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdint>
@@ -17,18 +18,14 @@
 namespace shipml {
 namespace {
 
-// MPI counts are ints: large arrays go in pieces, and a gather must fit.
+// MPI counts are ints: large arrays and gathers go in pieces.
 constexpr std::size_t kPiece = std::size_t{1} << 30;
 
-int as_count(std::size_t n, const char* what) {
-  if (n > static_cast<std::size_t>(INT_MAX))
-    throw std::length_error(std::string("MPI: ") + what + " of " + std::to_string(n) +
-                            " bytes is more than one MPI call carries");
-  return static_cast<int>(n);
-}
-
-// Gathers every rank's bytes in rank order, as two collectives: the lengths,
-// then the bytes. `wait` completes each request (blocking, or with a deadline).
+// Gathers every rank's bytes in rank order: the lengths, then the bytes in
+// rounds, each round every rank's next slice of at most kPiece / ranks bytes,
+// so no call carries more than MPI's int counts allow, whatever the sizes
+// (a forest's binned rows can be gigabytes). `wait` completes each request
+// (blocking, or with a deadline).
 template <class Wait>
 bool gather_bytes(MPI_Comm comm, const std::string& bytes, std::vector<std::string>& out, Wait&& wait) {
   int size = 0;
@@ -38,21 +35,32 @@ bool gather_bytes(MPI_Comm comm, const std::string& bytes, std::vector<std::stri
   MPI_Request request;
   MPI_Iallgather(&mine, 1, MPI_LONG_LONG, lengths.data(), 1, MPI_LONG_LONG, comm, &request);
   if (!wait(request)) return false;
-  std::vector<int> counts(lengths.size()), offsets(lengths.size());
-  std::size_t total = 0;
+  out.assign(lengths.size(), std::string());
+  std::size_t longest = 0;
   for (std::size_t r = 0; r < lengths.size(); ++r) {
-    counts[r] = as_count(static_cast<std::size_t>(lengths[r]), "one rank's share of a gather");
-    offsets[r] = as_count(total, "a gather");
-    total += static_cast<std::size_t>(lengths[r]);
+    out[r].reserve(static_cast<std::size_t>(lengths[r]));
+    longest = std::max(longest, static_cast<std::size_t>(lengths[r]));
   }
-  as_count(total, "a gather");
-  std::string all(total, '\0');
-  MPI_Iallgatherv(bytes.data(), as_count(bytes.size(), "a gather"), MPI_BYTE, all.data(), counts.data(), offsets.data(),
-                  MPI_BYTE, comm, &request);
-  if (!wait(request)) return false;
-  out.clear();
-  for (std::size_t r = 0; r < lengths.size(); ++r)
-    out.push_back(all.substr(static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(counts[r])));
+  const std::size_t slice = std::max<std::size_t>(1, kPiece / lengths.size());
+  std::vector<int> counts(lengths.size()), offsets(lengths.size());
+  std::string round;
+  // One round at least, so every rank makes the same calls even when all send nothing.
+  for (std::size_t start = 0; start == 0 || start < longest; start += slice) {
+    std::size_t total = 0;
+    for (std::size_t r = 0; r < lengths.size(); ++r) {
+      const auto length = static_cast<std::size_t>(lengths[r]);
+      counts[r] = static_cast<int>(start < length ? std::min(slice, length - start) : 0);
+      offsets[r] = static_cast<int>(total);
+      total += static_cast<std::size_t>(counts[r]);
+    }
+    round.assign(total, '\0');
+    const std::size_t own = start < bytes.size() ? std::min(slice, bytes.size() - start) : 0;
+    MPI_Iallgatherv(bytes.data() + std::min(start, bytes.size()), static_cast<int>(own), MPI_BYTE, round.data(),
+                    counts.data(), offsets.data(), MPI_BYTE, comm, &request);
+    if (!wait(request)) return false;
+    for (std::size_t r = 0; r < lengths.size(); ++r)
+      out[r].append(round, static_cast<std::size_t>(offsets[r]), static_cast<std::size_t>(counts[r]));
+  }
   return true;
 }
 
