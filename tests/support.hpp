@@ -92,4 +92,14 @@ inline const std::string kMpiEnv =
     "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none "
     "OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=detect_leaks=0 SHIPML_TRACKING=off";
 
+/// Why `mpirun` tests cannot run here (empty when they can): no mpirun, or a
+/// build without the MPI plugin next to the CLI.
+inline std::string mpi_unavailable() {
+  if (std::system("command -v mpirun > /dev/null 2>&1") != 0) return "no mpirun on this machine";
+  const auto plugin = std::filesystem::path(SHIPML_CLI).parent_path() / "libshipml_mpi.so";
+  if (!std::filesystem::exists(plugin))
+    return "this build has no MPI plugin (" + plugin.string() + "; libopenmpi-dev was not found)";
+  return "";
+}
+
 }  // namespace shipml::test

@@ -121,10 +121,7 @@ TEST(PartitionedTrainCli, OutOfCoreUnderAMemoryLimitSmallerThanTheParsedData) {
 class MpiTrain : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (std::system("command -v mpirun > /dev/null 2>&1") != 0) GTEST_SKIP() << "no mpirun on this machine";
-    const auto plugin = std::filesystem::path(SHIPML_CLI).parent_path() / "libshipml_mpi.so";
-    if (!std::filesystem::exists(plugin))
-      GTEST_SKIP() << "this build has no MPI plugin (" << plugin << "; libopenmpi-dev was not found)";
+    if (const std::string why = mpi_unavailable(); !why.empty()) GTEST_SKIP() << why;
   }
   RunResult shipml(int ranks, const std::string& args) const {
     const std::string launcher = ranks == 0 ? "" : "mpirun --oversubscribe -np " + std::to_string(ranks) + " ";

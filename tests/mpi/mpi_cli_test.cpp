@@ -38,10 +38,7 @@ json without_timings(json j) {
 class MpiCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (std::system("command -v mpirun > /dev/null 2>&1") != 0) GTEST_SKIP() << "no mpirun on this machine";
-    const auto plugin = std::filesystem::path(SHIPML_CLI).parent_path() / "libshipml_mpi.so";
-    if (!std::filesystem::exists(plugin))
-      GTEST_SKIP() << "this build has no MPI plugin (" << plugin << "; libopenmpi-dev was not found)";
+    if (const std::string why = mpi_unavailable(); !why.empty()) GTEST_SKIP() << why;
   }
 
   // `shipml ARGS` as one process (ranks == 0) or as `ranks` MPI ranks.
