@@ -3,7 +3,7 @@ cluster, Kubernetes or Slurm runs here; the commands in them run for real under
 this machine's mpirun, with their paths pointed at bundled data.
 
 - The MPIJob (Kubeflow MPI operator v2beta1): mpirun's -np equals the workers
-  times their slots; --threads is each rank's share of a worker's CPUs; the
+  times their slots; threads= is each rank's share of a worker's CPUs; the
   workers run the sshd the image configures, on the port the probe asks; the
   launcher's shipml command trains a model under mpirun.
 - The Slurm script parses; srun starts one rank per task with --threads from
@@ -72,8 +72,8 @@ check(np_ == worker["replicas"] * slots,
       f"mpirun -np {np_} is not the workers' slots ({worker['replicas']} workers x {slots})")
 shipml_args = command[command.index("shipml") + 1:]
 cpus = int(str(wc["resources"]["limits"]["cpu"]))
-threads = int(shipml_args[shipml_args.index("--threads") + 1])
-check(threads * slots == cpus, f"--threads {threads} x {slots} slots is not the worker's {cpus} CPUs")
+threads = int(next(a for a in shipml_args if a.startswith("threads="))[len("threads="):])
+check(threads * slots == cpus, f"threads={threads} x {slots} slots is not the worker's {cpus} CPUs")
 check(wc["resources"]["limits"].get("memory"), "the workers have no memory limit")
 check(wc["command"] == ["/usr/sbin/sshd"], f"the workers run {wc['command']}, not sshd")
 sshd_config = wc["args"][wc["args"].index("-f") + 1]
@@ -94,8 +94,8 @@ for a in shipml_args:
     a = a.replace("/data/train", parts).replace("/models", work)
     local.append(a)
 local[local.index("--target") + 1] = "churn"
-local[local.index("--threads") + 1] = "1"
-local = [a if not a.startswith("n_estimators=") else "n_estimators=20" for a in local]
+local = ["threads=1" if a.startswith("threads=") else "n_estimators=20" if a.startswith("n_estimators=") else a
+         for a in local]
 run_shipml_under_mpirun(["shipml", *local], 2, "the MPIJob's command")
 check(os.path.exists(os.path.join(work, "model.shipml")), "the MPIJob's command wrote no model")
 
