@@ -34,6 +34,7 @@ class SHIPML_API WholeMatrix final : public FeatureChunks {
   explicit WholeMatrix(const FeatureMatrix& X) : X_(X) {}
   std::size_t rows() const override { return X_.rows(); }
   const std::vector<FeatureInfo>& infos() const override { return X_.infos(); }
+  /// Calls `each(0, X)`: the whole matrix is the one chunk.
   void for_each(const std::function<void(std::size_t, const FeatureMatrix&)>& each) override { each(0, X_); }
   /// The matrix itself, for learners that need every row at once.
   const FeatureMatrix& matrix() const { return X_; }

@@ -47,8 +47,9 @@ SHIPML_API std::vector<CsvPiece> csv_shard(const std::string& location, int rank
 struct SHIPML_API CsvProfile {
   /// Distinct numbers kept for the target: one more than a classification target may have.
   static constexpr std::size_t kDistinct = 21;
+  /// What the pass learned about one column.
   struct SHIPML_API ColumnProfile {
-    std::string name;
+    std::string name;   ///< the column's name in the header
     bool text = false;  ///< a cell is not a number, or the column is declared categorical
     /// `categories` holds every text of the column (false: the column was
     /// numbers for some rows, whose texts were not kept).
