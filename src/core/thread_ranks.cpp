@@ -86,7 +86,7 @@ class ThreadRank final : public Communicator {
       const T* v = reinterpret_cast<const T*>(other.data());
       for (std::size_t i = 0; i < total.size(); ++i) total[i] += v[i];
     }
-    std::memcpy(values.data(), total.data(), values.size_bytes());
+    if (!values.empty()) std::memcpy(values.data(), total.data(), values.size_bytes());
   }
 
   Group& group_;

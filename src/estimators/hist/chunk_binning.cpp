@@ -22,7 +22,7 @@ Columns gather_batch(Columns mine, Communicator& ranks) {
   std::memcpy(bytes.data(), &count, sizeof count);
   char* at = bytes.data() + sizeof count;
   for (const auto& column : mine) {
-    std::memcpy(at, column.data(), rows * sizeof(double));
+    if (rows > 0) std::memcpy(at, column.data(), rows * sizeof(double));  // no null pointer to memcpy
     at += rows * sizeof(double);
   }
   Columns all(mine.size());
@@ -35,7 +35,7 @@ Columns gather_batch(Columns mine, Communicator& ranks) {
     for (auto& column : all) {
       const std::size_t old = column.size();
       column.resize(old + n);
-      std::memcpy(column.data() + old, from, n * sizeof(double));
+      if (n > 0) std::memcpy(column.data() + old, from, n * sizeof(double));
       from += n * sizeof(double);
     }
   }
