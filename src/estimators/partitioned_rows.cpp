@@ -36,8 +36,7 @@ std::string read_columns(BinaryReader& in) {
   return same.data();
 }
 
-}  // namespace
-
+// Every rank's count, in rank order, on every rank.
 std::vector<std::uint64_t> counts_by_rank(std::uint64_t mine, Communicator& ranks) {
   BinaryWriter out;
   out.u64(mine);
@@ -48,6 +47,8 @@ std::vector<std::uint64_t> counts_by_rank(std::uint64_t mine, Communicator& rank
   }
   return counts;
 }
+
+}  // namespace
 
 FeatureMatrix rows_in_memory(FeatureChunks& X) {
   if (auto* whole = dynamic_cast<WholeMatrix*>(&X)) return whole->matrix();

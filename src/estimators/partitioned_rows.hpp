@@ -1,10 +1,7 @@
 #pragma once
 // What a learner that trains on one rank's share of the rows needs from the
-// others: where its rows stand among all, its chunks as one matrix, and bins
-// learned from the rows of every rank.
+// others: its chunks as one matrix, and bins learned from the rows of every rank.
 #include <cstdint>
-#include <exception>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -13,9 +10,6 @@
 #include "shipml/estimators/feature_chunks.hpp"
 
 namespace shipml::builtin {
-
-/// Every rank's count, in rank order, on every rank.
-std::vector<std::uint64_t> counts_by_rank(std::uint64_t mine, Communicator& ranks);
 
 /// The rows of `X` as one matrix: the matrix itself for a WholeMatrix (no
 /// copy), otherwise the chunks copied in order into columns the result owns.
