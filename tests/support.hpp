@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <sys/wait.h>
@@ -35,6 +36,13 @@ class TempDir {
 
 /// A small classification or regression frame: numbers, a column with missing
 /// values, a categorical column with missing values, and a target that depends on them.
+/// The same numbers bit for bit (NaNs and signed zeros included). Either side
+/// may be empty, whose data() can be null, which memcmp must never get.
+template <class A, class B>
+bool same_bits(const A& a, const B& b) {
+  return a.size() == b.size() && (a.size() == 0 || std::memcmp(a.data(), b.data(), a.size() * sizeof(*a.data())) == 0);
+}
+
 inline Dataset synthetic(Task task, std::size_t n = 240, std::uint64_t seed = 7) {
   Random rng(seed);
   std::vector<double> x1(n), x2(n), y(n);

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 
 #include "shipml/core/random.hpp"
 #include "shipml/metrics/metrics.hpp"
@@ -114,7 +113,7 @@ TEST(PartitionedTrainCli, OutOfCoreUnderAMemoryLimitSmallerThanTheParsedData) {
   const Frame head = read_csv(data).take(std::vector<std::size_t>{0, 1, 2, 999, 123456, rows - 1});
   const Model a = Model::load(dir.file("ooc.shipml")), b = Model::load(dir.file("plain.shipml"));
   const Matrix pa = a.predict_proba(head), pb = b.predict_proba(head);
-  EXPECT_EQ(std::memcmp(pa.data(), pb.data(), pa.size() * sizeof(double)), 0) << "the same model as in memory";
+  EXPECT_TRUE(test::same_bits(pa, pb)) << "the same model as in memory";
   EXPECT_EQ(a.dump_trees(), b.dump_trees());
 }
 

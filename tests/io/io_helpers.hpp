@@ -5,12 +5,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <filesystem>
 #include <string>
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/frame.hpp"
+#include "support.hpp"
 
 namespace shipml::test {
 
@@ -22,7 +22,7 @@ inline void expect_identical(const Frame& a, const Frame& b, const std::string& 
     ASSERT_EQ(a[j].type(), b[j].type()) << what << " column " << a[j].name();
     if (a[j].is_numeric()) {
       const auto x = a[j].values(), y = b[j].values();
-      EXPECT_EQ(std::memcmp(x.data(), y.data(), x.size() * sizeof(double)), 0) << what << " column " << a[j].name();
+      EXPECT_TRUE(same_bits(x, y)) << what << " column " << a[j].name();
     } else {
       EXPECT_EQ(a[j].categories(), b[j].categories()) << what << " column " << a[j].name();
       EXPECT_TRUE(std::equal(a[j].codes().begin(), a[j].codes().end(), b[j].codes().begin()))

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstring>
 #include <mutex>
 
 #include "io/io_helpers.hpp"
@@ -27,10 +26,8 @@ CsvChunks shard(const std::string& path, const std::string& target, int rank, in
 }
 
 void expect_same_bits(const Predictions& a, const Predictions& b, const std::string& what) {
-  ASSERT_EQ(a.values.size(), b.values.size()) << what;
-  EXPECT_EQ(std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(double)), 0) << what;
-  ASSERT_EQ(a.proba.size(), b.proba.size()) << what;
-  EXPECT_EQ(std::memcmp(a.proba.data(), b.proba.data(), a.proba.size() * sizeof(double)), 0) << what;
+  EXPECT_TRUE(test::same_bits(a.values, b.values)) << what;
+  EXPECT_TRUE(test::same_bits(a.proba, b.proba)) << what;
 }
 
 // What a model keeps, but for the fit's timing and the number of ranks.
