@@ -8,6 +8,11 @@ Usage: prepare_data.py DATA_DIR OUT_DIR [ROWS]
   10 informative features (class-dependent Gaussian clusters plus a nonlinear
   interaction), 5 redundant ones (random linear mixes of the informative), 5
   noise features, 3% of labels flipped.
+- wide: 75,000 image-like rows of 28 x 28 integer "pixels" (0-255) in 10
+  classes, 60,000 of them to train on: each class a few strokes drawn at its
+  own places, shifted, thickened and mixed with another class's strokes per
+  row, with noise. Like scanned digits, most pixels are 0 and the border ones
+  always are (constant and nearly constant columns).
 - churn, credit_data, penguins, ames: the bundled real datasets, stratified
   (classification) or shuffled (regression) 80/20.
 """
@@ -37,6 +42,33 @@ def synthetic(rows, seed=20261127):
     return df
 
 
+def wide(rows=75_000, side=28, classes=10, seed=20261202):
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:side, 0:side].astype(np.float32)
+    protos = np.zeros((classes, side, side), np.float32)
+    for k in range(classes):  # three strokes per class, inside the centre 20 x 20
+        for _ in range(3):
+            (y0, x0), (y1, x1) = rng.uniform(6, side - 6, size=(2, 2))
+            for t in np.linspace(0, 1, 24):
+                cy, cx = y0 + t * (y1 - y0), x0 + t * (x1 - x0)
+                protos[k] = np.maximum(protos[k], np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / 2.0))
+    y = rng.integers(0, classes, size=rows)
+    other = (y + rng.integers(1, classes, size=rows)) % classes
+    mix = rng.uniform(0.0, 0.45, size=(rows, 1, 1)).astype(np.float32)
+    img = (1 - mix) * protos[y] + mix * protos[other]
+    img *= rng.uniform(0.6, 1.3, size=(rows, 1, 1)).astype(np.float32)
+    for dy in range(-2, 3):  # each row shifted by up to two pixels either way
+        for dx in range(-2, 3):
+            pick = (rng.integers(-2, 3, size=rows) == dy) & (rng.integers(-2, 3, size=rows) == dx)
+            img[pick] = np.roll(img[pick], (dy, dx), axis=(1, 2))
+    img += rng.normal(0, 0.12, size=img.shape).astype(np.float32)
+    img[:, :3, :] = img[:, -3:, :] = img[:, :, :3] = img[:, :, -3:] = 0  # the frame stays blank
+    pixels = np.where(img < 0.25, 0, np.clip(np.rint(img * 255), 0, 255)).astype(np.uint8)
+    df = pd.DataFrame(pixels.reshape(rows, side * side), columns=[f"px{i}" for i in range(side * side)])
+    df["digit"] = np.array([f"d{k}" for k in range(classes)])[y]
+    return df
+
+
 def write(name, df, target, out_dir, stratify):
     folder = os.path.join(out_dir, name)
     if os.path.exists(os.path.join(folder, "test.csv")):
@@ -53,6 +85,8 @@ def main():
     data_dir, out_dir = sys.argv[1], sys.argv[2]
     rows = int(sys.argv[3]) if len(sys.argv) > 3 else 1_000_000
     write(f"synthetic_{rows}", synthetic(rows), "label", out_dir, True)
+    if not os.path.exists(os.path.join(out_dir, "wide", "test.csv")):
+        write("wide", wide(), "digit", out_dir, True)
     for name, target, stratify in [("churn", "churn", True), ("credit_data", "Status", True),
                                    ("penguins", "species", True), ("ames", "Sale_Price", False)]:
         df = pd.read_csv(os.path.join(data_dir, f"{name}.csv"))

@@ -43,6 +43,11 @@ for ds in churn:churn credit_data:Status penguins:species ames:Sale_Price; do
   run "${ds%%:*}" "${ds##*:}" "hist_gbdt vs XGBoost" hist_gbdt "$boost" xgboost "$xgb"
   run "${ds%%:*}" "${ds##*:}" "hist_gbdt vs sklearn HGB" hist_gbdt "$boost" sklearn_hgb "$skhgb"
 done
+# Wide: 60,000 image-like rows of 784 integer pixels in 10 classes, mostly 0
+# (bench/prepare_data.py); 20 rounds of 10 trees, or 20 forest trees.
+run wide digit "hist_gbdt vs XGBoost (20 rounds)" hist_gbdt "${boost/n_estimators=100/n_estimators=20}" \
+  xgboost "${xgb/n_estimators=100/n_estimators=20}"
+run wide digit "random_forest vs sklearn RF (20 trees)" random_forest "n_estimators=20" sklearn_rf "n_estimators=20 max_features=sqrt"
 # Forests: fully grown trees, sqrt features for classes; 20 trees on the big problem.
 run "$synth" label "random_forest vs sklearn RF (20 trees)" random_forest "n_estimators=20" sklearn_rf "n_estimators=20 max_features=sqrt"
 run "$synth" label "extra_trees vs sklearn ET (20 trees)" extra_trees "n_estimators=20" sklearn_et "n_estimators=20 max_features=sqrt"
