@@ -21,6 +21,7 @@
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
 #include "hist/grower.hpp"
+#include "hist/sparse_bins.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/hash.hpp"
 #include "shipml/core/interrupt.hpp"
@@ -117,7 +118,8 @@ class HistGradientBoosting final : public Estimator {
     hist::BinnedRows binned = hist::bin_chunks(ensemble_.binner, X, span, max_bins_, ranks, threads_);
     std::vector<double> weight = class_weights(y, ranks);
     for (std::size_t i = 0; i < weights.size(); ++i) weight[i] *= weights[i];
-    Training t(std::move(binned), y, std::move(weight));
+    Training t(std::move(binned), y, std::move(weight), threads_);
+    sparse_features_ = t.sparse.sparse.size();
     ranks.agree_on([&] { hold_out(t, span.total, ranks); });
     baseline_ = initial_scores(y, t.weight, t.train, ranks);
     t.raw.resize(t.n * K_);
@@ -132,7 +134,8 @@ class HistGradientBoosting final : public Estimator {
                                       .min_child_weight = min_child_weight_,
                                       .min_category_rows = static_cast<double>(min_category_rows_),
                                       .threads = threads_,
-                                      .ranks = &ranks};
+                                      .ranks = &ranks,
+                                      .sparse = t.sparse.enabled() ? &t.sparse : nullptr};
     // Rank 0 draws its rows and then the round's features from one stream, as
     // one process does; the other ranks draw their rows from their own streams
     // and take rank 0's features. The grower draws (none, for boosting) from a
@@ -234,6 +237,8 @@ class HistGradientBoosting final : public Estimator {
       j["validation_loss_best"] = valid_loss_[best_round_ ? best_round_ - 1 : 0];
       j["validation_loss_per_round"] = valid_loss_;
     }
+    // How the last fit in this process held its rows (not saved with the model).
+    if (sparse_features_ > 0) j["sparse_features"] = sparse_features_;
     // What a data-parallel fit in this process sent (not saved with the model).
     if (traffic_.ranks > 1 && traffic_.trees > 0)
       j["data_parallel"] = {{"ranks", traffic_.ranks},
@@ -271,9 +276,11 @@ class HistGradientBoosting final : public Estimator {
   // What one fit works with: the binned rows, the training and validation
   // rows, and per row the raw scores, gradients and hessians (K_ per row).
   struct Training {
-    Training(hist::BinnedRows binned, std::span<const double> target, std::vector<double> weights)
-        : rows(std::move(binned)), y(target), weight(std::move(weights)), n(target.size()), stats(n * 4, 0.0f) {}
+    Training(hist::BinnedRows binned, std::span<const double> target, std::vector<double> weights, int threads)
+        : rows(std::move(binned)), sparse(hist::index_sparse(rows, threads)), y(target), weight(std::move(weights)),
+          n(target.size()), stats(n * 4, 0.0f) {}
     const hist::BinnedRows rows;
+    const hist::SparseBins sparse;  // enabled() when many features are mostly one value
     std::span<const double> y;
     const std::vector<double> weight;
     const std::size_t n;
@@ -613,6 +620,7 @@ class HistGradientBoosting final : public Estimator {
   Loss loss_ = Loss::squared_error;
   std::vector<double> baseline_, valid_loss_;
   hist::Ensemble ensemble_;
+  std::size_t sparse_features_ = 0;  // of the last fit, for inspect() (not saved)
   // What the last fit summed over ranks, for inspect() (not saved).
   struct Traffic {
     int ranks = 1;

@@ -2,6 +2,7 @@
 
 #include "criteria.hpp"
 #include "histogram.hpp"
+#include "sparse_bins.hpp"
 
 #include <algorithm>
 #include <array>
@@ -214,14 +215,29 @@ class Grower {
     const std::size_t n = end - begin;
     const std::uint32_t* rows = order_.data() + begin;
     const std::size_t blocks = (n + kBlockRows - 1) / kBlockRows;
+    // One block: its features go to the threads in groups instead (a
+    // feature's sums still take the rows in order: the same result). Deep
+    // nodes of a large problem would otherwise run on one thread.
+    const int threads = opt_.threads > 0 ? opt_.threads : default_threads();
+    const std::size_t groups = n >= kRowsToShareFeatures && !inside_parallel_work()
+                                   ? std::min<std::size_t>(static_cast<std::size_t>(threads), data_.features)
+                                   : 1;
+    if (opt_.sparse) {
+      // Sparse features skip their common bin: feature groups of equal work,
+      // whatever the rows, then each common bin is the node's total minus the rest.
+      const std::vector<std::size_t> bounds = balanced_feature_groups(*opt_.sparse, groups);
+      parallel_for(bounds.size() - 1, opt_.threads, [&](std::size_t g) {
+        clear(h, bounds[g], bounds[g + 1]);
+        accumulate_sparse(static_cast<int>(W_), *opt_.sparse, rows, n, stats_, h, bounds[g], bounds[g + 1]);
+      });
+      std::vector<double>& total = node_total_;
+      total.assign(W_, 0.0);
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t w = 0; w < W_; ++w) total[w] += stats_[static_cast<std::size_t>(rows[i]) * W_ + w];
+      derive_common_bins(static_cast<int>(W_), *opt_.sparse, total.data(), used_, h, 0, data_.features);
+      return;
+    }
     if (blocks <= 1) {
-      // One block: its features go to the threads in groups instead (a
-      // feature's sums still take the rows in order: the same result). Deep
-      // nodes of a large problem would otherwise run on one thread.
-      const int threads = opt_.threads > 0 ? opt_.threads : default_threads();
-      const std::size_t groups = n >= kRowsToShareFeatures && !inside_parallel_work()
-                                     ? std::min<std::size_t>(static_cast<std::size_t>(threads), data_.features)
-                                     : 1;
       parallel_for(groups, opt_.threads, [&](std::size_t g) {
         const std::size_t f0 = g * data_.features / groups, f1 = (g + 1) * data_.features / groups;
         clear(h, f0, f1);
@@ -581,6 +597,7 @@ class Grower {
   std::vector<double> node_stats_, gain_;
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
   std::vector<double> left_, right_;
+  std::vector<double> node_total_;     // a sparse build's sums over the node's rows
   std::vector<double> one_;            // a summed node's histogram of one feature
   std::vector<std::uint8_t> present_;  // the bins a summed node's rows use
   // Scratch of the split search, kept to spare an allocation per node.

@@ -22,6 +22,8 @@ class Communicator;
 
 namespace shipml::hist {
 
+struct SparseBins;
+
 /// How node statistics (`width` doubles per row, summed) are judged.
 class Criterion {
  public:
@@ -58,6 +60,9 @@ struct GrowerOptions {
   // every rank finds the same splits). Null, or one rank: the rows are all here.
   // The caller gives every rank the same features, options and random draws.
   Communicator* ranks = nullptr;
+  // The same rows with their mostly-constant features as lists of uncommon
+  // values (index_sparse): histograms then add only those. Null: bytes only.
+  const SparseBins* sparse = nullptr;
 };
 
 /// Where the training rows ended: rows[begin, end) of `order` reached leaf `node`.

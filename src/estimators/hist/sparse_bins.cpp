@@ -1,0 +1,161 @@
+#include "sparse_bins.hpp"
+
+#include <algorithm>
+#include <array>
+#include <numeric>
+
+#include "histogram.hpp"
+#include "shipml/core/parallel.hpp"
+
+namespace shipml::hist {
+namespace {
+
+// A feature is sparse when at least this share of its rows sits in one bin:
+// then its list of uncommon values (four bytes each) is smaller than its
+// column of bytes, and adding it is at most a fifth of the work.
+constexpr double kCommonShare = 0.8;
+// The layout is used when it leaves at most this share of the histogram work.
+constexpr double kWorthIt = 2.0 / 3.0;
+constexpr std::size_t kRowBlock = 4096;  // rows per task when building the layout
+
+template <int W>
+[[gnu::always_inline]] inline void add(double* h, const double* v) {
+  for (int w = 0; w < W; ++w) h[w] += v[w];
+}
+
+template <int W>
+[[gnu::always_inline]] inline void accumulate_rows(const SparseBins& data, const std::uint32_t* rows, std::size_t n,
+                                                   const float* stats, double* hist, std::size_t f0, std::size_t f1) {
+  const std::size_t k0 =
+      static_cast<std::size_t>(std::lower_bound(data.dense.begin(), data.dense.end(), f0) - data.dense.begin());
+  const std::size_t k1 =
+      static_cast<std::size_t>(std::lower_bound(data.dense.begin(), data.dense.end(), f1) - data.dense.begin());
+  const std::size_t dd = data.dense.size();
+  const std::uint32_t* dense = data.dense.data();
+  const std::uint32_t first = static_cast<std::uint32_t>(f0 * kBinSlots),
+                      last = static_cast<std::uint32_t>(f1 * kBinSlots);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t r = rows[i];
+    double v[W];
+    for (int w = 0; w < W; ++w) v[w] = stats[r * W + static_cast<std::size_t>(w)];
+    const std::uint8_t* b = data.dense_rows.data() + r * dd;
+    for (std::size_t k = k0; k < k1; ++k) add<W>(hist + (dense[k] * kBinSlots + b[k]) * W, v);
+    const std::uint32_t* e = data.entries.data() + data.row_start[r];
+    const std::uint32_t* end = data.entries.data() + data.row_start[r + 1];
+    if (first > 0) e = std::lower_bound(e, end, first);
+    for (; e != end && *e < last; ++e) add<W>(hist + static_cast<std::size_t>(*e) * W, v);
+  }
+}
+
+// Four-wide statistics (boosting's): one vector add per value with AVX2, as in histogram.cpp.
+__attribute__((target_clones("avx2", "default"))) void accumulate_four(const SparseBins& data,
+                                                                       const std::uint32_t* rows, std::size_t n,
+                                                                       const float* stats, double* hist, std::size_t f0,
+                                                                       std::size_t f1) {
+  accumulate_rows<4>(data, rows, n, stats, hist, f0, f1);
+}
+
+}  // namespace
+
+SparseBins index_sparse(const BinnedRows& rows, int threads) {
+  SparseBins out;
+  const std::size_t n = rows.rows, d = rows.features;
+  if (n == 0 || d == 0) return out;
+  out.common.assign(d, 0);
+  out.work.assign(d, 1.0);
+  parallel_for(d, threads, [&](std::size_t f) {
+    std::array<std::size_t, kBinSlots> counts{};
+    const std::uint8_t* column = rows.column(f);
+    for (std::size_t i = 0; i < n; ++i) ++counts[column[i]];
+    const auto top = std::max_element(counts.begin(), counts.end());
+    const double share = static_cast<double>(*top) / static_cast<double>(n);
+    out.common[f] = static_cast<std::uint8_t>(top - counts.begin());
+    if (share >= kCommonShare) out.work[f] = 1.0 - share;
+  });
+  for (std::size_t f = 0; f < d; ++f)
+    (out.work[f] < 1.0 ? out.sparse : out.dense).push_back(static_cast<std::uint32_t>(f));
+  if (out.sparse.empty() || std::accumulate(out.work.begin(), out.work.end(), 0.0) > kWorthIt * static_cast<double>(d))
+    return {};
+
+  const std::size_t dd = out.dense.size(), blocks = (n + kRowBlock - 1) / kRowBlock;
+  out.dense_rows.resize(n * dd);
+  out.row_start.assign(n + 1, 0);
+  parallel_for(blocks, threads, [&](std::size_t b) {
+    for (std::size_t r = b * kRowBlock; r < std::min(n, (b + 1) * kRowBlock); ++r) {
+      const std::uint8_t* row = rows.row(r);
+      for (std::size_t k = 0; k < dd; ++k) out.dense_rows[r * dd + k] = row[out.dense[k]];
+      std::uint64_t uncommon = 0;
+      for (std::uint32_t f : out.sparse) uncommon += row[f] != out.common[f];
+      out.row_start[r + 1] = uncommon;
+    }
+  });
+  std::partial_sum(out.row_start.begin(), out.row_start.end(), out.row_start.begin());
+  out.entries.resize(out.row_start[n]);
+  parallel_for(blocks, threads, [&](std::size_t b) {
+    for (std::size_t r = b * kRowBlock; r < std::min(n, (b + 1) * kRowBlock); ++r) {
+      const std::uint8_t* row = rows.row(r);
+      std::uint32_t* e = out.entries.data() + out.row_start[r];
+      for (std::uint32_t f : out.sparse)
+        if (row[f] != out.common[f]) *e++ = static_cast<std::uint32_t>(f * kBinSlots + row[f]);
+    }
+  });
+  return out;
+}
+
+void accumulate_sparse(int width, const SparseBins& data, const std::uint32_t* rows, std::size_t n, const float* stats,
+                       double* hist, std::size_t f0, std::size_t f1) {
+  switch (width) {
+    case 2: return accumulate_rows<2>(data, rows, n, stats, hist, f0, f1);
+    case 3: return accumulate_rows<3>(data, rows, n, stats, hist, f0, f1);
+    case 4: return accumulate_four(data, rows, n, stats, hist, f0, f1);
+    case 5: return accumulate_rows<5>(data, rows, n, stats, hist, f0, f1);
+    default: break;
+  }
+  // Other widths (forests of many classes): the same loop, the width at run time.
+  const std::size_t W = static_cast<std::size_t>(width);
+  const auto in_range = [&](std::uint32_t f) { return f >= f0 && f < f1; };
+  const std::size_t dd = data.dense.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t r = rows[i];
+    const float* s = stats + r * W;
+    const std::uint8_t* b = data.dense_rows.data() + r * dd;
+    for (std::size_t k = 0; k < dd; ++k)
+      if (in_range(data.dense[k]))
+        for (std::size_t w = 0; w < W; ++w) hist[(data.dense[k] * kBinSlots + b[k]) * W + w] += s[w];
+    for (std::uint64_t j = data.row_start[r]; j < data.row_start[r + 1]; ++j)
+      if (in_range(data.entries[j] / kBinSlots))
+        for (std::size_t w = 0; w < W; ++w) hist[data.entries[j] * W + w] += s[w];
+  }
+}
+
+void derive_common_bins(int width, const SparseBins& data, const double* total,
+                        const std::vector<std::pair<std::size_t, std::size_t>>& slots, double* hist, std::size_t f0,
+                        std::size_t f1) {
+  const std::size_t W = static_cast<std::size_t>(width);
+  std::vector<double> others(W);
+  const auto first = std::lower_bound(data.sparse.begin(), data.sparse.end(), f0);
+  for (auto f = first; f != data.sparse.end() && *f < f1; ++f) {
+    std::fill(others.begin(), others.end(), 0.0);
+    for (std::size_t part = 2 * *f; part < 2 * *f + 2; ++part)  // the common bin holds zeros until set
+      for (std::size_t i = 0; i < slots[part].second; ++i) others[i % W] += hist[slots[part].first + i];
+    double* common = hist + (*f * kBinSlots + data.common[*f]) * W;
+    for (std::size_t w = 0; w < W; ++w) common[w] = total[w] - others[w];
+  }
+}
+
+std::vector<std::size_t> balanced_feature_groups(const SparseBins& data, std::size_t groups) {
+  const std::size_t d = data.work.size();
+  groups = std::max<std::size_t>(1, std::min(groups, d));
+  const double all = std::accumulate(data.work.begin(), data.work.end(), 0.0);
+  std::vector<std::size_t> bounds{0};
+  double done = 0;
+  for (std::size_t f = 0; f < d && bounds.size() < groups; ++f) {
+    done += data.work[f];
+    if (done >= all * static_cast<double>(bounds.size()) / static_cast<double>(groups)) bounds.push_back(f + 1);
+  }
+  while (bounds.size() < groups) bounds.push_back(d);
+  bounds.push_back(d);
+  return bounds;
+}
+
+}  // namespace shipml::hist
