@@ -33,6 +33,13 @@
 namespace shipml::builtin {
 namespace {
 
+// Each row's weight, kept only when some row's is not 1: a vector of ones
+// would take 8 bytes a row for nothing, and multiplying by 1 changes no sum.
+struct RowWeights {
+  std::vector<double> values;  // empty: every row weighs 1
+  double operator[](std::size_t r) const { return values.empty() ? 1.0 : values[r]; }
+};
+
 enum class Loss { log_loss, squared_error, absolute_error, huber, poisson };
 
 Loss parse_loss(const std::string& name, int n_classes) {
@@ -118,7 +125,8 @@ class HistGradientBoosting final : public Estimator {
     hist::BinnedRows binned = hist::bin_chunks(ensemble_.binner, X, span, max_bins_, ranks, threads_);
     std::vector<double> weight = class_weights(y, ranks);
     for (std::size_t i = 0; i < weights.size(); ++i) weight[i] *= weights[i];
-    Training t(std::move(binned), y, std::move(weight), threads_);
+    if (std::all_of(weight.begin(), weight.end(), [](double w) { return w == 1.0; })) weight = {};
+    Training t(std::move(binned), y, RowWeights{std::move(weight)}, threads_);
     sparse_features_ = t.sparse.sparse.size();
     ranks.agree_on([&] { hold_out(t, span.total, ranks); });
     baseline_ = initial_scores(y, t.weight, t.train, ranks);
@@ -276,17 +284,18 @@ class HistGradientBoosting final : public Estimator {
   // What one fit works with: the binned rows, the training and validation
   // rows, and per row the raw scores, gradients and hessians (K_ per row).
   struct Training {
-    Training(hist::BinnedRows binned, std::span<const double> target, std::vector<double> weights, int threads)
+    Training(hist::BinnedRows binned, std::span<const double> target, RowWeights weights, int threads)
         : rows(std::move(binned)), sparse(hist::index_sparse(rows, threads)), y(target), weight(std::move(weights)),
           n(target.size()), stats(n * 4, 0.0f) {}
     const hist::BinnedRows rows;
     const hist::SparseBins sparse;  // enabled() when many features are mostly one value
     std::span<const double> y;
-    const std::vector<double> weight;
+    const RowWeights weight;
     const std::size_t n;
     bool stop_early = false;
     std::vector<std::uint32_t> train, valid;
-    std::vector<double> raw, grad, hess;
+    std::vector<double> raw;
+    std::vector<float> grad, hess;  // floats, as the grower takes them: half the memory
     std::vector<float> stats;
     hist::GrowerWorkspace workspace;
     double best_loss = INFINITY;
@@ -421,7 +430,7 @@ class HistGradientBoosting final : public Estimator {
     for_blocks(sample.size(), [&](std::size_t i) {
       const std::size_t r = sample[i];
       float* s = t.stats.data() + r * 4;
-      s[0] = static_cast<float>(t.grad[r * K_ + k]), s[1] = static_cast<float>(t.hess[r * K_ + k]), s[2] = 1.0f;
+      s[0] = t.grad[r * K_ + k], s[1] = t.hess[r * K_ + k], s[2] = 1.0f;
     });
     hist::GrownTree grown = hist::grow_tree(t.rows, ensemble_.binner.features(), t.stats, std::move(sample), allowed,
                                             criterion, options, rng, &t.workspace);
@@ -490,7 +499,7 @@ class HistGradientBoosting final : public Estimator {
   }
 
   // The score every row starts from, fitted to the training rows of every rank.
-  std::vector<double> initial_scores(std::span<const double> y, const std::vector<double>& w,
+  std::vector<double> initial_scores(std::span<const double> y, const RowWeights& w,
                                      const std::vector<std::uint32_t>& rows, Communicator& ranks) const {
     double sums[2] = {0, 0};  // weight, weighted target
     for (auto r : rows) sums[0] += w[r], sums[1] += w[r] * y[r];
@@ -513,8 +522,8 @@ class HistGradientBoosting final : public Estimator {
     return {weighted_median(v)};
   }
 
-  void gradients(std::span<const double> y, const std::vector<double>& w, const std::vector<double>& raw,
-                 const std::vector<std::uint32_t>& rows, std::vector<double>& g, std::vector<double>& h) const {
+  void gradients(std::span<const double> y, const RowWeights& w, const std::vector<double>& raw,
+                 const std::vector<std::uint32_t>& rows, std::vector<float>& g, std::vector<float>& h) const {
     constexpr std::size_t kBlock = 8192;
     parallel_for((rows.size() + kBlock - 1) / kBlock, threads_, [&](std::size_t b) {
       for (std::size_t i = b * kBlock, end = std::min(rows.size(), i + kBlock); i < end; ++i) {
@@ -526,8 +535,8 @@ class HistGradientBoosting final : public Estimator {
           for (std::size_t k = 0; k < K_; ++k) sum += std::exp(z[k] - top);
           for (std::size_t k = 0; k < K_; ++k) {
             const double p = std::exp(z[k] - top) / sum;
-            g[r * K_ + k] = w[r] * (p - (static_cast<std::size_t>(y[r]) == k ? 1.0 : 0.0));
-            h[r * K_ + k] = w[r] * std::max(p * (1 - p), 1e-16);
+            g[r * K_ + k] = static_cast<float>(w[r] * (p - (static_cast<std::size_t>(y[r]) == k ? 1.0 : 0.0)));
+            h[r * K_ + k] = static_cast<float>(w[r] * std::max(p * (1 - p), 1e-16));
           }
           continue;
         }
@@ -544,14 +553,14 @@ class HistGradientBoosting final : public Estimator {
           case Loss::huber: gi = std::clamp(z[0] - y[r], -huber_delta_, huber_delta_); break;
           case Loss::poisson: gi = std::exp(z[0]) - y[r], hi = std::exp(z[0]); break;
         }
-        g[r * K_] = w[r] * gi;
-        h[r * K_] = w[r] * hi;
+        g[r * K_] = static_cast<float>(w[r] * gi);
+        h[r * K_] = static_cast<float>(w[r] * hi);
       }
     });
   }
 
   // The weighted mean loss over `rows` of every rank.
-  double mean_loss(std::span<const double> y, const std::vector<double>& w, const std::vector<double>& raw,
+  double mean_loss(std::span<const double> y, const RowWeights& w, const std::vector<double>& raw,
                    const std::vector<std::uint32_t>& rows, Communicator& ranks) const {
     double total = 0, sw = 0;
     for (auto r : rows) {
@@ -586,7 +595,7 @@ class HistGradientBoosting final : public Estimator {
   }
 
   // Absolute error: a leaf's best constant is the median residual, not the Newton step.
-  void refit_leaves_to_median(hist::GrownTree& grown, std::span<const double> y, const std::vector<double>& w,
+  void refit_leaves_to_median(hist::GrownTree& grown, std::span<const double> y, const RowWeights& w,
                               const std::vector<double>& raw) const {
     for (const auto& leaf : grown.leaves) {
       std::vector<std::pair<double, double>> residuals;
