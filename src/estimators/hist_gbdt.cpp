@@ -126,7 +126,7 @@ class HistGradientBoosting final : public Estimator {
     std::vector<double> weight = class_weights(y, ranks);
     for (std::size_t i = 0; i < weights.size(); ++i) weight[i] *= weights[i];
     if (std::all_of(weight.begin(), weight.end(), [](double w) { return w == 1.0; })) weight = {};
-    Training t(std::move(binned), y, RowWeights{std::move(weight)}, threads_);
+    Training t(std::move(binned), ensemble_.binner.features(), y, RowWeights{std::move(weight)}, threads_);
     sparse_features_ = t.sparse.sparse.size();
     ranks.agree_on([&] { hold_out(t, span.total, ranks); });
     baseline_ = initial_scores(y, t.weight, t.train, ranks);
@@ -284,10 +284,20 @@ class HistGradientBoosting final : public Estimator {
   // What one fit works with: the binned rows, the training and validation
   // rows, and per row the raw scores, gradients and hessians (K_ per row).
   struct Training {
-    Training(hist::BinnedRows binned, std::span<const double> target, RowWeights weights, int threads)
-        : rows(std::move(binned)), sparse(hist::index_sparse(rows, threads)), y(target), weight(std::move(weights)),
-          n(target.size()), stats(n * 4, 0.0f) {}
-    const hist::BinnedRows rows;
+    Training(hist::BinnedRows binned, const std::vector<hist::FeatureBins>& bins, std::span<const double> target,
+             RowWeights weights, int threads)
+        : rows(std::move(binned)), sparse(hist::index_sparse(rows, hist::HistogramLayout(bins), threads)), y(target),
+          weight(std::move(weights)), n(target.size()), stats(n * 4, 0.0f) {
+      // Sparse histograms read their own copy of the rows' bytes: the
+      // row-major bins (a byte per value) would only serve a few walks.
+      if (sparse.enabled()) rows.data = {};
+    }
+    // The leaf values row r reaches in `tree`.
+    const double* walk(const hist::HistTree& tree, std::size_t r) const {
+      if (rows.has_rows()) return tree.predict(rows.row(r));
+      return tree.predict_with([&](std::size_t f) { return rows.bin(r, f); });
+    }
+    hist::BinnedRows rows;
     const hist::SparseBins sparse;  // enabled() when many features are mostly one value
     std::span<const double> y;
     const RowWeights weight;
@@ -448,10 +458,9 @@ class HistGradientBoosting final : public Estimator {
     });
     if (!done.empty())
       for_blocks(t.train.size(), [&](std::size_t i) {
-        if (!done[t.train[i]]) t.raw[t.train[i] * K_ + k] += grown.tree.predict(t.rows.row(t.train[i]))[0];
+        if (!done[t.train[i]]) t.raw[t.train[i] * K_ + k] += t.walk(grown.tree, t.train[i])[0];
       });
-    for_blocks(t.valid.size(),
-               [&](std::size_t i) { t.raw[t.valid[i] * K_ + k] += grown.tree.predict(t.rows.row(t.valid[i]))[0]; });
+    for_blocks(t.valid.size(), [&](std::size_t i) { t.raw[t.valid[i] * K_ + k] += t.walk(grown.tree, t.valid[i])[0]; });
     ensemble_.trees.push_back(std::move(grown.tree));
   }
 

@@ -57,14 +57,15 @@ TEST(SparseBins, ListsExactlyTheUncommonValuesOfMostlyConstantFeatures) {
   const Pixels p = pixels(3000, 30);
   Binner binner;
   const BinnedRows rows = binned(p.X, binner);
-  const SparseBins s = index_sparse(rows, 2);
+  const HistogramLayout layout(binner.features());
+  const SparseBins s = index_sparse(rows, layout, 2);
   ASSERT_TRUE(s.enabled());
   for (std::uint32_t f : s.dense) EXPECT_EQ(f % 7, 0u) << "only the dense columns stay bytes: " << f;
   EXPECT_EQ(s.dense.size() + s.sparse.size(), rows.features);
   for (std::size_t r = 0; r < rows.rows; ++r) {
     std::vector<std::uint32_t> expected;
     for (std::uint32_t f : s.sparse)
-      if (rows.row(r)[f] != s.common[f]) expected.push_back(f * static_cast<std::uint32_t>(kBinSlots) + rows.row(r)[f]);
+      if (rows.row(r)[f] != s.common[f]) expected.push_back(static_cast<std::uint32_t>(layout.slot(f, rows.row(r)[f])));
     const std::vector<std::uint32_t> listed(s.entries.begin() + static_cast<std::ptrdiff_t>(s.row_start[r]),
                                             s.entries.begin() + static_cast<std::ptrdiff_t>(s.row_start[r + 1]));
     ASSERT_EQ(listed, expected) << "row " << r;
@@ -78,14 +79,16 @@ TEST(SparseBins, ListsExactlyTheUncommonValuesOfMostlyConstantFeatures) {
 TEST(SparseBins, DenseDataKeepsTheByteLayout) {
   const Pixels p = pixels(2000, 30, 1.0);  // every pixel lit, but for the frame's two constant columns
   Binner binner;
-  EXPECT_FALSE(index_sparse(binned(p.X, binner)).enabled());
+  const BinnedRows rows = binned(p.X, binner);
+  EXPECT_FALSE(index_sparse(rows, HistogramLayout(binner.features())).enabled());
 }
 
 TEST(SparseBins, HistogramsEqualTheDenseOnesForAnyFeatureGroups) {
   const Pixels p = pixels(5000, 40);
   Binner binner;
   const BinnedRows rows = binned(p.X, binner);
-  const SparseBins s = index_sparse(rows);
+  const HistogramLayout layout(binner.features());
+  const SparseBins s = index_sparse(rows, layout);
   ASSERT_TRUE(s.enabled());
   Random rng(9);
   constexpr int W = 4;
@@ -95,14 +98,21 @@ TEST(SparseBins, HistogramsEqualTheDenseOnesForAnyFeatureGroups) {
               stats[r * W + 2] = 1.0f;
   std::vector<std::uint32_t> node;  // every third row, as a node's rows are
   for (std::uint32_t r = 0; r < rows.rows; r += 3) node.push_back(r);
-  const std::size_t size = rows.features * kBinSlots * W;
-  std::vector<double> dense(size, 0.0);
-  accumulate(W, rows, node.data(), node.size(), stats.data(), dense.data(), 0, rows.features);
-  std::vector<std::pair<std::size_t, std::size_t>> slots;
+  const std::size_t size = layout.slots() * W;
+  std::vector<double> dense(size, 0.0), by_hand(size, 0.0);
+  accumulate(W, rows, layout, node.data(), node.size(), stats.data(), dense.data(), 0, rows.features);
+  // Each feature's bins one after another, its missing values just after them.
   for (std::size_t f = 0; f < rows.features; ++f) {
-    slots.push_back({f * kBinSlots * W, static_cast<std::size_t>(binner.features()[f].bins()) * W});
-    slots.push_back({(f * kBinSlots + kMissingBin) * W, W});
+    const auto bins = static_cast<std::size_t>(binner.features()[f].bins());
+    ASSERT_EQ(layout.offset[f + 1] - layout.offset[f], bins + 1);
+    for (std::uint32_t r : node) {
+      const std::uint8_t b = rows.row(r)[f];
+      const std::size_t slot = layout.offset[f] + (b == kMissingBin ? bins : b);
+      for (int w = 0; w < W; ++w)
+        by_hand[slot * W + static_cast<std::size_t>(w)] += stats[r * W + static_cast<std::size_t>(w)];
+    }
   }
+  ASSERT_TRUE(test::same_bits(dense, by_hand));
   double total[W] = {};
   for (std::uint32_t r : node)
     for (int w = 0; w < W; ++w) total[w] += stats[r * W + static_cast<std::size_t>(w)];
@@ -111,8 +121,8 @@ TEST(SparseBins, HistogramsEqualTheDenseOnesForAnyFeatureGroups) {
     const std::vector<std::size_t> bounds = balanced_feature_groups(s, groups);
     ASSERT_EQ(bounds.size(), groups + 1);
     for (std::size_t g = 0; g < groups; ++g)
-      accumulate_sparse(W, s, node.data(), node.size(), stats.data(), sparse.data(), bounds[g], bounds[g + 1]);
-    derive_common_bins(W, s, total, slots, sparse.data(), 0, rows.features);
+      accumulate_sparse(W, s, layout, node.data(), node.size(), stats.data(), sparse.data(), bounds[g], bounds[g + 1]);
+    derive_common_bins(W, s, layout, total, sparse.data(), 0, rows.features);
     for (std::size_t i = 0; i < size; ++i) {
       if (i % W == 2) ASSERT_EQ(sparse[i], dense[i]) << "row counts are exact, slot " << i / W;
       else ASSERT_NEAR(sparse[i], dense[i], 1e-9) << "slot " << i / W << " of " << groups << " groups";
@@ -126,7 +136,7 @@ TEST(SparseBins, TreesMakeTheSameSplitsAsFromBytes) {
   const Pixels p = pixels(20000, 60);
   Binner binner;
   const BinnedRows rows = binned(p.X, binner);
-  const SparseBins s = index_sparse(rows);
+  const SparseBins s = index_sparse(rows, HistogramLayout(binner.features()));
   ASSERT_TRUE(s.enabled());
   std::vector<float> stats(rows.rows * 4);
   for (std::size_t r = 0; r < rows.rows; ++r)
@@ -154,16 +164,28 @@ TEST(SparseBins, TreesMakeTheSameSplitsAsFromBytes) {
   }
 }
 
+// Rows left out of a round (subsample) and held out (early stopping) walk
+// each tree from the column-major bins: the row-major copy is gone.
 TEST(SparseBins, BoostedModelsAreTheSameWhateverTheThreadCount) {
   const Pixels p = pixels(12000, 80);
   std::vector<Matrix> out;
   for (const char* threads : {"1", "2"}) {
     const EstimatorInfo& info = find_estimator("hist_gbdt");
-    auto model = info.create(Params::validate("hist_gbdt", info.params, {{"threads", threads}, {"n_estimators", "8"}}),
+    auto model = info.create(Params::validate("hist_gbdt", info.params,
+                                              {{"threads", threads},
+                                               {"n_estimators", "30"},
+                                               {"subsample", "0.7"},
+                                               {"early_stopping", "true"},
+                                               {"n_iter_no_change", "100"}}),
                              Task::classification);
     model->fit(p.X, p.y, 2, {});
     // The frame and the pixels lit 12% of the time; not the 11 always lit.
-    EXPECT_EQ(model->inspect({}, {})["sparse_features"], 69);
+    const nlohmann::json about = model->inspect({}, {});
+    EXPECT_EQ(about["sparse_features"], 69);
+    // The held-out loss falls as trees are added: the walks add the right leaves.
+    const auto losses = about["validation_loss_per_round"].get<std::vector<double>>();
+    ASSERT_EQ(losses.size(), 30u);
+    EXPECT_LT(losses.back(), 0.85 * losses.front());
     out.push_back(model->predict_proba(p.X));
   }
   EXPECT_TRUE(test::same_bits(out[0], out[1]));

@@ -30,11 +30,15 @@ struct FeatureBins {
 /// Binned data, row-major (histograms read a row's bins together) and
 /// column-major (partitioning a node reads one feature of scattered rows: a
 /// column is a few hundred KB that stays in cache, a row-major scan is not).
+/// A learner that builds its histograms another way may drop the row-major
+/// copy (data empty): column() serves every row then.
 struct BinnedRows {
   std::size_t rows = 0, features = 0;
   std::vector<std::uint8_t> data, by_column;
+  bool has_rows() const { return !data.empty() || rows == 0 || features == 0; }
   const std::uint8_t* row(std::size_t r) const { return data.data() + r * features; }
   const std::uint8_t* column(std::size_t f) const { return by_column.data() + f * rows; }
+  std::uint8_t bin(std::size_t r, std::size_t f) const { return by_column[f * rows + r]; }
 };
 
 class Binner {

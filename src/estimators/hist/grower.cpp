@@ -66,8 +66,9 @@ class Grower {
          std::vector<std::uint32_t> rows, const std::vector<int>& allowed, const C& criterion,
          const GrowerOptions& options, Random& rng, GrowerWorkspace& workspace)
       : data_(data), bins_(bins), stats_(stats.data()), c_(criterion), opt_(options), rng_(rng),
-        W_(static_cast<std::size_t>(criterion.width())), order_(std::move(rows)), pool_(workspace.histograms),
-        scratch_(workspace.scratch), right_rows_(workspace.right), partial_(workspace.partial), workspace_(workspace),
+        W_(static_cast<std::size_t>(criterion.width())), layout_(bins), order_(std::move(rows)),
+        pool_(workspace.histograms), scratch_(workspace.scratch), right_rows_(workspace.right),
+        partial_(workspace.partial), workspace_(workspace),
         ranks_(options.ranks && options.ranks->size() > 1 ? options.ranks : nullptr) {
     if (allowed.empty()) {
       features_.resize(data.features);
@@ -76,14 +77,9 @@ class Grower {
       features_ = allowed;
     }
     if (scratch_.size() < order_.size()) scratch_.resize(order_.size());
-    // The slots a feature's rows can land in: its bins and the missing bin. The
-    // others are never written or read, so clearing, merging and subtracting
-    // histograms skips them (most columns have far fewer than 255 bins).
-    for (std::size_t f = 0; f < data.features; ++f) {
-      const std::size_t base = f * kBinSlots * W_;
-      used_.push_back({base, static_cast<std::size_t>(bins[f].bins()) * W_});
-      used_.push_back({base + static_cast<std::size_t>(kMissingBin) * W_, W_});
-    }
+    // Each feature's sums in a histogram: its bins' slots and its missing one.
+    for (std::size_t f = 0; f < data.features; ++f)
+      used_.push_back({layout_.offset[f] * W_, (layout_.offset[f + 1] - layout_.offset[f]) * W_});
     // Nodes up to summed_rows_ rows sum each candidate feature from their rows
     // instead of keeping histograms. Small nodes do: that costs less than
     // clearing, subtracting and scanning every used slot of a histogram (the
@@ -115,14 +111,12 @@ class Grower {
         build(hist(h), 0, order_.size());
         sum_over_ranks(hist(h));
         // Every row is in exactly one used slot of any feature: the first one's sum the node's total.
-        const auto f0 = static_cast<std::size_t>(features_[0]);
-        for (std::size_t part = 2 * f0; part < 2 * f0 + 2; ++part)
-          for (std::size_t i = 0; i < used_[part].second; ++i) total[i % W_] += hist(h)[used_[part].first + i];
+        const auto [from, length] = used_[static_cast<std::size_t>(features_[0])];
+        for (std::size_t i = 0; i < length; ++i) total[i % W_] += hist(h)[from + i];
       }
       set_stats(0, total.data());
       std::vector<Pending> pending;
-      pending.push_back(
-          {0, 0, order_.size(), 0, h, best_split(h == kNoHist ? nullptr : hist(h), total.data(), 0, 0, order_.size())});
+      pending.push_back(with_split({0, 0, order_.size(), 0, h}, total.data()));
       std::size_t leaves = 1;
       while (!pending.empty()) {
         if (opt_.max_leaves > 0 && leaves >= static_cast<std::size_t>(opt_.max_leaves)) break;
@@ -156,7 +150,7 @@ class Grower {
       free_.pop_back();
       return i;
     }
-    const std::size_t size = data_.features * kBinSlots * W_;
+    const std::size_t size = layout_.slots() * W_;
     // Buffers left by earlier trees are handed out before new ones are made.
     if (pool_next_ < pool_.size()) {
       pool_[pool_next_].resize(size);
@@ -181,16 +175,17 @@ class Grower {
     if (!ranks_) return;
     std::vector<double>& packed = workspace_.packed;
     packed.clear();
-    for (int f : features_)
-      for (std::size_t part = 2 * static_cast<std::size_t>(f); part < 2 * static_cast<std::size_t>(f) + 2; ++part)
-        packed.insert(packed.end(), h + used_[part].first, h + used_[part].first + used_[part].second);
+    for (int f : features_) {
+      const auto [from, length] = used_[static_cast<std::size_t>(f)];
+      packed.insert(packed.end(), h + from, h + from + length);
+    }
     ranks_->sum(std::span<double>(packed));
     const double* from = packed.data();
-    for (int f : features_)
-      for (std::size_t part = 2 * static_cast<std::size_t>(f); part < 2 * static_cast<std::size_t>(f) + 2; ++part) {
-        std::copy(from, from + used_[part].second, h + used_[part].first);
-        from += used_[part].second;
-      }
+    for (int f : features_) {
+      const auto [to, length] = used_[static_cast<std::size_t>(f)];
+      std::copy(from, from + length, h + to);
+      from += length;
+    }
     workspace_.bytes_summed += packed.size() * sizeof(double);
     ++workspace_.histograms_summed;
   }
@@ -211,7 +206,7 @@ class Grower {
   // histogram in parallel, then added up in block order: the same sums, in the
   // same order, whatever the thread count.
   void build(double* h, std::size_t begin, std::size_t end) {
-    const std::size_t size = data_.features * kBinSlots * W_;
+    const std::size_t size = layout_.slots() * W_;
     const std::size_t n = end - begin;
     const std::uint32_t* rows = order_.data() + begin;
     const std::size_t blocks = (n + kBlockRows - 1) / kBlockRows;
@@ -228,20 +223,20 @@ class Grower {
       const std::vector<std::size_t> bounds = balanced_feature_groups(*opt_.sparse, groups);
       parallel_for(bounds.size() - 1, opt_.threads, [&](std::size_t g) {
         clear(h, bounds[g], bounds[g + 1]);
-        accumulate_sparse(static_cast<int>(W_), *opt_.sparse, rows, n, stats_, h, bounds[g], bounds[g + 1]);
+        accumulate_sparse(static_cast<int>(W_), *opt_.sparse, layout_, rows, n, stats_, h, bounds[g], bounds[g + 1]);
       });
       std::vector<double>& total = node_total_;
       total.assign(W_, 0.0);
       for (std::size_t i = 0; i < n; ++i)
         for (std::size_t w = 0; w < W_; ++w) total[w] += stats_[static_cast<std::size_t>(rows[i]) * W_ + w];
-      derive_common_bins(static_cast<int>(W_), *opt_.sparse, total.data(), used_, h, 0, data_.features);
+      derive_common_bins(static_cast<int>(W_), *opt_.sparse, layout_, total.data(), h, 0, data_.features);
       return;
     }
     if (blocks <= 1) {
       parallel_for(groups, opt_.threads, [&](std::size_t g) {
         const std::size_t f0 = g * data_.features / groups, f1 = (g + 1) * data_.features / groups;
         clear(h, f0, f1);
-        accumulate(static_cast<int>(W_), data_, rows, n, stats_, h, f0, f1);
+        accumulate(static_cast<int>(W_), data_, layout_, rows, n, stats_, h, f0, f1);
       });
       return;
     }
@@ -250,7 +245,7 @@ class Grower {
       double* p = partial_.data() + b * size;
       clear(p);
       const std::size_t from = b * kBlockRows, to = std::min(n, from + kBlockRows);
-      accumulate(static_cast<int>(W_), data_, rows + from, to - from, stats_, p, 0, data_.features);
+      accumulate(static_cast<int>(W_), data_, layout_, rows + from, to - from, stats_, p, 0, data_.features);
     });
     // Summed per used range, in block order: deterministic whatever the threads.
     parallel_for(used_.size(), opt_.threads, [&](std::size_t r) {
@@ -265,9 +260,9 @@ class Grower {
   }
 
   void clear(double* h) const { clear(h, 0, data_.features); }
-  // The used slots of features [f0, f1).
+  // The slots of features [f0, f1).
   void clear(double* h, std::size_t f0, std::size_t f1) const {
-    for (std::size_t r = 2 * f0; r < 2 * f1; ++r) std::fill_n(h + used_[r].first, used_[r].second, 0.0);
+    std::fill(h + layout_.offset[f0] * W_, h + layout_.offset[f1] * W_, 0.0);
   }
 
   bool valid(const double* l, const double* r) const {
@@ -382,7 +377,7 @@ class Grower {
     }
     gathered_ = m;
     gathered_bins_.resize(n * m);
-    if ((data_.features + 63) / 64 < m) {
+    if (data_.has_rows() && (data_.features + 63) / 64 < m) {
       for (std::size_t i = 0; i < n; ++i) {
         const std::uint8_t* row = data_.row(rows[i]);
         for (std::size_t k = 0; k < m; ++k) gathered_bins_[k * n + i] = row[features[k]];
@@ -400,12 +395,11 @@ class Grower {
   }
 
   // The best split of feature f into `best`, from its statistics per bin `fh`
-  // (bin b at fh + b * W_) over `bins`, in order: every bin of a histogram, or
-  // the bins a summed node's rows use.
+  // (bin b at fh + b * W_; missing values' at M) over `bins`, in order: every
+  // bin of a histogram, or the bins a summed node's rows use.
   template <class Bins>
-  void split_feature(int f, const FeatureBins& fb, const double* fh, const Bins& bins, const double* total,
-                     double parent_score, Split& best, std::vector<double>& L) {
-    const double* M = fh + static_cast<std::size_t>(kMissingBin) * W_;
+  void split_feature(int f, const FeatureBins& fb, const double* fh, const double* M, const Bins& bins,
+                     const double* total, double parent_score, Split& best, std::vector<double>& L) {
     const bool has_missing = c_.count(M) > 0.5;
     const auto stats = [&](int b) { return fh + static_cast<std::size_t>(b) * W_; };
     if (fb.categorical) {
@@ -510,11 +504,12 @@ class Grower {
       const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
       const int nb = fb.bins();
       if (h) {
-        split_feature(f, fb, h + static_cast<std::size_t>(f) * kBinSlots * W_, AllBins{nb}, total, parent_score, best,
-                      L);
+        const double* fh = h + layout_.offset[static_cast<std::size_t>(f)] * W_;
+        split_feature(f, fb, fh, fh + static_cast<std::size_t>(nb) * W_, AllBins{nb}, total, parent_score, best, L);
       } else {
         const double* fh = feature_hist(f, tried - 1, begin, end, present_);
-        split_feature(f, fb, fh, std::span<const std::uint8_t>(present_), total, parent_score, best, L);
+        split_feature(f, fb, fh, fh + static_cast<std::size_t>(kMissingBin) * W_,
+                      std::span<const std::uint8_t>(present_), total, parent_score, best, L);
         clear_feature_hist(present_);
       }
     }
@@ -569,6 +564,20 @@ class Grower {
     return out;
   }
 
+  // A node waiting to be split, with its best split. Its histogram is kept
+  // only if its children will take theirs from it (one built, the other the
+  // parent's minus it); a node that cannot split, or whose children will be
+  // leaves at max_depth, gives it back at once: the deepest level's
+  // histograms are half of those a tree would otherwise keep.
+  Pending with_split(Pending p, const double* total) {
+    p.split = best_split(p.hist == kNoHist ? nullptr : hist(p.hist), total, p.depth, p.begin, p.end);
+    if (p.split.feature < 0 || (opt_.max_depth > 0 && p.depth + 1 >= opt_.max_depth)) {
+      free_hist(p.hist);
+      p.hist = kNoHist;
+    }
+    return p;
+  }
+
   void split_node(Pending& p, std::vector<Pending>& pending) {
     const Split& s = p.split;
     const std::size_t mid = partition(s, p.begin, p.end);
@@ -619,8 +628,8 @@ class Grower {
     for (const auto& [from, length] : used_)
       for (std::size_t i = from; i < from + length; ++i) hl[i] -= hs[i];
     const std::size_t lh = left_small ? small : large, rh = left_small ? large : small;
-    pending.push_back({left, p.begin, mid, depth, lh, best_split(hist(lh), s.left.data(), depth, p.begin, mid)});
-    pending.push_back({right, mid, p.end, depth, rh, best_split(hist(rh), s.right.data(), depth, mid, p.end)});
+    pending.push_back(with_split({left, p.begin, mid, depth, lh}, s.left.data()));
+    pending.push_back(with_split({right, mid, p.end, depth, rh}, s.right.data()));
   }
 
   void finish(GrownTree& out) {
@@ -650,6 +659,7 @@ class Grower {
   const GrowerOptions& opt_;
   Random& rng_;
   std::size_t W_;
+  const HistogramLayout layout_;
   std::vector<std::uint32_t> order_;
   std::vector<std::vector<double>>& pool_;
   std::vector<std::uint32_t>& scratch_;

@@ -36,9 +36,14 @@ struct HistTree {
 
   /// The leaf values a binned row reaches.
   const double* predict(const std::uint8_t* row) const {
+    return predict_with([row](std::size_t f) { return row[f]; });
+  }
+  /// The leaf values reached by the row whose bin of feature f is bin_of(f).
+  template <class BinOf>
+  const double* predict_with(const BinOf& bin_of) const {
     const Node* n = nodes.data();
     while (n->left >= 0) {
-      const std::uint8_t b = row[n->feature];
+      const std::uint8_t b = bin_of(n->feature);
       bool left;
       if (n->flags & Node::kCategorical) left = (bitsets[n->payload + (b >> 5)] >> (b & 31)) & 1u;
       else left = b == kMissingBin ? (n->flags & Node::kMissingLeft) : b <= n->threshold;

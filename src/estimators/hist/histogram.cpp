@@ -7,10 +7,13 @@ namespace {
 // load, one add and one store. target_clones compiles an AVX2 copy beside the
 // portable one and picks at load time, so the binary still runs anywhere.
 __attribute__((target_clones("avx2", "default"))) void accumulate_four(const BinnedRows& data,
+                                                                       const HistogramLayout& layout,
                                                                        const std::uint32_t* rows, std::size_t n,
                                                                        const float* stats, double* hist, std::size_t f0,
                                                                        std::size_t f1) {
   const std::size_t d = data.features;
+  const std::uint32_t* offset = layout.offset.data();
+  const std::uint8_t* bins = layout.bins.data();
   constexpr std::size_t kAhead = 16;  // rows of a deep node are scattered: fetch them early
   for (std::size_t i = 0; i < n; ++i) {
     if (i + kAhead < n) {
@@ -23,7 +26,7 @@ __attribute__((target_clones("avx2", "default"))) void accumulate_four(const Bin
     const float* s = stats + static_cast<std::size_t>(r) * 4;
     const double v0 = s[0], v1 = s[1], v2 = s[2], v3 = s[3];
     for (std::size_t f = f0; f < f1; ++f) {
-      double* h = hist + (f * kBinSlots + b[f]) * 4;
+      double* h = hist + (offset[f] + std::min(b[f], bins[f])) * 4;
       h[0] += v0;
       h[1] += v1;
       h[2] += v2;
@@ -33,8 +36,8 @@ __attribute__((target_clones("avx2", "default"))) void accumulate_four(const Bin
 }
 
 template <int W>
-void accumulate_fixed(const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const float* stats,
-                      double* hist, std::size_t f0, std::size_t f1) {
+void accumulate_fixed(const BinnedRows& data, const HistogramLayout& layout, const std::uint32_t* rows, std::size_t n,
+                      const float* stats, double* hist, std::size_t f0, std::size_t f1) {
   const std::size_t d = data.features;
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t r = rows[i];
@@ -43,7 +46,7 @@ void accumulate_fixed(const BinnedRows& data, const std::uint32_t* rows, std::si
     double v[W];
     for (int w = 0; w < W; ++w) v[w] = s[w];
     for (std::size_t f = f0; f < f1; ++f) {
-      double* h = hist + (f * kBinSlots + b[f]) * W;
+      double* h = hist + layout.slot(f, b[f]) * W;
       for (int w = 0; w < W; ++w) h[w] += v[w];
     }
   }
@@ -51,13 +54,21 @@ void accumulate_fixed(const BinnedRows& data, const std::uint32_t* rows, std::si
 
 }  // namespace
 
-void accumulate(int width, const BinnedRows& data, const std::uint32_t* rows, std::size_t n, const float* stats,
-                double* hist, std::size_t f0, std::size_t f1) {
+HistogramLayout::HistogramLayout(const std::vector<FeatureBins>& features) {
+  offset.push_back(0);
+  for (const FeatureBins& f : features) {
+    bins.push_back(static_cast<std::uint8_t>(f.bins()));
+    offset.push_back(offset.back() + static_cast<std::uint32_t>(f.bins()) + 1);
+  }
+}
+
+void accumulate(int width, const BinnedRows& data, const HistogramLayout& layout, const std::uint32_t* rows,
+                std::size_t n, const float* stats, double* hist, std::size_t f0, std::size_t f1) {
   switch (width) {
-    case 2: return accumulate_fixed<2>(data, rows, n, stats, hist, f0, f1);
-    case 3: return accumulate_fixed<3>(data, rows, n, stats, hist, f0, f1);
-    case 4: return accumulate_four(data, rows, n, stats, hist, f0, f1);
-    case 5: return accumulate_fixed<5>(data, rows, n, stats, hist, f0, f1);
+    case 2: return accumulate_fixed<2>(data, layout, rows, n, stats, hist, f0, f1);
+    case 3: return accumulate_fixed<3>(data, layout, rows, n, stats, hist, f0, f1);
+    case 4: return accumulate_four(data, layout, rows, n, stats, hist, f0, f1);
+    case 5: return accumulate_fixed<5>(data, layout, rows, n, stats, hist, f0, f1);
     default: break;
   }
   const std::size_t d = data.features, W = static_cast<std::size_t>(width);
@@ -66,7 +77,7 @@ void accumulate(int width, const BinnedRows& data, const std::uint32_t* rows, st
     const std::uint8_t* b = data.data.data() + r * d;
     const float* s = stats + r * W;
     for (std::size_t f = f0; f < f1; ++f) {
-      double* h = hist + (f * kBinSlots + b[f]) * W;
+      double* h = hist + layout.slot(f, b[f]) * W;
       for (std::size_t w = 0; w < W; ++w) h[w] += s[w];
     }
   }

@@ -4,7 +4,6 @@
 #include <array>
 #include <numeric>
 
-#include "histogram.hpp"
 #include "shipml/core/parallel.hpp"
 
 namespace shipml::hist {
@@ -24,22 +23,22 @@ template <int W>
 }
 
 template <int W>
-[[gnu::always_inline]] inline void accumulate_rows(const SparseBins& data, const std::uint32_t* rows, std::size_t n,
-                                                   const float* stats, double* hist, std::size_t f0, std::size_t f1) {
+[[gnu::always_inline]] inline void accumulate_rows(const SparseBins& data, const HistogramLayout& layout,
+                                                   const std::uint32_t* rows, std::size_t n, const float* stats,
+                                                   double* hist, std::size_t f0, std::size_t f1) {
   const std::size_t k0 =
       static_cast<std::size_t>(std::lower_bound(data.dense.begin(), data.dense.end(), f0) - data.dense.begin());
   const std::size_t k1 =
       static_cast<std::size_t>(std::lower_bound(data.dense.begin(), data.dense.end(), f1) - data.dense.begin());
   const std::size_t dd = data.dense.size();
   const std::uint32_t* dense = data.dense.data();
-  const std::uint32_t first = static_cast<std::uint32_t>(f0 * kBinSlots),
-                      last = static_cast<std::uint32_t>(f1 * kBinSlots);
+  const std::uint32_t first = layout.offset[f0], last = layout.offset[f1];
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t r = rows[i];
     double v[W];
     for (int w = 0; w < W; ++w) v[w] = stats[r * W + static_cast<std::size_t>(w)];
     const std::uint8_t* b = data.dense_rows.data() + r * dd;
-    for (std::size_t k = k0; k < k1; ++k) add<W>(hist + (dense[k] * kBinSlots + b[k]) * W, v);
+    for (std::size_t k = k0; k < k1; ++k) add<W>(hist + layout.slot(dense[k], b[k]) * W, v);
     const std::uint32_t* e = data.entries.data() + data.row_start[r];
     const std::uint32_t* end = data.entries.data() + data.row_start[r + 1];
     if (first > 0) e = std::lower_bound(e, end, first);
@@ -49,15 +48,16 @@ template <int W>
 
 // Four-wide statistics (boosting's): one vector add per value with AVX2, as in histogram.cpp.
 __attribute__((target_clones("avx2", "default"))) void accumulate_four(const SparseBins& data,
+                                                                       const HistogramLayout& layout,
                                                                        const std::uint32_t* rows, std::size_t n,
                                                                        const float* stats, double* hist, std::size_t f0,
                                                                        std::size_t f1) {
-  accumulate_rows<4>(data, rows, n, stats, hist, f0, f1);
+  accumulate_rows<4>(data, layout, rows, n, stats, hist, f0, f1);
 }
 
 }  // namespace
 
-SparseBins index_sparse(const BinnedRows& rows, int threads) {
+SparseBins index_sparse(const BinnedRows& rows, const HistogramLayout& layout, int threads) {
   SparseBins out;
   const std::size_t n = rows.rows, d = rows.features;
   if (n == 0 || d == 0) return out;
@@ -96,49 +96,47 @@ SparseBins index_sparse(const BinnedRows& rows, int threads) {
       const std::uint8_t* row = rows.row(r);
       std::uint32_t* e = out.entries.data() + out.row_start[r];
       for (std::uint32_t f : out.sparse)
-        if (row[f] != out.common[f]) *e++ = static_cast<std::uint32_t>(f * kBinSlots + row[f]);
+        if (row[f] != out.common[f]) *e++ = static_cast<std::uint32_t>(layout.slot(f, row[f]));
     }
   });
   return out;
 }
 
-void accumulate_sparse(int width, const SparseBins& data, const std::uint32_t* rows, std::size_t n, const float* stats,
-                       double* hist, std::size_t f0, std::size_t f1) {
+void accumulate_sparse(int width, const SparseBins& data, const HistogramLayout& layout, const std::uint32_t* rows,
+                       std::size_t n, const float* stats, double* hist, std::size_t f0, std::size_t f1) {
   switch (width) {
-    case 2: return accumulate_rows<2>(data, rows, n, stats, hist, f0, f1);
-    case 3: return accumulate_rows<3>(data, rows, n, stats, hist, f0, f1);
-    case 4: return accumulate_four(data, rows, n, stats, hist, f0, f1);
-    case 5: return accumulate_rows<5>(data, rows, n, stats, hist, f0, f1);
+    case 2: return accumulate_rows<2>(data, layout, rows, n, stats, hist, f0, f1);
+    case 3: return accumulate_rows<3>(data, layout, rows, n, stats, hist, f0, f1);
+    case 4: return accumulate_four(data, layout, rows, n, stats, hist, f0, f1);
+    case 5: return accumulate_rows<5>(data, layout, rows, n, stats, hist, f0, f1);
     default: break;
   }
   // Other widths (forests of many classes): the same loop, the width at run time.
-  const std::size_t W = static_cast<std::size_t>(width);
-  const auto in_range = [&](std::uint32_t f) { return f >= f0 && f < f1; };
-  const std::size_t dd = data.dense.size();
+  const std::size_t W = static_cast<std::size_t>(width), dd = data.dense.size();
+  const std::uint32_t first = layout.offset[f0], last = layout.offset[f1];
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t r = rows[i];
     const float* s = stats + r * W;
     const std::uint8_t* b = data.dense_rows.data() + r * dd;
     for (std::size_t k = 0; k < dd; ++k)
-      if (in_range(data.dense[k]))
-        for (std::size_t w = 0; w < W; ++w) hist[(data.dense[k] * kBinSlots + b[k]) * W + w] += s[w];
+      if (data.dense[k] >= f0 && data.dense[k] < f1)
+        for (std::size_t w = 0; w < W; ++w) hist[layout.slot(data.dense[k], b[k]) * W + w] += s[w];
     for (std::uint64_t j = data.row_start[r]; j < data.row_start[r + 1]; ++j)
-      if (in_range(data.entries[j] / kBinSlots))
+      if (data.entries[j] >= first && data.entries[j] < last)
         for (std::size_t w = 0; w < W; ++w) hist[data.entries[j] * W + w] += s[w];
   }
 }
 
-void derive_common_bins(int width, const SparseBins& data, const double* total,
-                        const std::vector<std::pair<std::size_t, std::size_t>>& slots, double* hist, std::size_t f0,
-                        std::size_t f1) {
+void derive_common_bins(int width, const SparseBins& data, const HistogramLayout& layout, const double* total,
+                        double* hist, std::size_t f0, std::size_t f1) {
   const std::size_t W = static_cast<std::size_t>(width);
   std::vector<double> others(W);
   const auto first = std::lower_bound(data.sparse.begin(), data.sparse.end(), f0);
   for (auto f = first; f != data.sparse.end() && *f < f1; ++f) {
     std::fill(others.begin(), others.end(), 0.0);
-    for (std::size_t part = 2 * *f; part < 2 * *f + 2; ++part)  // the common bin holds zeros until set
-      for (std::size_t i = 0; i < slots[part].second; ++i) others[i % W] += hist[slots[part].first + i];
-    double* common = hist + (*f * kBinSlots + data.common[*f]) * W;
+    // The common bin holds zeros until set; the slots are W-aligned, so i % W is the statistic.
+    for (std::size_t i = layout.offset[*f] * W; i < layout.offset[*f + 1] * W; ++i) others[i % W] += hist[i];
+    double* common = hist + layout.slot(*f, data.common[*f]) * W;
     for (std::size_t w = 0; w < W; ++w) common[w] = total[w] - others[w];
   }
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "binning.hpp"
+#include "histogram.hpp"
 
 namespace shipml::hist {
 
@@ -19,28 +20,26 @@ struct SparseBins {
   std::vector<std::uint32_t> sparse;     // the features whose common bin is left out, in order
   std::vector<std::uint8_t> common;      // per feature: its common bin (used for sparse features)
   std::vector<std::uint64_t> row_start;  // row r's entries are [row_start[r], row_start[r + 1])
-  std::vector<std::uint32_t> entries;    // f * kBinSlots + bin of each uncommon value, by row, then feature
+  std::vector<std::uint32_t> entries;    // the histogram slot of each uncommon value, by row, then feature
   std::vector<double> work;              // per feature: its share of a row's histogram work (1 when dense)
   bool enabled() const { return !sparse.empty(); }
 };
 
 /// The sparse layout of `rows`, or an empty one when it would not save at
 /// least a third of the histogram work (dense data keeps today's path).
-SparseBins index_sparse(const BinnedRows& rows, int threads = 0);
+SparseBins index_sparse(const BinnedRows& rows, const HistogramLayout& layout, int threads = 0);
 
 /// Adds the `width` statistics of rows[0, n) into the histograms of features
 /// [f0, f1), as accumulate() does, reading dense features' bytes and sparse
 /// features' uncommon values; the sparse features' common bins stay zero
 /// (derive_common_bins fills them in). Each feature takes its rows in order.
-void accumulate_sparse(int width, const SparseBins& data, const std::uint32_t* rows, std::size_t n, const float* stats,
-                       double* hist, std::size_t f0, std::size_t f1);
+void accumulate_sparse(int width, const SparseBins& data, const HistogramLayout& layout, const std::uint32_t* rows,
+                       std::size_t n, const float* stats, double* hist, std::size_t f0, std::size_t f1);
 
 /// Sets each sparse feature's common bin in [f0, f1) to `total` (the node's
-/// sums over every row) minus its other bins `slots` (the bins a feature uses
-/// and the missing one, as (offset, length) pairs, two per feature).
-void derive_common_bins(int width, const SparseBins& data, const double* total,
-                        const std::vector<std::pair<std::size_t, std::size_t>>& slots, double* hist, std::size_t f0,
-                        std::size_t f1);
+/// sums over every row) minus its other slots.
+void derive_common_bins(int width, const SparseBins& data, const HistogramLayout& layout, const double* total,
+                        double* hist, std::size_t f0, std::size_t f1);
 
 /// Boundaries of `groups` runs of features of about equal histogram work
 /// (groups + 1 values, from 0 to the number of features).
