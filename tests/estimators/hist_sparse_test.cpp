@@ -101,13 +101,12 @@ TEST(SparseBins, HistogramsEqualTheDenseOnesForAnyFeatureGroups) {
   const std::size_t size = layout.slots() * W;
   std::vector<double> dense(size, 0.0), by_hand(size, 0.0);
   accumulate(W, rows, layout, node.data(), node.size(), stats.data(), dense.data(), 0, rows.features);
-  // Each feature's bins one after another, its missing values just after them.
+  // Each feature's bins one after another, its missing values after them.
   for (std::size_t f = 0; f < rows.features; ++f) {
-    const auto bins = static_cast<std::size_t>(binner.features()[f].bins());
-    ASSERT_EQ(layout.offset[f + 1] - layout.offset[f], bins + 1);
+    ASSERT_GE(layout.missing[f], binner.features()[f].bins());
     for (std::uint32_t r : node) {
       const std::uint8_t b = rows.row(r)[f];
-      const std::size_t slot = layout.offset[f] + (b == kMissingBin ? bins : b);
+      const std::size_t slot = layout.offset[f] + (b == kMissingBin ? layout.missing[f] : b);
       for (int w = 0; w < W; ++w)
         by_hand[slot * W + static_cast<std::size_t>(w)] += stats[r * W + static_cast<std::size_t>(w)];
     }
@@ -128,6 +127,33 @@ TEST(SparseBins, HistogramsEqualTheDenseOnesForAnyFeatureGroups) {
       else ASSERT_NEAR(sparse[i], dense[i], 1e-9) << "slot " << i / W << " of " << groups << " groups";
     }
   }
+}
+
+FeatureBins with_bins(int bins) {
+  FeatureBins f;
+  for (int b = 1; b < bins; ++b) f.edges.push_back(b);
+  return f;
+}
+
+// Columns of few values take a few slots each; columns of up to 255 bins keep
+// 256 slots, the binned value being the slot, when compacting would not halve them.
+TEST(HistogramLayouts, CompactWhenItHalvesTheSlots) {
+  std::vector<FeatureBins> few(100, with_bins(3));
+  few[7] = with_bins(255);
+  const HistogramLayout wide(few);
+  EXPECT_FALSE(wide.uniform);
+  EXPECT_EQ(wide.slots(), 99u * 4 + 256);
+  EXPECT_EQ(wide.slot(8, 2), wide.offset[8] + 2);
+  EXPECT_EQ(wide.slot(8, kMissingBin), wide.offset[8] + 3) << "missing values right after the bins";
+  EXPECT_EQ(wide.offset[8], 7u * 4 + 256);
+
+  std::vector<FeatureBins> many(20, with_bins(255));
+  many[3] = with_bins(40);
+  const HistogramLayout narrow(many);
+  EXPECT_TRUE(narrow.uniform);
+  EXPECT_EQ(narrow.slots(), 20 * kBinSlots);
+  EXPECT_EQ(narrow.slot(3, 39), 3 * kBinSlots + 39);
+  EXPECT_EQ(narrow.slot(3, kMissingBin), 3 * kBinSlots + kMissingBin);
 }
 
 // A tree from the sparse layout splits where the byte layout's does, with the

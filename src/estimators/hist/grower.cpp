@@ -77,9 +77,13 @@ class Grower {
       features_ = allowed;
     }
     if (scratch_.size() < order_.size()) scratch_.resize(order_.size());
-    // Each feature's sums in a histogram: its bins' slots and its missing one.
-    for (std::size_t f = 0; f < data.features; ++f)
-      used_.push_back({layout_.offset[f] * W_, (layout_.offset[f + 1] - layout_.offset[f]) * W_});
+    // The slots a feature's rows can land in: its bins and its missing slot.
+    // Others (a uniform layout's slots past a feature's bins) are never
+    // written or read, so clearing, merging and subtracting histograms skips them.
+    for (std::size_t f = 0; f < data.features; ++f) {
+      used_.push_back({layout_.offset[f] * W_, static_cast<std::size_t>(layout_.bins[f]) * W_});
+      used_.push_back({(layout_.offset[f] + layout_.missing[f]) * W_, W_});
+    }
     // Nodes up to summed_rows_ rows sum each candidate feature from their rows
     // instead of keeping histograms. Small nodes do: that costs less than
     // clearing, subtracting and scanning every used slot of a histogram (the
@@ -111,8 +115,9 @@ class Grower {
         build(hist(h), 0, order_.size());
         sum_over_ranks(hist(h));
         // Every row is in exactly one used slot of any feature: the first one's sum the node's total.
-        const auto [from, length] = used_[static_cast<std::size_t>(features_[0])];
-        for (std::size_t i = 0; i < length; ++i) total[i % W_] += hist(h)[from + i];
+        const auto f0 = static_cast<std::size_t>(features_[0]);
+        for (std::size_t part = 2 * f0; part < 2 * f0 + 2; ++part)
+          for (std::size_t i = 0; i < used_[part].second; ++i) total[i % W_] += hist(h)[used_[part].first + i];
       }
       set_stats(0, total.data());
       std::vector<Pending> pending;
@@ -175,17 +180,16 @@ class Grower {
     if (!ranks_) return;
     std::vector<double>& packed = workspace_.packed;
     packed.clear();
-    for (int f : features_) {
-      const auto [from, length] = used_[static_cast<std::size_t>(f)];
-      packed.insert(packed.end(), h + from, h + from + length);
-    }
+    for (int f : features_)
+      for (std::size_t part = 2 * static_cast<std::size_t>(f); part < 2 * static_cast<std::size_t>(f) + 2; ++part)
+        packed.insert(packed.end(), h + used_[part].first, h + used_[part].first + used_[part].second);
     ranks_->sum(std::span<double>(packed));
     const double* from = packed.data();
-    for (int f : features_) {
-      const auto [to, length] = used_[static_cast<std::size_t>(f)];
-      std::copy(from, from + length, h + to);
-      from += length;
-    }
+    for (int f : features_)
+      for (std::size_t part = 2 * static_cast<std::size_t>(f); part < 2 * static_cast<std::size_t>(f) + 2; ++part) {
+        std::copy(from, from + used_[part].second, h + used_[part].first);
+        from += used_[part].second;
+      }
     workspace_.bytes_summed += packed.size() * sizeof(double);
     ++workspace_.histograms_summed;
   }
@@ -260,9 +264,9 @@ class Grower {
   }
 
   void clear(double* h) const { clear(h, 0, data_.features); }
-  // The slots of features [f0, f1).
+  // The used slots of features [f0, f1).
   void clear(double* h, std::size_t f0, std::size_t f1) const {
-    std::fill(h + layout_.offset[f0] * W_, h + layout_.offset[f1] * W_, 0.0);
+    for (std::size_t r = 2 * f0; r < 2 * f1; ++r) std::fill_n(h + used_[r].first, used_[r].second, 0.0);
   }
 
   bool valid(const double* l, const double* r) const {
@@ -505,7 +509,8 @@ class Grower {
       const int nb = fb.bins();
       if (h) {
         const double* fh = h + layout_.offset[static_cast<std::size_t>(f)] * W_;
-        split_feature(f, fb, fh, fh + static_cast<std::size_t>(nb) * W_, AllBins{nb}, total, parent_score, best, L);
+        const double* missing = fh + layout_.missing[static_cast<std::size_t>(f)] * W_;
+        split_feature(f, fb, fh, missing, AllBins{nb}, total, parent_score, best, L);
       } else {
         const double* fh = feature_hist(f, tried - 1, begin, end, present_);
         split_feature(f, fb, fh, fh + static_cast<std::size_t>(kMissingBin) * W_,
@@ -661,10 +666,10 @@ class Grower {
   std::size_t W_;
   const HistogramLayout layout_;
   std::vector<std::uint32_t> order_;
-  std::vector<std::vector<double>>& pool_;
+  std::vector<HistogramBuffer>& pool_;
   std::vector<std::uint32_t>& scratch_;
   std::vector<std::uint32_t>& right_rows_;
-  std::vector<double>& partial_;
+  HistogramBuffer& partial_;
   GrowerWorkspace& workspace_;
   Communicator* ranks_;        // null unless the rows are spread over more than one rank
   std::size_t pool_next_ = 0;  // pool_[0, pool_next_) are in use by this tree or on free_

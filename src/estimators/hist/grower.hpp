@@ -14,6 +14,7 @@
 
 #include "binning.hpp"
 #include "hist_tree.hpp"
+#include "histogram.hpp"
 #include "shipml/core/random.hpp"
 
 namespace shipml {
@@ -81,8 +82,8 @@ struct GrownTree {
 /// scratch), so boosting hundreds of rounds does not allocate and fault in
 /// fresh memory for every tree.
 struct GrowerWorkspace {
-  std::vector<std::vector<double>> histograms;
-  std::vector<double> partial;
+  std::vector<HistogramBuffer> histograms;
+  HistogramBuffer partial;
   std::vector<std::uint32_t> scratch, right;
   std::vector<double> packed;           // the used slots of a histogram, summed over ranks
   std::uint64_t bytes_summed = 0;       // bytes handed to Communicator::sum, over every tree

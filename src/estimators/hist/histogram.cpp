@@ -13,7 +13,8 @@ __attribute__((target_clones("avx2", "default"))) void accumulate_four(const Bin
                                                                        std::size_t f1) {
   const std::size_t d = data.features;
   const std::uint32_t* offset = layout.offset.data();
-  const std::uint8_t* bins = layout.bins.data();
+  const std::uint8_t* missing = layout.missing.data();
+  const bool uniform = layout.uniform;
   constexpr std::size_t kAhead = 16;  // rows of a deep node are scattered: fetch them early
   for (std::size_t i = 0; i < n; ++i) {
     if (i + kAhead < n) {
@@ -25,13 +26,16 @@ __attribute__((target_clones("avx2", "default"))) void accumulate_four(const Bin
     const std::uint8_t* b = data.data.data() + static_cast<std::size_t>(r) * d;
     const float* s = stats + static_cast<std::size_t>(r) * 4;
     const double v0 = s[0], v1 = s[1], v2 = s[2], v3 = s[3];
-    for (std::size_t f = f0; f < f1; ++f) {
-      double* h = hist + (offset[f] + std::min(b[f], bins[f])) * 4;
+    const auto add = [&](double* h) {
       h[0] += v0;
       h[1] += v1;
       h[2] += v2;
       h[3] += v3;
-    }
+    };
+    if (uniform)
+      for (std::size_t f = f0; f < f1; ++f) add(hist + (f * kBinSlots + b[f]) * 4);
+    else
+      for (std::size_t f = f0; f < f1; ++f) add(hist + (offset[f] + std::min(b[f], missing[f])) * 4);
   }
 }
 
@@ -55,10 +59,14 @@ void accumulate_fixed(const BinnedRows& data, const HistogramLayout& layout, con
 }  // namespace
 
 HistogramLayout::HistogramLayout(const std::vector<FeatureBins>& features) {
+  std::size_t compact = 0;
+  for (const FeatureBins& f : features) compact += static_cast<std::size_t>(f.bins()) + 1;
+  uniform = 2 * compact > features.size() * kBinSlots;
   offset.push_back(0);
   for (const FeatureBins& f : features) {
     bins.push_back(static_cast<std::uint8_t>(f.bins()));
-    offset.push_back(offset.back() + static_cast<std::uint32_t>(f.bins()) + 1);
+    missing.push_back(uniform ? kMissingBin : bins.back());
+    offset.push_back(offset.back() + static_cast<std::uint32_t>(missing.back()) + 1);
   }
 }
 

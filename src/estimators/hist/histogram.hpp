@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <vector>
 
 #include "binning.hpp"
@@ -13,16 +14,37 @@ namespace shipml::hist {
 
 inline constexpr std::size_t kBinSlots = 256;  // bin values 0..254 plus kMissingBin
 
-/// Where each feature's sums sit in a histogram: only the slots its bins can
-/// fill, one after another (a column of 3 values takes 4 slots, not 256; wide
-/// data's histograms are a fraction of the size). Feature f's bin b is at slot
-/// offset[f] + b, and its missing values (kMissingBin) just after its bins.
+/// Memory on 64-byte boundaries: a bin's four sums then never straddle two
+/// cache lines (plain vectors start 16 bytes in, so every other bin would).
+template <class T>
+struct CacheLineAllocator {
+  using value_type = T;
+  CacheLineAllocator() = default;
+  template <class U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{64})); }
+  void deallocate(T* p, std::size_t) { ::operator delete (p, std::align_val_t{64}); }
+  bool operator==(const CacheLineAllocator&) const { return true; }
+};
+
+/// A histogram's sums (see HistogramLayout).
+using HistogramBuffer = std::vector<double, CacheLineAllocator<double>>;
+
+/// Where each feature's sums sit in a histogram. Compact (wide data, or
+/// columns of few values): only the slots a feature's bins can fill, one after
+/// another, bin b at offset[f] + b and missing values just after the bins; a
+/// column of 3 values takes 4 slots, not 256. Uniform (narrow data, where that
+/// would not halve the size): kBinSlots slots a feature, missing values in the
+/// last, so the slot is f * kBinSlots + the binned value, with no lookups in
+/// the histogram's hottest loop.
 struct HistogramLayout {
   std::vector<std::uint32_t> offset;  // per feature, and the total at the end
-  std::vector<std::uint8_t> bins;     // per feature: its bins, the missing slot's place
+  std::vector<std::uint8_t> bins;     // per feature: its bins, in the slots after offset
+  std::vector<std::uint8_t> missing;  // per feature: its missing values' slot, after offset
+  bool uniform = false;
   explicit HistogramLayout(const std::vector<FeatureBins>& features);
   std::size_t slots() const { return offset.back(); }
-  std::size_t slot(std::size_t f, std::uint8_t b) const { return offset[f] + std::min(b, bins[f]); }
+  std::size_t slot(std::size_t f, std::uint8_t b) const { return offset[f] + std::min(b, missing[f]); }
 };
 
 /// Adds the `width` statistics of each of rows[0, n) (stats holds width floats

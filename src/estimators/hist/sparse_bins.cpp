@@ -134,8 +134,10 @@ void derive_common_bins(int width, const SparseBins& data, const HistogramLayout
   const auto first = std::lower_bound(data.sparse.begin(), data.sparse.end(), f0);
   for (auto f = first; f != data.sparse.end() && *f < f1; ++f) {
     std::fill(others.begin(), others.end(), 0.0);
-    // The common bin holds zeros until set; the slots are W-aligned, so i % W is the statistic.
-    for (std::size_t i = layout.offset[*f] * W; i < layout.offset[*f + 1] * W; ++i) others[i % W] += hist[i];
+    // The common bin holds zeros until set: its bins, then its missing slot.
+    for (std::size_t i = layout.offset[*f] * W; i < (layout.offset[*f] + layout.bins[*f]) * W; ++i)
+      others[i % W] += hist[i];
+    for (std::size_t w = 0; w < W; ++w) others[w] += hist[(layout.offset[*f] + layout.missing[*f]) * W + w];
     double* common = hist + layout.slot(*f, data.common[*f]) * W;
     for (std::size_t w = 0; w < W; ++w) common[w] = total[w] - others[w];
   }
