@@ -12,6 +12,7 @@
 
 #include "builtin.hpp"
 #include "explain/linear_contributions.hpp"
+#include "linear_scores.hpp"
 #include "shipml/core/error.hpp"
 #include "shipml/core/interrupt.hpp"
 
@@ -77,13 +78,7 @@ class ElasticNet final : public Estimator {
   std::vector<double> predict(const FeatureMatrix& X) const override {
     if (X.cols() != coef_.size())
       throw ModelError("elastic_net: expected " + std::to_string(coef_.size()) + " encoded features");
-    std::vector<double> out(X.rows(), intercept_);
-    for (std::size_t j = 0; j < coef_.size(); ++j) {
-      if (coef_[j] == 0) continue;  // sparse solutions skip whole columns
-      const double* c = X.column(j);
-      for (std::size_t i = 0; i < out.size(); ++i) out[i] += coef_[j] * c[i];
-    }
-    return out;
+    return sparse_linear_scores(X, coef_, intercept_);
   }
 
   void save(BinaryWriter& out) const override {

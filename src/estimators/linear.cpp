@@ -17,6 +17,7 @@
 
 #include "builtin.hpp"
 #include "explain/linear_contributions.hpp"
+#include "linear_scores.hpp"
 #include "shipml/core/error.hpp"
 
 namespace shipml::builtin {
@@ -80,7 +81,7 @@ class Linear final : public Estimator {
   std::vector<double> predict(const FeatureMatrix& X) const override {
     if (static_cast<Eigen::Index>(X.cols()) != coef_.size())
       throw ModelError("linear: expected " + std::to_string(coef_.size()) + " encoded features");
-    const Eigen::VectorXd out = (X.dense() * coef_).array() + intercept_;
+    const Eigen::VectorXd out = vector_scores(X, coef_).array() + intercept_;
     return {out.data(), out.data() + out.size()};
   }
 

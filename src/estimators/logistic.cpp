@@ -9,6 +9,7 @@
 #include "builtin.hpp"
 #include "explain/linear_contributions.hpp"
 #include "lbfgs.hpp"
+#include "linear_scores.hpp"
 #include "shipml/core/error.hpp"
 
 namespace shipml::builtin {
@@ -74,16 +75,15 @@ class Logistic final : public Estimator {
     const Eigen::Index d = weights_.rows() - 1;
     if (static_cast<Eigen::Index>(features.cols()) != d)
       throw ModelError("logistic: expected " + std::to_string(d) + " encoded features");
-    const Matrix X = features.dense();
-    Matrix Z = X * weights_.topRows(d);
+    Matrix Z = linear_scores(features, weights_.topRows(d));
     Z.rowwise() += weights_.row(d);
-    Matrix P(X.rows(), n_classes_);
+    Matrix P(Z.rows(), n_classes_);
     if (weights_.cols() == 1) {
       P.col(1) = (1.0 + (-Z.col(0).array()).exp()).inverse();
       P.col(0) = 1.0 - P.col(1).array();
       return P;
     }
-    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    for (Eigen::Index i = 0; i < Z.rows(); ++i) {
       const Eigen::RowVectorXd e = (Z.row(i).array() - Z.row(i).maxCoeff()).exp();
       P.row(i) = e / e.sum();
     }
@@ -118,7 +118,7 @@ class Logistic final : public Estimator {
     const Eigen::Index d = weights_.rows() - 1;
     if (static_cast<Eigen::Index>(features.cols()) != d)
       throw ModelError("logistic: expected " + std::to_string(d) + " encoded features");
-    Matrix Z = features.dense() * weights_.topRows(d);
+    Matrix Z = linear_scores(features, weights_.topRows(d));
     Z.rowwise() += weights_.row(d);
     return Z;
   }

@@ -4,7 +4,9 @@
 #include <sstream>
 
 #include "shipml/core/error.hpp"
+#include "shipml/core/large_block.hpp"
 #include "shipml/core/memory.hpp"
+#include "shipml/core/parallel.hpp"
 
 namespace shipml {
 
@@ -113,37 +115,47 @@ FeatureMatrix FeatureEncoder::transform(const Frame& features) const {
                      std::to_string(features.cols()));
   const std::size_t n = features.rows();
   FeatureMatrix X(infos_, n);
-  // Every column the encoder computes lives in one block: one allocation per call.
+  // Every column the encoder computes lives in one block, in order: one
+  // allocation per call. `first[j]`: the first of input column j's computed columns.
+  std::vector<std::size_t> first(plan_.size());
   std::size_t computed = 0;
-  for (const auto& p : plan_)
+  for (std::size_t j = 0; j < plan_.size(); ++j) {
+    const ColumnPlan& p = plan_[j];
+    first[j] = computed;
     computed += encoding_ == InputEncoding::ordinal ? p.categorical : p.categorical ? p.categories : 1 + p.indicator;
+  }
   if (computed * n * sizeof(double) > (std::size_t{256} << 20)) refuse_beyond_memory(features, computed);
-  auto block = std::make_shared<std::vector<double>>(computed * n);
-  double* next = block->data();
+  std::shared_ptr<double[]> block = uninitialised_doubles(computed * n);
   const void* kept = nullptr;  // columns often share one storage (a served request's do): keep it once
   for (std::size_t j = 0; j < plan_.size(); ++j) {
     const ColumnPlan& p = plan_[j];
     const Column& c = features[j];
-    if (encoding_ == InputEncoding::ordinal) {
-      if (p.categorical) {
-        const auto codes = c.codes();
-        for (std::size_t i = 0; i < n; ++i) next[i] = codes[i] == kMissingCode ? NAN : static_cast<double>(codes[i]);
-        X.add_column(next);
-        next += n;
-      } else {
-        X.add_column(c.values().data());
-        if (c.storage().get() != kept) {
-          kept = c.storage().get();
-          X.keep(c.storage());
-        }
+    if (encoding_ == InputEncoding::ordinal && !p.categorical) {
+      X.add_column(c.values().data());
+      if (c.storage().get() != kept) {
+        kept = c.storage().get();
+        X.keep(c.storage());
       }
+      continue;
+    }
+    const std::size_t width = encoding_ == InputEncoding::ordinal ? 1 : p.categorical ? p.categories : 1 + p.indicator;
+    for (std::size_t k = 0; k < width; ++k) X.add_column(block.get() + (first[j] + k) * n);
+  }
+  // The values, input column by input column: each writes only its own
+  // columns, so a large batch spreads them over threads with the same result.
+  constexpr std::size_t parallel_from = std::size_t{1} << 16;
+  parallel_for(plan_.size(), computed * n >= parallel_from ? 0 : 1, [&](std::size_t j) {
+    const ColumnPlan& p = plan_[j];
+    const Column& c = features[j];
+    double* next = block.get() + first[j] * n;
+    if (encoding_ == InputEncoding::ordinal) {
+      if (!p.categorical) return;  // shared with the frame above
+      const auto codes = c.codes();
+      for (std::size_t i = 0; i < n; ++i) next[i] = codes[i] == kMissingCode ? NAN : static_cast<double>(codes[i]);
     } else if (p.categorical) {
       const auto codes = c.codes();
-      for (std::size_t k = 0; k < p.categories; ++k) {
+      for (std::size_t k = 0; k < p.categories; ++k, next += n)
         for (std::size_t i = 0; i < n; ++i) next[i] = codes[i] == static_cast<std::int32_t>(k) ? 1.0 : 0.0;
-        X.add_column(next);
-        next += n;
-      }
     } else {
       const auto values = c.values();
       double* indicator = next + n;
@@ -152,14 +164,8 @@ FeatureMatrix FeatureEncoder::transform(const Frame& features) const {
         next[i] = missing ? 0.0 : (values[i] - p.center) / p.scale;  // mean imputation, then standardised
         if (p.indicator) indicator[i] = missing ? 1.0 : 0.0;
       }
-      X.add_column(next);
-      next += n;
-      if (p.indicator) {
-        X.add_column(indicator);
-        next += n;
-      }
     }
-  }
+  });
   X.keep(std::move(block));
   return X;
 }
