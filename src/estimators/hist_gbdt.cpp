@@ -125,7 +125,8 @@ class HistGradientBoosting final : public Estimator {
     hist::BinnedRows binned = hist::bin_chunks(ensemble_.binner, X, span, max_bins_, ranks, threads_);
     std::vector<double> weight = class_weights(y, ranks);
     for (std::size_t i = 0; i < weights.size(); ++i) weight[i] *= weights[i];
-    if (std::all_of(weight.begin(), weight.end(), [](double w) { return w == 1.0; })) weight = {};
+    if (std::all_of(weight.begin(), weight.end(), [](double w) { return w == 1.0; }))
+      std::vector<double>().swap(weight);  // `= {}` would only clear it
     Training t(std::move(binned), ensemble_.binner.features(), y, RowWeights{std::move(weight)}, threads_);
     sparse_features_ = t.sparse.sparse.size();
     ranks.agree_on([&] { hold_out(t, span.total, ranks); });
@@ -290,7 +291,7 @@ class HistGradientBoosting final : public Estimator {
           weight(std::move(weights)), n(target.size()), stats(n * 4, 0.0f) {
       // Sparse histograms read their own copy of the rows' bytes: the
       // row-major bins (a byte per value) would only serve a few walks.
-      if (sparse.enabled()) rows.data = {};
+      if (sparse.enabled()) std::vector<std::uint8_t>().swap(rows.data);  // `= {}` would keep the memory
     }
     // The leaf values row r reaches in `tree`.
     const double* walk(const hist::HistTree& tree, std::size_t r) const {

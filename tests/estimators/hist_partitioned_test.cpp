@@ -220,6 +220,30 @@ TEST(HistPartitioned, QualityOverRanksIsOneProcessQuality) {
   }
 }
 
+// Ranks decide on their own shard whether to keep mostly-constant features as
+// lists of their uncommon values: here the first rank's rows are 90% zeros
+// (sparse histograms) and the second's are not (bytes). Their sums still add
+// up to one process's histograms, so every rank grows the same model, as good.
+TEST(HistPartitioned, ASparseShardAndADenseOneGrowOneModel) {
+  const Data dense = make_data(20'000, 2, 23, 30);
+  Data d;
+  d.y = dense.y, d.classes = 2;
+  for (std::size_t j = 0; j < 30; ++j) {
+    std::vector<double> x(dense.X.column(j), dense.X.column(j) + 20'000);
+    for (std::size_t i = 0; j >= 5 && i < 10'000; ++i)
+      if (i % 10 != 0) x[i] = 0;  // the first half: mostly zeros
+    d.X.add_owned(dense.X.info(j), std::move(x));
+  }
+  d.X.set_rows(20'000);
+  const Given given{{"n_estimators", "30"}, {"early_stopping", "false"}};
+  const double alone = quality(*fit_whole(d, given), d);
+  const auto fitted = fit_over_ranks(2, d, given, 4096);
+  agreed_model(fitted);
+  EXPECT_NEAR(quality(*fitted[0], d), alone, 0.001);
+  EXPECT_GT(fitted[0]->inspect({}, {}).value("sparse_features", 0), 0) << "rank 0 took the sparse layout";
+  EXPECT_EQ(fitted[1]->inspect({}, {}).value("sparse_features", 0), 0) << "rank 1 kept bytes";
+}
+
 // A real table (churn: categories, imbalance), encoded as a model encodes it,
 // its rows split over the ranks in order.
 TEST(HistPartitioned, QualityOverRanksOnChurn) {

@@ -234,6 +234,13 @@ class Grower {
       for (std::size_t i = 0; i < n; ++i)
         for (std::size_t w = 0; w < W_; ++w) total[w] += stats_[static_cast<std::size_t>(rows[i]) * W_ + w];
       derive_common_bins(static_cast<int>(W_), *opt_.sparse, layout_, total.data(), h, 0, data_.features);
+      // A common bin without rows in this node holds exact zeros, not the
+      // rounding left by the subtraction: a cut after an empty bin must tie
+      // with the cut before it, as it does when every bin is summed.
+      for (std::uint32_t f : opt_.sparse->sparse) {
+        double* common = h + layout_.slot(f, opt_.sparse->common[f]) * W_;
+        if (c_.count(common) == 0) std::fill_n(common, W_, 0.0);
+      }
       return;
     }
     if (blocks <= 1) {
