@@ -2,11 +2,11 @@
 
 #include "criteria.hpp"
 #include "histogram.hpp"
+#include "node_sums.hpp"
 #include "sparse_bins.hpp"
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -69,7 +69,8 @@ class Grower {
         W_(static_cast<std::size_t>(criterion.width())), layout_(bins), order_(std::move(rows)),
         pool_(workspace.histograms), scratch_(workspace.scratch), right_rows_(workspace.right),
         partial_(workspace.partial), workspace_(workspace),
-        ranks_(options.ranks && options.ranks->size() > 1 ? options.ranks : nullptr) {
+        ranks_(options.ranks && options.ranks->size() > 1 ? options.ranks : nullptr),
+        sums_(data, stats.data(), W_, std::is_same_v<C, ClassCountCriterion>) {
     if (allowed.empty()) {
       features_.resize(data.features);
       std::iota(features_.begin(), features_.end(), 0);
@@ -303,108 +304,6 @@ class Grower {
     }
   }
 
-  // One feature's histogram over rows[begin, end) of a node without histograms
-  // (see summed_rows_), in one_, which is all zeros between calls: from the
-  // node's own copy of its rows' bins and statistics when gather() made one
-  // (k, the feature's place in it), else straight from the column.
-  // `present` gets the bins the rows use, in order: a small node's split
-  // search visits those, not every bin.
-  const double* feature_hist(int f, std::size_t k, std::size_t begin, std::size_t end,
-                             std::vector<std::uint8_t>& present) {
-    if (one_.empty()) one_.assign(kBinSlots * W_, 0.0);
-    std::array<std::uint64_t, kBinSlots / 64> used{};
-    const std::size_t n = end - begin;
-    const bool local = k < gathered_;
-    const std::uint8_t* col = local ? gathered_bins_.data() + k * n : data_.column(static_cast<std::size_t>(f));
-    const std::uint32_t* rows = order_.data() + begin;
-    const auto bin = [&](std::size_t i) {
-      const std::uint8_t b = local ? col[i] : col[rows[i]];
-      used[b >> 6] |= std::uint64_t{1} << (b & 63);
-      return static_cast<std::size_t>(b);
-    };
-    if (one_hot_) {
-      // A row adds its class's weight and its count; its other statistics are
-      // zeros, and adding a zero changes no sum.
-      for (std::size_t i = 0; i < n; ++i) {
-        double* h = one_.data() + bin(i) * W_;
-        h[classes_[i].index] += classes_[i].weight;
-        h[W_ - 1] += classes_[i].rows;
-      }
-    } else {
-      // A constant width unrolls the statistics loop.
-      const auto sum = [&](auto width) {
-        for (std::size_t i = 0; i < n; ++i) {
-          const float* s = stats_gathered_ ? gathered_stats_.data() + i * width : stats_ + rows[i] * width;
-          double* h = one_.data() + bin(i) * width;
-          for (std::size_t w = 0; w < width; ++w) h[w] += s[w];
-        }
-      };
-      switch (W_) {
-        case 2: sum(std::integral_constant<std::size_t, 2>()); break;
-        case 3: sum(std::integral_constant<std::size_t, 3>()); break;
-        case 4: sum(std::integral_constant<std::size_t, 4>()); break;
-        default: sum(W_);
-      }
-    }
-    present.clear();
-    for (std::size_t word = 0; word < used.size(); ++word)
-      for (std::uint64_t bits = used[word]; bits; bits &= bits - 1)
-        present.push_back(static_cast<std::uint8_t>(word * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
-    if (!present.empty() && present.back() == kMissingBin) present.pop_back();
-    return one_.data();
-  }
-
-  // A node's rows are read once per feature tried. A forest's rows are first
-  // taken as the one class each weighs on (two additions a row, not one per
-  // class). When the rows are spread thin over the data (each a cache line of
-  // its own in every column), other rows' statistics are copied too, and the
-  // bins of the features to try, from each row's bytes when those span fewer
-  // cache lines than m columns. The same values in the same order: the same sums.
-  void gather(const std::vector<int>& features, std::size_t m, std::size_t begin, std::size_t end) {
-    gathered_ = 0;
-    one_hot_ = stats_gathered_ = false;
-    if (m < 2) return;
-    const std::size_t n = end - begin;
-    const std::uint32_t* rows = order_.data() + begin;
-    if constexpr (std::is_same_v<C, ClassCountCriterion>) {
-      classes_.resize(n);
-      one_hot_ = true;
-      for (std::size_t i = 0; i < n && one_hot_; ++i) {
-        const float* s = stats_ + static_cast<std::size_t>(rows[i]) * W_;
-        classes_[i] = {0, 0.0f, s[W_ - 1]};
-        for (std::uint32_t c = 0; c + 1 < W_; ++c) {
-          if (s[c] == 0.0f) continue;
-          one_hot_ = classes_[i].weight == 0.0f;  // a second class: add every statistic
-          classes_[i].index = c, classes_[i].weight = s[c];
-        }
-      }
-    }
-    if (n * 8 > data_.rows) return;  // rows close together: the columns serve them well
-    if (!one_hot_) {
-      stats_gathered_ = true;
-      gathered_stats_.resize(n * W_);
-      for (std::size_t i = 0; i < n; ++i)
-        std::copy_n(stats_ + static_cast<std::size_t>(rows[i]) * W_, W_, gathered_stats_.data() + i * W_);
-    }
-    gathered_ = m;
-    gathered_bins_.resize(n * m);
-    if (data_.has_rows() && (data_.features + 63) / 64 < m) {
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint8_t* row = data_.row(rows[i]);
-        for (std::size_t k = 0; k < m; ++k) gathered_bins_[k * n + i] = row[features[k]];
-      }
-    } else {
-      for (std::size_t k = 0; k < m; ++k) {
-        const std::uint8_t* col = data_.column(static_cast<std::size_t>(features[k]));
-        for (std::size_t i = 0; i < n; ++i) gathered_bins_[k * n + i] = col[rows[i]];
-      }
-    }
-  }
-  void clear_feature_hist(const std::vector<std::uint8_t>& present) {
-    for (std::uint8_t b : present) std::fill_n(one_.data() + static_cast<std::size_t>(b) * W_, W_, 0.0);
-    std::fill_n(one_.data() + static_cast<std::size_t>(kMissingBin) * W_, W_, 0.0);
-  }
-
   // The best split of feature f into `best`, from its statistics per bin `fh`
   // (bin b at fh + b * W_; missing values' at M) over `bins`, in order: every
   // bin of a histogram, or the bins a summed node's rows use.
@@ -506,7 +405,7 @@ class Grower {
         opt_.features_per_split > 0 ? static_cast<std::size_t>(opt_.features_per_split) : candidates.size();
     if (wanted < candidates.size()) rng_.shuffle(std::span(candidates));
     std::vector<double> L(W_);
-    if (!h) gather(candidates, std::min(wanted, candidates.size()), begin, end);
+    if (!h) sums_.gather(order_.data() + begin, end - begin, candidates, std::min(wanted, candidates.size()));
     std::size_t tried = 0;
     for (int f : candidates) {
       // Like scikit-learn, keep looking past max_features until some split is valid.
@@ -519,10 +418,10 @@ class Grower {
         const double* missing = fh + layout_.missing[static_cast<std::size_t>(f)] * W_;
         split_feature(f, fb, fh, missing, AllBins{nb}, total, parent_score, best, L);
       } else {
-        const double* fh = feature_hist(f, tried - 1, begin, end, present_);
+        const double* fh = sums_.feature(f, tried - 1, order_.data() + begin, end - begin, present_);
         split_feature(f, fb, fh, fh + static_cast<std::size_t>(kMissingBin) * W_,
                       std::span<const std::uint8_t>(present_), total, parent_score, best, L);
-        clear_feature_hist(present_);
+        sums_.clear(present_);
       }
     }
     if (best.gain <= opt_.min_gain) best.feature = -1;
@@ -688,20 +587,8 @@ class Grower {
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
   std::vector<double> left_, right_;
   std::vector<double> node_total_;     // a sparse build's sums over the node's rows
-  std::vector<double> one_;            // a summed node's histogram of one feature
+  NodeSums sums_;                      // a summed node's features, one at a time
   std::vector<std::uint8_t> present_;  // the bins a summed node's rows use
-  // A summed node's copy of its rows' statistics and of the first gathered_
-  // candidates' bins (feature k's at gathered_bins_[k * rows]); see gather().
-  std::vector<float> gathered_stats_;
-  std::vector<std::uint8_t> gathered_bins_;
-  std::size_t gathered_ = 0;
-  bool stats_gathered_ = false;
-  struct OneClass {
-    std::uint32_t index;
-    float weight, rows;
-  };
-  std::vector<OneClass> classes_;  // a forest node's rows, when each weighs on one class
-  bool one_hot_ = false;
   // Scratch of the split search, kept to spare an allocation per node.
   std::vector<int> candidates_, cats_;
   std::vector<double> key_;

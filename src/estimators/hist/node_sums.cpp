@@ -1,0 +1,108 @@
+#include "node_sums.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <type_traits>
+
+#include "histogram.hpp"
+
+namespace shipml::hist {
+
+NodeSums::NodeSums(const BinnedRows& data, const float* stats, std::size_t width, bool class_counts)
+    : data_(data), stats_(stats), W_(width), class_counts_(class_counts) {}
+
+// A node's rows are read once per feature tried. A forest's rows are first
+// taken as the one class each weighs on (two additions a row, not one per
+// class). When the rows are spread thin over the data (each a cache line of
+// its own in every column), other rows' statistics are copied too, and the
+// bins of the features to try, from each row's bytes when those span fewer
+// cache lines than m columns. The same values in the same order: the same sums.
+void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vector<int>& features, std::size_t m) {
+  gathered_ = 0;
+  one_hot_ = stats_copied_ = false;
+  if (m < 2) return;
+  if (class_counts_) {
+    classes_.resize(n);
+    one_hot_ = true;
+    for (std::size_t i = 0; i < n && one_hot_; ++i) {
+      const float* s = stats_ + static_cast<std::size_t>(rows[i]) * W_;
+      classes_[i] = {0, 0.0f, s[W_ - 1]};
+      for (std::uint32_t c = 0; c + 1 < W_; ++c) {
+        if (s[c] == 0.0f) continue;
+        one_hot_ = classes_[i].weight == 0.0f;  // a second class: add every statistic
+        classes_[i].index = c, classes_[i].weight = s[c];
+      }
+    }
+  }
+  if (n * 8 > data_.rows) return;  // rows close together: the columns serve them well
+  if (!one_hot_) {
+    stats_copied_ = true;
+    stats_copy_.resize(n * W_);
+    for (std::size_t i = 0; i < n; ++i)
+      std::copy_n(stats_ + static_cast<std::size_t>(rows[i]) * W_, W_, stats_copy_.data() + i * W_);
+  }
+  gathered_ = m;
+  bins_.resize(n * m);
+  if (data_.has_rows() && (data_.features + 63) / 64 < m) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint8_t* row = data_.row(rows[i]);
+      for (std::size_t k = 0; k < m; ++k) bins_[k * n + i] = row[features[k]];
+    }
+  } else {
+    for (std::size_t k = 0; k < m; ++k) {
+      const std::uint8_t* col = data_.column(static_cast<std::size_t>(features[k]));
+      for (std::size_t i = 0; i < n; ++i) bins_[k * n + i] = col[rows[i]];
+    }
+  }
+}
+
+const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows, std::size_t n,
+                                std::vector<std::uint8_t>& present) {
+  if (sums_.empty()) sums_.assign(kBinSlots * W_, 0.0);
+  std::array<std::uint64_t, kBinSlots / 64> used{};
+  const bool local = k < gathered_;
+  const std::uint8_t* col = local ? bins_.data() + k * n : data_.column(static_cast<std::size_t>(f));
+  const auto bin = [&](std::size_t i) {
+    const std::uint8_t b = local ? col[i] : col[rows[i]];
+    used[b >> 6] |= std::uint64_t{1} << (b & 63);
+    return static_cast<std::size_t>(b);
+  };
+  if (one_hot_) {
+    // A row adds its class's weight and its count; its other statistics are
+    // zeros, and adding a zero changes no sum.
+    for (std::size_t i = 0; i < n; ++i) {
+      double* h = sums_.data() + bin(i) * W_;
+      h[classes_[i].index] += classes_[i].weight;
+      h[W_ - 1] += classes_[i].rows;
+    }
+  } else {
+    // A constant width unrolls the statistics loop.
+    const auto sum = [&](auto width) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const float* s = stats_copied_ ? stats_copy_.data() + i * width : stats_ + rows[i] * width;
+        double* h = sums_.data() + bin(i) * width;
+        for (std::size_t w = 0; w < width; ++w) h[w] += s[w];
+      }
+    };
+    switch (W_) {
+      case 2: sum(std::integral_constant<std::size_t, 2>()); break;
+      case 3: sum(std::integral_constant<std::size_t, 3>()); break;
+      case 4: sum(std::integral_constant<std::size_t, 4>()); break;
+      default: sum(W_);
+    }
+  }
+  present.clear();
+  for (std::size_t word = 0; word < used.size(); ++word)
+    for (std::uint64_t bits = used[word]; bits; bits &= bits - 1)
+      present.push_back(static_cast<std::uint8_t>(word * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
+  if (!present.empty() && present.back() == kMissingBin) present.pop_back();
+  return sums_.data();
+}
+
+void NodeSums::clear(const std::vector<std::uint8_t>& present) {
+  for (std::uint8_t b : present) std::fill_n(sums_.data() + static_cast<std::size_t>(b) * W_, W_, 0.0);
+  std::fill_n(sums_.data() + static_cast<std::size_t>(kMissingBin) * W_, W_, 0.0);
+}
+
+}  // namespace shipml::hist

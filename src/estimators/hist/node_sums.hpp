@@ -1,0 +1,54 @@
+#pragma once
+// A node's statistics per bin, one feature at a time, summed straight from its
+// rows: what the grower does instead of keeping histograms for small nodes,
+// and for every node of a forest that tries a few random features. Sums take
+// the node's rows in order, so they are the same whichever way the rows'
+// bins and statistics are read.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "binning.hpp"
+
+namespace shipml::hist {
+
+class NodeSums {
+ public:
+  /// `stats` holds `width` floats per row of `data`; `class_counts`: they are
+  /// a forest's per-class weights and a row count (see gather()).
+  NodeSums(const BinnedRows& data, const float* stats, std::size_t width, bool class_counts);
+
+  /// Readies the node of rows[0, n) for summing features[0, m), the features
+  /// it will try first (see the .cpp for what is copied and when).
+  void gather(const std::uint32_t* rows, std::size_t n, const std::vector<int>& features, std::size_t m);
+
+  /// Feature f's sums per bin (bin b at b * width; kMissingBin's included),
+  /// f being features[k] of the last gather() (k >= m: read from its column).
+  /// `present` gets the bins other than kMissingBin that the rows use, in order.
+  /// The sums stay valid until clear(present).
+  const double* feature(int f, std::size_t k, const std::uint32_t* rows, std::size_t n,
+                        std::vector<std::uint8_t>& present);
+  /// Zeros the sums feature() left, ready for the next feature.
+  void clear(const std::vector<std::uint8_t>& present);
+
+ private:
+  const BinnedRows& data_;
+  const float* stats_;
+  std::size_t W_;
+  bool class_counts_;
+  std::vector<double> sums_;  // one feature's, all zeros between calls
+  // The node's copy of its rows' statistics and of the first gathered_
+  // features' bins (feature k's at bins_[k * rows]).
+  std::vector<float> stats_copy_;
+  std::vector<std::uint8_t> bins_;
+  std::size_t gathered_ = 0;
+  bool stats_copied_ = false;
+  struct OneClass {
+    std::uint32_t index;
+    float weight, rows;
+  };
+  std::vector<OneClass> classes_;  // a forest node's rows, when each weighs on one class
+  bool one_hot_ = false;
+};
+
+}  // namespace shipml::hist
