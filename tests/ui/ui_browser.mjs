@@ -82,6 +82,13 @@ try {
     if (m.type() === "error" && !/^Failed to load resource: .* (401|403) /.test(m.text())) consoleErrors.push(m.text());
   });
   const texts = async (selector) => (await page.locator(selector).allInnerTexts()).map((t) => t.trim());
+  // Follows a link or submits a form, and waits until the new page has loaded
+  // whole: a click returns once the new page starts to arrive, and a run's page
+  // (its charts are inline SVG) may still be parsing when the test reads it.
+  const follow = async (locator) => {
+    await locator.click();
+    await page.waitForLoadState("load");
+  };
 
   await step("the runs list shows the store's runs, markup as text", async () => {
     await page.goto(`${ui.url}/runs`);
@@ -93,11 +100,11 @@ try {
 
   await step("filter by kind and by a metric", async () => {
     await page.selectOption("select[name=kind]", "score");
-    await page.getByRole("button", { name: "Apply" }).click();
+    await follow(page.getByRole("button", { name: "Apply" }));
     assert.match(await page.locator("#count").innerText(), /of 3$/);
     assert.deepEqual([...new Set(await texts("table.runs tbody td:nth-child(4)"))], ["score"]);
     await page.fill("input[name=filter]", "roc_auc > 0.85");
-    await page.getByRole("button", { name: "Apply" }).click();
+    await follow(page.getByRole("button", { name: "Apply" }));
     const aucColumn = (await texts("table.runs thead th")).indexOf("roc_auc") + 1;
     const aucs = (await texts(`table.runs tbody td:nth-child(${aucColumn})`)).map(Number);
     assert.ok(aucs.length >= 1 && aucs.every((v) => v > 0.85), `roc_auc ${aucs}`);
@@ -105,11 +112,11 @@ try {
 
   await step("sort by a metric, both ways", async () => {
     await page.goto(`${ui.url}/runs?kind=score`);
-    await page.getByRole("link", { name: "roc_auc" }).click();
+    await follow(page.getByRole("link", { name: "roc_auc" }));
     const column = (await texts("table.runs thead th")).findIndex((t) => t.startsWith("roc_auc")) + 1;
     const up = (await texts(`table.runs tbody td:nth-child(${column})`)).map(Number);
     assert.deepEqual(up, [...up].sort((a, b) => a - b));
-    await page.getByRole("link", { name: /roc_auc/ }).click();
+    await follow(page.getByRole("link", { name: /roc_auc/ }));
     const down = (await texts(`table.runs tbody td:nth-child(${column})`)).map(Number);
     assert.deepEqual(down, [...up].reverse());
     assert.equal(await page.locator("th a.sorted").getAttribute("aria-sort"), "descending");
@@ -117,7 +124,7 @@ try {
 
   await step("a run shows its metrics, folds and charts", async () => {
     await page.goto(`${ui.url}/runs?kind=score&estimator=logistic`);
-    await page.locator("table.runs tbody tr").first().locator("td:nth-child(2) a").click();
+    await follow(page.locator("table.runs tbody tr").first().locator("td:nth-child(2) a"));
     await page.getByRole("heading", { name: "Metrics" }).waitFor();
     assert.ok((await page.locator("figure svg").count()) >= 3, "charts drawn as SVG");
     assert.match(await page.locator("main").innerText(), /roc_auc/);
@@ -126,7 +133,7 @@ try {
 
   await step("a training run shows its validation loss per round as a chart", async () => {
     await page.goto(`${ui.url}/runs?kind=train&estimator=hist_gbdt`);
-    await page.locator("table.runs tbody tr").first().locator("td:nth-child(2) a").click();
+    await follow(page.locator("table.runs tbody tr").first().locator("td:nth-child(2) a"));
     await page.getByRole("heading", { name: "Learning curves" }).waitFor();
     assert.match(await page.locator("figcaption").first().innerText(), /validation_loss per round/);
     assert.match(await page.locator("main").innerText(), /model\.shipml/);  // its artifact, to download
@@ -140,7 +147,7 @@ try {
     await boxes.nth(0).check();
     await boxes.nth(1).check();
     assert.equal(await compare.innerText(), "Compare 2 selected");
-    await compare.click();
+    await follow(compare);
     await page.getByRole("heading", { name: "Compare 2 runs" }).waitFor();
     assert.ok((await page.locator("tr.differs").count()) >= 1);
     await page.getByRole("heading", { name: "Curves" }).waitFor();
