@@ -18,7 +18,8 @@ class BoostingCriterion final : public Criterion {
  public:
   BoostingCriterion(double l2, double cat_smooth, double cat_l2, double max_delta_step = 0)
       : l2_(l2), cat_smooth_(cat_smooth), cat_l2_(cat_l2), max_delta_(max_delta_step) {}
-  int width() const override { return 4; }
+  static constexpr int kWidth = 4;  // known when compiling: the split search's loops unroll
+  int width() const override { return kWidth; }
   double score(const double* s) const override { return gain(s[0], s[1] + l2_); }
   double score_categorical(const double* s) const override { return gain(s[0], s[1] + l2_ + cat_l2_); }
   double count(const double* s) const override { return s[2]; }
@@ -31,7 +32,7 @@ class BoostingCriterion final : public Criterion {
     const double w = -g / h;
     return max_delta_ > 0 ? std::clamp(w, -max_delta_, max_delta_) : w;
   }
-  double gain(double g, double h) const {
+  [[gnu::always_inline]] double gain(double g, double h) const {
     if (max_delta_ <= 0) return g * g / h;
     const double w = step(g, h);
     return -(2 * g * w + h * w * w);
@@ -86,7 +87,8 @@ class ClassCountCriterion final : public Criterion {
 /// Regression forests: stats (weight, weighted y, rows); squared error.
 class VarianceCriterion final : public Criterion {
  public:
-  int width() const override { return 3; }
+  static constexpr int kWidth = 3;
+  int width() const override { return kWidth; }
   double count(const double* s) const override { return s[2]; }
   double weight(const double* s) const override { return s[0]; }
   double score(const double* s) const override { return s[0] > 0 ? s[1] * s[1] / s[0] : 0; }

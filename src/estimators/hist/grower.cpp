@@ -20,6 +20,7 @@ namespace {
 
 constexpr std::size_t kBlockRows = 1 << 16;         // rows per partial histogram; smaller nodes share out features
 constexpr std::size_t kRowsToShareFeatures = 4096;  // below this, one thread builds a node's histograms
+constexpr std::size_t kSlotsToShare = 16384;        // smaller histograms are searched and subtracted by one thread
 
 // Bins 0 .. n-1, for a split search over every bin of a histogram. (Not
 // std::views::iota: clang up to 14 cannot compile libstdc++ 12's ranges, and
@@ -47,6 +48,15 @@ struct Split {
   bool categorical = false;
   std::array<std::uint32_t, 8> bitset{};
   std::vector<double> left, right;  // children's statistics
+};
+
+// The split search's working vectors: one set per thread that searches.
+struct SearchScratch {
+  std::vector<double> left, right, L;  // a cut's children's sums; the sums up to the cut
+  std::vector<int> cats;
+  std::vector<double> key;
+  std::vector<std::size_t> idx;
+  explicit SearchScratch(std::size_t width) : left(width), right(width), L(width) {}
 };
 
 struct Pending {
@@ -78,6 +88,7 @@ class Grower {
       features_ = allowed;
     }
     if (scratch_.size() < order_.size()) scratch_.resize(order_.size());
+    searches_.emplace_back(W_);
     // The slots a feature's rows can land in: its bins and its missing slot.
     // Others (a uniform layout's slots past a feature's bins) are never
     // written or read, so clearing, merging and subtracting histograms skips them.
@@ -225,23 +236,25 @@ class Grower {
     if (opt_.sparse) {
       // Sparse features skip their common bin: feature groups of equal work,
       // whatever the rows, then each common bin is the node's total minus the rest.
-      const std::vector<std::size_t> bounds = balanced_feature_groups(*opt_.sparse, groups);
-      parallel_for(bounds.size() - 1, opt_.threads, [&](std::size_t g) {
-        clear(h, bounds[g], bounds[g + 1]);
-        accumulate_sparse(static_cast<int>(W_), *opt_.sparse, layout_, rows, n, stats_, h, bounds[g], bounds[g + 1]);
-      });
       std::vector<double>& total = node_total_;
       total.assign(W_, 0.0);
       for (std::size_t i = 0; i < n; ++i)
         for (std::size_t w = 0; w < W_; ++w) total[w] += stats_[static_cast<std::size_t>(rows[i]) * W_ + w];
-      derive_common_bins(static_cast<int>(W_), *opt_.sparse, layout_, total.data(), h, 0, data_.features);
-      // A common bin without rows in this node holds exact zeros, not the
-      // rounding left by the subtraction: a cut after an empty bin must tie
-      // with the cut before it, as it does when every bin is summed.
-      for (std::uint32_t f : opt_.sparse->sparse) {
-        double* common = h + layout_.slot(f, opt_.sparse->common[f]) * W_;
-        if (c_.count(common) == 0) std::fill_n(common, W_, 0.0);
-      }
+      const std::vector<std::size_t> bounds = balanced_feature_groups(*opt_.sparse, groups);
+      parallel_for(bounds.size() - 1, opt_.threads, [&](std::size_t g) {
+        const std::size_t f0 = bounds[g], f1 = bounds[g + 1];
+        clear(h, f0, f1);
+        accumulate_sparse(static_cast<int>(W_), *opt_.sparse, layout_, rows, n, stats_, h, f0, f1);
+        derive_common_bins(static_cast<int>(W_), *opt_.sparse, layout_, total.data(), h, f0, f1);
+        // A common bin without rows in this node holds exact zeros, not the
+        // rounding left by the subtraction: a cut after an empty bin must tie
+        // with the cut before it, as it does when every bin is summed.
+        const auto& sparse = opt_.sparse->sparse;
+        for (auto f = std::lower_bound(sparse.begin(), sparse.end(), f0); f != sparse.end() && *f < f1; ++f) {
+          double* common = h + layout_.slot(*f, opt_.sparse->common[*f]) * W_;
+          if (c_.count(common) == 0) std::fill_n(common, W_, 0.0);
+        }
+      });
       return;
     }
     if (blocks <= 1) {
@@ -277,29 +290,38 @@ class Grower {
     for (std::size_t r = 2 * f0; r < 2 * f1; ++r) std::fill_n(h + used_[r].first, used_[r].second, 0.0);
   }
 
+  // The statistics' width: a constant when the criterion's is fixed, so the
+  // split search's loops over it unroll.
+  std::size_t width() const {
+    if constexpr (requires { C::kWidth; }) return static_cast<std::size_t>(C::kWidth);
+    else return W_;
+  }
+
   bool valid(const double* l, const double* r) const {
     return c_.count(l) >= opt_.min_samples_leaf && c_.count(r) >= opt_.min_samples_leaf && c_.count(l) > 0.5 &&
            c_.count(r) > 0.5 && c_.weight(l) >= opt_.min_child_weight && c_.weight(r) >= opt_.min_child_weight;
   }
 
   // Tries left = L (+ missing), right = the rest; keeps it if it beats `best`.
-  void consider(const double* L, const double* M, const double* total, double parent_score, bool has_missing,
-                bool categorical, Split& best, const auto& describe) {
+  void consider(const double* M, const double* total, double parent_score, bool has_missing, bool categorical,
+                SearchScratch& s, Split& best, const auto& describe) const {
+    std::vector<double>& left = s.left;
+    std::vector<double>& right = s.right;
     for (int missing_left = 0; missing_left < (has_missing ? 2 : 1); ++missing_left) {
-      for (std::size_t w = 0; w < W_; ++w) {
-        left_[w] = L[w] + (missing_left ? M[w] : 0.0);
-        right_[w] = total[w] - left_[w];
+      for (std::size_t w = 0; w < width(); ++w) {
+        left[w] = s.L[w] + (missing_left ? M[w] : 0.0);
+        right[w] = total[w] - left[w];
       }
-      if (!valid(left_.data(), right_.data())) continue;
-      const double gain = categorical ? c_.score_categorical(left_.data()) + c_.score_categorical(right_.data()) -
+      if (!valid(left.data(), right.data())) continue;
+      const double gain = categorical ? c_.score_categorical(left.data()) + c_.score_categorical(right.data()) -
                                             c_.score_categorical(total)
-                                      : c_.score(left_.data()) + c_.score(right_.data()) - parent_score;
+                                      : c_.score(left.data()) + c_.score(right.data()) - parent_score;
       if (gain > best.gain) {
         best.gain = gain;
-        best.left = left_;
-        best.right = right_;
+        best.left = left;
+        best.right = right;
         // Missing values never seen here go with the larger child.
-        describe(best, has_missing ? missing_left == 1 : c_.count(left_.data()) >= c_.count(right_.data()));
+        describe(best, has_missing ? missing_left == 1 : c_.count(left.data()) >= c_.count(right.data()));
       }
     }
   }
@@ -309,11 +331,12 @@ class Grower {
   // bin of a histogram, or the bins a summed node's rows use.
   template <class Bins>
   void split_feature(int f, const FeatureBins& fb, const double* fh, const double* M, const Bins& bins,
-                     const double* total, double parent_score, Split& best, std::vector<double>& L) {
+                     const double* total, double parent_score, Split& best, SearchScratch& scratch) {
+    std::vector<double>& L = scratch.L;
     const bool has_missing = c_.count(M) > 0.5;
-    const auto stats = [&](int b) { return fh + static_cast<std::size_t>(b) * W_; };
+    const auto stats = [&](int b) { return fh + static_cast<std::size_t>(b) * width(); };
     if (fb.categorical) {
-      std::vector<int>& cats = cats_;
+      std::vector<int>& cats = scratch.cats;
       cats.clear();
       bool rare = false;  // categories too small to split off: they stay on the right
       for (int b : bins) {
@@ -322,10 +345,10 @@ class Grower {
         else rare = rare || rows > 0.5;
       }
       if (cats.size() + (rare ? 1 : 0) < 2) return;
-      std::vector<double>& key = key_;
+      std::vector<double>& key = scratch.key;
       key.resize(cats.size());
       for (std::size_t i = 0; i < cats.size(); ++i) key[i] = c_.order(stats(cats[i]), total);
-      std::vector<std::size_t>& idx = idx_;
+      std::vector<std::size_t>& idx = scratch.idx;
       idx.resize(cats.size());
       std::iota(idx.begin(), idx.end(), 0);
       std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return key[a] < key[b]; });
@@ -334,9 +357,9 @@ class Grower {
       std::fill(L.begin(), L.end(), 0.0);
       for (std::size_t k = 0; k < last; ++k) {
         const double* s = stats(cats[idx[k]]);
-        for (std::size_t w = 0; w < W_; ++w) L[w] += s[w];
+        for (std::size_t w = 0; w < width(); ++w) L[w] += s[w];
         if (k + 1 < first) continue;
-        consider(L.data(), M, total, parent_score, has_missing, true, best, [&](Split& s, bool missing_left) {
+        consider(M, total, parent_score, has_missing, true, scratch, best, [&](Split& s, bool missing_left) {
           s.feature = f;
           s.categorical = true;
           s.bitset.fill(0);
@@ -367,7 +390,7 @@ class Grower {
     // Cuts after bins lo .. hi-1. A cut after an empty bin ties with the cut
     // before it, so past lo only the bins in `bins` need a look.
     const auto cut_after = [&](int b) {
-      consider(L.data(), M, total, parent_score, has_missing, false, best, [&](Split& s, bool missing_left) {
+      consider(M, total, parent_score, has_missing, false, scratch, best, [&](Split& s, bool missing_left) {
         s.feature = f;
         s.categorical = false;
         s.threshold = static_cast<std::uint8_t>(b);
@@ -378,10 +401,14 @@ class Grower {
     auto b = bins.begin();
     const auto end = bins.end();
     for (; b != end && *b <= lo; ++b)
-      for (std::size_t w = 0; w < W_; ++w) L[w] += stats(*b)[w];
+      for (std::size_t w = 0; w < width(); ++w) L[w] += stats(*b)[w];
     cut_after(lo);
     for (; b != end && *b < hi; ++b) {
-      for (std::size_t w = 0; w < W_; ++w) L[w] += stats(*b)[w];
+      const double* s = stats(*b);
+      // A bin of exact zeros (no rows) leaves the sums as they were: its cut
+      // would tie with the one before it, which comes first and wins.
+      if (std::all_of(s, s + width(), [](double x) { return x == 0.0; })) continue;
+      for (std::size_t w = 0; w < width(); ++w) L[w] += s[w];
       cut_after(*b);
     }
   }
@@ -392,36 +419,81 @@ class Grower {
   // node visits only the bins its rows use. Empty bins change no sum, and a
   // cut after one ties with the cut after the last used bin before it, which
   // comes first and wins: both ways find the same split.
+  // How many runs of features the threads share a pass over a node's whole
+  // histogram in: one for histograms of few slots, where sharing costs more than it saves.
+  std::size_t histogram_runs() const {
+    if (layout_.slots() < kSlotsToShare || inside_parallel_work()) return 1;
+    const int threads = opt_.threads > 0 ? opt_.threads : default_threads();
+    return std::min<std::size_t>(static_cast<std::size_t>(threads), data_.features);
+  }
+
+  void search_histogram(int f, const double* h, const double* total, double parent_score, Split& best,
+                        SearchScratch& scratch) {
+    const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
+    const double* fh = h + layout_.offset[static_cast<std::size_t>(f)] * W_;
+    const double* missing = fh + layout_.missing[static_cast<std::size_t>(f)] * W_;
+    split_feature(f, fb, fh, missing, AllBins{fb.bins()}, total, parent_score, best, scratch);
+  }
+
+  // Every feature's histogram, searched by the threads in runs of features of
+  // about equal bins. Each run keeps its first best cut, and the runs are
+  // joined in order, keeping the first best: the split one thread finds.
+  void search_histograms(const double* h, const double* total, double parent_score, Split& best) {
+    const std::vector<int>& candidates = candidates_;
+    std::size_t slots = 0;
+    for (int f : candidates) slots += layout_.bins[static_cast<std::size_t>(f)];
+    const std::size_t runs = slots >= kSlotsToShare ? histogram_runs() : 1;
+    if (runs <= 1) {
+      for (int f : candidates) search_histogram(f, h, total, parent_score, best, searches_.front());
+      return;
+    }
+    std::vector<std::size_t> bounds{0};
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < candidates.size() && bounds.size() < runs; ++i) {
+      done += layout_.bins[static_cast<std::size_t>(candidates[i])];
+      if (done * runs >= slots * bounds.size()) bounds.push_back(i + 1);
+    }
+    while (bounds.size() <= runs) bounds.push_back(candidates.size());
+    bounds.back() = candidates.size();
+    while (searches_.size() < runs) searches_.emplace_back(W_);
+    std::vector<Split> bests(runs);
+    parallel_for(runs, opt_.threads, [&](std::size_t r) {
+      for (std::size_t i = bounds[r]; i < bounds[r + 1]; ++i)
+        search_histogram(candidates[i], h, total, parent_score, bests[r], searches_[r]);
+    });
+    for (Split& b : bests)
+      if (b.gain > best.gain) best = std::move(b);
+  }
+
   Split best_split(const double* h, const double* total, int depth, std::size_t begin, std::size_t end) {
     Split best;
     if (opt_.max_depth > 0 && depth >= opt_.max_depth) return best;
     if (c_.count(total) < 2 * opt_.min_samples_leaf) return best;
-    left_.assign(W_, 0);
-    right_.assign(W_, 0);
     const double parent_score = c_.score(total);
     std::vector<int>& candidates = candidates_;  // a member: a deep tree has thousands of nodes
     candidates = features_;
     const std::size_t wanted =
         opt_.features_per_split > 0 ? static_cast<std::size_t>(opt_.features_per_split) : candidates.size();
     if (wanted < candidates.size()) rng_.shuffle(std::span(candidates));
-    std::vector<double> L(W_);
-    if (!h) sums_.gather(order_.data() + begin, end - begin, candidates, std::min(wanted, candidates.size()));
-    std::size_t tried = 0;
-    for (int f : candidates) {
-      // Like scikit-learn, keep looking past max_features until some split is valid.
-      if (tried >= wanted && best.feature >= 0) break;
-      ++tried;
-      const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
-      const int nb = fb.bins();
-      if (h) {
-        const double* fh = h + layout_.offset[static_cast<std::size_t>(f)] * W_;
-        const double* missing = fh + layout_.missing[static_cast<std::size_t>(f)] * W_;
-        split_feature(f, fb, fh, missing, AllBins{nb}, total, parent_score, best, L);
-      } else {
-        const double* fh = sums_.feature(f, tried - 1, order_.data() + begin, end - begin, present_);
-        split_feature(f, fb, fh, fh + static_cast<std::size_t>(kMissingBin) * W_,
-                      std::span<const std::uint8_t>(present_), total, parent_score, best, L);
-        sums_.clear(present_);
+    if (h && wanted >= candidates.size() && !opt_.random_splits) {
+      search_histograms(h, total, parent_score, best);
+    } else {
+      if (!h) sums_.gather(order_.data() + begin, end - begin, candidates, std::min(wanted, candidates.size()));
+      SearchScratch& scratch = searches_.front();
+      std::size_t tried = 0;
+      for (int f : candidates) {
+        // Like scikit-learn, keep looking past max_features until some split is valid.
+        if (tried >= wanted && best.feature >= 0) break;
+        ++tried;
+        if (h) {
+          search_histogram(f, h, total, parent_score, best, scratch);
+        } else {
+          const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
+          const double* fh = sums_.feature(f, tried - 1, order_.data() + begin, end - begin, present_);
+          split_feature(f, fb, fh, fh + static_cast<std::size_t>(kMissingBin) * W_,
+                        std::span<const std::uint8_t>(present_), total, parent_score, best, scratch);
+          sums_.clear(present_);
+        }
       }
     }
     if (best.gain <= opt_.min_gain) best.feature = -1;
@@ -536,8 +608,11 @@ class Grower {
     sum_over_ranks(hist(small));
     double* hl = hist(large);
     const double* hs = hist(small);
-    for (const auto& [from, length] : used_)
-      for (std::size_t i = from; i < from + length; ++i) hl[i] -= hs[i];
+    const std::size_t runs = histogram_runs();
+    parallel_for(runs, opt_.threads, [&](std::size_t r) {
+      for (std::size_t part = 2 * (r * data_.features / runs); part < 2 * ((r + 1) * data_.features / runs); ++part)
+        for (std::size_t i = used_[part].first; i < used_[part].first + used_[part].second; ++i) hl[i] -= hs[i];
+    });
     const std::size_t lh = left_small ? small : large, rh = left_small ? large : small;
     pending.push_back(with_split({left, p.begin, mid, depth, lh}, s.left.data()));
     pending.push_back(with_split({right, mid, p.end, depth, rh}, s.right.data()));
@@ -585,14 +660,12 @@ class Grower {
   std::vector<std::uint32_t> bitsets_;
   std::vector<double> node_stats_, gain_;
   std::vector<std::pair<std::size_t, std::size_t>> ranges_;
-  std::vector<double> left_, right_;
-  std::vector<double> node_total_;     // a sparse build's sums over the node's rows
-  NodeSums sums_;                      // a summed node's features, one at a time
-  std::vector<std::uint8_t> present_;  // the bins a summed node's rows use
+  std::vector<SearchScratch> searches_;  // one per thread searching a node's histograms
+  std::vector<double> node_total_;       // a sparse build's sums over the node's rows
+  NodeSums sums_;                        // a summed node's features, one at a time
+  std::vector<std::uint8_t> present_;    // the bins a summed node's rows use
   // Scratch of the split search, kept to spare an allocation per node.
-  std::vector<int> candidates_, cats_;
-  std::vector<double> key_;
-  std::vector<std::size_t> idx_;
+  std::vector<int> candidates_;
   std::size_t summed_rows_ = 0;  // nodes this small sum features from their rows
   static constexpr std::size_t kNoHist = static_cast<std::size_t>(-1);
 };

@@ -24,18 +24,11 @@ __attribute__((target_clones("avx2", "default"))) void accumulate_four(const Bin
     }
     const std::uint32_t r = rows[i];
     const std::uint8_t* b = data.data.data() + static_cast<std::size_t>(r) * d;
-    const float* s = stats + static_cast<std::size_t>(r) * 4;
-    const double v0 = s[0], v1 = s[1], v2 = s[2], v3 = s[3];
-    const auto add = [&](double* h) {
-      h[0] += v0;
-      h[1] += v1;
-      h[2] += v2;
-      h[3] += v3;
-    };
+    const RowStats<4> v(stats + static_cast<std::size_t>(r) * 4);
     if (uniform)
-      for (std::size_t f = f0; f < f1; ++f) add(hist + (f * kBinSlots + b[f]) * 4);
+      for (std::size_t f = f0; f < f1; ++f) v.add_to(hist + (f * kBinSlots + b[f]) * 4);
     else
-      for (std::size_t f = f0; f < f1; ++f) add(hist + (offset[f] + std::min(b[f], missing[f])) * 4);
+      for (std::size_t f = f0; f < f1; ++f) v.add_to(hist + (offset[f] + std::min(b[f], missing[f])) * 4);
   }
 }
 
@@ -46,13 +39,8 @@ void accumulate_fixed(const BinnedRows& data, const HistogramLayout& layout, con
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t r = rows[i];
     const std::uint8_t* b = data.data.data() + static_cast<std::size_t>(r) * d;
-    const float* s = stats + static_cast<std::size_t>(r) * W;
-    double v[W];
-    for (int w = 0; w < W; ++w) v[w] = s[w];
-    for (std::size_t f = f0; f < f1; ++f) {
-      double* h = hist + layout.slot(f, b[f]) * W;
-      for (int w = 0; w < W; ++w) h[w] += v[w];
-    }
+    const RowStats<W> v(stats + static_cast<std::size_t>(r) * W);
+    for (std::size_t f = f0; f < f1; ++f) v.add_to(hist + layout.slot(f, b[f]) * W);
   }
 }
 

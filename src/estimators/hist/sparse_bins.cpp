@@ -18,11 +18,6 @@ constexpr double kWorthIt = 2.0 / 3.0;
 constexpr std::size_t kRowBlock = 4096;  // rows per task when building the layout
 
 template <int W>
-[[gnu::always_inline]] inline void add(double* h, const double* v) {
-  for (int w = 0; w < W; ++w) h[w] += v[w];
-}
-
-template <int W>
 [[gnu::always_inline]] inline void accumulate_rows(const SparseBins& data, const HistogramLayout& layout,
                                                    const std::uint32_t* rows, std::size_t n, const float* stats,
                                                    double* hist, std::size_t f0, std::size_t f1) {
@@ -31,18 +26,17 @@ template <int W>
   const std::size_t k1 =
       static_cast<std::size_t>(std::lower_bound(data.dense.begin(), data.dense.end(), f1) - data.dense.begin());
   const std::size_t dd = data.dense.size();
-  const std::uint32_t* dense = data.dense.data();
+  const std::uint32_t* dense_offset = data.dense_offset.data();
   const std::uint32_t first = layout.offset[f0], last = layout.offset[f1];
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t r = rows[i];
-    double v[W];
-    for (int w = 0; w < W; ++w) v[w] = stats[r * W + static_cast<std::size_t>(w)];
+    const RowStats<W> v(stats + r * W);
     const std::uint8_t* b = data.dense_rows.data() + r * dd;
-    for (std::size_t k = k0; k < k1; ++k) add<W>(hist + layout.slot(dense[k], b[k]) * W, v);
+    for (std::size_t k = k0; k < k1; ++k) v.add_to(hist + (dense_offset[k] + b[k]) * W);
     const std::uint32_t* e = data.entries.data() + data.row_start[r];
     const std::uint32_t* end = data.entries.data() + data.row_start[r + 1];
     if (first > 0) e = std::lower_bound(e, end, first);
-    for (; e != end && *e < last; ++e) add<W>(hist + static_cast<std::size_t>(*e) * W, v);
+    for (; e != end && *e < last; ++e) v.add_to(hist + static_cast<std::size_t>(*e) * W);
   }
 }
 
@@ -78,12 +72,15 @@ SparseBins index_sparse(const BinnedRows& rows, const HistogramLayout& layout, i
     return {};
 
   const std::size_t dd = out.dense.size(), blocks = (n + kRowBlock - 1) / kRowBlock;
+  for (std::uint32_t f : out.dense) out.dense_offset.push_back(layout.offset[f]);
   out.dense_rows.resize(n * dd);
   out.row_start.assign(n + 1, 0);
   parallel_for(blocks, threads, [&](std::size_t b) {
     for (std::size_t r = b * kRowBlock; r < std::min(n, (b + 1) * kRowBlock); ++r) {
       const std::uint8_t* row = rows.row(r);
-      for (std::size_t k = 0; k < dd; ++k) out.dense_rows[r * dd + k] = row[out.dense[k]];
+      for (std::size_t k = 0; k < dd; ++k)
+        out.dense_rows[r * dd + k] =
+            static_cast<std::uint8_t>(layout.slot(out.dense[k], row[out.dense[k]]) - out.dense_offset[k]);
       std::uint64_t uncommon = 0;
       for (std::uint32_t f : out.sparse) uncommon += row[f] != out.common[f];
       out.row_start[r + 1] = uncommon;
@@ -120,7 +117,7 @@ void accumulate_sparse(int width, const SparseBins& data, const HistogramLayout&
     const std::uint8_t* b = data.dense_rows.data() + r * dd;
     for (std::size_t k = 0; k < dd; ++k)
       if (data.dense[k] >= f0 && data.dense[k] < f1)
-        for (std::size_t w = 0; w < W; ++w) hist[layout.slot(data.dense[k], b[k]) * W + w] += s[w];
+        for (std::size_t w = 0; w < W; ++w) hist[(data.dense_offset[k] + b[k]) * W + w] += s[w];
     for (std::uint64_t j = data.row_start[r]; j < data.row_start[r + 1]; ++j)
       if (data.entries[j] >= first && data.entries[j] < last)
         for (std::size_t w = 0; w < W; ++w) hist[data.entries[j] * W + w] += s[w];
@@ -135,9 +132,10 @@ void derive_common_bins(int width, const SparseBins& data, const HistogramLayout
   for (auto f = first; f != data.sparse.end() && *f < f1; ++f) {
     std::fill(others.begin(), others.end(), 0.0);
     // The common bin holds zeros until set: its bins, then its missing slot.
-    for (std::size_t i = layout.offset[*f] * W; i < (layout.offset[*f] + layout.bins[*f]) * W; ++i)
-      others[i % W] += hist[i];
-    for (std::size_t w = 0; w < W; ++w) others[w] += hist[(layout.offset[*f] + layout.missing[*f]) * W + w];
+    const double* fh = hist + layout.offset[*f] * W;
+    for (std::size_t b = 0; b < layout.bins[*f]; ++b)
+      for (std::size_t w = 0; w < W; ++w) others[w] += fh[b * W + w];
+    for (std::size_t w = 0; w < W; ++w) others[w] += fh[layout.missing[*f] * W + w];
     double* common = hist + layout.slot(*f, data.common[*f]) * W;
     for (std::size_t w = 0; w < W; ++w) common[w] = total[w] - others[w];
   }

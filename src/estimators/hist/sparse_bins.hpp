@@ -15,13 +15,14 @@
 namespace shipml::hist {
 
 struct SparseBins {
-  std::vector<std::uint32_t> dense;      // the features kept as bytes, in order
-  std::vector<std::uint8_t> dense_rows;  // their bins, row-major: dense.size() per row
-  std::vector<std::uint32_t> sparse;     // the features whose common bin is left out, in order
-  std::vector<std::uint8_t> common;      // per feature: its common bin (used for sparse features)
-  std::vector<std::uint64_t> row_start;  // row r's entries are [row_start[r], row_start[r + 1])
-  std::vector<std::uint32_t> entries;    // the histogram slot of each uncommon value, by row, then feature
-  std::vector<double> work;              // per feature: its share of a row's histogram work (1 when dense)
+  std::vector<std::uint32_t> dense;         // the features kept as bytes, in order
+  std::vector<std::uint32_t> dense_offset;  // their first histogram slots (HistogramLayout::offset)
+  std::vector<std::uint8_t> dense_rows;     // their slots past dense_offset, row-major: dense.size() per row
+  std::vector<std::uint32_t> sparse;        // the features whose common bin is left out, in order
+  std::vector<std::uint8_t> common;         // per feature: its common bin (used for sparse features)
+  std::vector<std::uint64_t> row_start;     // row r's entries are [row_start[r], row_start[r + 1])
+  std::vector<std::uint32_t> entries;       // the histogram slot of each uncommon value, by row, then feature
+  std::vector<double> work;                 // per feature: its share of a row's histogram work (1 when dense)
   bool enabled() const { return !sparse.empty(); }
 };
 
