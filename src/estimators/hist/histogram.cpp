@@ -3,6 +3,8 @@
 namespace shipml::hist {
 namespace {
 
+constexpr std::size_t kAhead = 16;  // rows of a deep node are scattered: fetch them early
+
 // Four-wide statistics fill one 32-byte vector: with AVX2 a bin update is one
 // load, one add and one store. target_clones compiles an AVX2 copy beside the
 // portable one and picks at load time, so the binary still runs anywhere.
@@ -15,7 +17,6 @@ __attribute__((target_clones("avx2", "default"))) void accumulate_four(const Bin
   const std::uint32_t* offset = layout.offset.data();
   const std::uint8_t* missing = layout.missing.data();
   const bool uniform = layout.uniform;
-  constexpr std::size_t kAhead = 16;  // rows of a deep node are scattered: fetch them early
   for (std::size_t i = 0; i < n; ++i) {
     if (i + kAhead < n) {
       const std::size_t next = rows[i + kAhead];
@@ -37,6 +38,11 @@ void accumulate_fixed(const BinnedRows& data, const HistogramLayout& layout, con
                       const float* stats, double* hist, std::size_t f0, std::size_t f1) {
   const std::size_t d = data.features;
   for (std::size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) {
+      const std::size_t next = rows[i + kAhead];
+      __builtin_prefetch(data.data.data() + next * d);
+      __builtin_prefetch(stats + next * W);
+    }
     const std::uint32_t r = rows[i];
     const std::uint8_t* b = data.data.data() + static_cast<std::size_t>(r) * d;
     const RowStats<W> v(stats + static_cast<std::size_t>(r) * W);

@@ -8,6 +8,11 @@
 #include "histogram.hpp"
 
 namespace shipml::hist {
+namespace {
+
+constexpr std::size_t kAhead = 8;  // a node's rows are scattered over the data: fetch them early
+
+}  // namespace
 
 NodeSums::NodeSums(const BinnedRows& data, const float* stats, std::size_t width, bool class_counts)
     : data_(data), stats_(stats), W_(width), class_counts_(class_counts) {}
@@ -26,6 +31,7 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
     classes_.resize(n);
     one_hot_ = true;
     for (std::size_t i = 0; i < n && one_hot_; ++i) {
+      if (i + kAhead < n) __builtin_prefetch(stats_ + static_cast<std::size_t>(rows[i + kAhead]) * W_);
       const float* s = stats_ + static_cast<std::size_t>(rows[i]) * W_;
       classes_[i] = {0, 0.0f, s[W_ - 1]};
       for (std::uint32_t c = 0; c + 1 < W_; ++c) {
@@ -46,13 +52,20 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
   bins_.resize(n * m);
   if (data_.has_rows() && (data_.features + 63) / 64 < m) {
     for (std::size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) {
+        const std::uint8_t* next = data_.row(rows[i + kAhead]);
+        for (std::size_t k = 0; k < m; ++k) __builtin_prefetch(next + features[k]);
+      }
       const std::uint8_t* row = data_.row(rows[i]);
       for (std::size_t k = 0; k < m; ++k) bins_[k * n + i] = row[features[k]];
     }
   } else {
     for (std::size_t k = 0; k < m; ++k) {
       const std::uint8_t* col = data_.column(static_cast<std::size_t>(features[k]));
-      for (std::size_t i = 0; i < n; ++i) bins_[k * n + i] = col[rows[i]];
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i + kAhead < n) __builtin_prefetch(col + rows[i + kAhead]);
+        bins_[k * n + i] = col[rows[i]];
+      }
     }
   }
 }
@@ -64,6 +77,7 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
   const bool local = k < gathered_;
   const std::uint8_t* col = local ? bins_.data() + k * n : data_.column(static_cast<std::size_t>(f));
   const auto bin = [&](std::size_t i) {
+    if (!local && i + kAhead < n) __builtin_prefetch(col + rows[i + kAhead]);
     const std::uint8_t b = local ? col[i] : col[rows[i]];
     used[b >> 6] |= std::uint64_t{1} << (b & 63);
     return static_cast<std::size_t>(b);
@@ -80,6 +94,7 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
     // A constant width unrolls the statistics loop.
     const auto sum = [&](auto width) {
       for (std::size_t i = 0; i < n; ++i) {
+        if (!stats_copied_ && i + kAhead < n) __builtin_prefetch(stats_ + rows[i + kAhead] * width);
         const float* s = stats_copied_ ? stats_copy_.data() + i * width : stats_ + rows[i] * width;
         double* h = sums_.data() + bin(i) * width;
         for (std::size_t w = 0; w < width; ++w) h[w] += s[w];

@@ -28,7 +28,16 @@ template <int W>
   const std::size_t dd = data.dense.size();
   const std::uint32_t* dense_offset = data.dense_offset.data();
   const std::uint32_t first = layout.offset[f0], last = layout.offset[f1];
+  constexpr std::size_t kAhead = 8;  // rows of a deep node are scattered: fetch them early
   for (std::size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) {
+      const std::size_t next = rows[i + kAhead];
+      const std::uint8_t* line = data.dense_rows.data() + next * dd;
+      for (std::size_t k = k0; k < k1; k += 64) __builtin_prefetch(line + k);
+      if (k1 > k0) __builtin_prefetch(line + k1 - 1);
+      __builtin_prefetch(stats + next * W);
+      __builtin_prefetch(data.entries.data() + data.row_start[next]);
+    }
     const std::size_t r = rows[i];
     const RowStats<W> v(stats + r * W);
     const std::uint8_t* b = data.dense_rows.data() + r * dd;
