@@ -4,6 +4,7 @@
 #include "histogram.hpp"
 #include "node_sums.hpp"
 #include "sparse_bins.hpp"
+#include "split_search.hpp"
 
 #include <algorithm>
 #include <array>
@@ -22,43 +23,6 @@ constexpr std::size_t kBlockRows = 1 << 16;         // rows per partial histogra
 constexpr std::size_t kRowsToShareFeatures = 4096;  // below this, one thread builds a node's histograms
 constexpr std::size_t kSlotsToShare = 16384;        // smaller histograms are searched and subtracted by one thread
 
-// Bins 0 .. n-1, for a split search over every bin of a histogram. (Not
-// std::views::iota: clang up to 14 cannot compile libstdc++ 12's ranges, and
-// the fuzzers build with clang.)
-struct AllBins {
-  int n;
-  struct iterator {
-    int b;
-    int operator*() const { return b; }
-    iterator& operator++() {
-      ++b;
-      return *this;
-    }
-    bool operator==(const iterator&) const = default;
-  };
-  iterator begin() const { return {0}; }
-  iterator end() const { return {n}; }
-};
-
-struct Split {
-  double gain = -std::numeric_limits<double>::infinity();
-  int feature = -1;
-  std::uint8_t threshold = 0;
-  bool missing_left = false;
-  bool categorical = false;
-  std::array<std::uint32_t, 8> bitset{};
-  std::vector<double> left, right;  // children's statistics
-};
-
-// The split search's working vectors: one set per thread that searches.
-struct SearchScratch {
-  std::vector<double> left, right, L;  // a cut's children's sums; the sums up to the cut
-  std::vector<int> cats;
-  std::vector<double> key;
-  std::vector<std::size_t> idx;
-  explicit SearchScratch(std::size_t width) : left(width), right(width), L(width) {}
-};
-
 struct Pending {
   std::int32_t node;
   std::size_t begin, end;
@@ -67,8 +31,6 @@ struct Pending {
   Split split;
 };
 
-// C is the criterion's concrete (final) type, so its calls in the split search
-// are inlined; Criterion itself works too, through virtual calls.
 template <class C>
 class Grower {
  public:
@@ -80,7 +42,7 @@ class Grower {
         pool_(workspace.histograms), scratch_(workspace.scratch), right_rows_(workspace.right),
         partial_(workspace.partial), workspace_(workspace),
         ranks_(options.ranks && options.ranks->size() > 1 ? options.ranks : nullptr),
-        sums_(data, stats.data(), W_, std::is_same_v<C, ClassCountCriterion>) {
+        sums_(data, stats.data(), W_, std::is_same_v<C, ClassCountCriterion>), search_(criterion, options, rng) {
     if (allowed.empty()) {
       features_.resize(data.features);
       std::iota(features_.begin(), features_.end(), 0);
@@ -290,135 +252,6 @@ class Grower {
     for (std::size_t r = 2 * f0; r < 2 * f1; ++r) std::fill_n(h + used_[r].first, used_[r].second, 0.0);
   }
 
-  // The statistics' width: a constant when the criterion's is fixed, so the
-  // split search's loops over it unroll.
-  std::size_t width() const {
-    if constexpr (requires { C::kWidth; }) return static_cast<std::size_t>(C::kWidth);
-    else return W_;
-  }
-
-  bool valid(const double* l, const double* r) const {
-    return c_.count(l) >= opt_.min_samples_leaf && c_.count(r) >= opt_.min_samples_leaf && c_.count(l) > 0.5 &&
-           c_.count(r) > 0.5 && c_.weight(l) >= opt_.min_child_weight && c_.weight(r) >= opt_.min_child_weight;
-  }
-
-  // Tries left = L (+ missing), right = the rest; keeps it if it beats `best`.
-  void consider(const double* M, const double* total, double parent_score, bool has_missing, bool categorical,
-                SearchScratch& s, Split& best, const auto& describe) const {
-    std::vector<double>& left = s.left;
-    std::vector<double>& right = s.right;
-    for (int missing_left = 0; missing_left < (has_missing ? 2 : 1); ++missing_left) {
-      for (std::size_t w = 0; w < width(); ++w) {
-        left[w] = s.L[w] + (missing_left ? M[w] : 0.0);
-        right[w] = total[w] - left[w];
-      }
-      if (!valid(left.data(), right.data())) continue;
-      const double gain = categorical ? c_.score_categorical(left.data()) + c_.score_categorical(right.data()) -
-                                            c_.score_categorical(total)
-                                      : c_.score(left.data()) + c_.score(right.data()) - parent_score;
-      if (gain > best.gain) {
-        best.gain = gain;
-        best.left = left;
-        best.right = right;
-        // Missing values never seen here go with the larger child.
-        describe(best, has_missing ? missing_left == 1 : c_.count(left.data()) >= c_.count(right.data()));
-      }
-    }
-  }
-
-  // The best split of feature f into `best`, from its statistics per bin `fh`
-  // (bin b at fh + b * W_; missing values' at M) over `bins`, in order: every
-  // bin of a histogram, or the bins a summed node's rows use.
-  template <class Bins>
-  void split_feature(int f, const FeatureBins& fb, const double* fh, const double* M, const Bins& bins,
-                     const double* total, double parent_score, Split& best, SearchScratch& scratch) {
-    std::vector<double>& L = scratch.L;
-    const bool has_missing = c_.count(M) > 0.5;
-    const auto stats = [&](int b) { return fh + static_cast<std::size_t>(b) * width(); };
-    if (fb.categorical) {
-      std::vector<int>& cats = scratch.cats;
-      cats.clear();
-      bool rare = false;  // categories too small to split off: they stay on the right
-      for (int b : bins) {
-        const double rows = c_.count(stats(b));
-        if (rows >= std::max(0.5, opt_.min_category_rows)) cats.push_back(b);
-        else rare = rare || rows > 0.5;
-      }
-      if (cats.size() + (rare ? 1 : 0) < 2) return;
-      std::vector<double>& key = scratch.key;
-      key.resize(cats.size());
-      for (std::size_t i = 0; i < cats.size(); ++i) key[i] = c_.order(stats(cats[i]), total);
-      std::vector<std::size_t>& idx = scratch.idx;
-      idx.resize(cats.size());
-      std::iota(idx.begin(), idx.end(), 0);
-      std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return key[a] < key[b]; });
-      std::size_t first = 1, last = rare ? cats.size() : cats.size() - 1;
-      if (opt_.random_splits) first = last = 1 + rng_.below(cats.size() - 1);
-      std::fill(L.begin(), L.end(), 0.0);
-      for (std::size_t k = 0; k < last; ++k) {
-        const double* s = stats(cats[idx[k]]);
-        for (std::size_t w = 0; w < width(); ++w) L[w] += s[w];
-        if (k + 1 < first) continue;
-        consider(M, total, parent_score, has_missing, true, scratch, best, [&](Split& s, bool missing_left) {
-          s.feature = f;
-          s.categorical = true;
-          s.bitset.fill(0);
-          for (std::size_t j = 0; j <= k; ++j) s.bitset[cats[idx[j]] >> 5] |= 1u << (cats[idx[j]] & 31);
-          if (missing_left) s.bitset[7] |= 1u << 31;
-          s.missing_left = missing_left;
-        });
-      }
-      return;
-    }
-    const int nb = fb.bins();
-    if (nb < 2) return;
-    int lo = 0, hi = nb - 1;  // cut range: after bin lo .. after bin hi-1
-    if (opt_.random_splits) {
-      // The first and last bins with rows, and a cut drawn uniformly between.
-      const auto has_rows = [&](int b) { return c_.count(stats(b)) > 0.5; };
-      auto first = bins.begin();
-      while (first != bins.end() && !has_rows(*first)) ++first;
-      if (first == bins.end()) return;
-      lo = *first;
-      for (auto b = first; b != bins.end(); ++b)
-        if (has_rows(*b)) hi = *b;
-      if (lo >= hi) return;
-      const int cut = lo + static_cast<int>(rng_.below(static_cast<std::uint64_t>(hi - lo)));
-      lo = cut;
-      hi = cut + 1;
-    }
-    // Cuts after bins lo .. hi-1. A cut after an empty bin ties with the cut
-    // before it, so past lo only the bins in `bins` need a look.
-    const auto cut_after = [&](int b) {
-      consider(M, total, parent_score, has_missing, false, scratch, best, [&](Split& s, bool missing_left) {
-        s.feature = f;
-        s.categorical = false;
-        s.threshold = static_cast<std::uint8_t>(b);
-        s.missing_left = missing_left;
-      });
-    };
-    std::fill(L.begin(), L.end(), 0.0);
-    auto b = bins.begin();
-    const auto end = bins.end();
-    for (; b != end && *b <= lo; ++b)
-      for (std::size_t w = 0; w < width(); ++w) L[w] += stats(*b)[w];
-    cut_after(lo);
-    for (; b != end && *b < hi; ++b) {
-      const double* s = stats(*b);
-      // A bin of exact zeros (no rows) leaves the sums as they were: its cut
-      // would tie with the one before it, which comes first and wins.
-      if (std::all_of(s, s + width(), [](double x) { return x == 0.0; })) continue;
-      for (std::size_t w = 0; w < width(); ++w) L[w] += s[w];
-      cut_after(*b);
-    }
-  }
-
-  // `h` holds the node's histograms of every feature, or is null for a node
-  // whose candidate features are summed from rows[begin, end) on demand.
-  // Either way a feature's split search visits its bins in order; a summed
-  // node visits only the bins its rows use. Empty bins change no sum, and a
-  // cut after one ties with the cut after the last used bin before it, which
-  // comes first and wins: both ways find the same split.
   // How many runs of features the threads share a pass over a node's whole
   // histogram in: one for histograms of few slots, where sharing costs more than it saves.
   std::size_t histogram_runs() const {
@@ -432,7 +265,7 @@ class Grower {
     const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
     const double* fh = h + layout_.offset[static_cast<std::size_t>(f)] * W_;
     const double* missing = fh + layout_.missing[static_cast<std::size_t>(f)] * W_;
-    split_feature(f, fb, fh, missing, AllBins{fb.bins()}, total, parent_score, best, scratch);
+    search_.feature(f, fb, fh, missing, AllBins{fb.bins()}, total, parent_score, best, scratch);
   }
 
   // Every feature's histogram, searched by the threads in runs of features of
@@ -465,6 +298,12 @@ class Grower {
       if (b.gain > best.gain) best = std::move(b);
   }
 
+  // `h` holds the node's histograms of every feature, or is null for a node
+  // whose candidate features are summed from rows[begin, end) on demand.
+  // Either way a feature's split search visits its bins in order; a summed
+  // node visits only the bins its rows use. Empty bins change no sum, and a
+  // cut after one ties with the cut after the last used bin before it, which
+  // comes first and wins: both ways find the same split.
   Split best_split(const double* h, const double* total, int depth, std::size_t begin, std::size_t end) {
     Split best;
     if (opt_.max_depth > 0 && depth >= opt_.max_depth) return best;
@@ -490,8 +329,8 @@ class Grower {
         } else {
           const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
           const double* fh = sums_.feature(f, tried - 1, order_.data() + begin, end - begin, present_);
-          split_feature(f, fb, fh, fh + static_cast<std::size_t>(kMissingBin) * W_,
-                        std::span<const std::uint8_t>(present_), total, parent_score, best, scratch);
+          search_.feature(f, fb, fh, fh + static_cast<std::size_t>(kMissingBin) * W_,
+                          std::span<const std::uint8_t>(present_), total, parent_score, best, scratch);
           sums_.clear(present_);
         }
       }
@@ -663,7 +502,8 @@ class Grower {
   std::vector<SearchScratch> searches_;  // one per thread searching a node's histograms
   std::vector<double> node_total_;       // a sparse build's sums over the node's rows
   NodeSums sums_;                        // a summed node's features, one at a time
-  std::vector<std::uint8_t> present_;    // the bins a summed node's rows use
+  SplitSearch<C> search_;
+  std::vector<std::uint8_t> present_;  // the bins a summed node's rows use
   // Scratch of the split search, kept to spare an allocation per node.
   std::vector<int> candidates_;
   std::size_t summed_rows_ = 0;  // nodes this small sum features from their rows

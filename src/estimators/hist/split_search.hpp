@@ -1,0 +1,195 @@
+#pragma once
+// A node's best split, feature by feature, from its statistics per bin: every
+// cut after a bin (with missing values on either side), or, for a category
+// feature, every cut through its categories in the criterion's order.
+// The grower hands each feature's sums here, from a histogram or summed from
+// the node's rows, and keeps the best cut over all features.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "binning.hpp"
+#include "grower.hpp"
+
+namespace shipml::hist {
+
+// Bins 0 .. n-1, for a split search over every bin of a histogram. (Not
+// std::views::iota: clang up to 14 cannot compile libstdc++ 12's ranges, and
+// the fuzzers build with clang.)
+struct AllBins {
+  int n;
+  struct iterator {
+    int b;
+    int operator*() const { return b; }
+    iterator& operator++() {
+      ++b;
+      return *this;
+    }
+    bool operator==(const iterator&) const = default;
+  };
+  iterator begin() const { return {0}; }
+  iterator end() const { return {n}; }
+};
+
+struct Split {
+  double gain = -std::numeric_limits<double>::infinity();
+  int feature = -1;
+  std::uint8_t threshold = 0;
+  bool missing_left = false;
+  bool categorical = false;
+  std::array<std::uint32_t, 8> bitset{};
+  std::vector<double> left, right;  // children's statistics
+};
+
+// The split search's working vectors: one set per thread that searches.
+struct SearchScratch {
+  std::vector<double> left, right, L;  // a cut's children's sums; the sums up to the cut
+  std::vector<int> cats;
+  std::vector<double> key;
+  std::vector<std::size_t> idx;
+  explicit SearchScratch(std::size_t width) : left(width), right(width), L(width) {}
+};
+
+// C is the criterion's concrete (final) type, so its calls in the split search
+// are inlined; Criterion itself works too, through virtual calls.
+template <class C>
+class SplitSearch {
+ public:
+  SplitSearch(const C& criterion, const GrowerOptions& options, Random& rng)
+      : c_(criterion), opt_(options), rng_(rng), W_(static_cast<std::size_t>(criterion.width())) {}
+
+  // The statistics' width: a constant when the criterion's is fixed, so the
+  // split search's loops over it unroll.
+  std::size_t width() const {
+    if constexpr (requires { C::kWidth; }) return static_cast<std::size_t>(C::kWidth);
+    else return W_;
+  }
+
+  // The best split of feature f into `best`, from its statistics per bin `fh`
+  // (bin b at fh + b * width(); missing values' at M) over `bins`, in order: every
+  // bin of a histogram, or the bins a summed node's rows use.
+  template <class Bins>
+  void feature(int f, const FeatureBins& fb, const double* fh, const double* M, const Bins& bins, const double* total,
+               double parent_score, Split& best, SearchScratch& scratch) {
+    std::vector<double>& L = scratch.L;
+    const bool has_missing = c_.count(M) > 0.5;
+    const auto stats = [&](int b) { return fh + static_cast<std::size_t>(b) * width(); };
+    if (fb.categorical) {
+      std::vector<int>& cats = scratch.cats;
+      cats.clear();
+      bool rare = false;  // categories too small to split off: they stay on the right
+      for (int b : bins) {
+        const double rows = c_.count(stats(b));
+        if (rows >= std::max(0.5, opt_.min_category_rows)) cats.push_back(b);
+        else rare = rare || rows > 0.5;
+      }
+      if (cats.size() + (rare ? 1 : 0) < 2) return;
+      std::vector<double>& key = scratch.key;
+      key.resize(cats.size());
+      for (std::size_t i = 0; i < cats.size(); ++i) key[i] = c_.order(stats(cats[i]), total);
+      std::vector<std::size_t>& idx = scratch.idx;
+      idx.resize(cats.size());
+      std::iota(idx.begin(), idx.end(), 0);
+      std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return key[a] < key[b]; });
+      std::size_t first = 1, last = rare ? cats.size() : cats.size() - 1;
+      if (opt_.random_splits) first = last = 1 + rng_.below(cats.size() - 1);
+      std::fill(L.begin(), L.end(), 0.0);
+      for (std::size_t k = 0; k < last; ++k) {
+        const double* s = stats(cats[idx[k]]);
+        for (std::size_t w = 0; w < width(); ++w) L[w] += s[w];
+        if (k + 1 < first) continue;
+        consider(M, total, parent_score, has_missing, true, scratch, best, [&](Split& s, bool missing_left) {
+          s.feature = f;
+          s.categorical = true;
+          s.bitset.fill(0);
+          for (std::size_t j = 0; j <= k; ++j) s.bitset[cats[idx[j]] >> 5] |= 1u << (cats[idx[j]] & 31);
+          if (missing_left) s.bitset[7] |= 1u << 31;
+          s.missing_left = missing_left;
+        });
+      }
+      return;
+    }
+    const int nb = fb.bins();
+    if (nb < 2) return;
+    int lo = 0, hi = nb - 1;  // cut range: after bin lo .. after bin hi-1
+    if (opt_.random_splits) {
+      // The first and last bins with rows, and a cut drawn uniformly between.
+      const auto has_rows = [&](int b) { return c_.count(stats(b)) > 0.5; };
+      auto first = bins.begin();
+      while (first != bins.end() && !has_rows(*first)) ++first;
+      if (first == bins.end()) return;
+      lo = *first;
+      for (auto b = first; b != bins.end(); ++b)
+        if (has_rows(*b)) hi = *b;
+      if (lo >= hi) return;
+      const int cut = lo + static_cast<int>(rng_.below(static_cast<std::uint64_t>(hi - lo)));
+      lo = cut;
+      hi = cut + 1;
+    }
+    // Cuts after bins lo .. hi-1. A cut after an empty bin ties with the cut
+    // before it, so past lo only the bins in `bins` need a look.
+    const auto cut_after = [&](int b) {
+      consider(M, total, parent_score, has_missing, false, scratch, best, [&](Split& s, bool missing_left) {
+        s.feature = f;
+        s.categorical = false;
+        s.threshold = static_cast<std::uint8_t>(b);
+        s.missing_left = missing_left;
+      });
+    };
+    std::fill(L.begin(), L.end(), 0.0);
+    auto b = bins.begin();
+    const auto end = bins.end();
+    for (; b != end && *b <= lo; ++b)
+      for (std::size_t w = 0; w < width(); ++w) L[w] += stats(*b)[w];
+    cut_after(lo);
+    for (; b != end && *b < hi; ++b) {
+      const double* s = stats(*b);
+      // A bin of exact zeros (no rows) leaves the sums as they were: its cut
+      // would tie with the one before it, which comes first and wins.
+      if (std::all_of(s, s + width(), [](double x) { return x == 0.0; })) continue;
+      for (std::size_t w = 0; w < width(); ++w) L[w] += s[w];
+      cut_after(*b);
+    }
+  }
+
+ private:
+  bool valid(const double* l, const double* r) const {
+    return c_.count(l) >= opt_.min_samples_leaf && c_.count(r) >= opt_.min_samples_leaf && c_.count(l) > 0.5 &&
+           c_.count(r) > 0.5 && c_.weight(l) >= opt_.min_child_weight && c_.weight(r) >= opt_.min_child_weight;
+  }
+
+  // Tries left = L (+ missing), right = the rest; keeps it if it beats `best`.
+  void consider(const double* M, const double* total, double parent_score, bool has_missing, bool categorical,
+                SearchScratch& s, Split& best, const auto& describe) const {
+    std::vector<double>& left = s.left;
+    std::vector<double>& right = s.right;
+    for (int missing_left = 0; missing_left < (has_missing ? 2 : 1); ++missing_left) {
+      for (std::size_t w = 0; w < width(); ++w) {
+        left[w] = s.L[w] + (missing_left ? M[w] : 0.0);
+        right[w] = total[w] - left[w];
+      }
+      if (!valid(left.data(), right.data())) continue;
+      const double gain = categorical ? c_.score_categorical(left.data()) + c_.score_categorical(right.data()) -
+                                            c_.score_categorical(total)
+                                      : c_.score(left.data()) + c_.score(right.data()) - parent_score;
+      if (gain > best.gain) {
+        best.gain = gain;
+        best.left = left;
+        best.right = right;
+        // Missing values never seen here go with the larger child.
+        describe(best, has_missing ? missing_left == 1 : c_.count(left.data()) >= c_.count(right.data()));
+      }
+    }
+  }
+
+  const C& c_;
+  const GrowerOptions& opt_;
+  Random& rng_;
+  std::size_t W_;
+};
+
+}  // namespace shipml::hist
