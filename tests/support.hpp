@@ -43,6 +43,15 @@ bool same_bits(const A& a, const B& b) {
   return a.size() == b.size() && (a.size() == 0 || std::memcmp(a.data(), b.data(), a.size() * sizeof(*a.data())) == 0);
 }
 
+/// The body of a model file (docs/model-format.md section 1): after the magic,
+/// the version and the length-prefixed header, which holds the creation time.
+inline std::string body_of(const std::string& file) {
+  std::uint64_t header = 0, body = 0;
+  std::memcpy(&header, file.data() + 12, 8);
+  std::memcpy(&body, file.data() + 20 + header, 8);
+  return file.substr(28 + header, body);
+}
+
 inline Dataset synthetic(Task task, std::size_t n = 240, std::uint64_t seed = 7) {
   Random rng(seed);
   std::vector<double> x1(n), x2(n), y(n);

@@ -93,15 +93,6 @@ TEST(ModelFile, SavingAnUnfittedModelIsAnError) {
   EXPECT_FALSE(std::filesystem::exists(tmp.file("x.shipml")));
 }
 
-// The body of a model file (docs/model-format.md section 1): after the magic,
-// the version and the length-prefixed header.
-std::string body_of(const std::string& file) {
-  std::uint64_t header = 0, body = 0;
-  std::memcpy(&header, file.data() + 12, 8);
-  std::memcpy(&body, file.data() + 20 + header, 8);
-  return file.substr(28 + header, body);
-}
-
 TEST(ModelFile, TheSameModelIsTheSameBytes) {
   // Every estimator: two fits of the same data and seed write the same body
   // (the header differs only in its creation time), so no leftover memory
@@ -112,7 +103,7 @@ TEST(ModelFile, TheSameModelIsTheSameBytes) {
     Model a(info.name), b(info.name);
     a.fit(d);
     b.fit(d);
-    EXPECT_EQ(body_of(encode_model(a)), body_of(encode_model(b))) << info.name;
+    EXPECT_EQ(test::body_of(encode_model(a)), test::body_of(encode_model(b))) << info.name;
   }
 }
 
