@@ -271,6 +271,21 @@ class Grower {
   // Every feature's histogram, searched by the threads in runs of features of
   // about equal bins. Each run keeps its first best cut, and the runs are
   // joined in order, keeping the first best: the split one thread finds.
+  // Boundaries of `runs` runs of `features` of about equal bins (`slots` in
+  // all), and a search scratch for each run.
+  std::vector<std::size_t> feature_runs(const std::vector<int>& features, std::size_t slots, std::size_t runs) {
+    std::vector<std::size_t> bounds{0};
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < features.size() && bounds.size() < runs; ++i) {
+      done += layout_.bins[static_cast<std::size_t>(features[i])];
+      if (done * runs >= slots * bounds.size()) bounds.push_back(i + 1);
+    }
+    while (bounds.size() <= runs) bounds.push_back(features.size());
+    bounds.back() = features.size();
+    while (searches_.size() < runs) searches_.emplace_back(W_);
+    return bounds;
+  }
+
   void search_histograms(const double* h, const double* total, double parent_score, Split& best) {
     const std::vector<int>& candidates = candidates_;
     std::size_t slots = 0;
@@ -280,15 +295,7 @@ class Grower {
       for (int f : candidates) search_histogram(f, h, total, parent_score, best, searches_.front());
       return;
     }
-    std::vector<std::size_t> bounds{0};
-    std::size_t done = 0;
-    for (std::size_t i = 0; i < candidates.size() && bounds.size() < runs; ++i) {
-      done += layout_.bins[static_cast<std::size_t>(candidates[i])];
-      if (done * runs >= slots * bounds.size()) bounds.push_back(i + 1);
-    }
-    while (bounds.size() <= runs) bounds.push_back(candidates.size());
-    bounds.back() = candidates.size();
-    while (searches_.size() < runs) searches_.emplace_back(W_);
+    const std::vector<std::size_t> bounds = feature_runs(candidates, slots, runs);
     std::vector<Split> bests(runs);
     parallel_for(runs, opt_.threads, [&](std::size_t r) {
       for (std::size_t i = bounds[r]; i < bounds[r + 1]; ++i)
@@ -304,10 +311,20 @@ class Grower {
   // node visits only the bins its rows use. Empty bins change no sum, and a
   // cut after one ties with the cut after the last used bin before it, which
   // comes first and wins: both ways find the same split.
+  // Whether a node at `depth` with statistics `total` may split at all.
+  bool can_split(int depth, const double* total) const {
+    return !(opt_.max_depth > 0 && depth >= opt_.max_depth) && c_.count(total) >= 2 * opt_.min_samples_leaf;
+  }
+  // Whether every node's split search looks at every feature, in order, through its histogram.
+  bool every_feature_searched() const {
+    return features_.size() == data_.features && !opt_.random_splits &&
+           (opt_.features_per_split <= 0 || static_cast<std::size_t>(opt_.features_per_split) >= features_.size()) &&
+           std::is_sorted(features_.begin(), features_.end());
+  }
+
   Split best_split(const double* h, const double* total, int depth, std::size_t begin, std::size_t end) {
     Split best;
-    if (opt_.max_depth > 0 && depth >= opt_.max_depth) return best;
-    if (c_.count(total) < 2 * opt_.min_samples_leaf) return best;
+    if (!can_split(depth, total)) return best;
     const double parent_score = c_.score(total);
     std::vector<int>& candidates = candidates_;  // a member: a deep tree has thousands of nodes
     candidates = features_;
@@ -393,6 +410,9 @@ class Grower {
   // histograms are half of those a tree would otherwise keep.
   Pending with_split(Pending p, const double* total) {
     p.split = best_split(p.hist == kNoHist ? nullptr : hist(p.hist), total, p.depth, p.begin, p.end);
+    return keeping_what_it_needs(std::move(p));
+  }
+  Pending keeping_what_it_needs(Pending p) {
     if (p.split.feature < 0 || (opt_.max_depth > 0 && p.depth + 1 >= opt_.max_depth)) {
       free_hist(p.hist);
       p.hist = kNoHist;
@@ -447,12 +467,42 @@ class Grower {
     sum_over_ranks(hist(small));
     double* hl = hist(large);
     const double* hs = hist(small);
-    const std::size_t runs = histogram_runs();
-    parallel_for(runs, opt_.threads, [&](std::size_t r) {
-      for (std::size_t part = 2 * (r * data_.features / runs); part < 2 * ((r + 1) * data_.features / runs); ++part)
-        for (std::size_t i = used_[part].first; i < used_[part].first + used_[part].second; ++i) hl[i] -= hs[i];
-    });
     const std::size_t lh = left_small ? small : large, rh = left_small ? large : small;
+    const auto subtract = [&](std::size_t f) {
+      for (std::size_t part = 2 * f; part < 2 * f + 2; ++part)
+        for (std::size_t i = used_[part].first; i < used_[part].first + used_[part].second; ++i) hl[i] -= hs[i];
+    };
+    const std::size_t runs = histogram_runs();
+    if (runs > 1 && every_feature_searched()) {
+      // Wide nodes: each thread subtracts a run of features and searches both
+      // children in them while their histograms are still in its cache, where
+      // searching afterwards would read them all back from memory.
+      Pending l{left, p.begin, mid, depth, lh}, r{right, mid, p.end, depth, rh};
+      const bool search_l = can_split(depth, s.left.data()), search_r = can_split(depth, s.right.data());
+      const double score_l = c_.score(s.left.data()), score_r = c_.score(s.right.data());
+      const std::vector<std::size_t> bounds = feature_runs(features_, layout_.slots(), runs);
+      std::vector<Split> lefts(runs), rights(runs);
+      parallel_for(runs, opt_.threads, [&](std::size_t run) {
+        for (std::size_t i = bounds[run]; i < bounds[run + 1]; ++i) {
+          const int f = features_[i];
+          subtract(static_cast<std::size_t>(f));
+          if (search_l) search_histogram(f, hist(lh), s.left.data(), score_l, lefts[run], searches_[run]);
+          if (search_r) search_histogram(f, hist(rh), s.right.data(), score_r, rights[run], searches_[run]);
+        }
+      });
+      for (std::size_t run = 0; run < runs; ++run) {
+        if (lefts[run].gain > l.split.gain) l.split = std::move(lefts[run]);
+        if (rights[run].gain > r.split.gain) r.split = std::move(rights[run]);
+      }
+      for (Split* split : {&l.split, &r.split})
+        if (split->gain <= opt_.min_gain) split->feature = -1;
+      pending.push_back(keeping_what_it_needs(std::move(l)));
+      pending.push_back(keeping_what_it_needs(std::move(r)));
+      return;
+    }
+    parallel_for(runs, opt_.threads, [&](std::size_t r) {
+      for (std::size_t f = r * data_.features / runs; f < (r + 1) * data_.features / runs; ++f) subtract(f);
+    });
     pending.push_back(with_split({left, p.begin, mid, depth, lh}, s.left.data()));
     pending.push_back(with_split({right, mid, p.end, depth, rh}, s.right.data()));
   }
