@@ -268,9 +268,6 @@ class Grower {
     search_.feature(f, fb, fh, missing, AllBins{fb.bins()}, total, parent_score, best, scratch);
   }
 
-  // Every feature's histogram, searched by the threads in runs of features of
-  // about equal bins. Each run keeps its first best cut, and the runs are
-  // joined in order, keeping the first best: the split one thread finds.
   // Boundaries of `runs` runs of `features` of about equal bins (`slots` in
   // all), and a search scratch for each run.
   std::vector<std::size_t> feature_runs(const std::vector<int>& features, std::size_t slots, std::size_t runs) {
@@ -286,6 +283,9 @@ class Grower {
     return bounds;
   }
 
+  // Every feature's histogram, searched by the threads in runs of features of
+  // about equal bins. Each run keeps its first best cut, and the runs are
+  // joined in order, keeping the first best: the split one thread finds.
   void search_histograms(const double* h, const double* total, double parent_score, Split& best) {
     const std::vector<int>& candidates = candidates_;
     std::size_t slots = 0;
@@ -305,12 +305,6 @@ class Grower {
       if (b.gain > best.gain) best = std::move(b);
   }
 
-  // `h` holds the node's histograms of every feature, or is null for a node
-  // whose candidate features are summed from rows[begin, end) on demand.
-  // Either way a feature's split search visits its bins in order; a summed
-  // node visits only the bins its rows use. Empty bins change no sum, and a
-  // cut after one ties with the cut after the last used bin before it, which
-  // comes first and wins: both ways find the same split.
   // Whether a node at `depth` with statistics `total` may split at all.
   bool can_split(int depth, const double* total) const {
     return !(opt_.max_depth > 0 && depth >= opt_.max_depth) && c_.count(total) >= 2 * opt_.min_samples_leaf;
@@ -322,6 +316,12 @@ class Grower {
            std::is_sorted(features_.begin(), features_.end());
   }
 
+  // `h` holds the node's histograms of every feature, or is null for a node
+  // whose candidate features are summed from rows[begin, end) on demand.
+  // Either way a feature's split search visits its bins in order; a summed
+  // node visits only the bins its rows use. Empty bins change no sum, and a
+  // cut after one ties with the cut after the last used bin before it, which
+  // comes first and wins: both ways find the same split.
   Split best_split(const double* h, const double* total, int depth, std::size_t begin, std::size_t end) {
     Split best;
     if (!can_split(depth, total)) return best;
