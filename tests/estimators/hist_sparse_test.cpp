@@ -69,8 +69,10 @@ TEST(SparseBins, ListsExactlyTheUncommonValuesOfMostlyConstantFeatures) {
     const std::vector<std::uint32_t> listed(s.entries.begin() + static_cast<std::ptrdiff_t>(s.row_start[r]),
                                             s.entries.begin() + static_cast<std::ptrdiff_t>(s.row_start[r + 1]));
     ASSERT_EQ(listed, expected) << "row " << r;
-    for (std::size_t k = 0; k < s.dense.size(); ++k)
-      ASSERT_EQ(s.dense_rows[r * s.dense.size() + k], rows.row(r)[s.dense[k]]) << "row " << r;
+    for (std::size_t k = 0; k < s.dense.size(); ++k)  // each dense value as its slot past the feature's first
+      ASSERT_EQ(s.dense_offset[k] + s.dense_rows[r * s.dense.size() + k],
+                layout.slot(s.dense[k], rows.row(r)[s.dense[k]]))
+          << "row " << r;
   }
   EXPECT_EQ(s.common[0], 0) << "a constant column's one bin is its common one";
   EXPECT_NEAR(s.work[0], 0.0, 1e-12);

@@ -14,10 +14,11 @@
 namespace shipml {
 namespace {
 
-// 100 columns (25,600 histogram slots, enough to be shared): numbers with a
-// missing value now and then, a few categorical columns, and columns 60..64
-// copies of 0..4, which carry the signal, so their splits tie across threads.
-Dataset wide(Task task, std::size_t n = 3000) {
+// 100 numeric columns (25,600 histogram slots, enough to be shared) with a
+// missing value now and then, columns 60..64 copies of 0..4, which carry the
+// signal, so their splits tie across threads; and a categorical column, last,
+// that carries `shade_weight` of it (categorical splits win in the last run).
+Dataset wide(Task task, double shade_weight, std::size_t n = 3000) {
   constexpr std::size_t kColumns = 100, kCopies = 5, kCopyAt = 60;
   Random rng(11);
   std::vector<std::vector<double>> x(kColumns, std::vector<double>(n));
@@ -29,8 +30,8 @@ Dataset wide(Task task, std::size_t n = 3000) {
     for (std::size_t j = 0; j < kCopies; ++j) x[kCopyAt + j][i] = x[j][i];
     shade[i] = "s";  // not "s" + ...: GCC 12 warns wrongly of an overlapping copy there
     shade[i] += std::to_string(rng.below(12));
-    const double signal =
-        x[0][i] / 100 - x[1][i] / 200 + x[2][i] / 300 + (shade[i] == "s3" ? 0.4 : 0.0) + 0.2 * rng.uniform();
+    const double signal = x[0][i] / 100 - x[1][i] / 200 + x[2][i] / 300 +
+                          (shade[i] == "s3" || shade[i] == "s7" ? shade_weight : 0.0) + 0.2 * rng.uniform();
     target[i] = signal;
     label[i] = signal < 0.2 ? "low" : signal < 0.5 ? "mid" : "high";
   }
@@ -52,10 +53,12 @@ std::string trained(const Dataset& d, const std::string& threads) {
 }
 
 TEST(WideNodes, SharedSplitSearchFindsTheSplitOneThreadFinds) {
-  for (const Task task : {Task::classification, Task::regression}) {
-    const Dataset d = wide(task);
-    EXPECT_EQ(trained(d, "1"), trained(d, "2")) << (task == Task::classification ? "classes" : "regression");
-  }
+  for (const Task task : {Task::classification, Task::regression})
+    for (const double shade_weight : {0.4, 3.0}) {
+      const Dataset d = wide(task, shade_weight);
+      EXPECT_EQ(trained(d, "1"), trained(d, "2"))
+          << (task == Task::classification ? "classes" : "regression") << ", shade weighs " << shade_weight;
+    }
 }
 
 }  // namespace

@@ -105,6 +105,7 @@ class SplitSearch {
         consider(M, total, parent_score, has_missing, true, scratch, best, [&](Split& s, bool missing_left) {
           s.feature = f;
           s.categorical = true;
+          s.threshold = 0;  // unused: left a numeric cut's, it would depend on which cuts came before
           s.bitset.fill(0);
           for (std::size_t j = 0; j <= k; ++j) s.bitset[cats[idx[j]] >> 5] |= 1u << (cats[idx[j]] & 31);
           if (missing_left) s.bitset[7] |= 1u << 31;
