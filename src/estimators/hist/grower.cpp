@@ -268,9 +268,11 @@ class Grower {
     search_.feature(f, fb, fh, missing, AllBins{fb.bins()}, total, parent_score, best, scratch);
   }
 
-  // Boundaries of `runs` runs of `features` of about equal bins (`slots` in
-  // all), and a search scratch for each run.
-  std::vector<std::size_t> feature_runs(const std::vector<int>& features, std::size_t slots, std::size_t runs) {
+  // Boundaries of `runs` runs of `features` of about equal bins, and a search
+  // scratch for each run.
+  std::vector<std::size_t> feature_runs(const std::vector<int>& features, std::size_t runs) {
+    std::size_t slots = 0;
+    for (int f : features) slots += layout_.bins[static_cast<std::size_t>(f)];
     std::vector<std::size_t> bounds{0};
     std::size_t done = 0;
     for (std::size_t i = 0; i < features.size() && bounds.size() < runs; ++i) {
@@ -295,7 +297,7 @@ class Grower {
       for (int f : candidates) search_histogram(f, h, total, parent_score, best, searches_.front());
       return;
     }
-    const std::vector<std::size_t> bounds = feature_runs(candidates, slots, runs);
+    const std::vector<std::size_t> bounds = feature_runs(candidates, runs);
     std::vector<Split> bests(runs);
     parallel_for(runs, opt_.threads, [&](std::size_t r) {
       for (std::size_t i = bounds[r]; i < bounds[r + 1]; ++i)
@@ -480,7 +482,7 @@ class Grower {
       Pending l{left, p.begin, mid, depth, lh}, r{right, mid, p.end, depth, rh};
       const bool search_l = can_split(depth, s.left.data()), search_r = can_split(depth, s.right.data());
       const double score_l = c_.score(s.left.data()), score_r = c_.score(s.right.data());
-      const std::vector<std::size_t> bounds = feature_runs(features_, layout_.slots(), runs);
+      const std::vector<std::size_t> bounds = feature_runs(features_, runs);
       std::vector<Split> lefts(runs), rights(runs);
       parallel_for(runs, opt_.threads, [&](std::size_t run) {
         for (std::size_t i = bounds[run]; i < bounds[run + 1]; ++i) {
