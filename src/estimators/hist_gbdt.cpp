@@ -17,6 +17,7 @@
 
 #include "builtin.hpp"
 #include "class_weight.hpp"
+#include "hist/boosting_loss.hpp"
 #include "hist/chunk_binning.hpp"
 #include "hist/criteria.hpp"
 #include "hist/ensemble.hpp"
@@ -33,23 +34,8 @@
 namespace shipml::builtin {
 namespace {
 
-// Each row's weight, kept only when some row's is not 1: a vector of ones
-// would take 8 bytes a row for nothing, and multiplying by 1 changes no sum.
-struct RowWeights {
-  std::vector<double> values;  // empty: every row weighs 1
-  double operator[](std::size_t r) const { return values.empty() ? 1.0 : values[r]; }
-};
-
-enum class Loss { log_loss, squared_error, absolute_error, huber, poisson };
-
-Loss parse_loss(const std::string& name, int n_classes) {
-  if (name == "auto") return n_classes ? Loss::log_loss : Loss::squared_error;
-  if (name == "log_loss") return Loss::log_loss;
-  if (name == "squared_error") return Loss::squared_error;
-  if (name == "absolute_error") return Loss::absolute_error;
-  if (name == "huber") return Loss::huber;
-  return Loss::poisson;
-}
+using hist::Loss;
+using hist::RowWeights;
 
 // A max_delta_step other than "auto": a finite number >= 0.
 bool read_delta_step(const std::string& s, double& v) {
@@ -68,17 +54,6 @@ ParamSpec max_delta_step_param() {
   };
   p.allowed_text = "auto, or a number >= 0 (0 = no limit)";
   return p;
-}
-
-double weighted_median(std::vector<std::pair<double, double>>& v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  double total = 0;
-  for (const auto& [x, w] : v) total += w;
-  double seen = 0;
-  for (const auto& [x, w] : v)
-    if ((seen += w) >= total / 2) return x;
-  return v.back().first;
 }
 
 class HistGradientBoosting final : public Estimator {
@@ -130,7 +105,7 @@ class HistGradientBoosting final : public Estimator {
     Training t(std::move(binned), ensemble_.binner.features(), y, RowWeights{std::move(weight)}, threads_);
     sparse_features_ = t.sparse.sparse.size();
     ranks.agree_on([&] { hold_out(t, span.total, ranks); });
-    baseline_ = initial_scores(y, t.weight, t.train, ranks);
+    baseline_ = loss().initial_scores(y, t.weight, t.train, ranks);
     t.raw.resize(t.n * K_);
     for (std::size_t i = 0; i < t.n; ++i)
       std::copy(baseline_.begin(), baseline_.end(), t.raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
@@ -159,7 +134,7 @@ class HistGradientBoosting final : public Estimator {
     Progress progress("hist_gbdt", ranks.leads() ? static_cast<std::size_t>(rounds_) : 0);
     for (std::int64_t round = 0; round < rounds_; ++round, progress.tick()) {
       throw_if_stopped("hist_gbdt training");
-      gradients(y, t.weight, t.raw, t.train, t.grad, t.hess);
+      loss().gradients(y, t.weight, t.raw, t.train, t.grad, t.hess, threads_);
       std::vector<std::uint32_t> sample = sampled_rows(t.train, row_draws);
       const std::vector<int> allowed = shared_features(rng, ranks);
       // The last class of the round can hand its row list over instead of copying it.
@@ -318,7 +293,7 @@ class HistGradientBoosting final : public Estimator {
   void check_params(int n_classes, std::size_t features, int ranks) {
     k_ = n_classes;
     features_ = features;
-    loss_ = parse_loss(loss_name_, k_);
+    loss_ = hist::parse_loss(loss_name_, k_);
     if ((loss_ == Loss::log_loss) != (k_ > 0))
       throw UsageError("hist_gbdt: loss=" + loss_name_ + " does not fit a " + (k_ ? "classification" : "regression") +
                        " target");
@@ -445,7 +420,7 @@ class HistGradientBoosting final : public Estimator {
     });
     hist::GrownTree grown = hist::grow_tree(t.rows, ensemble_.binner.features(), t.stats, std::move(sample), allowed,
                                             criterion, options, rng, &t.workspace);
-    if (loss_ == Loss::absolute_error) refit_leaves_to_median(grown, t.y, t.weight, t.raw);
+    if (loss_ == Loss::absolute_error) loss().refit_leaves_to_median(grown, t.y, t.weight, t.raw);
     for (double& v : grown.tree.values) v *= learning_rate_;
     // Training rows in the sample take their leaf's value; the rest walk the tree.
     std::vector<std::uint8_t> done(subsample_ < 1.0 ? t.n : 0, 0);  // bytes: written from several threads
@@ -468,7 +443,7 @@ class HistGradientBoosting final : public Estimator {
   // Records this round's validation loss; true when it has not improved for
   // n_iter_no_change rounds (the best round is kept).
   bool stopped_improving(Training& t, std::int64_t round, Communicator& ranks) {
-    const double l = mean_loss(t.y, t.weight, t.raw, t.valid, ranks);
+    const double l = loss().mean_loss(t.y, t.weight, t.raw, t.valid, ranks);
     valid_loss_.push_back(l);
     // The first round always improves on "nothing yet" (INFINITY - tol * INFINITY would be NaN).
     if (best_round_ == 0 || l < t.best_loss - tol_ * std::max(1.0, std::abs(t.best_loss))) {
@@ -508,114 +483,7 @@ class HistGradientBoosting final : public Estimator {
     return raw;
   }
 
-  // The score every row starts from, fitted to the training rows of every rank.
-  std::vector<double> initial_scores(std::span<const double> y, const RowWeights& w,
-                                     const std::vector<std::uint32_t>& rows, Communicator& ranks) const {
-    double sums[2] = {0, 0};  // weight, weighted target
-    for (auto r : rows) sums[0] += w[r], sums[1] += w[r] * y[r];
-    ranks.sum(sums);
-    const double sw = sums[0], swy = sums[1];
-    if (loss_ == Loss::log_loss) {
-      std::vector<double> share(static_cast<std::size_t>(k_), 0.0);
-      for (auto r : rows) share[static_cast<std::size_t>(y[r])] += w[r] / sw;
-      ranks.sum(share);
-      auto clip = [](double p) { return std::clamp(p, 1e-12, 1 - 1e-12); };
-      if (K_ == 1) return {std::log(clip(share[1]) / clip(share[0]))};
-      std::vector<double> out(K_);
-      for (std::size_t k = 0; k < K_; ++k) out[k] = std::log(clip(share[k]));
-      return out;
-    }
-    if (loss_ == Loss::poisson) return {std::log(std::max(swy / sw, 1e-12))};
-    if (loss_ == Loss::squared_error) return {swy / sw};
-    std::vector<std::pair<double, double>> v;
-    for (auto r : rows) v.emplace_back(y[r], w[r]);
-    return {weighted_median(v)};
-  }
-
-  void gradients(std::span<const double> y, const RowWeights& w, const std::vector<double>& raw,
-                 const std::vector<std::uint32_t>& rows, std::vector<float>& g, std::vector<float>& h) const {
-    constexpr std::size_t kBlock = 8192;
-    parallel_for((rows.size() + kBlock - 1) / kBlock, threads_, [&](std::size_t b) {
-      for (std::size_t i = b * kBlock, end = std::min(rows.size(), i + kBlock); i < end; ++i) {
-        const std::size_t r = rows[i];
-        const double* z = raw.data() + r * K_;
-        if (loss_ == Loss::log_loss && K_ > 1) {
-          const double top = *std::max_element(z, z + K_);
-          double sum = 0;
-          for (std::size_t k = 0; k < K_; ++k) sum += std::exp(z[k] - top);
-          for (std::size_t k = 0; k < K_; ++k) {
-            const double p = std::exp(z[k] - top) / sum;
-            g[r * K_ + k] = static_cast<float>(w[r] * (p - (static_cast<std::size_t>(y[r]) == k ? 1.0 : 0.0)));
-            h[r * K_ + k] = static_cast<float>(w[r] * std::max(p * (1 - p), 1e-16));
-          }
-          continue;
-        }
-        double gi = 0, hi = 1;
-        switch (loss_) {
-          case Loss::log_loss: {
-            const double p = 1.0 / (1.0 + std::exp(-z[0]));
-            gi = p - y[r];
-            hi = std::max(p * (1 - p), 1e-16);
-            break;
-          }
-          case Loss::squared_error: gi = z[0] - y[r]; break;
-          case Loss::absolute_error: gi = z[0] > y[r] ? 1.0 : -1.0; break;
-          case Loss::huber: gi = std::clamp(z[0] - y[r], -huber_delta_, huber_delta_); break;
-          case Loss::poisson: gi = std::exp(z[0]) - y[r], hi = std::exp(z[0]); break;
-        }
-        g[r * K_] = static_cast<float>(w[r] * gi);
-        h[r * K_] = static_cast<float>(w[r] * hi);
-      }
-    });
-  }
-
-  // The weighted mean loss over `rows` of every rank.
-  double mean_loss(std::span<const double> y, const RowWeights& w, const std::vector<double>& raw,
-                   const std::vector<std::uint32_t>& rows, Communicator& ranks) const {
-    double total = 0, sw = 0;
-    for (auto r : rows) {
-      const double* z = raw.data() + static_cast<std::size_t>(r) * K_;
-      double l = 0;
-      switch (loss_) {
-        case Loss::log_loss:
-          if (K_ == 1) {
-            l = (z[0] > 0 ? z[0] + std::log1p(std::exp(-z[0])) : std::log1p(std::exp(z[0]))) - y[r] * z[0];
-          } else {
-            const double top = *std::max_element(z, z + K_);
-            double sum = 0;
-            for (std::size_t k = 0; k < K_; ++k) sum += std::exp(z[k] - top);
-            l = top + std::log(sum) - z[static_cast<std::size_t>(y[r])];
-          }
-          break;
-        case Loss::squared_error: l = (z[0] - y[r]) * (z[0] - y[r]); break;
-        case Loss::absolute_error: l = std::abs(z[0] - y[r]); break;
-        case Loss::huber: {
-          const double a = std::abs(z[0] - y[r]);
-          l = a <= huber_delta_ ? 0.5 * a * a : huber_delta_ * (a - 0.5 * huber_delta_);
-          break;
-        }
-        case Loss::poisson: l = std::exp(z[0]) - y[r] * z[0]; break;
-      }
-      total += w[r] * l;
-      sw += w[r];
-    }
-    double sums[2] = {total, sw};
-    ranks.sum(sums);
-    return sums[0] / sums[1];
-  }
-
-  // Absolute error: a leaf's best constant is the median residual, not the Newton step.
-  void refit_leaves_to_median(hist::GrownTree& grown, std::span<const double> y, const RowWeights& w,
-                              const std::vector<double>& raw) const {
-    for (const auto& leaf : grown.leaves) {
-      std::vector<std::pair<double, double>> residuals;
-      for (std::size_t i = leaf.begin; i < leaf.end; ++i) {
-        const std::uint32_t r = grown.order[i];
-        residuals.emplace_back(y[r] - raw[r], w[r]);
-      }
-      grown.tree.values[grown.tree.nodes[static_cast<std::size_t>(leaf.node)].payload] = weighted_median(residuals);
-    }
-  }
+  hist::BoostingLoss loss() const { return {loss_, k_, K_, huber_delta_}; }
 
   std::string loss_name_;
   double learning_rate_;
