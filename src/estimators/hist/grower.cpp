@@ -51,6 +51,10 @@ class Grower {
     }
     if (scratch_.size() < order_.size()) scratch_.resize(order_.size());
     searches_.emplace_back(W_);
+    every_feature_searched_ =
+        features_.size() == data.features && !opt_.random_splits &&
+        (opt_.features_per_split <= 0 || static_cast<std::size_t>(opt_.features_per_split) >= features_.size()) &&
+        std::is_sorted(features_.begin(), features_.end());
     // The slots a feature's rows can land in: its bins and its missing slot.
     // Others (a uniform layout's slots past a feature's bins) are never
     // written or read, so clearing, merging and subtracting histograms skips them.
@@ -311,13 +315,6 @@ class Grower {
   bool can_split(int depth, const double* total) const {
     return !(opt_.max_depth > 0 && depth >= opt_.max_depth) && c_.count(total) >= 2 * opt_.min_samples_leaf;
   }
-  // Whether every node's split search looks at every feature, in order, through its histogram.
-  bool every_feature_searched() const {
-    return features_.size() == data_.features && !opt_.random_splits &&
-           (opt_.features_per_split <= 0 || static_cast<std::size_t>(opt_.features_per_split) >= features_.size()) &&
-           std::is_sorted(features_.begin(), features_.end());
-  }
-
   // `h` holds the node's histograms of every feature, or is null for a node
   // whose candidate features are summed from rows[begin, end) on demand.
   // Either way a feature's split search visits its bins in order; a summed
@@ -475,7 +472,7 @@ class Grower {
         for (std::size_t i = used_[part].first; i < used_[part].first + used_[part].second; ++i) hl[i] -= hs[i];
     };
     const std::size_t runs = histogram_runs();
-    if (runs > 1 && every_feature_searched()) {
+    if (runs > 1 && every_feature_searched_) {
       // Wide nodes: each thread subtracts a run of features and searches both
       // children in them while their histograms are still in its cache, where
       // searching afterwards would read them all back from memory.
@@ -558,7 +555,8 @@ class Grower {
   std::vector<std::uint8_t> present_;  // the bins a summed node's rows use
   // Scratch of the split search, kept to spare an allocation per node.
   std::vector<int> candidates_;
-  std::size_t summed_rows_ = 0;  // nodes this small sum features from their rows
+  bool every_feature_searched_ = false;  // each node's search looks at every feature, in order, in its histogram
+  std::size_t summed_rows_ = 0;          // nodes this small sum features from their rows
   static constexpr std::size_t kNoHist = static_cast<std::size_t>(-1);
 };
 
