@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <exception>
@@ -17,6 +18,29 @@ namespace shipml {
 namespace {
 
 thread_local bool in_parallel_region = false;
+
+// How long a thread with nothing to do keeps polling before it sleeps. Jobs
+// come in quick succession while a model trains (a tree's nodes post hundreds
+// of jobs of a fraction of a millisecond), and waking a sleeping thread takes
+// tens of microseconds, more in a virtual machine: long enough that the
+// caller often did a small job's every part alone. OpenMP runtimes spin for
+// the same reason.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+// Polls `done` for up to kSpin; true if it became true.
+template <class Done>
+bool spin_until(const Done& done) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    if (std::chrono::steady_clock::now() >= until) return done();
+  }
+}
 
 // Workers sleep until a job is posted, take indices from a shared counter, and
 // report when the job has no more indices to give.
@@ -40,15 +64,21 @@ class Pool {
       error_ = nullptr;
       helpers_wanted_ = std::min<std::size_t>(static_cast<std::size_t>(threads) - 1, workers_.size());
       helpers_active_ = 0;
-      ++generation_;
+      posted_.store(++generation_, std::memory_order_release);
     }
     wake_.notify_all();
     work();
     std::unique_lock lock(mutex_);
     // The work is all taken: helpers that have not woken yet are not needed, so
     // small jobs do not wait for a wake-up that brings nothing (it can cost more
-    // than the job itself). Helpers already in work() are waited for.
+    // than the job itself). Helpers already in work() are waited for, polling
+    // first: they are usually about to finish.
     helpers_wanted_ = 0;
+    if (helpers_active_ > 0) {
+      lock.unlock();
+      spin_until([&] { return active_.load(std::memory_order_acquire) == 0; });
+      lock.lock();
+    }
     done_.wait(lock, [&] { return helpers_active_ == 0; });
     fn_ = nullptr;
     if (error_) std::rethrow_exception(error_);
@@ -71,16 +101,20 @@ class Pool {
   void loop() {
     std::uint64_t seen = 0;
     for (;;) {
+      spin_until([&] { return posted_.load(std::memory_order_acquire) != seen; });
       {
         std::unique_lock lock(mutex_);
-        wake_.wait(lock, [&] { return stop_ || (generation_ != seen && helpers_wanted_ > 0); });
+        wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
         if (stop_) return;
         seen = generation_;
+        if (helpers_wanted_ == 0) continue;  // the job needs no more helpers (or is done)
         --helpers_wanted_;
         ++helpers_active_;
+        active_.fetch_add(1, std::memory_order_relaxed);
       }
       work();
       std::lock_guard lock(mutex_);
+      active_.fetch_sub(1, std::memory_order_release);
       if (--helpers_active_ == 0) done_.notify_all();
     }
   }
@@ -110,6 +144,9 @@ class Pool {
   std::atomic<std::size_t> next_{0};
   std::size_t helpers_wanted_ = 0, helpers_active_ = 0;
   std::uint64_t generation_ = 0;
+  // Mirrors of generation_ and helpers_active_ that threads poll without the lock.
+  std::atomic<std::uint64_t> posted_{0};
+  std::atomic<std::size_t> active_{0};
   std::exception_ptr error_;
   bool stop_ = false;
 };

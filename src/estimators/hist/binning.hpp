@@ -30,15 +30,28 @@ struct FeatureBins {
 /// Binned data, row-major (histograms read a row's bins together) and
 /// column-major (partitioning a node reads one feature of scattered rows: a
 /// column is a few hundred KB that stays in cache, a row-major scan is not).
-/// A learner that builds its histograms another way may drop the row-major
-/// copy (data empty): column() serves every row then.
+/// A learner may drop either copy to save its memory: one that builds its
+/// histograms another way the row-major one (data empty), one that is short
+/// of memory the column-major one (by_column empty); column() and bin() then
+/// read the other.
 struct BinnedRows {
+  /// One feature's bins, a row at a time: its column, or every `stride`-th
+  /// byte of the rows.
+  struct Column {
+    const std::uint8_t* first;
+    std::size_t stride;
+    const std::uint8_t* at(std::size_t r) const { return first + r * stride; }
+    std::uint8_t operator[](std::size_t r) const { return *at(r); }
+  };
   std::size_t rows = 0, features = 0;
   std::vector<std::uint8_t> data, by_column;
   bool has_rows() const { return !data.empty() || rows == 0 || features == 0; }
+  bool has_columns() const { return !by_column.empty() || rows == 0 || features == 0; }
   const std::uint8_t* row(std::size_t r) const { return data.data() + r * features; }
-  const std::uint8_t* column(std::size_t f) const { return by_column.data() + f * rows; }
-  std::uint8_t bin(std::size_t r, std::size_t f) const { return by_column[f * rows + r]; }
+  Column column(std::size_t f) const {
+    return has_columns() ? Column{by_column.data() + f * rows, 1} : Column{data.data() + f, features};
+  }
+  std::uint8_t bin(std::size_t r, std::size_t f) const { return column(f)[r]; }
 };
 
 class Binner {

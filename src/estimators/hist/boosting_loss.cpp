@@ -51,8 +51,8 @@ std::vector<double> BoostingLoss::initial_scores(std::span<const double> y, cons
 }
 
 void BoostingLoss::gradients(std::span<const double> y, const RowWeights& w, const std::vector<double>& raw,
-                             const std::vector<std::uint32_t>& rows, std::vector<float>& g, std::vector<float>& h,
-                             int threads) const {
+                             const std::vector<std::uint32_t>& rows, GradientsOut out, int threads) const {
+  const std::size_t stride = out.stride;
   constexpr std::size_t kBlock = 8192;
   parallel_for((rows.size() + kBlock - 1) / kBlock, threads, [&](std::size_t b) {
     for (std::size_t i = b * kBlock, end = std::min(rows.size(), i + kBlock); i < end; ++i) {
@@ -64,8 +64,9 @@ void BoostingLoss::gradients(std::span<const double> y, const RowWeights& w, con
         for (std::size_t k = 0; k < width; ++k) sum += std::exp(z[k] - top);
         for (std::size_t k = 0; k < width; ++k) {
           const double p = std::exp(z[k] - top) / sum;
-          g[r * width + k] = static_cast<float>(w[r] * (p - (static_cast<std::size_t>(y[r]) == k ? 1.0 : 0.0)));
-          h[r * width + k] = static_cast<float>(w[r] * std::max(p * (1 - p), 1e-16));
+          const std::size_t at = (r * width + k) * stride;
+          out.g[at] = static_cast<float>(w[r] * (p - (static_cast<std::size_t>(y[r]) == k ? 1.0 : 0.0)));
+          out.h[at] = static_cast<float>(w[r] * std::max(p * (1 - p), 1e-16));
         }
         continue;
       }
@@ -82,8 +83,8 @@ void BoostingLoss::gradients(std::span<const double> y, const RowWeights& w, con
         case Loss::huber: gi = std::clamp(z[0] - y[r], -huber_delta, huber_delta); break;
         case Loss::poisson: gi = std::exp(z[0]) - y[r], hi = std::exp(z[0]); break;
       }
-      g[r * width] = static_cast<float>(w[r] * gi);
-      h[r * width] = static_cast<float>(w[r] * hi);
+      out.g[r * width * stride] = static_cast<float>(w[r] * gi);
+      out.h[r * width * stride] = static_cast<float>(w[r] * hi);
     }
   });
 }

@@ -30,6 +30,15 @@ struct RowWeights {
 /// The weighted median of (value, weight) pairs (sorts them).
 double weighted_median(std::vector<std::pair<double, double>>& v);
 
+/// Where BoostingLoss::gradients() puts row r's gradient and hessian of score
+/// k: at g and h + (r * width + k) * stride. A stride lets one score per row
+/// land straight in the statistics a grower reads (gradient, hessian, count, _).
+struct GradientsOut {
+  float* g;
+  float* h;
+  std::size_t stride = 1;
+};
+
 /// One fit's loss: `classes` (0 for regression) and `width` scores a row
 /// (1, or the classes for softmax).
 struct BoostingLoss {
@@ -43,8 +52,7 @@ struct BoostingLoss {
                                      const std::vector<std::uint32_t>& rows, Communicator& ranks) const;
   /// Each of `rows`' weighted gradients and hessians at its scores `raw`.
   void gradients(std::span<const double> y, const RowWeights& w, const std::vector<double>& raw,
-                 const std::vector<std::uint32_t>& rows, std::vector<float>& g, std::vector<float>& h,
-                 int threads) const;
+                 const std::vector<std::uint32_t>& rows, GradientsOut out, int threads) const;
   /// The weighted mean loss over `rows` of every rank.
   double mean_loss(std::span<const double> y, const RowWeights& w, const std::vector<double>& raw,
                    const std::vector<std::uint32_t>& rows, Communicator& ranks) const;

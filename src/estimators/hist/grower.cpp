@@ -19,9 +19,15 @@
 namespace shipml::hist {
 namespace {
 
-constexpr std::size_t kBlockRows = 1 << 16;         // rows per partial histogram; smaller nodes share out features
+constexpr std::size_t kBlockRows = 1 << 13;         // rows per partial histogram and per partition block
+constexpr std::size_t kPartials = 8;                // partial histograms summed at once: bounds their memory
 constexpr std::size_t kRowsToShareFeatures = 4096;  // below this, one thread builds a node's histograms
-constexpr std::size_t kSlotsToShare = 16384;        // smaller histograms are searched and subtracted by one thread
+// Threads share out a one-block node's features only when each one's share of
+// a row's bins fills cache lines of its own: with narrow rows both would fetch
+// every row's line (scattered rows of a deep node, each a cache miss), and
+// two threads took longer than one.
+constexpr std::size_t kFeaturesToShare = 128;
+constexpr std::size_t kSlotsToShare = 16384;  // smaller histograms are searched and subtracted by one thread
 
 struct Pending {
   std::int32_t node;
@@ -39,8 +45,7 @@ class Grower {
          const GrowerOptions& options, Random& rng, GrowerWorkspace& workspace)
       : data_(data), bins_(bins), stats_(stats.data()), c_(criterion), opt_(options), rng_(rng),
         W_(static_cast<std::size_t>(criterion.width())), layout_(bins), order_(std::move(rows)),
-        pool_(workspace.histograms), scratch_(workspace.scratch), right_rows_(workspace.right),
-        partial_(workspace.partial), workspace_(workspace),
+        pool_(workspace.histograms), scratch_(workspace.scratch), partial_(workspace.partial), workspace_(workspace),
         ranks_(options.ranks && options.ranks->size() > 1 ? options.ranks : nullptr),
         sums_(data, stats.data(), W_, std::is_same_v<C, ClassCountCriterion>), search_(criterion, options, rng) {
     if (allowed.empty()) {
@@ -192,9 +197,9 @@ class Grower {
     const std::size_t n = end - begin;
     const std::uint32_t* rows = order_.data() + begin;
     const std::size_t blocks = (n + kBlockRows - 1) / kBlockRows;
-    // One block: its features go to the threads in groups instead (a
-    // feature's sums still take the rows in order: the same result). Deep
-    // nodes of a large problem would otherwise run on one thread.
+    // One block of wide rows: its features go to the threads in groups
+    // instead (a feature's sums still take the rows in order: the same
+    // result). Deep nodes of a wide problem would otherwise run on one thread.
     const int threads = opt_.threads > 0 ? opt_.threads : default_threads();
     const std::size_t groups = n >= kRowsToShareFeatures && !inside_parallel_work()
                                    ? std::min<std::size_t>(static_cast<std::size_t>(threads), data_.features)
@@ -224,30 +229,37 @@ class Grower {
       return;
     }
     if (blocks <= 1) {
-      parallel_for(groups, opt_.threads, [&](std::size_t g) {
-        const std::size_t f0 = g * data_.features / groups, f1 = (g + 1) * data_.features / groups;
+      const std::size_t shared = data_.features >= kFeaturesToShare ? groups : 1;
+      parallel_for(shared, opt_.threads, [&](std::size_t g) {
+        const std::size_t f0 = g * data_.features / shared, f1 = (g + 1) * data_.features / shared;
         clear(h, f0, f1);
         accumulate(static_cast<int>(W_), data_, layout_, rows, n, stats_, h, f0, f1);
       });
       return;
     }
-    partial_.resize(blocks * size);
-    parallel_for(blocks, opt_.threads, [&](std::size_t b) {
-      double* p = partial_.data() + b * size;
-      clear(p);
-      const std::size_t from = b * kBlockRows, to = std::min(n, from + kBlockRows);
-      accumulate(static_cast<int>(W_), data_, layout_, rows + from, to - from, stats_, p, 0, data_.features);
-    });
-    // Summed per used range, in block order: deterministic whatever the threads.
-    parallel_for(used_.size(), opt_.threads, [&](std::size_t r) {
-      const auto [from, length] = used_[r];
-      std::copy(partial_.begin() + static_cast<std::ptrdiff_t>(from),
-                partial_.begin() + static_cast<std::ptrdiff_t>(from + length), h + from);
-      for (std::size_t b = 1; b < blocks; ++b) {
-        const double* p = partial_.data() + b * size;
-        for (std::size_t i = from; i < from + length; ++i) h[i] += p[i];
-      }
-    });
+    // Blocks are summed kPartials at a time, each wave's partial histograms
+    // then added to h in block order: h = block 0 + block 1 + ... as one pass
+    // over every block would add them, with a bounded number of partials.
+    partial_.resize(std::min(blocks, kPartials) * size);
+    for (std::size_t first = 0; first < blocks; first += kPartials) {
+      const std::size_t count = std::min(kPartials, blocks - first);
+      parallel_for(count, opt_.threads, [&](std::size_t i) {
+        double* p = partial_.data() + i * size;
+        clear(p);
+        const std::size_t from = (first + i) * kBlockRows, to = std::min(n, from + kBlockRows);
+        accumulate(static_cast<int>(W_), data_, layout_, rows + from, to - from, stats_, p, 0, data_.features);
+      });
+      parallel_for(used_.size(), opt_.threads, [&](std::size_t r) {
+        const auto [from, length] = used_[r];
+        if (first == 0)
+          std::copy(partial_.begin() + static_cast<std::ptrdiff_t>(from),
+                    partial_.begin() + static_cast<std::ptrdiff_t>(from + length), h + from);
+        for (std::size_t i = first == 0 ? 1 : 0; i < count; ++i) {
+          const double* p = partial_.data() + i * size;
+          for (std::size_t j = from; j < from + length; ++j) h[j] += p[j];
+        }
+      });
+    }
   }
 
   void clear(double* h) const { clear(h, 0, data_.features); }
@@ -355,51 +367,55 @@ class Grower {
     return best;
   }
 
-  bool goes_left(const Split& s, std::uint32_t row) const {
-    const std::uint8_t b = data_.column(static_cast<std::size_t>(s.feature))[row];
+  static bool goes_left(const Split& s, const BinnedRows::Column& column, std::uint32_t row) {
+    const std::uint8_t b = column[row];
     if (s.categorical) return (s.bitset[b >> 5] >> (b & 31)) & 1u;
     return b == kMissingBin ? s.missing_left : b <= s.threshold;
   }
 
   // Stable partition of order_[begin, end): left rows first, each side in its
-  // old order. Large nodes are partitioned block by block in parallel, then
-  // the blocks' sides are joined in block order (the same result either way).
+  // old order. Large nodes are partitioned block by block in parallel: each
+  // block puts its left rows at its start in scratch_ and its right rows,
+  // backwards, at its end; then each block copies both sides to their place
+  // in order_ (the same result whatever the threads).
   std::size_t partition(const Split& s, std::size_t begin, std::size_t end) {
     const std::size_t n = end - begin, blocks = (n + kBlockRows - 1) / kBlockRows;
+    const int threads = blocks > 1 ? opt_.threads : 1;
     std::vector<std::size_t> lefts(blocks);
-    parallel_for(blocks, blocks > 1 ? opt_.threads : 1, [&](std::size_t b) {
+    const BinnedRows::Column column = data_.column(static_cast<std::size_t>(s.feature));
+    parallel_for(blocks, threads, [&](std::size_t b) {
       const std::size_t from = begin + b * kBlockRows, to = std::min(end, from + kBlockRows);
-      std::size_t l = from, r = from;
+      std::size_t l = from, r = to;  // [l, r) is still free
       for (std::size_t i = from; i < to; ++i) {
-        // Branch-free: the row is written to both sides, and only its side's
-        // cursor moves (a left/right branch would be mispredicted half the time).
+        // Branch-free: the row is written at both free ends, and only its
+        // side's end moves (a left/right branch would be mispredicted half
+        // the time); the other write lands in a slot still free.
         const std::uint32_t row = order_[i];
-        const bool left = goes_left(s, row);
+        const bool left = goes_left(s, column, row);
         scratch_[l] = row;
-        order_[r] = row;  // r <= i: that slot has been read already
+        scratch_[r - 1] = row;
         l += left;
-        r += !left;
+        r -= !left;
       }
       lefts[b] = l - from;
     });
-    // scratch_ holds each block's left rows at the block's start; order_ its right rows.
-    std::vector<std::uint32_t>& right = right_rows_;
-    right.clear();
+    std::vector<std::size_t> left_at(blocks + 1, begin), right_at(blocks + 1, 0);
     for (std::size_t b = 0; b < blocks; ++b) {
-      const std::size_t from = begin + b * kBlockRows, to = std::min(end, from + kBlockRows);
-      right.insert(right.end(), order_.begin() + static_cast<std::ptrdiff_t>(from),
-                   order_.begin() + static_cast<std::ptrdiff_t>(to - lefts[b]));
+      const std::size_t rows = std::min(end, begin + (b + 1) * kBlockRows) - (begin + b * kBlockRows);
+      left_at[b + 1] = left_at[b] + lefts[b];
+      right_at[b + 1] = right_at[b] + rows - lefts[b];
     }
-    std::size_t out = begin;
-    for (std::size_t b = 0; b < blocks; ++b) {
-      const std::size_t from = begin + b * kBlockRows;
-      std::copy(scratch_.begin() + static_cast<std::ptrdiff_t>(from),
-                scratch_.begin() + static_cast<std::ptrdiff_t>(from + lefts[b]),
-                order_.begin() + static_cast<std::ptrdiff_t>(out));
-      out += lefts[b];
-    }
-    std::copy(right.begin(), right.end(), order_.begin() + static_cast<std::ptrdiff_t>(out));
-    return out;
+    const std::size_t mid = left_at[blocks];
+    parallel_for(blocks, threads, [&](std::size_t b) {
+      const auto from = static_cast<std::ptrdiff_t>(begin + b * kBlockRows);
+      const auto lefts_end = from + static_cast<std::ptrdiff_t>(lefts[b]);
+      const auto to = lefts_end + static_cast<std::ptrdiff_t>(right_at[b + 1] - right_at[b]);
+      std::copy(scratch_.begin() + from, scratch_.begin() + lefts_end,
+                order_.begin() + static_cast<std::ptrdiff_t>(left_at[b]));
+      std::reverse_copy(scratch_.begin() + lefts_end, scratch_.begin() + to,
+                        order_.begin() + static_cast<std::ptrdiff_t>(mid + right_at[b]));
+    });
+    return mid;
   }
 
   // A node waiting to be split, with its best split. Its histogram is kept
@@ -537,7 +553,6 @@ class Grower {
   std::vector<std::uint32_t> order_;
   std::vector<HistogramBuffer>& pool_;
   std::vector<std::uint32_t>& scratch_;
-  std::vector<std::uint32_t>& right_rows_;
   HistogramBuffer& partial_;
   GrowerWorkspace& workspace_;
   Communicator* ranks_;        // null unless the rows are spread over more than one rank

@@ -84,7 +84,7 @@ struct GrownTree {
 struct GrowerWorkspace {
   std::vector<HistogramBuffer> histograms;
   HistogramBuffer partial;
-  std::vector<std::uint32_t> scratch, right;
+  std::vector<std::uint32_t> scratch;
   std::vector<double> packed;           // the used slots of a histogram, summed over ranks
   std::uint64_t bytes_summed = 0;       // bytes handed to Communicator::sum, over every tree
   std::uint64_t histograms_summed = 0;  // histograms summed over ranks, over every tree

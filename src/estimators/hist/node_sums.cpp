@@ -50,7 +50,7 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
   }
   gathered_ = m;
   bins_.resize(n * m);
-  if (data_.has_rows() && (data_.features + 63) / 64 < m) {
+  if (data_.has_rows() && ((data_.features + 63) / 64 < m || !data_.has_columns())) {
     for (std::size_t i = 0; i < n; ++i) {
       if (i + kAhead < n) {
         const std::uint8_t* next = data_.row(rows[i + kAhead]);
@@ -61,9 +61,9 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
     }
   } else {
     for (std::size_t k = 0; k < m; ++k) {
-      const std::uint8_t* col = data_.column(static_cast<std::size_t>(features[k]));
+      const BinnedRows::Column col = data_.column(static_cast<std::size_t>(features[k]));
       for (std::size_t i = 0; i < n; ++i) {
-        if (i + kAhead < n) __builtin_prefetch(col + rows[i + kAhead]);
+        if (i + kAhead < n) __builtin_prefetch(col.at(rows[i + kAhead]));
         bins_[k * n + i] = col[rows[i]];
       }
     }
@@ -75,9 +75,10 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
   if (sums_.empty()) sums_.assign(kBinSlots * W_, 0.0);
   std::array<std::uint64_t, kBinSlots / 64> used{};
   const bool local = k < gathered_;
-  const std::uint8_t* col = local ? bins_.data() + k * n : data_.column(static_cast<std::size_t>(f));
+  const BinnedRows::Column col =
+      local ? BinnedRows::Column{bins_.data() + k * n, 1} : data_.column(static_cast<std::size_t>(f));
   const auto bin = [&](std::size_t i) {
-    if (!local && i + kAhead < n) __builtin_prefetch(col + rows[i + kAhead]);
+    if (!local && i + kAhead < n) __builtin_prefetch(col.at(rows[i + kAhead]));
     const std::uint8_t b = local ? col[i] : col[rows[i]];
     used[b >> 6] |= std::uint64_t{1} << (b & 63);
     return static_cast<std::size_t>(b);

@@ -68,7 +68,7 @@ SparseBins index_sparse(const BinnedRows& rows, const HistogramLayout& layout, i
   out.work.assign(d, 1.0);
   parallel_for(d, threads, [&](std::size_t f) {
     std::array<std::size_t, kBinSlots> counts{};
-    const std::uint8_t* column = rows.column(f);
+    const BinnedRows::Column column = rows.column(f);
     for (std::size_t i = 0; i < n; ++i) ++counts[column[i]];
     const auto top = std::max_element(counts.begin(), counts.end());
     const double share = static_cast<double>(*top) / static_cast<double>(n);
