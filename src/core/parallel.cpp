@@ -63,8 +63,7 @@ class Pool {
       next_ = 0;
       error_ = nullptr;
       helpers_wanted_ = std::min<std::size_t>(static_cast<std::size_t>(threads) - 1, workers_.size());
-      helpers_active_ = 0;
-      posted_.store(++generation_, std::memory_order_release);
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     work();
@@ -76,7 +75,7 @@ class Pool {
     helpers_wanted_ = 0;
     if (helpers_active_ > 0) {
       lock.unlock();
-      spin_until([&] { return active_.load(std::memory_order_acquire) == 0; });
+      spin_until([&] { return helpers_active_.load(std::memory_order_acquire) == 0; });
       lock.lock();
     }
     done_.wait(lock, [&] { return helpers_active_ == 0; });
@@ -101,7 +100,7 @@ class Pool {
   void loop() {
     std::uint64_t seen = 0;
     for (;;) {
-      spin_until([&] { return posted_.load(std::memory_order_acquire) != seen; });
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; });
       {
         std::unique_lock lock(mutex_);
         wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
@@ -110,12 +109,10 @@ class Pool {
         if (helpers_wanted_ == 0) continue;  // the job needs no more helpers (or is done)
         --helpers_wanted_;
         ++helpers_active_;
-        active_.fetch_add(1, std::memory_order_relaxed);
       }
       work();
       std::lock_guard lock(mutex_);
-      active_.fetch_sub(1, std::memory_order_release);
-      if (--helpers_active_ == 0) done_.notify_all();
+      if (helpers_active_.fetch_sub(1, std::memory_order_release) == 1) done_.notify_all();
     }
   }
 
@@ -142,11 +139,10 @@ class Pool {
   const StopSource* job_stop_ = nullptr;
   std::size_t n_ = 0;
   std::atomic<std::size_t> next_{0};
-  std::size_t helpers_wanted_ = 0, helpers_active_ = 0;
-  std::uint64_t generation_ = 0;
-  // Mirrors of generation_ and helpers_active_ that threads poll without the lock.
-  std::atomic<std::uint64_t> posted_{0};
-  std::atomic<std::size_t> active_{0};
+  std::size_t helpers_wanted_ = 0;
+  // Changed under mutex_, and atomic so that waiting threads can poll them without it.
+  std::atomic<std::uint64_t> generation_{0};
+  std::atomic<std::size_t> helpers_active_{0};
   std::exception_ptr error_;
   bool stop_ = false;
 };
