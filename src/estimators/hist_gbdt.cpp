@@ -275,8 +275,8 @@ class HistGradientBoosting final : public Estimator {
       // partitioning a node reads them too: slower than a column (about a
       // tenth of the fit at 1M x 20) but a byte per value less, which keeps
       // training within XGBoost's memory.
-      if (sparse.enabled()) std::vector<std::uint8_t>().swap(rows.data);
-      else std::vector<std::uint8_t>().swap(rows.by_column);
+      if (sparse.enabled()) hist::BinnedRows::Bytes().swap(rows.data);
+      else hist::BinnedRows::Bytes().swap(rows.by_column);
     }
     // The leaf values row r reaches in `tree`.
     const double* walk(const hist::HistTree& tree, std::size_t r) const {

@@ -38,7 +38,7 @@ Problem problem(std::size_t n, std::size_t features, std::uint64_t seed = 11) {
 }
 
 BinnedRows rows_only(BinnedRows both) {
-  std::vector<std::uint8_t>().swap(both.by_column);
+  BinnedRows::Bytes().swap(both.by_column);
   return both;
 }
 

@@ -38,8 +38,8 @@ class SHIPML_API BinaryWriter {
     raw(s.data(), s.size());
   }
   /// Appends a vector of trivially copyable values: its size as u64, then their bytes.
-  template <class T>
-  void array(const std::vector<T>& v) {
+  template <class T, class Allocator>
+  void array(const std::vector<T, Allocator>& v) {
     static_assert(std::is_trivially_copyable_v<T>);
     u64(v.size());
     raw(v.data(), v.size() * sizeof(T));

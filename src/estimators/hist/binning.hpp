@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "shipml/core/binary.hpp"
+#include "shipml/core/large_block.hpp"
 #include "shipml/estimators/feature_matrix.hpp"
 
 namespace shipml::hist {
@@ -44,7 +45,9 @@ struct BinnedRows {
     std::uint8_t operator[](std::size_t r) const { return *at(r); }
   };
   std::size_t rows = 0, features = 0;
-  std::vector<std::uint8_t> data, by_column;
+  /// Bytes written whole by the binner: never zeroed first (see large_block.hpp).
+  using Bytes = std::vector<std::uint8_t, UninitialisedAllocator<std::uint8_t>>;
+  Bytes data, by_column;
   bool has_rows() const { return !data.empty() || rows == 0 || features == 0; }
   bool has_columns() const { return !by_column.empty() || rows == 0 || features == 0; }
   const std::uint8_t* row(std::size_t r) const { return data.data() + r * features; }

@@ -64,6 +64,11 @@ class ClassCountCriterion final : public Criterion {
     }
     return out;
   }
+  bool pure(const double* s) const override {
+    int classes = 0;
+    for (int c = 0; c < k_; ++c) classes += s[c] > 0;
+    return classes <= 1;
+  }
   // Categories sorted by the share of the node's most common class (for two
   // classes this is Breiman's optimal ordering of the positive share).
   double order(const double* s, const double* parent) const override {

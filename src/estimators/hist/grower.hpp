@@ -41,6 +41,9 @@ class Criterion {
   virtual double weight(const double* stats) const { return count(stats); }
   /// Sort key of a category when searching subsets; `parent` is the node's total.
   virtual double order(const double* stats, const double* parent) const = 0;
+  /// Whether no split of a node can gain anything: its rows are all alike in
+  /// what the score looks at (one class). Such a node is a leaf.
+  virtual bool pure(const double* /*stats*/) const { return false; }
   /// Writes the leaf's value(s).
   virtual void leaf(const double* stats, double* out) const = 0;
   virtual int value_width() const { return 1; }
