@@ -342,11 +342,9 @@ class Grower {
     const std::size_t wanted =
         opt_.features_per_split > 0 ? static_cast<std::size_t>(opt_.features_per_split) : candidates.size();
     if (wanted < candidates.size()) rng_.shuffle(std::span(candidates));
-    // Every split of a node of one class gains nothing (in whole-number
-    // weights, exactly 0): as scikit-learn's trees, it is a leaf without a
-    // search, which on image-like data tried most of the features in vain
-    // (few pixels vary among a few rows of one digit). The features are drawn
-    // first, and the search is kept when it draws random cuts, so that every
+    // A node of one class gains from no split (in whole-number weights,
+    // exactly 0): a leaf without a search, as scikit-learn's. Its features are
+    // still drawn, and extra trees still search (they draw random cuts): every
     // later node draws what it drew before.
     if (c_.pure(total) && !opt_.random_splits) return best;
     if (h && wanted >= candidates.size() && !opt_.random_splits) {
