@@ -352,5 +352,34 @@ TEST(HistPartitioned, ABadChunkOnOneRankStopsEveryRank) {
   EXPECT_EQ(stopped.load(), 3);
 }
 
+// Chunks that hold fewer rows than rows() counted (a file cut short between
+// the passes): the bins of the missing rows would be left unwritten.
+class ShortChunks final : public FeatureChunks {
+ public:
+  explicit ShortChunks(RowChunks& held, std::size_t counted) : held_(held), counted_(counted) {}
+  std::size_t rows() const override { return counted_; }
+  const std::vector<FeatureInfo>& infos() const override { return held_.infos(); }
+  void for_each(const std::function<void(std::size_t, const FeatureMatrix&)>& each) override { held_.for_each(each); }
+
+ private:
+  RowChunks& held_;
+  std::size_t counted_;
+};
+
+TEST(HistPartitioned, ChunksShortOfTheRowsCountedAreRefused) {
+  const Data d = make_data(1000, 2);
+  RowChunks held(d.X, 0, 900, 300);
+  ShortChunks X(held, 1000);
+  try {
+    run_as_ranks(
+        1, [&](Communicator& ranks) { hist_gbdt({}, Task::classification)->fit_partitioned(X, d.y, 2, {}, ranks); });
+    FAIL() << "short chunks were binned";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("the chunks held 900 rows where the first pass counted 1000"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace shipml

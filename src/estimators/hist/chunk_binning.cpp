@@ -131,11 +131,17 @@ BinnedRows bin_chunks(Binner& binner, FeatureChunks& X, const RowSpan& span, int
     binner.fit_sample(taken, max_bins);
   }  // the sample is let go before the rows are binned
   // Pass 2: every value into its bin.
+  // empty_rows() leaves the bins unwritten: every row must come in a chunk.
   BinnedRows out = binner.empty_rows(X.rows());
   ranks.agree_on([&] {
+    std::size_t binned = 0;
     X.for_each([&](std::size_t first_row, const FeatureMatrix& chunk) {
       binner.transform_into(chunk, out, first_row, threads);
+      binned += chunk.rows();
     });
+    if (binned != out.rows)
+      throw DataError("binning: the chunks held " + std::to_string(binned) + " rows where the first pass counted " +
+                      std::to_string(out.rows) + " (did the data change between the passes?)");
   });
   return out;
 }
