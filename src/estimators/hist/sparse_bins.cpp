@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <numeric>
+#include <type_traits>
 
 #include "shipml/core/parallel.hpp"
 
@@ -16,6 +17,33 @@ constexpr double kCommonShare = 0.8;
 // The layout is used when it leaves at most this share of the histogram work.
 constexpr double kWorthIt = 2.0 / 3.0;
 constexpr std::size_t kRowBlock = 4096;  // rows per task when building the layout
+// Wide data's dense histogram outgrows the L2 cache (213 dense features of the
+// wide benchmark: 1.3 MB), so every add missed it. Rows are taken in blocks and
+// each block's dense features in tiles of this much histogram, which stays
+// cached while the block's rows (their bytes and statistics, also cached) are
+// added to it; each slot still receives its rows in the same order, so every
+// sum is bit-identical. Measured on the wide benchmark: about 5% of fit.
+constexpr std::size_t kTileBytes = 256 * 1024;
+constexpr std::size_t kTileRows = 1024;
+
+// Where the tiles of dense features [k0, k1) end, each kTileBytes of histogram
+// at most (or one feature).
+std::vector<std::size_t> dense_tiles(const SparseBins& data, const HistogramLayout& layout, std::size_t k0,
+                                     std::size_t k1, std::size_t slot_bytes) {
+  std::vector<std::size_t> ends;
+  std::size_t bytes = 0;
+  for (std::size_t k = k0; k < k1; ++k) {
+    const std::size_t f = data.dense[k];
+    const std::size_t feature_bytes = (layout.offset[f + 1] - layout.offset[f]) * slot_bytes;
+    if (k > k0 && bytes + feature_bytes > kTileBytes) {
+      ends.push_back(k);
+      bytes = 0;
+    }
+    bytes += feature_bytes;
+  }
+  ends.push_back(k1);
+  return ends;
+}
 
 template <int W>
 [[gnu::always_inline]] inline void accumulate_rows(const SparseBins& data, const HistogramLayout& layout,
@@ -28,24 +56,36 @@ template <int W>
   const std::size_t dd = data.dense.size();
   const std::uint32_t* dense_offset = data.dense_offset.data();
   const std::uint32_t first = layout.offset[f0], last = layout.offset[f1];
+  const std::vector<std::size_t> tile_end = dense_tiles(data, layout, k0, k1, W * sizeof(double));
   constexpr std::size_t kAhead = 8;  // rows of a deep node are scattered: fetch them early
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) {
-      const std::size_t next = rows[i + kAhead];
-      const std::uint8_t* line = data.dense_rows.data() + next * dd;
-      for (std::size_t k = k0; k < k1; k += 64) __builtin_prefetch(line + k);
-      if (k1 > k0) __builtin_prefetch(line + k1 - 1);
-      __builtin_prefetch(stats + next * W);
-      __builtin_prefetch(data.entries.data() + data.row_start[next]);
+  for (std::size_t i0 = 0; i0 < n; i0 += kTileRows) {
+    const std::size_t i1 = std::min(n, i0 + kTileRows);
+    std::size_t t0 = k0;
+    for (const std::size_t t1 : tile_end) {
+      for (std::size_t i = i0; i < i1; ++i) {
+        if (t0 == k0 && i + kAhead < n) {
+          const std::size_t next = rows[i + kAhead];
+          const std::uint8_t* line = data.dense_rows.data() + next * dd;
+          for (std::size_t k = k0; k < k1; k += 64) __builtin_prefetch(line + k);
+          if (k1 > k0) __builtin_prefetch(line + k1 - 1);
+          __builtin_prefetch(stats + next * W);
+          __builtin_prefetch(data.entries.data() + data.row_start[next]);
+        }
+        const std::size_t r = rows[i];
+        const RowStats<W> v(stats + r * W);
+        const std::uint8_t* b = data.dense_rows.data() + r * dd;
+        for (std::size_t k = t0; k < t1; ++k) v.add_to(hist + (dense_offset[k] + b[k]) * W);
+      }
+      t0 = t1;
     }
-    const std::size_t r = rows[i];
-    const RowStats<W> v(stats + r * W);
-    const std::uint8_t* b = data.dense_rows.data() + r * dd;
-    for (std::size_t k = k0; k < k1; ++k) v.add_to(hist + (dense_offset[k] + b[k]) * W);
-    const std::uint32_t* e = data.entries.data() + data.row_start[r];
-    const std::uint32_t* end = data.entries.data() + data.row_start[r + 1];
-    if (first > 0) e = std::lower_bound(e, end, first);
-    for (; e != end && *e < last; ++e) v.add_to(hist + static_cast<std::size_t>(*e) * W);
+    for (std::size_t i = i0; i < i1; ++i) {
+      const std::size_t r = rows[i];
+      const RowStats<W> v(stats + r * W);
+      const std::uint32_t* e = data.entries.data() + data.row_start[r];
+      const std::uint32_t* end = data.entries.data() + data.row_start[r + 1];
+      if (first > 0) e = std::lower_bound(e, end, first);
+      for (; e != end && *e < last; ++e) v.add_to(hist + static_cast<std::size_t>(*e) * W);
+    }
   }
 }
 
@@ -133,10 +173,16 @@ void accumulate_sparse(int width, const SparseBins& data, const HistogramLayout&
   }
 }
 
-void derive_common_bins(int width, const SparseBins& data, const HistogramLayout& layout, const double* total,
-                        double* hist, std::size_t f0, std::size_t f1) {
-  const std::size_t W = static_cast<std::size_t>(width);
-  std::vector<double> others(W);
+namespace {
+
+// derive_common_bins for a width fixed when compiling (Fixed > 0), whose sums
+// then stay in registers, or known at run time (Fixed = 0).
+template <std::size_t Fixed>
+void derive(std::size_t width, const SparseBins& data, const HistogramLayout& layout, const double* total, double* hist,
+            std::size_t f0, std::size_t f1) {
+  const std::size_t W = Fixed > 0 ? Fixed : width;
+  std::conditional_t<(Fixed > 0), std::array<double, Fixed>, std::vector<double>> others{};
+  if constexpr (Fixed == 0) others.resize(W);
   const auto first = std::lower_bound(data.sparse.begin(), data.sparse.end(), f0);
   for (auto f = first; f != data.sparse.end() && *f < f1; ++f) {
     std::fill(others.begin(), others.end(), 0.0);
@@ -148,6 +194,15 @@ void derive_common_bins(int width, const SparseBins& data, const HistogramLayout
     double* common = hist + layout.slot(*f, data.common[*f]) * W;
     for (std::size_t w = 0; w < W; ++w) common[w] = total[w] - others[w];
   }
+}
+
+}  // namespace
+
+void derive_common_bins(int width, const SparseBins& data, const HistogramLayout& layout, const double* total,
+                        double* hist, std::size_t f0, std::size_t f1) {
+  const auto W = static_cast<std::size_t>(width);
+  if (W == 4) return derive<4>(W, data, layout, total, hist, f0, f1);
+  derive<0>(W, data, layout, total, hist, f0, f1);
 }
 
 std::vector<std::size_t> balanced_feature_groups(const SparseBins& data, std::size_t groups) {

@@ -6,10 +6,12 @@
 // the node's rows, and keeps the best cut over all features.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <type_traits>
 #include <vector>
 
 #include "binning.hpp"
@@ -58,6 +60,20 @@ struct SearchScratch {
 // are inlined; Criterion itself works too, through virtual calls.
 template <class C>
 class SplitSearch {
+  static constexpr std::size_t fixed_width() {
+    if constexpr (requires { C::kWidth; }) return static_cast<std::size_t>(C::kWidth);
+    else return 0;
+  }
+  static constexpr std::size_t kFixed = fixed_width();
+  // A cut's sums: a local array when the width is fixed, so the scan over a
+  // feature's bins keeps them in registers; the scratch's vectors otherwise.
+  using Sums =
+      std::conditional_t<(kFixed > 0), std::array<double, std::max<std::size_t>(kFixed, 1)>, std::vector<double>&>;
+  static Sums sums(std::vector<double>& spare) {
+    if constexpr (kFixed > 0) return Sums{};
+    else return spare;
+  }
+
  public:
   SplitSearch(const C& criterion, const GrowerOptions& options, Random& rng)
       : c_(criterion), opt_(options), rng_(rng), W_(static_cast<std::size_t>(criterion.width())) {}
@@ -65,7 +81,7 @@ class SplitSearch {
   // The statistics' width: a constant when the criterion's is fixed, so the
   // split search's loops over it unroll.
   std::size_t width() const {
-    if constexpr (requires { C::kWidth; }) return static_cast<std::size_t>(C::kWidth);
+    if constexpr (kFixed > 0) return kFixed;
     else return W_;
   }
 
@@ -75,7 +91,7 @@ class SplitSearch {
   template <class Bins>
   void feature(int f, const FeatureBins& fb, const double* fh, const double* M, const Bins& bins, const double* total,
                double parent_score, Split& best, SearchScratch& scratch) {
-    std::vector<double>& L = scratch.L;
+    Sums L = sums(scratch.L);
     const bool has_missing = c_.count(M) > 0.5;
     const auto stats = [&](int b) { return fh + static_cast<std::size_t>(b) * width(); };
     if (fb.categorical) {
@@ -102,7 +118,7 @@ class SplitSearch {
         const double* s = stats(cats[idx[k]]);
         for (std::size_t w = 0; w < width(); ++w) L[w] += s[w];
         if (k + 1 < first) continue;
-        consider(M, total, parent_score, has_missing, true, scratch, best, [&](Split& s, bool missing_left) {
+        consider(L, M, total, parent_score, has_missing, true, scratch, best, [&](Split& s, bool missing_left) {
           s.feature = f;
           s.categorical = true;
           s.threshold = 0;  // unused: left a numeric cut's, it would depend on which cuts came before
@@ -134,7 +150,7 @@ class SplitSearch {
     // Cuts after bins lo .. hi-1. A cut after an empty bin ties with the cut
     // before it, so past lo only the bins in `bins` need a look.
     const auto cut_after = [&](int b) {
-      consider(M, total, parent_score, has_missing, false, scratch, best, [&](Split& s, bool missing_left) {
+      consider(L, M, total, parent_score, has_missing, false, scratch, best, [&](Split& s, bool missing_left) {
         s.feature = f;
         s.categorical = false;
         s.threshold = static_cast<std::uint8_t>(b);
@@ -151,36 +167,53 @@ class SplitSearch {
       const double* s = stats(*b);
       // A bin of exact zeros (no rows) leaves the sums as they were: its cut
       // would tie with the one before it, which comes first and wins.
-      if (std::all_of(s, s + width(), [](double x) { return x == 0.0; })) continue;
+      if (all_zero(s)) continue;
       for (std::size_t w = 0; w < width(); ++w) L[w] += s[w];
       cut_after(*b);
     }
   }
 
  private:
-  bool valid(const double* l, const double* r) const {
-    return c_.count(l) >= opt_.min_samples_leaf && c_.count(r) >= opt_.min_samples_leaf && c_.count(l) > 0.5 &&
-           c_.count(r) > 0.5 && c_.weight(l) >= opt_.min_child_weight && c_.weight(r) >= opt_.min_child_weight;
+  // Whether every lane is 0.0 or -0.0: their bits past the sign are all 0.
+  // One test for the bin instead of a compare and branch per lane (most bins of
+  // a deep node are empty).
+  bool all_zero(const double* s) const {
+    std::uint64_t bits = 0;
+    for (std::size_t w = 0; w < width(); ++w) bits |= std::bit_cast<std::uint64_t>(s[w]);
+    return (bits << 1) == 0;
+  }
+
+  bool valid(const Sums& l, const Sums& r) const {
+    return c_.count(l.data()) >= opt_.min_samples_leaf && c_.count(r.data()) >= opt_.min_samples_leaf &&
+           c_.count(l.data()) > 0.5 && c_.count(r.data()) > 0.5 && c_.weight(l.data()) >= opt_.min_child_weight &&
+           c_.weight(r.data()) >= opt_.min_child_weight;
+  }
+
+  // Copies lane by lane: a fixed-width `from` never has its address taken,
+  // so it can stay in registers.
+  void copy(const Sums& from, std::vector<double>& to) const {
+    to.resize(width());
+    for (std::size_t w = 0; w < width(); ++w) to[w] = from[w];
   }
 
   // Tries left = L (+ missing), right = the rest; keeps it if it beats `best`.
-  void consider(const double* M, const double* total, double parent_score, bool has_missing, bool categorical,
-                SearchScratch& s, Split& best, const auto& describe) const {
-    std::vector<double>& left = s.left;
-    std::vector<double>& right = s.right;
+  void consider(const Sums& L, const double* M, const double* total, double parent_score, bool has_missing,
+                bool categorical, SearchScratch& s, Split& best, const auto& describe) const {
+    Sums left = sums(s.left);
+    Sums right = sums(s.right);
     for (int missing_left = 0; missing_left < (has_missing ? 2 : 1); ++missing_left) {
       for (std::size_t w = 0; w < width(); ++w) {
-        left[w] = s.L[w] + (missing_left ? M[w] : 0.0);
+        left[w] = L[w] + (missing_left ? M[w] : 0.0);
         right[w] = total[w] - left[w];
       }
-      if (!valid(left.data(), right.data())) continue;
+      if (!valid(left, right)) continue;
       const double gain = categorical ? c_.score_categorical(left.data()) + c_.score_categorical(right.data()) -
                                             c_.score_categorical(total)
                                       : c_.score(left.data()) + c_.score(right.data()) - parent_score;
       if (gain > best.gain) {
         best.gain = gain;
-        best.left = left;
-        best.right = right;
+        copy(left, best.left);
+        copy(right, best.right);
         // Missing values never seen here go with the larger child.
         describe(best, has_missing ? missing_left == 1 : c_.count(left.data()) >= c_.count(right.data()));
       }
