@@ -86,7 +86,9 @@ TEST(SparseBins, DenseDataKeepsTheByteLayout) {
 }
 
 TEST(SparseBins, HistogramsEqualTheDenseOnesForAnyFeatureGroups) {
-  const Pixels p = pixels(5000, 40);
+  // 57 dense columns of ~256 bins: more histogram than one tile of the dense
+  // pass (256 KB), and a node of more rows than one block (1024).
+  const Pixels p = pixels(5000, 400);
   Binner binner;
   const BinnedRows rows = binned(p.X, binner);
   const HistogramLayout layout(binner.features());
