@@ -69,7 +69,6 @@ template <int W>
           for (std::size_t k = k0; k < k1; k += 64) __builtin_prefetch(line + k);
           if (k1 > k0) __builtin_prefetch(line + k1 - 1);
           __builtin_prefetch(stats + next * W);
-          __builtin_prefetch(data.entries.data() + data.row_start[next]);
         }
         const std::size_t r = rows[i];
         const RowStats<W> v(stats + r * W);
@@ -79,6 +78,7 @@ template <int W>
       t0 = t1;
     }
     for (std::size_t i = i0; i < i1; ++i) {
+      if (i + kAhead < n) __builtin_prefetch(data.entries.data() + data.row_start[rows[i + kAhead]]);
       const std::size_t r = rows[i];
       const RowStats<W> v(stats + r * W);
       const std::uint32_t* e = data.entries.data() + data.row_start[r];
