@@ -28,6 +28,7 @@ constexpr std::size_t kRowsToShareFeatures = 4096;  // below this, one thread bu
 // two threads took longer than one.
 constexpr std::size_t kFeaturesToShare = 128;
 constexpr std::size_t kSlotsToShare = 16384;  // smaller histograms are searched and subtracted by one thread
+constexpr std::size_t kPartitionAhead = 64;  // a deep node's rows are scattered: fetch their bins early
 
 struct Pending {
   std::int32_t node;
@@ -392,6 +393,7 @@ class Grower {
       const std::size_t from = begin + b * kBlockRows, to = std::min(end, from + kBlockRows);
       std::size_t l = from, r = to;  // [l, r) is still free
       for (std::size_t i = from; i < to; ++i) {
+        if (i + kPartitionAhead < to) __builtin_prefetch(column.at(order_[i + kPartitionAhead]));
         // Branch-free: the row is written at both free ends, and only its
         // side's end moves (a left/right branch would be mispredicted half
         // the time); the other write lands in a slot still free.
