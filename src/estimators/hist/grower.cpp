@@ -22,13 +22,12 @@ namespace {
 constexpr std::size_t kBlockRows = 1 << 13;         // rows per partial histogram and per partition block
 constexpr std::size_t kPartials = 8;                // partial histograms summed at once: bounds their memory
 constexpr std::size_t kRowsToShareFeatures = 4096;  // below this, one thread builds a node's histograms
-// Threads share out a one-block node's features only when each one's share of
-// a row's bins fills cache lines of its own: with narrow rows both would fetch
-// every row's line (scattered rows of a deep node, each a cache miss), and
-// two threads took longer than one.
+// Threads share out a one-block node's features only when each one's share of a
+// row's bins fills cache lines of its own: with narrow rows both would fetch every
+// row's line (scattered rows of a deep node, each a cache miss): slower than one.
 constexpr std::size_t kFeaturesToShare = 128;
 constexpr std::size_t kSlotsToShare = 16384;  // smaller histograms are searched and subtracted by one thread
-constexpr std::size_t kPartitionAhead = 64;  // a deep node's rows are scattered: fetch their bins early
+constexpr std::size_t kPartitionAhead = 64;   // a deep node's rows are scattered: fetch their bins early
 
 struct Pending {
   std::int32_t node;

@@ -10,7 +10,10 @@
 namespace shipml::hist {
 namespace {
 
-constexpr std::size_t kAhead = 8;  // a node's rows are scattered over the data: fetch them early
+// A node's rows are scattered over the data: fetch them early. 64 rows ahead,
+// not 8: a deep node's row is a miss to memory, and 8 left most of it exposed
+// (extra_trees on 1M x 20: gathering -20% of its samples).
+constexpr std::size_t kAhead = 64;
 
 }  // namespace
 
