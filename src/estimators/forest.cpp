@@ -147,7 +147,7 @@ class Forest final : public Estimator {
       throw ModelError(name() + ": expected " + std::to_string(features_) + " encoded features");
     const std::size_t width = static_cast<std::size_t>(std::max(1, k_));
     std::vector<double> sum(X.rows() * width, 0.0);
-    ensemble_.accumulate(X, 1, 0, width, sum.data());
+    ensemble_.accumulate(X, 1, width, sum.data());
     for (double& v : sum) v /= static_cast<double>(ensemble_.trees.size());
     return sum;
   }

@@ -483,14 +483,13 @@ class HistGradientBoosting final : public Estimator {
     for (std::size_t i = 0; i < n; ++i)
       std::copy(baseline_.begin(), baseline_.end(), raw.begin() + static_cast<std::ptrdiff_t>(i * K_));
     if (K_ == 1) {
-      ensemble_.accumulate(X, 1, 0, 1, raw.data());
+      ensemble_.accumulate(X, 1, 1, raw.data());
       return raw;
     }
-    for (std::size_t k = 0; k < K_; ++k) {
-      std::vector<double> part(n, 0.0);
-      ensemble_.accumulate(X, K_, k, 1, part.data());
-      for (std::size_t i = 0; i < n; ++i) raw[i * K_ + k] += part[i];
-    }
+    // Each class's trees summed from zero, then added to its baseline.
+    std::vector<double> part(n * K_, 0.0);
+    ensemble_.accumulate(X, K_, 1, part.data());
+    for (std::size_t i = 0; i < n * K_; ++i) raw[i] += part[i];
     return raw;
   }
 

@@ -247,6 +247,41 @@ TEST(Ensembles, BatchesOfAnySizePredictWhatSingleRowsPredict) {
   }
 }
 
+TEST(Ensembles, MulticlassBoostingAddsEachClassTreesToItsOwnMargin) {
+  // Tree t of a round belongs to class t % 3. One pass over the rows serves
+  // every class; batches, the rows left over and single rows each sum a
+  // class's trees in order, from the baseline the tree dump does not show.
+  const Dataset iris = read_dataset(test::data_path("iris.csv"), "species");
+  const Frame f = iris.features();
+  Model m("hist_gbdt", {{"n_estimators", "6"}});
+  m.fit(iris);
+  const nlohmann::json trees = m.dump_trees();
+  ASSERT_EQ(trees.size(), 18u);
+  const Matrix margin = m.raw_output(f);
+  ASSERT_EQ(margin.cols(), 3);
+  for (Eigen::Index k = 0; k < 3; ++k) {
+    std::vector<double> baseline;
+    for (std::size_t i = 0; i < f.rows(); ++i) {
+      double sum = 0;
+      for (std::size_t t = static_cast<std::size_t>(k); t < trees.size(); t += 3) sum += dumped_leaf(trees[t], f, i);
+      baseline.push_back(margin(static_cast<Eigen::Index>(i), k) - sum);
+    }
+    for (std::size_t i = 0; i < f.rows(); ++i)
+      ASSERT_NEAR(baseline[i], baseline[0], 1e-9) << "class " << k << ", row " << i;
+  }
+  for (std::size_t n : {1u, 17u, 150u}) {
+    std::vector<std::size_t> rows(n);
+    for (std::size_t i = 0; i < n; ++i) rows[i] = (i * 37) % f.rows();
+    const Matrix batch = m.raw_output(f.take(rows));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::vector<std::size_t> one{rows[i]};
+      const Matrix single = m.raw_output(f.take(one));
+      for (Eigen::Index k = 0; k < 3; ++k)
+        ASSERT_EQ(batch(static_cast<Eigen::Index>(i), k), single(0, k)) << n << " rows, row " << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace shipml
 

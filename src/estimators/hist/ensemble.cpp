@@ -7,9 +7,8 @@ void Ensemble::finish() {
   explainer.reset();
 }
 
-void Ensemble::accumulate(const FeatureMatrix& X, std::size_t stride, std::size_t offset, std::size_t width,
-                          double* out) const {
-  flat.accumulate(X, binner.features(), stride, offset, width, out);
+void Ensemble::accumulate(const FeatureMatrix& X, std::size_t classes, std::size_t width, double* out) const {
+  flat.accumulate(X, binner.features(), classes, width, out);
 }
 
 nlohmann::json Ensemble::importances(const std::vector<std::string>& names) const {

@@ -22,10 +22,10 @@ struct Ensemble {
   /// Call after the trees are grown or loaded: lays them out for prediction.
   void finish();
 
-  /// Sums of leaf values over raw rows (no binning): out[row * width + k] +=
-  /// tree t's value k, for the trees t with t % stride == offset (stride =
-  /// trees per boosting round). Thread-safe.
-  void accumulate(const FeatureMatrix& X, std::size_t stride, std::size_t offset, std::size_t width, double* out) const;
+  /// Sums of leaf values over raw rows (no binning): out[(row * classes +
+  /// t % classes) * width + k] += tree t's value k (classes = trees per
+  /// boosting round), each class's trees in order. Thread-safe.
+  void accumulate(const FeatureMatrix& X, std::size_t classes, std::size_t width, double* out) const;
 
   /// Path-dependent TreeSHAP contributions (explain/tree_shap.hpp) of outputs
   /// that are base[o] plus `scale` x leaf values: tree t adds its leaf values

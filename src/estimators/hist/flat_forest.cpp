@@ -111,10 +111,10 @@ inline std::uint32_t FlatForest::step(const char* tree, std::uint32_t at, const 
 }
 
 // Full groups of prepared rows [0, groups) down one tree, the kLanes rows of a
-// group side by side.
+// group side by side; row r's `width` values are added at out + r * row_stride.
 template <bool kWithCategories>
-void FlatForest::walk_rows(const TreeInfo& tree, const Block& block, std::size_t groups, double* out,
-                           std::size_t width) const {
+void FlatForest::walk_rows(const TreeInfo& tree, const Block& block, std::size_t groups, double* out, std::size_t width,
+                           std::size_t row_stride) const {
   const char* nodes = reinterpret_cast<const char*>(nodes_.data() + tree.first);
   for (std::size_t g = 0; g < groups; ++g) {
     const char* group = block.group(g);
@@ -124,12 +124,12 @@ void FlatForest::walk_rows(const TreeInfo& tree, const Block& block, std::size_t
       return step<kWithCategories>(nodes, node, group, k, block, tree);
     });
     if (width == 1) {  // boosting: one value per leaf
-      for (std::size_t k = 0; k < kLanes; ++k) out[r0 + k] += *leaf_values(tree, at[k], 1);
+      for (std::size_t k = 0; k < kLanes; ++k) out[(r0 + k) * row_stride] += *leaf_values(tree, at[k], 1);
       continue;
     }
     for (std::size_t k = 0; k < kLanes; ++k) {
       const double* v = leaf_values(tree, at[k], width);
-      double* o = out + (r0 + k) * width;
+      double* o = out + (r0 + k) * row_stride;
       for (std::size_t c = 0; c < width; ++c) o[c] += v[c];
     }
   }
@@ -161,8 +161,11 @@ void FlatForest::walk_trees(std::size_t stride, std::size_t offset, const Block&
   }
 }
 
-void FlatForest::accumulate(const FeatureMatrix& X, const std::vector<FeatureBins>& bins, std::size_t stride,
-                            std::size_t offset, std::size_t width, double* out) const {
+void FlatForest::accumulate(const FeatureMatrix& X, const std::vector<FeatureBins>& bins, std::size_t classes,
+                            std::size_t width, double* out) const {
+  // Every class in one pass: preparing the rows costs more than walking them
+  // down a round's trees when rows are wide (784 features, 10 classes: 5x).
+  const std::size_t row_stride = classes * width;
   const std::size_t features = X.cols(), group_values = 2 * std::max<std::size_t>(features, 1) * kLanes;
   // Blocks of prepared rows that stay in cache while every tree visits them;
   // blocks of fewer than 4 groups pay more per tree than they save.
@@ -186,14 +189,17 @@ void FlatForest::accumulate(const FeatureMatrix& X, const std::vector<FeatureBin
     }
     if (features == 0) std::fill(prepared.begin(), prepared.end(), 0.0);  // leaves read a value
     const Block block{prepared.data(), group_values, bins};
-    double* block_out = out + begin * width;
+    double* block_out = out + begin * row_stride;
     const std::size_t groups = rows / kLanes;
-    for (std::size_t t = offset; t < trees_.size() && groups > 0; t += stride) {
-      if (trees_[t].categorical) walk_rows<true>(trees_[t], block, groups, block_out, width);
-      else walk_rows<false>(trees_[t], block, groups, block_out, width);
+    for (std::size_t t = 0; t < trees_.size() && groups > 0; ++t) {
+      double* class_out = block_out + t % classes * width;
+      if (trees_[t].categorical) walk_rows<true>(trees_[t], block, groups, class_out, width, row_stride);
+      else walk_rows<false>(trees_[t], block, groups, class_out, width, row_stride);
     }
     for (std::size_t r = groups * kLanes; r < rows; ++r)
-      walk_trees(stride, offset, block, block.group(r / kLanes), r % kLanes, block_out + r * width, width);
+      for (std::size_t c = 0; c < classes; ++c)
+        walk_trees(classes, c, block, block.group(r / kLanes), r % kLanes, block_out + r * row_stride + c * width,
+                   width);
   };
   // One block (a single-row request, say) runs here: no task to hand out, no allocation.
   if (blocks == 1) predict_block(0);

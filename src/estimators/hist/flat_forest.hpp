@@ -35,12 +35,13 @@ class FlatForest {
   FlatForest() = default;
   explicit FlatForest(const std::vector<HistTree>& trees);
 
-  /// out[row * width + k] += tree t's leaf value k over the rows of X, for the
-  /// trees t with t % stride == offset, added in tree order (the sums do not
-  /// depend on blocking or threads). Thread-safe; `bins` (the trees' binning)
-  /// turns category codes into bins.
-  void accumulate(const FeatureMatrix& X, const std::vector<FeatureBins>& bins, std::size_t stride, std::size_t offset,
-                  std::size_t width, double* out) const;
+  /// out[(row * classes + t % classes) * width + k] += tree t's leaf value k
+  /// over the rows of X (classes = trees per boosting round, 1 for a forest),
+  /// each class's trees added in tree order (the sums do not depend on
+  /// blocking or threads). Thread-safe; `bins` (the trees' binning) turns
+  /// category codes into bins.
+  void accumulate(const FeatureMatrix& X, const std::vector<FeatureBins>& bins, std::size_t classes, std::size_t width,
+                  double* out) const;
 
  private:
   struct TreeInfo {
@@ -54,7 +55,8 @@ class FlatForest {
   std::uint32_t step(const char* tree, std::uint32_t at, const char* group, std::size_t lane, const Block& block,
                      const TreeInfo& info) const;
   template <bool kWithCategories>
-  void walk_rows(const TreeInfo& tree, const Block& block, std::size_t groups, double* out, std::size_t width) const;
+  void walk_rows(const TreeInfo& tree, const Block& block, std::size_t groups, double* out, std::size_t width,
+                 std::size_t row_stride) const;
   void walk_trees(std::size_t stride, std::size_t offset, const Block& block, const char* group, std::size_t lane,
                   double* out, std::size_t width) const;
   const double* leaf_values(const TreeInfo& tree, std::uint32_t at, std::size_t width) const {
