@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "support.hpp"
 
@@ -224,26 +225,33 @@ TEST(Ensembles, PredictionReachesTheLeavesTheTreeDumpDescribes) {
   }
 }
 
+// predict(batch) row by row equals predict(that row alone), to the last bit,
+// for batches of each size in `sizes` (rows taken across the frame).
+void expect_batches_match_single_rows(const Frame& f, std::initializer_list<std::size_t> sizes,
+                                      const std::function<Matrix(const Frame&)>& predict) {
+  for (std::size_t n : sizes) {
+    std::vector<std::size_t> rows(n);
+    for (std::size_t i = 0; i < n; ++i) rows[i] = (i * 37) % f.rows();
+    const Matrix batch = predict(f.take(rows));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::vector<std::size_t> one{rows[i]};
+      const Matrix single = predict(f.take(one));
+      for (Eigen::Index k = 0; k < single.cols(); ++k)
+        ASSERT_EQ(batch(static_cast<Eigen::Index>(i), k), single(0, k)) << n << " rows, row " << i;
+    }
+  }
+}
+
 TEST(Ensembles, BatchesOfAnySizePredictWhatSingleRowsPredict) {
   // Batches walk 16 rows down a tree side by side; single rows and the rows
   // left over walk several trees at once. Both add leaves in tree order.
   const Dataset d = test::synthetic(Task::classification, 900);
-  const Frame f = d.features();
   for (const char* e : kEnsembles) {
     SCOPED_TRACE(e);
     Model m(e, {{"n_estimators", "10"}});
     m.fit(d);
-    for (std::size_t n : {1u, 15u, 16u, 17u, 50u, 900u}) {
-      std::vector<std::size_t> rows(n);
-      for (std::size_t i = 0; i < n; ++i) rows[i] = (i * 37) % f.rows();
-      const Predictions batch = m.predict(f.take(rows));
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::vector<std::size_t> one{rows[i]};
-        const Predictions single = m.predict(f.take(one));
-        for (Eigen::Index k = 0; k < single.proba.cols(); ++k)
-          ASSERT_EQ(batch.proba(static_cast<Eigen::Index>(i), k), single.proba(0, k)) << n << " rows, row " << i;
-      }
-    }
+    expect_batches_match_single_rows(d.features(), {1, 15, 16, 17, 50, 900},
+                                     [&](const Frame& rows) { return m.predict(rows).proba; });
   }
 }
 
@@ -269,17 +277,7 @@ TEST(Ensembles, MulticlassBoostingAddsEachClassTreesToItsOwnMargin) {
     for (std::size_t i = 0; i < f.rows(); ++i)
       ASSERT_NEAR(baseline[i], baseline[0], 1e-9) << "class " << k << ", row " << i;
   }
-  for (std::size_t n : {1u, 17u, 150u}) {
-    std::vector<std::size_t> rows(n);
-    for (std::size_t i = 0; i < n; ++i) rows[i] = (i * 37) % f.rows();
-    const Matrix batch = m.raw_output(f.take(rows));
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::vector<std::size_t> one{rows[i]};
-      const Matrix single = m.raw_output(f.take(one));
-      for (Eigen::Index k = 0; k < 3; ++k)
-        ASSERT_EQ(batch(static_cast<Eigen::Index>(i), k), single(0, k)) << n << " rows, row " << i;
-    }
-  }
+  expect_batches_match_single_rows(f, {1, 17, 150}, [&](const Frame& rows) { return m.raw_output(rows); });
 }
 
 }  // namespace
