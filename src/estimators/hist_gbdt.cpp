@@ -434,11 +434,14 @@ class HistGradientBoosting final : public Estimator {
     if (loss_ == Loss::absolute_error) loss().refit_leaves_to_median(grown, t.y, t.weight, t.raw);
     for (double& v : grown.tree.values) v *= learning_rate_;
     // Training rows in the sample take their leaf's value; the rest walk the tree.
+    constexpr std::size_t kScoresAhead = 32;
     std::vector<std::uint8_t> done(subsample_ < 1.0 ? t.n : 0, 0);  // bytes: written from several threads
     parallel_for(grown.leaves.size(), threads_, [&](std::size_t l) {
       const auto& leaf = grown.leaves[l];
       const double v = grown.tree.values[grown.tree.nodes[static_cast<std::size_t>(leaf.node)].payload];
       for (std::size_t i = leaf.begin; i < leaf.end; ++i) {
+        // A leaf's rows are scattered: their scores are fetched ahead.
+        if (i + kScoresAhead < leaf.end) __builtin_prefetch(&t.raw[grown.order[i + kScoresAhead] * K_ + k], 1);
         t.raw[grown.order[i] * K_ + k] += v;
         if (!done.empty()) done[grown.order[i]] = true;
       }

@@ -1,8 +1,11 @@
 #include "binning.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/parallel.hpp"
@@ -16,6 +19,34 @@ constexpr std::size_t kSampleRows = 200000;
 // Whole numbers from 0 below this many (counts, codes, pixels) are counted
 // instead of sorted: the same distinct values and counts, in linear time.
 constexpr double kCountedBelow = 65536;
+
+// Sorts numbers (no NaN) in a few linear passes instead of n log n
+// comparisons: a double's bits, with the sign bit set when it is positive and
+// every bit flipped when negative, order as unsigned integers as the numbers
+// do. A pass per byte, least significant first, each stable; a byte every
+// value shares (the top ones, for values of one sign and similar size) is
+// skipped. The same order std::sort gives, but for -0.0 before 0.0 (which
+// compare equal, and are one distinct value to the binning).
+void sort_numbers(std::vector<double>& values) {
+  const std::size_t n = values.size();
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  std::vector<std::uint64_t> keys(n), other(n);
+  std::array<std::array<std::size_t, 256>, 8> counts{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto bits = std::bit_cast<std::uint64_t>(values[i]);
+    keys[i] = bits & kSign ? ~bits : bits | kSign;
+    for (std::size_t d = 0; d < 8; ++d) ++counts[d][(keys[i] >> (8 * d)) & 255];
+  }
+  for (std::size_t d = 0; d < 8 && n > 0; ++d) {
+    std::array<std::size_t, 256>& at = counts[d];
+    if (at[(keys[0] >> (8 * d)) & 255] == n) continue;
+    std::size_t start = 0;
+    for (std::size_t& c : at) start += std::exchange(c, start);
+    for (const std::uint64_t k : keys) other[at[(k >> (8 * d)) & 255]++] = k;
+    keys.swap(other);
+  }
+  for (std::size_t i = 0; i < n; ++i) values[i] = std::bit_cast<double>(keys[i] & kSign ? keys[i] & ~kSign : ~keys[i]);
+}
 
 FeatureBins numeric_bins(const double* column, std::size_t n, std::size_t step, int max_bins) {
   std::vector<double> values;
@@ -42,7 +73,7 @@ FeatureBins numeric_bins(const double* column, std::size_t n, std::size_t step, 
       upto.push_back(rows);
     }
   } else {
-    std::sort(values.begin(), values.end());
+    sort_numbers(values);
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (distinct.empty() || values[i] != distinct.back()) distinct.push_back(values[i]), upto.push_back(0);
       upto.back() = i + 1;

@@ -372,12 +372,6 @@ class Grower {
     return best;
   }
 
-  static bool goes_left(const Split& s, const BinnedRows::Column& column, std::uint32_t row) {
-    const std::uint8_t b = column[row];
-    if (s.categorical) return (s.bitset[b >> 5] >> (b & 31)) & 1u;
-    return b == kMissingBin ? s.missing_left : b <= s.threshold;
-  }
-
   // Stable partition of order_[begin, end): left rows first, each side in its
   // old order. Large nodes are partitioned block by block in parallel: each
   // block puts its left rows at its start in scratch_ and its right rows,
@@ -388,6 +382,7 @@ class Grower {
     const int threads = blocks > 1 ? opt_.threads : 1;
     std::vector<std::size_t> lefts(blocks);
     const BinnedRows::Column column = data_.column(static_cast<std::size_t>(s.feature));
+    const std::array<std::uint8_t, kBinSlots> left_of = s.sides();  // a load a row, not the split's tests
     parallel_for(blocks, threads, [&](std::size_t b) {
       const std::size_t from = begin + b * kBlockRows, to = std::min(end, from + kBlockRows);
       std::size_t l = from, r = to;  // [l, r) is still free
@@ -397,7 +392,7 @@ class Grower {
         // side's end moves (a left/right branch would be mispredicted half
         // the time); the other write lands in a slot still free.
         const std::uint32_t row = order_[i];
-        const bool left = goes_left(s, column, row);
+        const bool left = left_of[column[row]];
         scratch_[l] = row;
         scratch_[r - 1] = row;
         l += left;

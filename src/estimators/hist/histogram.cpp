@@ -26,9 +26,21 @@ __attribute__((target_clones("avx2", "default"))) void accumulate_four(const Bin
     const std::uint32_t r = rows[i];
     const std::uint8_t* b = data.data.data() + static_cast<std::size_t>(r) * d;
     const RowStats<4> v(stats + static_cast<std::size_t>(r) * 4);
-    if (uniform)
-      for (std::size_t f = f0; f < f1; ++f) v.add_to(hist + (f * kBinSlots + b[f]) * 4);
-    else
+    if (uniform) {
+      // Four features a step, at fixed distances from one base: an update is
+      // a byte load, a shift and the vector add, not the address arithmetic
+      // of f * kBinSlots + b each time (the loop issues fewer instructions).
+      constexpr std::size_t kFeature = kBinSlots * 4;
+      std::size_t f = f0;
+      double* h = hist + f0 * kFeature;
+      for (; f + 4 <= f1; f += 4, h += 4 * kFeature) {
+        v.add_to(h + std::size_t{b[f]} * 4);
+        v.add_to(h + kFeature + std::size_t{b[f + 1]} * 4);
+        v.add_to(h + 2 * kFeature + std::size_t{b[f + 2]} * 4);
+        v.add_to(h + 3 * kFeature + std::size_t{b[f + 3]} * 4);
+      }
+      for (; f < f1; ++f, h += kFeature) v.add_to(h + std::size_t{b[f]} * 4);
+    } else
       for (std::size_t f = f0; f < f1; ++f) v.add_to(hist + (offset[f] + std::min(b[f], missing[f])) * 4);
   }
 }

@@ -45,6 +45,13 @@ struct Split {
   bool categorical = false;
   std::array<std::uint32_t, 8> bitset{};
   std::vector<double> left, right;  // children's statistics
+  // Per bin, 1 if its rows go left.
+  std::array<std::uint8_t, 256> sides() const {
+    std::array<std::uint8_t, 256> left_of;
+    for (std::size_t b = 0; b < left_of.size(); ++b)
+      left_of[b] = categorical ? (bitset[b >> 5] >> (b & 31)) & 1u : (b == kMissingBin ? missing_left : b <= threshold);
+    return left_of;
+  }
 };
 
 // The split search's working vectors: one set per thread that searches.
