@@ -146,6 +146,28 @@ void bin_lanes(const std::vector<double>& edges, const double* x, std::uint8_t* 
   }
 }
 
+// Whole numbers from 0 below this (pixels, counts, small codes) have their
+// bins looked up instead of searched among the edges.
+constexpr double kLookedUpBelow = 4096;
+
+// A numeric feature's bin for each whole number from 0 past its last edge;
+// empty when its edges reach kLookedUpBelow or it is categorical.
+std::vector<std::uint8_t> whole_number_bins(const FeatureBins& f) {
+  if (f.categorical || f.edges.empty() || !(f.edges.back() < kLookedUpBelow)) return {};
+  std::vector<std::uint8_t> bins(static_cast<std::size_t>(std::max(f.edges.back(), 0.0)) + 2);
+  for (std::size_t v = 0; v < bins.size(); ++v) bins[v] = f.bin(static_cast<double>(v));
+  return bins;
+}
+
+// Whether every one of x[0, n) is a whole number in [0, limit).
+bool whole_numbers_below(const double* x, std::size_t n, std::size_t limit) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!(x[i] >= 0 && x[i] < static_cast<double>(limit) &&
+          x[i] == static_cast<double>(static_cast<std::size_t>(x[i]))))
+      return false;
+  return true;
+}
+
 }  // namespace
 
 std::uint8_t FeatureBins::bin(double x) const {
@@ -208,21 +230,34 @@ void Binner::transform_into(const FeatureMatrix& chunk, BinnedRows& out, std::si
                     std::to_string(out.features) + " binned rows");
   constexpr std::size_t kBlock = 16384;
   const std::size_t n = chunk.rows(), blocks = (n + kBlock - 1) / kBlock;
+  std::vector<std::vector<std::uint8_t>> lookups(out.features);
+  for (std::size_t j = 0; j < out.features; ++j) lookups[j] = whole_number_bins(features_[j]);
   parallel_for(blocks, threads, [&](std::size_t b) {
     const std::size_t begin = b * kBlock, end = std::min(n, begin + kBlock);
     for (std::size_t j = 0; j < out.features; ++j) {
       const double* col = chunk.column(j);
       const FeatureBins& f = features_[j];
-      // both layouts written in one pass
+      const std::vector<std::uint8_t>& lookup = lookups[j];
       std::uint8_t* by_column = out.by_column.data() + j * out.rows + first_row;
       std::size_t i = begin;
-      if (!f.categorical) {
+      if (!lookup.empty() && whole_numbers_below(col + begin, end - begin, lookup.size())) {
+        for (; i < end; ++i) by_column[i] = lookup[static_cast<std::size_t>(col[i])];
+      } else if (!f.categorical) {
         for (; i + kLanes <= end; i += kLanes) bin_lanes(f.edges, col + i, by_column + i);
       }
       for (; i < end; ++i) by_column[i] = f.bin(col[i]);
-      std::uint8_t* row_major = out.data.data() + first_row * out.features + j;
-      for (i = begin; i < end; ++i) row_major[i * out.features] = by_column[i];
     }
+    // The row-major copy, in tiles of kTile rows by kTile features: writing
+    // it a feature at a time would touch a cache line per byte.
+    constexpr std::size_t kTile = 64;
+    const std::size_t F = out.features;
+    for (std::size_t r0 = begin; r0 < end; r0 += kTile)
+      for (std::size_t j0 = 0; j0 < F; j0 += kTile)
+        for (std::size_t r = r0; r < std::min(end, r0 + kTile); ++r) {
+          std::uint8_t* row = out.data.data() + (first_row + r) * F;
+          for (std::size_t j = j0; j < std::min(F, j0 + kTile); ++j)
+            row[j] = out.by_column[j * out.rows + first_row + r];
+        }
   });
 }
 

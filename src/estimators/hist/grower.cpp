@@ -362,6 +362,7 @@ class Grower {
         } else {
           const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
           const double* fh = sums_.feature(f, tried - 1, order_.data() + begin, end - begin, present_);
+          if (!fh) continue;  // its rows share one bin: no split
           search_.feature(f, fb, fh, fh + static_cast<std::size_t>(kMissingBin) * W_,
                           std::span<const std::uint8_t>(present_), total, parent_score, best, scratch);
           sums_.clear(present_);

@@ -25,7 +25,8 @@ class NodeSums {
   /// Feature f's sums per bin (bin b at b * width; kMissingBin's included),
   /// f being features[k] of the last gather() (k >= m: read from its column).
   /// `present` gets the bins other than kMissingBin that the rows use, in order.
-  /// The sums stay valid until clear(present).
+  /// The sums stay valid until clear(present). Null when every row of the
+  /// node is in one bin (so no split of f can be found; present left empty).
   const double* feature(int f, std::size_t k, const std::uint32_t* rows, std::size_t n,
                         std::vector<std::uint8_t>& present);
   /// Zeros the sums feature() left, ready for the next feature.

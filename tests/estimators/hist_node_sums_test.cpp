@@ -1,0 +1,60 @@
+// A node's per-bin sums straight from its rows (src/estimators/hist/node_sums.hpp).
+// A node whose rows are spread thin copies the bins of the features it will
+// try; a feature whose copied bins are all one value has no sums (no split
+// of it can be found), and the others' sums are those of its rows.
+#include <gtest/gtest.h>
+
+#include "../src/estimators/hist/histogram.hpp"  // internal pieces, driven directly
+#include "../src/estimators/hist/node_sums.hpp"
+
+namespace shipml::hist {
+namespace {
+
+TEST(NodeSums, AFeatureOfOneBinOverTheNodeHasNoSums) {
+  // 4,000 rows of 3 features; the node takes every 40th (100 rows, spread
+  // thin, so their bins are copied). Over the node feature 0 is always bin
+  // 7, feature 1 alternates bins 2 and 5, feature 2 is bin 4 or missing.
+  constexpr std::size_t kRows = 4000, kFeatures = 3;
+  BinnedRows data;
+  data.rows = kRows;
+  data.features = kFeatures;
+  data.data.resize(kRows * kFeatures);
+  std::vector<std::uint32_t> rows;
+  for (std::size_t r = 0; r < kRows; ++r) {
+    const bool in_node = r % 40 == 0;
+    if (in_node) rows.push_back(static_cast<std::uint32_t>(r));
+    data.data[r * kFeatures] = in_node ? 7 : static_cast<std::uint8_t>(r % 11);
+    data.data[r * kFeatures + 1] = (r / 40) % 2 ? 5 : 2;
+    data.data[r * kFeatures + 2] = (r / 40) % 3 ? 4 : kMissingBin;
+  }
+  std::vector<float> stats(kRows * 2);  // a weight and a row count
+  for (std::size_t r = 0; r < kRows; ++r) stats[r * 2] = 0.5f + static_cast<float>(r % 3), stats[r * 2 + 1] = 1.0f;
+
+  NodeSums sums(data, stats.data(), 2, false);
+  const std::vector<int> features = {0, 1, 2};
+  sums.gather(rows.data(), rows.size(), features, features.size());
+  std::vector<std::uint8_t> present;
+
+  EXPECT_EQ(sums.feature(0, 0, rows.data(), rows.size(), present), nullptr);
+  EXPECT_TRUE(present.empty());
+
+  for (int f : {1, 2}) {
+    const double* s = sums.feature(f, static_cast<std::size_t>(f), rows.data(), rows.size(), present);
+    ASSERT_NE(s, nullptr) << "feature " << f;
+    std::vector<double> expected(kBinSlots * 2, 0.0);
+    for (std::uint32_t r : rows) {
+      const std::size_t b = data.data[r * kFeatures + static_cast<std::size_t>(f)];
+      expected[b * 2] += stats[r * 2], expected[b * 2 + 1] += stats[r * 2 + 1];
+    }
+    for (std::size_t b = 0; b < kBinSlots; ++b) {
+      EXPECT_EQ(s[b * 2], expected[b * 2]) << "feature " << f << ", bin " << b;
+      EXPECT_EQ(s[b * 2 + 1], expected[b * 2 + 1]) << "feature " << f << ", bin " << b;
+    }
+    const std::vector<std::uint8_t> used = f == 1 ? std::vector<std::uint8_t>{2, 5} : std::vector<std::uint8_t>{4};
+    EXPECT_EQ(present, used);
+    sums.clear(present);
+  }
+}
+
+}  // namespace
+}  // namespace shipml::hist
