@@ -56,5 +56,45 @@ TEST(NodeSums, AFeatureOfOneBinOverTheNodeHasNoSums) {
   }
 }
 
+// A forest's node: each row weighs on one of 3 classes (statistics: the
+// class weights, then the row count), which NodeSums adds as a class index
+// and a weight. Runs of rows share a bin, as a deep node's pixels do; whole
+// and fractional weights. Each bin holds its rows' sums, in row order.
+TEST(NodeSums, AForestNodeSumsEachClassWeightAndRowCountPerBin) {
+  constexpr std::size_t kRows = 3001, kClasses = 3, kWidth = kClasses + 1;
+  BinnedRows data;
+  data.rows = kRows;
+  data.features = 2;
+  data.data.resize(kRows * 2);
+  for (std::size_t r = 0; r < kRows; ++r) {
+    data.data[r * 2] = r % 50 < 40 ? 0 : static_cast<std::uint8_t>(r % 7);
+    data.data[r * 2 + 1] = static_cast<std::uint8_t>((r * 13) % 5);
+  }
+  std::vector<std::uint32_t> rows;  // an odd count of rows
+  for (std::uint32_t r = 0; r < kRows; r += 2) rows.push_back(r);
+  for (const float step : {1.0f, 0.3f}) {
+    std::vector<float> stats(kRows * kWidth, 0.0f);
+    for (std::size_t r = 0; r < kRows; ++r) {
+      stats[r * kWidth + r % kClasses] = 1.0f + step * static_cast<float>(r % 4);
+      stats[r * kWidth + kClasses] = 1.0f;
+    }
+    NodeSums sums(data, stats.data(), kWidth, true);
+    const std::vector<int> features = {0, 1};
+    sums.gather(rows.data(), rows.size(), features, features.size());
+    std::vector<std::uint8_t> present;
+    for (int f : features) {
+      const double* s = sums.feature(f, static_cast<std::size_t>(f), rows.data(), rows.size(), present);
+      ASSERT_NE(s, nullptr);
+      std::vector<double> expected(kBinSlots * kWidth, 0.0);
+      for (std::uint32_t r : rows)
+        for (std::size_t w = 0; w < kWidth; ++w)
+          expected[data.data[r * 2 + static_cast<std::size_t>(f)] * kWidth + w] += stats[r * kWidth + w];
+      for (std::size_t i = 0; i < expected.size(); ++i)
+        ASSERT_EQ(s[i], expected[i]) << "weights step " << step << ", feature " << f << ", slot " << i;
+      sums.clear(present);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace shipml::hist
