@@ -30,7 +30,7 @@ TEST(NodeSums, AFeatureOfOneBinOverTheNodeHasNoSums) {
   std::vector<float> stats(kRows * 2);  // a weight and a row count
   for (std::size_t r = 0; r < kRows; ++r) stats[r * 2] = 0.5f + static_cast<float>(r % 3), stats[r * 2 + 1] = 1.0f;
 
-  NodeSums sums(data, stats.data(), 2, false);
+  NodeSums sums(data, stats, 2, false);
   const std::vector<int> features = {0, 1, 2};
   sums.gather(rows.data(), rows.size(), features, features.size());
   std::vector<std::uint8_t> present;
@@ -58,27 +58,29 @@ TEST(NodeSums, AFeatureOfOneBinOverTheNodeHasNoSums) {
 
 // A forest's node: each row weighs on one of 3 classes (statistics: the
 // class weights, then the row count), which NodeSums adds as a class index
-// and a weight. Runs of rows share a bin, as a deep node's pixels do; whole
-// and fractional weights. Each bin holds its rows' sums, in row order.
+// and a weight. The node's 2,401 rows are spread thin (their bins copied),
+// and feature 0 has runs of rows in one bin, as a deep node's pixels do:
+// with whole-number weights its odd rows are summed in a copy of their own.
+// Whole and fractional weights, each bin holds its rows' sums in row order.
 TEST(NodeSums, AForestNodeSumsEachClassWeightAndRowCountPerBin) {
-  constexpr std::size_t kRows = 3001, kClasses = 3, kWidth = kClasses + 1;
+  constexpr std::size_t kRows = 24001, kClasses = 3, kWidth = kClasses + 1;
   BinnedRows data;
   data.rows = kRows;
   data.features = 2;
   data.data.resize(kRows * 2);
   for (std::size_t r = 0; r < kRows; ++r) {
     data.data[r * 2] = r % 50 < 40 ? 0 : static_cast<std::uint8_t>(r % 7);
-    data.data[r * 2 + 1] = static_cast<std::uint8_t>((r * 13) % 5);
+    data.data[r * 2 + 1] = static_cast<std::uint8_t>((r / 10 * 13) % 5);
   }
   std::vector<std::uint32_t> rows;  // an odd count of rows
-  for (std::uint32_t r = 0; r < kRows; r += 2) rows.push_back(r);
+  for (std::uint32_t r = 0; r < kRows; r += 10) rows.push_back(r);
   for (const float step : {1.0f, 0.3f}) {
     std::vector<float> stats(kRows * kWidth, 0.0f);
     for (std::size_t r = 0; r < kRows; ++r) {
       stats[r * kWidth + r % kClasses] = 1.0f + step * static_cast<float>(r % 4);
       stats[r * kWidth + kClasses] = 1.0f;
     }
-    NodeSums sums(data, stats.data(), kWidth, true);
+    NodeSums sums(data, stats, kWidth, true);
     const std::vector<int> features = {0, 1};
     sums.gather(rows.data(), rows.size(), features, features.size());
     std::vector<std::uint8_t> present;

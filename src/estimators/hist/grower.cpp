@@ -47,7 +47,7 @@ class Grower {
         W_(static_cast<std::size_t>(criterion.width())), layout_(bins), order_(std::move(rows)),
         pool_(workspace.histograms), scratch_(workspace.scratch), partial_(workspace.partial), workspace_(workspace),
         ranks_(options.ranks && options.ranks->size() > 1 ? options.ranks : nullptr),
-        sums_(data, stats.data(), W_, std::is_same_v<C, ClassCountCriterion>), search_(criterion, options, rng) {
+        sums_(data, stats, W_, std::is_same_v<C, ClassCountCriterion>), search_(criterion, options, rng) {
     if (allowed.empty()) {
       features_.resize(data.features);
       std::iota(features_.begin(), features_.end(), 0);

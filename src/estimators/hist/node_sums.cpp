@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <type_traits>
+#include <utility>
 
 #include "histogram.hpp"
 
@@ -14,6 +15,12 @@ namespace {
 // not 8: a deep node's row is a miss to memory, and 8 left most of it exposed
 // (extra_trees on 1M x 20: gathering -20% of its samples).
 constexpr std::size_t kAhead = 64;
+
+// The first bins of a node probed for runs of one bin (see feature()).
+constexpr std::size_t kRunsProbe = 64;
+
+// Whether x is a whole number below 2^20: n of them (n < 2^32) add up exactly in a double.
+bool small_whole(float x) { return x >= 0 && x < 0x1p20f && x == static_cast<float>(static_cast<std::uint32_t>(x)); }
 
 // Whether bytes[0, n) all hold one value: 64 at a time (a loop the compiler
 // vectorises), stopping at the first 64 that differ.
@@ -31,8 +38,10 @@ bool one_value(const std::uint8_t* bytes, std::size_t n) {
 
 }  // namespace
 
-NodeSums::NodeSums(const BinnedRows& data, const float* stats, std::size_t width, bool class_counts)
-    : data_(data), stats_(stats), W_(width), class_counts_(class_counts) {}
+NodeSums::NodeSums(const BinnedRows& data, std::span<const float> stats, std::size_t width, bool class_counts)
+    : data_(data), stats_(stats.data()), W_(width), class_counts_(class_counts) {
+  whole_ = class_counts && std::all_of(stats.begin(), stats.end(), small_whole);
+}
 
 // A node's rows are read once per feature tried. A forest's rows are first
 // taken as the one class each weighs on (two additions a row, not one per
@@ -104,13 +113,40 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
     used[b >> 6] |= std::uint64_t{1} << (b & 63);
     return static_cast<std::size_t>(b);
   };
-  if (one_hot_) {
-    // A row adds its class's weight and its count; its other statistics are
-    // zeros, and adding a zero changes no sum.
+  // A row adds its class's weight and its count; its other statistics are
+  // zeros, and adding a zero changes no sum.
+  const auto add_class = [&](double* h, std::size_t i) {
+    h[classes_[i].index] += classes_[i].weight;
+    h[W_ - 1] += classes_[i].rows;
+  };
+  // Whole numbers add up exactly in any order: a node's odd rows can go to
+  // a second copy of the sums, added in after. A run of rows in one bin
+  // (most of a deep node's pixels are 0) is then two chains of dependent
+  // additions instead of one, each waiting on the last one's store: wide
+  // random forests 6-9% faster. Only for nodes of some size whose first
+  // copied bins show such runs; elsewhere the copy buys nothing.
+  const auto runs = [&] {
+    if (n < 4 * kRunsProbe) return false;
+    std::size_t same = 0;
+    for (std::size_t i = 1; i < kRunsProbe; ++i) same += col[i] == col[i - 1];
+    return 4 * same >= kRunsProbe;
+  };
+  if (local && one_hot_ && whole_ && runs()) {
+    if (odd_.empty()) odd_.assign(kBinSlots * W_, 0.0);
+    std::size_t i = 0;
+    for (; i + 1 < n; i += 2) {
+      add_class(sums_.data() + bin(i) * W_, i);
+      add_class(odd_.data() + bin(i + 1) * W_, i + 1);
+    }
+    if (i < n) add_class(sums_.data() + bin(i) * W_, i);
+    for (std::size_t word = 0; word < used.size(); ++word)
+      for (std::uint64_t bits = used[word]; bits; bits &= bits - 1) {
+        const std::size_t at = (word * 64 + static_cast<std::size_t>(std::countr_zero(bits))) * W_;
+        for (std::size_t w = 0; w < W_; ++w) sums_[at + w] += std::exchange(odd_[at + w], 0.0);
+      }
+  } else if (one_hot_) {
     for (std::size_t i = 0; i < n; ++i) {
-      double* h = sums_.data() + bin(i) * W_;
-      h[classes_[i].index] += classes_[i].weight;
-      h[W_ - 1] += classes_[i].rows;
+      add_class(sums_.data() + bin(i) * W_, i);
     }
   } else {
     // A constant width unrolls the statistics loop.

@@ -6,6 +6,7 @@
 // bins and statistics are read.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "binning.hpp"
@@ -16,7 +17,7 @@ class NodeSums {
  public:
   /// `stats` holds `width` floats per row of `data`; `class_counts`: they are
   /// a forest's per-class weights and a row count (see gather()).
-  NodeSums(const BinnedRows& data, const float* stats, std::size_t width, bool class_counts);
+  NodeSums(const BinnedRows& data, std::span<const float> stats, std::size_t width, bool class_counts);
 
   /// Readies the node of rows[0, n) for summing features[0, m), the features
   /// it will try first (see the .cpp for what is copied and when).
@@ -50,6 +51,8 @@ class NodeSums {
   };
   std::vector<OneClass> classes_;  // a forest node's rows, when each weighs on one class
   bool one_hot_ = false;
+  bool whole_ = false;       // a forest's statistics, all small whole numbers (they add up exactly)
+  std::vector<double> odd_;  // such a node's odd rows' sums, all zeros between calls (see feature())
 };
 
 }  // namespace shipml::hist
