@@ -131,7 +131,8 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
     for (std::size_t i = 1; i < kRunsProbe; ++i) same += col[i] == col[i - 1];
     return 4 * same >= kRunsProbe;
   };
-  if (local && one_hot_ && whole_ && runs()) {
+  const bool interleaved = local && one_hot_ && whole_ && runs();
+  if (interleaved) {
     if (odd_.empty()) odd_.assign(kBinSlots * W_, 0.0);
     std::size_t i = 0;
     for (; i + 1 < n; i += 2) {
@@ -139,11 +140,6 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
       add_class(odd_.data() + bin(i + 1) * W_, i + 1);
     }
     if (i < n) add_class(sums_.data() + bin(i) * W_, i);
-    for (std::size_t word = 0; word < used.size(); ++word)
-      for (std::uint64_t bits = used[word]; bits; bits &= bits - 1) {
-        const std::size_t at = (word * 64 + static_cast<std::size_t>(std::countr_zero(bits))) * W_;
-        for (std::size_t w = 0; w < W_; ++w) sums_[at + w] += std::exchange(odd_[at + w], 0.0);
-      }
   } else if (one_hot_) {
     for (std::size_t i = 0; i < n; ++i) {
       add_class(sums_.data() + bin(i) * W_, i);
@@ -168,6 +164,9 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
   for (std::size_t word = 0; word < used.size(); ++word)
     for (std::uint64_t bits = used[word]; bits; bits &= bits - 1)
       present.push_back(static_cast<std::uint8_t>(word * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
+  if (interleaved)  // the odd rows' sums added in, their copy left all zeros
+    for (std::uint8_t b : present)
+      for (std::size_t at = b * W_, w = 0; w < W_; ++w) sums_[at + w] += std::exchange(odd_[at + w], 0.0);
   if (!present.empty() && present.back() == kMissingBin) present.pop_back();
   return sums_.data();
 }
