@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "shipml/core/error.hpp"
+#include "shipml/core/large_block.hpp"
 #include "shipml/core/names.hpp"
 
 namespace shipml {
@@ -202,9 +203,25 @@ const Column& Frame::column(std::string_view name) const {
   throw DataError("no column named '" + echoed(name) + "' (columns: " + listed(names()) + ")");
 }
 
+// The numeric columns' values go to one block: one allocation instead of one
+// a column, on huge pages when large (a wide frame's 784 columns of 5,000
+// rows faulted in 7,700 small pages one by one: 85 ms on a VM).
 Frame Frame::take(std::span<const std::size_t> rows) const {
+  const auto numeric = static_cast<std::size_t>(
+      std::count_if(columns_.begin(), columns_.end(), [](const Column& c) { return c.is_numeric(); }));
+  const std::shared_ptr<double[]> block = numeric ? uninitialised_doubles(numeric * rows.size()) : nullptr;
   Frame out;
-  for (const auto& c : columns_) out.add(c.take(rows));
+  double* next = block.get();
+  for (const auto& c : columns_) {
+    if (!c.is_numeric()) {
+      out.add(c.take(rows));
+      continue;
+    }
+    const std::span<const double> all = c.values();
+    for (std::size_t i = 0; i < rows.size(); ++i) next[i] = all[rows[i]];
+    out.add(Column::numeric_view(c.name(), {next, rows.size()}, block));
+    next += rows.size();
+  }
   out.rows_ = rows.size();
   return out;
 }

@@ -14,14 +14,21 @@ namespace {
 
 // The distinct deciles of the non-missing values: inner edges of up to
 // kNumericBins bins. A column of one value has no edges (one bin).
+// Each decile is selected, not sorted for: the k-th smallest value is the
+// same either way, and selecting each from where the last one was found is
+// linear (sorting 784 columns took a wide forest's fit 0.15 s).
 std::vector<double> quantile_edges(std::vector<double> values) {
   std::vector<double> edges;
   if (values.empty()) return edges;
-  std::sort(values.begin(), values.end());
+  const double lowest = *std::min_element(values.begin(), values.end());
+  auto from = values.begin();
   for (std::size_t k = 1; k < DriftReference::kNumericBins; ++k) {
-    const double q = values[k * values.size() / DriftReference::kNumericBins];
+    const auto at = values.begin() + static_cast<std::ptrdiff_t>(k * values.size() / DriftReference::kNumericBins);
+    std::nth_element(from, at, values.end());
+    from = at;
+    const double q = *at;
     // An edge at the minimum would leave its bin empty: values below it are none.
-    if (q > values.front() && (edges.empty() || q > edges.back())) edges.push_back(q);
+    if (q > lowest && (edges.empty() || q > edges.back())) edges.push_back(q);
   }
   return edges;
 }

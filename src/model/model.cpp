@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <future>
 #include <optional>
 
 #include "shipml/core/error.hpp"
 #include "shipml/core/hash.hpp"
+#include "shipml/core/parallel.hpp"
 
 namespace shipml {
 
@@ -100,6 +102,10 @@ std::vector<std::size_t> Model::encoded_sources() const {
 }
 
 namespace {
+
+// Data sets of this many values or more are fingerprinted on a thread of their
+// own (see fit()); below, a thread costs more than it saves.
+constexpr std::size_t kValuesToHashBeside = std::size_t{1} << 22;
 
 // The first row whose output is not a number, if any.
 std::optional<std::size_t> first_not_finite(const double* values, std::size_t rows, std::size_t per_row) {
@@ -226,15 +232,21 @@ void Model::fit(const Frame& features, const Column& target, const FitOptions& o
   encoder_ = std::move(encoder);
   encoded_means_ = std::move(encoded_means);
   learner_ = std::move(learner);
+  // The fingerprint hashes every value in one serial chain (0.1 s for 47
+  // million) and the drift reference reads a sample of every column: on a
+  // large data set the two run side by side.
+  const bool beside = features.rows() * features.cols() >= kValuesToHashBeside && !inside_parallel_work();
+  std::future<std::string> print =
+      std::async(beside ? std::launch::async : std::launch::deferred, [&] { return fingerprint(features, target); });
+  drift_reference_.reset();
+  if (options.drift_reference) keep_drift_reference(features);
   metadata_ = nlohmann::json::object();
   metadata_["training"] = {{"rows", features.rows()},
                            {"columns", features.cols()},
                            {"target_type", to_string(target.type())},
-                           {"fingerprint", fingerprint(features, target)},
+                           {"fingerprint", print.get()},
                            {"fit_seconds", seconds}};
   if (!weights.empty()) metadata_["training"]["weighted"] = true;
-  drift_reference_.reset();
-  if (options.drift_reference) keep_drift_reference(features);
 }
 
 void Model::require_fitted(const char* what) const {

@@ -26,6 +26,29 @@ TEST(Frame, TakeCopiesRowsAndSharesDictionaries) {
   EXPECT_EQ(&t.column("c").categories(), &f.column("c").categories());
 }
 
+// A take's numeric columns share one block of memory, each its own part of it.
+TEST(Frame, TakeGivesEveryNumericColumnItsOwnValues) {
+  Frame f;
+  f.add(Column::numeric("a", {1, 2, 3, 4, 5}));
+  f.add(Column::from_strings("c", {"p", "q", "r", "s", "t"}));
+  f.add(Column::numeric("b", {10, 20, 30, 40, 50}));
+  f.add(Column::numeric("n", {NAN, -1, -2, -3, -4}));
+  const std::vector<std::size_t> rows{4, 0, 0, 2};
+  const Frame t = f.take(rows);
+  ASSERT_EQ(t.rows(), 4u);
+  EXPECT_EQ(std::vector<double>(t.column("a").values().begin(), t.column("a").values().end()),
+            (std::vector<double>{5, 1, 1, 3}));
+  EXPECT_EQ(std::vector<double>(t.column("b").values().begin(), t.column("b").values().end()),
+            (std::vector<double>{50, 10, 10, 30}));
+  EXPECT_TRUE(std::isnan(t.column("n").values()[1]));
+  EXPECT_EQ(t.column("n").values()[3], -2);
+  EXPECT_EQ(t.column("c").text(0), "t");
+  EXPECT_EQ(t.column("c").text(3), "r");
+  const Frame none = f.take({});
+  EXPECT_EQ(none.rows(), 0u);
+  EXPECT_EQ(none.column("b").values().size(), 0u);
+}
+
 TEST(Frame, RejectsDuplicateNamesAndLengthMismatch) {
   Frame f;
   f.add(Column::numeric("x", {1, 2}));

@@ -1,7 +1,8 @@
 // A node's per-bin sums straight from its rows (src/estimators/hist/node_sums.hpp).
 // A node whose rows are spread thin copies the bins of the features it will
 // try; a feature whose copied bins are all one value has no sums (no split
-// of it can be found), and the others' sums are those of its rows.
+// of it can be found), and the others' sums are those of its rows; a
+// forest's node can be summed in lanes of the classes it holds.
 #include <gtest/gtest.h>
 
 #include "../src/estimators/hist/histogram.hpp"  // internal pieces, driven directly
@@ -56,6 +57,37 @@ TEST(NodeSums, AFeatureOfOneBinOverTheNodeHasNoSums) {
   }
 }
 
+// Two features over `n` rows: feature 0 has runs of rows in bin 0 (as a deep
+// node's pixels), feature 1 has none.
+BinnedRows runs_and_no_runs(std::size_t n) {
+  BinnedRows data;
+  data.rows = n;
+  data.features = 2;
+  data.data.resize(n * 2);
+  for (std::size_t r = 0; r < n; ++r) {
+    data.data[r * 2] = r % 50 < 40 ? 0 : static_cast<std::uint8_t>(r % 7);
+    data.data[r * 2 + 1] = static_cast<std::uint8_t>((r / 10 * 13) % 5);
+  }
+  return data;
+}
+
+// A node spread thin over `n` rows (its rows' bins are copied).
+std::vector<std::uint32_t> every_tenth(std::size_t n) {
+  std::vector<std::uint32_t> rows;
+  for (std::uint32_t r = 0; r < n; r += 10) rows.push_back(r);
+  return rows;
+}
+
+// Feature f's statistics (`width` a row) per bin of `data`, over `rows` in order.
+std::vector<double> sums_in_order(const BinnedRows& data, const std::vector<std::uint32_t>& rows,
+                                  const std::vector<float>& stats, std::size_t width, int f) {
+  std::vector<double> sums(kBinSlots * width, 0.0);
+  for (std::uint32_t r : rows)
+    for (std::size_t w = 0; w < width; ++w)
+      sums[data.bin(r, static_cast<std::size_t>(f)) * width + w] += stats[r * width + w];
+  return sums;
+}
+
 // A forest's node: each row weighs on one of 3 classes (statistics: the
 // class weights, then the row count), which NodeSums adds as a class index
 // and a weight. The node's 2,401 rows are spread thin (their bins copied),
@@ -64,16 +96,8 @@ TEST(NodeSums, AFeatureOfOneBinOverTheNodeHasNoSums) {
 // Whole and fractional weights, each bin holds its rows' sums in row order.
 TEST(NodeSums, AForestNodeSumsEachClassWeightAndRowCountPerBin) {
   constexpr std::size_t kRows = 24001, kClasses = 3, kWidth = kClasses + 1;
-  BinnedRows data;
-  data.rows = kRows;
-  data.features = 2;
-  data.data.resize(kRows * 2);
-  for (std::size_t r = 0; r < kRows; ++r) {
-    data.data[r * 2] = r % 50 < 40 ? 0 : static_cast<std::uint8_t>(r % 7);
-    data.data[r * 2 + 1] = static_cast<std::uint8_t>((r / 10 * 13) % 5);
-  }
-  std::vector<std::uint32_t> rows;  // an odd count of rows
-  for (std::uint32_t r = 0; r < kRows; r += 10) rows.push_back(r);
+  const BinnedRows data = runs_and_no_runs(kRows);
+  const std::vector<std::uint32_t> rows = every_tenth(kRows);  // an odd count of rows
   for (const float step : {1.0f, 0.3f}) {
     std::vector<float> stats(kRows * kWidth, 0.0f);
     for (std::size_t r = 0; r < kRows; ++r) {
@@ -87,12 +111,53 @@ TEST(NodeSums, AForestNodeSumsEachClassWeightAndRowCountPerBin) {
     for (int f : features) {
       const double* s = sums.feature(f, static_cast<std::size_t>(f), rows.data(), rows.size(), present);
       ASSERT_NE(s, nullptr);
-      std::vector<double> expected(kBinSlots * kWidth, 0.0);
-      for (std::uint32_t r : rows)
-        for (std::size_t w = 0; w < kWidth; ++w)
-          expected[data.data[r * 2 + static_cast<std::size_t>(f)] * kWidth + w] += stats[r * kWidth + w];
+      const std::vector<double> expected = sums_in_order(data, rows, stats, kWidth, f);
       for (std::size_t i = 0; i < expected.size(); ++i)
         ASSERT_EQ(s[i], expected[i]) << "weights step " << step << ", feature " << f << ", slot " << i;
+      sums.clear(present);
+    }
+  }
+}
+
+// A node of classes 1 and 3 of five, summed in lanes of those two (see
+// class_lanes.hpp): each bin holds the sums over every class without the
+// absent ones, for weights that are the rows' counts (a bootstrap's draws,
+// whose counts are then added up from the classes' sums) and for weights
+// that are not, with and without runs of rows in one bin.
+TEST(NodeSums, AForestNodeInLanesSumsItsPresentClasses) {
+  constexpr std::size_t kRows = 24001, kClasses = 5, kWidth = kClasses + 1;
+  const BinnedRows data = runs_and_no_runs(kRows);
+  const std::vector<std::uint32_t> rows = every_tenth(kRows);
+  for (const bool weight_is_count : {true, false}) {
+    std::vector<float> stats(kRows * kWidth, 0.0f);
+    std::vector<double> total(kWidth, 0.0);
+    for (std::size_t r = 0; r < kRows; ++r) {
+      const std::size_t c = (r / 10) % 5 < 3 ? 1 : 3;
+      const auto draws = static_cast<float>(r % 3);  // 0, 1 or 2 draws
+      stats[r * kWidth + c] = weight_is_count ? draws : 2.0f * draws;
+      stats[r * kWidth + kClasses] = draws;
+    }
+    for (std::uint32_t r : rows)
+      for (std::size_t w = 0; w < kWidth; ++w) total[w] += stats[r * kWidth + w];
+    ClassLanes lanes;
+    lanes.of(total.data(), kClasses);
+    ASSERT_EQ(lanes.classes(), 2u);
+
+    NodeSums sums(data, stats, kWidth, true);
+    const std::vector<int> features = {0, 1};
+    sums.gather(rows.data(), rows.size(), features, features.size(), &lanes);
+    ASSERT_EQ(sums.width(), 3u);
+    std::vector<std::uint8_t> present;
+    for (int f : features) {
+      const double* s = sums.feature(f, static_cast<std::size_t>(f), rows.data(), rows.size(), present);
+      ASSERT_NE(s, nullptr);
+      const std::vector<double> expected = sums_in_order(data, rows, stats, kWidth, f);
+      for (std::size_t b = 0; b < kBinSlots; ++b) {
+        const std::vector<double> want = lanes.compact(expected.data() + b * kWidth);
+        for (std::size_t l = 0; l < want.size(); ++l)
+          ASSERT_EQ(s[b * 3 + l], want[l])
+              << "weight is count " << weight_is_count << ", feature " << f << ", bin " << b << ", lane " << l;
+      }
       sums.clear(present);
     }
   }

@@ -22,7 +22,7 @@ class BoostingCriterion final : public Criterion {
   int width() const override { return kWidth; }
   // Inlined in the split search's scan over bins (where score is called per
   // cut); GCC would otherwise call it there, through registers spilled and restored.
-  [[gnu::always_inline]] double score(const double* s) const override { return gain(s[0], s[1] + l2_); }
+  double score(const double* s) const override { return gain(s[0], s[1] + l2_); }
   double score_categorical(const double* s) const override { return gain(s[0], s[1] + l2_ + cat_l2_); }
   double count(const double* s) const override { return s[2]; }
   double weight(const double* s) const override { return s[1]; }
@@ -46,7 +46,9 @@ class BoostingCriterion final : public Criterion {
 /// leaves hold class fractions.
 class ClassCountCriterion final : public Criterion {
  public:
-  ClassCountCriterion(int classes, bool entropy) : k_(classes), entropy_(entropy) {}
+  ClassCountCriterion(int classes, bool entropy) : ClassCountCriterion(classes, entropy, classes == 2) {}
+  /// The same criterion over statistics in `lanes` of the classes (see class_lanes.hpp).
+  ClassCountCriterion in_lanes(int lanes) const { return {lanes, entropy_, binary_}; }
   int width() const override { return k_ + 1; }
   int value_width() const override { return k_; }
   double count(const double* s) const override { return s[k_]; }
@@ -60,11 +62,30 @@ class ClassCountCriterion final : public Criterion {
     const double n = weight(s);
     if (n <= 0) return 0;
     double out = 0;
-    for (int c = 0; c < k_; ++c) {
-      if (s[c] <= 0) continue;
-      out += entropy_ ? s[c] * std::log(s[c] / n) : s[c] * s[c] / n;
+    if (entropy_) {
+      for (int c = 0; c < k_; ++c)
+        if (!(s[c] <= 0)) out += s[c] * std::log(s[c] / n);
+    } else {
+      for (int c = 0; c < k_; ++c)
+        if (!(s[c] <= 0)) out += s[c] * s[c] / n;
     }
     return out;
+  }
+  // score(l) + score(r), the two side by side in the lanes of one vector:
+  // each lane does score()'s operations in its order (the same sums, bit for
+  // bit), one division for both. Gini only: entropy's log has no vector form.
+  double score_both(const double* l, const double* r) const {
+    if (entropy_) return score(l) + score(r);
+    using Pair = double __attribute__((vector_size(16)));
+    using Mask = long long __attribute__((vector_size(16)));
+    Pair n = {0.0, 0.0}, out = {0.0, 0.0};
+    for (int c = 0; c < k_; ++c) n += Pair{l[c], r[c]};
+    for (int c = 0; c < k_; ++c) {
+      const Pair s = {l[c], r[c]};
+      const Mask skipped = s <= Pair{0.0, 0.0};  // NaN compares false: added, as score() adds it
+      out += reinterpret_cast<Pair>(reinterpret_cast<Mask>(s * s / n) & ~skipped);  // + 0.0: the same sum
+    }
+    return (n[0] <= 0 ? 0.0 : out[0]) + (n[1] <= 0 ? 0.0 : out[1]);
   }
   bool pure(const double* s) const override {
     int classes = 0;
@@ -74,8 +95,8 @@ class ClassCountCriterion final : public Criterion {
   // Categories sorted by the share of the node's most common class (for two
   // classes this is Breiman's optimal ordering of the positive share).
   double order(const double* s, const double* parent) const override {
-    int top = k_ == 2 ? 1 : 0;
-    if (k_ > 2)
+    int top = binary_ ? 1 : 0;
+    if (!binary_)
       for (int c = 1; c < k_; ++c)
         if (parent[c] > parent[top]) top = c;
     const double n = weight(s);
@@ -87,8 +108,10 @@ class ClassCountCriterion final : public Criterion {
   }
 
  private:
+  ClassCountCriterion(int classes, bool entropy, bool binary) : k_(classes), entropy_(entropy), binary_(binary) {}
   int k_;
   bool entropy_;
+  bool binary_;  // two classes in all (if fewer in lanes): categories order by the second's share
 };
 
 /// Regression forests: stats (weight, weighted y, rows); squared error.

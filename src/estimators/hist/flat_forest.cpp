@@ -54,11 +54,18 @@ struct FlatForest::Block {
 };
 
 FlatForest::FlatForest(const std::vector<HistTree>& trees) {
-  std::size_t total = 0;
-  for (const auto& t : trees) total += t.nodes.size();
+  std::size_t total = 0, values = 0, bitsets = 0;
+  for (const auto& t : trees) {
+    total += t.nodes.size();
+    values += t.values.size();
+    bitsets += t.bitsets.size();
+  }
+  // Reserved whole: grown a tree at a time, they would be copied and new memory touched each time.
   nodes_.reserve(total);
   leaf_of_.reserve(total);
   bitset_of_.reserve(total);
+  values_.reserve(values);
+  bitsets_.reserve(bitsets);
   std::size_t leaves = 0;
   for (const auto& t : trees) {
     if (t.nodes.size() >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max() / kNodeBytes))

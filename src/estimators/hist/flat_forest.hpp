@@ -16,6 +16,7 @@
 
 #include "binning.hpp"
 #include "hist_tree.hpp"
+#include "shipml/core/large_block.hpp"
 
 namespace shipml::hist {
 
@@ -64,10 +65,13 @@ class FlatForest {
            static_cast<std::size_t>(leaf_of_[tree.first + static_cast<std::size_t>(at) / sizeof(FlatNode)]) * width;
   }
 
-  std::vector<FlatNode> nodes_;
-  std::vector<std::uint32_t> leaf_of_;    // per node: a leaf's number over all trees (where its values are)
-  std::vector<std::uint32_t> bitset_of_;  // per node: a categorical split's offset into bitsets_
-  std::vector<double> values_;
+  // Large arrays, written whole once: from large blocks (see large_block.hpp).
+  template <class T>
+  using Array = std::vector<T, UninitialisedAllocator<T>>;
+  Array<FlatNode> nodes_;
+  Array<std::uint32_t> leaf_of_;    // per node: a leaf's number over all trees (where its values are)
+  Array<std::uint32_t> bitset_of_;  // per node: a categorical split's offset into bitsets_
+  Array<double> values_;
   std::vector<std::uint32_t> bitsets_;
   std::vector<TreeInfo> trees_;
 };

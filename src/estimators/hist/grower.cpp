@@ -3,6 +3,7 @@
 #include "criteria.hpp"
 #include "histogram.hpp"
 #include "node_sums.hpp"
+#include "row_partition.hpp"
 #include "sparse_bins.hpp"
 #include "split_search.hpp"
 
@@ -27,7 +28,6 @@ constexpr std::size_t kRowsToShareFeatures = 4096;  // below this, one thread bu
 // row's line (scattered rows of a deep node, each a cache miss): slower than one.
 constexpr std::size_t kFeaturesToShare = 128;
 constexpr std::size_t kSlotsToShare = 16384;  // smaller histograms are searched and subtracted by one thread
-constexpr std::size_t kPartitionAhead = 64;   // a deep node's rows are scattered: fetch their bins early
 
 struct Pending {
   std::int32_t node;
@@ -46,8 +46,9 @@ class Grower {
       : data_(data), bins_(bins), stats_(stats.data()), c_(criterion), opt_(options), rng_(rng),
         W_(static_cast<std::size_t>(criterion.width())), layout_(bins), order_(std::move(rows)),
         pool_(workspace.histograms), scratch_(workspace.scratch), partial_(workspace.partial), workspace_(workspace),
-        ranks_(options.ranks && options.ranks->size() > 1 ? options.ranks : nullptr),
-        sums_(data, stats, W_, std::is_same_v<C, ClassCountCriterion>), search_(criterion, options, rng) {
+        ranks_(options.ranks && options.ranks->size() > 1 ? options.ranks : nullptr), node_stats_(workspace.node_stats),
+        ranges_(workspace.ranges), sums_(data, stats, W_, std::is_same_v<C, ClassCountCriterion>),
+        search_(criterion, options, rng) {
     if (allowed.empty()) {
       features_.resize(data.features);
       std::iota(features_.begin(), features_.end(), 0);
@@ -55,6 +56,8 @@ class Grower {
       features_ = allowed;
     }
     if (scratch_.size() < order_.size()) scratch_.resize(order_.size());
+    node_stats_.clear();
+    ranges_.clear();
     searches_.emplace_back(W_);
     every_feature_searched_ =
         features_.size() == data.features && !opt_.random_splits &&
@@ -339,7 +342,7 @@ class Grower {
     const double parent_score = c_.score(total);
     std::vector<int>& candidates = candidates_;  // a member: a deep tree has thousands of nodes
     candidates = features_;
-    const std::size_t wanted =
+    std::size_t wanted =
         opt_.features_per_split > 0 ? static_cast<std::size_t>(opt_.features_per_split) : candidates.size();
     if (wanted < candidates.size()) rng_.shuffle(std::span(candidates));
     // A node of one class gains from no split (in whole-number weights,
@@ -347,77 +350,57 @@ class Grower {
     // still drawn, and extra trees still search (they draw random cuts): every
     // later node draws what it drew before.
     if (c_.pure(total) && !opt_.random_splits) return best;
-    if (h && wanted >= candidates.size() && !opt_.random_splits) {
+    wanted = std::min(wanted, candidates.size());
+    if (h && wanted == candidates.size() && !opt_.random_splits) {
       search_histograms(h, total, parent_score, best);
-    } else {
-      if (!h) sums_.gather(order_.data() + begin, end - begin, candidates, std::min(wanted, candidates.size()));
-      SearchScratch& scratch = searches_.front();
+    } else if (h) {
       std::size_t tried = 0;
       for (int f : candidates) {
         // Like scikit-learn, keep looking past max_features until some split is valid.
-        if (tried >= wanted && best.feature >= 0) break;
-        ++tried;
-        if (h) {
-          search_histogram(f, h, total, parent_score, best, scratch);
-        } else {
-          const FeatureBins& fb = bins_[static_cast<std::size_t>(f)];
-          const double* fh = sums_.feature(f, tried - 1, order_.data() + begin, end - begin, present_);
-          if (!fh) continue;  // its rows share one bin: no split
-          search_.feature(f, fb, fh, fh + static_cast<std::size_t>(kMissingBin) * W_,
-                          std::span<const std::uint8_t>(present_), total, parent_score, best, scratch);
-          sums_.clear(present_);
-        }
+        if (tried++ >= wanted && best.feature >= 0) break;
+        search_histogram(f, h, total, parent_score, best, searches_.front());
       }
+    } else {
+      search_summed(total, parent_score, wanted, begin, end, best);
     }
     if (best.gain <= opt_.min_gain) best.feature = -1;
     return best;
   }
 
-  // Stable partition of order_[begin, end): left rows first, each side in its
-  // old order. Large nodes are partitioned block by block in parallel: each
-  // block puts its left rows at its start in scratch_ and its right rows,
-  // backwards, at its end; then each block copies both sides to their place
-  // in order_ (the same result whatever the threads).
-  std::size_t partition(const Split& s, std::size_t begin, std::size_t end) {
-    const std::size_t n = end - begin, blocks = (n + kBlockRows - 1) / kBlockRows;
-    const int threads = blocks > 1 ? opt_.threads : 1;
-    std::vector<std::size_t> lefts(blocks);
-    const BinnedRows::Column column = data_.column(static_cast<std::size_t>(s.feature));
-    const std::array<std::uint8_t, kBinSlots> left_of = s.sides();  // a load a row, not the split's tests
-    parallel_for(blocks, threads, [&](std::size_t b) {
-      const std::size_t from = begin + b * kBlockRows, to = std::min(end, from + kBlockRows);
-      std::size_t l = from, r = to;  // [l, r) is still free
-      for (std::size_t i = from; i < to; ++i) {
-        if (i + kPartitionAhead < to) __builtin_prefetch(column.at(order_[i + kPartitionAhead]));
-        // Branch-free: the row is written at both free ends, and only its
-        // side's end moves (a left/right branch would be mispredicted half
-        // the time); the other write lands in a slot still free.
-        const std::uint32_t row = order_[i];
-        const bool left = left_of[column[row]];
-        scratch_[l] = row;
-        scratch_[r - 1] = row;
-        l += left;
-        r -= !left;
+  // The node of rows [begin, end) searched feature by feature, each summed
+  // from its rows; a forest's node in lanes of the classes it holds (see
+  // class_lanes.hpp), its best split's statistics then put back in every class.
+  void search_summed(const double* total, double parent_score, std::size_t wanted, std::size_t begin, std::size_t end,
+                     Split& best) {
+    if constexpr (std::is_same_v<C, ClassCountCriterion>) {
+      lanes_.of(total, W_ - 1);
+      sums_.gather(order_.data() + begin, end - begin, candidates_, wanted, &lanes_);
+      if (sums_.width() < W_) {
+        const C in_lanes = c_.in_lanes(static_cast<int>(lanes_.classes()));
+        SplitSearch<C> search(in_lanes, opt_, rng_);
+        search_rows(search, lanes_.compact(total).data(), parent_score, wanted, begin, end, best);
+        if (best.feature < 0) return;
+        lanes_.expand(best.left);
+        lanes_.expand(best.right);
+        return;
       }
-      lefts[b] = l - from;
-    });
-    std::vector<std::size_t> left_at(blocks + 1, begin), right_at(blocks + 1, 0);
-    for (std::size_t b = 0; b < blocks; ++b) {
-      const std::size_t rows = std::min(end, begin + (b + 1) * kBlockRows) - (begin + b * kBlockRows);
-      left_at[b + 1] = left_at[b] + lefts[b];
-      right_at[b + 1] = right_at[b] + rows - lefts[b];
+    } else {
+      sums_.gather(order_.data() + begin, end - begin, candidates_, wanted);
     }
-    const std::size_t mid = left_at[blocks];
-    parallel_for(blocks, threads, [&](std::size_t b) {
-      const auto from = static_cast<std::ptrdiff_t>(begin + b * kBlockRows);
-      const auto lefts_end = from + static_cast<std::ptrdiff_t>(lefts[b]);
-      const auto to = lefts_end + static_cast<std::ptrdiff_t>(right_at[b + 1] - right_at[b]);
-      std::copy(scratch_.begin() + from, scratch_.begin() + lefts_end,
-                order_.begin() + static_cast<std::ptrdiff_t>(left_at[b]));
-      std::reverse_copy(scratch_.begin() + lefts_end, scratch_.begin() + to,
-                        order_.begin() + static_cast<std::ptrdiff_t>(mid + right_at[b]));
-    });
-    return mid;
+    search_rows(search_, total, parent_score, wanted, begin, end, best);
+  }
+  void search_rows(SplitSearch<C>& search, const double* total, double parent_score, std::size_t wanted,
+                   std::size_t begin, std::size_t end, Split& best) {
+    std::size_t tried = 0;
+    for (int f : candidates_) {
+      // Like scikit-learn, keep looking past max_features until some split is valid.
+      if (tried >= wanted && best.feature >= 0) break;
+      const double* fh = sums_.feature(f, tried++, order_.data() + begin, end - begin, present_);
+      if (!fh) continue;  // its rows share one bin: no split
+      search.feature(f, bins_[static_cast<std::size_t>(f)], fh, fh + std::size_t{kMissingBin} * sums_.width(),
+                     std::span<const std::uint8_t>(present_), total, parent_score, best, searches_.front());
+      sums_.clear(present_);
+    }
   }
 
   // A node waiting to be split, with its best split. Its histogram is kept
@@ -439,7 +422,9 @@ class Grower {
 
   void split_node(Pending& p, std::vector<Pending>& pending) {
     const Split& s = p.split;
-    const std::size_t mid = partition(s, p.begin, p.end);
+    const std::size_t mid =
+        p.begin + partition_rows(std::span(order_).subspan(p.begin, p.end - p.begin),
+                                 std::span(scratch_).subspan(p.begin), data_, s, kBlockRows, opt_.threads);
 
     const std::int32_t left = new_node(), right = new_node();
     Node& n = nodes_[static_cast<std::size_t>(p.node)];
@@ -531,6 +516,10 @@ class Grower {
     t.gain = std::move(gain_);
     t.cover.resize(t.nodes.size());
     std::vector<double> value(static_cast<std::size_t>(t.value_width));
+    const auto leaves = static_cast<std::size_t>(
+        std::count_if(t.nodes.begin(), t.nodes.end(), [](const Node& n) { return n.left < 0; }));
+    t.values.reserve(leaves * value.size());
+    out.leaves.reserve(leaves);
     for (std::size_t i = 0; i < t.nodes.size(); ++i) {
       const double* s = stats_of(static_cast<std::int32_t>(i));
       t.cover[i] = c_.weight(s);
@@ -563,11 +552,13 @@ class Grower {
   std::vector<std::size_t> free_;
   std::vector<Node> nodes_;
   std::vector<std::uint32_t> bitsets_;
-  std::vector<double> node_stats_, gain_;
-  std::vector<std::pair<std::size_t, std::size_t>> ranges_;
+  std::vector<double>& node_stats_;  // the workspace's, as ranges_: reused from tree to tree
+  std::vector<double> gain_;
+  std::vector<std::pair<std::size_t, std::size_t>>& ranges_;
   std::vector<SearchScratch> searches_;  // one per thread searching a node's histograms
   std::vector<double> node_total_;       // a sparse build's sums over the node's rows
   NodeSums sums_;                        // a summed node's features, one at a time
+  ClassLanes lanes_;                     // a forest node's classes (see class_lanes.hpp)
   SplitSearch<C> search_;
   std::vector<std::uint8_t> present_;  // the bins a summed node's rows use
   // Scratch of the split search, kept to spare an allocation per node.

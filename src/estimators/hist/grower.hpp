@@ -10,6 +10,7 @@
 // growth to purity.
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "binning.hpp"
@@ -88,9 +89,11 @@ struct GrowerWorkspace {
   std::vector<HistogramBuffer> histograms;
   HistogramBuffer partial;
   std::vector<std::uint32_t> scratch;
-  std::vector<double> packed;           // the used slots of a histogram, summed over ranks
-  std::uint64_t bytes_summed = 0;       // bytes handed to Communicator::sum, over every tree
-  std::uint64_t histograms_summed = 0;  // histograms summed over ranks, over every tree
+  std::vector<double> node_stats;                           // each node's statistics
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;  // each node's rows in the order
+  std::vector<double> packed;                               // the used slots of a histogram, summed over ranks
+  std::uint64_t bytes_summed = 0;                           // bytes handed to Communicator::sum, over every tree
+  std::uint64_t histograms_summed = 0;                      // histograms summed over ranks, over every tree
 };
 
 /// `stats` holds criterion.width() values per row of `data` (floats: half the

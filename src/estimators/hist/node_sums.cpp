@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <numeric>
 #include <type_traits>
 #include <utility>
 
@@ -39,8 +40,19 @@ bool one_value(const std::uint8_t* bytes, std::size_t n) {
 }  // namespace
 
 NodeSums::NodeSums(const BinnedRows& data, std::span<const float> stats, std::size_t width, bool class_counts)
-    : data_(data), stats_(stats.data()), W_(width), class_counts_(class_counts) {
+    : data_(data), stats_(stats.data()), W_(width), w_(width), class_counts_(class_counts) {
   whole_ = class_counts && std::all_of(stats.begin(), stats.end(), small_whole);
+  // Each row's weight on at most one class, and equal to its count.
+  weight_is_count_ = whole_;
+  for (std::size_t at = 0; weight_is_count_ && at < stats.size(); at += W_) {
+    const float count = stats[at + W_ - 1];
+    std::size_t classes = 0;
+    for (std::size_t c = 0; c + 1 < W_; ++c) {
+      classes += stats[at + c] != 0.0f;
+      weight_is_count_ &= stats[at + c] == 0.0f || stats[at + c] == count;
+    }
+    weight_is_count_ &= classes == 1 || (classes == 0 && count == 0.0f);
+  }
 }
 
 // A node's rows are read once per feature tried. A forest's rows are first
@@ -49,11 +61,14 @@ NodeSums::NodeSums(const BinnedRows& data, std::span<const float> stats, std::si
 // its own in every column), other rows' statistics are copied too, and the
 // bins of the features to try, from each row's bytes when those span fewer
 // cache lines than m columns. The same values in the same order: the same sums.
-void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vector<int>& features, std::size_t m) {
+void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vector<int>& features, std::size_t m,
+                      const ClassLanes* lanes) {
   gathered_ = 0;
+  w_ = W_;
   one_hot_ = stats_copied_ = false;
   if (m < 2) return;
   if (class_counts_) {
+    const std::uint32_t* lane = lanes && lanes->fewer() ? lanes->lane_of() : nullptr;
     classes_.resize(n);
     one_hot_ = true;
     for (std::size_t i = 0; i < n && one_hot_; ++i) {
@@ -63,9 +78,10 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
       for (std::uint32_t c = 0; c + 1 < W_; ++c) {
         if (s[c] == 0.0f) continue;
         one_hot_ = classes_[i].weight == 0.0f;  // a second class: add every statistic
-        classes_[i].index = c, classes_[i].weight = s[c];
+        classes_[i].index = lane ? lane[c] : c, classes_[i].weight = s[c];
       }
     }
+    if (one_hot_ && lane) w_ = lanes->width();
   }
   if (n * 8 > data_.rows) return;  // rows close together: the columns serve them well
   if (!one_hot_) {
@@ -77,13 +93,24 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
   gathered_ = m;
   bins_.resize(n * m);
   if (data_.has_rows() && ((data_.features + 63) / 64 < m || !data_.has_columns())) {
+    // A row's m bytes lie in fewer cache lines than m: fetch each line once.
+    lines_.clear();
+    for (std::size_t k = 0; k < m; ++k) lines_.push_back(static_cast<std::uint32_t>(features[k]) / 64 * 64);
+    std::sort(lines_.begin(), lines_.end());
+    lines_.erase(std::unique(lines_.begin(), lines_.end()), lines_.end());
+    const std::uint32_t* line = lines_.data();
+    const std::size_t nl = lines_.size();
+    const int* feature = features.data();
+    std::uint8_t* out = bins_.data();
+    const std::uint8_t* base = data_.data.data();
+    const std::size_t width = data_.features;
     for (std::size_t i = 0; i < n; ++i) {
       if (i + kAhead < n) {
-        const std::uint8_t* next = data_.row(rows[i + kAhead]);
-        for (std::size_t k = 0; k < m; ++k) __builtin_prefetch(next + features[k]);
+        const std::uint8_t* next = base + rows[i + kAhead] * width;
+        for (std::size_t l = 0; l < nl; ++l) __builtin_prefetch(next + line[l]);
       }
-      const std::uint8_t* row = data_.row(rows[i]);
-      for (std::size_t k = 0; k < m; ++k) bins_[k * n + i] = row[features[k]];
+      const std::uint8_t* row = base + rows[i] * width;
+      for (std::size_t k = 0; k < m; ++k) out[k * n + i] = row[feature[k]];
     }
   } else {
     for (std::size_t k = 0; k < m; ++k) {
@@ -103,7 +130,7 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
   // data) is told from its copied bins alone, without summing them.
   present.clear();
   if (local && one_value(bins_.data() + k * n, n)) return nullptr;
-  if (sums_.empty()) sums_.assign(kBinSlots * W_, 0.0);
+  if (sums_.empty()) sums_.assign(kBinSlots * W_, 0.0);  // room for any width
   std::array<std::uint64_t, kBinSlots / 64> used{};
   const BinnedRows::Column col =
       local ? BinnedRows::Column{bins_.data() + k * n, 1} : data_.column(static_cast<std::size_t>(f));
@@ -114,10 +141,14 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
     return static_cast<std::size_t>(b);
   };
   // A row adds its class's weight and its count; its other statistics are
-  // zeros, and adding a zero changes no sum.
+  // zeros, and adding a zero changes no sum. Where every weight is the row's
+  // count (a bootstrap's draws), the count is added up after, bin by bin,
+  // from the classes' sums: whole numbers, the same sums in any order, and
+  // one addition a row instead of two.
+  const bool count_after = one_hot_ && weight_is_count_;
   const auto add_class = [&](double* h, std::size_t i) {
     h[classes_[i].index] += classes_[i].weight;
-    h[W_ - 1] += classes_[i].rows;
+    if (!count_after) h[w_ - 1] += classes_[i].rows;
   };
   // Whole numbers add up exactly in any order: a node's odd rows can go to
   // a second copy of the sums, added in after. A run of rows in one bin
@@ -136,14 +167,14 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
     if (odd_.empty()) odd_.assign(kBinSlots * W_, 0.0);
     std::size_t i = 0;
     for (; i + 1 < n; i += 2) {
-      add_class(sums_.data() + bin(i) * W_, i);
-      add_class(odd_.data() + bin(i + 1) * W_, i + 1);
+      add_class(sums_.data() + bin(i) * w_, i);
+      add_class(odd_.data() + bin(i + 1) * w_, i + 1);
     }
-    if (i < n) add_class(sums_.data() + bin(i) * W_, i);
+    if (i < n) add_class(sums_.data() + bin(i) * w_, i);
+  } else if (count_after) {
+    for (std::size_t i = 0; i < n; ++i) add_class(sums_.data() + bin(i) * w_, i);
   } else if (one_hot_) {
-    for (std::size_t i = 0; i < n; ++i) {
-      add_class(sums_.data() + bin(i) * W_, i);
-    }
+    for (std::size_t i = 0; i < n; ++i) add_class(sums_.data() + bin(i) * w_, i);
   } else {
     // A constant width unrolls the statistics loop.
     const auto sum = [&](auto width) {
@@ -164,16 +195,19 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
   for (std::size_t word = 0; word < used.size(); ++word)
     for (std::uint64_t bits = used[word]; bits; bits &= bits - 1)
       present.push_back(static_cast<std::uint8_t>(word * 64 + static_cast<std::size_t>(std::countr_zero(bits))));
-  if (interleaved)  // the odd rows' sums added in, their copy left all zeros
-    for (std::uint8_t b : present)
-      for (std::size_t at = b * W_, w = 0; w < W_; ++w) sums_[at + w] += std::exchange(odd_[at + w], 0.0);
+  for (std::uint8_t b : present) {
+    double* h = sums_.data() + static_cast<std::size_t>(b) * w_;
+    if (interleaved)  // the odd rows' sums added in, their copy left all zeros
+      for (std::size_t at = b * w_, w = 0; w < w_; ++w) h[w] += std::exchange(odd_[at + w], 0.0);
+    if (count_after) h[w_ - 1] = std::accumulate(h, h + w_ - 1, 0.0);
+  }
   if (!present.empty() && present.back() == kMissingBin) present.pop_back();
   return sums_.data();
 }
 
 void NodeSums::clear(const std::vector<std::uint8_t>& present) {
-  for (std::uint8_t b : present) std::fill_n(sums_.data() + static_cast<std::size_t>(b) * W_, W_, 0.0);
-  std::fill_n(sums_.data() + static_cast<std::size_t>(kMissingBin) * W_, W_, 0.0);
+  for (std::uint8_t b : present) std::fill_n(sums_.data() + static_cast<std::size_t>(b) * w_, w_, 0.0);
+  std::fill_n(sums_.data() + static_cast<std::size_t>(kMissingBin) * w_, w_, 0.0);
 }
 
 }  // namespace shipml::hist

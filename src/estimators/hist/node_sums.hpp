@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "binning.hpp"
+#include "class_lanes.hpp"
 
 namespace shipml::hist {
 
@@ -20,10 +21,16 @@ class NodeSums {
   NodeSums(const BinnedRows& data, std::span<const float> stats, std::size_t width, bool class_counts);
 
   /// Readies the node of rows[0, n) for summing features[0, m), the features
-  /// it will try first (see the .cpp for what is copied and when).
-  void gather(const std::uint32_t* rows, std::size_t n, const std::vector<int>& features, std::size_t m);
+  /// it will try first (see the .cpp for what is copied and when). A forest's
+  /// node with `lanes` (fewer than its classes) is summed in those lanes, when
+  /// each row weighs on one class (see width()).
+  void gather(const std::uint32_t* rows, std::size_t n, const std::vector<int>& features, std::size_t m,
+              const ClassLanes* lanes = nullptr);
+  /// The width of the node's sums: the lanes' when its rows are summed in
+  /// lanes, the statistics' otherwise.
+  std::size_t width() const { return w_; }
 
-  /// Feature f's sums per bin (bin b at b * width; kMissingBin's included),
+  /// Feature f's sums per bin (bin b at b * width(); kMissingBin's included),
   /// f being features[k] of the last gather() (k >= m: read from its column).
   /// `present` gets the bins other than kMissingBin that the rows use, in order.
   /// The sums stay valid until clear(present). Null when every row of the
@@ -36,13 +43,14 @@ class NodeSums {
  private:
   const BinnedRows& data_;
   const float* stats_;
-  std::size_t W_;
+  std::size_t W_, w_;
   bool class_counts_;
   std::vector<double> sums_;  // one feature's, all zeros between calls
   // The node's copy of its rows' statistics and of the first gathered_
   // features' bins (feature k's at bins_[k * rows]).
   std::vector<float> stats_copy_;
   std::vector<std::uint8_t> bins_;
+  std::vector<std::uint32_t> lines_;  // the cache lines (their first byte) of a row that gather() reads
   std::size_t gathered_ = 0;
   bool stats_copied_ = false;
   struct OneClass {
@@ -51,8 +59,9 @@ class NodeSums {
   };
   std::vector<OneClass> classes_;  // a forest node's rows, when each weighs on one class
   bool one_hot_ = false;
-  bool whole_ = false;       // a forest's statistics, all small whole numbers (they add up exactly)
-  std::vector<double> odd_;  // such a node's odd rows' sums, all zeros between calls (see feature())
+  bool whole_ = false;            // a forest's statistics, all small whole numbers (they add up exactly)
+  bool weight_is_count_ = false;  // and each row's class weight is its count
+  std::vector<double> odd_;       // such a node's odd rows' sums, all zeros between calls (see feature())
 };
 
 }  // namespace shipml::hist

@@ -196,6 +196,12 @@ class SplitSearch {
            c_.weight(r.data()) >= opt_.min_child_weight;
   }
 
+  // score(l) + score(r), both at once where the criterion can.
+  double score_both(const double* l, const double* r) const {
+    if constexpr (requires { c_.score_both(l, r); }) return c_.score_both(l, r);
+    else return c_.score(l) + c_.score(r);
+  }
+
   // Copies lane by lane: a fixed-width `from` never has its address taken,
   // so it can stay in registers.
   void copy(const Sums& from, std::vector<double>& to) const {
@@ -216,7 +222,7 @@ class SplitSearch {
       if (!valid(left, right)) continue;
       const double gain = categorical ? c_.score_categorical(left.data()) + c_.score_categorical(right.data()) -
                                             c_.score_categorical(total)
-                                      : c_.score(left.data()) + c_.score(right.data()) - parent_score;
+                                      : score_both(left.data(), right.data()) - parent_score;
       if (gain > best.gain) {
         best.gain = gain;
         copy(left, best.left);
