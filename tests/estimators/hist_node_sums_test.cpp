@@ -5,6 +5,8 @@
 // forest's node can be summed in lanes of the classes it holds.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "../src/estimators/hist/histogram.hpp"  // internal pieces, driven directly
 #include "../src/estimators/hist/node_sums.hpp"
 
@@ -158,6 +160,36 @@ TEST(NodeSums, AForestNodeInLanesSumsItsPresentClasses) {
           ASSERT_EQ(s[b * 3 + l], want[l])
               << "weight is count " << weight_is_count << ", feature " << f << ", bin " << b << ", lane " << l;
       }
+      sums.clear(present);
+    }
+  }
+}
+
+// A grower's workspace keeps one NodeSums from tree to tree: reset for the
+// next tree's statistics (another width, no classes), it sums those alone.
+TEST(NodeSums, AResetForTheNextTreeSumsItsOwnStatistics) {
+  constexpr std::size_t kRows = 24001;
+  const BinnedRows data = runs_and_no_runs(kRows);
+  const std::vector<std::uint32_t> rows = every_tenth(kRows);
+  const std::vector<int> features = {0, 1};
+  std::vector<float> classes(kRows * 4, 0.0f), pairs(kRows * 2);
+  for (std::size_t r = 0; r < kRows; ++r) {
+    classes[r * 4 + r % 3] = 1.0f, classes[r * 4 + 3] = 1.0f;
+    pairs[r * 2] = 0.25f * static_cast<float>(r % 5), pairs[r * 2 + 1] = 1.0f;
+  }
+  NodeSums sums(data, classes, 4, true);
+  std::vector<std::uint8_t> present;
+  for (const auto& [stats, width, class_counts] :
+       {std::tuple{&classes, std::size_t{4}, true}, std::tuple{&pairs, std::size_t{2}, false}}) {
+    sums.reset(data, *stats, width, class_counts);
+    sums.gather(rows.data(), rows.size(), features, features.size());
+    ASSERT_EQ(sums.width(), width);
+    for (int f : features) {
+      const double* s = sums.feature(f, static_cast<std::size_t>(f), rows.data(), rows.size(), present);
+      ASSERT_NE(s, nullptr);
+      const std::vector<double> expected = sums_in_order(data, rows, *stats, width, f);
+      for (std::size_t i = 0; i < expected.size(); ++i)
+        ASSERT_EQ(s[i], expected[i]) << "width " << width << ", feature " << f << ", slot " << i;
       sums.clear(present);
     }
   }

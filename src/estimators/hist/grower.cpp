@@ -47,8 +47,8 @@ class Grower {
         W_(static_cast<std::size_t>(criterion.width())), layout_(bins), order_(std::move(rows)),
         pool_(workspace.histograms), scratch_(workspace.scratch), partial_(workspace.partial), workspace_(workspace),
         ranks_(options.ranks && options.ranks->size() > 1 ? options.ranks : nullptr), node_stats_(workspace.node_stats),
-        ranges_(workspace.ranges), sums_(data, stats, W_, std::is_same_v<C, ClassCountCriterion>),
-        search_(criterion, options, rng) {
+        ranges_(workspace.ranges), sums_(workspace.sums), search_(criterion, options, rng) {
+    sums_.reset(data, stats, W_, std::is_same_v<C, ClassCountCriterion>);
     if (allowed.empty()) {
       features_.resize(data.features);
       std::iota(features_.begin(), features_.end(), 0);
@@ -557,7 +557,7 @@ class Grower {
   std::vector<std::pair<std::size_t, std::size_t>>& ranges_;
   std::vector<SearchScratch> searches_;  // one per thread searching a node's histograms
   std::vector<double> node_total_;       // a sparse build's sums over the node's rows
-  NodeSums sums_;                        // a summed node's features, one at a time
+  NodeSums& sums_;                       // a summed node's features, one at a time (the workspace's)
   ClassLanes lanes_;                     // a forest node's classes (see class_lanes.hpp)
   SplitSearch<C> search_;
   std::vector<std::uint8_t> present_;  // the bins a summed node's rows use

@@ -16,6 +16,7 @@
 #include "binning.hpp"
 #include "hist_tree.hpp"
 #include "histogram.hpp"
+#include "node_sums.hpp"
 #include "shipml/core/random.hpp"
 
 namespace shipml {
@@ -91,6 +92,7 @@ struct GrowerWorkspace {
   std::vector<std::uint32_t> scratch;
   std::vector<double> node_stats;                           // each node's statistics
   std::vector<std::pair<std::size_t, std::size_t>> ranges;  // each node's rows in the order
+  NodeSums sums;                                            // summed nodes' buffers
   std::vector<double> packed;                               // the used slots of a histogram, summed over ranks
   std::uint64_t bytes_summed = 0;                           // bytes handed to Communicator::sum, over every tree
   std::uint64_t histograms_summed = 0;                      // histograms summed over ranks, over every tree

@@ -39,20 +39,31 @@ bool one_value(const std::uint8_t* bytes, std::size_t n) {
 
 }  // namespace
 
-NodeSums::NodeSums(const BinnedRows& data, std::span<const float> stats, std::size_t width, bool class_counts)
-    : data_(data), stats_(stats.data()), W_(width), w_(width), class_counts_(class_counts) {
+void NodeSums::reset(const BinnedRows& data, std::span<const float> stats, std::size_t width, bool class_counts) {
+  data_ = &data;
+  stats_ = stats.data();
+  W_ = w_ = width;
+  class_counts_ = class_counts;
   whole_ = class_counts && std::all_of(stats.begin(), stats.end(), small_whole);
-  // Each row's weight on at most one class, and equal to its count.
-  weight_is_count_ = whole_;
-  for (std::size_t at = 0; weight_is_count_ && at < stats.size(); at += W_) {
-    const float count = stats[at + W_ - 1];
+  row_classes_.clear();
+  weight_is_count_ = false;
+  if (!class_counts) return;
+  // Each row as the one class it weighs on, once for the tree: a node's rows
+  // then take theirs with one load each, not a scan of every class's weight.
+  row_classes_.resize(stats.size() / W_);
+  bool one_each = true;
+  weight_is_count_ = whole_;  // and each row's weight equal to its count
+  for (std::size_t r = 0; r < row_classes_.size(); ++r) {
+    const float* s = stats_ + r * W_;
+    OneClass one{0, 0.0f, s[W_ - 1]};
     std::size_t classes = 0;
-    for (std::size_t c = 0; c + 1 < W_; ++c) {
-      classes += stats[at + c] != 0.0f;
-      weight_is_count_ &= stats[at + c] == 0.0f || stats[at + c] == count;
-    }
-    weight_is_count_ &= classes == 1 || (classes == 0 && count == 0.0f);
+    for (std::uint32_t c = 0; c + 1 < W_; ++c)
+      if (s[c] != 0.0f) ++classes, one.index = c, one.weight = s[c];
+    one_each = one_each && classes <= 1;
+    weight_is_count_ = weight_is_count_ && one.weight == one.rows;
+    row_classes_[r] = one;
   }
+  if (!one_each) row_classes_.clear(), weight_is_count_ = false;
 }
 
 // A node's rows are read once per feature tried. A forest's rows are first
@@ -67,23 +78,18 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
   w_ = W_;
   one_hot_ = stats_copied_ = false;
   if (m < 2) return;
-  if (class_counts_) {
+  if (!row_classes_.empty()) {
     const std::uint32_t* lane = lanes && lanes->fewer() ? lanes->lane_of() : nullptr;
     classes_.resize(n);
     one_hot_ = true;
-    for (std::size_t i = 0; i < n && one_hot_; ++i) {
-      if (i + kAhead < n) __builtin_prefetch(stats_ + static_cast<std::size_t>(rows[i + kAhead]) * W_);
-      const float* s = stats_ + static_cast<std::size_t>(rows[i]) * W_;
-      classes_[i] = {0, 0.0f, s[W_ - 1]};
-      for (std::uint32_t c = 0; c + 1 < W_; ++c) {
-        if (s[c] == 0.0f) continue;
-        one_hot_ = classes_[i].weight == 0.0f;  // a second class: add every statistic
-        classes_[i].index = lane ? lane[c] : c, classes_[i].weight = s[c];
-      }
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + kAhead < n) __builtin_prefetch(row_classes_.data() + rows[i + kAhead]);
+      classes_[i] = row_classes_[rows[i]];
+      if (lane) classes_[i].index = lane[classes_[i].index];
     }
-    if (one_hot_ && lane) w_ = lanes->width();
+    if (lane) w_ = lanes->width();
   }
-  if (n * 8 > data_.rows) return;  // rows close together: the columns serve them well
+  if (n * 8 > data_->rows) return;  // rows close together: the columns serve them well
   if (!one_hot_) {
     stats_copied_ = true;
     stats_copy_.resize(n * W_);
@@ -92,7 +98,7 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
   }
   gathered_ = m;
   bins_.resize(n * m);
-  if (data_.has_rows() && ((data_.features + 63) / 64 < m || !data_.has_columns())) {
+  if (data_->has_rows() && ((data_->features + 63) / 64 < m || !data_->has_columns())) {
     // A row's m bytes lie in fewer cache lines than m: fetch each line once.
     lines_.clear();
     for (std::size_t k = 0; k < m; ++k) lines_.push_back(static_cast<std::uint32_t>(features[k]) / 64 * 64);
@@ -102,8 +108,8 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
     const std::size_t nl = lines_.size();
     const int* feature = features.data();
     std::uint8_t* out = bins_.data();
-    const std::uint8_t* base = data_.data.data();
-    const std::size_t width = data_.features;
+    const std::uint8_t* base = data_->data.data();
+    const std::size_t width = data_->features;
     for (std::size_t i = 0; i < n; ++i) {
       if (i + kAhead < n) {
         const std::uint8_t* next = base + rows[i + kAhead] * width;
@@ -114,7 +120,7 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
     }
   } else {
     for (std::size_t k = 0; k < m; ++k) {
-      const BinnedRows::Column col = data_.column(static_cast<std::size_t>(features[k]));
+      const BinnedRows::Column col = data_->column(static_cast<std::size_t>(features[k]));
       for (std::size_t i = 0; i < n; ++i) {
         if (i + kAhead < n) __builtin_prefetch(col.at(rows[i + kAhead]));
         bins_[k * n + i] = col[rows[i]];
@@ -130,10 +136,10 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
   // data) is told from its copied bins alone, without summing them.
   present.clear();
   if (local && one_value(bins_.data() + k * n, n)) return nullptr;
-  if (sums_.empty()) sums_.assign(kBinSlots * W_, 0.0);  // room for any width
+  if (sums_.size() < kBinSlots * W_) sums_.assign(kBinSlots * W_, 0.0);  // room for any width
   std::array<std::uint64_t, kBinSlots / 64> used{};
   const BinnedRows::Column col =
-      local ? BinnedRows::Column{bins_.data() + k * n, 1} : data_.column(static_cast<std::size_t>(f));
+      local ? BinnedRows::Column{bins_.data() + k * n, 1} : data_->column(static_cast<std::size_t>(f));
   const auto bin = [&](std::size_t i) {
     if (!local && i + kAhead < n) __builtin_prefetch(col.at(rows[i + kAhead]));
     const std::uint8_t b = local ? col[i] : col[rows[i]];
@@ -164,7 +170,7 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
   };
   const bool interleaved = local && one_hot_ && whole_ && runs();
   if (interleaved) {
-    if (odd_.empty()) odd_.assign(kBinSlots * W_, 0.0);
+    if (odd_.size() < kBinSlots * W_) odd_.assign(kBinSlots * W_, 0.0);
     std::size_t i = 0;
     for (; i + 1 < n; i += 2) {
       add_class(sums_.data() + bin(i) * w_, i);

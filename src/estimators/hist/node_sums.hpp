@@ -16,9 +16,16 @@ namespace shipml::hist {
 
 class NodeSums {
  public:
-  /// `stats` holds `width` floats per row of `data`; `class_counts`: they are
-  /// a forest's per-class weights and a row count (see gather()).
-  NodeSums(const BinnedRows& data, std::span<const float> stats, std::size_t width, bool class_counts);
+  NodeSums() = default;
+  /// See reset().
+  NodeSums(const BinnedRows& data, std::span<const float> stats, std::size_t width, bool class_counts) {
+    reset(data, stats, width, class_counts);
+  }
+  /// Sums over `data`, whose rows have `width` floats each in `stats`;
+  /// `class_counts`: they are a forest's per-class weights and a row count
+  /// (see gather()). The buffers of earlier trees are kept: a grower's
+  /// workspace holds one NodeSums from tree to tree.
+  void reset(const BinnedRows& data, std::span<const float> stats, std::size_t width, bool class_counts);
 
   /// Readies the node of rows[0, n) for summing features[0, m), the features
   /// it will try first (see the .cpp for what is copied and when). A forest's
@@ -41,10 +48,10 @@ class NodeSums {
   void clear(const std::vector<std::uint8_t>& present);
 
  private:
-  const BinnedRows& data_;
-  const float* stats_;
-  std::size_t W_, w_;
-  bool class_counts_;
+  const BinnedRows* data_ = nullptr;
+  const float* stats_ = nullptr;
+  std::size_t W_ = 0, w_ = 0;
+  bool class_counts_ = false;
   std::vector<double> sums_;  // one feature's, all zeros between calls
   // The node's copy of its rows' statistics and of the first gathered_
   // features' bins (feature k's at bins_[k * rows]).
@@ -57,7 +64,8 @@ class NodeSums {
     std::uint32_t index;
     float weight, rows;
   };
-  std::vector<OneClass> classes_;  // a forest node's rows, when each weighs on one class
+  std::vector<OneClass> row_classes_;  // each row of the data as its one class, when each has one (or none)
+  std::vector<OneClass> classes_;      // a node's rows as their classes (see gather())
   bool one_hot_ = false;
   bool whole_ = false;            // a forest's statistics, all small whole numbers (they add up exactly)
   bool weight_is_count_ = false;  // and each row's class weight is its count
