@@ -99,7 +99,8 @@ void NodeSums::gather(const std::uint32_t* rows, std::size_t n, const std::vecto
   gathered_ = m;
   bins_.resize(n * m);
   if (data_->has_rows() && ((data_->features + 63) / 64 < m || !data_->has_columns())) {
-    // A row's m bytes lie in fewer cache lines than m: fetch each line once.
+    // A row's m bytes lie in fewer 64-byte stretches than m: each stretch
+    // is fetched once (from its first byte), not once per feature in it.
     lines_.clear();
     for (std::size_t k = 0; k < m; ++k) lines_.push_back(static_cast<std::uint32_t>(features[k]) / 64 * 64);
     std::sort(lines_.begin(), lines_.end());
@@ -177,7 +178,7 @@ const double* NodeSums::feature(int f, std::size_t k, const std::uint32_t* rows,
       add_class(odd_.data() + bin(i + 1) * w_, i + 1);
     }
     if (i < n) add_class(sums_.data() + bin(i) * w_, i);
-  } else if (count_after) {
+  } else if (count_after) {  // a loop of its own: the count's addition left out at compile time
     for (std::size_t i = 0; i < n; ++i) add_class(sums_.data() + bin(i) * w_, i);
   } else if (one_hot_) {
     for (std::size_t i = 0; i < n; ++i) add_class(sums_.data() + bin(i) * w_, i);
